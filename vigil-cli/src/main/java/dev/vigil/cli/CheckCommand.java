@@ -1,0 +1,11 @@
+package dev.vigil.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code vigil check ...}: validators for the inputs Vigil reads. */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = "Check files Vigil reads: metrics expositions, PromQL test files.",
+    subcommands = {})
+final class CheckCommand {}

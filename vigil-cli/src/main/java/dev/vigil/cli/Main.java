@@ -1,0 +1,31 @@
+package dev.vigil.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vigil} command. Each subcommand is its own class; this one only lists them.
+ *
+ * <pre>{@code
+ * ./vigil --help
+ * ./vigil check metrics --openmetrics exposition.txt
+ * }</pre>
+ */
+@Command(
+    name = "vigil",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Metrics and monitoring in one JAR: instrument, collect, store, query, chart.",
+    subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (for tests). */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+}
