@@ -1,9 +1,9 @@
 package dev.vigil.metrics.exposition;
 
 /**
- * A text exposition could not be parsed. The message starts with {@code line N: } and says what is
- * wrong; {@link #line()} and {@link #column()} locate it (both 1-based; column 0 when the problem
- * is the line as a whole).
+ * A text exposition could not be parsed. The message reads {@code line N: what is wrong (column
+ * C)}; {@link #line()} and {@link #column()} locate it (both 1-based; column 0 when the problem is
+ * the line as a whole).
  */
 public final class ExpositionParseException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -12,7 +12,7 @@ public final class ExpositionParseException extends Exception {
 
   /** An error at a line and column. */
   public ExpositionParseException(int line, int column, String problem) {
-    super("line " + line + (column > 0 ? ", column " + column : "") + ": " + problem);
+    super("line " + line + ": " + problem + (column > 0 ? " (column " + column + ")" : ""));
     this.line = line;
     this.column = column;
   }
