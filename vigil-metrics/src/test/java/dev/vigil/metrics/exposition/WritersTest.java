@@ -133,4 +133,17 @@ class WritersTest {
         .isEqualTo(ExpositionFormat.PROMETHEUS);
     assertThat(ExpositionFormat.PROMETHEUS.contentType()).contains("version=0.0.4");
   }
+
+  @Test
+  void openMetrics_histogramWithNegativeBuckets_leavesOutCountAndSumAndStaysValid()
+      throws Exception {
+    MetricRegistry r = new MetricRegistry();
+    Histogram h = Histogram.builder().name("delta").buckets(-1, 0, 1).register(r);
+    h.observe(-5);
+    h.observe(0.5);
+    String out = OpenMetricsTextWriter.INSTANCE.toString(r.scrape());
+    assertThat(out).contains("delta_bucket{le=\"-1.0\"} 1").doesNotContain("delta_sum");
+    ExpositionParser.openMetrics().parse(out);
+    assertThat(PrometheusTextWriter.INSTANCE.toString(r.scrape())).contains("delta_sum -4.5");
+  }
 }
