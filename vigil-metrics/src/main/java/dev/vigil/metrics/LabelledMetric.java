@@ -100,6 +100,63 @@ public abstract class LabelledMetric<C> extends Metric {
     return c;
   }
 
+  /**
+   * The child of a one-label metric; same as {@code labelValues(new String[] {v0})} but never
+   * allocates on a hit.
+   */
+  public final C labelValues(String v0) {
+    if (labelNames.length != 1) {
+      throw countMismatch(new String[] {v0});
+    }
+    int h = ChildTable.hash1(v0);
+    C c = v0 == null ? null : children.get1(v0, h);
+    if (c == null) {
+      return slowLabelValues(new String[] {v0}, h);
+    }
+    if (idleMillis > 0) {
+      children.touch(new String[] {v0}, h, clock.millis());
+    }
+    return c;
+  }
+
+  /**
+   * The child of a two-label metric; same as {@code labelValues(new String[] {v0, v1})} but never
+   * allocates on a hit.
+   */
+  public final C labelValues(String v0, String v1) {
+    if (labelNames.length != 2) {
+      throw countMismatch(new String[] {v0, v1});
+    }
+    int h = ChildTable.hash2(v0, v1);
+    C c = v0 == null || v1 == null ? null : children.get2(v0, v1, h);
+    if (c == null) {
+      return slowLabelValues(new String[] {v0, v1}, h);
+    }
+    if (idleMillis > 0) {
+      children.touch(new String[] {v0, v1}, h, clock.millis());
+    }
+    return c;
+  }
+
+  /**
+   * The child of a three-label metric; same as {@code labelValues(new String[] {v0, v1, v2})} but
+   * never allocates on a hit.
+   */
+  public final C labelValues(String v0, String v1, String v2) {
+    if (labelNames.length != 3) {
+      throw countMismatch(new String[] {v0, v1, v2});
+    }
+    int h = ChildTable.hash3(v0, v1, v2);
+    C c = v0 == null || v1 == null || v2 == null ? null : children.get3(v0, v1, v2, h);
+    if (c == null) {
+      return slowLabelValues(new String[] {v0, v1, v2}, h);
+    }
+    if (idleMillis > 0) {
+      children.touch(new String[] {v0, v1, v2}, h, clock.millis());
+    }
+    return c;
+  }
+
   private IllegalArgumentException countMismatch(String[] values) {
     return new IllegalArgumentException(
         "metric "

@@ -133,4 +133,17 @@ class CounterTest {
     assertThat(p.exemplar().timestampMillis()).isEqualTo(1_700_000_000_123L);
     assertThat(p.createdMillis()).isEqualTo(1_700_000_000_123L);
   }
+
+  @Test
+  void fixedArityAndVarargsLookups_findTheSameChildren() {
+    Counter one = Counter.builder().name("one").labelNames("a").build();
+    Counter three = Counter.builder().name("three").labelNames("a", "b", "c").build();
+    Counter four = Counter.builder().name("four").labelNames("a", "b", "c", "d").build();
+    assertThat(one.labelValues("x")).isSameAs(one.labelValues(new String[] {"x"}));
+    assertThat(three.labelValues("x", "y", "z"))
+        .isSameAs(three.labelValues(new String[] {"x", "y", "z"}));
+    assertThat(four.labelValues("w", "x", "y", "z")).isSameAs(four.labelValues("w", "x", "y", "z"));
+    assertThatThrownBy(() -> one.labelValues("x", "y")).hasMessageContaining("1 label names");
+    assertThatThrownBy(() -> three.labelValues("x", null, "z")).hasMessageContaining("b");
+  }
 }
