@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Metrics and monitoring in one JAR: instrument, collect, store, query, chart.",
-    subcommands = {CheckCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      CheckCommand.class,
+      ExampleCommand.class,
+      TsdbCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   private Main() {}
 
