@@ -52,6 +52,7 @@ final class ScrapeLoop {
   private final HttpClient client;
   private final String authHeader;
   private final long offsetMs;
+  private final LocalSource local;
 
   private final Map<String, Entry> cache = new HashMap<>();
   private Map<Entry, Boolean> lastSeen = new IdentityHashMap<>();
@@ -73,6 +74,12 @@ final class ScrapeLoop {
   }
 
   ScrapeLoop(Target target, Appendable db, HttpClient client, long offsetMs) {
+    this(target, db, client, offsetMs, null);
+  }
+
+  /** A loop over an in-process source instead of HTTP when {@code local} is not null. */
+  ScrapeLoop(Target target, Appendable db, HttpClient client, long offsetMs, LocalSource local) {
+    this.local = local;
     this.target = target;
     this.db = db;
     this.client = client;
@@ -274,6 +281,10 @@ final class ScrapeLoop {
   private record Fetched(byte[] bytes, int length, ScrapeFormat format) {}
 
   private Fetched fetch() throws IOException, InterruptedException {
+    if (local != null) {
+      byte[] b = local.scrape();
+      return new Fetched(b, b.length, ScrapeFormat.PROMETHEUS_TEXT);
+    }
     ScrapeConfig job = target.job();
     Duration timeout = job.timeout();
     HttpRequest.Builder rb =

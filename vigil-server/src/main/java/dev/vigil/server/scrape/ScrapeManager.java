@@ -40,6 +40,7 @@ public final class ScrapeManager implements AutoCloseable {
   private final Appendable db;
   private final HttpClient client;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
+  private final Map<String, ScrapeLoop> locals = new LinkedHashMap<>();
   private final Thread discovery;
   private volatile boolean closed;
 
@@ -98,6 +99,23 @@ public final class ScrapeManager implements AutoCloseable {
         sync(job);
       }
     }
+  }
+
+  /**
+   * Adds (or replaces) an in-process target, scraped every {@code interval} like an HTTP target,
+   * with labels {@code job} and {@code instance}. It is kept across {@link #apply} calls.
+   */
+  public synchronized void addLocal(
+      String jobName, String instance, Duration interval, LocalSource source) {
+    ScrapeLoop old = locals.remove(jobName);
+    if (old != null) {
+      old.stop(false);
+    }
+    ScrapeConfig c = ScrapeConfig.of(jobName, interval, instance);
+    Target t = Target.build(c, instance, Map.of(), new ArrayList<>());
+    ScrapeLoop loop = new ScrapeLoop(t, db, client, 0, source);
+    locals.put(jobName, loop);
+    loop.start();
   }
 
   private void discoveryLoop() {
@@ -168,6 +186,7 @@ public final class ScrapeManager implements AutoCloseable {
   /** The targets being scraped, job by job. */
   public synchronized List<Target> activeTargets() {
     List<Target> out = new ArrayList<>();
+    locals.values().forEach(l -> out.add(l.target()));
     for (Job j : jobs.values()) {
       j.loops.values().forEach(l -> out.add(l.target()));
     }
@@ -184,8 +203,10 @@ public final class ScrapeManager implements AutoCloseable {
   /** Metadata of every scraped metric family, by name, distinct across targets. */
   public synchronized Map<String, List<MetricMetadata>> metadata() {
     Map<String, List<MetricMetadata>> out = new TreeMap<>();
-    for (Job j : jobs.values()) {
-      for (ScrapeLoop l : j.loops.values()) {
+    List<ScrapeLoop> loops = new ArrayList<>(locals.values());
+    jobs.values().forEach(j -> loops.addAll(j.loops.values()));
+    {
+      for (ScrapeLoop l : loops) {
         l.metadata()
             .forEach(
                 (name, m) -> {
@@ -206,7 +227,9 @@ public final class ScrapeManager implements AutoCloseable {
     synchronized (this) {
       closed = true;
       jobs.values().forEach(j -> all.addAll(j.loops.values()));
+      all.addAll(locals.values());
       jobs.clear();
+      locals.clear();
     }
     discovery.interrupt();
     all.forEach(l -> l.stop(false));
