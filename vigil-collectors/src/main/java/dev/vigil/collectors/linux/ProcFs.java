@@ -1,6 +1,7 @@
 package dev.vigil.collectors.linux;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +22,8 @@ import java.util.Objects;
 public final class ProcFs {
 
   /*
-   * Design: every read is one open/read/close of a small pseudo-file; Files.readAllBytes copes with
-   * the size of 0 that procfs reports. Parsing the resulting text is a few microseconds per file, so
+   * Design: every read is one open/read/close of a small pseudo-file, read to its end whatever
+   * the sizes procfs reports. Parsing the resulting text is a few microseconds per file, so
    * the parsers favour clarity over a byte-level scanner.
    */
 
@@ -66,8 +67,10 @@ public final class ProcFs {
    */
   public String read(String relative) {
     Path file = root.resolve(relative);
-    try {
-      return new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    // Not Files.readAllBytes: it trusts the size procfs reports (0 or 4096) and reads sysctl files
+    // such as sys/fs/file-nr one byte short of their content.
+    try (InputStream in = Files.newInputStream(file)) {
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
