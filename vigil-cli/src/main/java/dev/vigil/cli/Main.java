@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
  * The {@code vigil} command. Each subcommand is its own class; this one only lists them.
  *
  * <pre>{@code
+ * ./vigil serve                      # the monitoring server on 127.0.0.1:9470
  * ./vigil --help
  * ./vigil check metrics --openmetrics exposition.txt
  * }</pre>
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       ExampleCommand.class,
       TsdbCommand.class,
+      ServeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
