@@ -122,8 +122,8 @@ public final class Ingester {
           continue;
         }
         try {
-          Labels l = refs[s] == 0 ? batch.labels(s) : null;
-          refs[s] = app.append(refs[s], l, batch.time(i), batch.value(i));
+          // Labels are passed with the ref too: some appenders key by labels only.
+          refs[s] = app.append(refs[s], batch.labels(s), batch.time(i), batch.value(i));
           accepted++;
         } catch (OutOfOrderException e) {
           rejected.merge(RejectReason.OUT_OF_ORDER, 1L, Long::sum);
