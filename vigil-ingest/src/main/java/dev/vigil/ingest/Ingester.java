@@ -35,6 +35,7 @@ public final class Ingester {
   private final RateLimiter rate;
   private final CardinalityLimiter cardinality;
   private final MetadataStore metadata = new MetadataStore(100_000);
+  private final SeriesCache seriesCache;
 
   public Ingester(
       Appendable storage, IngestLimits limits, IngestStats stats, LongSupplier nanoClock) {
@@ -43,6 +44,12 @@ public final class Ingester {
     this.stats = Objects.requireNonNull(stats, "stats");
     this.rate = new RateLimiter(limits.samplesPerSecond(), limits.burstSamples(), nanoClock);
     this.cardinality = new CardinalityLimiter(limits.maxSeries());
+    this.seriesCache = new SeriesCache(Math.min(limits.maxSeries(), 1_000_000));
+  }
+
+  /** Decoded series by their encoded label bytes, for decoders that can use it. */
+  public SeriesCache seriesCache() {
+    return seriesCache;
   }
 
   public IngestLimits limits() {
@@ -96,12 +103,17 @@ public final class Ingester {
     long[] refs = new long[seriesCount];
     RejectReason[] bad = new RejectReason[seriesCount];
     for (int s = 0; s < seriesCount; s++) {
+      SeriesCache.Entry entry = batch.entry(s);
+      if (entry != null && entry.admitted) {
+        refs[s] = entry.ref; // validated and admitted by an earlier request
+        continue;
+      }
       Labels labels = batch.labels(s);
       String problem = validate(labels);
       RejectReason reason = null;
       if (problem != null) {
         reason = reasonOf(problem);
-      } else if (!cardinality.admit(labels.hash64())) {
+      } else if (!cardinality.admit(entry != null ? entry.hash64 : labels.hash64())) {
         reason = RejectReason.CARDINALITY;
         problem =
             "series limit of " + limits.maxSeries() + " reached; new series " + labels + " refused";
@@ -110,6 +122,8 @@ public final class Ingester {
         // Counted per sample below; the message once per series.
         bad[s] = reason;
         addError(errors, problem.substring(problem.indexOf(':') + 1));
+      } else if (entry != null) {
+        entry.admitted = true;
       }
     }
     long accepted = 0;
@@ -123,7 +137,14 @@ public final class Ingester {
         }
         try {
           // Labels are passed with the ref too: some appenders key by labels only.
-          refs[s] = app.append(refs[s], batch.labels(s), batch.time(i), batch.value(i));
+          long ref = app.append(refs[s], batch.labels(s), batch.time(i), batch.value(i));
+          if (ref != refs[s]) {
+            refs[s] = ref;
+            SeriesCache.Entry entry = batch.entry(s);
+            if (entry != null) {
+              entry.ref = ref;
+            }
+          }
           accepted++;
         } catch (OutOfOrderException e) {
           rejected.merge(RejectReason.OUT_OF_ORDER, 1L, Long::sum);

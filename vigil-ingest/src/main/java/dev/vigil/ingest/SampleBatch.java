@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class SampleBatch {
   private final List<Labels> series = new ArrayList<>();
+  private final List<SeriesCache.Entry> entries = new ArrayList<>();
   private int[] sampleSeries = new int[64];
   private long[] times = new long[64];
   private double[] values = new double[64];
@@ -31,7 +32,20 @@ public final class SampleBatch {
   /** Registers a series; returns its index for {@link #add}. */
   public int series(Labels labels) {
     series.add(labels);
+    entries.add(null);
     return series.size() - 1;
+  }
+
+  /** Registers a series known to a {@link SeriesCache}; returns its index for {@link #add}. */
+  public int series(SeriesCache.Entry entry) {
+    series.add(entry.labels);
+    entries.add(entry);
+    return series.size() - 1;
+  }
+
+  /** The cache entry of a series, or null when it was registered by labels. */
+  SeriesCache.Entry entry(int seriesIndex) {
+    return entries.get(seriesIndex);
   }
 
   /** Adds a sample (milliseconds since the epoch) to a registered series. */

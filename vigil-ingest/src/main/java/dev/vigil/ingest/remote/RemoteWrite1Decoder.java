@@ -4,6 +4,7 @@ import dev.vigil.ingest.MetadataStore;
 import dev.vigil.ingest.MetricMetadata;
 import dev.vigil.ingest.RejectReason;
 import dev.vigil.ingest.SampleBatch;
+import dev.vigil.ingest.SeriesCache;
 import dev.vigil.ingest.wire.ProtoReader;
 import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
@@ -33,6 +34,9 @@ public final class RemoteWrite1Decoder {
    *                          string help = 4; string unit = 5; }
    */
 
+  /** Field 1 (labels), wire type 2. */
+  private static final int LABEL_TAG = (1 << 3) | ProtoReader.LEN;
+
   private RemoteWrite1Decoder() {}
 
   /**
@@ -42,6 +46,15 @@ public final class RemoteWrite1Decoder {
    *     be stored)
    */
   public static void decode(byte[] proto, SampleBatch batch, MetadataStore metadata) {
+    decode(proto, batch, metadata, null);
+  }
+
+  /**
+   * Decodes one request, resolving series whose encoded labels were seen before from {@code cache}
+   * (may be null).
+   */
+  public static void decode(
+      byte[] proto, SampleBatch batch, MetadataStore metadata, SeriesCache cache) {
     ProtoReader r = new ProtoReader(proto);
     SeriesScratch scratch = new SeriesScratch();
     List<MetricMetadata> meta = new ArrayList<>();
@@ -51,7 +64,7 @@ public final class RemoteWrite1Decoder {
         case 1 -> {
           r.expect(tag, ProtoReader.LEN, "WriteRequest.timeseries");
           int saved = r.enter();
-          timeSeries(r, batch, scratch);
+          timeSeries(r, batch, scratch, cache);
           r.leave(saved);
         }
         case 3 -> {
@@ -69,13 +82,42 @@ public final class RemoteWrite1Decoder {
     }
   }
 
-  private static void timeSeries(ProtoReader r, SampleBatch batch, SeriesScratch s) {
+  private static void timeSeries(
+      ProtoReader r, SampleBatch batch, SeriesScratch s, SeriesCache cache) {
     s.reset();
+    // The leading run of label fields: its bytes are the cache key.
+    int start = r.position();
+    int end = start;
+    while (cache != null && r.hasMore()) {
+      int p = r.position();
+      int tag = r.readTag();
+      if (tag != LABEL_TAG) {
+        r.rewind(p);
+        break;
+      }
+      r.skip(tag);
+      end = r.position();
+    }
+    SeriesCache.Entry entry = end > start ? cache.get(r.buffer(), start, end - start) : null;
+    if (entry == null) {
+      r.rewind(start);
+    }
+    boolean labelsAfterRun = false;
     int histograms = 0;
     while (r.hasMore()) {
+      int tagAt = r.position();
       int tag = r.readTag();
       switch (ProtoReader.field(tag)) {
         case 1 -> {
+          if (entry != null) {
+            // Labels not contiguous: the cached run was only part of them. Decode in full.
+            entry = null;
+            s.reset();
+            histograms = 0;
+            r.rewind(start);
+            continue;
+          }
+          labelsAfterRun |= tagAt >= end;
           r.expect(tag, ProtoReader.LEN, "TimeSeries.labels");
           int saved = r.enter();
           String name = "";
@@ -126,7 +168,20 @@ public final class RemoteWrite1Decoder {
         default -> r.skip(tag);
       }
     }
-    s.flush(batch);
+    if (entry != null) {
+      s.addSamples(batch, batch.series(entry));
+    } else {
+      Labels labels = s.labels(batch);
+      if (labels != null) {
+        int idx;
+        if (cache != null && end > start && !labelsAfterRun) {
+          idx = batch.series(cache.put(r.buffer(), start, end - start, labels));
+        } else {
+          idx = batch.series(labels);
+        }
+        s.addSamples(batch, idx);
+      }
+    }
     if (histograms > 0) {
       batch.reject(
           RejectReason.UNSUPPORTED_TYPE,
@@ -220,33 +275,45 @@ public final class RemoteWrite1Decoder {
 
     /** Adds the series and its samples to the batch, or rejects them for invalid labels. */
     void flush(SampleBatch batch) {
+      Labels labels = labels(batch);
+      if (labels != null) {
+        addSamples(batch, batch.series(labels));
+      }
+    }
+
+    /** Adds the decoded samples to a registered series. */
+    void addSamples(SampleBatch batch, int idx) {
+      for (int i = 0; i < n; i++) {
+        batch.add(idx, times[i], values[i]);
+      }
+    }
+
+    /** The decoded labels, or null (samples rejected) when invalid or when there are no samples. */
+    Labels labels(SampleBatch batch) {
       if (n == 0) {
-        return;
+        return null;
       }
       if (nv.size() % 2 != 0) {
         batch.reject(
             RejectReason.INVALID_LABELS,
             n,
             describe() + ": odd number of label references (" + nv.size() + ")");
-        return;
+        return null;
       }
       Labels labels;
       try {
         labels = Labels.of(nv.toArray(new String[0]));
       } catch (IllegalArgumentException e) {
         batch.reject(RejectReason.INVALID_LABELS, n, describe() + ": " + e.getMessage());
-        return;
+        return null;
       }
       for (int i = 0; i < nv.size(); i += 2) {
         if (nv.get(i).isEmpty()) {
           batch.reject(RejectReason.INVALID_LABELS, n, describe() + ": empty label name");
-          return;
+          return null;
         }
       }
-      int idx = batch.series(labels);
-      for (int i = 0; i < n; i++) {
-        batch.add(idx, times[i], values[i]);
-      }
+      return labels;
     }
   }
 }

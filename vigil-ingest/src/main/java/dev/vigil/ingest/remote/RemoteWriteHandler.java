@@ -128,7 +128,7 @@ public final class RemoteWriteHandler {
       if (v2) {
         counts = RemoteWrite2Decoder.decode(proto, batch, ingester.metadata());
       } else {
-        RemoteWrite1Decoder.decode(proto, batch, ingester.metadata());
+        RemoteWrite1Decoder.decode(proto, batch, ingester.metadata(), ingester.seriesCache());
       }
     } catch (ProtoException e) {
       stats.reject(protocol, RejectReason.MALFORMED, 1);

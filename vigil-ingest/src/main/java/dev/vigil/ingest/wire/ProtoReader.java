@@ -63,6 +63,19 @@ public final class ProtoReader {
     return pos;
   }
 
+  /** The underlying buffer (for keys over raw byte ranges). */
+  public byte[] buffer() {
+    return buf;
+  }
+
+  /** Moves back to an earlier position within the current message. */
+  public void rewind(int position) {
+    if (position < 0 || position > pos) {
+      throw new IllegalArgumentException("cannot rewind to " + position + " from " + pos);
+    }
+    pos = position;
+  }
+
   /** Reads a field tag; field number 0 is invalid. */
   public int readTag() {
     int at = pos;

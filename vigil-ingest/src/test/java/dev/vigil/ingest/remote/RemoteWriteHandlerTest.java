@@ -431,4 +431,63 @@ class RemoteWriteHandlerTest {
         .isEqualTo(204);
     assertThat(store.samples(REQS)).hasSize(2);
   }
+
+  @Test
+  void repeatedSeries_resolvedFromTheSeriesCache_sameLabelsStored() {
+    for (int round = 0; round < 3; round++) {
+      byte[] proto =
+          RemoteWriteEncoder.v1(
+              List.of(
+                  series(UP, 1000 + round * 1000L, 1), series(REQS, 1000 + round * 1000L, round)));
+      assertThat(handler.handle(v1Request(proto).build()).status()).isEqualTo(204);
+    }
+    assertThat(store.samples(UP)).hasSize(3);
+    assertThat(store.samples(REQS))
+        .extracting(TestStorage.Sample::v)
+        .containsExactly(0.0, 1.0, 2.0);
+    assertThat(store.seriesCount()).isEqualTo(2);
+  }
+
+  @Test
+  void labelsAfterSamples_areNotMistakenForACachedPrefix() {
+    // First {__name__="a"} alone, cached; then the same leading label followed by a sample and
+    // another label: a different series that must not resolve to the cached one.
+    byte[] alone =
+        new ProtoWriter()
+            .message(
+                1,
+                ts ->
+                    ts.message(1, l -> l.string(1, "__name__").string(2, "a"))
+                        .message(2, s -> s.doubleField(1, 1).varint(2, 1000)))
+            .toByteArray();
+    byte[] split =
+        new ProtoWriter()
+            .message(
+                1,
+                ts ->
+                    ts.message(1, l -> l.string(1, "__name__").string(2, "a"))
+                        .message(2, s -> s.doubleField(1, 2).varint(2, 2000))
+                        .message(1, l -> l.string(1, "x").string(2, "y")))
+            .toByteArray();
+    assertThat(handler.handle(v1Request(alone).build()).status()).isEqualTo(204);
+    assertThat(handler.handle(v1Request(split).build()).status()).isEqualTo(204);
+    assertThat(handler.handle(v1Request(split).build()).status()).isEqualTo(204);
+    assertThat(store.samples(Labels.of("__name__", "a")))
+        .containsExactly(new TestStorage.Sample(1000, 1));
+    assertThat(store.samples(Labels.of("__name__", "a", "x", "y")))
+        .containsExactly(new TestStorage.Sample(2000, 2));
+  }
+
+  @Test
+  void cardinalityRefusal_isNotCachedAsAdmitted() {
+    RemoteWriteHandler limited = handler(IngestLimits.builder().maxSeries(1).build());
+    limited.handle(v1Request(RemoteWriteEncoder.v1(List.of(series(UP, 0, 1)))).build());
+    for (int i = 0; i < 2; i++) {
+      IngestResponse r =
+          limited.handle(
+              v1Request(RemoteWriteEncoder.v1(List.of(series(REQS, i * 1000L, 1)))).build());
+      assertThat(r.status()).isEqualTo(400);
+    }
+    assertThat(store.samples(REQS)).isEmpty();
+  }
 }
