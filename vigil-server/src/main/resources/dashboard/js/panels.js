@@ -40,7 +40,7 @@ export function createPanel(spec) {
   const tools = el('div', { class: 'panel-tools' });
   const root = el(
     'section',
-    { class: 'panel', dataset: { type, state: 'loading', series: '0', points: '0' }, 'aria-label': spec.title || 'panel' },
+    { class: 'panel', dataset: { type, state: 'idle', series: '0', points: '0' }, 'aria-label': spec.title || 'panel' },
     el('header', {}, el('h3', { title: spec.description || '' }, spec.title || ''), tools),
     body,
     footer,
@@ -61,11 +61,11 @@ export function createPanel(spec) {
     resizeObserver = new ResizeObserver(() => chart && chart.resize());
     resizeObserver.observe(body);
     if (type === 'timeseries') {
-      chart.on('datazoom', () => {
-        const dz = chart.getOption().dataZoom?.[0];
-        if (dz && dz.startValue !== undefined && dz.endValue !== undefined) {
-          zoomHandler(Math.floor(dz.startValue / 1000), Math.ceil(dz.endValue / 1000));
-        }
+      // Drag on the plot brushes a time window; releasing zooms every chart into it.
+      chart.on('brushEnd', (e) => {
+        const range = e.areas && e.areas[0] && e.areas[0].coordRange;
+        chart.dispatchAction({ type: 'brush', areas: [] });
+        if (range && range[1] > range[0]) zoomHandler(Math.floor(range[0] / 1000), Math.ceil(range[1] / 1000));
       });
     }
     return chart;
@@ -108,6 +108,7 @@ export function createPanel(spec) {
   async function update(win, vars = {}) {
     const all = { ...intervalVars(win), ...vars };
     const targets = (spec.targets || []).filter((t) => t.expr && !t.hide);
+    if (root.dataset.state === 'idle') root.dataset.state = 'loading';
     if (!targets.length) {
       setState('empty');
       error.textContent = 'no query';
@@ -217,7 +218,8 @@ function drawTimeseries(chart, series, spec, win, footer) {
     grid: { left: 8, right: 16, top: 12, bottom: many ? 8 : 36, containLabel: true },
     tooltip: { trigger: 'axis', confine: true, formatter: tooltipFormatter(unit), axisPointer: { type: 'cross', label: { show: false } } },
     legend: many ? { show: false } : { type: 'scroll', bottom: 0, textStyle: { fontSize: 11 } },
-    toolbox: { show: false, feature: { dataZoom: { yAxisIndex: 'none' } } },
+    brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', transformable: false, throttleType: 'debounce', brushStyle: { color: 'rgba(68,147,248,0.15)', borderColor: 'rgba(68,147,248,0.6)' } },
+    toolbox: { show: false },
     xAxis: { type: 'time', min: win.start * 1000, max: win.end * 1000, axisLabel: { hideOverlap: true } },
     yAxis: {
       type: 'value',
@@ -239,8 +241,7 @@ function drawTimeseries(chart, series, spec, win, footer) {
     })),
   };
   chart.setOption(option, { notMerge: true, lazyUpdate: false });
-  // Drag on the plot selects a window to zoom into (the toolbox's select-zoom, always on).
-  chart.dispatchAction({ type: 'takeGlobalCursor', key: 'dataZoomSelect', dataZoomSelectActive: true });
+  chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
   footer.textContent = summary(series, unit);
 }
 

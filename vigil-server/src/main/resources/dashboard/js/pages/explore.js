@@ -58,7 +58,7 @@ export function mountExplore(container) {
   selectTab(tab);
   tabGraph.addEventListener('click', () => go('graph'));
   tabTable.addEventListener('click', () => go('table'));
-  run.addEventListener('click', () => go(tab));
+  run.addEventListener('click', () => (hide(), go(tab)));
 
   function go(t) {
     selectTab(t);
@@ -145,10 +145,15 @@ export function mountExplore(container) {
     return [...fns, ...ms, ...kws].slice(0, 60);
   }
 
+  let generation = 0; // completions that arrive after a newer keystroke, Escape or Run are dropped
+
   async function complete(force) {
+    const mine = ++generation;
     const ctx = completionContext(editor.value, editor.selectionStart);
     if (!force && ctx.kind === 'name' && ctx.prefix.length < 2) return hide();
-    items = (await candidates(ctx)).map((c) => ({ ...c, from: ctx.from }));
+    const found = await candidates(ctx);
+    if (mine !== generation || document.activeElement !== editor) return;
+    items = found.map((c) => ({ ...c, from: ctx.from }));
     selected = 0;
     if (!items.length) return hide();
     clear(list);
@@ -167,6 +172,7 @@ export function mountExplore(container) {
   }
 
   function hide() {
+    generation++;
     list.hidden = true;
     items = [];
     editor.removeAttribute('aria-activedescendant');

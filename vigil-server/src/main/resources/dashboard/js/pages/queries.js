@@ -9,7 +9,7 @@ export const FS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|devtmpfs|nsfs|autofs|pr
  * Namespaces of servers' own metrics, left out of application selectors: PromQL 2.x rejects a
  * rate() over two metric names whose label sets are equal once the name is dropped.
  */
-const NOT_APP = '__name__!~"(prometheus|promhttp|go|process|net|scrape|jvm|node|vigil)_.*"';
+const NOT_APP = '__name__!~"(prometheus|promhttp|go|process|net|scrape|jvm|node)_.*"';
 
 /** A selector for metrics named `suffix` with any namespace prefix, e.g. byName('api_requests_total'). */
 export function byName(suffix, extra = '') {

@@ -8,7 +8,7 @@ import { format } from '../units.js';
 /** Mounts the targets page. */
 export function mountTargets(container) {
   const summary = el('p', { class: 'muted' });
-  const wrap = el('div', { class: 'panel', dataset: { type: 'table', state: 'loading', series: '0', points: '0' } });
+  const wrap = el('section', { class: 'panel', dataset: { type: 'table', state: 'loading', series: '0', points: '0' }, 'aria-label': 'Scrape targets' });
   container.append(summary, wrap);
   return {
     async update() {
