@@ -46,7 +46,7 @@ export function completionContext(text, pos) {
   if (m) return { kind: 'labelValue', metric: m[1] || '', label: m[3], prefix: m[5], from: pos - m[5].length };
   // Label name inside braces: {job="x", ins|
   m = before.match(/([a-zA-Z_:][a-zA-Z0-9_:]*)?\{((?:[^{}"]|"(?:[^"\\]|\\.)*")*?)([a-zA-Z_][a-zA-Z0-9_]*)?$/);
-  if (m && !/"[^"]*$/.test(m[2])) return { kind: 'labelName', metric: m[1] || '', prefix: m[3] || '', from: pos - (m[3] || '').length };
+  if (m && (m[2].replace(/\\./g, '').match(/"/g) || []).length % 2 === 0) return { kind: 'labelName', metric: m[1] || '', prefix: m[3] || '', from: pos - (m[3] || '').length };
   // by (…) / without (…) / on (…) / ignoring (…)
   m = before.match(/\b(by|without|on|ignoring|group_left|group_right)\s*\(([^()]*?)([a-zA-Z_][a-zA-Z0-9_]*)?$/);
   if (m) return { kind: 'labelName', metric: metricBefore(before), prefix: m[3] || '', from: pos - (m[3] || '').length };

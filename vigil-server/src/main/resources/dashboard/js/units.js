@@ -20,11 +20,13 @@ function scaled(v, base, names, sep = '') {
 function trim(v) {
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
-  if (a >= 0.01) return v.toFixed(3).replace(/0+$/, '').replace(/\.$/, '');
-  return v.toPrecision(2);
+  let t;
+  if (a >= 100) t = v.toFixed(0);
+  else if (a >= 10) t = v.toFixed(1);
+  else if (a >= 1) t = v.toFixed(2);
+  else if (a >= 0.01) t = v.toFixed(3);
+  else return v.toPrecision(2);
+  return t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t;
 }
 
 function duration(v) {

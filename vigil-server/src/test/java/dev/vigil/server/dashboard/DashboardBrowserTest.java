@@ -440,4 +440,151 @@ class DashboardBrowserTest {
       assertThat(consoleErrors()).isEmpty();
     }
   }
+
+  private String module(String path, String expression) {
+    Object r =
+        ((JavascriptExecutor) driver)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "import(arguments[0]).then((m) => done(JSON.stringify("
+                    + expression
+                    + ")),"
+                    + " (e) => done('import failed: ' + e));",
+                path);
+    return String.valueOf(r);
+  }
+
+  @Test
+  void promqlHelpers_findErrorPositions_andCompletionContexts() {
+    open("page=explore&range=5m");
+    assertThat(
+            module(
+                "/js/promql.js",
+                "m.errorPosition('invalid parameter \\\"query\\\": 1:17: parse error: unclosed left parenthesis', 'sum(rate(up[5m])')"))
+        .isEqualTo("{\"line\":1,\"column\":17,\"offset\":16}");
+    assertThat(
+            module(
+                "/js/promql.js", "m.errorPosition('parse error at char 5: unexpected', 'abc de')"))
+        .isEqualTo("{\"line\":1,\"column\":5,\"offset\":4}");
+    assertThat(module("/js/promql.js", "m.errorPosition('2:3: parse error: bad', 'up\\nfoo bar')"))
+        .isEqualTo("{\"line\":2,\"column\":3,\"offset\":5}");
+    assertThat(module("/js/promql.js", "m.errorPosition('something else', 'up')"))
+        .isEqualTo("null");
+    assertThat(module("/js/promql.js", "m.completionContext('up{job=\"pro', 11)"))
+        .contains(
+            "\"kind\":\"labelValue\"",
+            "\"label\":\"job\"",
+            "\"prefix\":\"pro\"",
+            "\"metric\":\"up\"");
+    assertThat(module("/js/promql.js", "m.completionContext('up{job=\"x\", ins', 15)"))
+        .contains("\"kind\":\"labelName\"", "\"prefix\":\"ins\"");
+    assertThat(module("/js/promql.js", "m.completionContext('sum by (jo', 10)"))
+        .contains("\"kind\":\"labelName\"", "\"prefix\":\"jo\"");
+    assertThat(module("/js/promql.js", "m.completionContext('rate(node_cp', 12)"))
+        .contains("\"kind\":\"name\"", "\"prefix\":\"node_cp\"", "\"from\":5");
+    assertThat(module("/js/promql.js", "m.completionContext('rate(up[5', 9)"))
+        .contains("\"kind\":\"duration\"");
+  }
+
+  @Test
+  void units_areFormattedForBytesSecondsPercentAndRates() {
+    open("page=explore&range=5m");
+    assertThat(
+            module(
+                "/js/units.js",
+                "[m.format(1536, 'bytes'), m.format(0.25, 'percentunit'), m.format(0.0015, 's'), m.format(93.5, 'percent'), m.format(2048, 'Bps'), m.format(1500, 'short'), m.format(NaN, 'short')]"))
+        .isEqualTo("[\"1.5 KiB\",\"25%\",\"1.5 ms\",\"93.5%\",\"2 KiB/s\",\"1.5k\",\"–\"]");
+    assertThat(
+            module(
+                "/js/units.js",
+                "[m.guessUnit('rate(node_network_receive_bytes_total[5m])'), m.guessUnit('node_memory_MemAvailable_bytes'), m.guessUnit('rate(http_requests_total[1m])'), m.guessUnit('histogram_quantile(0.9, rate(x_seconds_bucket[5m]))')]"))
+        .isEqualTo("[\"Bps\",\"bytes\",\"ops\",\"s\"]");
+  }
+
+  @Test
+  void partialGrafanaSnippets_getDefaults_andVariablesAndIntervalsAreSubstituted() {
+    open("page=explore&range=5m");
+    String board =
+        module(
+            "/js/model.js",
+            "m.toBoard({dashboard: {title: 'T', panels: [{title: 'A', targets: [{expr: 'up'}]}, {title: 'B', type: 'stat', gridPos: {x: 0, y: 9, w: 6, h: 4}, targets: [{expr: 'up'}]}]}})");
+    assertThat(board)
+        .contains(
+            "\"title\":\"T\"",
+            "\"type\":\"timeseries\"",
+            "\"span\":12",
+            "\"type\":\"stat\"",
+            "\"span\":6");
+    assertThat(
+            module(
+                "/js/time.js",
+                "m.substitute('rate(x{job=~\"$job\"}[$__rate_interval]) + ${inst} + [[inst]]', {...m.intervalVars({start: 0, end: 3600, step: 15}), job: ['a', 'b'], inst: 'i'})"))
+        .isEqualTo("\"rate(x{job=~\\\"(a|b)\\\"}[1m]) + i + i\"");
+  }
+
+  @Test
+  void withReadTokens_theDashboardAsksForOne_andSendsItOnEveryCall() {
+    String token = "dashboard-read-token-0123456789";
+    ServerConfig d = ServerConfig.defaults();
+    ServerConfig sc =
+        new ServerConfig(
+            "127.0.0.1", 0, List.of(token), List.of(), List.of(), false, d.tls(), d.limits());
+    try (VigilHttpServer secured =
+        VigilHttpServer.start(
+            sc, List.of(DashboardRoutes.builder().build(), new ProxyRoutes(() -> upstream)))) {
+      driver.get(
+          secured.baseUrl() + "/?load=" + (++loads) + "#page=explore&q=up&tab=table&range=5m");
+      WebElement dialog =
+          new WebDriverWait(driver, Duration.ofSeconds(10))
+              .until(
+                  dr -> {
+                    WebElement e = dr.findElement(By.id("token-dialog"));
+                    return e.isDisplayed() ? e : null;
+                  });
+      dialog.findElement(By.tagName("input")).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+      new WebDriverWait(driver, Duration.ofSeconds(10))
+          .until(
+              dr ->
+                  "ok"
+                      .equals(
+                          dr.findElement(By.cssSelector("#explore-result section.panel"))
+                              .getDomAttribute("data-state")));
+      assertThat(driver.findElement(By.id("explore-result")).getText())
+          .contains("demo", "prometheus");
+    }
+  }
+
+  @Test
+  void staticFiles_areServedWithAStrictContentSecurityPolicy_andNoInlineScript() throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var r =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("script-src 'self'")
+        .doesNotContain("unsafe-eval")
+        .doesNotContain("script-src 'self' 'unsafe-inline'");
+    assertThat(r.body())
+        .contains("<script type=\"module\" src=\"js/app.js\"></script>")
+        .doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>");
+    var echarts =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(base + "/_static/echarts/6.0.0/dist/echarts.esm.min.js"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(echarts.statusCode()).isEqualTo(200);
+    assertThat(echarts.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("text/javascript");
+    var traversal =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(base + "/api/dashboards/..%2Fprometheus.yml"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(traversal.statusCode()).isEqualTo(400);
+    assertThat(traversal.body()).contains("invalid dashboard file name");
+  }
 }
