@@ -52,6 +52,12 @@ public final class VigilHttpServer implements AutoCloseable {
    * @throws RuntimeException when the port cannot be bound (the message names host and port)
    */
   public static VigilHttpServer start(ServerConfig c, List<Routes> areas) {
+    return start(c, areas, RequestObserver.NONE);
+  }
+
+  /** Starts with an observer told about every finished request. */
+  public static VigilHttpServer start(
+      ServerConfig c, List<Routes> areas, RequestObserver observer) {
     Auth auth = new Auth(c);
     long maxBody = c.limits().maxBodyBytes();
     Javalin app =
@@ -87,6 +93,14 @@ public final class VigilHttpServer implements AutoCloseable {
               }
               cfg.requestLogger.http(
                   (ctx, ms) -> {
+                    String route;
+                    try {
+                      route = ctx.endpoint().path;
+                    } catch (RuntimeException e) {
+                      route = "other";
+                    }
+                    observer.observe(
+                        ctx.method().name(), route, ctx.status().getCode(), ms / 1000.0);
                     if (LOG.isDebugEnabled()) {
                       LOG.debug(
                           "{} {} {} {}ms",

@@ -1,0 +1,33 @@
+package dev.vigil.collectors.system;
+
+import dev.vigil.collectors.linux.DiskStats;
+import dev.vigil.collectors.linux.Mounts;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * Filters and cache times of the system collector, with node_exporter's defaults.
+ *
+ * @param diskDeviceExclude block devices to skip (default: RAM, loop, floppy and partitions)
+ * @param netDeviceExclude network interfaces to skip (default: none)
+ * @param fsTypeExclude filesystem types to skip (default: pseudo filesystems)
+ * @param mountPointExclude mount points to skip (default: /dev, /proc, /sys, container layers)
+ * @param filesystemListTtl how long the mount list is reused before {@code mounts} is read again
+ */
+public record SystemOptions(
+    Pattern diskDeviceExclude,
+    Pattern netDeviceExclude,
+    Pattern fsTypeExclude,
+    Pattern mountPointExclude,
+    Duration filesystemListTtl) {
+
+  /** Returns node_exporter's default filters and a 60 s mount list cache. */
+  public static SystemOptions defaults() {
+    return new SystemOptions(
+        DiskStats.DEFAULT_EXCLUDE,
+        null,
+        Mounts.DEFAULT_EXCLUDE_FS_TYPES,
+        Mounts.DEFAULT_EXCLUDE_MOUNT_POINTS,
+        Duration.ofSeconds(60));
+  }
+}
