@@ -7,5 +7,5 @@ import picocli.CommandLine.Command;
     name = "check",
     mixinStandardHelpOptions = true,
     description = "Check files Vigil reads: metrics expositions, PromQL test files.",
-    subcommands = {})
+    subcommands = {CheckPromqlTestCommand.class})
 final class CheckCommand {}
