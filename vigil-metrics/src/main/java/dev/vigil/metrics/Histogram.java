@@ -1,0 +1,227 @@
+package dev.vigil.metrics;
+
+import dev.vigil.metrics.model.DataPoint;
+import dev.vigil.metrics.model.Exemplar;
+import dev.vigil.metrics.model.HistogramDataPoint;
+import dev.vigil.metrics.model.Labels;
+import dev.vigil.metrics.model.MetricType;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.InstantSource;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts observations into classic buckets and sums them: request latencies, response sizes.
+ *
+ * <pre>{@code
+ * Histogram latency = Histogram.builder()
+ *     .name("http_request_duration_seconds").help("Request latency.")
+ *     .buckets(Buckets.exponential(0.001, 2, 14))
+ *     .labelNames("route")
+ *     .register(registry);
+ * latency.labelValues("/api").observe(0.042);
+ * try (Timer.Scope t = latency.labelValues("/api").startTimer()) { handle(); }
+ * }</pre>
+ *
+ * <p>NaN observations are ignored (they would poison the sum forever). Thread safe; {@code observe}
+ * never blocks and allocates nothing. A scrape running concurrently with observations may see
+ * {@code _sum} and the buckets a few observations apart; each value on its own is exact.
+ */
+public final class Histogram extends LabelledMetric<Histogram.Child> {
+  /*
+   * Hot path: binary search of the bounds, then one LongAdder per bucket and a DoubleAdder for the
+   * sum, so two threads observing into one child do not contend on a shared count. The total count
+   * is not stored: it is the sum of the buckets at scrape time, which saves one atomic per
+   * observation and keeps _count equal to the +Inf bucket by construction.
+   */
+  final double[] upperBounds;
+
+  private Histogram(Builder b) {
+    super(b, MetricType.HISTOGRAM);
+    this.upperBounds = b.buckets.upperBoundsWithInf();
+
+    initNoLabels();
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  Child newChild() {
+    return new Child(upperBounds, clock);
+  }
+
+  @Override
+  DataPoint dataPoint(Labels labels, Child child) {
+    return child.toDataPoint(labels);
+  }
+
+  /** Records one observation (unlabelled histograms only). */
+  public void observe(double value) {
+    noLabelsChild().observe(value);
+  }
+
+  /** Records one observation with an exemplar (unlabelled histograms only). */
+  public void observeWithExemplar(double value, String traceId, String spanId) {
+    noLabelsChild().observeWithExemplar(value, traceId, spanId);
+  }
+
+  /** Starts timing; closing the scope observes the elapsed seconds (unlabelled only). */
+  public Timer.Scope startTimer() {
+    return noLabelsChild().startTimer();
+  }
+
+  /** One histogram series. Thread safe. */
+  public static final class Child implements Timer.Observer {
+    private static final VarHandle EXEMPLARS =
+        MethodHandles.arrayElementVarHandle(Exemplar[].class);
+
+    private final double[] upperBounds;
+    private final LongAdder[] counts;
+    private final DoubleAdder sum = new DoubleAdder();
+    private final InstantSource clock;
+    private final long createdMillis;
+    private volatile Exemplar[] exemplars;
+
+    Child(double[] upperBounds, InstantSource clock) {
+      this.upperBounds = upperBounds;
+      this.counts = new LongAdder[upperBounds.length];
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] = new LongAdder();
+      }
+      this.clock = clock;
+      this.createdMillis = clock.millis();
+    }
+
+    private int bucket(double value) {
+      // Binary search over the finite bounds; the last bucket (+Inf) takes the rest.
+      int lo = 0;
+      int hi = upperBounds.length - 1;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (value <= upperBounds[mid]) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      return lo;
+    }
+
+    /** Records one observation; NaN is ignored. */
+    @Override
+    public void observe(double value) {
+      if (Double.isNaN(value)) {
+        return;
+      }
+      counts[bucket(value)].increment();
+      sum.add(value);
+    }
+
+    /** Records one observation and makes it the exemplar of its bucket. */
+    public void observeWithExemplar(double value, String traceId, String spanId) {
+      observeWithExemplar(value, Exemplar.of(value, traceId, spanId, clock.millis()));
+    }
+
+    /** Records one observation with an exemplar carrying arbitrary labels. */
+    public void observeWithExemplar(double value, Labels exemplarLabels) {
+      observeWithExemplar(value, new Exemplar(value, exemplarLabels, clock.millis()));
+    }
+
+    private void observeWithExemplar(double value, Exemplar e) {
+      if (Double.isNaN(value)) {
+        return;
+      }
+      int b = bucket(value);
+      counts[b].increment();
+      sum.add(value);
+      Exemplar[] ex = exemplars;
+      if (ex == null) {
+        synchronized (this) {
+          ex = exemplars;
+          if (ex == null) {
+            ex = new Exemplar[upperBounds.length];
+            exemplars = ex;
+          }
+        }
+      }
+      EXEMPLARS.setRelease(ex, b, e);
+    }
+
+    /** Starts timing; closing the scope observes the elapsed seconds. */
+    public Timer.Scope startTimer() {
+      return new Timer.Scope(this);
+    }
+
+    /** Runs {@code task} and observes its duration in seconds. */
+    public void time(Runnable task) {
+      try (Timer.Scope t = startTimer()) {
+        task.run();
+      }
+    }
+
+    /** Calls {@code task}, observes its duration in seconds and returns its result. */
+    public <T> T time(Callable<T> task) throws Exception {
+      try (Timer.Scope t = startTimer()) {
+        return task.call();
+      }
+    }
+
+    /** Number of observations so far. */
+    public long count() {
+      long c = 0;
+      for (LongAdder a : counts) {
+        c += a.sum();
+      }
+      return c;
+    }
+
+    /** Sum of observations so far. */
+    public double sum() {
+      return sum.sum();
+    }
+
+    HistogramDataPoint toDataPoint(Labels labels) {
+      long[] c = new long[counts.length];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = counts[i].sum();
+      }
+      Exemplar[] ex = exemplars;
+      Exemplar[] copy = null;
+      if (ex != null) {
+        copy = new Exemplar[ex.length];
+        for (int i = 0; i < ex.length; i++) {
+          copy[i] = (Exemplar) EXEMPLARS.getAcquire(ex, i);
+        }
+      }
+      return new HistogramDataPoint(labels, upperBounds, c, sum.sum(), copy, createdMillis);
+    }
+  }
+
+  /** Builds a {@link Histogram}. */
+  public static final class Builder extends Metric.Builder<Builder, Histogram> {
+    Buckets buckets = Buckets.DEFAULT;
+
+    private Builder() {}
+
+    /** The bucket layout (default {@link Buckets#DEFAULT}). */
+    public Builder buckets(Buckets buckets) {
+      this.buckets = java.util.Objects.requireNonNull(buckets, "buckets");
+      return this;
+    }
+
+    /** Explicit bucket bounds. */
+    public Builder buckets(double... bounds) {
+      return buckets(Buckets.of(bounds));
+    }
+
+    @Override
+    public Histogram build() {
+      return new Histogram(this);
+    }
+  }
+}

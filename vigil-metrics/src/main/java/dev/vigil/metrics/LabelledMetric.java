@@ -1,0 +1,216 @@
+package dev.vigil.metrics;
+
+import dev.vigil.metrics.model.DataPoint;
+import dev.vigil.metrics.model.Labels;
+import dev.vigil.metrics.model.MetricSnapshot;
+import dev.vigil.metrics.model.MetricType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A metric with label names: one child per set of label values, created on first use and cached.
+ *
+ * <pre>{@code
+ * Counter.Child get = requests.labelValues("GET", "200"); // keep it: later calls are free
+ * get.inc();
+ * requests.remove("GET", "200");
+ * }</pre>
+ *
+ * <p>Cardinality guard: when a metric holds as many children as its limit, a new label set gets the
+ * shared overflow child (label values all {@value #OVERFLOW_VALUE}) instead of a new one, and the
+ * registry's {@code vigil_cardinality_overflow_total{metric="..."}} counts each such lookup. {@code
+ * labelValues} never throws for cardinality; it throws only for a wrong number of values or a null
+ * value, which are programming errors.
+ *
+ * @param <C> the child type
+ */
+public abstract class LabelledMetric<C> extends Metric {
+  /** Label value of every label of the overflow series. */
+  public static final String OVERFLOW_VALUE = "__overflow__";
+
+  private final ChildTable<C> children;
+  private C noLabels; // set by initNoLabels() at the end of the subclass constructor
+  private final long idleMillis;
+  private final boolean explicitLimit;
+  private volatile int cardinalityLimit;
+  private volatile C overflowChild;
+  private final LongAdder overflowCount = new LongAdder();
+
+  LabelledMetric(Builder<?, ?> b, MetricType type) {
+    super(b, type);
+    this.idleMillis = b.expireAfterIdle == null ? 0 : Math.max(1, b.expireAfterIdle.toMillis());
+    this.children = new ChildTable<>(idleMillis > 0);
+    this.explicitLimit = b.cardinalityLimit > 0;
+    this.cardinalityLimit =
+        explicitLimit ? b.cardinalityLimit : MetricRegistry.DEFAULT_CARDINALITY_LIMIT;
+  }
+
+  /** Subclass constructors call this last, once their own fields are set. */
+  final void initNoLabels() {
+    if (labelNames.length == 0) {
+      noLabels = newChild();
+    }
+  }
+
+  /** Creates a child; called once per label set. */
+  abstract C newChild();
+
+  /** The child's state as a data point. */
+  abstract DataPoint dataPoint(Labels labels, C child);
+
+  /** The child of an unlabelled metric, for the parent's convenience methods. */
+  final C noLabelsChild() {
+    C c = noLabels;
+    if (c == null) {
+      throw new IllegalStateException(
+          "metric "
+              + name()
+              + " has labels "
+              + Arrays.toString(labelNames)
+              + ": call labelValues(...) first");
+    }
+    return c;
+  }
+
+  /** True when the metric has label names. */
+  public final boolean hasLabels() {
+    return labelNames.length > 0;
+  }
+
+  /**
+   * The child for these label values (in label-name order), created on first use.
+   *
+   * @throws IllegalArgumentException when the number of values does not match the label names
+   * @throws NullPointerException when a value is null
+   */
+  public final C labelValues(String... values) {
+    if (values.length != labelNames.length) {
+      throw countMismatch(values);
+    }
+    int h = ChildTable.hash(values);
+    C c = children.get(values, h);
+    if (c == null) {
+      return slowLabelValues(values, h);
+    }
+    if (idleMillis > 0) {
+      children.touch(values, h, clock.millis());
+    }
+    return c;
+  }
+
+  private IllegalArgumentException countMismatch(String[] values) {
+    return new IllegalArgumentException(
+        "metric "
+            + name()
+            + " has "
+            + labelNames.length
+            + " label names "
+            + Arrays.toString(labelNames)
+            + " but got "
+            + values.length
+            + " values "
+            + Arrays.toString(values));
+  }
+
+  private C slowLabelValues(String[] values, int h) {
+    if (labelNames.length == 0) {
+      return noLabels;
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] == null) {
+        throw new NullPointerException(
+            "metric " + name() + ": value of label " + labelNames[i] + " is null");
+      }
+    }
+    synchronized (children) {
+      C c = children.get(values, h);
+      if (c != null) {
+        return c;
+      }
+      if (children.size() >= cardinalityLimit) {
+        overflowCount.increment();
+        return overflow();
+      }
+      c = newChild();
+      children.putLocked(values.clone(), h, c, idleMillis > 0 ? clock.millis() : 0);
+      return c;
+    }
+  }
+
+  private C overflow() {
+    C o = overflowChild;
+    if (o == null) {
+      o = newChild();
+      overflowChild = o;
+    }
+    return o;
+  }
+
+  /** Removes the child for these label values; later lookups start from zero. */
+  public final void remove(String... values) {
+    if (values.length != labelNames.length) {
+      throw countMismatch(values);
+    }
+    synchronized (children) {
+      children.removeLocked(values);
+    }
+  }
+
+  /** Removes every child (and the overflow child). */
+  public final void clear() {
+    synchronized (children) {
+      children.clearLocked();
+      overflowChild = null;
+    }
+  }
+
+  /** Number of children (label sets), the overflow child not included. */
+  public final int childCount() {
+    return labelNames.length == 0 ? 1 : children.size();
+  }
+
+  /** The cardinality limit in force. */
+  public final int cardinalityLimit() {
+    return cardinalityLimit;
+  }
+
+  /** How many lookups were folded into the overflow child. */
+  public final long overflowCount() {
+    return overflowCount.sum();
+  }
+
+  final void applyDefaultCardinalityLimit(int limit) {
+    if (!explicitLimit) {
+      cardinalityLimit = limit;
+    }
+  }
+
+  /** Builds the snapshot from every child; expires idle children first. */
+  @Override
+  public final MetricSnapshot snapshot() {
+    List<DataPoint> points = new ArrayList<>();
+    if (noLabels != null) {
+      points.add(dataPoint(Labels.EMPTY, noLabels));
+    } else {
+      if (idleMillis > 0) {
+        synchronized (children) {
+          children.expireLocked(clock.millis() - idleMillis);
+        }
+      }
+      children.forEach((values, child) -> points.add(dataPoint(labels(values), child)));
+      C o = overflowChild;
+      if (o != null) {
+        String[] v = new String[labelNames.length];
+        Arrays.fill(v, OVERFLOW_VALUE);
+        points.add(dataPoint(labels(v), o));
+      }
+    }
+    return new MetricSnapshot(metadata(), type(), points);
+  }
+
+  final Labels labels(String[] values) {
+    return Labels.of(labelNames, values);
+  }
+}
