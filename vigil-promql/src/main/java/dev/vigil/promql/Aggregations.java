@@ -8,6 +8,7 @@ import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,14 +52,25 @@ final class Aggregations {
       }
     }
     Value[] args = param == null ? new Value[] {inner} : new Value[] {inner, param};
+    // Input series keep their Labels object across steps: compute each group key once.
+    Map<Labels, Labels> keys = new IdentityHashMap<>();
     return ev.rangeEval(
         (step, t, x) -> {
           @SuppressWarnings("unchecked")
           List<Sample> vec = (List<Sample>) x[0];
           Object p = x.length > 1 ? x[1] : null;
-          return aggregate(a, vec, p, t);
+          return aggregate(a, vec, p, t, keys);
         },
         args);
+  }
+
+  private static Labels groupKey(AggregateExpr a, Labels l, Map<Labels, Labels> cache) {
+    Labels k = cache.get(l);
+    if (k == null) {
+      k = groupKey(a, l);
+      cache.put(l, k);
+    }
+    return k;
   }
 
   private static Labels groupKey(AggregateExpr a, Labels l) {
@@ -86,11 +98,12 @@ final class Aggregations {
     }
   }
 
-  private static List<Sample> aggregate(AggregateExpr a, List<Sample> vec, Object param, long t) {
+  private static List<Sample> aggregate(
+      AggregateExpr a, List<Sample> vec, Object param, long t, Map<Labels, Labels> keys) {
     String op = a.op();
     switch (op) {
       case "topk", "bottomk", "limitk", "limit_ratio" -> {
-        return aggregateK(a, vec, (Double) param, t);
+        return aggregateK(a, vec, (Double) param, t, keys);
       }
       case "count_values" -> {
         return countValues(a, vec, (String) param, t);
@@ -99,7 +112,7 @@ final class Aggregations {
     }
     Map<Labels, Group> groups = new LinkedHashMap<>();
     for (Sample s : vec) {
-      Labels key = groupKey(a, s.labels());
+      Labels key = groupKey(a, s.labels(), keys);
       Group g = groups.get(key);
       boolean first = g == null;
       if (first) {
@@ -218,11 +231,12 @@ final class Aggregations {
     return out;
   }
 
-  private static List<Sample> aggregateK(AggregateExpr a, List<Sample> vec, double p, long t) {
+  private static List<Sample> aggregateK(
+      AggregateExpr a, List<Sample> vec, double p, long t, Map<Labels, Labels> keys) {
     String op = a.op();
     Map<Labels, List<Sample>> groups = new LinkedHashMap<>();
     for (Sample s : vec) {
-      groups.computeIfAbsent(groupKey(a, s.labels()), k -> new ArrayList<>()).add(s);
+      groups.computeIfAbsent(groupKey(a, s.labels(), keys), k -> new ArrayList<>()).add(s);
     }
     List<Sample> out = new ArrayList<>();
     if (op.equals("limit_ratio")) {
