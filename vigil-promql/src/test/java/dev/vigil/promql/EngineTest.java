@@ -160,4 +160,38 @@ class EngineTest {
     assertThatThrownBy(() -> Engine.builder(db).maxConcurrent(0))
         .hasMessage("max concurrent queries must be positive, got 0");
   }
+
+  @Test
+  void info_addsDataLabelsOfTargetInfoWithSameJobAndInstance() {
+    MemoryStorage db = new MemoryStorage();
+    db.add(Labels.of("__name__", "up", "job", "api", "instance", "a"), 0, 1);
+    db.add(Labels.of("__name__", "target_info", "job", "api", "instance", "a", "k8s", "c1"), 0, 1);
+    db.add(Labels.of("__name__", "target_info", "job", "web", "instance", "a", "k8s", "c2"), 0, 1);
+    QueryResult r = Engine.builder(db).build().instantQuery("info(up)", 0);
+    assertThat(r.vector())
+        .extracting(Sample::labels)
+        .containsExactly(Labels.of("__name__", "up", "job", "api", "instance", "a", "k8s", "c1"));
+  }
+
+  @Test
+  void atEnd_inRangeQuery_isTheSameAtEveryStep() {
+    Engine e = Engine.builder(counters(1, 100, 15_000)).build();
+    QueryResult r = e.rangeQuery("rate(req_total[1m] @ end())", 300_000, 600_000, 60_000);
+    double[] v = r.matrix().get(0).values();
+    assertThat(v).hasSize(6).containsOnly(v[5]);
+    QueryResult direct = e.instantQuery("rate(req_total[1m])", 600_000);
+    assertThat(v[5]).isEqualTo(direct.vector().get(0).value());
+  }
+
+  @Test
+  void subquery_inRangeQuery_matchesInstantQueriesAtEachStep() {
+    Engine e = Engine.builder(counters(3, 200, 15_000)).build();
+    String q = "max_over_time(sum(rate(req_total[2m]))[10m:1m])";
+    QueryResult r = e.rangeQuery(q, 900_000, 1_800_000, 300_000);
+    QueryResult.Series s = r.matrix().get(0);
+    for (int i = 0; i < s.size(); i++) {
+      double instant = e.instantQuery(q, s.timestamps()[i]).vector().get(0).value();
+      assertThat(s.values()[i]).isEqualTo(instant);
+    }
+  }
 }
