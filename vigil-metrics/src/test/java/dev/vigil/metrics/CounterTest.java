@@ -146,4 +146,23 @@ class CounterTest {
     assertThatThrownBy(() -> one.labelValues("x", "y")).hasMessageContaining("1 label names");
     assertThatThrownBy(() -> three.labelValues("x", null, "z")).hasMessageContaining("b");
   }
+
+  @Test
+  void snapshot_isSortedByLabelNameOrder_andFollowsAddsAndRemovesBetweenScrapes() {
+    Counter c = Counter.builder().name("s").labelNames("zone", "app").build();
+    c.labelValues("b", "x").inc();
+    c.labelValues("a", "y").inc();
+    c.labelValues("a", "x").inc();
+    // Sorted by label name: app first, then zone.
+    assertThat(c.snapshot().dataPoints())
+        .extracting(p -> p.labels().get("app") + p.labels().get("zone"))
+        .containsExactly("xa", "xb", "ya");
+    c.labelValues("c", "a").inc();
+    c.remove("b", "x");
+    assertThat(c.snapshot().dataPoints())
+        .extracting(p -> p.labels().get("app") + p.labels().get("zone"))
+        .containsExactly("ac", "xa", "ya");
+    c.clear();
+    assertThat(c.snapshot().dataPoints()).isEmpty();
+  }
 }
