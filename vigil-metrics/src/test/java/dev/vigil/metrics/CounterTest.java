@@ -131,7 +131,7 @@ class CounterTest {
     assertThat(p.exemplar().spanId()).isEqualTo("def456");
     assertThat(p.exemplar().value()).isEqualTo(2);
     assertThat(p.exemplar().timestampMillis()).isEqualTo(1_700_000_000_123L);
-    assertThat(p.createdMillis()).isEqualTo(1_700_000_000_123L);
+    assertThat(p.createdMillis()).isEqualTo(1_700_000_000_000L); // whole seconds
   }
 
   @Test
