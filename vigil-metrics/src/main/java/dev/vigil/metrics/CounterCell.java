@@ -5,11 +5,12 @@ import dev.vigil.metrics.model.Labels;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.InstantSource;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * The counter child. Thread safe.
  *
- * <p>Concurrency: the first thread to increment becomes the owner and adds to {@code ownerTotal}
+ * <p>Concurrency: the first thread to increment becomes the owner and adds to {@code ownerCount}
  * with a plain read and an opaque write (it is the only writer). When a second thread increments,
  * the cell turns contended for good: from then on every thread, the owner included, adds to its own
  * stripe of {@link ThreadStripes}. The total is the owner's total plus the stripes.
@@ -21,19 +22,21 @@ final class CounterCell implements Counter.Child {
    * thread. Why everyone moves to stripes once contended: the owner's writes to this object would
    * otherwise invalidate the cache line every other thread reads to find its way, so after the
    * switch this object is read-only and each thread writes only its own padded stripe. Slot 0 of
-   * the stripes counts whole increments, slot 1 holds fractional ones as double bits.
+   * the stripes counts whole increments; fractional increments go to a DoubleAdder.
    */
   static final Thread CONTENDED = new Thread("vigil-contended-marker");
 
   private static final VarHandle OWNER;
-  private static final VarHandle TOTAL;
+  private static final VarHandle COUNT;
+  private static final VarHandle EXTRAS;
   private static final VarHandle STRIPES;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       OWNER = l.findVarHandle(CounterCell.class, "owner", Thread.class);
-      TOTAL = l.findVarHandle(CounterCell.class, "ownerTotal", double.class);
+      COUNT = l.findVarHandle(CounterCell.class, "ownerCount", long.class);
+      EXTRAS = l.findVarHandle(CounterCell.class, "extras", Extras.class);
       STRIPES = l.findVarHandle(CounterCell.class, "stripes", ThreadStripes.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -45,14 +48,16 @@ final class CounterCell implements Counter.Child {
   @SuppressWarnings("unused") // through OWNER: null, then the owner, then CONTENDED
   private Thread owner;
 
-  // The owner's total, whole and fractional increments alike (exact for whole numbers up to
-  // 2^53); one double instead of a long and a double saves 8 bytes per child.
-  private double ownerTotal; // written by the owner only (opaque)
+  private long ownerCount; // whole increments of the owner, written by the owner only (opaque)
 
   @SuppressWarnings("unused") // through STRIPES: set once
   private ThreadStripes stripes;
 
-  volatile Exemplar exemplar;
+  // Exemplar and fractional increments, made on first use: most counters never need them, and
+  // one reference instead of two fields keeps the child at 40 bytes.
+  @SuppressWarnings("unused") // through EXTRAS: set once
+  private Extras extras;
+
   // Creation time in whole seconds since the epoch (unsigned, good until 2106): an int instead of
   // a long keeps the child at 40 bytes; _created needs no millisecond precision.
   private final int createdSeconds;
@@ -66,7 +71,7 @@ final class CounterCell implements Counter.Child {
   public void inc() {
     Thread t = Thread.currentThread();
     if (OWNER.getOpaque(this) == t) {
-      TOTAL.setOpaque(this, ownerTotal + 1);
+      COUNT.setOpaque(this, ownerCount + 1);
     } else {
       slowAdd(t, 1);
     }
@@ -78,7 +83,7 @@ final class CounterCell implements Counter.Child {
     if (whole == amount && whole >= 0) {
       Thread t = Thread.currentThread();
       if (OWNER.getOpaque(this) == t) {
-        TOTAL.setOpaque(this, ownerTotal + whole);
+        COUNT.setOpaque(this, ownerCount + whole);
       } else {
         slowAdd(t, whole);
       }
@@ -89,7 +94,7 @@ final class CounterCell implements Counter.Child {
 
   private void slowAdd(Thread t, long amount) {
     if (OWNER.getOpaque(this) == null && OWNER.compareAndSet(this, null, t)) {
-      TOTAL.setOpaque(this, ownerTotal + amount);
+      COUNT.setOpaque(this, ownerCount + amount);
       return;
     }
     stripes().add(0, amount);
@@ -99,7 +104,7 @@ final class CounterCell implements Counter.Child {
   private ThreadStripes stripes() {
     ThreadStripes s = (ThreadStripes) STRIPES.getAcquire(this);
     if (s == null) {
-      s = new ThreadStripes(2);
+      s = new ThreadStripes(1);
       if (!STRIPES.compareAndSet(this, null, s)) {
         s = (ThreadStripes) STRIPES.getAcquire(this);
       }
@@ -113,25 +118,42 @@ final class CounterCell implements Counter.Child {
       throw new IllegalArgumentException(
           "counter increment must be non-negative and not NaN, got " + amount);
     }
-    Thread t = Thread.currentThread();
-    Object o = OWNER.getOpaque(this);
-    if (o == t || (o == null && OWNER.compareAndSet(this, null, t))) {
-      TOTAL.setOpaque(this, ownerTotal + amount);
-    } else {
-      stripes().addDouble(1, amount);
-    }
+    extras().fraction.add(amount);
   }
 
   @Override
   public void incWithExemplar(double amount, String traceId, String spanId) {
     inc(amount);
-    exemplar = Exemplar.of(amount, traceId, spanId, clock.millis());
+    extras().exemplar = Exemplar.of(amount, traceId, spanId, clock.millis());
   }
 
   @Override
   public void incWithExemplar(double amount, Labels exemplarLabels) {
     inc(amount);
-    exemplar = new Exemplar(amount, exemplarLabels, clock.millis());
+    extras().exemplar = new Exemplar(amount, exemplarLabels, clock.millis());
+  }
+
+  private Extras extras() {
+    Extras e = (Extras) EXTRAS.getAcquire(this);
+    if (e == null) {
+      e = new Extras();
+      if (!EXTRAS.compareAndSet(this, null, e)) {
+        e = (Extras) EXTRAS.getAcquire(this);
+      }
+    }
+    return e;
+  }
+
+  /** The latest exemplar, or null. */
+  Exemplar exemplar() {
+    Extras e = (Extras) EXTRAS.getAcquire(this);
+    return e == null ? null : e.exemplar;
+  }
+
+  /** Rarely used state of a counter child. */
+  private static final class Extras {
+    final DoubleAdder fraction = new DoubleAdder();
+    volatile Exemplar exemplar;
   }
 
   long createdMillis() {
@@ -140,10 +162,14 @@ final class CounterCell implements Counter.Child {
 
   @Override
   public double get() {
-    double total = (double) TOTAL.getOpaque(this);
+    double total = (long) COUNT.getOpaque(this);
+    Extras e = (Extras) EXTRAS.getAcquire(this);
+    if (e != null) {
+      total += e.fraction.sum();
+    }
     ThreadStripes s = (ThreadStripes) STRIPES.getAcquire(this);
     if (s != null) {
-      total += s.sum(0) + s.sumDouble(1);
+      total += s.sum(0);
     }
     return total;
   }
