@@ -152,8 +152,10 @@ public final class Vigil implements AutoCloseable {
       ScrapeManager m = new ScrapeManager(db);
       scrapes = m;
       String instance = http != null ? config.server().host() + ":" + http.port() : "embedded";
-      m.addLocal(
-          SELF_JOB, instance, config.collect().interval(), () -> MetricsRoutes.text(registry));
+      var cc = config.collect();
+      if (cc.self() || cc.system() || cc.jvm() || cc.gpu()) {
+        m.addLocal(SELF_JOB, instance, cc.interval(), () -> MetricsRoutes.text(registry));
+      }
       m.apply(config.scrapeConfigs());
     } catch (RuntimeException e) {
       opening.thenAccept(
