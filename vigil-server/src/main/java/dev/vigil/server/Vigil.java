@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.collectors.HostCollectors;
 import dev.vigil.collectors.recorders.Recorders;
+import dev.vigil.ingest.IngestLimits;
 import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.promql.Engine;
 import dev.vigil.server.api.AdminApi;
@@ -22,7 +23,10 @@ import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.RequestObserver;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.VigilHttpServer;
+import dev.vigil.server.ingest.IngestRoutes;
 import dev.vigil.server.scrape.ScrapeManager;
+import dev.vigil.server.seeds.DashboardData;
+import dev.vigil.server.seeds.SeedApiRoutes;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.IOException;
@@ -69,7 +73,8 @@ public final class Vigil implements AutoCloseable {
   private final Path configFile;
   private final List<VigilPlugin> plugins = new ArrayList<>();
   private volatile Tsdb tsdb;
-  private volatile Engine engine;
+  private final Engine engine;
+  private final DashboardData dashboard;
   private volatile ScrapeManager scrapes;
   private VigilHttpServer http;
   private volatile boolean closed;
@@ -89,6 +94,18 @@ public final class Vigil implements AutoCloseable {
             .gpu(c.gpu())
             .recorders(recorders)
             .build();
+    // The engine and every route are built before the store opens; they reach it through these
+    // lazy views, which answer 503 (unavailable) until the WAL is replayed.
+    var limits = b.config.server().limits();
+    this.engine =
+        Engine.builder((mint, maxt) -> readyTsdb().querier(mint, maxt))
+            .timeout(limits.queryTimeout())
+            .maxSamples(limits.queryMaxSamples())
+            .maxConcurrent(limits.queryMaxConcurrency())
+            .build();
+    this.dashboard =
+        new DashboardData(
+            engine, recorders.namespace(), recorders::recentErrors, System::currentTimeMillis);
   }
 
   /** Starts everything, with the HTTP server. */
@@ -142,13 +159,6 @@ public final class Vigil implements AutoCloseable {
       }
       tsdb = db;
       registry.register(new TsdbCollector(db.metrics()));
-      var limits = config.server().limits();
-      engine =
-          Engine.builder(db)
-              .timeout(limits.queryTimeout())
-              .maxSamples(limits.queryMaxSamples())
-              .maxConcurrent(limits.queryMaxConcurrency())
-              .build();
       ScrapeManager m = new ScrapeManager(db);
       scrapes = m;
       String instance = http != null ? config.server().host() + ":" + http.port() : "embedded";
@@ -201,7 +211,13 @@ public final class Vigil implements AutoCloseable {
         new FederateRoutes(this::readyTsdb),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
-        new AdminApi(this::readyTsdb));
+        new AdminApi(this::readyTsdb),
+        new IngestRoutes(
+            () -> readyTsdb().appender(),
+            IngestLimits.DEFAULTS,
+            registry,
+            System::currentTimeMillis),
+        new SeedApiRoutes(engine, dashboard));
   }
 
   private static ApiError notReady() {
@@ -217,11 +233,10 @@ public final class Vigil implements AutoCloseable {
   }
 
   private Engine readyEngine() {
-    Engine e = engine;
-    if (e == null || !state.ready()) {
+    if (!state.ready()) {
       throw notReady();
     }
-    return e;
+    return engine;
   }
 
   private ScrapeManager readyScrapes() {
@@ -274,6 +289,14 @@ public final class Vigil implements AutoCloseable {
   /** The seeds' application recorders (API requests, model generations, errors, sessions, ...). */
   public Recorders recorders() {
     return recorders;
+  }
+
+  /**
+   * The seeds' dashboard data ({@code dashboardData(widget, timeframe)} of {@code
+   * get_metrics_service()}).
+   */
+  public DashboardData dashboard() {
+    return dashboard;
   }
 
   /** The host, JVM and GPU collectors and the health score. */
