@@ -159,6 +159,7 @@ export function createPanel(spec) {
         } else {
           renderInstant(body, type, rows, spec);
         }
+        root.hidden = Boolean(spec.optional && !rows.length);
         setState(rows.length ? 'ok' : 'empty', rows.length, rows.length);
       }
     } catch (e) {

@@ -143,7 +143,10 @@ public final class Vigil implements AutoCloseable {
           plugins.add(p);
           areas.addAll(p.routes(this));
         }
-        areas.add(new DashboardRoutes());
+        // The seeds' API and /ws come from the ingest plugin; without plugins the dashboard polls.
+        areas.add(
+            dev.vigil.server.dashboard.DashboardRoutes.fromConfig(
+                config.dashboard(), !plugins.isEmpty()));
         http = VigilHttpServer.start(config.server(), areas, observer);
       }
       Tsdb db;

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.server.config.ConfigException;
+import dev.vigil.server.config.ConfigNode;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Role;
@@ -54,6 +56,42 @@ public final class DashboardRoutes implements Routes {
     this.folder = b.folder;
     this.webSocket = b.webSocket;
     this.widgets = b.widgets;
+  }
+
+  /**
+   * The routes for the {@code dashboard} section of {@code vigil.yml}:
+   *
+   * <pre>{@code
+   * dashboard:
+   *   folder: dashboards   # Vigil YAML and Grafana JSON files shown under "Dashboards"
+   * }</pre>
+   *
+   * @param section the section as written (an empty map when absent)
+   * @param seedApi whether the seeds' API ({@code /api/metrics/dashboard}, {@code /ws}) is mounted
+   * @throws ConfigException naming file and line for an unknown key or a folder that is not one
+   */
+  public static DashboardRoutes fromConfig(ConfigNode section, boolean seedApi) {
+    Builder b = builder().webSocket(seedApi).widgets(seedApi);
+    for (var e : section.entries().entrySet()) {
+      ConfigNode v = e.getValue();
+      switch (e.getKey()) {
+        case "folder" -> {
+          if (v.text() == null || v.text().isBlank()) {
+            throw new ConfigException(v.where() + ": dashboard.folder: expected a folder path");
+          }
+          Path folder = Path.of(v.text());
+          if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new ConfigException(
+                v.where() + ": dashboard.folder: \"" + folder + "\" is not a folder");
+          }
+          b.folder(folder);
+        }
+        default ->
+            throw new ConfigException(
+                v.where() + ": dashboard." + e.getKey() + ": unknown key (known: folder)");
+      }
+    }
+    return b.build();
   }
 
   /** A builder: no dashboard folder, no WebSocket, no seed widgets unless set. */
