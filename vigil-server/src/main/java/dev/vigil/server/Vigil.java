@@ -2,7 +2,6 @@ package dev.vigil.server;
 
 import dev.vigil.collectors.HostCollectors;
 import dev.vigil.collectors.recorders.Recorders;
-import dev.vigil.ingest.IngestLimits;
 import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.promql.Engine;
 import dev.vigil.server.api.AdminApi;
@@ -23,10 +22,7 @@ import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.RequestObserver;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.VigilHttpServer;
-import dev.vigil.server.ingest.IngestRoutes;
 import dev.vigil.server.scrape.ScrapeManager;
-import dev.vigil.server.seeds.DashboardData;
-import dev.vigil.server.seeds.SeedApiRoutes;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.IOException;
@@ -74,7 +70,6 @@ public final class Vigil implements AutoCloseable {
   private final List<VigilPlugin> plugins = new ArrayList<>();
   private volatile Tsdb tsdb;
   private final Engine engine;
-  private final DashboardData dashboard;
   private volatile ScrapeManager scrapes;
   private VigilHttpServer http;
   private volatile boolean closed;
@@ -103,9 +98,6 @@ public final class Vigil implements AutoCloseable {
             .maxSamples(limits.queryMaxSamples())
             .maxConcurrent(limits.queryMaxConcurrency())
             .build();
-    this.dashboard =
-        new DashboardData(
-            engine, recorders.namespace(), recorders::recentErrors, System::currentTimeMillis);
   }
 
   /** Starts everything, with the HTTP server. */
@@ -214,13 +206,7 @@ public final class Vigil implements AutoCloseable {
         new FederateRoutes(this::readyTsdb),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
-        new AdminApi(this::readyTsdb),
-        new IngestRoutes(
-            () -> readyTsdb().appender(),
-            IngestLimits.DEFAULTS,
-            registry,
-            System::currentTimeMillis),
-        new SeedApiRoutes(engine, dashboard));
+        new AdminApi(this::readyTsdb));
   }
 
   private static ApiError notReady() {
@@ -294,22 +280,17 @@ public final class Vigil implements AutoCloseable {
     return recorders;
   }
 
-  /**
-   * The seeds' dashboard data ({@code dashboardData(widget, timeframe)} of {@code
-   * get_metrics_service()}).
-   */
-  public DashboardData dashboard() {
-    return dashboard;
-  }
-
   /** The host, JVM and GPU collectors and the health score. */
   public HostCollectors host() {
     return host;
   }
 
-  /** The PromQL engine over the store. */
+  /**
+   * The PromQL engine over the store. Available at once; its queries answer {@link ApiError}
+   * unavailable until the store is open.
+   */
   public Engine engine() {
-    return readyEngine();
+    return engine;
   }
 
   /** The store. */
