@@ -15,8 +15,8 @@ import java.time.Duration;
 public record CollectConfig(
     Duration interval, boolean system, boolean jvm, boolean gpu, boolean self, String namespace) {
 
-  /** Every 5 s, everything on, no prefix. */
+  /** Every 5 s, everything on, recorders prefixed {@code app_}. */
   public static CollectConfig defaults() {
-    return new CollectConfig(Duration.ofSeconds(5), true, true, true, true, "");
+    return new CollectConfig(Duration.ofSeconds(5), true, true, true, true, "app_");
   }
 }

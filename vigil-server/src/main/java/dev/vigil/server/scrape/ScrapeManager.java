@@ -38,7 +38,7 @@ public final class ScrapeManager implements AutoCloseable {
   static final Duration FILE_SD_POLL = Duration.ofSeconds(1);
 
   private final Appendable db;
-  private final HttpClient client;
+  private HttpClient client;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
   private final Map<String, ScrapeLoop> locals = new LinkedHashMap<>();
   private final Thread discovery;
@@ -61,13 +61,20 @@ public final class ScrapeManager implements AutoCloseable {
   /** A manager appending to {@code db}; it scrapes nothing until {@link #apply}. */
   public ScrapeManager(Appendable db) {
     this.db = db;
-    this.client =
-        HttpClient.newBuilder()
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
     this.discovery = Thread.ofVirtual().name("scrape-discovery").start(this::discoveryLoop);
+  }
+
+  /** The HTTP client, made on first use: building one costs ~0.3 s (TLS setup) at start-up. */
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .executor(Executors.newVirtualThreadPerTaskExecutor())
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+    }
+    return client;
   }
 
   /** Starts, keeps, restarts or stops loops so that exactly the given jobs run. */
@@ -113,7 +120,7 @@ public final class ScrapeManager implements AutoCloseable {
     }
     ScrapeConfig c = ScrapeConfig.of(jobName, interval, instance);
     Target t = Target.build(c, instance, Map.of(), new ArrayList<>());
-    ScrapeLoop loop = new ScrapeLoop(t, db, client, 0, source);
+    ScrapeLoop loop = new ScrapeLoop(t, db, null, 0, source);
     locals.put(jobName, loop);
     loop.start();
   }
@@ -174,7 +181,7 @@ public final class ScrapeManager implements AutoCloseable {
       if (!job.loops.containsKey(e.getKey())) {
         Target t = e.getValue();
         long offset = Math.floorMod(t.labels().hash64() ^ t.url().hashCode(), interval);
-        ScrapeLoop loop = new ScrapeLoop(t, db, client, offset);
+        ScrapeLoop loop = new ScrapeLoop(t, db, client(), offset);
         job.loops.put(e.getKey(), loop);
         loop.start();
       }
@@ -233,6 +240,10 @@ public final class ScrapeManager implements AutoCloseable {
     }
     discovery.interrupt();
     all.forEach(l -> l.stop(false));
-    client.close();
+    synchronized (this) {
+      if (client != null) {
+        client.close();
+      }
+    }
   }
 }
