@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.metrics.CallbackCounter;
 import dev.vigil.metrics.CallbackGauge;
 import dev.vigil.metrics.MetricRegistry;
-import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.Sample;
 import dev.vigil.server.http.Json;
@@ -48,7 +47,6 @@ public final class LiveRoutes implements Routes, AutoCloseable {
   static final int MAX_SUBSCRIPTIONS = 32;
   static final int MAX_PENDING = 16;
 
-  private final Engine engine;
   private final DashboardData dashboard;
   private final int maxConnections;
   private final ScheduledExecutorService timer =
@@ -60,9 +58,7 @@ public final class LiveRoutes implements Routes, AutoCloseable {
   /**
    * @param registry where the WebSocket metrics go, or null
    */
-  public LiveRoutes(
-      Engine engine, DashboardData dashboard, int maxConnections, MetricRegistry registry) {
-    this.engine = engine;
+  public LiveRoutes(DashboardData dashboard, int maxConnections, MetricRegistry registry) {
     this.dashboard = dashboard;
     this.maxConnections = maxConnections;
     if (registry != null) {
@@ -206,7 +202,7 @@ public final class LiveRoutes implements Routes, AutoCloseable {
     }
 
     private Object instant(String query) {
-      QueryResult r = engine.instantQuery(query, dashboard.now());
+      QueryResult r = dashboard.engine().instantQuery(query, dashboard.now());
       if (r.type() == QueryResult.Type.SCALAR) {
         return PromQuery.json(r.scalar());
       }

@@ -42,7 +42,7 @@ class LiveRoutesTest {
     app.commit();
     Engine engine = Engine.builder(store).build();
     DashboardData d = new DashboardData(engine, "app_", List::of, () -> NOW);
-    live = new LiveRoutes(engine, d, 2, registry);
+    live = new LiveRoutes(d, 2, registry);
     server =
         VigilHttpServer.start(
             ServerConfig.defaults().withListen("127.0.0.1", 0),
