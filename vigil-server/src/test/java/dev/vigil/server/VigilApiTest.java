@@ -202,6 +202,21 @@ class VigilApiTest {
     assertThat(ok(get("/api/v1/format_query?query=" + enc("sum(rate(x[5m]))by(job)"))).asText())
         .isEqualTo("sum by (job) (rate(x[5m]))");
     assertThat(ok(get("/api/v1/query_exemplars?query=up")).size()).isZero();
+    JsonNode ast =
+        ok(get("/api/v1/parse_query?query=" + enc("sum by (job) (rate(x{a=\"b\"}[5m])) > 1")));
+    assertThat(ast.get("type").asText()).isEqualTo("binaryExpr");
+    assertThat(ast.get("op").asText()).isEqualTo(">");
+    JsonNode agg = ast.get("lhs");
+    assertThat(agg.get("type").asText()).isEqualTo("aggregation");
+    assertThat(agg.get("grouping").get(0).asText()).isEqualTo("job");
+    JsonNode call = agg.get("expr");
+    assertThat(call.get("func").get("name").asText()).isEqualTo("rate");
+    assertThat(call.get("func").get("argTypes").get(0).asText()).isEqualTo("matrix");
+    JsonNode sel = call.get("args").get(0);
+    assertThat(sel.get("type").asText()).isEqualTo("matrixSelector");
+    assertThat(sel.get("range").asLong()).isEqualTo(300_000);
+    assertThat(ast.get("rhs").get("val").asText()).isEqualTo("1");
+    error(get("/api/v1/parse_query?query=" + enc("rate(")), 400, "bad_data", "parse error");
   }
 
   @Test

@@ -22,9 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * The PromQL endpoints: {@code /api/v1/query}, {@code /api/v1/query_range}, {@code
- * /api/v1/format_query}, {@code /api/v1/query_exemplars}; GET or form POST, Prometheus' JSON and
- * error shapes (parse errors 400 {@code bad_data}, evaluation errors 422 {@code execution},
- * timeouts 503 {@code timeout}).
+ * /api/v1/format_query}, {@code /api/v1/parse_query} (Prometheus 3's syntax tree JSON), {@code
+ * /api/v1/query_exemplars}; GET or form POST, Prometheus' JSON and error shapes (parse errors 400
+ * {@code bad_data}, evaluation errors 422 {@code execution}, timeouts 503 {@code timeout}).
  *
  * <p>Exemplars are not stored by Vigil's TSDB: {@code query_exemplars} validates its parameters and
  * answers an empty list, as Prometheus does when exemplar storage is off.
@@ -46,6 +46,7 @@ public final class QueryApi implements Routes {
     r.getAndPost("/api/v1/query", Role.READ, this::query);
     r.getAndPost("/api/v1/query_range", Role.READ, this::queryRange);
     r.getAndPost("/api/v1/format_query", Role.READ, this::formatQuery);
+    r.getAndPost("/api/v1/parse_query", Role.READ, this::parseQuery);
     r.getAndPost("/api/v1/query_exemplars", Role.READ, this::exemplars);
   }
 
@@ -188,6 +189,17 @@ public final class QueryApi implements Routes {
       throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
     }
     Json.success(ctx, g -> g.writeString(out));
+  }
+
+  private void parseQuery(Context ctx) {
+    String q = queryParam(ctx);
+    dev.vigil.promql.parser.Expr e;
+    try {
+      e = Parser.parse(q);
+    } catch (ParseException ex) {
+      throw ApiError.badData("invalid parameter \"query\": " + ex.getMessage());
+    }
+    Json.success(ctx, g -> AstJson.write(g, e));
   }
 
   private void exemplars(Context ctx) {
