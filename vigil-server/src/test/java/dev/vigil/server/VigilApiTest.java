@@ -198,6 +198,27 @@ class VigilApiTest {
   }
 
   @Test
+  void shortRequestTimeout_answers503Timeout() throws Exception {
+    // A range query over a year at 1 h steps with a subquery at 1 s resolution: far more than 1 ms.
+    String q = enc("max_over_time(rate(demo_requests_total[5m])[1h:1s])");
+    long end = t0 / 1000 + 3600;
+    error(
+        get(
+            "/api/v1/query_range?query="
+                + q
+                + "&start="
+                + (end - 10 * 3600)
+                + "&end="
+                + end
+                + "&step=60&timeout=0.001"),
+        503,
+        "timeout",
+        "query timed out");
+    JsonNode ok = ok(get("/api/v1/query?query=1&timeout=30s"));
+    assertThat(ok.get("resultType").asText()).isEqualTo("scalar");
+  }
+
+  @Test
   void formatQuery_andExemplars() throws Exception {
     assertThat(ok(get("/api/v1/format_query?query=" + enc("sum(rate(x[5m]))by(job)"))).asText())
         .isEqualTo("sum by (job) (rate(x[5m]))");
