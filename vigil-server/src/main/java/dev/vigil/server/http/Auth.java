@@ -68,7 +68,14 @@ final class Auth {
   @SafeVarargs
   private static void require(Context ctx, Role role, List<byte[]>... allowed) {
     String h = ctx.header("Authorization");
-    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    // "Token <t>" is how InfluxDB 2.x clients (Telegraf's influxdb_v2 output) send the same token.
+    int skip =
+        h == null
+            ? -1
+            : h.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? 7
+                : h.regionMatches(true, 0, "Token ", 0, 6) ? 6 : -1;
+    if (skip < 0) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"vigil\"");
       throw new ApiError(
           ApiError.Type.UNAUTHORIZED,
@@ -76,7 +83,7 @@ final class Auth {
               + role.name().toLowerCase()
               + " token: send Authorization: Bearer <token>");
     }
-    byte[] given = h.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    byte[] given = h.substring(skip).trim().getBytes(StandardCharsets.UTF_8);
     boolean ok = false;
     for (List<byte[]> tokens : allowed) {
       for (byte[] t : tokens) {
