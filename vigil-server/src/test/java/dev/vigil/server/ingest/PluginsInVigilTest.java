@@ -82,6 +82,10 @@ class PluginsInVigilTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(served).contains("\"42\"");
+      // The embedding API: DinoAir's get_dashboard_data("overview").
+      vigil.recorders().recordApiRequest("comfyui", "/generate", "POST", 200, 0.5);
+      assertThat(vigil.dashboardData("overview", 1))
+          .containsKeys("status", "resources", "error_rate");
       String metrics =
           http.send(
                   HttpRequest.newBuilder(URI.create(vigil.url() + "/metrics")).build(),
