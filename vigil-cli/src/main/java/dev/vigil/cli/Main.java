@@ -17,7 +17,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Metrics and monitoring in one JAR: instrument, collect, store, query, chart.",
-    subcommands = {ServeCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      CheckCommand.class,
+      ExampleCommand.class,
+      TsdbCommand.class,
+      ServeCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   private Main() {}
 

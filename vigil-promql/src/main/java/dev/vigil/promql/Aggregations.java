@@ -2,12 +2,14 @@ package dev.vigil.promql;
 
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.StringValue;
+import dev.vigil.promql.Value.VectorValue;
 import dev.vigil.promql.parser.Expr.AggregateExpr;
 import dev.vigil.promql.parser.Lexer;
 import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +52,117 @@ final class Aggregations {
         throw new PromqlException("invalid label name " + Lexer.goQuote(s.value()));
       }
     }
+    if (param == null && inner instanceof VectorValue vv) {
+      switch (op) {
+        case "sum", "count", "group", "min", "max" -> {
+          return columnar(ev, a, vv);
+        }
+        default -> {}
+      }
+    }
     Value[] args = param == null ? new Value[] {inner} : new Value[] {inner, param};
+    // Input series keep their Labels object across steps: compute each group key once.
+    Map<Labels, Labels> keys = new IdentityHashMap<>();
     return ev.rangeEval(
         (step, t, x) -> {
           @SuppressWarnings("unchecked")
           List<Sample> vec = (List<Sample>) x[0];
           Object p = x.length > 1 ? x[1] : null;
-          return aggregate(a, vec, p, t);
+          return aggregate(a, vec, p, t, keys);
         },
         args);
+  }
+
+  /*
+   * Columnar path for sum, count, group, min and max: each input series is mapped to its group
+   * once, then its points are folded into per-group arrays indexed by step. No per-step objects;
+   * the fold order (series order within a step) is the one the step-wise path uses, so Kahan sums
+   * come out bit-identical.
+   */
+  private static Value columnar(Evaluator ev, AggregateExpr a, VectorValue in) {
+    String op = a.op();
+    int steps = ev.numSteps;
+    Map<Labels, Integer> index = new LinkedHashMap<>();
+    List<double[]> vals = new ArrayList<>();
+    List<double[]> comps = new ArrayList<>();
+    List<int[]> counts = new ArrayList<>();
+    List<boolean[]> drop = new ArrayList<>();
+    for (StepSeries s : in.series()) {
+      Labels key = groupKey(a, s.labels);
+      Integer gi = index.get(key);
+      if (gi == null) {
+        gi = index.size();
+        index.put(key, gi);
+        vals.add(new double[steps]);
+        comps.add(op.equals("sum") ? new double[steps] : null);
+        counts.add(new int[steps]);
+        drop.add(new boolean[1]);
+      }
+      if (s.dropName && key.has(Labels.METRIC_NAME)) {
+        drop.get(gi)[0] = true;
+      }
+      double[] v = vals.get(gi);
+      double[] c = comps.get(gi);
+      int[] n = counts.get(gi);
+      for (int k = 0; k < s.size; k++) {
+        int i = s.steps[k];
+        double f = s.values[k];
+        boolean first = n[i]++ == 0;
+        switch (op) {
+          case "sum" -> {
+            double t = v[i] + f;
+            if (Double.isInfinite(t)) {
+              c[i] = 0;
+            } else if (Math.abs(v[i]) >= Math.abs(f)) {
+              c[i] += (v[i] - t) + f;
+            } else {
+              c[i] += (f - t) + v[i];
+            }
+            v[i] = t;
+          }
+          case "count" -> v[i] = n[i];
+          case "group" -> v[i] = 1;
+          case "min" -> {
+            if (first || v[i] > f || Double.isNaN(v[i])) {
+              v[i] = f;
+            }
+          }
+          default -> {
+            if (first || v[i] < f || Double.isNaN(v[i])) {
+              v[i] = f;
+            }
+          }
+        }
+      }
+      ev.ctx.releaseSamples(s.size);
+    }
+    List<StepSeries> out = new ArrayList<>(index.size());
+    for (Map.Entry<Labels, Integer> e : index.entrySet()) {
+      int gi = e.getValue();
+      double[] v = vals.get(gi);
+      double[] c = comps.get(gi);
+      int[] n = counts.get(gi);
+      StepSeries o = new StepSeries(e.getKey(), drop.get(gi)[0], steps);
+      for (int i = 0; i < steps; i++) {
+        if (n[i] > 0) {
+          o.add(i, c == null || Double.isInfinite(v[i]) ? v[i] : v[i] + c[i]);
+        }
+      }
+      if (o.size > 0) {
+        ev.ctx.addSamples(o.size);
+        out.add(o);
+      }
+    }
+    return new VectorValue(out);
+  }
+
+  private static Labels groupKey(AggregateExpr a, Labels l, Map<Labels, Labels> cache) {
+    Labels k = cache.get(l);
+    if (k == null) {
+      k = groupKey(a, l);
+      cache.put(l, k);
+    }
+    return k;
   }
 
   private static Labels groupKey(AggregateExpr a, Labels l) {
@@ -86,11 +190,12 @@ final class Aggregations {
     }
   }
 
-  private static List<Sample> aggregate(AggregateExpr a, List<Sample> vec, Object param, long t) {
+  private static List<Sample> aggregate(
+      AggregateExpr a, List<Sample> vec, Object param, long t, Map<Labels, Labels> keys) {
     String op = a.op();
     switch (op) {
       case "topk", "bottomk", "limitk", "limit_ratio" -> {
-        return aggregateK(a, vec, (Double) param, t);
+        return aggregateK(a, vec, (Double) param, t, keys);
       }
       case "count_values" -> {
         return countValues(a, vec, (String) param, t);
@@ -99,7 +204,7 @@ final class Aggregations {
     }
     Map<Labels, Group> groups = new LinkedHashMap<>();
     for (Sample s : vec) {
-      Labels key = groupKey(a, s.labels());
+      Labels key = groupKey(a, s.labels(), keys);
       Group g = groups.get(key);
       boolean first = g == null;
       if (first) {
@@ -218,11 +323,12 @@ final class Aggregations {
     return out;
   }
 
-  private static List<Sample> aggregateK(AggregateExpr a, List<Sample> vec, double p, long t) {
+  private static List<Sample> aggregateK(
+      AggregateExpr a, List<Sample> vec, double p, long t, Map<Labels, Labels> keys) {
     String op = a.op();
     Map<Labels, List<Sample>> groups = new LinkedHashMap<>();
     for (Sample s : vec) {
-      groups.computeIfAbsent(groupKey(a, s.labels()), k -> new ArrayList<>()).add(s);
+      groups.computeIfAbsent(groupKey(a, s.labels(), keys), k -> new ArrayList<>()).add(s);
     }
     List<Sample> out = new ArrayList<>();
     if (op.equals("limit_ratio")) {

@@ -39,7 +39,7 @@ final class BinaryOps {
       return new ScalarValue(out);
     }
     if (l instanceof VectorValue && r instanceof VectorValue) {
-      VectorMatching m = b.matching();
+      Sigs m = new Sigs(b.matching());
       return switch (op) {
         case "and" -> ev.rangeEval((step, t, a) -> and(cast(a[0]), cast(a[1]), m), l, r);
         case "or" -> ev.rangeEval((step, t, a) -> or(cast(a[0]), cast(a[1]), m), l, r);
@@ -125,6 +125,25 @@ final class BinaryOps {
     };
   }
 
+  /** Per-expression cache of signatures: series keep their Labels object across steps. */
+  private static final class Sigs {
+    final VectorMatching m;
+    final Map<Labels, Labels> cache = new java.util.IdentityHashMap<>();
+
+    Sigs(VectorMatching m) {
+      this.m = m;
+    }
+
+    Labels of(Labels l) {
+      Labels s = cache.get(l);
+      if (s == null) {
+        s = signature(l, m);
+        cache.put(l, s);
+      }
+      return s;
+    }
+  }
+
   /** The matching signature of a series: the {@code on} labels, or all but the ignored ones. */
   static Labels signature(Labels l, VectorMatching m) {
     if (m.on()) {
@@ -135,42 +154,42 @@ final class BinaryOps {
     return l.without(drop);
   }
 
-  private static List<Sample> and(List<Sample> lhs, List<Sample> rhs, VectorMatching m) {
+  private static List<Sample> and(List<Sample> lhs, List<Sample> rhs, Sigs m) {
     Set<Labels> sigs = new HashSet<>();
     for (Sample s : rhs) {
-      sigs.add(signature(s.labels(), m));
+      sigs.add(m.of(s.labels()));
     }
     List<Sample> out = new ArrayList<>();
     for (Sample s : lhs) {
-      if (sigs.contains(signature(s.labels(), m))) {
+      if (sigs.contains(m.of(s.labels()))) {
         out.add(s);
       }
     }
     return out;
   }
 
-  private static List<Sample> or(List<Sample> lhs, List<Sample> rhs, VectorMatching m) {
+  private static List<Sample> or(List<Sample> lhs, List<Sample> rhs, Sigs m) {
     Set<Labels> sigs = new HashSet<>();
     List<Sample> out = new ArrayList<>(lhs);
     for (Sample s : lhs) {
-      sigs.add(signature(s.labels(), m));
+      sigs.add(m.of(s.labels()));
     }
     for (Sample s : rhs) {
-      if (!sigs.contains(signature(s.labels(), m))) {
+      if (!sigs.contains(m.of(s.labels()))) {
         out.add(s);
       }
     }
     return out;
   }
 
-  private static List<Sample> unless(List<Sample> lhs, List<Sample> rhs, VectorMatching m) {
+  private static List<Sample> unless(List<Sample> lhs, List<Sample> rhs, Sigs m) {
     Set<Labels> sigs = new HashSet<>();
     for (Sample s : rhs) {
-      sigs.add(signature(s.labels(), m));
+      sigs.add(m.of(s.labels()));
     }
     List<Sample> out = new ArrayList<>();
     for (Sample s : lhs) {
-      if (!sigs.contains(signature(s.labels(), m))) {
+      if (!sigs.contains(m.of(s.labels()))) {
         out.add(s);
       }
     }
@@ -178,7 +197,8 @@ final class BinaryOps {
   }
 
   private static List<Sample> vectorBinop(
-      String op, List<Sample> lhs, List<Sample> rhs, VectorMatching m, boolean returnBool, long t) {
+      String op, List<Sample> lhs, List<Sample> rhs, Sigs sigs, boolean returnBool, long t) {
+    VectorMatching m = sigs.m;
     boolean comparison = dev.vigil.promql.parser.Operators.isComparison(op);
     boolean swap = m.card() == Cardinality.ONE_TO_MANY;
     if (swap) {
@@ -189,7 +209,7 @@ final class BinaryOps {
     // The "one" side, by signature; duplicates there are an error.
     Map<Labels, Sample> right = new HashMap<>();
     for (Sample s : rhs) {
-      Labels sig = signature(s.labels(), m);
+      Labels sig = sigs.of(s.labels());
       Sample dup = right.putIfAbsent(sig, s);
       if (dup != null) {
         Sample first = dup;
@@ -215,7 +235,7 @@ final class BinaryOps {
     Set<Labels> outLabels = new HashSet<>();
     List<Sample> out = new ArrayList<>();
     for (Sample ls : lhs) {
-      Labels sig = signature(ls.labels(), m);
+      Labels sig = sigs.of(ls.labels());
       Sample rs = right.get(sig);
       if (rs == null) {
         continue;

@@ -114,12 +114,8 @@ final class Evaluator {
       }
       s.dropName = true;
     }
-    return new VectorValue(mergeSameLabels(in));
-  }
-
-  /** After a name-dropping change two series may coincide; they stay distinct until cleanup. */
-  private static List<StepSeries> mergeSameLabels(List<StepSeries> in) {
-    return in;
+    // Series whose labels coincide once names are dropped stay distinct until Engine.cleanup.
+    return new VectorValue(in);
   }
 
   private MatrixValue topLevelMatrix(MatrixArg m) {

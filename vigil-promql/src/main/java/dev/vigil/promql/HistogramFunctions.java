@@ -6,6 +6,7 @@ import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Expr.Call;
 import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,9 +90,10 @@ final class HistogramFunctions {
       all[i + 1] = scalars.get(i);
     }
     String label = qLabel;
+    Map<Labels, Object[]> cache = new IdentityHashMap<>();
     return ev.rangeEval(
         (step, t, a) -> {
-          Map<Labels, Group> groups = group(ev, BinaryOps.cast(a[0]), vecArg, label);
+          Map<Labels, Group> groups = group(ev, BinaryOps.cast(a[0]), vecArg, label, cache);
           List<Sample> out = new ArrayList<>();
           for (Group g : groups.values()) {
             switch (name) {
@@ -127,11 +129,22 @@ final class HistogramFunctions {
     return s;
   }
 
-  private static Map<Labels, Group> group(Evaluator ev, List<Sample> in, Expr at, String qLabel) {
+  /**
+   * Groups bucket samples by their labels without {@code le}; {@code cache} keeps each input
+   * series' parsed bound and key across steps (series keep their Labels object).
+   */
+  private static Map<Labels, Group> group(
+      Evaluator ev, List<Sample> in, Expr at, String qLabel, Map<Labels, Object[]> cache) {
     Map<Labels, Group> groups = new LinkedHashMap<>();
     for (Sample s : in) {
-      String le = s.labels().getOrEmpty("le");
-      double upper = parseGoFloat(le);
+      Object[] c = cache.get(s.labels());
+      if (c == null) {
+        String le0 = s.labels().getOrEmpty("le");
+        c = new Object[] {le0, parseGoFloat(le0), s.labels().without(List.of("le"))};
+        cache.put(s.labels(), c);
+      }
+      String le = (String) c[0];
+      double upper = (Double) c[1];
       String metric = s.labels().getOrEmpty(Labels.METRIC_NAME);
       if (Double.isNaN(upper) && !le.equalsIgnoreCase("nan")) {
         ev.annotations()
@@ -144,7 +157,7 @@ final class HistogramFunctions {
                 at);
         continue;
       }
-      Labels key = s.labels().without(List.of("le"));
+      Labels key = (Labels) c[2];
       Group g = groups.get(key);
       if (g == null) {
         Labels out = key.withoutMetricName();

@@ -67,6 +67,8 @@ final class RangeFunctions {
     boolean absent = name.equals("absent_over_time");
     boolean counterCheck = name.equals("rate") || name.equals("increase") || name.equals("irate");
     boolean[] present = absent ? new boolean[ev.numSteps] : null;
+    boolean stepInvariant =
+        m.atKind != Expr.AtKind.NONE && !name.equals("predict_linear") && constant(scalars);
     List<StepSeries> out = new ArrayList<>();
     while (m.hasNext()) {
       RawSeries s = m.next();
@@ -102,8 +104,14 @@ final class RangeFunctions {
                     args.get(matIdx));
           }
         }
-        Window w = new Window(s, lo, hi, ref, m.rangeMs, ev.ts(i));
-        Double v = compute(name, w, scalars, i, ev, c);
+        Double v;
+        if (stepInvariant && o != null && o.size > 0) {
+          // With @ the window is the same at every step: compute once, repeat the value.
+          v = o.values[0];
+        } else {
+          Window w = new Window(s, lo, hi, ref, m.rangeMs, ev.ts(i));
+          v = compute(name, w, scalars, i, ev, c);
+        }
         if (v == null) {
           continue;
         }
@@ -128,6 +136,20 @@ final class RangeFunctions {
       return new VectorValue(a.size == 0 ? List.of() : List.of(a));
     }
     return new VectorValue(out);
+  }
+
+  private static boolean constant(double[][] scalars) {
+    for (double[] a : scalars) {
+      if (a == null) {
+        continue;
+      }
+      for (double x : a) {
+        if (Double.doubleToRawLongBits(x) != Double.doubleToRawLongBits(a[0])) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static void checkFactor(String what, double f) {

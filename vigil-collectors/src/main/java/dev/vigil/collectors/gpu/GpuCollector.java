@@ -154,10 +154,10 @@ public final class GpuCollector implements Collector {
                 () -> {
                   try {
                     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                      p.destroyForcibly();
+                      kill(p);
                     }
                   } catch (InterruptedException e) {
-                    p.destroyForcibly();
+                    kill(p);
                   }
                 });
     byte[] out;
@@ -167,7 +167,7 @@ public final class GpuCollector implements Collector {
     boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     watchdog.interrupt();
     if (!finished || (p.exitValue() != 0 && p.exitValue() >= 128)) {
-      p.destroyForcibly();
+      kill(p);
       throw new IOException(
           "nvidia-smi took longer than " + timeout.toMillis() + " ms and was killed");
     }
@@ -176,6 +176,12 @@ public final class GpuCollector implements Collector {
       throw new IOException("nvidia-smi exited with " + p.exitValue() + ": " + text.strip());
     }
     return text;
+  }
+
+  /** Kills the process and its children (a wrapper script's child would hold the pipe open). */
+  private static void kill(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   /** Configures a {@link GpuCollector}. */

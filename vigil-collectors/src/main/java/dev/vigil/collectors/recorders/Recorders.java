@@ -344,6 +344,11 @@ public final class Recorders implements Collector {
     return out;
   }
 
+  /** Returns file events dropped because the events log could not keep up (0 when off). */
+  public long fileEventsDropped() {
+    return fileEvents == null ? 0 : fileEvents.dropped();
+  }
+
   /** Flushes and closes the file events log, if any. */
   public void close() {
     if (fileEvents != null) {

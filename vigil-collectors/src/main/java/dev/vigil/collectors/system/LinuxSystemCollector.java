@@ -55,6 +55,8 @@ public final class LinuxSystemCollector implements Collector {
   private Map<String, long[]> previousNet = new HashMap<>();
   private long previousNetNanos;
   private volatile SystemSummary summary = SystemSummary.NONE;
+  private long processCount = -1; // guarded by lock
+  private long processCountNanos;
   private double cpuRatio = Double.NaN; // guarded by lock
   private double memoryRatio = Double.NaN; // guarded by lock
 
@@ -194,7 +196,14 @@ public final class LinuxSystemCollector implements Collector {
     out.gauge("node_load15", "15-minute load average.", l.load15());
     out.gauge(
         "node_processes_threads", "Threads (scheduling entities) on the system.", l.threads());
-    out.gauge("node_processes_pids", "Processes on the system.", countProcesses());
+    long now = nanoClock.getAsLong();
+    if (processCount < 0 || now - processCountNanos > options.processCountTtl().toNanos()) {
+      processCount = countProcesses();
+      processCountNanos = now;
+    }
+    if (processCount >= 0) {
+      out.gauge("node_processes_pids", "Processes on the system.", processCount);
+    }
     String uptime = proc.read("uptime").trim();
     int space = uptime.indexOf(' ');
     out.gauge(

@@ -66,11 +66,21 @@ public final class Lexer {
     while (true) {
       skipSpace();
       if (pos >= in.length()) {
+        if (braces > 0) {
+          throw error(pos, "unexpected end of input inside braces");
+        }
+        if (parens > 0) {
+          throw error(pos, "unclosed left parenthesis");
+        }
+        if (brackets > 0) {
+          throw error(pos, "unclosed left bracket");
+        }
         out.add(new Token(Kind.EOF, "", pos, pos));
         return;
       }
       int start = pos;
       char c = in.charAt(pos);
+      depth(c, start);
       switch (c) {
         case '(' -> single(Kind.LEFT_PAREN, start);
         case ')' -> single(Kind.RIGHT_PAREN, start);
@@ -161,6 +171,35 @@ public final class Lexer {
   private void single(Kind k, int start) {
     pos++;
     emit(k, in.substring(start, pos), start);
+  }
+
+  private int parens;
+  private int brackets;
+  private int braces;
+
+  /** Tracks nesting as Prometheus' lexer does, to report unbalanced brackets where they occur. */
+  private void depth(char c, int at) {
+    switch (c) {
+      case '(' -> parens++;
+      case '[' -> brackets++;
+      case '{' -> braces++;
+      case ')' -> {
+        if (--parens < 0) {
+          throw error(at, "unexpected right parenthesis ')'");
+        }
+      }
+      case ']' -> {
+        if (--brackets < 0) {
+          throw error(at, "unexpected right bracket ']'");
+        }
+      }
+      case '}' -> {
+        if (--braces < 0) {
+          throw error(at, "unexpected right brace '}'");
+        }
+      }
+      default -> {}
+    }
   }
 
   private void skipSpace() {

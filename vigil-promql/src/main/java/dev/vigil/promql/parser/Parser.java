@@ -222,6 +222,10 @@ public final class Parser {
         double v = t.text().equals("-") ? -nl.value() : nl.value();
         return new NumberLiteral(v, t.pos(), nl.end());
       }
+      if (t.text().equals("+")
+          && (operand.type() == ValueType.SCALAR || operand.type() == ValueType.VECTOR)) {
+        return operand; // unary plus is the identity; dropping it keeps printing canonical
+      }
       if (operand.type() != ValueType.SCALAR && operand.type() != ValueType.VECTOR) {
         throw error(
             operand.start(),

@@ -67,6 +67,9 @@ public final class Wal implements AutoCloseable {
     Files.createDirectories(dir);
     List<Integer> segs = WalFiles.segments(dir);
     segment = segs.isEmpty() ? 1 : segs.get(segs.size() - 1) + 1;
+    if (!segs.isEmpty() && Files.size(WalFiles.segmentPath(dir, segment - 1)) == 0) {
+      segment--; // reuse an empty last segment rather than leave empty files behind
+    }
     int cp = WalFiles.latestCheckpoint(dir);
     segment = Math.max(segment, cp + 1);
     openSegment();
