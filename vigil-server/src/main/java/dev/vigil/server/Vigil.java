@@ -69,7 +69,7 @@ public final class Vigil implements AutoCloseable {
   private final Path configFile;
   private final List<VigilPlugin> plugins = new ArrayList<>();
   private volatile Tsdb tsdb;
-  private volatile Engine engine;
+  private final Engine engine;
   private volatile ScrapeManager scrapes;
   private VigilHttpServer http;
   private volatile boolean closed;
@@ -88,6 +88,15 @@ public final class Vigil implements AutoCloseable {
             .jvm(c.jvm())
             .gpu(c.gpu())
             .recorders(recorders)
+            .build();
+    // The engine and every route are built before the store opens; they reach it through these
+    // lazy views, which answer 503 (unavailable) until the WAL is replayed.
+    var limits = b.config.server().limits();
+    this.engine =
+        Engine.builder((mint, maxt) -> readyTsdb().querier(mint, maxt))
+            .timeout(limits.queryTimeout())
+            .maxSamples(limits.queryMaxSamples())
+            .maxConcurrent(limits.queryMaxConcurrency())
             .build();
   }
 
@@ -145,18 +154,13 @@ public final class Vigil implements AutoCloseable {
       }
       tsdb = db;
       registry.register(new TsdbCollector(db.metrics()));
-      var limits = config.server().limits();
-      engine =
-          Engine.builder(db)
-              .timeout(limits.queryTimeout())
-              .maxSamples(limits.queryMaxSamples())
-              .maxConcurrent(limits.queryMaxConcurrency())
-              .build();
       ScrapeManager m = new ScrapeManager(db);
       scrapes = m;
       String instance = http != null ? config.server().host() + ":" + http.port() : "embedded";
-      m.addLocal(
-          SELF_JOB, instance, config.collect().interval(), () -> MetricsRoutes.text(registry));
+      var cc = config.collect();
+      if (cc.self() || cc.system() || cc.jvm() || cc.gpu()) {
+        m.addLocal(SELF_JOB, instance, cc.interval(), () -> MetricsRoutes.text(registry));
+      }
       m.apply(config.scrapeConfigs());
     } catch (RuntimeException e) {
       opening.thenAccept(
@@ -218,11 +222,10 @@ public final class Vigil implements AutoCloseable {
   }
 
   private Engine readyEngine() {
-    Engine e = engine;
-    if (e == null || !state.ready()) {
+    if (!state.ready()) {
       throw notReady();
     }
-    return e;
+    return engine;
   }
 
   private ScrapeManager readyScrapes() {
@@ -282,9 +285,12 @@ public final class Vigil implements AutoCloseable {
     return host;
   }
 
-  /** The PromQL engine over the store. */
+  /**
+   * The PromQL engine over the store. Available at once; its queries answer {@link ApiError}
+   * unavailable until the store is open.
+   */
   public Engine engine() {
-    return readyEngine();
+    return engine;
   }
 
   /** The store. */
