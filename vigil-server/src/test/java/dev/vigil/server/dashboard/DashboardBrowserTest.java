@@ -645,4 +645,68 @@ class DashboardBrowserTest {
     assertThat(traversal.statusCode()).isEqualTo(400);
     assertThat(traversal.body()).contains("invalid dashboard file name");
   }
+
+  @Test
+  void pause_stopsUpdates_andResumeRestartsThem() throws Exception {
+    open("page=overview&range=5m&refresh=5s");
+    driver.findElement(By.id("pause")).click();
+    assertThat(driver.findElement(By.id("pause")).getDomAttribute("aria-pressed"))
+        .isEqualTo("true");
+    int paused = renders();
+    Thread.sleep(6000); // more than one refresh interval and several WebSocket ticks
+    assertThat(renders()).isEqualTo(paused);
+    driver.findElement(By.id("pause")).click();
+    waitForRender(paused + 1);
+  }
+
+  @Test
+  void csvExport_holdsTheChartsSeries_andDarkThemeRedrawsWithoutErrors() {
+    open("page=resources&range=5m");
+    js(
+        "window.__csv = null; const orig = URL.createObjectURL;"
+            + "URL.createObjectURL = (b) => { b.text().then(t => window.__csv = t); return orig(b); };");
+    WebElement panel =
+        panels().stream()
+            .filter(p -> "ok".equals(p.getDomAttribute("data-state")))
+            .findFirst()
+            .orElseThrow();
+    panel.findElement(By.xpath(".//button[text()='CSV']")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> js("return window.__csv") != null);
+    String csv = (String) js("return window.__csv");
+    assertThat(csv.lines().findFirst().orElseThrow()).startsWith("time,");
+    assertThat(csv.lines().count()).isGreaterThan(2);
+
+    int before = renders();
+    driver.findElement(By.id("theme")).click();
+    waitForRender(before + 1);
+    String theme = driver.findElement(By.tagName("html")).getDomAttribute("data-theme");
+    assertThat(theme).isIn("dark", "light");
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .until(d -> panels().stream().anyMatch(p -> "ok".equals(p.getDomAttribute("data-state"))));
+    assertThat(consoleErrors()).isEmpty();
+    driver.findElement(By.id("theme")).click(); // back, for the other tests
+  }
+
+  @Test
+  void onAPhone_pagesFitTheScreen_andTheNavigationWorksByKeyboard() {
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+    try {
+      for (String page : List.of("overview", "resources", "explore", "targets")) {
+        open("page=" + page + "&range=5m");
+        Object overflow = js("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(((Number) overflow).intValue())
+            .as("horizontal overflow on %s", page)
+            .isLessThanOrEqualTo(0);
+      }
+    } finally {
+      driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+    }
+    open("page=overview&range=5m");
+    WebElement link = driver.findElement(By.cssSelector("#nav a[data-page='targets']"));
+    link.sendKeys(org.openqa.selenium.Keys.ENTER);
+    new WebDriverWait(driver, Duration.ofSeconds(5))
+        .until(d -> d.getCurrentUrl().contains("page=targets"));
+    assertThat(driver.findElement(By.cssSelector("#nav a[aria-current='page']")).getText())
+        .isEqualTo("Targets");
+  }
 }
