@@ -129,6 +129,7 @@ export function createPanel(spec) {
             series.push({ name: legendName(r.metric, t.legendFormat), metric: r.metric, values: r.values || [] });
           }
         }
+        shortenNames(series, targets);
         last = { kind: 'range', series };
         const points = series.reduce((n, s) => n + s.values.length, 0);
         error.textContent = '';
@@ -184,6 +185,18 @@ export function createPanel(spec) {
   }
 
   return { el: root, update, dispose, spec };
+}
+
+/**
+ * Without a legend format, names series by the labels that differ between them (job, instance and
+ * the metric name are usually the same for all), so legends and tooltips stay short.
+ */
+function shortenNames(series, targets) {
+  if (series.length < 2 || targets.some((t) => t.legendFormat)) return;
+  const keys = [...new Set(series.flatMap((s) => Object.keys(s.metric)))];
+  const varying = keys.filter((k) => new Set(series.map((s) => s.metric[k] ?? '')).size > 1).sort();
+  if (!varying.length) return;
+  for (const s of series) s.name = varying.map((k) => `${k}="${s.metric[k] ?? ''}"`).join(', ');
 }
 
 function unitOf(spec) {
