@@ -89,6 +89,9 @@ function refreshSeconds(s) {
   const r = s.refresh || 'auto';
   if (r === 'off') return 0;
   if (r !== 'auto' && Number.isFinite(parseDuration(r))) return parseDuration(r);
+  const configured = config.refresh && config.refresh[pageOf(s).id];
+  if (configured === 'off') return 0;
+  if (configured && Number.isFinite(parseDuration(configured))) return parseDuration(configured);
   if (s.range === '5m') return LIVE_REFRESH;
   if (current && current.ctx.boardRefresh) return current.ctx.boardRefresh;
   return pageOf(s).refresh;

@@ -1,6 +1,7 @@
 package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.server.Vigil;
@@ -117,6 +118,8 @@ class DashboardBrowserTest {
               - targets: ['%s']
         dashboard:
           folder: %s
+          refresh:
+            targets: 3s
         """
             .formatted(DemoMetrics.PATH, target, boards);
     ServerConfig d = ServerConfig.defaults();
@@ -708,5 +711,21 @@ class DashboardBrowserTest {
         .until(d -> d.getCurrentUrl().contains("page=targets"));
     assertThat(driver.findElement(By.cssSelector("#nav a[aria-current='page']")).getText())
         .isEqualTo("Targets");
+  }
+
+  @Test
+  void pageRefresh_comesFromTheDashboardSection_andBadKeysAreRejectedWithTheirLine() {
+    open("page=targets&range=1h");
+    new WebDriverWait(driver, Duration.ofSeconds(5))
+        .until(d -> d.findElement(By.id("status")).getText().startsWith("every 3 s"));
+    VigilConfig bad =
+        ConfigLoader.parse(
+            "bad.yml", "dashboard:\n  folder: x\n  refrsh:\n    overview: 1m\n", Map.of());
+    assertThatThrownBy(() -> DashboardRoutes.fromConfig(bad.dashboard(), false))
+        .hasMessageMatching("bad\\.yml:[34]: dashboard\\.refrsh: unknown key .*");
+    VigilConfig badInterval =
+        ConfigLoader.parse("bad.yml", "dashboard:\n  refresh:\n    overview: soon\n", Map.of());
+    assertThatThrownBy(() -> DashboardRoutes.fromConfig(badInterval.dashboard(), false))
+        .hasMessageContaining("dashboard.refresh.overview: expected a duration");
   }
 }
