@@ -51,7 +51,7 @@ final class HeadAppender implements Appender {
     }
     if (t < head.minValidTime()) {
       metrics.outOfOrderRejected.increment();
-      throw new OutOfOrderException(s.labels(), t, head.minValidTime());
+      throw OutOfOrderException.outOfBounds(s.labels(), t, head.minValidTime());
     }
     long last = s.lastTimeHint();
     if (t < last && (head.outOfOrderWindow() == 0 || t < last - head.outOfOrderWindow())) {
