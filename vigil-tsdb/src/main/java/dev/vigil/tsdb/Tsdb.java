@@ -163,7 +163,32 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
       }
     }
     out.sort(Comparator.comparingLong(b -> b.meta().minTime()));
-    return List.copyOf(out);
+    return List.copyOf(dropCompactedSources(out));
+  }
+
+  /**
+   * A crash between writing a compacted block and deleting its sources leaves both: the sources are
+   * recognised by their ids in the newer block's sources and deleted now.
+   */
+  private List<Block> dropCompactedSources(List<Block> blocks) {
+    List<Block> keep = new ArrayList<>();
+    for (Block b : blocks) {
+      boolean covered = false;
+      for (Block o : blocks) {
+        covered |=
+            o != b
+                && o.meta().resolution() == b.meta().resolution()
+                && o.meta().level() > b.meta().level()
+                && o.meta().sources().containsAll(b.meta().sources());
+      }
+      if (covered) {
+        dev.vigil.tsdb.block.BlockWriter.deleteTree(b.dir());
+        report("deleted block " + b.meta().id() + ": already compacted into a newer block");
+      } else {
+        keep.add(b);
+      }
+    }
+    return keep;
   }
 
   private void quarantine(Path p, Exception why) throws IOException {
@@ -336,7 +361,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
     }
     closed = true;
     if (background != null) {
-      background.shutdownNow();
+      background.shutdown(); // no interrupt: a compaction in progress finishes its files
       try {
         background.awaitTermination(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -121,6 +122,28 @@ class TsdbTest {
     }
     try (Tsdb db = open()) { // the out-of-order sample survives WAL replay
       assertThat(read(db, 0, Long.MAX_VALUE, name("x")).values().iterator().next()).hasSize(3);
+    }
+  }
+
+  @Test
+  void interruptedAppenderThread_doesNotBreakTheWalForOthers() throws Exception {
+    try (Tsdb db = open()) {
+      Thread t =
+          new Thread(
+              () -> {
+                Thread.currentThread().interrupt();
+                Appender app = db.appender();
+                app.append(0, Labels.of("__name__", "i"), 1, 1);
+                app.commit();
+              });
+      t.start();
+      t.join();
+      Appender app = db.appender();
+      app.append(0, Labels.of("__name__", "i"), 2, 2);
+      app.commit();
+    }
+    try (Tsdb db = open()) {
+      assertThat(read(db, 0, 10, name("i")).values().iterator().next()).hasSize(2);
     }
   }
 
@@ -316,6 +339,51 @@ class TsdbTest {
       assertThat(read(copy, 0, Long.MAX_VALUE, name("late"))).isEmpty();
     } finally {
       dev.vigil.tsdb.block.BlockWriter.deleteTree(snap);
+    }
+  }
+
+  @Test
+  void crashAfterCompaction_sourcesLeftBehind_areDeletedAtOpen() throws Exception {
+    long range = 2 * 3600_000L;
+    List<Path> sources = new java.util.ArrayList<>();
+    for (int b = 0; b < 3; b++) {
+      var w =
+          new dev.vigil.tsdb.block.BlockWriter(dir, b * range, (b + 1) * range, 1, List.of(), 0, b);
+      long[] ts = {b * range, b * range + 1000};
+      w.add(Labels.of("__name__", "m"), ts, new double[] {b, b + 0.5}, 2);
+      sources.add(dir.resolve(w.finish().id()));
+    }
+    Path aside = Files.createTempDirectory("vigil-aside");
+    for (Path p : sources) {
+      copyTree(p, aside.resolve(p.getFileName()));
+    }
+    try (Tsdb db = open()) {
+      db.maintain();
+      assertThat(db.blocks()).hasSize(1);
+      assertThat(db.blocks().get(0).meta().level()).isEqualTo(2);
+    }
+    for (Path p : sources) { // as if the process died before deleting them
+      copyTree(aside.resolve(p.getFileName()), p);
+    }
+    List<String> log = new java.util.ArrayList<>();
+    try (Tsdb db = Tsdb.builder(dir).backgroundInterval(Duration.ZERO).log(log::add).open()) {
+      assertThat(db.blocks()).hasSize(1);
+      assertThat(log).filteredOn(m -> m.contains("already compacted")).hasSize(3);
+      assertThat(read(db, 0, Long.MAX_VALUE, name("m")).values().iterator().next()).hasSize(6);
+    }
+    dev.vigil.tsdb.block.BlockWriter.deleteTree(aside);
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (var s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path d = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(d);
+        } else {
+          Files.copy(p, d);
+        }
+      }
     }
   }
 }

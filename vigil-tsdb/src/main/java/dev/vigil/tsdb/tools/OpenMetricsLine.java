@@ -140,8 +140,18 @@ public final class OpenMetricsLine {
   static long parseSeconds(String s, int col) {
     try {
       int dot = s.indexOf('.');
-      if (dot < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
-        return Math.multiplyExact(Long.parseLong(s), 1000L);
+      if (s.indexOf('e') < 0 && s.indexOf('E') < 0) {
+        if (dot < 0) {
+          return Math.multiplyExact(Long.parseLong(s), 1000L);
+        }
+        int frac = s.length() - dot - 1;
+        if (frac >= 1 && frac <= 3 && dot > 0 && s.charAt(0) != '-') { // the common case, exactly
+          long ms = Long.parseLong(s, dot + 1, s.length(), 10);
+          for (int i = frac; i < 3; i++) {
+            ms *= 10;
+          }
+          return Math.addExact(Math.multiplyExact(Long.parseLong(s, 0, dot, 10), 1000L), ms);
+        }
       }
       return new java.math.BigDecimal(s)
           .movePointRight(3)
