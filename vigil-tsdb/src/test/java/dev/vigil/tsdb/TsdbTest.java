@@ -65,6 +65,24 @@ class TsdbTest {
   }
 
   @Test
+  void labelNamesAndValues_honourTheQuerierTimeRange() throws Exception {
+    try (Tsdb db = open()) {
+      Appender app = db.appender();
+      app.append(0, Labels.of("__name__", "early", "zone", "a"), 1_000, 1);
+      app.append(0, Labels.of("__name__", "late", "zone", "b", "extra", "x"), 9_000, 1);
+      app.commit();
+      try (Querier q = db.querier(0, 5_000)) {
+        assertThat(q.labelValues("__name__", List.of())).containsExactly("early");
+        assertThat(q.labelNames(List.of())).containsExactly("__name__", "zone");
+      }
+      try (Querier q = db.querier(0, 10_000)) {
+        assertThat(q.labelValues("zone", List.of(LabelMatcher.equal("__name__", "late"))))
+            .containsExactly("b");
+      }
+    }
+  }
+
+  @Test
   void seek_jumpsToFirstSampleAtOrAfter() throws Exception {
     try (Tsdb db = open()) {
       fill(db, 1, 1000, 1000);
