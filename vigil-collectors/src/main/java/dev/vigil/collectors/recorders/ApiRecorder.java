@@ -1,0 +1,66 @@
+package dev.vigil.collectors.recorders;
+
+import dev.vigil.metrics.Buckets;
+import dev.vigil.metrics.Counter;
+import dev.vigil.metrics.Gauge;
+import dev.vigil.metrics.Histogram;
+import dev.vigil.metrics.Metric;
+import java.util.List;
+
+/** API request metrics: requests, errors, duration histogram and in-flight requests. */
+final class ApiRecorder {
+  /** Request latency buckets: 5 ms to 60 s (model APIs answer in tens of seconds). */
+  static final Buckets BUCKETS =
+      Buckets.of(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
+
+  final Counter requests;
+  final Counter errors;
+  final Histogram duration;
+  final Gauge inFlight;
+
+  ApiRecorder(Names n) {
+    requests =
+        Counter.builder()
+            .name(n.of("api_requests_total"))
+            .help("API requests by service, endpoint (route template), method and status.")
+            .labelNames("service", "endpoint", "method", "status")
+            .build();
+    errors =
+        Counter.builder()
+            .name(n.of("api_errors_total"))
+            .help("API requests answered with a status of 400 or more.")
+            .labelNames("service", "endpoint", "method", "status")
+            .build();
+    duration =
+        Histogram.builder()
+            .name(n.of("api_request_duration_seconds"))
+            .help("API request duration.")
+            .labelNames("service", "endpoint", "method")
+            .buckets(BUCKETS)
+            .build();
+    inFlight =
+        Gauge.builder()
+            .name(n.of("api_requests_in_flight"))
+            .help("API requests being served now.")
+            .labelNames("service", "endpoint")
+            .build();
+  }
+
+  List<Metric> metrics() {
+    return List.of(requests, errors, duration, inFlight);
+  }
+
+  void record(String service, String endpoint, String method, int statusCode, double seconds) {
+    final String m = "recordApiRequest";
+    Check.label(m, "service", service);
+    Check.label(m, "endpoint", endpoint);
+    String httpMethod = Check.httpMethod(m, method);
+    String status = Check.status(m, statusCode);
+    Check.seconds(m, "seconds", seconds);
+    requests.labelValues(service, endpoint, httpMethod, status).inc();
+    if (statusCode >= 400) {
+      errors.labelValues(service, endpoint, httpMethod, status).inc();
+    }
+    duration.labelValues(service, endpoint, httpMethod).observe(seconds);
+  }
+}

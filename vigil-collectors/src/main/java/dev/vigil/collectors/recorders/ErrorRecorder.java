@@ -1,0 +1,88 @@
+package dev.vigil.collectors.recorders;
+
+import dev.vigil.metrics.CallbackGauge;
+import dev.vigil.metrics.Counter;
+import dev.vigil.metrics.Metric;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/** Error events: counters by type, service and severity; the recent-error ring; rate per minute. */
+final class ErrorRecorder {
+  /** Accepted severities, mildest first. */
+  static final List<String> SEVERITIES = List.of("debug", "info", "warning", "error", "critical");
+
+  final Counter errors;
+  final Counter warnings;
+  final CallbackGauge ratePerMinute;
+  final ErrorLog log;
+  final RateWindow window;
+  private final LongSupplier clockMillis;
+
+  ErrorRecorder(Names n, int logCapacity, LongSupplier clockMillis) {
+    this.clockMillis = clockMillis;
+    this.log = new ErrorLog(logCapacity);
+    this.window = new RateWindow(clockMillis);
+    errors =
+        Counter.builder()
+            .name(n.of("errors_total"))
+            .help("Recorded errors by type, service and severity.")
+            .labelNames("type", "service", "severity")
+            .build();
+    warnings =
+        Counter.builder()
+            .name(n.of("warnings_total"))
+            .help("Recorded events of severity warning, by service.")
+            .labelNames("service")
+            .build();
+    ratePerMinute =
+        CallbackGauge.builder()
+            .name(n.of("error_rate_per_minute"))
+            .help("Errors of severity error or critical recorded in the last 60 seconds.")
+            .callback(() -> window.lastMinute())
+            .build();
+  }
+
+  List<Metric> metrics() {
+    return List.of(errors, warnings, ratePerMinute);
+  }
+
+  void record(String type, String message, String service, String severity) {
+    final String m = "recordError";
+    Check.label(m, "type", type);
+    Check.label(m, "service", service);
+    String sev = severity(severity);
+    errors.labelValues(type, service, sev).inc();
+    if (sev.equals("warning")) {
+      warnings.labelValues(service).inc();
+    } else if (sev.equals("error") || sev.equals("critical")) {
+      window.add();
+    }
+    log.add(
+        new ErrorLog.Entry(
+            clockMillis.getAsLong(), type, message == null ? "" : message, service, sev));
+  }
+
+  private static String severity(String s) {
+    if (s == null || s.isEmpty()) {
+      throw new IllegalArgumentException(
+          "recordError: severity is null or empty; use one of " + SEVERITIES);
+    }
+    for (String known : SEVERITIES) {
+      if (known.equals(s)) {
+        return known;
+      }
+    }
+    String lower = s.toLowerCase(Locale.ROOT);
+    if (lower.equals("warn")) {
+      return "warning";
+    }
+    for (String known : SEVERITIES) {
+      if (known.equals(lower)) {
+        return known;
+      }
+    }
+    throw new IllegalArgumentException(
+        "recordError: unknown severity '" + s + "'; use one of " + SEVERITIES);
+  }
+}

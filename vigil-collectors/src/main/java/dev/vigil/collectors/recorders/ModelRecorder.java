@@ -1,0 +1,96 @@
+package dev.vigil.collectors.recorders;
+
+import dev.vigil.metrics.Buckets;
+import dev.vigil.metrics.Counter;
+import dev.vigil.metrics.Gauge;
+import dev.vigil.metrics.Histogram;
+import dev.vigil.metrics.Metric;
+import java.util.List;
+import java.util.Map;
+
+/** Model generation metrics: generations, duration, tokens, cost and queue size. */
+final class ModelRecorder {
+  static final Buckets BUCKETS = Buckets.of(0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300);
+
+  final Counter generations;
+  final Histogram duration;
+  final Counter tokens;
+  final Counter cost;
+  final Gauge queue;
+  private final Map<String, ModelPrice> prices;
+
+  ModelRecorder(Names n, Map<String, ModelPrice> prices) {
+    this.prices = Map.copyOf(prices);
+    generations =
+        Counter.builder()
+            .name(n.of("model_generations_total"))
+            .help("Model generations by model, provider and status (success or failure).")
+            .labelNames("model", "provider", "status")
+            .build();
+    duration =
+        Histogram.builder()
+            .name(n.of("model_generation_duration_seconds"))
+            .help("Model generation duration.")
+            .labelNames("model", "provider")
+            .buckets(BUCKETS)
+            .build();
+    tokens =
+        Counter.builder()
+            .name(n.of("model_tokens_total"))
+            .help("Tokens by model, provider and type (prompt or output).")
+            .labelNames("model", "provider", "type")
+            .build();
+    cost =
+        Counter.builder()
+            .name(n.of("model_cost_total"))
+            .help("Cost of generations in the currency configured for the model.")
+            .labelNames("model", "provider", "currency")
+            .build();
+    queue =
+        Gauge.builder()
+            .name(n.of("model_queue_size"))
+            .help("Generations waiting for a model.")
+            .labelNames("model")
+            .build();
+  }
+
+  List<Metric> metrics() {
+    return List.of(generations, duration, tokens, cost, queue);
+  }
+
+  void record(
+      String model,
+      String provider,
+      double seconds,
+      boolean success,
+      long promptTokens,
+      long outputTokens) {
+    final String m = "recordModelGeneration";
+    Check.label(m, "model", model);
+    Check.label(m, "provider", provider);
+    Check.seconds(m, "seconds", seconds);
+    Check.count(m, "promptTokens", promptTokens);
+    Check.count(m, "outputTokens", outputTokens);
+    generations.labelValues(model, provider, success ? "success" : "failure").inc();
+    duration.labelValues(model, provider).observe(seconds);
+    if (promptTokens > 0) {
+      tokens.labelValues(model, provider, "prompt").inc(promptTokens);
+    }
+    if (outputTokens > 0) {
+      tokens.labelValues(model, provider, "output").inc(outputTokens);
+    }
+    ModelPrice price = prices.get(model);
+    if (price != null) {
+      double c = price.cost(promptTokens, outputTokens);
+      if (c > 0) {
+        cost.labelValues(model, provider, price.currency()).inc(c);
+      }
+    }
+  }
+
+  void queueSize(String model, long size) {
+    Check.label("setModelQueueSize", "model", model);
+    Check.count("setModelQueueSize", "size", size);
+    queue.labelValues(model).set(size);
+  }
+}

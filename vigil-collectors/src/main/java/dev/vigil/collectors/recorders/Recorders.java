@@ -1,0 +1,436 @@
+package dev.vigil.collectors.recorders;
+
+import dev.vigil.metrics.Buckets;
+import dev.vigil.metrics.Collector;
+import dev.vigil.metrics.Histogram;
+import dev.vigil.metrics.Metric;
+import dev.vigil.metrics.model.MetricSnapshot;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * One method per call the seeds make from their applications: API requests, model generations,
+ * errors, user sessions, workflows, file operations, caches, agents, events and queues, and timed
+ * operations with trace ids.
+ *
+ * {@snippet :
+ * Recorders rec = Recorders.builder().namespace("dinoair").build();
+ * registry.register(rec);
+ * rec.recordApiRequest("comfyui", "/generate", "POST", 200, 1.23);
+ * rec.recordModelGeneration("llama2-7b", 15.4, true, 256, 512);
+ * rec.recordError("connection_timeout", "Failed to connect to ComfyUI", "comfyui", "error");
+ * rec.startUserSession("session_123", "Mozilla/5.0 ...");
+ * try (Span s = rec.measureDuration("code_generation", Map.of("provider", "openai"))) {
+ *   s.attribute("lines_generated", 100);
+ * }
+ * }
+ *
+ * <p>Every metric name starts with the namespace (default {@code app_}); {@code docs/metrics.md}
+ * lists them. Every method is thread-safe. The counting ones ({@link #recordApiRequest}, {@link
+ * #recordModelGeneration}, {@link #recordCacheOperation}, {@link #recordWorkflowExecution}, {@link
+ * #recordAgentRun}) allocate nothing on the hot path: they look up cached labelled children and add
+ * to striped counters.
+ *
+ * <p>Bad input is refused with an {@link IllegalArgumentException} that names the method and the
+ * argument, before anything is recorded: null or empty names, names over 128 characters, negative
+ * or NaN durations and counts, status codes outside 100-599, unknown severities and agent states.
+ * HTTP methods outside the standard nine are recorded as {@code OTHER}. Labels never hold unbounded
+ * values (paths, session ids, messages); each labelled metric also has the registry's cardinality
+ * limit.
+ *
+ * <p>Registered as one {@link Collector}; each scrape first expires idle sessions.
+ */
+public final class Recorders implements Collector {
+
+  /** Durations of {@link #measureDuration}: 1 ms to 5 min. */
+  static final Buckets OPERATION =
+      Buckets.of(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300);
+
+  private final String namespace;
+  private final ApiRecorder api;
+  private final ModelRecorder models;
+  private final ErrorRecorder errors;
+  private final SessionRecorder sessions;
+  private final WorkflowRecorder workflows;
+  private final FileOperationRecorder files;
+  private final CacheRecorder caches;
+  private final AgentRecorder agents;
+  private final EventRecorder events;
+  private final Histogram operations;
+  private final SpanLog spans;
+  private final FileEventLog fileEvents;
+  private final LongSupplier clockMillis;
+  private final List<Metric> metrics = new ArrayList<>();
+
+  private Recorders(Builder b) {
+    Names n = new Names(b.namespace);
+    this.namespace = n.prefix();
+    this.clockMillis = b.clockMillis;
+    this.fileEvents =
+        b.fileEventsPath == null ? null : FileEventLog.builder(b.fileEventsPath).build();
+    api = new ApiRecorder(n);
+    models = new ModelRecorder(n, b.prices);
+    errors = new ErrorRecorder(n, b.errorLogCapacity, clockMillis);
+    sessions =
+        new SessionRecorder(
+            n, new SessionTracker(b.nanoClock, b.sessionIdleTimeout.toNanos(), b.maxSessions));
+    workflows = new WorkflowRecorder(n);
+    files = new FileOperationRecorder(n, fileEvents, clockMillis);
+    caches = new CacheRecorder(n);
+    agents = new AgentRecorder(n, clockMillis);
+    events = new EventRecorder(n);
+    operations =
+        Histogram.builder()
+            .name(n.of("operation_duration_seconds"))
+            .help("Duration of operations timed with measureDuration, by operation and status.")
+            .labelNames("operation", "status")
+            .buckets(OPERATION)
+            .build();
+    spans = new SpanLog(b.spanLogCapacity);
+    metrics.addAll(api.metrics());
+    metrics.addAll(models.metrics());
+    metrics.addAll(errors.metrics());
+    metrics.addAll(sessions.metrics());
+    metrics.addAll(workflows.metrics());
+    metrics.addAll(files.metrics());
+    metrics.addAll(caches.metrics());
+    metrics.addAll(agents.metrics());
+    metrics.addAll(events.metrics());
+    metrics.add(operations);
+  }
+
+  /** Returns a builder with namespace {@code app_}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the namespace prefix every name starts with, e.g. {@code app_}. */
+  public String namespace() {
+    return namespace;
+  }
+
+  // ---- API requests ----
+
+  /**
+   * Records one API request (DinoAir's {@code record_api_request}).
+   *
+   * @param service the called service, e.g. {@code comfyui}
+   * @param endpoint the route template, e.g. {@code /users/{id}} (never a raw path)
+   * @param method the HTTP method
+   * @param statusCode the response status, 100-599; 400 and above also count as errors
+   * @param seconds the response time
+   */
+  public void recordApiRequest(
+      String service, String endpoint, String method, int statusCode, double seconds) {
+    api.record(service, endpoint, method, statusCode, seconds);
+  }
+
+  /** Starts an API request counted in the in-flight gauge until the scope is closed. */
+  public ApiRequestScope startApiRequest(String service, String endpoint, String method) {
+    return new ApiRequestScope(api, service, endpoint, method);
+  }
+
+  // ---- Model generations ----
+
+  /** Records a generation with provider {@code unknown}. */
+  public void recordModelGeneration(
+      String model, double seconds, boolean success, long promptTokens, long outputTokens) {
+    models.record(model, "unknown", seconds, success, promptTokens, outputTokens);
+  }
+
+  /**
+   * Records a generation (DinoAir's {@code record_model_generation}); the cost is computed from the
+   * model's configured {@link ModelPrice}, if any.
+   */
+  public void recordModelGeneration(
+      String model,
+      String provider,
+      double seconds,
+      boolean success,
+      long promptTokens,
+      long outputTokens) {
+    models.record(model, provider, seconds, success, promptTokens, outputTokens);
+  }
+
+  /** Sets how many generations wait for a model. */
+  public void setModelQueueSize(String model, long size) {
+    models.queueSize(model, size);
+  }
+
+  // ---- Errors ----
+
+  /**
+   * Records an error event (DinoAir's {@code record_error}).
+   *
+   * @param severity {@code debug}, {@code info}, {@code warning} (or {@code warn}), {@code error}
+   *     or {@code critical}, in any case
+   */
+  public void recordError(String type, String message, String service, String severity) {
+    errors.record(type, message, service, severity);
+  }
+
+  /** Returns the last recorded errors, oldest first, for the dashboard's error log. */
+  public List<ErrorLog.Entry> recentErrors() {
+    return errors.log.recent();
+  }
+
+  /** Returns errors of severity error or critical recorded in the last 60 seconds. */
+  public long errorsLastMinute() {
+    return errors.window.lastMinute();
+  }
+
+  // ---- Sessions ----
+
+  /**
+   * Starts a user session; starting an active one only marks it active. When the session limit is
+   * reached the start is counted in {@code sessions_rejected_total} and ignored.
+   */
+  public void startUserSession(String id, String userAgent) {
+    sessions.start(id, userAgent);
+  }
+
+  /** Marks a session active now (it expires after the idle timeout without activity). */
+  public void touchUserSession(String id) {
+    sessions.tracker.touch(Check.label("touchUserSession", "id", id));
+  }
+
+  /** Ends a session; returns false when it was not active (unknown, ended or expired). */
+  public boolean endUserSession(String id) {
+    return sessions.end(id);
+  }
+
+  /** Returns the number of active sessions. */
+  public int activeSessions() {
+    return sessions.tracker.active();
+  }
+
+  // ---- Workflows ----
+
+  /** Records a workflow execution (DinoAir's {@code record_workflow_execution}). */
+  public void recordWorkflowExecution(
+      String name, double seconds, boolean success, int stepsCompleted, int totalSteps) {
+    workflows.record(name, seconds, success, stepsCompleted, totalSteps);
+  }
+
+  // ---- File operations ----
+
+  /**
+   * Records a file operation (Dream.OS). The path is normalised and written only to the events log
+   * (when configured), never to a label.
+   *
+   * @param operation {@code read}, {@code write}, {@code create}, {@code delete}, {@code list} or
+   *     another lower-case word
+   * @param path the file or folder, or null when unknown
+   * @param bytes bytes read or written, -1 when unknown or not applicable
+   * @param error the error message of a failed operation, or null
+   */
+  public void recordFileOperation(
+      String operation, String path, long bytes, double seconds, boolean success, String error) {
+    files.record(operation, path, bytes, seconds, success, error);
+  }
+
+  /** Records a file operation without a path (DinoAir's {@code record_file_operation}). */
+  public void recordFileOperation(String operation, long bytes, double seconds, boolean success) {
+    files.record(operation, null, bytes, seconds, success, null);
+  }
+
+  /** Sets how many file operations wait. */
+  public void setFileOperationQueueLength(long length) {
+    files.queueLength(length);
+  }
+
+  // ---- Caches ----
+
+  /** Records a cache operation (DinoAir's {@code record_cache_operation}). */
+  public void recordCacheOperation(String cache, String operation, boolean hit, double seconds) {
+    caches.record(cache, operation, hit, seconds);
+  }
+
+  // ---- Agents ----
+
+  /** Records an agent heartbeat now. */
+  public void recordAgentHeartbeat(String agent) {
+    agents.heartbeat(agent);
+  }
+
+  /** Sets an agent's status: one of {@code starting, idle, running, degraded, error, stopped}. */
+  public void setAgentStatus(String agent, String status) {
+    agents.status(agent, status);
+  }
+
+  /** Records one agent run (DevLoop's {@code agent_runs_total}, execution duration, last run). */
+  public void recordAgentRun(String agent, String status, double seconds) {
+    agents.run(agent, status, seconds);
+  }
+
+  /** Sets an agent's queue depth. */
+  public void setAgentQueueDepth(String agent, long depth) {
+    agents.queueDepth(agent, depth);
+  }
+
+  /** Records one message an agent processed and how long it took. */
+  public void recordAgentMessage(String agent, double seconds) {
+    agents.message(agent, seconds);
+  }
+
+  /** Counts an agent error. */
+  public void recordAgentError(String agent) {
+    agents.error(agent);
+  }
+
+  /** Counts an agent warning. */
+  public void recordAgentWarning(String agent) {
+    agents.warning(agent);
+  }
+
+  /** Records an agent recovery and the time it took. */
+  public void recordAgentRecovery(String agent, double seconds) {
+    agents.recovery(agent, seconds);
+  }
+
+  // ---- Events and queues ----
+
+  /** Records one processed event of a type and its latency. */
+  public void recordEventProcessed(String type, double latencySeconds) {
+    events.processed(type, latencySeconds);
+  }
+
+  /** Sets a named queue's size (DevLoop's {@code event_queue_size}: queue {@code events}). */
+  public void setQueueSize(String queue, long size) {
+    events.queueSize(queue, size);
+  }
+
+  // ---- Timed operations ----
+
+  /**
+   * Times an operation until the returned span is closed (VIBEZEN's {@code measure_duration},
+   * AgentOS's {@code trace_operation}); the duration goes to {@code operation_duration_seconds}
+   * with the trace and span ids as exemplar, and the span to the recent-spans log.
+   *
+   * @param name the operation, a label value
+   * @param attributes initial attributes, or null
+   */
+  public Span measureDuration(String name, Map<String, ?> attributes) {
+    Check.label("measureDuration", "name", name);
+    return new Span(name, attributes, clockMillis.getAsLong(), System.nanoTime(), this::endSpan);
+  }
+
+  private void endSpan(Span s) {
+    operations
+        .labelValues(s.name(), s.failed() ? "error" : "ok")
+        .observeWithExemplar(s.durationSeconds(), s.traceId(), s.spanId());
+    spans.add(s);
+  }
+
+  /** Returns the last finished spans, oldest first. */
+  public List<Span> recentSpans() {
+    return spans.recent();
+  }
+
+  // ---- Collector ----
+
+  @Override
+  public List<MetricSnapshot> collect() {
+    sessions.expireIdle();
+    List<MetricSnapshot> out = new ArrayList<>(metrics.size());
+    for (Metric m : metrics) {
+      out.addAll(m.collect());
+    }
+    return out;
+  }
+
+  /** Returns file events dropped because the events log could not keep up (0 when off). */
+  public long fileEventsDropped() {
+    return fileEvents == null ? 0 : fileEvents.dropped();
+  }
+
+  /** Flushes and closes the file events log, if any. */
+  public void close() {
+    if (fileEvents != null) {
+      fileEvents.close();
+    }
+  }
+
+  /** Configures {@link Recorders}. */
+  public static final class Builder {
+    private String namespace = "app_";
+    private final Map<String, ModelPrice> prices = new HashMap<>();
+    private int errorLogCapacity = 100;
+    private int spanLogCapacity = 1000;
+    private Duration sessionIdleTimeout = Duration.ofMinutes(30);
+    private int maxSessions = 100_000;
+    private Path fileEventsPath;
+    private LongSupplier clockMillis = System::currentTimeMillis;
+    private LongSupplier nanoClock = System::nanoTime;
+
+    private Builder() {}
+
+    /** The prefix of every name (default {@code app_}; {@code _} is appended when missing). */
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** The price of a model's tokens, for {@code model_cost_total}. */
+    public Builder modelPrice(String model, ModelPrice price) {
+      prices.put(Check.label("modelPrice", "model", model), price);
+      return this;
+    }
+
+    /** How many recent errors are kept (default 100). */
+    public Builder errorLogCapacity(int n) {
+      this.errorLogCapacity = n;
+      return this;
+    }
+
+    /** How many finished spans are kept (default 1000). */
+    public Builder spanLogCapacity(int n) {
+      this.spanLogCapacity = n;
+      return this;
+    }
+
+    /** Sessions without activity for this long are ended as expired (default 30 min). */
+    public Builder sessionIdleTimeout(Duration timeout) {
+      this.sessionIdleTimeout = timeout;
+      return this;
+    }
+
+    /** The most sessions tracked at once (default 100,000). */
+    public Builder maxSessions(int n) {
+      this.maxSessions = n;
+      return this;
+    }
+
+    /** Writes each file operation as a JSON line to this rotating log (default: off). */
+    public Builder fileEventsLog(Path file) {
+      this.fileEventsPath = file;
+      return this;
+    }
+
+    /** The wall clock (epoch milliseconds) for timestamps. */
+    public Builder clock(LongSupplier epochMillis) {
+      this.clockMillis = epochMillis;
+      return this;
+    }
+
+    /** The monotonic clock for session idle times. */
+    public Builder nanoClock(LongSupplier nanoClock) {
+      this.nanoClock = nanoClock;
+      return this;
+    }
+
+    /**
+     * Builds the recorders.
+     *
+     * @throws IllegalArgumentException for a bad namespace or capacity
+     */
+    public Recorders build() {
+      return new Recorders(this);
+    }
+  }
+}
