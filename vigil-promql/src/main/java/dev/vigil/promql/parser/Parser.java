@@ -130,7 +130,7 @@ public final class Parser extends ParserBase {
       throw error(pos, "bool modifier can only be used on comparison operators");
     }
     if (cmp && lt == ValueType.SCALAR && rt == ValueType.SCALAR && !returnBool) {
-      throw error(lhs.start(), "comparisons between scalars must use BOOL modifier");
+      throw error(pos, "comparisons between scalars must use BOOL modifier");
     }
     if ((lt != ValueType.SCALAR && lt != ValueType.VECTOR)
         || (rt != ValueType.SCALAR && rt != ValueType.VECTOR)) {
@@ -179,7 +179,7 @@ public final class Parser extends ParserBase {
       }
       if (operand.type() != ValueType.SCALAR && operand.type() != ValueType.VECTOR) {
         throw error(
-            operand.start(),
+            t.pos(),
             "unary expression only allowed on expressions of type scalar or instant vector, got \""
                 + operand.type()
                 + "\"");

@@ -80,11 +80,7 @@ abstract class ParserBase {
       if (e.type() != ValueType.VECTOR) {
         throw error(
             e.start(),
-            "subquery is only allowed on instant vector, got "
-                + e.type()
-                + " in \""
-                + Printer.print(e)
-                + "\" instead");
+            "subquery is only allowed on instant vector, got " + goTypeName(e.type()) + " instead");
       }
       if (range <= 0) {
         throw error(open.pos(), "range duration must be positive");
@@ -93,7 +89,7 @@ abstract class ParserBase {
     }
     Token close = expect(Kind.RIGHT_BRACKET, "in range selector, expected \"]\"");
     if (!(e instanceof VectorSelector vs)) {
-      throw error(e.start(), "ranges only allowed for vector selectors");
+      throw error(open.pos(), "ranges only allowed for vector selectors");
     }
     if (vs.offsetMs() != 0 || vs.atKind() != AtKind.NONE) {
       throw error(open.pos(), "no offset or @ modifiers allowed before range");
@@ -137,21 +133,21 @@ abstract class ParserBase {
     switch (e) {
       case VectorSelector vs -> {
         if (vs.offsetMs() != 0) {
-          throw error(kw.pos(), "offset may not be set multiple times");
+          throw error(e.start(), "offset may not be set multiple times");
         }
         return vs.with(off, vs.atKind(), vs.atMs(), end);
       }
       case MatrixSelector ms -> {
         VectorSelector vs = ms.selector();
         if (vs.offsetMs() != 0) {
-          throw error(kw.pos(), "offset may not be set multiple times");
+          throw error(e.start(), "offset may not be set multiple times");
         }
         return new MatrixSelector(
             vs.with(off, vs.atKind(), vs.atMs(), vs.end()), ms.rangeMs(), end);
       }
       case SubqueryExpr sq -> {
         if (sq.offsetMs() != 0) {
-          throw error(kw.pos(), "offset may not be set multiple times");
+          throw error(e.start(), "offset may not be set multiple times");
         }
         return new SubqueryExpr(
             sq.expr(), sq.rangeMs(), sq.stepMs(), off, sq.atKind(), sq.atMs(), sq.start(), end);
@@ -202,20 +198,20 @@ abstract class ParserBase {
     switch (e) {
       case VectorSelector vs -> {
         if (vs.atKind() != AtKind.NONE) {
-          throw error(atTok.pos(), "@ <timestamp> may not be set multiple times");
+          throw error(e.start(), "@ <timestamp> may not be set multiple times");
         }
         return vs.with(vs.offsetMs(), kind, atMs, end);
       }
       case MatrixSelector ms -> {
         VectorSelector vs = ms.selector();
         if (vs.atKind() != AtKind.NONE) {
-          throw error(atTok.pos(), "@ <timestamp> may not be set multiple times");
+          throw error(e.start(), "@ <timestamp> may not be set multiple times");
         }
         return new MatrixSelector(vs.with(vs.offsetMs(), kind, atMs, vs.end()), ms.rangeMs(), end);
       }
       case SubqueryExpr sq -> {
         if (sq.atKind() != AtKind.NONE) {
-          throw error(atTok.pos(), "@ <timestamp> may not be set multiple times");
+          throw error(e.start(), "@ <timestamp> may not be set multiple times");
         }
         return new SubqueryExpr(
             sq.expr(), sq.rangeMs(), sq.stepMs(), sq.offsetMs(), kind, atMs, sq.start(), end);
@@ -290,7 +286,11 @@ abstract class ParserBase {
           try {
             matchers.add(LabelMatcher.of(type, ln.text(), val.text()));
           } catch (IllegalArgumentException e) {
-            throw error(val.pos(), e.getMessage());
+            String why =
+                e.getCause() instanceof java.util.regex.PatternSyntaxException pse
+                    ? pse.getDescription()
+                    : e.getMessage();
+            throw error(ln.pos(), "error parsing regexp: " + why + ": `^(?:" + val.text() + ")$`");
           }
         }
         if (peek().kind() == Kind.COMMA) {
@@ -322,6 +322,17 @@ abstract class ParserBase {
       throw error(start, "vector selector must contain at least one non-empty matcher");
     }
     return new VectorSelector(name, List.copyOf(matchers), 0, AtKind.NONE, 0, start, end);
+  }
+
+  /** Go's names of value types, used in a few of Prometheus' messages. */
+  static String goTypeName(ValueType t) {
+    return switch (t) {
+      case MATRIX -> "matrix";
+      case VECTOR -> "vector";
+      case SCALAR -> "scalar";
+      case STRING -> "string";
+      case NONE -> "none";
+    };
   }
 
   /** Parses a number the way Prometheus does (Go ParseInt base 0, then ParseFloat). */
