@@ -75,6 +75,9 @@ final class Evaluator {
 
   Value eval(Expr e) {
     ctx.checkDeadline();
+    if (numSteps > 1 && StepInvariance.isInvariant(e)) {
+      return evalOnceAndRepeat(e);
+    }
     return switch (e) {
       case NumberLiteral n -> scalar(n.value());
       case StringLiteral s -> new StringValue(s.value());
@@ -86,6 +89,31 @@ final class Evaluator {
       case Call c -> Functions.eval(this, c);
       case AggregateExpr a -> Aggregations.eval(this, a);
       case BinaryExpr b -> BinaryOps.eval(this, b);
+    };
+  }
+
+  /**
+   * Evaluates a step-invariant expression (every selector pinned by {@code @}) at the first step
+   * only and repeats the result at every step, as Prometheus' {@code StepInvariantExpr} does.
+   */
+  private Value evalOnceAndRepeat(Expr e) {
+    Evaluator once = new Evaluator(storage, ctx, start, start, interval, lookback);
+    Value v = once.eval(e);
+    return switch (v) {
+      case ScalarValue s -> scalar(s.values()[0]);
+      case VectorValue vv -> {
+        List<StepSeries> out = new ArrayList<>(vv.series().size());
+        for (StepSeries s : vv.series()) {
+          StepSeries r = new StepSeries(s.labels, s.dropName, numSteps);
+          for (int i = 0; i < numSteps; i++) {
+            r.add(i, s.values[0]);
+          }
+          ctx.addSamples(numSteps - 1L);
+          out.add(r);
+        }
+        yield new VectorValue(out);
+      }
+      default -> v;
     };
   }
 
