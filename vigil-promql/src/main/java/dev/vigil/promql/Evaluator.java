@@ -44,6 +44,10 @@ final class Evaluator {
    */
   static final long DEFAULT_SUBQUERY_STEP = 60_000;
 
+  /* Initial point capacity of an output series: dense series fill it, sparse ones do not pay for
+   * every step of a long range up front; arrays double when full. */
+  static final int INITIAL_POINTS = 1024;
+
   final Queryable storage;
   final QueryContext ctx;
   final long start;
@@ -214,7 +218,7 @@ final class Evaluator {
           continue;
         }
         if (ss == null) {
-          ss = new StepSeries(raw.labels, false, numSteps);
+          ss = new StepSeries(raw.labels, false, Math.min(numSteps - i, INITIAL_POINTS));
         }
         ss.add(i, sampleTimes ? raw.ts[last] / 1000.0 : raw.vals[last]);
       }
@@ -406,7 +410,7 @@ final class Evaluator {
       for (Sample s : res) {
         StepSeries ss = out.get(s.labels());
         if (ss == null) {
-          ss = new StepSeries(s.labels(), s.dropName(), numSteps - i);
+          ss = new StepSeries(s.labels(), s.dropName(), Math.min(numSteps - i, INITIAL_POINTS));
           out.put(s.labels(), ss);
         } else if (ss.lastStep() == i) {
           throw new PromqlException("vector cannot contain metrics with the same labelset");

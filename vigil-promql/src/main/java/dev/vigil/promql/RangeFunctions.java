@@ -115,7 +115,11 @@ final class RangeFunctions {
           continue;
         }
         if (o == null) {
-          o = new StepSeries(s.labels, keepName ? s.dropName : true, ev.numSteps - i);
+          o =
+              new StepSeries(
+                  s.labels,
+                  keepName ? s.dropName : true,
+                  Math.min(ev.numSteps - i, Evaluator.INITIAL_POINTS));
         }
         o.add(i, v);
       }
