@@ -266,7 +266,7 @@ class SeedApiTest {
           {"/api/metrics/dashboard?widget=nope", "unknown widget"},
           {"/api/metrics/dashboard?widget=api&timeframe=abc", "invalid timeframe"},
           {"/api/metrics/history?metric=bad-name", "invalid metric name"},
-          {"/api/metrics/history?query=sum(", "parse error"},
+          {"/api/metrics/history?query=sum(", "1:5: parse error"},
           {"/api/metrics/report?type=monthly", "unknown report type"},
           {"/api/metrics?format=xml", "unknown format"}
         }) {
