@@ -65,7 +65,7 @@ final class RangeFunctions {
         matExpr instanceof MatrixSelector ms ? ev.matrixSelector(ms, name) : ev.matrixArg(matExpr);
     boolean keepName = name.equals("last_over_time") || name.equals("first_over_time");
     boolean absent = name.equals("absent_over_time");
-    boolean counterCheck = name.equals("rate") || name.equals("increase") || name.equals("irate");
+    boolean counterCheck = name.equals("rate") || name.equals("increase");
     boolean[] present = absent ? new boolean[ev.numSteps] : null;
     boolean stepInvariant =
         m.atKind != Expr.AtKind.NONE && !name.equals("predict_linear") && constant(scalars);
