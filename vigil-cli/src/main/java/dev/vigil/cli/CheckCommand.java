@@ -7,5 +7,8 @@ import picocli.CommandLine.Command;
     name = "check",
     mixinStandardHelpOptions = true,
     description = "Check files Vigil reads: metrics expositions, PromQL test files.",
-    subcommands = {})
+    subcommands = {
+      CheckMetricsCommand.class,
+      CheckPromqlTestCommand.class
+    })
 final class CheckCommand {}

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
  * The {@code vigil} command. Each subcommand is its own class; this one only lists them.
  *
  * <pre>{@code
+ * ./vigil serve                      # the monitoring server on 127.0.0.1:9470
  * ./vigil --help
  * ./vigil check metrics --openmetrics exposition.txt
  * }</pre>
@@ -16,7 +17,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Metrics and monitoring in one JAR: instrument, collect, store, query, chart.",
-    subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      CheckCommand.class,
+      ExampleCommand.class,
+      TsdbCommand.class,
+      ServeCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   private Main() {}
 

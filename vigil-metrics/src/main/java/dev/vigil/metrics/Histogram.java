@@ -9,8 +9,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts observations into classic buckets and sums them: request latencies, response sizes.
@@ -31,10 +29,10 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Histogram extends LabelledMetric<Histogram.Child> {
   /*
-   * Hot path: binary search of the bounds, then one LongAdder per bucket and a DoubleAdder for the
-   * sum, so two threads observing into one child do not contend on a shared count. The total count
-   * is not stored: it is the sum of the buckets at scrape time, which saves one atomic per
-   * observation and keeps _count equal to the +Inf bucket by construction.
+   * Hot path: binary search of the bounds, then one bucket count and the sum, written without
+   * locked instructions (see Child and ThreadStripes). The total count is not stored: it is the
+   * sum of the buckets at scrape time, which saves a write per observation and keeps _count equal
+   * to the +Inf bucket by construction.
    */
   final double[] upperBounds;
 
@@ -75,30 +73,57 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
     return noLabelsChild().startTimer();
   }
 
-  /** One histogram series. Thread safe. */
+  /**
+   * One histogram series. Thread safe.
+   *
+   * <p>Concurrency as in the counter: the first observing thread owns the series and writes its
+   * bucket counts and sum with plain reads and opaque writes; once a second thread observes, every
+   * thread writes its own stripe of {@link ThreadStripes} (slots 0..n-1 the buckets, slot n the
+   * sum).
+   */
   public static final class Child implements Timer.Observer {
     private static final VarHandle EXEMPLARS =
         MethodHandles.arrayElementVarHandle(Exemplar[].class);
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle OWNER;
+    private static final VarHandle SUM;
+    private static final VarHandle STRIPES;
+
+    static {
+      try {
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        OWNER = l.findVarHandle(Child.class, "owner", Thread.class);
+        SUM = l.findVarHandle(Child.class, "ownerSum", double.class);
+        STRIPES = l.findVarHandle(Child.class, "stripes", ThreadStripes.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
 
     private final double[] upperBounds;
-    private final LongAdder[] counts;
-    private final DoubleAdder sum = new DoubleAdder();
+    private final long[] ownerCounts; // written by the owner only (opaque)
     private final InstantSource clock;
     private final long createdMillis;
+
+    @SuppressWarnings("unused") // through OWNER
+    private Thread owner;
+
+    private double ownerSum; // written by the owner only (opaque)
+
+    @SuppressWarnings("unused") // through STRIPES
+    private ThreadStripes stripes;
+
     private volatile Exemplar[] exemplars;
 
     Child(double[] upperBounds, InstantSource clock) {
       this.upperBounds = upperBounds;
-      this.counts = new LongAdder[upperBounds.length];
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] = new LongAdder();
-      }
+      this.ownerCounts = new long[upperBounds.length];
       this.clock = clock;
       this.createdMillis = clock.millis();
     }
 
     private int bucket(double value) {
-      // Binary search over the finite bounds; the last bucket (+Inf) takes the rest.
+      // Binary search over the bounds; the last bucket (+Inf) takes the rest.
       int lo = 0;
       int hi = upperBounds.length - 1;
       while (lo < hi) {
@@ -118,8 +143,30 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
       if (Double.isNaN(value)) {
         return;
       }
-      counts[bucket(value)].increment();
-      sum.add(value);
+      record(bucket(value), value);
+    }
+
+    private void record(int b, double value) {
+      Thread t = Thread.currentThread();
+      Object o = OWNER.getOpaque(this);
+      if (o == t || (o == null && OWNER.compareAndSet(this, null, t))) {
+        LONGS.setOpaque(ownerCounts, b, ownerCounts[b] + 1);
+        SUM.setOpaque(this, ownerSum + value);
+      } else {
+        stripes().observe(b, upperBounds.length, value);
+      }
+    }
+
+    private ThreadStripes stripes() {
+      ThreadStripes s = (ThreadStripes) STRIPES.getAcquire(this);
+      if (s == null) {
+        s = new ThreadStripes(upperBounds.length + 1);
+        if (!STRIPES.compareAndSet(this, null, s)) {
+          s = (ThreadStripes) STRIPES.getAcquire(this);
+        }
+        OWNER.setVolatile(this, CounterCell.CONTENDED);
+      }
+      return s;
     }
 
     /** Records one observation and makes it the exemplar of its bucket. */
@@ -137,8 +184,7 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
         return;
       }
       int b = bucket(value);
-      counts[b].increment();
-      sum.add(value);
+      record(b, value);
       Exemplar[] ex = exemplars;
       if (ex == null) {
         synchronized (this) {
@@ -174,22 +220,36 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
     /** Number of observations so far. */
     public long count() {
       long c = 0;
-      for (LongAdder a : counts) {
-        c += a.sum();
+      for (long v : counts()) {
+        c += v;
       }
       return c;
     }
 
     /** Sum of observations so far. */
     public double sum() {
-      return sum.sum();
+      double total = (double) SUM.getOpaque(this);
+      ThreadStripes s = (ThreadStripes) STRIPES.getAcquire(this);
+      if (s != null) {
+        total += s.sumDouble(upperBounds.length);
+      }
+      return total;
+    }
+
+    private long[] counts() {
+      long[] c = new long[upperBounds.length];
+      ThreadStripes s = (ThreadStripes) STRIPES.getAcquire(this);
+      for (int i = 0; i < c.length; i++) {
+        c[i] = (long) LONGS.getOpaque(ownerCounts, i);
+        if (s != null) {
+          c[i] += s.sum(i);
+        }
+      }
+      return c;
     }
 
     HistogramDataPoint toDataPoint(Labels labels) {
-      long[] c = new long[counts.length];
-      for (int i = 0; i < c.length; i++) {
-        c[i] = counts[i].sum();
-      }
+      long[] c = counts();
       Exemplar[] ex = exemplars;
       Exemplar[] copy = null;
       if (ex != null) {
@@ -198,7 +258,7 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
           copy[i] = (Exemplar) EXEMPLARS.getAcquire(ex, i);
         }
       }
-      return new HistogramDataPoint(labels, upperBounds, c, sum.sum(), copy, createdMillis);
+      return new HistogramDataPoint(labels, upperBounds, c, sum(), copy, createdMillis);
     }
   }
 

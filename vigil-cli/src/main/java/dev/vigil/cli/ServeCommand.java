@@ -1,0 +1,140 @@
+package dev.vigil.cli;
+
+import dev.vigil.server.Vigil;
+import dev.vigil.server.config.ConfigException;
+import dev.vigil.server.config.ConfigLoader;
+import dev.vigil.server.config.VigilConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil serve}: the monitoring server. Collects this host, the JVM and Vigil every 5 s,
+ * scrapes the configured targets, stores everything and answers Prometheus' HTTP API.
+ *
+ * <pre>{@code
+ * ./vigil serve
+ * ./vigil serve --listen 0.0.0.0:9470 --storage.path /var/lib/vigil --config vigil.yml
+ * ./vigil serve --config vigil.yml --check-config
+ * }</pre>
+ *
+ * <p>SIGTERM and Ctrl-C shut down cleanly (scrapes stop, the WAL is flushed, blocks closed); SIGHUP
+ * reloads the configuration file, like {@code POST /-/reload}.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the monitoring server: collection of this host, the JVM and Vigil, scraping,"
+          + " storage, Prometheus-compatible HTTP API and dashboard.",
+      "Every setting has a default; see vigil.example.yml. Environment: VIGIL_SERVER_LISTEN,"
+          + " VIGIL_STORAGE_PATH, ... (key path in upper case)."
+    })
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "YAML configuration file (default: none, every key at its default).")
+  Path config;
+
+  @Option(
+      names = "--listen",
+      paramLabel = "HOST:PORT",
+      description = "Address to listen on (default 127.0.0.1:9470; overrides server.listen).")
+  String listen;
+
+  @Option(
+      names = "--storage.path",
+      paramLabel = "DIR",
+      description = "Data directory (default ./data; overrides storage.path).")
+  Path storagePath;
+
+  @Option(
+      names = "--check-config",
+      description = "Validate the configuration (file, environment, flags), print a summary, exit.")
+  boolean checkConfig;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (listen != null) {
+      env.put("VIGIL_SERVER_LISTEN", listen);
+    }
+    if (storagePath != null) {
+      env.put("VIGIL_STORAGE_PATH", storagePath.toString());
+    }
+    VigilConfig c;
+    try {
+      c = config == null ? ConfigLoader.parse("defaults", "", env) : ConfigLoader.load(config, env);
+    } catch (ConfigException e) {
+      err.println("vigil: invalid configuration: " + e.getMessage());
+      return 2;
+    }
+    if (checkConfig) {
+      out.printf(
+          "%s: OK: listen %s:%d, storage %s, %d scrape job(s), collect every %ds%n",
+          config == null ? "defaults" : config,
+          c.server().host(),
+          c.server().port(),
+          c.storage().path(),
+          c.scrapeConfigs().size(),
+          c.collect().interval().toSeconds());
+      return 0;
+    }
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("config.file", config == null ? "" : config.toString());
+    flags.put("web.listen-address", c.server().host() + ":" + c.server().port());
+    flags.put("storage.tsdb.path", c.storage().path().toString());
+    long t0 = System.nanoTime();
+    Vigil vigil;
+    try {
+      vigil = Vigil.builder(c).configFile(config).flags(flags).start();
+    } catch (RuntimeException e) {
+      err.println("vigil: cannot start: " + e.getMessage());
+      return 1;
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    out.printf(
+        "Vigil is ready in %d ms.%n  Dashboard:  %s/%n  API:        %s/api/v1/query?query=up%n"
+            + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C; reload with kill"
+            + " -HUP %d or POST /-/reload.%n",
+        ms,
+        vigil.url(),
+        vigil.url(),
+        vigil.url(),
+        c.storage().path().toAbsolutePath(),
+        ProcessHandle.current().pid());
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              vigil.close();
+              stopped.countDown();
+            },
+            "vigil-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Signals.onHangup(
+        () -> {
+          String error = vigil.reload();
+          if (error != null) {
+            err.println("vigil: reload failed: " + error);
+            err.flush();
+          }
+        });
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil serve} as a real process: start, ready, SIGHUP reload, SIGTERM, restart. */
+class ServeCommandTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Process serve(Path dir, int port, String... extra) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd =
+        new java.util.ArrayList<>(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.vigil.cli.Main",
+                "serve",
+                "--listen",
+                "127.0.0.1:" + port,
+                "--storage.path",
+                dir.resolve("data").toString()));
+    cmd.addAll(List.of(extra));
+    return new ProcessBuilder(cmd)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile())
+        .start();
+  }
+
+  private String get(int port, String path) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
+  }
+
+  private void awaitBody(int port, String path, String contains) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        last = get(port, path);
+        if (last.contains(contains)) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no \"" + contains + "\" from " + path + "; last: " + last);
+  }
+
+  @Test
+  void serve_reloadsOnSighup_stopsCleanlyOnSigterm_andKeepsDataAcrossRestart(@TempDir Path dir)
+      throws Exception {
+    Path config = dir.resolve("vigil.yml");
+    Files.writeString(config, "collect:\n  interval: 1s\n  system: false\n  gpu: false\n");
+    int port = freePort();
+    Process p = serve(dir, port, "--config", config.toString());
+    long t0 = System.nanoTime();
+    awaitBody(port, "/-/ready", "Ready");
+    long readyMs = (System.nanoTime() - t0) / 1_000_000;
+    assertThat(readyMs).as("ready after %d ms", readyMs).isLessThan(10_000);
+    awaitBody(port, "/api/v1/query?query=up", "\"job\":\"vigil\"");
+
+    Files.writeString(
+        config,
+        "collect:\n  interval: 1s\n  system: false\n  gpu: false\nscrape_configs:\n"
+            + "  - job_name: self-again\n    scrape_interval: 1s\n    static_configs:\n"
+            + "      - targets: ['127.0.0.1:"
+            + port
+            + "']\n");
+    new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
+    awaitBody(port, "/api/v1/targets", "self-again");
+
+    long stopAt = System.currentTimeMillis();
+    p.destroy(); // SIGTERM
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isIn(0, 143);
+
+    Process again = serve(dir, port, "--config", config.toString());
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      String q =
+          URLEncoder.encode("count_over_time(up{job=\"vigil\"}[1h])", StandardCharsets.UTF_8);
+      String body = get(port, "/api/v1/query?query=" + q + "&time=" + (stopAt / 1000.0));
+      assertThat(body).startsWith("200").contains("\"job\":\"vigil\"");
+    } finally {
+      again.destroy();
+      again.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void checkConfig_rejectsBadFileWithLineAndKey(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.yml");
+    Files.writeString(bad, "storage:\n  retention_time: forever\n");
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new ServeCommand());
+    cl.setErr(new java.io.PrintWriter(err));
+    int rc = cl.execute("--config", bad.toString(), "--check-config");
+    assertThat(rc).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("bad.yml:2: storage.retention_time: invalid duration \"forever\"");
+  }
+}

@@ -1,0 +1,400 @@
+package dev.vigil.promql;
+
+import dev.vigil.promql.Value.ScalarValue;
+import dev.vigil.promql.Value.StringValue;
+import dev.vigil.promql.Value.VectorValue;
+import dev.vigil.promql.parser.Expr.AggregateExpr;
+import dev.vigil.promql.parser.Lexer;
+import dev.vigil.tsdb.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Aggregation operators ({@code sum}, {@code topk}, {@code count_values}, …) per step. */
+final class Aggregations {
+  private Aggregations() {}
+
+  static Value eval(Evaluator ev, AggregateExpr a) {
+    Value param = a.param() == null ? null : ev.eval(a.param());
+    Value inner = ev.eval(a.expr());
+    String op = a.op();
+    if (param instanceof ScalarValue sv) {
+      for (double p : sv.values()) {
+        if (Double.isNaN(p)) {
+          if (op.equals("topk") || op.equals("bottomk") || op.equals("limitk")) {
+            throw new PromqlException("Parameter value is NaN");
+          }
+          if (op.equals("limit_ratio")) {
+            throw new PromqlException("Ratio value is NaN");
+          }
+        }
+        if (op.equals("quantile") && (Double.isNaN(p) || p < 0 || p > 1)) {
+          ev.annotations()
+              .warn("quantile value should be between 0 and 1, got " + Format.plain(p), a.param());
+        }
+        if (op.equals("limit_ratio") && (p < -1 || p > 1)) {
+          ev.annotations()
+              .warn(
+                  "ratio value should be between -1 and 1, got "
+                      + Format.plain(p)
+                      + ", capping to "
+                      + (p < 0 ? "-1" : "1"),
+                  a.param());
+        }
+      }
+    }
+    if (param instanceof StringValue s && op.equals("count_values")) {
+      if (!Lexer.validUtf8(s.value()) || s.value().isEmpty()) {
+        throw new PromqlException("invalid label name " + Lexer.goQuote(s.value()));
+      }
+    }
+    if (param == null && inner instanceof VectorValue vv) {
+      switch (op) {
+        case "sum", "count", "group", "min", "max" -> {
+          return columnar(ev, a, vv);
+        }
+        default -> {}
+      }
+    }
+    Value[] args = param == null ? new Value[] {inner} : new Value[] {inner, param};
+    // Input series keep their Labels object across steps: compute each group key once.
+    Map<Labels, Labels> keys = new IdentityHashMap<>();
+    return ev.rangeEval(
+        (step, t, x) -> {
+          @SuppressWarnings("unchecked")
+          List<Sample> vec = (List<Sample>) x[0];
+          Object p = x.length > 1 ? x[1] : null;
+          return aggregate(a, vec, p, t, keys);
+        },
+        args);
+  }
+
+  /*
+   * Columnar path for sum, count, group, min and max: each input series is mapped to its group
+   * once, then its points are folded into per-group arrays indexed by step. No per-step objects;
+   * the fold order (series order within a step) is the one the step-wise path uses, so Kahan sums
+   * come out bit-identical.
+   */
+  private static Value columnar(Evaluator ev, AggregateExpr a, VectorValue in) {
+    String op = a.op();
+    int steps = ev.numSteps;
+    Map<Labels, Integer> index = new LinkedHashMap<>();
+    List<double[]> vals = new ArrayList<>();
+    List<double[]> comps = new ArrayList<>();
+    List<int[]> counts = new ArrayList<>();
+    List<boolean[]> drop = new ArrayList<>();
+    for (StepSeries s : in.series()) {
+      Labels key = groupKey(a, s.labels);
+      Integer gi = index.get(key);
+      if (gi == null) {
+        gi = index.size();
+        index.put(key, gi);
+        vals.add(new double[steps]);
+        comps.add(op.equals("sum") ? new double[steps] : null);
+        counts.add(new int[steps]);
+        drop.add(new boolean[1]);
+      }
+      if (s.dropName && key.has(Labels.METRIC_NAME)) {
+        drop.get(gi)[0] = true;
+      }
+      double[] v = vals.get(gi);
+      double[] c = comps.get(gi);
+      int[] n = counts.get(gi);
+      for (int k = 0; k < s.size; k++) {
+        int i = s.steps[k];
+        double f = s.values[k];
+        boolean first = n[i]++ == 0;
+        switch (op) {
+          case "sum" -> {
+            double t = v[i] + f;
+            if (Double.isInfinite(t)) {
+              c[i] = 0;
+            } else if (Math.abs(v[i]) >= Math.abs(f)) {
+              c[i] += (v[i] - t) + f;
+            } else {
+              c[i] += (f - t) + v[i];
+            }
+            v[i] = t;
+          }
+          case "count" -> v[i] = n[i];
+          case "group" -> v[i] = 1;
+          case "min" -> {
+            if (first || v[i] > f || Double.isNaN(v[i])) {
+              v[i] = f;
+            }
+          }
+          default -> {
+            if (first || v[i] < f || Double.isNaN(v[i])) {
+              v[i] = f;
+            }
+          }
+        }
+      }
+      ev.ctx.releaseSamples(s.size);
+    }
+    List<StepSeries> out = new ArrayList<>(index.size());
+    for (Map.Entry<Labels, Integer> e : index.entrySet()) {
+      int gi = e.getValue();
+      double[] v = vals.get(gi);
+      double[] c = comps.get(gi);
+      int[] n = counts.get(gi);
+      StepSeries o = new StepSeries(e.getKey(), drop.get(gi)[0], steps);
+      for (int i = 0; i < steps; i++) {
+        if (n[i] > 0) {
+          o.add(i, c == null || Double.isInfinite(v[i]) ? v[i] : v[i] + c[i]);
+        }
+      }
+      if (o.size > 0) {
+        ev.ctx.addSamples(o.size);
+        out.add(o);
+      }
+    }
+    return new VectorValue(out);
+  }
+
+  private static Labels groupKey(AggregateExpr a, Labels l, Map<Labels, Labels> cache) {
+    Labels k = cache.get(l);
+    if (k == null) {
+      k = groupKey(a, l);
+      cache.put(l, k);
+    }
+    return k;
+  }
+
+  private static Labels groupKey(AggregateExpr a, Labels l) {
+    if (a.without()) {
+      List<String> drop = new ArrayList<>(a.grouping());
+      drop.add(Labels.METRIC_NAME);
+      return l.without(drop);
+    }
+    return l.keep(a.grouping());
+  }
+
+  /** Running state of one group. */
+  private static final class Group {
+    final Labels labels;
+    int count;
+    double value;
+    double comp;
+    double mean;
+    boolean incremental;
+    boolean dropName;
+    List<Sample> members;
+
+    Group(Labels labels) {
+      this.labels = labels;
+    }
+  }
+
+  private static List<Sample> aggregate(
+      AggregateExpr a, List<Sample> vec, Object param, long t, Map<Labels, Labels> keys) {
+    String op = a.op();
+    switch (op) {
+      case "topk", "bottomk", "limitk", "limit_ratio" -> {
+        return aggregateK(a, vec, (Double) param, t, keys);
+      }
+      case "count_values" -> {
+        return countValues(a, vec, (String) param, t);
+      }
+      default -> {}
+    }
+    Map<Labels, Group> groups = new LinkedHashMap<>();
+    for (Sample s : vec) {
+      Labels key = groupKey(a, s.labels(), keys);
+      Group g = groups.get(key);
+      boolean first = g == null;
+      if (first) {
+        g = new Group(key);
+        groups.put(key, g);
+      }
+      if (s.dropName() && key.has(Labels.METRIC_NAME)) {
+        g.dropName = true;
+      }
+      double f = s.value();
+      g.count++;
+      switch (op) {
+        case "sum" -> {
+          double[] r = Kahan.inc(f, g.value, g.comp);
+          g.value = r[0];
+          g.comp = r[1];
+        }
+        case "avg" -> avg(g, f);
+        case "count" -> g.value = g.count;
+        case "group" -> g.value = 1;
+        case "min" -> {
+          if (first || g.value > f || Double.isNaN(g.value)) {
+            g.value = f;
+          }
+        }
+        case "max" -> {
+          if (first || g.value < f || Double.isNaN(g.value)) {
+            g.value = f;
+          }
+        }
+        case "stddev", "stdvar" -> {
+          double delta = f - g.mean;
+          g.mean += delta / g.count;
+          g.value += delta * (f - g.mean);
+        }
+        case "quantile" -> {
+          if (g.members == null) {
+            g.members = new ArrayList<>();
+          }
+          g.members.add(s);
+        }
+        default -> throw new PromqlException("unknown aggregation " + op);
+      }
+    }
+    List<Sample> out = new ArrayList<>(groups.size());
+    for (Group g : groups.values()) {
+      double v =
+          switch (op) {
+            case "sum" -> Double.isInfinite(g.value) ? g.value : g.value + g.comp;
+            case "avg" ->
+                g.incremental
+                    ? g.mean + g.comp
+                    : (Double.isInfinite(g.value) || Double.isNaN(g.value)
+                        ? g.value / g.count
+                        : g.value / g.count + g.comp / g.count);
+            case "stddev" -> Math.sqrt(g.value / g.count);
+            case "stdvar" -> g.value / g.count;
+            case "quantile" -> {
+              double[] vals = new double[g.members.size()];
+              for (int i = 0; i < vals.length; i++) {
+                vals[i] = g.members.get(i).value();
+              }
+              yield Stats.quantile((Double) param, vals);
+            }
+            default -> g.value;
+          };
+      out.add(new Sample(g.labels, t, v, g.dropName));
+    }
+    return out;
+  }
+
+  /* Mean by Kahan-compensated sum; switches to an incremental mean once the sum would overflow. */
+  private static void avg(Group g, double f) {
+    if (g.count == 1) {
+      g.value = f;
+      g.comp = 0;
+      return;
+    }
+    if (!g.incremental) {
+      double[] r = Kahan.inc(f, g.value, g.comp);
+      if (!Double.isInfinite(r[0])) {
+        g.value = r[0];
+        g.comp = r[1];
+        return;
+      }
+      g.incremental = true;
+      g.mean = g.value / (g.count - 1);
+      g.comp = g.comp / (g.count - 1);
+    }
+    if (Double.isInfinite(g.mean)) {
+      if (Double.isInfinite(f) && (g.mean > 0) == (f > 0)) {
+        return;
+      }
+      if (!Double.isInfinite(f) && !Double.isNaN(f)) {
+        return;
+      }
+    }
+    double q = (g.count - 1) / (double) g.count;
+    double[] r = Kahan.inc(f / g.count, q * g.mean, q * g.comp);
+    g.mean = r[0];
+    g.comp = r[1];
+  }
+
+  private static List<Sample> countValues(AggregateExpr a, List<Sample> vec, String label, long t) {
+    Map<Labels, double[]> counts = new LinkedHashMap<>();
+    for (Sample s : vec) {
+      Labels l = s.labels().toBuilder().set(label, Format.plain(s.value())).build();
+      Labels key = groupKey(a, l);
+      if (!a.without() && !a.grouping().contains(label)) {
+        key = key.toBuilder().set(label, Format.plain(s.value())).build();
+      }
+      counts.computeIfAbsent(key, k -> new double[1])[0]++;
+    }
+    List<Sample> out = new ArrayList<>();
+    counts.forEach((k, c) -> out.add(new Sample(k, t, c[0], false)));
+    return out;
+  }
+
+  private static List<Sample> aggregateK(
+      AggregateExpr a, List<Sample> vec, double p, long t, Map<Labels, Labels> keys) {
+    String op = a.op();
+    Map<Labels, List<Sample>> groups = new LinkedHashMap<>();
+    for (Sample s : vec) {
+      groups.computeIfAbsent(groupKey(a, s.labels(), keys), k -> new ArrayList<>()).add(s);
+    }
+    List<Sample> out = new ArrayList<>();
+    if (op.equals("limit_ratio")) {
+      double ratio = Math.max(-1, Math.min(1, p));
+      for (List<Sample> g : groups.values()) {
+        for (Sample s : g) {
+          double off = ratioOf(s);
+          if ((ratio >= 0 && off < ratio) || (ratio < 0 && off >= 1 + ratio)) {
+            out.add(new Sample(s.labels(), t, s.value(), s.dropName()));
+          }
+        }
+      }
+      return out;
+    }
+    long k = p >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) p;
+    if (k < 1) {
+      return out;
+    }
+    for (List<Sample> g : groups.values()) {
+      List<Sample> sel;
+      if (op.equals("limitk")) {
+        sel = g.subList(0, (int) Math.min(k, g.size()));
+      } else {
+        Comparator<Sample> cmp =
+            op.equals("topk")
+                ? (x, y) -> compareDesc(x.value(), y.value())
+                : (x, y) -> compareDesc(y.value(), x.value());
+        if (op.equals("bottomk")) {
+          cmp = (x, y) -> compareAsc(x.value(), y.value());
+        }
+        Sample[] arr = g.toArray(new Sample[0]);
+        Arrays.sort(arr, cmp);
+        sel = Arrays.asList(arr).subList(0, (int) Math.min(k, arr.length));
+      }
+      for (Sample s : sel) {
+        out.add(new Sample(s.labels(), t, s.value(), s.dropName()));
+      }
+    }
+    return out;
+  }
+
+  /** A stable position of a series in [0, 1) from its label hash, for limit_ratio. */
+  private static double ratioOf(Sample s) {
+    long h = s.labels().hash64();
+    return (double) (h >>> 11) / (double) (1L << 53);
+  }
+
+  /** Descending, NaN last. */
+  private static int compareDesc(double x, double y) {
+    if (Double.isNaN(x)) {
+      return Double.isNaN(y) ? 0 : 1;
+    }
+    if (Double.isNaN(y)) {
+      return -1;
+    }
+    return Double.compare(y, x);
+  }
+
+  /** Ascending, NaN last. */
+  private static int compareAsc(double x, double y) {
+    if (Double.isNaN(x)) {
+      return Double.isNaN(y) ? 0 : 1;
+    }
+    if (Double.isNaN(y)) {
+      return -1;
+    }
+    return Double.compare(x, y);
+  }
+}

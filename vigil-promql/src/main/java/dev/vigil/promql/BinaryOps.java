@@ -1,0 +1,307 @@
+package dev.vigil.promql;
+
+import dev.vigil.promql.Value.ScalarValue;
+import dev.vigil.promql.Value.VectorValue;
+import dev.vigil.promql.parser.Expr.BinaryExpr;
+import dev.vigil.promql.parser.Expr.VectorMatching;
+import dev.vigil.promql.parser.Expr.VectorMatching.Cardinality;
+import dev.vigil.tsdb.Labels;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Binary operators: arithmetic, comparison and set operators with vector matching. */
+final class BinaryOps {
+  private BinaryOps() {}
+
+  static Value eval(Evaluator ev, BinaryExpr b) {
+    Value l = ev.eval(b.lhs());
+    Value r = ev.eval(b.rhs());
+    String op = b.op();
+    if (op.equals("</") || op.equals(">/")) {
+      // Trim operators apply to native histogram samples only; float samples yield nothing.
+      return ev.rangeEval((step, t, a) -> List.of(), l, r);
+    }
+    if (l instanceof ScalarValue ls && r instanceof ScalarValue rs) {
+      double[] out = new double[ev.numSteps];
+      for (int i = 0; i < out.length; i++) {
+        double lv = ls.values()[i];
+        double rv = rs.values()[i];
+        double v = arith(op, lv, rv);
+        if (b.isComparison()) {
+          v = compare(op, lv, rv) ? 1 : 0;
+        }
+        out[i] = v;
+      }
+      return new ScalarValue(out);
+    }
+    if (l instanceof VectorValue && r instanceof VectorValue) {
+      Sigs m = new Sigs(b.matching());
+      return switch (op) {
+        case "and" -> ev.rangeEval((step, t, a) -> and(cast(a[0]), cast(a[1]), m), l, r);
+        case "or" -> ev.rangeEval((step, t, a) -> or(cast(a[0]), cast(a[1]), m), l, r);
+        case "unless" -> ev.rangeEval((step, t, a) -> unless(cast(a[0]), cast(a[1]), m), l, r);
+        default ->
+            ev.rangeEval(
+                (step, t, a) -> vectorBinop(op, cast(a[0]), cast(a[1]), m, b.returnBool(), t),
+                l,
+                r);
+      };
+    }
+    boolean swap = l instanceof ScalarValue;
+    return ev.rangeEval(
+        (step, t, a) -> {
+          List<Sample> vec = cast(swap ? a[1] : a[0]);
+          double sv = (Double) (swap ? a[0] : a[1]);
+          List<Sample> out = new ArrayList<>(vec.size());
+          for (Sample s : vec) {
+            double lv = swap ? sv : s.value();
+            double rv = swap ? s.value() : sv;
+            double v;
+            boolean keep = true;
+            if (b.isComparison()) {
+              keep = compare(op, lv, rv);
+              v = s.value();
+              if (b.returnBool()) {
+                v = keep ? 1 : 0;
+                keep = true;
+              }
+            } else {
+              v = arith(op, lv, rv);
+            }
+            if (keep) {
+              boolean drop = s.dropName() || !b.isComparison() || b.returnBool();
+              out.add(new Sample(s.labels(), t, v, drop));
+            }
+          }
+          return out;
+        },
+        l,
+        r);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Sample> cast(Object o) {
+    return (List<Sample>) o;
+  }
+
+  /** Arithmetic on two floats, as Go computes it. */
+  static double arith(String op, double l, double r) {
+    return switch (op) {
+      case "+" -> l + r;
+      case "-" -> l - r;
+      case "*" -> l * r;
+      case "/" -> l / r;
+      case "%" -> l % r;
+      case "^" -> pow(l, r);
+      case "atan2" -> Math.atan2(l, r);
+      default -> l;
+    };
+  }
+
+  /** Go's math.Pow, which differs from Java's for 1^NaN and (-1)^±Inf. */
+  static double pow(double x, double y) {
+    if (x == 1 || y == 0) {
+      return 1;
+    }
+    if (x == -1 && Double.isInfinite(y)) {
+      return 1;
+    }
+    return Math.pow(x, y);
+  }
+
+  static boolean compare(String op, double l, double r) {
+    return switch (op) {
+      case "==" -> l == r;
+      case "!=" -> l != r;
+      case ">" -> l > r;
+      case "<" -> l < r;
+      case ">=" -> l >= r;
+      case "<=" -> l <= r;
+      default -> false;
+    };
+  }
+
+  /** Per-expression cache of signatures: series keep their Labels object across steps. */
+  private static final class Sigs {
+    final VectorMatching m;
+    final Map<Labels, Labels> cache = new java.util.IdentityHashMap<>();
+
+    Sigs(VectorMatching m) {
+      this.m = m;
+    }
+
+    Labels of(Labels l) {
+      Labels s = cache.get(l);
+      if (s == null) {
+        s = signature(l, m);
+        cache.put(l, s);
+      }
+      return s;
+    }
+  }
+
+  /** The matching signature of a series: the {@code on} labels, or all but the ignored ones. */
+  static Labels signature(Labels l, VectorMatching m) {
+    if (m.on()) {
+      return l.keep(m.matchingLabels());
+    }
+    List<String> drop = new ArrayList<>(m.matchingLabels());
+    drop.add(Labels.METRIC_NAME);
+    return l.without(drop);
+  }
+
+  private static List<Sample> and(List<Sample> lhs, List<Sample> rhs, Sigs m) {
+    Set<Labels> sigs = new HashSet<>();
+    for (Sample s : rhs) {
+      sigs.add(m.of(s.labels()));
+    }
+    List<Sample> out = new ArrayList<>();
+    for (Sample s : lhs) {
+      if (sigs.contains(m.of(s.labels()))) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static List<Sample> or(List<Sample> lhs, List<Sample> rhs, Sigs m) {
+    Set<Labels> sigs = new HashSet<>();
+    List<Sample> out = new ArrayList<>(lhs);
+    for (Sample s : lhs) {
+      sigs.add(m.of(s.labels()));
+    }
+    for (Sample s : rhs) {
+      if (!sigs.contains(m.of(s.labels()))) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static List<Sample> unless(List<Sample> lhs, List<Sample> rhs, Sigs m) {
+    Set<Labels> sigs = new HashSet<>();
+    for (Sample s : rhs) {
+      sigs.add(m.of(s.labels()));
+    }
+    List<Sample> out = new ArrayList<>();
+    for (Sample s : lhs) {
+      if (!sigs.contains(m.of(s.labels()))) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  private static List<Sample> vectorBinop(
+      String op, List<Sample> lhs, List<Sample> rhs, Sigs sigs, boolean returnBool, long t) {
+    VectorMatching m = sigs.m;
+    boolean comparison = dev.vigil.promql.parser.Operators.isComparison(op);
+    boolean swap = m.card() == Cardinality.ONE_TO_MANY;
+    if (swap) {
+      List<Sample> tmp = lhs;
+      lhs = rhs;
+      rhs = tmp;
+    }
+    // The "one" side, by signature; duplicates there are an error.
+    Map<Labels, Sample> right = new HashMap<>();
+    for (Sample s : rhs) {
+      Labels sig = sigs.of(s.labels());
+      Sample dup = right.putIfAbsent(sig, s);
+      if (dup != null) {
+        Sample first = dup;
+        Sample second = s;
+        if (first.labels().compareTo(second.labels()) > 0) {
+          Sample x = first;
+          first = second;
+          second = x;
+        }
+        throw new PromqlException(
+            "found duplicate series for the match group "
+                + Format.labels(sig)
+                + " on the "
+                + (swap ? "left" : "right")
+                + " hand-side of the operation: ["
+                + Format.labels(first.labels())
+                + ", "
+                + Format.labels(second.labels())
+                + "];many-to-many matching not allowed: matching labels must be unique on one side");
+      }
+    }
+    Set<Labels> matchedSigs = new HashSet<>();
+    Set<Labels> outLabels = new HashSet<>();
+    List<Sample> out = new ArrayList<>();
+    for (Sample ls : lhs) {
+      Labels sig = sigs.of(ls.labels());
+      Sample rs = right.get(sig);
+      if (rs == null) {
+        continue;
+      }
+      Labels metric = resultMetric(ls.labels(), rs.labels(), m);
+      if (m.card() == Cardinality.ONE_TO_ONE) {
+        if (!matchedSigs.add(sig)) {
+          throw new PromqlException(
+              "multiple matches for labels: many-to-one matching must be explicit"
+                  + " (group_left/group_right)");
+        }
+      } else if (!outLabels.add(metric)) {
+        throw new PromqlException(
+            "multiple matches for labels: grouping labels must ensure unique matches");
+      }
+      double fl = ls.value();
+      double fr = rs.value();
+      if (swap) {
+        double x = fl;
+        fl = fr;
+        fr = x;
+      }
+      double v;
+      boolean keep = true;
+      if (comparison) {
+        keep = compare(op, fl, fr);
+        v = fl;
+      } else {
+        v = arith(op, fl, fr);
+      }
+      if (returnBool) {
+        v = keep ? 1 : 0;
+        keep = true;
+      }
+      if (!keep) {
+        continue;
+      }
+      boolean drop = ls.dropName() || !comparison || returnBool;
+      if (swap && comparison && !returnBool) {
+        drop = ls.dropName();
+      }
+      out.add(new Sample(metric, t, v, drop));
+    }
+    return out;
+  }
+
+  private static Labels resultMetric(Labels lhs, Labels rhs, VectorMatching m) {
+    Labels.Builder b = lhs.toBuilder();
+    if (m.card() == Cardinality.ONE_TO_ONE) {
+      if (m.on()) {
+        Labels kept = lhs.keep(m.matchingLabels());
+        b = kept.toBuilder();
+      } else {
+        for (String n : m.matchingLabels()) {
+          b.delete(n);
+        }
+      }
+    }
+    for (String n : m.include()) {
+      String v = rhs.get(n);
+      if (v != null) {
+        b.set(n, v);
+      } else {
+        b.delete(n);
+      }
+    }
+    return b.build();
+  }
+}

@@ -1,0 +1,388 @@
+package dev.vigil.promql;
+
+import dev.vigil.promql.Value.ScalarValue;
+import dev.vigil.promql.Value.StringValue;
+import dev.vigil.promql.Value.VectorValue;
+import dev.vigil.promql.parser.Expr;
+import dev.vigil.promql.parser.Expr.Call;
+import dev.vigil.promql.parser.Expr.MatrixSelector;
+import dev.vigil.promql.parser.Expr.ParenExpr;
+import dev.vigil.promql.parser.Expr.VectorSelector;
+import dev.vigil.promql.parser.ValueType;
+import dev.vigil.tsdb.LabelMatcher;
+import dev.vigil.tsdb.Labels;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The function table: each PromQL function evaluated over all steps. Functions over range vectors
+ * live in {@link RangeFunctions}, classic histogram functions in {@link HistogramFunctions}.
+ */
+final class Functions {
+  private Functions() {}
+
+  static Value eval(Evaluator ev, Call c) {
+    String name = c.function().name();
+    List<Expr> args = c.args();
+    if (c.function().argTypes().contains(ValueType.MATRIX)) {
+      return RangeFunctions.eval(ev, c);
+    }
+    switch (name) {
+      case "time" -> {
+        double[] v = new double[ev.numSteps];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = ev.ts(i) / 1000.0;
+        }
+        return new ScalarValue(v);
+      }
+      case "pi" -> {
+        return ev.scalar(Math.PI);
+      }
+      case "step" -> {
+        return ev.scalar(ev.numSteps > 1 ? ev.interval / 1000.0 : 0);
+      }
+      case "start" -> {
+        return ev.scalar(ev.ctx.queryStart / 1000.0);
+      }
+      case "end" -> {
+        return ev.scalar(ev.ctx.queryEnd / 1000.0);
+      }
+      case "range" -> {
+        return ev.scalar((ev.end - ev.start) / 1000.0);
+      }
+      case "min_of", "max_of" -> {
+        double[] a = ((ScalarValue) ev.eval(args.get(0))).values();
+        double[] b = ((ScalarValue) ev.eval(args.get(1))).values();
+        double[] v = new double[ev.numSteps];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = name.equals("min_of") ? Math.min(a[i], b[i]) : Math.max(a[i], b[i]);
+        }
+        return new ScalarValue(v);
+      }
+      case "scalar" -> {
+        VectorValue vv = (VectorValue) ev.eval(args.get(0));
+        double[] v = new double[ev.numSteps];
+        int[] count = new int[ev.numSteps];
+        java.util.Arrays.fill(v, Double.NaN);
+        for (StepSeries s : vv.series()) {
+          for (int k = 0; k < s.size; k++) {
+            count[s.steps[k]]++;
+            v[s.steps[k]] = s.values[k];
+          }
+        }
+        for (int i = 0; i < v.length; i++) {
+          if (count[i] != 1) {
+            v[i] = Double.NaN;
+          }
+        }
+        return new ScalarValue(v);
+      }
+      case "vector" -> {
+        Value s = ev.eval(args.get(0));
+        return ev.rangeEval(
+            (step, t, a) -> List.of(new Sample(Labels.EMPTY, t, (Double) a[0], false)), s);
+      }
+      case "timestamp" -> {
+        Expr arg = unwrap(args.get(0));
+        Value v =
+            arg instanceof VectorSelector vs
+                ? new VectorValue(ev.vectorSelector(vs, true))
+                : ev.eval(arg);
+        boolean sel = arg instanceof VectorSelector;
+        return ev.rangeEval(
+            (step, t, a) -> {
+              List<Sample> out = new ArrayList<>();
+              for (Sample s : BinaryOps.cast(a[0])) {
+                out.add(new Sample(s.labels(), t, sel ? s.value() : t / 1000.0, true));
+              }
+              return out;
+            },
+            v);
+      }
+      case "absent" -> {
+        VectorValue v = (VectorValue) ev.eval(args.get(0));
+        Labels labels = absentLabels(args.get(0));
+        return absent(ev, v, labels);
+      }
+      case "label_replace" -> {
+        return LabelFunctions.labelReplace(ev, c);
+      }
+      case "label_join" -> {
+        return LabelFunctions.labelJoin(ev, c);
+      }
+      case "sort", "sort_desc", "sort_by_label", "sort_by_label_desc" -> {
+        return sort(ev, c);
+      }
+      case "histogram_quantile", "histogram_fraction", "histogram_quantiles" -> {
+        return HistogramFunctions.eval(ev, c);
+      }
+      case "histogram_count",
+          "histogram_sum",
+          "histogram_avg",
+          "histogram_stddev",
+          "histogram_stdvar" -> {
+        // These read native histograms only; float samples are ignored.
+        Value v = ev.eval(args.get(0));
+        return ev.rangeEval((step, t, a) -> List.of(), v);
+      }
+      case "info" -> {
+        return InfoFunction.eval(ev, c);
+      }
+      case "round" -> {
+        Value v = ev.eval(args.get(0));
+        Value to = args.size() > 1 ? ev.eval(args.get(1)) : ev.scalar(1);
+        return ev.rangeEval(
+            (step, t, a) -> {
+              double inv = 1.0 / (Double) a[1];
+              return map(BinaryOps.cast(a[0]), t, f -> Math.floor(f * inv + 0.5) / inv);
+            },
+            v,
+            to);
+      }
+      case "clamp", "clamp_min", "clamp_max" -> {
+        Value v = ev.eval(args.get(0));
+        Value lo =
+            name.equals("clamp_max") ? ev.scalar(Double.NEGATIVE_INFINITY) : ev.eval(args.get(1));
+        Value hi =
+            name.equals("clamp")
+                ? ev.eval(args.get(2))
+                : name.equals("clamp_max")
+                    ? ev.eval(args.get(1))
+                    : ev.scalar(Double.POSITIVE_INFINITY);
+        return ev.rangeEval(
+            (step, t, a) -> {
+              double min = (Double) a[1];
+              double max = (Double) a[2];
+              if (name.equals("clamp") && max < min) {
+                return List.of();
+              }
+              return map(
+                  BinaryOps.cast(a[0]),
+                  t,
+                  f -> {
+                    if (name.equals("clamp_max")) {
+                      return Math.min(max, f);
+                    }
+                    if (name.equals("clamp_min")) {
+                      return Math.max(min, f);
+                    }
+                    return Math.max(min, Math.min(max, f));
+                  });
+            },
+            v,
+            lo,
+            hi);
+      }
+      case "day_of_month",
+          "day_of_week",
+          "day_of_year",
+          "days_in_month",
+          "hour",
+          "minute",
+          "month",
+          "year" -> {
+        return dateFunction(ev, name, args);
+      }
+      default -> {}
+    }
+    DoubleUnaryOperator op = mathFunction(name);
+    if (op == null) {
+      throw new PromqlException("function \"" + name + "\" is not implemented");
+    }
+    Value v = ev.eval(args.get(0));
+    return ev.rangeEval((step, t, a) -> map(BinaryOps.cast(a[0]), t, op), v);
+  }
+
+  static Expr unwrap(Expr e) {
+    while (e instanceof ParenExpr p) {
+      e = p.expr();
+    }
+    return e;
+  }
+
+  /** Applies {@code f} to each value, marking the metric name for removal. */
+  static List<Sample> map(List<Sample> in, long t, DoubleUnaryOperator f) {
+    List<Sample> out = new ArrayList<>(in.size());
+    for (Sample s : in) {
+      out.add(new Sample(s.labels(), t, f.applyAsDouble(s.value()), true));
+    }
+    return out;
+  }
+
+  private static DoubleUnaryOperator mathFunction(String name) {
+    return switch (name) {
+      case "abs" -> Math::abs;
+      case "ceil" -> Math::ceil;
+      case "floor" -> Math::floor;
+      case "exp" -> Math::exp;
+      case "sqrt" -> Math::sqrt;
+      case "ln" -> Math::log;
+      case "log2" -> f -> Math.log(f) / Math.log(2);
+      case "log10" -> Math::log10;
+      case "sgn" -> f -> f > 0 ? 1 : f < 0 ? -1 : f;
+      case "acos" -> Math::acos;
+      case "acosh" -> f -> Math.log(f + Math.sqrt(f * f - 1));
+      case "asin" -> Math::asin;
+      case "asinh" ->
+          f ->
+              Double.isInfinite(f) || f == 0
+                  ? f
+                  : Math.copySign(Math.log(Math.abs(f) + Math.sqrt(f * f + 1)), f);
+      case "atan" -> Math::atan;
+      case "atanh" -> f -> 0.5 * Math.log((1 + f) / (1 - f));
+      case "cos" -> Math::cos;
+      case "cosh" -> Math::cosh;
+      case "sin" -> Math::sin;
+      case "sinh" -> Math::sinh;
+      case "tan" -> Math::tan;
+      case "tanh" -> Math::tanh;
+      case "deg" -> f -> f * 180 / Math.PI;
+      case "rad" -> f -> f * Math.PI / 180;
+      default -> null;
+    };
+  }
+
+  private static Value dateFunction(Evaluator ev, String name, List<Expr> args) {
+    Value v;
+    boolean fromTime = args.isEmpty();
+    if (fromTime) {
+      v = ev.scalar(0);
+    } else {
+      v = ev.eval(args.get(0));
+    }
+    return ev.rangeEval(
+        (step, t, a) -> {
+          List<Sample> in =
+              fromTime
+                  ? List.of(new Sample(Labels.EMPTY, t, t / 1000.0, false))
+                  : BinaryOps.cast(a[0]);
+          List<Sample> out = new ArrayList<>(in.size());
+          for (Sample s : in) {
+            double f = s.value();
+            if (Double.isNaN(f) || Double.isInfinite(f)) {
+              out.add(new Sample(s.labels(), t, Double.NaN, true));
+              continue;
+            }
+            ZonedDateTime d =
+                Instant.ofEpochMilli((long) Math.floor(f) * 1000).atZone(ZoneOffset.UTC);
+            double r =
+                switch (name) {
+                  case "day_of_month" -> d.getDayOfMonth();
+                  case "day_of_week" -> d.getDayOfWeek().getValue() % 7;
+                  case "day_of_year" -> d.getDayOfYear();
+                  case "days_in_month" -> d.toLocalDate().lengthOfMonth();
+                  case "hour" -> d.getHour();
+                  case "minute" -> d.getMinute();
+                  case "month" -> d.getMonthValue();
+                  default -> d.getYear();
+                };
+            out.add(new Sample(s.labels(), t, r, true));
+          }
+          return out;
+        },
+        v);
+  }
+
+  /** The labels of {@code absent()}'s output: the equality matchers of the selector. */
+  static Labels absentLabels(Expr arg) {
+    arg = unwrap(arg);
+    List<LabelMatcher> ms;
+    if (arg instanceof VectorSelector vs) {
+      ms = vs.matchers();
+    } else if (arg instanceof MatrixSelector m) {
+      ms = m.selector().matchers();
+    } else {
+      return Labels.EMPTY;
+    }
+    Labels.Builder b = Labels.builder();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.Set<String> dup = new java.util.HashSet<>();
+    for (LabelMatcher m : ms) {
+      if (m.name().equals(Labels.METRIC_NAME)) {
+        continue;
+      }
+      if (!seen.add(m.name())) {
+        dup.add(m.name());
+      }
+      if (m.type() == LabelMatcher.Type.EQUAL) {
+        b.set(m.name(), m.value());
+      }
+    }
+    for (String d : dup) {
+      b.delete(d);
+    }
+    return b.build();
+  }
+
+  static Value absent(Evaluator ev, VectorValue v, Labels labels) {
+    boolean[] present = new boolean[ev.numSteps];
+    for (StepSeries s : v.series()) {
+      for (int k = 0; k < s.size; k++) {
+        present[s.steps[k]] = true;
+      }
+    }
+    StepSeries out = new StepSeries(labels, false, ev.numSteps);
+    for (int i = 0; i < ev.numSteps; i++) {
+      if (!present[i]) {
+        out.add(i, 1);
+      }
+    }
+    return new VectorValue(out.size == 0 ? List.of() : List.of(out));
+  }
+
+  private static Value sort(Evaluator ev, Call c) {
+    String name = c.function().name();
+    if (ev.ctx.rangeQuery) {
+      ev.annotations()
+          .warn(
+              "sort is ineffective for range queries since results are always ordered by labels",
+              c);
+    }
+    Value v = ev.eval(c.args().get(0));
+    List<String> by = new ArrayList<>();
+    for (int i = 1; i < c.args().size(); i++) {
+      by.add(((StringValue) ev.eval(c.args().get(i))).value());
+    }
+    Comparator<Sample> cmp =
+        switch (name) {
+          case "sort" -> (x, y) -> nanLast(x.value(), y.value(), false);
+          case "sort_desc" -> (x, y) -> nanLast(x.value(), y.value(), true);
+          default -> {
+            Comparator<Sample> byLabels =
+                (x, y) -> {
+                  for (String l : by) {
+                    String a = x.labels().getOrEmpty(l);
+                    String b = y.labels().getOrEmpty(l);
+                    if (!a.equals(b)) {
+                      return NaturalOrder.compare(a, b);
+                    }
+                  }
+                  return x.labels().compareTo(y.labels());
+                };
+            yield name.equals("sort_by_label_desc") ? byLabels.reversed() : byLabels;
+          }
+        };
+    return ev.rangeEval(
+        (step, t, a) -> {
+          List<Sample> out = new ArrayList<>(BinaryOps.cast(a[0]));
+          out.sort(cmp);
+          return out;
+        },
+        v);
+  }
+
+  private static int nanLast(double x, double y, boolean desc) {
+    if (Double.isNaN(x)) {
+      return Double.isNaN(y) ? 0 : 1;
+    }
+    if (Double.isNaN(y)) {
+      return -1;
+    }
+    return desc ? Double.compare(y, x) : Double.compare(x, y);
+  }
+}

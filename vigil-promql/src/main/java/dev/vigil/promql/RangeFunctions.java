@@ -1,0 +1,432 @@
+package dev.vigil.promql;
+
+import dev.vigil.promql.Evaluator.MatrixArg;
+import dev.vigil.promql.Value.ScalarValue;
+import dev.vigil.promql.Value.VectorValue;
+import dev.vigil.promql.parser.Expr;
+import dev.vigil.promql.parser.Expr.Call;
+import dev.vigil.promql.parser.Expr.MatrixSelector;
+import dev.vigil.promql.parser.ValueType;
+import dev.vigil.tsdb.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Functions over range vectors ({@code rate}, {@code *_over_time}, …). Each series is read once and
+ * every step's left-open window {@code (ref - range, ref]} is answered from it.
+ */
+final class RangeFunctions {
+  private RangeFunctions() {}
+
+  /** The window a function sees: samples {@code [lo, hi)} of a series. */
+  record Window(RawSeries s, int lo, int hi, long ref, long rangeMs, long stepTs) {
+    int count() {
+      return hi - lo;
+    }
+
+    double first() {
+      return s.vals[lo];
+    }
+
+    double last() {
+      return s.vals[hi - 1];
+    }
+  }
+
+  static Value eval(Evaluator ev, Call c) {
+    String name = c.function().name();
+    List<Expr> args = c.args();
+    int matIdx = c.function().argTypes().indexOf(ValueType.MATRIX);
+    double[][] scalars = new double[args.size()][];
+    for (int i = 0; i < args.size(); i++) {
+      if (i != matIdx) {
+        scalars[i] = ((ScalarValue) ev.eval(args.get(i))).values();
+      }
+    }
+    Expr matExpr = Functions.unwrap(args.get(matIdx));
+    if (name.equals("quantile_over_time")) {
+      for (double q : scalars[0]) {
+        if (Double.isNaN(q) || q < 0 || q > 1) {
+          ev.annotations()
+              .warn(
+                  "quantile value should be between 0 and 1, got " + Format.plain(q), args.get(0));
+          break;
+        }
+      }
+    }
+    if (name.equals("double_exponential_smoothing")) {
+      for (int i = 0; i < ev.numSteps; i++) {
+        checkFactor("smoothing", scalars[1][i]);
+        checkFactor("trend", scalars[2][i]);
+      }
+    }
+    MatrixArg m =
+        matExpr instanceof MatrixSelector ms ? ev.matrixSelector(ms, name) : ev.matrixArg(matExpr);
+    boolean keepName = name.equals("last_over_time") || name.equals("first_over_time");
+    boolean absent = name.equals("absent_over_time");
+    boolean counterCheck = name.equals("rate") || name.equals("increase") || name.equals("irate");
+    boolean[] present = absent ? new boolean[ev.numSteps] : null;
+    boolean stepInvariant =
+        m.atKind != Expr.AtKind.NONE && !name.equals("predict_linear") && constant(scalars);
+    List<StepSeries> out = new ArrayList<>();
+    while (m.hasNext()) {
+      RawSeries s = m.next();
+      StepSeries o = null;
+      int lo = 0;
+      boolean fixed = m.atKind != Expr.AtKind.NONE;
+      boolean annotated = false;
+      for (int i = 0; i < ev.numSteps; i++) {
+        long ref = m.refTime(ev.ts(i));
+        lo = s.firstAfter(ref - m.rangeMs, fixed ? 0 : lo);
+        int hi = s.firstAfter(ref, lo);
+        if (hi == lo) {
+          continue;
+        }
+        if (absent) {
+          present[i] = true;
+          continue;
+        }
+        if (counterCheck && !annotated) {
+          annotated = true;
+          String metric = s.labels.metricName();
+          if (metric != null
+              && !metric.endsWith("_total")
+              && !metric.endsWith("_sum")
+              && !metric.endsWith("_count")
+              && !metric.endsWith("_bucket")) {
+            ev.annotations()
+                .info(
+                    "metric might not be a counter, name does not end in"
+                        + " _total/_sum/_count/_bucket: \""
+                        + metric
+                        + "\"",
+                    args.get(matIdx));
+          }
+        }
+        Double v;
+        if (stepInvariant && o != null && o.size > 0) {
+          // With @ the window is the same at every step: compute once, repeat the value.
+          v = o.values[0];
+        } else {
+          Window w = new Window(s, lo, hi, ref, m.rangeMs, ev.ts(i));
+          v = compute(name, w, scalars, i, ev, c);
+        }
+        if (v == null) {
+          continue;
+        }
+        if (o == null) {
+          o = new StepSeries(s.labels, keepName ? s.dropName : true, ev.numSteps - i);
+        }
+        o.add(i, v);
+      }
+      m.release(s);
+      if (o != null) {
+        ev.ctx.addSamples(o.size);
+        out.add(o);
+      }
+    }
+    if (absent) {
+      StepSeries a = new StepSeries(Functions.absentLabels(matExpr), false, ev.numSteps);
+      for (int i = 0; i < ev.numSteps; i++) {
+        if (!present[i]) {
+          a.add(i, 1);
+        }
+      }
+      return new VectorValue(a.size == 0 ? List.of() : List.of(a));
+    }
+    return new VectorValue(out);
+  }
+
+  private static boolean constant(double[][] scalars) {
+    for (double[] a : scalars) {
+      if (a == null) {
+        continue;
+      }
+      for (double x : a) {
+        if (Double.doubleToRawLongBits(x) != Double.doubleToRawLongBits(a[0])) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static void checkFactor(String what, double f) {
+    if (!(f > 0 && f < 1)) {
+      throw new PromqlException(
+          "invalid "
+              + what
+              + " factor. Expected: 0 < "
+              + (what.equals("smoothing") ? "sf" : "tf")
+              + " < 1, got: "
+              + String.format("%f", f));
+    }
+  }
+
+  private static Double compute(
+      String name, Window w, double[][] sc, int step, Evaluator ev, Call c) {
+    RawSeries s = w.s();
+    int lo = w.lo();
+    int hi = w.hi();
+    int n = w.count();
+    switch (name) {
+      case "rate" -> {
+        return extrapolatedRate(w, true, true);
+      }
+      case "increase" -> {
+        return extrapolatedRate(w, true, false);
+      }
+      case "delta" -> {
+        return extrapolatedRate(w, false, false);
+      }
+      case "irate", "idelta" -> {
+        if (n < 2) {
+          return null;
+        }
+        double last = s.vals[hi - 1];
+        double prev = s.vals[hi - 2];
+        boolean rate = name.equals("irate");
+        double r = rate && last < prev ? last : last - prev;
+        if (rate) {
+          long dt = s.ts[hi - 1] - s.ts[hi - 2];
+          if (dt == 0) {
+            return null;
+          }
+          r /= dt / 1000.0;
+        }
+        return r;
+      }
+      case "deriv" -> {
+        if (n < 2) {
+          return null;
+        }
+        return Stats.linearRegression(s.ts, s.vals, lo, hi, s.ts[lo])[0];
+      }
+      case "predict_linear" -> {
+        if (n < 2) {
+          return null;
+        }
+        double[] r = Stats.linearRegression(s.ts, s.vals, lo, hi, w.stepTs());
+        return r[0] * sc[1][step] + r[1];
+      }
+      case "changes", "resets" -> {
+        int count = 0;
+        for (int i = lo + 1; i < hi; i++) {
+          double prev = s.vals[i - 1];
+          double cur = s.vals[i];
+          if (name.equals("changes")
+              ? (cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev)))
+              : cur < prev) {
+            count++;
+          }
+        }
+        return (double) count;
+      }
+      case "count_over_time" -> {
+        return (double) n;
+      }
+      case "present_over_time" -> {
+        return 1.0;
+      }
+      case "last_over_time" -> {
+        return w.last();
+      }
+      case "first_over_time" -> {
+        return w.first();
+      }
+      case "ts_of_last_over_time" -> {
+        return s.ts[hi - 1] / 1000.0;
+      }
+      case "ts_of_first_over_time" -> {
+        return s.ts[lo] / 1000.0;
+      }
+      case "sum_over_time" -> {
+        double sum = 0;
+        double comp = 0;
+        for (int i = lo; i < hi; i++) {
+          double[] r = Kahan.inc(s.vals[i], sum, comp);
+          sum = r[0];
+          comp = r[1];
+        }
+        return Double.isInfinite(sum) ? sum : sum + comp;
+      }
+      case "avg_over_time" -> {
+        return avg(s.vals, lo, hi);
+      }
+      case "min_over_time", "max_over_time", "ts_of_min_over_time", "ts_of_max_over_time" -> {
+        boolean max = name.contains("max");
+        double best = s.vals[lo];
+        long bestT = s.ts[lo];
+        for (int i = lo + 1; i < hi; i++) {
+          double f = s.vals[i];
+          boolean better =
+              max ? (f > best || Double.isNaN(best)) : (f < best || Double.isNaN(best));
+          if (name.startsWith("ts_of")) {
+            better = better || (f == best);
+          }
+          if (better) {
+            best = f;
+            bestT = s.ts[i];
+          }
+        }
+        return name.startsWith("ts_of") ? bestT / 1000.0 : best;
+      }
+      case "stddev_over_time", "stdvar_over_time" -> {
+        double count = 0;
+        double mean = 0;
+        double cMean = 0;
+        double aux = 0;
+        double cAux = 0;
+        for (int i = lo; i < hi; i++) {
+          double f = s.vals[i];
+          count++;
+          double delta = f - (mean + cMean);
+          double[] r = Kahan.inc(delta / count, mean, cMean);
+          mean = r[0];
+          cMean = r[1];
+          r = Kahan.inc(delta * (f - (mean + cMean)), aux, cAux);
+          aux = r[0];
+          cAux = r[1];
+        }
+        double var = (aux + cAux) / count;
+        return name.startsWith("stddev") ? Math.sqrt(var) : var;
+      }
+      case "quantile_over_time" -> {
+        return Stats.quantile(sc[0][step], Arrays.copyOfRange(s.vals, lo, hi));
+      }
+      case "mad_over_time" -> {
+        double[] v = Arrays.copyOfRange(s.vals, lo, hi);
+        for (double x : v) {
+          if (Double.isNaN(x)) {
+            return Double.NaN;
+          }
+        }
+        double median = Stats.quantile(0.5, v.clone());
+        for (int i = 0; i < v.length; i++) {
+          v[i] = Math.abs(v[i] - median);
+        }
+        return Stats.quantile(0.5, v);
+      }
+      case "double_exponential_smoothing" -> {
+        if (n < 2) {
+          return null;
+        }
+        double sf = sc[1][step];
+        double tf = sc[2][step];
+        double s0 = 0;
+        double s1 = s.vals[lo];
+        double b = s.vals[lo + 1] - s.vals[lo];
+        for (int i = 1; i < n; i++) {
+          double x = sf * s.vals[lo + i];
+          if (i > 1) {
+            b = tf * (s1 - s0) + (1 - tf) * b;
+          }
+          double y = (1 - sf) * (s1 + b);
+          s0 = s1;
+          s1 = x + y;
+        }
+        return s1;
+      }
+      default -> throw new PromqlException("function \"" + name + "\" is not implemented");
+    }
+  }
+
+  /** Mean with Kahan summation, switching to an incremental mean if the sum overflows. */
+  static double avg(double[] vals, int lo, int hi) {
+    int n = hi - lo;
+    if (n == 1) {
+      return vals[lo];
+    }
+    double sum = vals[lo];
+    double comp = 0;
+    double mean = 0;
+    boolean incremental = false;
+    for (int i = lo + 1; i < hi; i++) {
+      double f = vals[i];
+      int count = i - lo + 1;
+      if (!incremental) {
+        double[] r = Kahan.inc(f, sum, comp);
+        if (!Double.isInfinite(r[0])) {
+          sum = r[0];
+          comp = r[1];
+          continue;
+        }
+        incremental = true;
+        mean = sum / (count - 1);
+        comp = comp / (count - 1);
+      }
+      if (Double.isInfinite(mean)) {
+        if (Double.isInfinite(f) && (mean > 0) == (f > 0)) {
+          continue;
+        }
+        if (!Double.isInfinite(f) && !Double.isNaN(f)) {
+          continue;
+        }
+      }
+      double q = (count - 1) / (double) count;
+      double[] r = Kahan.inc(f / count, q * mean, q * comp);
+      mean = r[0];
+      comp = r[1];
+    }
+    if (incremental) {
+      return mean + comp;
+    }
+    return sum / n + comp / n;
+  }
+
+  /** Prometheus' {@code extrapolatedRate} for rate, increase and delta. */
+  private static Double extrapolatedRate(Window w, boolean isCounter, boolean isRate) {
+    RawSeries s = w.s();
+    int lo = w.lo();
+    int hi = w.hi();
+    int n = hi - lo;
+    if (n < 2) {
+      return null;
+    }
+    long rangeStart = w.ref() - w.rangeMs();
+    long rangeEnd = w.ref();
+    double result = s.vals[hi - 1] - s.vals[lo];
+    if (isCounter) {
+      double prev = s.vals[lo];
+      for (int i = lo + 1; i < hi; i++) {
+        double cur = s.vals[i];
+        if (cur < prev) {
+          result += prev;
+        }
+        prev = cur;
+      }
+    }
+    long firstT = s.ts[lo];
+    long lastT = s.ts[hi - 1];
+    double durationToStart = (firstT - rangeStart) / 1000.0;
+    double durationToEnd = (rangeEnd - lastT) / 1000.0;
+    double sampledInterval = (lastT - firstT) / 1000.0;
+    double avgBetween = sampledInterval / (n - 1);
+    double threshold = avgBetween * 1.1;
+    if (durationToStart >= threshold) {
+      durationToStart = avgBetween / 2;
+    }
+    if (isCounter) {
+      double durationToZero = durationToStart;
+      if (result > 0 && s.vals[lo] >= 0) {
+        durationToZero = sampledInterval * (s.vals[lo] / result);
+      }
+      if (durationToZero < durationToStart) {
+        durationToStart = durationToZero;
+      }
+    }
+    if (durationToEnd >= threshold) {
+      durationToEnd = avgBetween / 2;
+    }
+    double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+    if (isRate) {
+      factor /= w.rangeMs() / 1000.0;
+    }
+    return result * factor;
+  }
+
+  static Labels labelsOf(RawSeries s) {
+    return s.labels;
+  }
+}

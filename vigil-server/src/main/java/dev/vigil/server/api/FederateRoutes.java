@@ -1,0 +1,128 @@
+package dev.vigil.server.api;
+
+import dev.vigil.server.http.ApiError;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Router;
+import dev.vigil.server.http.Routes;
+import dev.vigil.tsdb.LabelMatcher;
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.Queryable;
+import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.tsdb.SelectHints;
+import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.StaleMarker;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * {@code /federate}: the newest sample (within the 5 minute lookback, not stale) of every series
+ * matching any {@code match[]}, in Prometheus text format 0.0.4 with timestamps, grouped by metric
+ * name with {@code # TYPE name untyped}, as Prometheus' federation endpoint. A central Prometheus
+ * scrapes it with {@code honor_labels: true}.
+ */
+public final class FederateRoutes implements Routes {
+  /** Prometheus' default lookback delta. */
+  static final long LOOKBACK_MS = 5 * 60_000;
+
+  private final Supplier<Queryable> storage;
+
+  public FederateRoutes(Supplier<Queryable> storage) {
+    this.storage = storage;
+  }
+
+  @Override
+  public void register(Router r) {
+    r.get("/federate", Role.READ, this::federate);
+  }
+
+  private void federate(Context ctx) {
+    List<List<LabelMatcher>> sets = SeriesApi.matchers(ctx);
+    if (sets.isEmpty()) {
+      throw ApiError.badData("no match[] parameter provided");
+    }
+    long now = System.currentTimeMillis();
+    long mint = now - LOOKBACK_MS;
+    TreeMap<String, TreeMap<Labels, long[]>> byName = new TreeMap<>();
+    Map<Labels, Double> values = new java.util.HashMap<>();
+    try (Querier q = storage.get().querier(mint, now)) {
+      for (List<LabelMatcher> set : sets) {
+        SeriesSet s;
+        try {
+          s = q.select(SelectHints.range(mint, now), set);
+        } catch (IllegalArgumentException e) {
+          throw ApiError.badData(e.getMessage());
+        }
+        while (s.next()) {
+          Labels l = s.at().labels();
+          if (values.containsKey(l)) {
+            continue;
+          }
+          SampleIterator it = s.at().iterator();
+          long t = Long.MIN_VALUE;
+          double v = 0;
+          while (it.next()) {
+            t = it.timestamp();
+            v = it.value();
+          }
+          if (t == Long.MIN_VALUE || StaleMarker.is(v) || l.metricName() == null) {
+            continue;
+          }
+          values.put(l, v);
+          byName.computeIfAbsent(l.metricName(), k -> new TreeMap<>()).put(l, new long[] {t});
+        }
+      }
+    }
+    StringBuilder sb = new StringBuilder(4096);
+    for (var e : byName.entrySet()) {
+      sb.append("# TYPE ").append(e.getKey()).append(" untyped\n");
+      for (var se : e.getValue().entrySet()) {
+        Labels l = se.getKey();
+        sb.append(l.metricName()).append('{');
+        boolean first = true;
+        for (int i = 0; i < l.size(); i++) {
+          if (l.name(i).equals(Labels.METRIC_NAME)) {
+            continue;
+          }
+          if (!first) {
+            sb.append(',');
+          }
+          first = false;
+          sb.append(l.name(i)).append("=\"");
+          escape(sb, l.value(i));
+          sb.append('"');
+        }
+        sb.append("} ").append(formatValue(values.get(l))).append(' ').append(se.getValue()[0]);
+        sb.append('\n');
+      }
+    }
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+        .result(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String formatValue(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    return dev.vigil.server.http.Json.formatValue(v);
+  }
+
+  private static void escape(StringBuilder sb, String v) {
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      switch (c) {
+        case '\\' -> sb.append("\\\\");
+        case '"' -> sb.append("\\\"");
+        case '\n' -> sb.append("\\n");
+        default -> sb.append(c);
+      }
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package dev.vigil.server.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.promql.Engine;
+import dev.vigil.promql.PromqlException;
+import dev.vigil.promql.QueryLimitException;
+import dev.vigil.promql.QueryResult;
+import dev.vigil.promql.Sample;
+import dev.vigil.promql.parser.ParseException;
+import dev.vigil.promql.parser.Parser;
+import dev.vigil.promql.parser.Printer;
+import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.http.ApiError;
+import dev.vigil.server.http.Json;
+import dev.vigil.server.http.Params;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Router;
+import dev.vigil.server.http.Routes;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.function.Supplier;
+
+/**
+ * The PromQL endpoints: {@code /api/v1/query}, {@code /api/v1/query_range}, {@code
+ * /api/v1/format_query}, {@code /api/v1/query_exemplars}; GET or form POST, Prometheus' JSON and
+ * error shapes (parse errors 400 {@code bad_data}, evaluation errors 422 {@code execution},
+ * timeouts 503 {@code timeout}).
+ *
+ * <p>Exemplars are not stored by Vigil's TSDB: {@code query_exemplars} validates its parameters and
+ * answers an empty list, as Prometheus does when exemplar storage is off.
+ */
+public final class QueryApi implements Routes {
+  private final Supplier<Engine> engine;
+  private final ServerConfig.Limits limits;
+
+  /**
+   * @param engine the engine; may throw {@link ApiError} unavailable while storage opens
+   */
+  public QueryApi(Supplier<Engine> engine, ServerConfig.Limits limits) {
+    this.engine = engine;
+    this.limits = limits;
+  }
+
+  @Override
+  public void register(Router r) {
+    r.getAndPost("/api/v1/query", Role.READ, this::query);
+    r.getAndPost("/api/v1/query_range", Role.READ, this::queryRange);
+    r.getAndPost("/api/v1/format_query", Role.READ, this::formatQuery);
+    r.getAndPost("/api/v1/query_exemplars", Role.READ, this::exemplars);
+  }
+
+  private static String queryParam(Context ctx) {
+    String q = Params.get(ctx, "query");
+    if (q == null || q.isEmpty()) {
+      throw ApiError.badData("invalid parameter \"query\": query must not be empty");
+    }
+    return q;
+  }
+
+  private void checkTimeout(Context ctx) {
+    long t = Params.duration(ctx, "timeout", 0);
+    if (t < 0) {
+      throw ApiError.badData("invalid parameter \"timeout\": must not be negative");
+    }
+  }
+
+  private void query(Context ctx) {
+    String q = queryParam(ctx);
+    long t = Params.time(ctx, "time", System.currentTimeMillis());
+    checkTimeout(ctx);
+    QueryResult res = run(() -> engine.get().instantQuery(q, t));
+    Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
+  }
+
+  private void queryRange(Context ctx) {
+    String q = queryParam(ctx);
+    long start = requiredTime(ctx, "start");
+    long end = requiredTime(ctx, "end");
+    if (end < start) {
+      throw ApiError.badData("end timestamp must not be before start time");
+    }
+    String stepText = Params.get(ctx, "step");
+    if (stepText == null || stepText.isEmpty()) {
+      throw ApiError.badData("invalid parameter \"step\": cannot parse \"\" to a valid duration");
+    }
+    long step = Params.duration(ctx, "step", 0);
+    if (step <= 0) {
+      throw ApiError.badData(
+          "zero or negative query resolution step widths are not accepted. Try a positive"
+              + " integer");
+    }
+    if ((end - start) / step > limits.maxPoints()) {
+      throw ApiError.badData(
+          String.format(
+              "exceeded maximum resolution of %,d points per timeseries. Try decreasing the query"
+                  + " resolution (?step=XX)",
+              limits.maxPoints()));
+    }
+    checkTimeout(ctx);
+    QueryResult res = run(() -> engine.get().rangeQuery(q, start, end, step));
+    Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
+  }
+
+  private static long requiredTime(Context ctx, String name) {
+    String s = Params.get(ctx, name);
+    if (s == null || s.isEmpty()) {
+      throw ApiError.badData(
+          "invalid parameter \"" + name + "\": cannot parse \"\" to a valid timestamp");
+    }
+    return Params.parseTime(name, s);
+  }
+
+  /** Runs a query, turning engine exceptions into Prometheus' error types. */
+  static QueryResult run(Supplier<QueryResult> q) {
+    try {
+      return q.get();
+    } catch (ParseException e) {
+      throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
+    } catch (QueryLimitException e) {
+      throw switch (e.kind()) {
+        case TIMEOUT -> new ApiError(ApiError.Type.TIMEOUT, e.getMessage());
+        case CONCURRENCY -> new ApiError(ApiError.Type.UNAVAILABLE, e.getMessage());
+        case SAMPLES -> new ApiError(ApiError.Type.EXECUTION, e.getMessage());
+      };
+    } catch (PromqlException e) {
+      String m = e.getMessage();
+      if (m != null && m.startsWith("invalid expression type")) {
+        throw ApiError.badData(m);
+      }
+      throw new ApiError(ApiError.Type.EXECUTION, m);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
+    }
+  }
+
+  /** Writes {@code {"resultType":…,"result":…}}. */
+  static void writeResult(JsonGenerator g, QueryResult res) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("resultType", res.type().apiName());
+    g.writeFieldName("result");
+    switch (res.type()) {
+      case SCALAR -> Json.writeSample(g, res.timestamp(), res.scalar());
+      case STRING -> {
+        g.writeStartArray();
+        g.writeNumber(Json.formatTimestamp(res.timestamp()));
+        g.writeString(res.string());
+        g.writeEndArray();
+      }
+      case VECTOR -> {
+        g.writeStartArray();
+        for (Sample s : res.vector()) {
+          g.writeStartObject();
+          g.writeFieldName("metric");
+          TargetsApi.writeLabels(g, s.labels());
+          g.writeFieldName("value");
+          Json.writeSample(g, s.timestamp(), s.value());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      case MATRIX -> {
+        g.writeStartArray();
+        for (QueryResult.Series s : res.matrix()) {
+          g.writeStartObject();
+          g.writeFieldName("metric");
+          TargetsApi.writeLabels(g, s.labels());
+          g.writeArrayFieldStart("values");
+          long[] ts = s.timestamps();
+          double[] vs = s.values();
+          for (int i = 0; i < s.size(); i++) {
+            Json.writeSample(g, ts[i], vs[i]);
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private void formatQuery(Context ctx) {
+    String q = queryParam(ctx);
+    String out;
+    try {
+      out = Printer.print(Parser.parse(q));
+    } catch (ParseException e) {
+      throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
+    }
+    Json.success(ctx, g -> g.writeString(out));
+  }
+
+  private void exemplars(Context ctx) {
+    String q = queryParam(ctx);
+    long start = Params.time(ctx, "start", Params.MIN_TIME);
+    long end = Params.time(ctx, "end", Params.MAX_TIME);
+    if (end < start) {
+      throw ApiError.badData("end timestamp must not be before start time");
+    }
+    try {
+      Parser.parse(q);
+    } catch (ParseException e) {
+      throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
+    }
+    Json.success(
+        ctx,
+        g -> {
+          g.writeStartArray();
+          g.writeEndArray();
+        });
+  }
+}

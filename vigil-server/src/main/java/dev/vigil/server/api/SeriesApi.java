@@ -1,0 +1,177 @@
+package dev.vigil.server.api;
+
+import dev.vigil.promql.parser.ParseException;
+import dev.vigil.promql.parser.Parser;
+import dev.vigil.server.http.ApiError;
+import dev.vigil.server.http.Json;
+import dev.vigil.server.http.Params;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Router;
+import dev.vigil.server.http.Routes;
+import dev.vigil.tsdb.LabelMatcher;
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.Queryable;
+import dev.vigil.tsdb.SelectHints;
+import dev.vigil.tsdb.SeriesSet;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Metadata endpoints over storage: {@code /api/v1/series}, {@code /api/v1/labels} and {@code
+ * /api/v1/label/<name>/values}, with {@code match[]}, {@code start}, {@code end} and {@code limit}
+ * as Prometheus (a truncated answer carries the warning "results truncated due to limit").
+ */
+public final class SeriesApi implements Routes {
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  private final Supplier<Queryable> storage;
+
+  public SeriesApi(Supplier<Queryable> storage) {
+    this.storage = storage;
+  }
+
+  @Override
+  public void register(Router r) {
+    r.getAndPost("/api/v1/series", Role.READ, this::series);
+    r.getAndPost("/api/v1/labels", Role.READ, this::labels);
+    r.get("/api/v1/label/{name}/values", Role.READ, this::labelValues);
+  }
+
+  /** Parses every {@code match[]} into matcher lists; bad selectors are bad_data (400). */
+  static List<List<LabelMatcher>> matchers(Context ctx) {
+    List<List<LabelMatcher>> out = new ArrayList<>();
+    for (String m : Params.all(ctx, "match[]")) {
+      try {
+        out.add(Parser.parseMatchers(m));
+      } catch (ParseException | IllegalArgumentException e) {
+        throw ApiError.badData(e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private record Range(long start, long end) {}
+
+  private static Range range(Context ctx) {
+    long start = Params.time(ctx, "start", Params.MIN_TIME);
+    long end = Params.time(ctx, "end", Params.MAX_TIME);
+    if (end < start) {
+      throw ApiError.badData("end timestamp must not be before start time");
+    }
+    return new Range(start, end);
+  }
+
+  private void series(Context ctx) {
+    List<List<LabelMatcher>> sets = matchers(ctx);
+    if (sets.isEmpty()) {
+      throw ApiError.badData("no match[] parameter provided");
+    }
+    Range r = range(ctx);
+    int limit = Params.limit(ctx, "limit");
+    TreeSet<Labels> found = new TreeSet<>();
+    List<String> warnings = new ArrayList<>();
+    try (Querier q = storage.get().querier(r.start, r.end)) {
+      for (List<LabelMatcher> set : sets) {
+        SeriesSet s = select(q, r, set);
+        while (s.next()) {
+          found.add(s.at().labels());
+        }
+        warnings.addAll(s.warnings());
+      }
+    }
+    List<Labels> out = new ArrayList<>(found);
+    if (limit > 0 && out.size() > limit) {
+      out = out.subList(0, limit);
+      warnings.add("results truncated due to limit");
+    }
+    List<Labels> result = out;
+    Json.success(
+        ctx,
+        warnings,
+        List.of(),
+        g -> {
+          g.writeStartArray();
+          for (Labels l : result) {
+            TargetsApi.writeLabels(g, l);
+          }
+          g.writeEndArray();
+        });
+  }
+
+  private static SeriesSet select(Querier q, Range r, List<LabelMatcher> set) {
+    try {
+      return q.select(SelectHints.range(r.start, r.end), set);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badData(e.getMessage());
+    }
+  }
+
+  private void labels(Context ctx) {
+    List<List<LabelMatcher>> sets = matchers(ctx);
+    Range r = range(ctx);
+    int limit = Params.limit(ctx, "limit");
+    TreeSet<String> names = new TreeSet<>();
+    try (Querier q = storage.get().querier(r.start, r.end)) {
+      if (sets.isEmpty()) {
+        names.addAll(q.labelNames(List.of()));
+      }
+      for (List<LabelMatcher> set : sets) {
+        names.addAll(labelCall(() -> q.labelNames(set)));
+      }
+    }
+    writeStrings(ctx, new ArrayList<>(names), limit);
+  }
+
+  private void labelValues(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!LABEL_NAME.matcher(name).matches()) {
+      throw ApiError.badData("invalid label name: \"" + name + "\"");
+    }
+    List<List<LabelMatcher>> sets = matchers(ctx);
+    Range r = range(ctx);
+    int limit = Params.limit(ctx, "limit");
+    TreeSet<String> values = new TreeSet<>();
+    try (Querier q = storage.get().querier(r.start, r.end)) {
+      if (sets.isEmpty()) {
+        values.addAll(q.labelValues(name, List.of()));
+      }
+      for (List<LabelMatcher> set : sets) {
+        values.addAll(labelCall(() -> q.labelValues(name, set)));
+      }
+    }
+    writeStrings(ctx, new ArrayList<>(values), limit);
+  }
+
+  private static List<String> labelCall(Supplier<List<String>> call) {
+    try {
+      return call.get();
+    } catch (IllegalArgumentException e) {
+      throw ApiError.badData(e.getMessage());
+    }
+  }
+
+  private static void writeStrings(Context ctx, List<String> all, int limit) {
+    List<String> warnings = new ArrayList<>();
+    List<String> out = all;
+    if (limit > 0 && all.size() > limit) {
+      out = all.subList(0, limit);
+      warnings.add("results truncated due to limit");
+    }
+    List<String> result = out;
+    Json.success(
+        ctx,
+        warnings,
+        List.of(),
+        g -> {
+          g.writeStartArray();
+          for (String s : result) {
+            g.writeString(s);
+          }
+          g.writeEndArray();
+        });
+  }
+}

@@ -1,0 +1,277 @@
+package dev.vigil.server.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Loads {@link VigilConfig} from YAML plus environment overrides, rejecting unknown keys and bad
+ * values with file, line and key.
+ *
+ * <p>Environment overrides: every scalar key listed in {@link #ENV_KEYS} can be set by {@code
+ * VIGIL_} + its path in upper case with dots as underscores, e.g. {@code VIGIL_SERVER_LISTEN},
+ * {@code VIGIL_STORAGE_RETENTION_TIME}, {@code VIGIL_SERVER_AUTH_READ_TOKENS} (lists
+ * comma-separated). Overrides win over the file.
+ */
+public final class ConfigLoader {
+  /** The keys that environment variables may override. */
+  public static final List<String> ENV_KEYS =
+      List.of(
+          "server.listen",
+          "server.allow_unauthenticated",
+          "server.auth.read_tokens",
+          "server.auth.write_tokens",
+          "server.auth.admin_tokens",
+          "server.tls.cert_file",
+          "server.tls.key_file",
+          "server.tls.keystore_file",
+          "server.tls.keystore_password",
+          "server.limits.max_body_size",
+          "server.limits.max_header_size",
+          "server.limits.query_timeout",
+          "server.limits.query_max_samples",
+          "server.limits.query_max_concurrency",
+          "storage.path",
+          "storage.retention_time",
+          "storage.retention_size",
+          "storage.wal_fsync",
+          "collect.interval",
+          "collect.system",
+          "collect.jvm",
+          "collect.gpu",
+          "collect.self",
+          "collect.namespace");
+
+  private static final Set<String> LIST_KEYS =
+      Set.of("server.auth.read_tokens", "server.auth.write_tokens", "server.auth.admin_tokens");
+
+  private ConfigLoader() {}
+
+  /**
+   * Reads and binds a file.
+   *
+   * @throws ConfigException naming file, line and key
+   */
+  public static VigilConfig load(Path file, Map<String, String> env) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file + ": no such file");
+    } catch (IOException e) {
+      throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
+    }
+    return parse(file.toString(), text, env);
+  }
+
+  /** Binds YAML text; {@code source} names it in messages. */
+  public static VigilConfig parse(String source, String text, Map<String, String> env) {
+    ConfigNode root = YamlTree.parse(source, text);
+    applyEnv(root, env);
+    return bind(new Section(root, ""), source, Redacted.yaml(root));
+  }
+
+  private static void applyEnv(ConfigNode root, Map<String, String> env) {
+    for (String key : ENV_KEYS) {
+      String name = "VIGIL_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+      String v = env.get(name);
+      if (v == null) {
+        continue;
+      }
+      String src = "env " + name;
+      ConfigNode value;
+      if (LIST_KEYS.contains(key)) {
+        List<ConfigNode> items = new ArrayList<>();
+        for (String part : v.split(",")) {
+          if (!part.isBlank()) {
+            items.add(ConfigNode.scalar(src, 0, part.trim()));
+          }
+        }
+        value = ConfigNode.list(src, 0, items);
+      } else {
+        value = ConfigNode.scalar(src, 0, v);
+      }
+      String[] parts = key.split("\\.");
+      ConfigNode cur = root;
+      for (int i = 0; i < parts.length - 1; i++) {
+        ConfigNode next = cur.entries().get(parts[i]);
+        if (next == null || next.kind() != ConfigNode.Kind.MAP) {
+          next = ConfigNode.map(src, 0, new LinkedHashMap<>());
+          cur.put(parts[i], next);
+        }
+        cur = next;
+      }
+      cur.put(parts[parts.length - 1], value);
+    }
+  }
+
+  private static VigilConfig bind(Section root, String source, String text) {
+    Section global = root.section("global");
+    Duration defInterval =
+        global.duration(
+            "scrape_interval", VigilConfig.DEFAULT_SCRAPE_INTERVAL, Duration.ofSeconds(1));
+    Duration defTimeout =
+        global.duration(
+            "scrape_timeout", VigilConfig.DEFAULT_SCRAPE_TIMEOUT, Duration.ofMillis(10));
+    global.finish();
+
+    ServerConfig server = bindServer(root.section("server"));
+    StorageConfig storage = bindStorage(root.section("storage"));
+    CollectConfig collect = bindCollect(root.section("collect"));
+
+    List<ScrapeConfig> jobs = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (Section s : root.sections("scrape_configs")) {
+      ScrapeConfig job = ScrapeConfig.bind(s, defInterval, defTimeout);
+      if (!names.add(job.jobName())) {
+        throw s.error("job_name", "duplicate job name \"" + job.jobName() + "\"");
+      }
+      jobs.add(job);
+    }
+    List<String> ruleFiles = root.strings("rule_files");
+    ConfigNode alerting = root.node("alerting");
+    ConfigNode remoteWrite = root.node("remote_write");
+    ConfigNode slos = root.node("slos");
+    ConfigNode dashboard = root.node("dashboard");
+    root.finish();
+    return new VigilConfig(
+        server,
+        storage,
+        collect,
+        jobs,
+        ruleFiles,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        source,
+        text);
+  }
+
+  private static ServerConfig bindServer(Section s) {
+    ServerConfig d = ServerConfig.defaults();
+    String listen = s.string("listen", d.host() + ":" + d.port());
+    String host;
+    int port;
+    try {
+      int colon = listen.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("no port");
+      }
+      host = listen.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      if (host.isEmpty()) {
+        host = "0.0.0.0";
+      }
+      port = Integer.parseInt(listen.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range");
+      }
+    } catch (IllegalArgumentException e) {
+      throw s.error("listen", "expected host:port such as 127.0.0.1:9470, got \"" + listen + "\"");
+    }
+    Section auth = s.section("auth");
+    List<String> read = auth.strings("read_tokens");
+    List<String> write = auth.strings("write_tokens");
+    List<String> admin = auth.strings("admin_tokens");
+    auth.finish();
+    for (String t : concat(read, write, admin)) {
+      if (t.length() < 16) {
+        throw auth.error(
+            read.contains(t) ? "read_tokens" : write.contains(t) ? "write_tokens" : "admin_tokens",
+            "tokens must be at least 16 characters long");
+      }
+    }
+    boolean allowUnauth = s.bool("allow_unauthenticated", false);
+    Section tls = s.section("tls");
+    ServerConfig.TlsConfig tc =
+        new ServerConfig.TlsConfig(
+            tls.string("cert_file", null),
+            tls.string("key_file", null),
+            tls.string("keystore_file", null),
+            tls.string("keystore_password", ""));
+    tls.finish();
+    if ((tc.certFile() == null) != (tc.keyFile() == null)) {
+      throw tls.error(
+          tc.certFile() == null ? "key_file" : "cert_file", "cert_file and key_file go together");
+    }
+    if (tc.certFile() != null && tc.keystoreFile() != null) {
+      throw tls.error("keystore_file", "set either cert_file/key_file (PEM) or keystore_file");
+    }
+    Section lim = s.section("limits");
+    ServerConfig.Limits dl = ServerConfig.Limits.defaults();
+    ServerConfig.Limits limits =
+        new ServerConfig.Limits(
+            lim.bytes("max_body_size", dl.maxBodyBytes()),
+            (int) Math.min(Integer.MAX_VALUE, lim.bytes("max_header_size", dl.maxHeaderBytes())),
+            lim.duration("query_timeout", dl.queryTimeout(), Duration.ofMillis(1)),
+            lim.integer("query_max_samples", dl.queryMaxSamples(), 1, Long.MAX_VALUE),
+            (int) lim.integer("query_max_concurrency", dl.queryMaxConcurrency(), 1, 10_000),
+            (int) lim.integer("query_max_points", dl.maxPoints(), 1, 10_000_000));
+    lim.finish();
+    s.finish();
+    ServerConfig out = new ServerConfig(host, port, read, write, admin, allowUnauth, tc, limits);
+    if (!out.isLoopback() && read.isEmpty() && !allowUnauth) {
+      throw s.error(
+          "listen",
+          "listening on "
+              + host
+              + " (not loopback) without server.auth.read_tokens would expose all data; set"
+              + " read tokens or server.allow_unauthenticated: true");
+    }
+    return out;
+  }
+
+  @SafeVarargs
+  private static List<String> concat(List<String>... lists) {
+    List<String> out = new ArrayList<>();
+    for (List<String> l : lists) {
+      out.addAll(l);
+    }
+    return out;
+  }
+
+  private static StorageConfig bindStorage(Section s) {
+    StorageConfig d = StorageConfig.defaults();
+    String path = s.string("path", d.path().toString());
+    if (path.isBlank()) {
+      throw s.error("path", "must not be empty");
+    }
+    StorageConfig out =
+        new StorageConfig(
+            Path.of(path),
+            s.duration("retention_time", d.retentionTime(), Duration.ofHours(1)),
+            s.bytes("retention_size", d.retentionSize()),
+            s.duration("wal_fsync", d.walFsync(), Duration.ZERO));
+    s.finish();
+    return out;
+  }
+
+  private static CollectConfig bindCollect(Section s) {
+    CollectConfig d = CollectConfig.defaults();
+    CollectConfig out =
+        new CollectConfig(
+            s.duration("interval", d.interval(), Duration.ofSeconds(1)),
+            s.bool("system", d.system()),
+            s.bool("jvm", d.jvm()),
+            s.bool("gpu", d.gpu()),
+            s.bool("self", d.self()),
+            s.string("namespace", d.namespace()));
+    s.finish();
+    if (!out.namespace().isEmpty() && !out.namespace().matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+      throw s.error("namespace", "\"" + out.namespace() + "\" is not a valid metric name prefix");
+    }
+    return out;
+  }
+}

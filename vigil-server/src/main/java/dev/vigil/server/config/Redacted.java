@@ -1,0 +1,62 @@
+package dev.vigil.server.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders a config tree back to YAML with secrets (tokens, passwords, credentials) replaced by
+ * {@code <secret>}, as Prometheus does for {@code /api/v1/status/config}.
+ */
+final class Redacted {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .build());
+
+  private Redacted() {}
+
+  static String yaml(ConfigNode root) {
+    Object plain = redact(null, root.toPlain());
+    if (plain instanceof Map<?, ?> m && m.isEmpty()) {
+      return "";
+    }
+    try {
+      return YAML.writeValueAsString(plain);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render the configuration", e);
+    }
+  }
+
+  private static boolean secret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return k.contains("token") || k.contains("password") || k.equals("credentials");
+  }
+
+  private static Object redact(String key, Object v) {
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put((String) k, redact((String) k, x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      for (Object x : l) {
+        out.add(key != null && secret(key) ? "<secret>" : redact(null, x));
+      }
+      return out;
+    }
+    if (v != null && key != null && secret(key) && !key.endsWith("_file")) {
+      return "<secret>";
+    }
+    return v;
+  }
+}

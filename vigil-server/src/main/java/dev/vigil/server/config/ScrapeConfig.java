@@ -1,0 +1,225 @@
+package dev.vigil.server.config;
+
+import dev.vigil.server.relabel.RelabelConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * One item of {@code scrape_configs}: the Prometheus-compatible subset Vigil implements.
+ *
+ * @param jobName the {@code job} label of every target
+ * @param interval how often each target is scraped
+ * @param timeout per scrape; at most {@code interval}
+ * @param metricsPath HTTP path (default {@code /metrics})
+ * @param scheme {@code http} or {@code https}
+ * @param params URL query parameters, each with one or more values
+ * @param staticConfigs literal target groups
+ * @param fileSdConfigs target groups read from JSON or YAML files, re-read on change
+ * @param basicAuth user and password, or null
+ * @param bearerToken the {@code authorization} credentials (type Bearer), or null
+ * @param honorLabels keep the target's labels when they clash with target labels
+ * @param honorTimestamps keep timestamps from the exposition
+ * @param relabelConfigs applied to targets before scraping
+ * @param metricRelabelConfigs applied to each scraped sample
+ * @param sampleLimit most samples a scrape may have after metric relabeling; 0 for no limit
+ * @param labelLimit most labels per sample; 0 for no limit
+ * @param labelNameLengthLimit longest label name; 0 for no limit
+ * @param labelValueLengthLimit longest label value; 0 for no limit
+ * @param bodySizeLimit largest uncompressed body; 0 for no limit
+ */
+public record ScrapeConfig(
+    String jobName,
+    Duration interval,
+    Duration timeout,
+    String metricsPath,
+    String scheme,
+    Map<String, List<String>> params,
+    List<TargetGroup> staticConfigs,
+    List<FileSdConfig> fileSdConfigs,
+    BasicAuth basicAuth,
+    String bearerToken,
+    boolean honorLabels,
+    boolean honorTimestamps,
+    List<RelabelConfig> relabelConfigs,
+    List<RelabelConfig> metricRelabelConfigs,
+    long sampleLimit,
+    long labelLimit,
+    long labelNameLengthLimit,
+    long labelValueLengthLimit,
+    long bodySizeLimit) {
+
+  private static final Pattern HOST_PORT =
+      Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s/:\\[\\]]+)(:\\d{1,5})?");
+
+  /** A group of targets sharing labels. */
+  public record TargetGroup(List<String> targets, Map<String, String> labels, String source) {}
+
+  /** A file service discovery: file globs and how often to re-read them. */
+  public record FileSdConfig(List<String> files, Duration refreshInterval) {}
+
+  /** HTTP basic authentication. */
+  public record BasicAuth(String username, String password) {}
+
+  /** A minimal config for tests and embedding: one job, static targets, 15 s. */
+  public static ScrapeConfig of(String job, Duration interval, String... targets) {
+    return new ScrapeConfig(
+        job,
+        interval,
+        interval.compareTo(Duration.ofSeconds(10)) < 0 ? interval : Duration.ofSeconds(10),
+        "/metrics",
+        "http",
+        Map.of(),
+        List.of(new TargetGroup(List.of(targets), Map.of(), "static")),
+        List.of(),
+        null,
+        null,
+        false,
+        true,
+        List.of(),
+        List.of(),
+        0,
+        0,
+        0,
+        0,
+        0);
+  }
+
+  /** Binds one item of {@code scrape_configs}, checking every value. */
+  static ScrapeConfig bind(Section s, Duration defaultInterval, Duration defaultTimeout) {
+    String job = s.string("job_name", null);
+    if (job == null || job.isEmpty()) {
+      throw s.error("job_name", "required");
+    }
+    Duration interval = s.duration("scrape_interval", defaultInterval, Duration.ofMillis(100));
+    Duration timeout =
+        s.duration(
+            "scrape_timeout",
+            defaultTimeout.compareTo(interval) > 0 ? interval : defaultTimeout,
+            Duration.ofMillis(10));
+    if (timeout.compareTo(interval) > 0) {
+      throw s.error("scrape_timeout", "must not be longer than scrape_interval");
+    }
+    String path = s.string("metrics_path", "/metrics");
+    if (!path.startsWith("/")) {
+      throw s.error("metrics_path", "must start with /");
+    }
+    String scheme = s.string("scheme", "http");
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw s.error("scheme", "must be http or https, got \"" + scheme + "\"");
+    }
+    Map<String, List<String>> params = new java.util.LinkedHashMap<>();
+    Section ps = s.section("params");
+    for (String k : ps.node().entries().keySet()) {
+      params.put(k, ps.strings(k));
+    }
+    List<TargetGroup> statics = new ArrayList<>();
+    for (Section sc : s.sections("static_configs")) {
+      List<String> targets = sc.strings("targets");
+      for (String t : targets) {
+        if (!HOST_PORT.matcher(t).matches()) {
+          throw sc.error("targets", "\"" + t + "\" is not host:port (no scheme or path here)");
+        }
+      }
+      statics.add(new TargetGroup(targets, sc.stringMap("labels"), sc.path()));
+      sc.finish();
+    }
+    List<FileSdConfig> fileSds = new ArrayList<>();
+    for (Section fs : s.sections("file_sd_configs")) {
+      List<String> files = fs.strings("files");
+      if (files.isEmpty()) {
+        throw fs.error("files", "at least one file or glob is required");
+      }
+      fileSds.add(
+          new FileSdConfig(
+              files,
+              fs.duration("refresh_interval", Duration.ofMinutes(5), Duration.ofSeconds(1))));
+      fs.finish();
+    }
+    BasicAuth basic = null;
+    if (s.has("basic_auth")) {
+      Section b = s.section("basic_auth");
+      String user = b.string("username", "");
+      String pass = b.string("password", null);
+      String passFile = b.string("password_file", null);
+      if (pass != null && passFile != null) {
+        throw b.error("password_file", "set either password or password_file, not both");
+      }
+      if (passFile != null) {
+        pass = readSecret(b, "password_file", passFile);
+      }
+      b.finish();
+      basic = new BasicAuth(user, pass == null ? "" : pass);
+    } else {
+      s.section("basic_auth");
+    }
+    String bearer = null;
+    if (s.has("authorization")) {
+      Section a = s.section("authorization");
+      String type = a.string("type", "Bearer");
+      if (!type.equalsIgnoreCase("Bearer")) {
+        throw a.error("type", "only Bearer is supported, got \"" + type + "\"");
+      }
+      bearer = a.string("credentials", null);
+      String credFile = a.string("credentials_file", null);
+      if (bearer != null && credFile != null) {
+        throw a.error("credentials_file", "set either credentials or credentials_file, not both");
+      }
+      if (credFile != null) {
+        bearer = readSecret(a, "credentials_file", credFile);
+      }
+      a.finish();
+    } else {
+      s.section("authorization");
+    }
+    if (basic != null && bearer != null) {
+      throw s.error("authorization", "set either basic_auth or authorization, not both");
+    }
+    boolean honorLabels = s.bool("honor_labels", false);
+    boolean honorTimestamps = s.bool("honor_timestamps", true);
+    List<RelabelConfig> relabel = new ArrayList<>();
+    for (Section r : s.sections("relabel_configs")) {
+      relabel.add(RelabelConfig.bind(r));
+    }
+    List<RelabelConfig> metricRelabel = new ArrayList<>();
+    for (Section r : s.sections("metric_relabel_configs")) {
+      metricRelabel.add(RelabelConfig.bind(r));
+    }
+    long sampleLimit = s.integer("sample_limit", 0, 0, Long.MAX_VALUE);
+    long labelLimit = s.integer("label_limit", 0, 0, Long.MAX_VALUE);
+    long nameLen = s.integer("label_name_length_limit", 0, 0, Long.MAX_VALUE);
+    long valueLen = s.integer("label_value_length_limit", 0, 0, Long.MAX_VALUE);
+    long bodyLimit = s.bytes("body_size_limit", 0);
+    s.finish();
+    return new ScrapeConfig(
+        job,
+        interval,
+        timeout,
+        path,
+        scheme,
+        Map.copyOf(params),
+        List.copyOf(statics),
+        List.copyOf(fileSds),
+        basic,
+        bearer,
+        honorLabels,
+        honorTimestamps,
+        List.copyOf(relabel),
+        List.copyOf(metricRelabel),
+        sampleLimit,
+        labelLimit,
+        nameLen,
+        valueLen,
+        bodyLimit);
+  }
+
+  private static String readSecret(Section s, String key, String file) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+    } catch (java.io.IOException e) {
+      throw s.error(key, "cannot read " + file + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.vigil.server.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@code server} section: where to listen, who may do what, TLS, and request limits.
+ *
+ * @param host the bind address (default {@code 127.0.0.1})
+ * @param port the TCP port (default {@value #DEFAULT_PORT}; 0 picks a free one)
+ * @param readTokens bearer tokens allowed to query; empty means reads need no token
+ * @param writeTokens bearer tokens allowed to push data and reload; they may also read
+ * @param adminTokens bearer tokens for the admin API; they may also read and write. With none, the
+ *     admin API is disabled
+ * @param allowUnauthenticated permits a non-loopback listen address without read tokens
+ * @param tls TLS settings; {@link TlsConfig#enabled()} false for plain HTTP
+ * @param limits request and query limits
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    List<String> readTokens,
+    List<String> writeTokens,
+    List<String> adminTokens,
+    boolean allowUnauthenticated,
+    TlsConfig tls,
+    Limits limits) {
+
+  /** The documented default port. */
+  public static final int DEFAULT_PORT = 9470;
+
+  public ServerConfig {
+    readTokens = List.copyOf(readTokens);
+    writeTokens = List.copyOf(writeTokens);
+    adminTokens = List.copyOf(adminTokens);
+  }
+
+  /** Loopback on the default port, no tokens, no TLS, default limits. */
+  public static ServerConfig defaults() {
+    return new ServerConfig(
+        "127.0.0.1",
+        DEFAULT_PORT,
+        List.of(),
+        List.of(),
+        List.of(),
+        false,
+        TlsConfig.NONE,
+        Limits.defaults());
+  }
+
+  /** A copy listening elsewhere. */
+  public ServerConfig withListen(String host, int port) {
+    return new ServerConfig(
+        host, port, readTokens, writeTokens, adminTokens, allowUnauthenticated, tls, limits);
+  }
+
+  /** Whether {@link #host()} is a loopback address. */
+  public boolean isLoopback() {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * TLS from PEM files ({@code cert_file} + {@code key_file}, PKCS#8 key) or a PKCS#12 keystore.
+   *
+   * @param certFile PEM certificate chain, or null
+   * @param keyFile PEM private key (PKCS#8), or null
+   * @param keystoreFile PKCS#12 file, or null
+   * @param keystorePassword its password (may be empty)
+   */
+  public record TlsConfig(
+      String certFile, String keyFile, String keystoreFile, String keystorePassword) {
+    public static final TlsConfig NONE = new TlsConfig(null, null, null, "");
+
+    /** Whether any TLS material is configured. */
+    public boolean enabled() {
+      return certFile != null || keystoreFile != null;
+    }
+  }
+
+  /**
+   * Request and query limits.
+   *
+   * @param maxBodyBytes largest accepted request body
+   * @param maxHeaderBytes largest accepted request header block
+   * @param queryTimeout the longest a query may run (a smaller {@code timeout} parameter wins)
+   * @param queryMaxSamples most samples a query may load at once
+   * @param queryMaxConcurrency queries running at once; more wait
+   * @param maxPoints most points per series a range query may return (Prometheus: 11000)
+   */
+  public record Limits(
+      long maxBodyBytes,
+      int maxHeaderBytes,
+      Duration queryTimeout,
+      long queryMaxSamples,
+      int queryMaxConcurrency,
+      int maxPoints) {
+    /** 10 MiB bodies, 16 KiB headers, 2 m queries, 50 M samples, 20 concurrent, 11000 points. */
+    public static Limits defaults() {
+      return new Limits(10L << 20, 16 << 10, Duration.ofMinutes(2), 50_000_000, 20, 11_000);
+    }
+  }
+}

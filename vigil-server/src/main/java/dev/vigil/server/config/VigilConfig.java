@@ -1,0 +1,137 @@
+package dev.vigil.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole configuration, frozen: what {@code vigil.yml} says, with defaults for everything it
+ * leaves out and {@code VIGIL_…} environment overrides applied. Load it with {@link ConfigLoader}.
+ *
+ * <pre>{@code
+ * VigilConfig c = ConfigLoader.load(Path.of("vigil.yml"), System.getenv());
+ * VigilConfig d = VigilConfig.defaults().withListen("127.0.0.1", 0).withStoragePath(dir);
+ * }</pre>
+ *
+ * @param server listen address, auth, TLS, limits
+ * @param storage data directory, retention, WAL fsync
+ * @param collect self-collection of host, JVM and Vigil
+ * @param scrapeConfigs Prometheus-compatible scrape jobs
+ * @param ruleFiles paths or globs of Prometheus rule files
+ * @param alerting the {@code alerting} section as written (bound by the rules module)
+ * @param remoteWrite the {@code remote_write} section as written (bound by its module)
+ * @param slos the {@code slos} section as written
+ * @param dashboard the {@code dashboard} section as written
+ * @param source the file name, or {@code defaults}
+ * @param text the configuration as YAML with secrets redacted (served by {@code
+ *     /api/v1/status/config}); empty for defaults
+ */
+public record VigilConfig(
+    ServerConfig server,
+    StorageConfig storage,
+    CollectConfig collect,
+    List<ScrapeConfig> scrapeConfigs,
+    List<String> ruleFiles,
+    ConfigNode alerting,
+    ConfigNode remoteWrite,
+    ConfigNode slos,
+    ConfigNode dashboard,
+    String source,
+    String text) {
+
+  /** Default scrape interval when neither the job nor {@code global} sets one. */
+  public static final Duration DEFAULT_SCRAPE_INTERVAL = Duration.ofSeconds(15);
+
+  /** Default scrape timeout when neither the job nor {@code global} sets one. */
+  public static final Duration DEFAULT_SCRAPE_TIMEOUT = Duration.ofSeconds(10);
+
+  public VigilConfig {
+    scrapeConfigs = List.copyOf(scrapeConfigs);
+    ruleFiles = List.copyOf(ruleFiles);
+  }
+
+  /** Every key at its default: what runs when no file is given. */
+  public static VigilConfig defaults() {
+    return ConfigLoader.parse("defaults", "", java.util.Map.of());
+  }
+
+  /** A copy listening on {@code host:port}. */
+  public VigilConfig withListen(String host, int port) {
+    return new VigilConfig(
+        server.withListen(host, port),
+        storage,
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        source,
+        text);
+  }
+
+  /** A copy with another server section. */
+  public VigilConfig withServer(ServerConfig s) {
+    return new VigilConfig(
+        s,
+        storage,
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        source,
+        text);
+  }
+
+  /** A copy storing data in {@code path}. */
+  public VigilConfig withStoragePath(Path path) {
+    return new VigilConfig(
+        server,
+        storage.withPath(path),
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        source,
+        text);
+  }
+
+  /** A copy with another collect section. */
+  public VigilConfig withCollect(CollectConfig c) {
+    return new VigilConfig(
+        server,
+        storage,
+        c,
+        scrapeConfigs,
+        ruleFiles,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        source,
+        text);
+  }
+
+  /** A copy with other scrape jobs. */
+  public VigilConfig withScrapeConfigs(List<ScrapeConfig> jobs) {
+    return new VigilConfig(
+        server,
+        storage,
+        collect,
+        jobs,
+        ruleFiles,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        source,
+        text);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.vigil.server.dashboard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.server.http.ApiError;
+import dev.vigil.server.http.Json;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Router;
+import dev.vigil.server.http.Routes;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The web dashboard: its static files at {@code /}, Apache ECharts from the classpath at {@code
+ * /_static/echarts/…} (Maven artifact {@code org.mvnpm:echarts}), the dashboard's feature flags at
+ * {@code /api/dashboard/config}, and the custom dashboards of a folder at {@code /api/dashboards}
+ * (Vigil YAML and Grafana JSON files, each served as JSON).
+ *
+ * <pre>{@code
+ * Routes dashboard = DashboardRoutes.builder().folder(Path.of("dashboards")).webSocket(true).build();
+ * VigilHttpServer.start(config.server(), List.of(queryApi, dashboard));
+ * }</pre>
+ *
+ * <p>The static files are public (the page must load to ask for a token); the dashboard list and
+ * files need the read role, as the query API does.
+ */
+public final class DashboardRoutes implements Routes {
+  /** Dashboard files larger than this are refused: they are read whole into memory. */
+  static final long MAX_FILE_BYTES = 4L << 20;
+
+  /** At most this many files are listed from the folder. */
+  static final int MAX_FILES = 1000;
+
+  private static final Pattern NAME =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.(json|ya?ml)");
+  private static final Pattern VENDOR = Pattern.compile("[a-z0-9._-]+(/[A-Za-z0-9._-]+)*\\.js");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final Path folder;
+  private final boolean webSocket;
+  private final boolean widgets;
+
+  private DashboardRoutes(Builder b) {
+    this.folder = b.folder;
+    this.webSocket = b.webSocket;
+    this.widgets = b.widgets;
+  }
+
+  /** A builder: no dashboard folder, no WebSocket, no seed widgets unless set. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void register(Router router) {
+    router.classpathFiles("/dashboard", "/");
+    router.get("/_static/<path>", Role.PUBLIC, DashboardRoutes::vendor);
+    router.get("/api/dashboard/config", Role.PUBLIC, this::config);
+    router.get("/api/dashboards", Role.READ, this::list);
+    router.get("/api/dashboards/{name}", Role.READ, this::file);
+  }
+
+  /**
+   * Serves a script of a web jar ({@code META-INF/resources/_static/...}). Javalin's classpath
+   * static files cannot serve them: the jar has no directory entries.
+   */
+  private static void vendor(Context ctx) throws IOException {
+    String path = ctx.pathParam("path");
+    if (!VENDOR.matcher(path).matches() || path.contains("..")) {
+      throw new ApiError(ApiError.Type.NOT_FOUND, "no such file: /_static/" + path);
+    }
+    try (InputStream in =
+        DashboardRoutes.class.getResourceAsStream("/META-INF/resources/_static/" + path)) {
+      if (in == null) {
+        throw new ApiError(ApiError.Type.NOT_FOUND, "no such file: /_static/" + path);
+      }
+      ctx.header("Cache-Control", "public, max-age=86400");
+      ctx.contentType("text/javascript; charset=utf-8").result(in.readAllBytes());
+    }
+  }
+
+  private void config(Context ctx) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("ws", webSocket);
+    n.put("widgets", widgets);
+    n.put("dashboards", folder != null);
+    ctx.contentType("application/json").result(n.toString());
+  }
+
+  private void list(Context ctx) throws IOException {
+    List<JsonNode> files = new ArrayList<>();
+    if (folder != null && Files.isDirectory(folder)) {
+      try (Stream<Path> s = Files.list(folder)) {
+        for (Path p : s.sorted().limit(MAX_FILES).toList()) {
+          String name = p.getFileName().toString();
+          if (!NAME.matcher(name).matches() || !Files.isRegularFile(p)) {
+            continue;
+          }
+          ObjectNode f = Json.MAPPER.createObjectNode();
+          f.put("name", name);
+          try {
+            JsonNode doc = read(p);
+            JsonNode d = doc.has("dashboard") ? doc.get("dashboard") : doc;
+            if (d.hasNonNull("title")) {
+              f.put("title", d.get("title").asText());
+            }
+          } catch (ApiError e) {
+            f.put("error", e.getMessage());
+          }
+          files.add(f);
+        }
+      }
+    }
+    ArrayNode data = Json.MAPPER.createArrayNode().addAll(files);
+    Json.successObject(ctx, data);
+  }
+
+  private void file(Context ctx) {
+    String name = ctx.pathParam("name");
+    if (!NAME.matcher(name).matches()) {
+      throw ApiError.badData(
+          "invalid dashboard file name \""
+              + name
+              + "\": expected a .json, .yml or .yaml file name");
+    }
+    Path p = folder == null ? null : folder.resolve(name);
+    if (p == null || !Files.isRegularFile(p)) {
+      throw new ApiError(ApiError.Type.NOT_FOUND, "no dashboard file \"" + name + "\"");
+    }
+    ctx.contentType("application/json").result(read(p).toString());
+  }
+
+  private static JsonNode read(Path p) {
+    String name = p.getFileName().toString();
+    try {
+      long size = Files.size(p);
+      if (size > MAX_FILE_BYTES) {
+        throw ApiError.badData(
+            name + ": " + size + " bytes is larger than the limit of " + MAX_FILE_BYTES + " bytes");
+      }
+      ObjectMapper m = name.endsWith(".json") ? Json.MAPPER : YAML;
+      JsonNode doc = m.readTree(p.toFile());
+      if (doc == null || !doc.isObject()) {
+        throw ApiError.badData(name + ": a dashboard file must hold an object");
+      }
+      return doc;
+    } catch (IOException e) {
+      throw ApiError.badData(name + ": " + e.getMessage());
+    }
+  }
+
+  /** Builds {@link DashboardRoutes}. */
+  public static final class Builder {
+    private Path folder;
+    private boolean webSocket;
+    private boolean widgets;
+
+    private Builder() {}
+
+    /** The folder of custom dashboard files ({@code dashboard.folder}); null for none. */
+    public Builder folder(Path folder) {
+      this.folder = folder;
+      return this;
+    }
+
+    /** Whether the server offers the {@code /ws} WebSocket for live updates. */
+    public Builder webSocket(boolean on) {
+      this.webSocket = on;
+      return this;
+    }
+
+    /** Whether the server offers the seeds' {@code /api/metrics/dashboard} widgets. */
+    public Builder widgets(boolean on) {
+      this.widgets = on;
+      return this;
+    }
+
+    /** The routes. */
+    public DashboardRoutes build() {
+      return new DashboardRoutes(this);
+    }
+  }
+}

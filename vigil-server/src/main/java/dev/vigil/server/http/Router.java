@@ -1,0 +1,66 @@
+package dev.vigil.server.http;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.websocket.WsConfig;
+import java.util.function.Consumer;
+
+/**
+ * What a {@link Routes} area may register: HTTP handlers with the {@link Role} they need, and
+ * WebSocket endpoints. Authentication, security headers, size limits and error rendering are done
+ * by the server for every route.
+ */
+public final class Router {
+  private final JavalinConfig config;
+
+  Router(JavalinConfig config) {
+    this.config = config;
+  }
+
+  /** A GET route. */
+  public Router get(String path, Role role, Handler h) {
+    config.routes.addHttpHandler(HandlerType.GET, path, h, role);
+    return this;
+  }
+
+  /** A POST route. */
+  public Router post(String path, Role role, Handler h) {
+    config.routes.addHttpHandler(HandlerType.POST, path, h, role);
+    return this;
+  }
+
+  /** A PUT route. */
+  public Router put(String path, Role role, Handler h) {
+    config.routes.addHttpHandler(HandlerType.PUT, path, h, role);
+    return this;
+  }
+
+  /** A DELETE route. */
+  public Router delete(String path, Role role, Handler h) {
+    config.routes.addHttpHandler(HandlerType.DELETE, path, h, role);
+    return this;
+  }
+
+  /** GET and POST (form body) with the same handler, as Prometheus' query endpoints. */
+  public Router getAndPost(String path, Role role, Handler h) {
+    return get(path, role, h).post(path, role, h);
+  }
+
+  /** A WebSocket endpoint. */
+  public Router ws(String path, Role role, Consumer<WsConfig> ws) {
+    config.routes.addWsHandler(io.javalin.websocket.WsHandlerType.WEBSOCKET, path, ws, role);
+    return this;
+  }
+
+  /** Static files from a classpath folder, served at {@code hostedPath}. */
+  public Router classpathFiles(String folder, String hostedPath) {
+    config.staticFiles.add(
+        f -> {
+          f.directory = folder;
+          f.hostedPath = hostedPath;
+          f.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+        });
+    return this;
+  }
+}

@@ -1,0 +1,208 @@
+package dev.vigil.server.http;
+
+import dev.vigil.server.config.ServerConfig;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.HttpResponseException;
+import io.javalin.security.RouteRole;
+import java.util.List;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP port of Vigil: Javalin on Jetty 12 with virtual threads and gzip, serving every
+ * {@link Routes} area it is given.
+ *
+ * <pre>{@code
+ * VigilHttpServer http = VigilHttpServer.start(config.server(), List.of(statusRoutes, queryApi));
+ * int port = http.port();
+ * http.close();
+ * }</pre>
+ *
+ * <p>For every request: security headers (CSP, nosniff, frame-ancestors), a body size limit
+ * (Content-Length checked before reading; streamed bodies cut by Javalin at the same size), a
+ * header size limit (Jetty answers 431), bearer-token checks by route {@link Role}, errors rendered
+ * as Prometheus' JSON envelope, and a debug-level request log.
+ */
+public final class VigilHttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VigilHttpServer.class);
+
+  /** Sent on every response. The dashboard's scripts and styles are its own files. */
+  static final String CSP =
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'"
+          + " data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors"
+          + " 'none'";
+
+  private final Javalin app;
+  private final ServerConfig config;
+
+  private VigilHttpServer(Javalin app, ServerConfig config) {
+    this.app = app;
+    this.config = config;
+  }
+
+  /**
+   * Starts listening and returns once the port is bound.
+   *
+   * @throws RuntimeException when the port cannot be bound (the message names host and port)
+   */
+  public static VigilHttpServer start(ServerConfig c, List<Routes> areas) {
+    return start(c, areas, RequestObserver.NONE);
+  }
+
+  /** Starts with an observer told about every finished request. */
+  public static VigilHttpServer start(
+      ServerConfig c, List<Routes> areas, RequestObserver observer) {
+    Auth auth = new Auth(c);
+    long maxBody = c.limits().maxBodyBytes();
+    Javalin app =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.concurrency.useVirtualThreads = true;
+              cfg.http.compressionStrategy = CompressionStrategy.GZIP;
+              cfg.http.maxRequestSize = maxBody;
+              cfg.http.prefer405over404 = true;
+              cfg.jetty.modifyHttpConfiguration(
+                  h -> {
+                    h.setRequestHeaderSize(c.limits().maxHeaderBytes());
+                    h.setSendServerVersion(false);
+                    h.setSendXPoweredBy(false);
+                  });
+              if (c.tls().enabled()) {
+                var ssl = Tls.contextFactory(c.tls());
+                cfg.jetty.addConnector(
+                    (server, httpConfig) -> {
+                      HttpConfiguration https = new HttpConfiguration(httpConfig);
+                      https.addCustomizer(new SecureRequestCustomizer(false));
+                      ServerConnector conn =
+                          new ServerConnector(
+                              server,
+                              new SslConnectionFactory(ssl, "http/1.1"),
+                              new HttpConnectionFactory(https));
+                      conn.setHost(c.host());
+                      conn.setPort(c.port());
+                      return conn;
+                    });
+              }
+              cfg.requestLogger.http(
+                  (ctx, ms) -> {
+                    String route;
+                    try {
+                      route = ctx.endpoint().path;
+                    } catch (RuntimeException e) {
+                      route = "other";
+                    }
+                    observer.observe(
+                        ctx.method().name(), route, ctx.status().getCode(), ms / 1000.0);
+                    if (LOG.isDebugEnabled()) {
+                      LOG.debug(
+                          "{} {} {} {}ms",
+                          ctx.method(),
+                          ctx.path(),
+                          ctx.status().getCode(),
+                          String.format("%.1f", ms));
+                    }
+                  });
+              cfg.routes.before(
+                  ctx -> {
+                    ctx.header("X-Content-Type-Options", "nosniff");
+                    ctx.header("Content-Security-Policy", CSP);
+                    ctx.header("X-Frame-Options", "DENY");
+                    ctx.header("Referrer-Policy", "no-referrer");
+                    String len = ctx.header("Content-Length");
+                    if (len != null) {
+                      long n;
+                      try {
+                        n = Long.parseLong(len.trim());
+                      } catch (NumberFormatException e) {
+                        throw ApiError.badData("invalid Content-Length \"" + len + "\"");
+                      }
+                      if (n > maxBody) {
+                        throw new ApiError(
+                            ApiError.Type.TOO_LARGE,
+                            "request body of "
+                                + n
+                                + " bytes is larger than the limit of "
+                                + maxBody
+                                + " bytes (server.limits.max_body_size)");
+                      }
+                    }
+                  });
+              cfg.routes.beforeMatched(
+                  ctx -> {
+                    Role role = Role.PUBLIC;
+                    for (RouteRole r : ctx.routeRoles()) {
+                      if (r instanceof Role vr) {
+                        role = vr;
+                      }
+                    }
+                    auth.check(ctx, role);
+                  });
+              cfg.routes.exception(
+                  ApiError.class, (e, ctx) -> Json.error(ctx, e.type(), e.getMessage()));
+              cfg.routes.exception(
+                  HttpResponseException.class,
+                  (e, ctx) -> Json.error(ctx, typeFor(e.getStatus()), e.getMessage()));
+              cfg.routes.exception(
+                  Exception.class,
+                  (e, ctx) -> {
+                    LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
+                    Json.error(ctx, ApiError.Type.INTERNAL, String.valueOf(e.getMessage()));
+                  });
+              Router router = new Router(cfg);
+              for (Routes area : areas) {
+                area.register(router);
+              }
+            });
+    try {
+      app.start(c.host(), c.port());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "cannot listen on " + c.host() + ":" + c.port() + ": " + rootMessage(e), e);
+    }
+    return new VigilHttpServer(app, c);
+  }
+
+  private static String rootMessage(Throwable e) {
+    while (e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e.getMessage();
+  }
+
+  private static ApiError.Type typeFor(int status) {
+    for (ApiError.Type t : ApiError.Type.values()) {
+      if (t.status() == status) {
+        return t;
+      }
+    }
+    return status >= 500 ? ApiError.Type.INTERNAL : ApiError.Type.BAD_DATA;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** {@code http://host:port} or {@code https://…}. */
+  public String baseUrl() {
+    String h = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    if (h.equals("0.0.0.0")) {
+      h = "127.0.0.1";
+    }
+    return (config.tls().enabled() ? "https" : "http") + "://" + h + ":" + port();
+  }
+
+  /** Stops accepting requests and waits for running ones. */
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,414 @@
+package dev.vigil.server.scrape;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A streaming parser of a scraped body in Prometheus text 0.0.4 or OpenMetrics 1.0, built for the
+ * scrape hot path: one pass over the bytes, entries handed to a {@link Sink}, no model objects.
+ *
+ * <pre>{@code
+ * ScrapeParser.parse(body, ScrapeFormat.OPENMETRICS, sink); // throws ScrapeParser.ParseException
+ * }</pre>
+ *
+ * <p>Exemplars are skipped. Errors name the line and what was expected. Not thread-safe; stateless
+ * between calls.
+ */
+public final class ScrapeParser {
+  /** Receives entries in document order. */
+  public interface Sink {
+    /**
+     * One sample.
+     *
+     * @param seriesKey the raw text of name and labels, stable across scrapes (a cache key)
+     * @param name the metric name
+     * @param labels label names and values alternating, as written (no {@code __name__})
+     * @param value the sample value
+     * @param timestampMs the exposed timestamp in ms, or {@link Long#MIN_VALUE} when absent
+     */
+    void sample(String seriesKey, String name, List<String> labels, double value, long timestampMs);
+
+    /** {@code # TYPE name type}. */
+    default void type(String name, String type) {}
+
+    /** {@code # HELP name text} (unescaped). */
+    default void help(String name, String help) {}
+
+    /** {@code # UNIT name unit} (OpenMetrics). */
+    default void unit(String name, String unit) {}
+  }
+
+  /** A body that is not valid in its format; the message names the line. */
+  public static final class ParseException extends Exception {
+    ParseException(String message) {
+      super(message);
+    }
+  }
+
+  private final byte[] b;
+  private final int end;
+  private final boolean om;
+  private int pos;
+  private int line = 1;
+  private final List<String> labels = new ArrayList<>();
+
+  private ScrapeParser(byte[] b, int len, boolean om) {
+    this.b = b;
+    this.end = len;
+    this.om = om;
+  }
+
+  /** Parses {@code len} bytes of {@code body}. */
+  public static void parse(byte[] body, int len, ScrapeFormat format, Sink sink)
+      throws ParseException {
+    new ScrapeParser(body, len, format == ScrapeFormat.OPENMETRICS).run(sink);
+  }
+
+  /** Parses all of {@code body}. */
+  public static void parse(byte[] body, ScrapeFormat format, Sink sink) throws ParseException {
+    parse(body, body.length, format, sink);
+  }
+
+  private ParseException error(String what) {
+    return new ParseException("line " + line + ": " + what);
+  }
+
+  private void run(Sink sink) throws ParseException {
+    boolean eof = false;
+    while (pos < end) {
+      if (eof) {
+        throw error("content after # EOF");
+      }
+      int lineStart = pos;
+      byte c = b[pos];
+      if (c == '\n') {
+        if (om) {
+          throw error("empty line (not allowed in OpenMetrics)");
+        }
+        pos++;
+        line++;
+        continue;
+      }
+      if (c == '#') {
+        eof = comment(sink);
+      } else {
+        if (!om) {
+          skipBlanks();
+          if (pos < end && b[pos] == '\n') {
+            pos++;
+            line++;
+            continue;
+          }
+        }
+        sample(sink, lineStart);
+      }
+    }
+    if (om && !eof) {
+      throw error("missing # EOF at the end of an OpenMetrics body");
+    }
+  }
+
+  private boolean comment(Sink sink) throws ParseException {
+    int lineEnd = indexOf('\n', pos);
+    String text = new String(b, pos, lineEnd - pos, StandardCharsets.UTF_8);
+    pos = Math.min(end, lineEnd + 1);
+    int ln = line;
+    line++;
+    if (om && text.equals("# EOF")) {
+      return true;
+    }
+    String[] parts = text.split("[ \t]+", 4);
+    if (parts.length >= 3 && parts[0].equals("#")) {
+      String kw = parts[1];
+      String name = parts[2];
+      String rest = parts.length > 3 ? parts[3] : "";
+      switch (kw) {
+        case "TYPE" -> {
+          if (!validType(rest)) {
+            throw new ParseException("line " + ln + ": invalid metric type \"" + rest + "\"");
+          }
+          sink.type(name, rest);
+        }
+        case "HELP" -> sink.help(name, unescapeHelp(rest));
+        case "UNIT" -> {
+          if (om) {
+            sink.unit(name, rest);
+          }
+        }
+        default -> {
+          if (om) {
+            throw new ParseException("line " + ln + ": invalid comment \"" + text + "\"");
+          }
+        }
+      }
+    } else if (om) {
+      throw new ParseException("line " + ln + ": invalid comment \"" + text + "\"");
+    }
+    return false;
+  }
+
+  private boolean validType(String t) {
+    return switch (t) {
+      case "counter", "gauge", "histogram", "summary", "untyped" -> true;
+      case "unknown", "info", "stateset", "gaugehistogram" -> om;
+      default -> false;
+    };
+  }
+
+  private static String unescapeHelp(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && i + 1 < s.length()) {
+        char n = s.charAt(++i);
+        switch (n) {
+          case 'n' -> sb.append('\n');
+          case '\\' -> sb.append('\\');
+          case '"' -> sb.append('"');
+          default -> sb.append('\\').append(n);
+        }
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private int indexOf(char c, int from) {
+    for (int i = from; i < end; i++) {
+      if (b[i] == c) {
+        return i;
+      }
+    }
+    return end;
+  }
+
+  private void skipBlanks() {
+    while (pos < end && (b[pos] == ' ' || b[pos] == '\t')) {
+      pos++;
+    }
+  }
+
+  private static boolean nameStart(byte c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+  }
+
+  private static boolean nameChar(byte c) {
+    return nameStart(c) || (c >= '0' && c <= '9');
+  }
+
+  private void sample(Sink sink, int lineStart) throws ParseException {
+    int nameStart = pos;
+    if (pos >= end || !nameStart(b[pos])) {
+      throw error("expected a metric name");
+    }
+    while (pos < end && nameChar(b[pos])) {
+      pos++;
+    }
+    String name = ascii(nameStart, pos);
+    labels.clear();
+    int afterName = pos;
+    if (!om) {
+      skipBlanks();
+    }
+    if (pos < end && b[pos] == '{') {
+      pos++;
+      labelSet();
+    } else {
+      pos = afterName;
+    }
+    String key = ascii(lineStart, pos);
+    if (pos >= end || (b[pos] != ' ' && b[pos] != '\t')) {
+      throw error("expected a space and a value after " + name);
+    }
+    skipBlanks();
+    int vs = pos;
+    while (pos < end && b[pos] != ' ' && b[pos] != '\t' && b[pos] != '\n') {
+      pos++;
+    }
+    double v = parseValue(ascii(vs, pos));
+    long ts = Long.MIN_VALUE;
+    skipBlanks();
+    if (pos < end && b[pos] != '\n' && b[pos] != '#') {
+      int ts0 = pos;
+      while (pos < end && b[pos] != ' ' && b[pos] != '\t' && b[pos] != '\n') {
+        pos++;
+      }
+      ts = parseTimestamp(ascii(ts0, pos));
+      skipBlanks();
+    }
+    if (pos < end && b[pos] == '#') {
+      if (!om) {
+        throw error("unexpected text after the value");
+      }
+      // An exemplar: skipped, but it must stay on this line.
+    }
+    int lineEnd = indexOf('\n', pos);
+    if (!om && lineEnd > pos) {
+      throw error("unexpected text after the timestamp");
+    }
+    pos = Math.min(end, lineEnd + 1);
+    line++;
+    sink.sample(key, name, labels, v, ts);
+  }
+
+  private void labelSet() throws ParseException {
+    while (true) {
+      if (!om) {
+        skipBlanks();
+      }
+      if (pos < end && b[pos] == '}') {
+        pos++;
+        return;
+      }
+      int ns = pos;
+      if (pos >= end || !nameStart(b[pos]) || b[pos] == ':') {
+        throw error("expected a label name");
+      }
+      while (pos < end && nameChar(b[pos]) && b[pos] != ':') {
+        pos++;
+      }
+      String lname = ascii(ns, pos);
+      if (!om) {
+        skipBlanks();
+      }
+      if (pos >= end || b[pos] != '=') {
+        throw error("expected = after label name " + lname);
+      }
+      pos++;
+      if (!om) {
+        skipBlanks();
+      }
+      if (pos >= end || b[pos] != '"') {
+        throw error("expected a quoted value for label " + lname);
+      }
+      pos++;
+      String value = quoted();
+      for (int i = 0; i < labels.size(); i += 2) {
+        if (labels.get(i).equals(lname)) {
+          throw error("duplicate label name " + lname);
+        }
+      }
+      labels.add(lname);
+      labels.add(value);
+      if (!om) {
+        skipBlanks();
+      }
+      if (pos < end && b[pos] == ',') {
+        pos++;
+        continue;
+      }
+      if (pos < end && b[pos] == '}') {
+        pos++;
+        return;
+      }
+      throw error("expected , or } after label " + lname);
+    }
+  }
+
+  private String quoted() throws ParseException {
+    int start = pos;
+    boolean escaped = false;
+    while (pos < end && b[pos] != '"') {
+      if (b[pos] == '\n') {
+        throw error("unterminated label value");
+      }
+      if (b[pos] == '\\') {
+        escaped = true;
+        pos++;
+      }
+      pos++;
+    }
+    if (pos >= end) {
+      throw error("unterminated label value");
+    }
+    String raw = new String(b, start, pos - start, StandardCharsets.UTF_8);
+    pos++;
+    if (!escaped) {
+      return raw;
+    }
+    StringBuilder sb = new StringBuilder(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '\\' && i + 1 < raw.length()) {
+        char n = raw.charAt(++i);
+        switch (n) {
+          case 'n' -> sb.append('\n');
+          case '\\' -> sb.append('\\');
+          case '"' -> sb.append('"');
+          default -> {
+            if (om) {
+              throw error("invalid escape \\" + n + " in a label value");
+            }
+            sb.append('\\').append(n);
+          }
+        }
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private String ascii(int from, int to) {
+    return new String(b, from, to - from, StandardCharsets.ISO_8859_1);
+  }
+
+  private double parseValue(String s) throws ParseException {
+    switch (s) {
+      case "NaN", "nan" -> {
+        return Double.NaN;
+      }
+      case "+Inf", "Inf", "+inf", "inf" -> {
+        return Double.POSITIVE_INFINITY;
+      }
+      case "-Inf", "-inf" -> {
+        return Double.NEGATIVE_INFINITY;
+      }
+      default -> {}
+    }
+    if (s.isEmpty() || !isNumber(s)) {
+      throw error("invalid value \"" + s + "\"");
+    }
+    try {
+      return Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw error("invalid value \"" + s + "\"");
+    }
+  }
+
+  private static boolean isNumber(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9')
+          || c == '.'
+          || c == 'e'
+          || c == 'E'
+          || c == '-'
+          || c == '+'
+          || c == '_')) {
+        return false;
+      }
+    }
+    return s.indexOf('_') < 0;
+  }
+
+  private long parseTimestamp(String s) throws ParseException {
+    try {
+      if (om) {
+        double sec = Double.parseDouble(s);
+        if (!isNumber(s)) {
+          throw new NumberFormatException();
+        }
+        return Math.round(sec * 1000);
+      }
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw error("invalid timestamp \"" + s + "\"");
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.vigil.server.seeds;
+
+import dev.vigil.promql.Engine;
+import dev.vigil.promql.QueryResult;
+import dev.vigil.server.http.ApiError;
+import dev.vigil.server.http.Params;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Router;
+import dev.vigil.server.http.Routes;
+import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The seeds' own HTTP API (DinoAir, VIBEZEN), read role:
+ *
+ * <ul>
+ *   <li>{@code GET /api/metrics?format=prometheus|openmetrics|json|influx|csv}
+ *   <li>{@code GET /api/metrics/dashboard?widget=W&timeframe=H}
+ *   <li>{@code GET /api/metrics/realtime}
+ *   <li>{@code GET /api/metrics/history?metric=NAME|query=PROMQL&start=&end=&step=}
+ *   <li>{@code GET /api/metrics/summary?timeframe=H}
+ *   <li>{@code GET /api/metrics/report?type=system_performance|weekly_summary|cost[&timeframe=H]}
+ *       (JSON, or Markdown with {@code Accept: text/markdown})
+ * </ul>
+ *
+ * <p>Answers are plain JSON objects as the seeds document them (no Prometheus envelope); errors use
+ * the server's error envelope with a message naming the bad parameter. {@code docs/api.md}
+ * documents every shape.
+ */
+public final class SeedApiRoutes implements Routes {
+  /** Most points a history answer may have. */
+  static final int MAX_POINTS = 11_000;
+
+  private final Engine engine;
+  private final DashboardData dashboard;
+  private final Insights insights;
+  private final CurrentValues current;
+
+  public SeedApiRoutes(Engine engine, DashboardData dashboard) {
+    this.engine = engine;
+    this.dashboard = dashboard;
+    this.insights = new Insights(dashboard);
+    this.current = new CurrentValues(engine);
+  }
+
+  @Override
+  public void register(Router r) {
+    r.get("/api/metrics", Role.READ, this::metrics);
+    r.get(
+        "/api/metrics/dashboard",
+        Role.READ,
+        ctx -> json(ctx, guard(() -> dashboard.widget(ctx.queryParam("widget"), hours(ctx, 1.0)))));
+    r.get("/api/metrics/realtime", Role.READ, ctx -> json(ctx, insights.realtime()));
+    r.get("/api/metrics/history", Role.READ, this::history);
+    r.get(
+        "/api/metrics/summary",
+        Role.READ,
+        ctx -> json(ctx, guard(() -> insights.summary(hours(ctx, 1.0)))));
+    r.get("/api/metrics/report", Role.READ, this::report);
+  }
+
+  private void metrics(Context ctx) {
+    CurrentValues.Body b = guard(() -> current.render(ctx.queryParam("format"), dashboard.now()));
+    ctx.contentType(b.contentType()).result(b.bytes());
+  }
+
+  private void report(Context ctx) {
+    String t = ctx.queryParam("timeframe");
+    Map<String, Object> rep =
+        guard(() -> insights.report(ctx.queryParam("type"), t == null ? null : hours(ctx, 24.0)));
+    String accept = ctx.header("Accept");
+    if (accept != null && accept.contains("text/markdown")) {
+      ctx.contentType("text/markdown; charset=utf-8").result(Insights.markdown(rep));
+    } else {
+      json(ctx, rep);
+    }
+  }
+
+  private void history(Context ctx) {
+    String metric = ctx.queryParam("metric");
+    String query = ctx.queryParam("query");
+    if ((metric == null) == (query == null)) {
+      throw ApiError.badData("give exactly one of metric=<name> or query=<PromQL>");
+    }
+    if (metric != null && !metric.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+      throw ApiError.badData("invalid metric name \"" + metric + "\"");
+    }
+    long now = dashboard.now();
+    long end = Params.time(ctx, "end", now);
+    long start = Params.time(ctx, "start", end - 3_600_000);
+    if (end < start) {
+      throw ApiError.badData("end is before start");
+    }
+    long step = Params.duration(ctx, "step", Math.max(15_000, (end - start) / 240));
+    if (step <= 0) {
+      throw ApiError.badData("step must be positive");
+    }
+    if ((end - start) / step + 1 > MAX_POINTS) {
+      throw ApiError.badData(
+          "too many points: (end - start) / step must stay under " + MAX_POINTS + "; raise step");
+    }
+    String expr = metric != null ? metric : query;
+    QueryResult r = guard(() -> engine.rangeQuery(expr, start, end, step));
+    List<Map<String, Object>> series = new ArrayList<>();
+    for (QueryResult.Series s : r.matrix()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("labels", s.labels().toMap());
+      m.put("values", PromQuery.points(s));
+      series.add(m);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put(metric != null ? "metric" : "query", expr);
+    out.put("start", Instant.ofEpochMilli(start).toString());
+    out.put("end", Instant.ofEpochMilli(end).toString());
+    out.put("step", step / 1000.0);
+    out.put("series", series);
+    json(ctx, out);
+  }
+
+  private static double hours(Context ctx, double dflt) {
+    String t = ctx.queryParam("timeframe");
+    if (t == null || t.isEmpty()) {
+      return dflt;
+    }
+    try {
+      return Double.parseDouble(t.endsWith("h") ? t.substring(0, t.length() - 1) : t);
+    } catch (NumberFormatException e) {
+      throw ApiError.badData("invalid timeframe \"" + t + "\": a number of hours, e.g. 6 or 0.5");
+    }
+  }
+
+  private static <T> T guard(java.util.function.Supplier<T> s) {
+    try {
+      return s.get();
+    } catch (IllegalArgumentException
+        | dev.vigil.promql.PromqlException
+        | dev.vigil.promql.parser.ParseException e) {
+      throw ApiError.badData(e.getMessage());
+    }
+  }
+
+  private static void json(Context ctx, Object o) {
+    ctx.contentType("application/json").result(Jsons.bytes(o));
+  }
+}

@@ -1,0 +1,202 @@
+// The built-in boards: Resources and the seeds' pages (API performance, Models, Errors, Users
+// and sessions, Agents, File operations). Each is a board (see board.js) of PromQL panels.
+
+import { FS, byName, rateBy, quantile, average, CPU_BUSY, MEM_USED } from './queries.js';
+
+const ts = (title, targets, more = {}) => ({ type: 'timeseries', title, span: 12, targets: targets.map((t) => (typeof t === 'string' ? { expr: t } : t)), ...more });
+const t = (expr, legendFormat) => ({ expr, legendFormat });
+
+/** Resources: CPU, memory, disk, network, load, process/JVM, GPU when present. */
+export const resources = {
+  title: 'Resources',
+  rows: [
+    {
+      title: 'CPU',
+      panels: [
+        ts('CPU busy', [t(CPU_BUSY, 'busy')], { unit: 'percent', min: 0, max: 100 }),
+        ts('CPU per core', [t('100 * (1 - avg by (cpu) (rate(node_cpu_seconds_total{mode="idle"}[$__rate_interval])))', 'cpu {{cpu}}')], { unit: 'percent', min: 0, max: 100 }),
+        ts('CPU by mode', [t('100 * avg by (mode) (rate(node_cpu_seconds_total{mode!="idle"}[$__rate_interval]))', '{{mode}}')], { unit: 'percent', stack: true }),
+        ts('Load average', [t('node_load1', '1 m'), t('node_load5', '5 m'), t('node_load15', '15 m')], { unit: 'short' }),
+      ],
+    },
+    {
+      title: 'Memory',
+      panels: [
+        ts('Memory used', [t(MEM_USED, 'used')], { unit: 'percent', min: 0, max: 100 }),
+        ts(
+          'Memory',
+          [
+            t('node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes', 'used'),
+            t('node_memory_Cached_bytes', 'cached'),
+            t('node_memory_Buffers_bytes', 'buffers'),
+            t('node_memory_MemAvailable_bytes', 'available'),
+          ],
+          { unit: 'bytes' },
+        ),
+        ts('Swap used', [t('node_memory_SwapTotal_bytes - node_memory_SwapFree_bytes', 'swap used')], { unit: 'bytes' }),
+      ],
+    },
+    {
+      title: 'Disk',
+      panels: [
+        { type: 'bargauge', title: 'Disk usage now', span: 12, unit: 'percent', max: 100, targets: [t(`100 * (1 - node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}})`, '{{mountpoint}}')] },
+        ts('Disk usage', [t(`100 * (1 - node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}})`, '{{mountpoint}}')], { unit: 'percent' }),
+        ts('Disk read', [t('sum by (device) (rate(node_disk_read_bytes_total[$__rate_interval]))', '{{device}}')], { unit: 'Bps' }),
+        ts('Disk written', [t('sum by (device) (rate(node_disk_written_bytes_total[$__rate_interval]))', '{{device}}')], { unit: 'Bps' }),
+      ],
+    },
+    {
+      title: 'Network',
+      panels: [
+        ts('Received', [t('sum by (device) (rate(node_network_receive_bytes_total{device!="lo"}[$__rate_interval]))', '{{device}}')], { unit: 'Bps' }),
+        ts('Transmitted', [t('sum by (device) (rate(node_network_transmit_bytes_total{device!="lo"}[$__rate_interval]))', '{{device}}')], { unit: 'Bps' }),
+      ],
+    },
+    {
+      title: 'Processes and JVM',
+      panels: [
+        ts('Process resident memory', [t('process_resident_memory_bytes', '{{job}} {{instance}}')], { unit: 'bytes' }),
+        ts('Process CPU', [t('rate(process_cpu_seconds_total[$__rate_interval])', '{{job}} {{instance}}')], { unit: 'percentunit' }),
+        ts('JVM memory used', [t('sum by (area) (jvm_memory_used_bytes)', '{{area}}')], { unit: 'bytes', optional: true }),
+        ts('JVM threads', [t('jvm_threads_current', 'threads')], { unit: 'short', optional: true }),
+      ],
+    },
+    {
+      title: 'GPU',
+      panels: [
+        ts('GPU utilisation', [t(byName('gpu_utilization(_percent|_ratio)?'), '{{gpu}} {{name}}')], { optional: true }),
+        ts('GPU memory used', [t(byName('gpu_memory_used_bytes'), '{{gpu}} {{name}}')], { unit: 'bytes', optional: true }),
+      ],
+    },
+  ],
+};
+
+/** API performance: request and error rates by service, latency percentiles, status codes. */
+export const api = {
+  title: 'API performance',
+  widget: 'api',
+  rows: [
+    {
+      panels: [
+        ts('Requests by service', [t(rateBy('(api|http)_requests_total', 'service'), '{{service}}')], { unit: 'reqps' }),
+        ts('Errors by service', [t(rateBy('(api_errors|http_errors)_total', 'service'), '{{service}}')], { unit: 'ops' }),
+        ts(
+          'Latency percentiles',
+          [
+            t(quantile(0.5, '(api|http)_(request_duration|response_time)_seconds'), 'p50'),
+            t(quantile(0.95, '(api|http)_(request_duration|response_time)_seconds'), 'p95'),
+            t(quantile(0.99, '(api|http)_(request_duration|response_time)_seconds'), 'p99'),
+          ],
+          { unit: 's' },
+        ),
+        ts('Average response time by service', [t(average('(api|http)_(request_duration|response_time)_seconds', 'service'), '{{service}}')], { unit: 's' }),
+        ts('Responses by status', [t(rateBy('(api|http)_requests_total', 'status, status_code, code'), '{{status}}{{status_code}}{{code}}')], { unit: 'reqps', stack: true }),
+        { type: 'heatmap', title: 'Latency distribution', span: 12, targets: [t(`sum by (le) (increase(${byName('(api|http)_(request_duration|response_time)_seconds_bucket')}[$__rate_interval]))`)] },
+        { type: 'table', title: 'Services now (requests/s)', span: 24, targets: [t(`sum by (service, endpoint, method) (rate(${byName('(api|http)_requests_total')}[5m]))`)] },
+      ],
+    },
+  ],
+};
+
+/** Models: generations, success rate, generation time, prompt and output sizes, queue. */
+export const models = {
+  title: 'Models',
+  widget: 'models',
+  rows: [
+    {
+      panels: [
+        ts('Generations by model', [t(rateBy('model_generations_total', 'model, model_name'), '{{model}}{{model_name}}')], { unit: 'ops' }),
+        ts(
+          'Success rate by model',
+          [t(`sum by (model, model_name) (rate(${byName('model_generations_total', 'success="true"')}[$__rate_interval])) / sum by (model, model_name) (rate(${byName('model_generations_total')}[$__rate_interval]))`, '{{model}}{{model_name}}')],
+          { unit: 'percentunit', min: 0, max: 1 },
+        ),
+        ts('Generation time p95', [t(quantile(0.95, 'model_generation_(duration|time)_seconds', 'model'), '{{model}}')], { unit: 's' }),
+        ts('Average generation time', [t(average('model_generation_(duration|time)_seconds', 'model'), '{{model}}')], { unit: 's' }),
+        ts('Prompt and output length', [t(average('model_prompt_(length|tokens)'), 'prompt'), t(average('model_output_(length|tokens)'), 'output')], { unit: 'short', optional: true }),
+        ts('Queue size', [t(byName('model_queue_(size|length|depth)'), '{{model}}')], { unit: 'short', optional: true }),
+        { type: 'table', title: 'Generations in range', span: 24, targets: [t(`sum by (model, model_name, success, status) (increase(${byName('model_generations_total')}[$__range]))`)] },
+      ],
+    },
+  ],
+};
+
+/** Errors: trend by type, service and severity. The recent error log comes from the widget. */
+export const errors = {
+  title: 'Errors',
+  widget: 'errors',
+  rows: [
+    {
+      panels: [
+        ts('Errors per minute by type', [t(`60 * ${rateBy('errors_total', 'error_type, type')}`, '{{error_type}}{{type}}')], { unit: 'errors/min', stack: true }),
+        ts('Errors per minute by service', [t(`60 * ${rateBy('errors_total', 'service')}`, '{{service}}')], { unit: 'errors/min' }),
+        { type: 'bargauge', title: 'Errors by severity in range', span: 12, targets: [t(`sum by (severity) (increase(${byName('errors_total')}[$__range]))`, '{{severity}}')] },
+        { type: 'table', title: 'Error counts in range', span: 12, targets: [t(`sum by (error_type, service, severity) (increase(${byName('errors_total')}[$__range]))`)] },
+      ],
+    },
+  ],
+};
+
+/** Users and sessions. */
+export const users = {
+  title: 'Users and sessions',
+  widget: 'users',
+  rows: [
+    {
+      panels: [
+        ts('Active sessions', [t(`sum(${byName('active_sessions')})`, 'active')], { unit: 'short' }),
+        ts('Sessions started per minute', [t(`60 * ${rateBy('sessions_(started_)?total', '')}`, 'started')], { unit: 'short' }),
+        ts('Session duration', [t(quantile(0.5, 'session_durations?(_seconds)?'), 'p50'), t(quantile(0.95, 'session_durations?(_seconds)?'), 'p95')], { unit: 's' }),
+        ts('Average session duration', [t(average('session_durations?(_seconds)?'), 'average')], { unit: 's' }),
+      ],
+    },
+  ],
+};
+
+/** Agents: runs, success rate, queue depth, execution time, heartbeats. */
+export const agents = {
+  title: 'Agents',
+  widget: 'agents',
+  rows: [
+    {
+      panels: [
+        ts('Runs by agent', [t(rateBy('agent_runs_total', 'agent'), '{{agent}}')], { unit: 'ops' }),
+        ts(
+          'Success rate by agent',
+          [t(`sum by (agent) (rate(${byName('agent_runs_total', 'status="success"')}[$__rate_interval])) / sum by (agent) (rate(${byName('agent_runs_total')}[$__rate_interval]))`, '{{agent}}')],
+          { unit: 'percentunit', min: 0, max: 1 },
+        ),
+        ts('Queue depth', [t(byName('agent_queue_(depth|length|size)'), '{{agent}}')], { unit: 'short' }),
+        ts('Execution time p95', [t(quantile(0.95, 'agent_execution_duration_(seconds|ms)', 'agent'), '{{agent}}')], { unit: 'short' }),
+        { type: 'table', title: 'Seconds since last heartbeat', span: 12, targets: [t(`time() - ${byName('agent_last_heartbeat(_timestamp)?_seconds')}`)], unit: 's', optional: true },
+        { type: 'bargauge', title: 'Runs in range by agent', span: 12, targets: [t(`sum by (agent) (increase(${byName('agent_runs_total')}[$__range]))`, '{{agent}}')] },
+      ],
+    },
+  ],
+};
+
+/** File operations: reads, writes, directory operations, failures, durations, sizes. */
+export const files = {
+  title: 'File operations',
+  widget: 'files',
+  rows: [
+    {
+      panels: [
+        ts(
+          'Operations',
+          [
+            ...['file_write', 'file_read', 'dir_operation'].flatMap((k) => [
+              t(`sum(rate(${byName(`${k}_success_total`)}[$__rate_interval]))`, `${k} ok`),
+              t(`sum(rate(${byName(`${k}_failure_total`)}[$__rate_interval]))`, `${k} failed`),
+            ]),
+            t(rateBy('file_operations_total', 'operation, status'), '{{operation}} {{status}}'),
+          ],
+          { unit: 'ops' },
+        ),
+        ts('Operation duration', [t(quantile(0.5, 'file_operation_duration_seconds'), 'p50'), t(quantile(0.95, 'file_operation_duration_seconds'), 'p95')], { unit: 's' }),
+        ts('File size', [t(average('file_size_bytes'), 'average')], { unit: 'bytes' }),
+        ts('Queue length', [t(byName('file_operation_queue_length'), 'queue')], { unit: 'short', optional: true }),
+      ],
+    },
+  ],
+};

@@ -1,0 +1,122 @@
+// Metrics: every metric family in the store charted automatically, grouped by prefix and
+// searchable, Netdata-style: an application's own counters get charts with no configuration.
+// Counters are charted as rates, histograms as p50/p95/p99, gauges as they are; at most 10
+// series per chart (topk), so a high-cardinality family stays readable.
+
+import { el, clear } from '../dom.js';
+import { labelValues, metadata } from '../api.js';
+import { mountBoard } from '../board.js';
+import { getState, setState } from '../state.js';
+
+/** Groups metric names into families: histogram _bucket/_sum/_count under one base name. */
+export function families(names, meta) {
+  const out = new Map();
+  const all = new Set(names);
+  for (const n of names) {
+    let base = n;
+    let kind = meta[n]?.[0]?.type;
+    const m = n.match(/^(.*)_(bucket|sum|count)$/);
+    if (m && all.has(`${m[1]}_bucket`)) {
+      base = m[1];
+      kind = 'histogram';
+    } else if (m && (meta[m[1]]?.[0]?.type === 'summary' || all.has(`${m[1]}_sum`) && all.has(`${m[1]}_count`) && !all.has(`${m[1]}_bucket`))) {
+      base = m[1];
+      kind = 'summary';
+    } else if (n.endsWith('_created')) {
+      continue;
+    }
+    if (!kind) kind = n.endsWith('_total') ? 'counter' : 'gauge';
+    if (!out.has(base)) out.set(base, { name: base, type: kind, help: meta[base]?.[0]?.help || meta[n]?.[0]?.help || '' });
+  }
+  return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The panel spec that charts a family. */
+export function familyPanel(f) {
+  let targets;
+  let unit;
+  if (f.type === 'histogram') {
+    targets = [0.5, 0.95, 0.99].map((q) => ({ expr: `histogram_quantile(${q}, sum by (le) (rate(${f.name}_bucket[$__rate_interval])))`, legendFormat: `p${q * 100}` }));
+  } else if (f.type === 'summary') {
+    targets = [{ expr: `sum(rate(${f.name}_sum[$__rate_interval])) / sum(rate(${f.name}_count[$__rate_interval]))`, legendFormat: 'average' }];
+    unit = f.name.endsWith('_seconds') ? 's' : undefined;
+  } else if (f.type === 'counter' || f.name.endsWith('_total')) {
+    targets = [{ expr: `topk(10, rate(${f.name}[$__rate_interval]))` }];
+  } else {
+    targets = [{ expr: `topk(10, ${f.name})` }];
+  }
+  return { type: 'timeseries', title: f.name, description: f.help, span: 8, height: 180, unit, targets };
+}
+
+function prefixOf(name) {
+  const i = name.indexOf('_');
+  return i > 0 ? name.slice(0, i) : name;
+}
+
+/** Mounts the metrics page. */
+export function mountMetrics(container) {
+  const state = getState();
+  const search = el('input', {
+    type: 'search',
+    id: 'metric-search',
+    placeholder: 'Search metrics (name or help text)',
+    'aria-label': 'Search metrics',
+    value: state.params.get('search') || '',
+  });
+  const info = el('p', { class: 'muted' });
+  const nav = el('nav', { class: 'prefixes', 'aria-label': 'Metric groups' });
+  const body = el('div');
+  container.append(el('div', { class: 'toolbar' }, search, info), nav, body);
+  let all = [];
+  let board = null;
+  let win = null;
+  let timer = null;
+
+  function render() {
+    if (board) board.dispose();
+    const q = search.value.trim().toLowerCase();
+    const shown = all.filter((f) => !q || f.name.toLowerCase().includes(q) || f.help.toLowerCase().includes(q));
+    const groups = new Map();
+    for (const f of shown) {
+      const p = prefixOf(f.name);
+      if (!groups.has(p)) groups.set(p, []);
+      groups.get(p).push(f);
+    }
+    info.textContent = `${shown.length} of ${all.length} metric families`;
+    clear(nav);
+    for (const [p, list] of groups) nav.appendChild(el('a', { href: `#group-${p}`, onclick: (e) => jump(e, p) }, `${p} (${list.length})`));
+    board = mountBoard(body, { rows: [...groups].map(([p, list]) => ({ title: p, panels: list.map(familyPanel) })) });
+    [...body.querySelectorAll('h2.row-title')].forEach((h) => (h.id = `group-${h.textContent}`));
+    if (win) board.update(win);
+  }
+
+  function jump(e, p) {
+    e.preventDefault();
+    document.getElementById(`group-${p}`)?.scrollIntoView();
+  }
+
+  search.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      setState({ search: search.value.trim() || undefined }, { replace: true });
+      render();
+    }, 250);
+  });
+
+  const loaded = Promise.all([labelValues('__name__'), metadata().catch(() => ({}))]).then(([names, meta]) => {
+    all = families(names, meta || {});
+    render();
+  });
+
+  return {
+    async update(w) {
+      win = w;
+      await loaded;
+      if (board) await board.update(w);
+    },
+    dispose() {
+      if (board) board.dispose();
+      clear(container);
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// Overview: status and health score with what pulls it down, resources now, requests, error rate,
+// sessions, firing alerts, service status.
+//
+// Health score (0-100), when the server exports no *_health_score of its own: 100 minus
+//   CPU busy above 70 %          1 point per point, at most 30
+//   memory used above 80 %       1.5 points per point, at most 30
+//   fullest disk above 85 %      2 points per point, at most 20
+//   each scrape target down      10 points, at most 30
+//   errors per minute            1 point each, at most 20
+
+import { el, clear } from '../dom.js';
+import { query } from '../api.js';
+import { mountBoard } from '../board.js';
+import { CPU_BUSY, MEM_USED, DISK_USED, REQUESTS, ERRORS_PER_MIN, SESSIONS, FIRING, byName } from './queries.js';
+import { intervalVars, substitute } from '../time.js';
+import { format } from '../units.js';
+
+const stat = (title, expr, unit, more = {}) => ({ type: 'stat', title, span: 4, unit, targets: [{ expr }], ...more });
+const ts = (title, expr, legendFormat, unit) => ({ type: 'timeseries', title, span: 12, unit, targets: [{ expr, legendFormat }] });
+
+const board = {
+  rows: [
+    {
+      panels: [
+        stat('CPU busy', CPU_BUSY, 'percent', { thresholds: [{ value: 80, level: 'warn' }, { value: 95, level: 'crit' }] }),
+        stat('Memory used', MEM_USED, 'percent', { thresholds: [{ value: 85, level: 'warn' }, { value: 95, level: 'crit' }] }),
+        stat('Fullest disk', DISK_USED, 'percent', { thresholds: [{ value: 85, level: 'warn' }, { value: 95, level: 'crit' }] }),
+        stat('Requests', `${REQUESTS} or vector(0)`, 'reqps'),
+        stat('Errors', `${ERRORS_PER_MIN} or vector(0)`, 'errors/min', { thresholds: [{ value: 1, level: 'warn' }, { value: 5, level: 'crit' }] }),
+        stat('Active sessions', `${SESSIONS} or vector(0)`, 'none'),
+      ],
+    },
+    {
+      panels: [
+        ts('CPU and memory', CPU_BUSY, 'CPU busy', 'percent'),
+        ts('Requests by service', `sum by (service) (rate(${byName('(api|http)_requests_total')}[$__rate_interval]))`, '{{service}}', 'reqps'),
+        ts('Errors per minute', `${ERRORS_PER_MIN}`, 'errors', 'errors/min'),
+        { type: 'table', title: 'Service status', span: 12, unit: 'none', targets: [{ expr: 'up' }] },
+      ],
+    },
+  ],
+};
+board.rows[1].panels[0].targets.push({ expr: MEM_USED, legendFormat: 'memory used' });
+
+/** Mounts the overview page. */
+export function mountOverview(container) {
+  const health = el('section', { class: 'health', 'aria-live': 'polite' });
+  container.appendChild(health);
+  const boardEl = el('div');
+  container.appendChild(boardEl);
+  const b = mountBoard(boardEl, board, { lazy: false });
+  return {
+    async update(win) {
+      await Promise.all([b.update(win), updateHealth(health, win)]);
+    },
+    dispose() {
+      b.dispose();
+      clear(container);
+    },
+  };
+}
+
+async function scalar(expr, win) {
+  try {
+    const d = await query(substitute(expr, intervalVars(win)), win.end);
+    const r = d.result || [];
+    if (d.resultType === 'scalar') return +r[1];
+    return r.length ? +r[0].value[1] : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function updateHealth(node, win) {
+  const [cpu, mem, disk, errs, down, total, firing, exported] = await Promise.all([
+    scalar(CPU_BUSY, win),
+    scalar(MEM_USED, win),
+    scalar(DISK_USED, win),
+    scalar(ERRORS_PER_MIN, win),
+    scalar('count(up == 0)', win),
+    scalar('count(up)', win),
+    scalar(FIRING, win),
+    scalar(`max(${byName('health_score')})`, win),
+  ]);
+  const factors = [];
+  const add = (cond, penalty, text) => {
+    if (cond && penalty > 0) factors.push({ penalty: Math.round(penalty), text });
+  };
+  add(cpu > 70, Math.min(30, cpu - 70), `CPU ${format(cpu, 'percent')} busy`);
+  add(mem > 80, Math.min(30, (mem - 80) * 1.5), `memory ${format(mem, 'percent')} used`);
+  add(disk > 85, Math.min(20, (disk - 85) * 2), `fullest disk ${format(disk, 'percent')} used`);
+  add(down > 0, Math.min(30, down * 10), `${down} of ${total} scrape targets down`);
+  add(errs > 0, Math.min(20, errs), `${format(errs, 'none')} errors per minute`);
+  const computed = Math.max(0, 100 - factors.reduce((s, f) => s + f.penalty, 0));
+  const score = Number.isFinite(exported) ? exported : computed;
+  const level = score >= 80 ? 'ok' : score >= 50 ? 'warn' : 'crit';
+  const status = level === 'ok' ? 'Healthy' : level === 'warn' ? 'Degraded' : 'Unhealthy';
+  clear(node);
+  node.dataset.score = String(Math.round(score));
+  node.appendChild(
+    el(
+      'div',
+      { class: `health-score ${level}` },
+      el('div', { class: 'score', 'aria-label': 'health score' }, String(Math.round(score))),
+      el('div', { class: 'status' }, status),
+    ),
+  );
+  const list = el('ul', { class: 'factors' });
+  if (!factors.length) list.appendChild(el('li', {}, 'Nothing pulls the score down.'));
+  for (const f of factors.sort((a, b) => b.penalty - a.penalty)) list.appendChild(el('li', {}, el('b', {}, `−${f.penalty}`), ' ', f.text));
+  node.appendChild(
+    el(
+      'div',
+      { class: 'health-detail' },
+      el('h2', {}, 'What pulls the score down'),
+      list,
+      el('p', { class: 'muted' }, `Firing alerts: ${Number.isFinite(firing) ? firing : 0}${Number.isFinite(exported) ? ' · score reported by the server' : ' · score computed in the browser'}`),
+    ),
+  );
+}

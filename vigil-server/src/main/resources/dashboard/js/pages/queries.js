@@ -1,0 +1,41 @@
+// PromQL building blocks shared by the built-in pages. Host metrics use node_exporter's names;
+// application metrics are matched by suffix on __name__, so the seeds' recorder names work with
+// any namespace prefix (dinoair_custom_api_requests_total, devloop_agent_runs_total, ...).
+
+/** Filesystems that are not real disks. */
+export const FS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|devtmpfs|nsfs|autofs|proc|sysfs|fuse.*"';
+
+/**
+ * Namespaces of servers' own metrics, left out of application selectors: PromQL 2.x rejects a
+ * rate() over two metric names whose label sets are equal once the name is dropped.
+ */
+const NOT_APP = '__name__!~"(prometheus|promhttp|go|process|net|scrape|jvm|node)_.*"';
+
+/** A selector for metrics named `suffix` with any namespace prefix, e.g. byName('api_requests_total'). */
+export function byName(suffix, extra = '') {
+  return `{__name__=~"(.+_)?${suffix}", ${NOT_APP}${extra ? `, ${extra}` : ''}}`;
+}
+
+/** Per-second rate summed by `by` labels. */
+export function rateBy(suffix, by, extra = '') {
+  return `sum${by ? ` by (${by})` : ''} (rate(${byName(suffix, extra)}[$__rate_interval]))`;
+}
+
+/** A histogram quantile over buckets of a histogram named `suffix` (without `_bucket`). */
+export function quantile(q, suffix, by = '') {
+  return `histogram_quantile(${q}, sum by (le${by ? `, ${by}` : ''}) (rate(${byName(`${suffix}_bucket`)}[$__rate_interval])))`;
+}
+
+/** Average from a histogram's or summary's _sum and _count. */
+export function average(suffix, by = '') {
+  const b = by ? ` by (${by})` : '';
+  return `sum${b} (rate(${byName(`${suffix}_sum`)}[$__rate_interval])) / sum${b} (rate(${byName(`${suffix}_count`)}[$__rate_interval]))`;
+}
+
+export const CPU_BUSY = '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[$__rate_interval])))';
+export const MEM_USED = '100 * (1 - sum(node_memory_MemAvailable_bytes) / sum(node_memory_MemTotal_bytes))';
+export const DISK_USED = `100 * max(1 - node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}})`;
+export const REQUESTS = rateBy('(api|http)_requests_total', '');
+export const ERRORS_PER_MIN = `60 * ${rateBy('(api_errors|errors)_total', '')}`;
+export const SESSIONS = `sum(${byName('active_sessions')})`;
+export const FIRING = 'count(ALERTS{alertstate="firing"}) or vector(0)';

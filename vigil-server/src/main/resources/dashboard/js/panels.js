@@ -1,0 +1,353 @@
+// Panels: one chart or table bound to PromQL targets. A panel spec is the internal model that
+// built-in pages, Vigil YAML dashboards and Grafana dashboard JSON are all converted into:
+//   {title, type: timeseries|stat|gauge|bargauge|table|heatmap, unit, min, max, stack,
+//    span (of 24 columns), height, targets: [{expr, legendFormat}], description}
+// Each panel element carries data-state (loading|ok|empty|error), data-series and data-points,
+// which the browser tests read.
+
+import * as echarts from './vendor.js';
+import { el, clear, escapeHtml, legendName, seriesName, download, csvCell } from './dom.js';
+import { format, guessUnit } from './units.js';
+import { query, queryRange } from './api.js';
+import { substitute, intervalVars, formatTime } from './time.js';
+import { renderInstant, instantCsv } from './panels-instant.js';
+
+/** The ECharts connect group: crosshair and tooltip are synchronised across all charts in it. */
+export const GROUP = 'vigil';
+echarts.connect(GROUP);
+
+let zoomHandler = () => {};
+
+/** Sets what happens when the user drag-selects a time window on any chart. */
+export function onZoom(fn) {
+  zoomHandler = fn;
+}
+
+/** Whether the dark theme is active. */
+export function isDark() {
+  return document.documentElement.dataset.theme === 'dark';
+}
+
+/**
+ * Creates a panel element for a spec. Returns {el, update(win, vars), dispose()}; `update`
+ * fetches and draws the data for a window {start, end, step} with template variables.
+ */
+export function createPanel(spec) {
+  const type = spec.type || 'timeseries';
+  const body = el('div', { class: `panel-body panel-${type}` });
+  const footer = el('div', { class: 'panel-footer' });
+  const error = el('div', { class: 'panel-error', role: 'alert' });
+  const tools = el('div', { class: 'panel-tools' });
+  const root = el(
+    'section',
+    { class: 'panel', dataset: { type, state: 'idle', series: '0', points: '0' }, 'aria-label': spec.title || 'panel' },
+    el('header', {}, el('h3', { title: spec.description || '' }, spec.title || ''), tools),
+    body,
+    footer,
+    error,
+  );
+  if (spec.span) root.style.gridColumn = `span ${Math.max(1, Math.min(24, spec.span))}`;
+  if (spec.height) body.style.height = `${spec.height}px`;
+
+  let chart = null;
+  let last = null; // last data, for CSV export
+  let resizeObserver = null;
+
+  const chartNeeded = type === 'timeseries' || type === 'gauge' || type === 'heatmap';
+  function ensureChart() {
+    if (chart || !chartNeeded) return chart;
+    chart = echarts.init(body, isDark() ? 'dark' : null, { renderer: 'canvas' });
+    chart.group = GROUP;
+    resizeObserver = new ResizeObserver(() => chart && chart.resize());
+    resizeObserver.observe(body);
+    if (type === 'timeseries') {
+      // Drag on the plot brushes a time window; releasing zooms every chart into it.
+      chart.on('brushEnd', (e) => {
+        const range = e.areas && e.areas[0] && e.areas[0].coordRange;
+        chart.dispatchAction({ type: 'brush', areas: [] });
+        if (range && range[1] > range[0]) zoomHandler(Math.floor(range[0] / 1000), Math.ceil(range[1] / 1000));
+      });
+    }
+    return chart;
+  }
+
+  if (chartNeeded) {
+    tools.appendChild(
+      el('button', { type: 'button', class: 'tool', title: 'Export as PNG', 'aria-label': `Export ${spec.title || 'panel'} as PNG`, onclick: () => exportPng() }, 'PNG'),
+    );
+  }
+  tools.appendChild(
+    el('button', { type: 'button', class: 'tool', title: 'Export as CSV', 'aria-label': `Export ${spec.title || 'panel'} as CSV`, onclick: () => exportCsv() }, 'CSV'),
+  );
+
+  function fileName(ext) {
+    return `${(spec.title || 'panel').replace(/[^a-zA-Z0-9_-]+/g, '_')}.${ext}`;
+  }
+
+  function exportPng() {
+    if (!chart) return;
+    const url = chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: isDark() ? '#111418' : '#ffffff' });
+    const a = el('a', { href: url, download: fileName('png') });
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+  }
+
+  function exportCsv() {
+    if (!last) return;
+    const csv = last.kind === 'range' ? rangeCsv(last.series) : instantCsv(last.rows);
+    download(fileName('csv'), csv, 'text/csv');
+  }
+
+  function setState(state, series = 0, points = 0) {
+    root.dataset.state = state;
+    root.dataset.series = String(series);
+    root.dataset.points = String(points);
+  }
+
+  async function update(win, vars = {}) {
+    const all = { ...intervalVars(win), ...vars };
+    const targets = (spec.targets || []).filter((t) => t.expr && !t.hide);
+    if (root.dataset.state === 'idle') root.dataset.state = 'loading';
+    if (!targets.length) {
+      setState('empty');
+      error.textContent = 'no query';
+      return;
+    }
+    try {
+      if (type === 'timeseries' || type === 'heatmap') {
+        const results = await Promise.all(
+          targets.map((t) => queryRange(substitute(t.expr, all), win.start, win.end, win.step).then((d) => ({ t, d }))),
+        );
+        const series = [];
+        for (const { t, d } of results) {
+          for (const r of d.result || []) {
+            series.push({ name: legendName(r.metric, t.legendFormat), metric: r.metric, values: r.values || [] });
+          }
+        }
+        last = { kind: 'range', series };
+        const points = series.reduce((n, s) => n + s.values.length, 0);
+        error.textContent = '';
+        root.hidden = Boolean(spec.optional && !points);
+        if (!points) {
+          setState('empty');
+          clearChart();
+          footer.textContent = 'no data in this range';
+          return;
+        }
+        footer.textContent = '';
+        ensureChart();
+        if (type === 'heatmap') drawHeatmap(chart, series, spec);
+        else drawTimeseries(chart, series, spec, win, footer);
+        setState('ok', series.length, points);
+      } else {
+        const results = await Promise.all(targets.map((t) => query(substitute(t.expr, all), win.end).then((d) => ({ t, d }))));
+        const rows = [];
+        for (const { t, d } of results) {
+          if (d.resultType === 'scalar' || d.resultType === 'string') {
+            rows.push({ name: t.legendFormat || t.expr, metric: {}, value: +d.result[1] });
+          } else {
+            for (const r of d.result || []) rows.push({ name: legendName(r.metric, t.legendFormat), metric: r.metric, value: +r.value[1] });
+          }
+        }
+        last = { kind: 'instant', rows };
+        error.textContent = '';
+        footer.textContent = rows.length ? '' : 'no data';
+        if (type === 'gauge') {
+          ensureChart();
+          drawGauge(chart, rows, spec);
+        } else {
+          renderInstant(body, type, rows, spec);
+        }
+        setState(rows.length ? 'ok' : 'empty', rows.length, rows.length);
+      }
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      setState('error');
+      error.textContent = e.message;
+    }
+  }
+
+  function clearChart() {
+    if (chart) chart.clear();
+  }
+
+  function dispose() {
+    if (resizeObserver) resizeObserver.disconnect();
+    if (chart) chart.dispose();
+    chart = null;
+  }
+
+  return { el: root, update, dispose, spec };
+}
+
+function unitOf(spec) {
+  return spec.unit || guessUnit((spec.targets || []).map((t) => t.expr).join(' '));
+}
+
+function tooltipFormatter(unit) {
+  return (params) => {
+    const list = (Array.isArray(params) ? params : [params]).filter((p) => p.value && p.value[1] !== null);
+    if (!list.length) return '';
+    list.sort((a, b) => b.value[1] - a.value[1]);
+    const rows = list
+      .slice(0, 12)
+      .map((p) => `<div class="tt-row">${p.marker}<span class="tt-name">${escapeHtml(p.seriesName)}</span><b>${escapeHtml(format(p.value[1], unit))}</b></div>`);
+    if (list.length > 12) rows.push(`<div class="tt-more">+${list.length - 12} more</div>`);
+    return `<div class="tt-time">${escapeHtml(formatTime(list[0].value[0] / 1000))}</div>${rows.join('')}`;
+  };
+}
+
+/** Converts [t, "v"] samples into chart points, with nulls across gaps so lines break there. */
+function toPoints(values, step) {
+  const out = [];
+  let prev = null;
+  for (const [t, v] of values) {
+    if (prev !== null && t - prev > step * 1.5) out.push([(prev + step) * 1000, null]);
+    out.push([t * 1000, parseFloat(v)]);
+    prev = t;
+  }
+  return out;
+}
+
+function drawTimeseries(chart, series, spec, win, footer) {
+  const unit = unitOf(spec);
+  const many = series.length > 12;
+  const option = {
+    animation: false,
+    grid: { left: 8, right: 16, top: 12, bottom: many ? 8 : 36, containLabel: true },
+    tooltip: { trigger: 'axis', confine: true, formatter: tooltipFormatter(unit), axisPointer: { type: 'cross', label: { show: false } } },
+    legend: many ? { show: false } : { type: 'scroll', bottom: 0, textStyle: { fontSize: 11 } },
+    brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', transformable: false, throttleType: 'debounce', brushStyle: { color: 'rgba(68,147,248,0.15)', borderColor: 'rgba(68,147,248,0.6)' } },
+    toolbox: { show: false },
+    xAxis: { type: 'time', min: win.start * 1000, max: win.end * 1000, axisLabel: { hideOverlap: true } },
+    yAxis: {
+      type: 'value',
+      min: spec.min,
+      max: spec.max,
+      axisLabel: { formatter: (v) => format(v, unit) },
+      splitLine: { lineStyle: { opacity: 0.4 } },
+    },
+    series: series.map((s) => ({
+      name: s.name,
+      type: spec.bars ? 'bar' : 'line',
+      showSymbol: false,
+      sampling: 'lttb',
+      stack: spec.stack ? 'total' : undefined,
+      areaStyle: spec.stack || spec.fill ? { opacity: 0.25 } : undefined,
+      lineStyle: { width: 1.5 },
+      emphasis: { focus: 'series' },
+      data: toPoints(s.values, win.step),
+    })),
+  };
+  chart.setOption(option, { notMerge: true, lazyUpdate: false });
+  chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
+  footer.textContent = summary(series, unit);
+}
+
+/** "avg … · peak …" over every point of every series in the window. */
+function summary(series, unit) {
+  let sum = 0;
+  let n = 0;
+  let max = -Infinity;
+  for (const s of series) {
+    for (const [, v] of s.values) {
+      const x = parseFloat(v);
+      if (!Number.isFinite(x)) continue;
+      sum += x;
+      n++;
+      if (x > max) max = x;
+    }
+  }
+  if (!n) return '';
+  const last = series.length === 1 ? ` · now ${format(parseFloat(series[0].values[series[0].values.length - 1][1]), unit)}` : '';
+  return `avg ${format(sum / n, unit)} · peak ${format(max, unit)}${last}`;
+}
+
+function drawGauge(chart, rows, spec) {
+  const unit = unitOf(spec);
+  const max = spec.max ?? (unit === 'percentunit' ? 1 : unit === 'percent' ? 100 : Math.max(1, ...rows.map((r) => r.value)) * 1.2);
+  const min = spec.min ?? 0;
+  const shown = rows.slice(0, 4);
+  chart.setOption(
+    {
+      animation: false,
+      series: shown.map((r, i) => ({
+        type: 'gauge',
+        min,
+        max,
+        center: [`${((i + 0.5) / shown.length) * 100}%`, '60%'],
+        radius: shown.length > 1 ? `${Math.round(80 / shown.length)}%` : '85%',
+        progress: { show: true, width: 10 },
+        axisLine: { lineStyle: { width: 10 } },
+        axisLabel: { show: shown.length === 1, formatter: (v) => format(v, unit), distance: 14, fontSize: 10 },
+        splitLine: { length: 6 },
+        axisTick: { show: false },
+        pointer: { show: false },
+        title: { show: true, offsetCenter: [0, '75%'], fontSize: 11 },
+        detail: { valueAnimation: false, offsetCenter: [0, '10%'], fontSize: 18, formatter: (v) => format(v, unit) },
+        data: [{ value: r.value, name: shown.length > 1 ? r.name : '' }],
+      })),
+    },
+    { notMerge: true },
+  );
+}
+
+/**
+ * Heatmap: for classic histograms (series with an `le` label) each cell is the increase of one
+ * bucket (cumulative counts made per-bucket) at one step; other series become one row each.
+ */
+function drawHeatmap(chart, series, spec) {
+  const times = [...new Set(series.flatMap((s) => s.values.map((v) => v[0])))].sort((a, b) => a - b);
+  const tIndex = new Map(times.map((t, i) => [t, i]));
+  const bucketed = series.length && series.every((s) => s.metric.le !== undefined);
+  let rows;
+  if (bucketed) {
+    const sorted = [...series].sort((a, b) => parseFloat(a.metric.le) - parseFloat(b.metric.le));
+    rows = sorted.map((s, i) => {
+      const prev = sorted[i - 1];
+      const prevMap = prev ? new Map(prev.values.map(([t, v]) => [t, parseFloat(v)])) : null;
+      return { name: s.metric.le, values: s.values.map(([t, v]) => [t, parseFloat(v) - (prevMap?.get(t) ?? 0)]) };
+    });
+  } else {
+    rows = series.map((s) => ({ name: s.name, values: s.values.map(([t, v]) => [t, parseFloat(v)]) }));
+  }
+  const data = [];
+  let max = 0;
+  rows.forEach((r, y) => {
+    for (const [t, v] of r.values) {
+      data.push([tIndex.get(t), y, v]);
+      if (v > max) max = v;
+    }
+  });
+  chart.setOption(
+    {
+      animation: false,
+      grid: { left: 8, right: 16, top: 12, bottom: 40, containLabel: true },
+      tooltip: {
+        confine: true,
+        formatter: (p) =>
+          `${escapeHtml(formatTime(times[p.value[0]]))}<br>${escapeHtml(rows[p.value[1]].name)}: <b>${escapeHtml(format(p.value[2], 'short'))}</b>`,
+      },
+      xAxis: { type: 'category', data: times.map((t) => formatTime(t).slice(11, 16)), axisLabel: { hideOverlap: true } },
+      yAxis: { type: 'category', data: rows.map((r) => r.name) },
+      visualMap: { min: 0, max: max || 1, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 80, itemWidth: 10, textStyle: { fontSize: 10 } },
+      series: [{ type: 'heatmap', data, progressive: 2000 }],
+    },
+    { notMerge: true },
+  );
+}
+
+function rangeCsv(series) {
+  const times = [...new Set(series.flatMap((s) => s.values.map((v) => v[0])))].sort((a, b) => a - b);
+  const maps = series.map((s) => new Map(s.values));
+  const lines = [['time', ...series.map((s) => seriesName(s.metric))].map(csvCell).join(',')];
+  for (const t of times) lines.push([new Date(t * 1000).toISOString(), ...maps.map((m) => m.get(t) ?? '')].map(csvCell).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Removes and disposes all panels in a container. */
+export function disposeAll(panels, container) {
+  for (const p of panels) p.dispose();
+  if (container) clear(container);
+}

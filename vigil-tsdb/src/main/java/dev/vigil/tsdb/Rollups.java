@@ -1,0 +1,195 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.tsdb.block.Block;
+import dev.vigil.tsdb.block.BlockMeta;
+import dev.vigil.tsdb.block.BlockWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Downsampled copies of raw blocks: per series and 5-minute or 1-hour window, the min, max, sum,
+ * count, last, average and a counter aggregate (the series' first value plus every increase, resets
+ * handled), each stored as a series labelled {@code __rollup__="<aggregate>"} in a block whose meta
+ * has the resolution. A sample's timestamp is that of the window's last raw sample.
+ */
+final class Rollups {
+  static final String[] AGGREGATES = {"avg", "count", "counter", "last", "max", "min", "sum"};
+
+  private Rollups() {}
+
+  /**
+   * The aggregate that answers a function over rollups (as Thanos picks one): min/max/sum/count
+   * over time their own, rate-like functions the counter, anything else the average.
+   */
+  static String aggregateFor(String func) {
+    if (func == null) {
+      return "avg";
+    }
+    return switch (func) {
+      case "min_over_time" -> "min";
+      case "max_over_time" -> "max";
+      case "sum_over_time" -> "sum";
+      case "count_over_time" -> "count";
+      case "last_over_time" -> "last";
+      case "rate", "increase", "irate", "resets", "delta", "idelta" -> "counter";
+      default -> "avg";
+    };
+  }
+
+  /**
+   * Blocks to read for a resolution: raw ones for {@link Resolution#RAW}; otherwise the coarsest
+   * rollups not coarser than asked, plus raw blocks (and finer rollups are never mixed in) for the
+   * ranges those rollups do not cover.
+   */
+  static List<Block> chooseBlocks(List<Block> blocks, Resolution res, long mint, long maxt) {
+    List<Block> raw = new ArrayList<>();
+    long best = 0;
+    for (Block b : blocks) {
+      long r = b.meta().resolution();
+      if (!b.meta().overlaps(mint, maxt)) {
+        continue;
+      }
+      if (r == 0) {
+        raw.add(b);
+      } else if (r <= res.millis()) {
+        best = Math.max(best, r);
+      }
+    }
+    if (best == 0) {
+      return raw;
+    }
+    List<Block> out = new ArrayList<>();
+    for (Block b : blocks) {
+      if (b.meta().resolution() == best && b.meta().overlaps(mint, maxt)) {
+        out.add(b);
+      }
+    }
+    for (Block r : raw) {
+      boolean covered = false;
+      for (Block b : out) {
+        covered |=
+            b.meta().minTime() <= r.meta().minTime() && b.meta().maxTime() >= r.meta().maxTime();
+      }
+      if (!covered) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** Collects rollups of series as they are written to a raw block; writes both rollup blocks. */
+  static final class Writer {
+    private final Path dir;
+    private final long mint;
+    private final long maxt;
+    private final long now;
+    private final List<Map<Labels, long[][]>> perRes = List.of(new TreeMap<>(), new TreeMap<>());
+    private static final long[] RES = {
+      Resolution.FIVE_MINUTES.millis(), Resolution.ONE_HOUR.millis()
+    };
+
+    Writer(Path dir, long mint, long maxt, long now) {
+      this.dir = dir;
+      this.mint = mint;
+      this.maxt = maxt;
+      this.now = now;
+    }
+
+    void add(Labels labels, long[] ts, double[] vs, int n) {
+      if (n == 0) {
+        return;
+      }
+      for (int r = 0; r < RES.length; r++) {
+        long res = RES[r];
+        List<long[]> rows = new ArrayList<>(); // t, then 7 value bit patterns
+        double counter = Double.NaN;
+        double prev = Double.NaN;
+        int i = 0;
+        while (i < n) {
+          long win = Math.floorDiv(ts[i], res);
+          double min = Double.POSITIVE_INFINITY;
+          double max = Double.NEGATIVE_INFINITY;
+          double sum = 0;
+          long count = 0;
+          double last = Double.NaN;
+          long lastT = ts[i];
+          for (; i < n && Math.floorDiv(ts[i], res) == win; i++) {
+            double v = vs[i];
+            if (StaleMarker.is(v)) {
+              continue;
+            }
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            sum += v;
+            count++;
+            last = v;
+            lastT = ts[i];
+            if (Double.isNaN(counter)) {
+              counter = v;
+            } else {
+              counter += v >= prev ? v - prev : v; // a drop is a counter reset
+            }
+            prev = v;
+          }
+          if (count > 0) {
+            double[] vals = {sum / count, count, counter, last, max, min, sum};
+            long[] row = new long[8];
+            row[0] = lastT;
+            for (int k = 0; k < 7; k++) {
+              row[k + 1] = Double.doubleToRawLongBits(vals[k]);
+            }
+            rows.add(row);
+          }
+        }
+        if (!rows.isEmpty()) {
+          perRes.get(r).put(labels, rows.toArray(new long[0][]));
+        }
+      }
+    }
+
+    List<Block> finish() throws IOException {
+      List<Block> out = new ArrayList<>();
+      for (int r = 0; r < RES.length; r++) {
+        Map<Labels, long[][]> m = perRes.get(r);
+        if (m.isEmpty()) {
+          continue;
+        }
+        TreeMap<Labels, long[][]> sorted = new TreeMap<>();
+        for (Map.Entry<Labels, long[][]> e : m.entrySet()) {
+          for (int k = 0; k < AGGREGATES.length; k++) {
+            Labels l = e.getKey().toBuilder().set(TsdbQuerier.ROLLUP_LABEL, AGGREGATES[k]).build();
+            long[][] rows = e.getValue();
+            long[][] one = new long[rows.length][];
+            for (int j = 0; j < rows.length; j++) {
+              one[j] = new long[] {rows[j][0], rows[j][k + 1]};
+            }
+            sorted.put(l, one);
+          }
+        }
+        BlockWriter w = new BlockWriter(dir, mint, maxt, 1, List.of(), RES[r], now);
+        try {
+          for (Map.Entry<Labels, long[][]> e : sorted.entrySet()) {
+            long[][] rows = e.getValue();
+            long[] ts = new long[rows.length];
+            double[] vs = new double[rows.length];
+            for (int j = 0; j < rows.length; j++) {
+              ts[j] = rows[j][0];
+              vs[j] = Double.longBitsToDouble(rows[j][1]);
+            }
+            w.add(e.getKey(), ts, vs, ts.length);
+          }
+        } catch (IOException | RuntimeException ex) {
+          w.abort();
+          throw ex;
+        }
+        BlockMeta meta = w.finish();
+        out.add(Block.open(dir.resolve(meta.id())));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,474 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.tsdb.block.Block;
+import dev.vigil.tsdb.block.BlockId;
+import dev.vigil.tsdb.head.Head;
+import dev.vigil.tsdb.wal.FsyncPolicy;
+import dev.vigil.tsdb.wal.Wal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Vigil's embedded time-series store: a WAL-backed head in memory, immutable blocks on disk,
+ * compaction, retention, deletion, snapshots and rollups.
+ *
+ * <pre>{@code
+ * try (Tsdb db = Tsdb.builder(Path.of("data")).retention(Duration.ofDays(15)).open()) {
+ *   Appender app = db.appender();
+ *   app.append(0, Labels.of("__name__", "up"), System.currentTimeMillis(), 1);
+ *   app.commit();
+ *   try (Querier q = db.querier(0, Long.MAX_VALUE)) { ... }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Appenders may run on many threads at once; queriers see a consistent view.
+ */
+public final class Tsdb implements Queryable, Appendable, AutoCloseable {
+  /*
+   * Locks. commitLock: commits hold it shared while they write the WAL and apply to the head;
+   * the head compactor takes it exclusively for the instants it raises the minimum valid time and
+   * rolls the WAL, so no commit straddles those. viewLock: a querier takes it shared to capture
+   * the block list and the head's readable start together; publishing a block takes it
+   * exclusively. A head truncation waits for queriers opened before the publish to close, since
+   * they may still read the head chunks it drops.
+   */
+  final Options opts;
+  final Path dir;
+  final Head head;
+  final Wal wal;
+  final TsdbMetrics metrics = new TsdbMetrics();
+  final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
+  final ReentrantReadWriteLock viewLock = new ReentrantReadWriteLock();
+  private final FileChannel lockChannel;
+  private final FileLock fileLock;
+  private final Set<TsdbQuerier> openQueriers = ConcurrentHashMap.newKeySet();
+  private final List<String> startupReport = new ArrayList<>();
+  private final ScheduledExecutorService background;
+  private final HeadCompactor headCompactor;
+  private final BlockCompactor blockCompactor;
+  volatile List<Block> blocks;
+  volatile long headReadMin = Long.MIN_VALUE;
+  private volatile boolean closed;
+
+  private Tsdb(Options o) throws IOException {
+    this.opts = o;
+    this.dir = o.dir;
+    Files.createDirectories(dir);
+    lockChannel =
+        FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock l;
+    try {
+      l = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      l = null;
+    }
+    if (l == null) {
+      lockChannel.close();
+      throw new IOException(
+          dir + " is in use by another Vigil store (lock file " + dir.resolve("lock") + ")");
+    }
+    fileLock = l;
+    try {
+      blocks = loadBlocks();
+      head = new Head(dir.resolve("chunks_head"), o.outOfOrderWindow);
+      long maxBlock = Long.MIN_VALUE;
+      for (Block b : blocks) {
+        if (b.meta().resolution() == 0) {
+          maxBlock = Math.max(maxBlock, b.meta().maxTime());
+        }
+      }
+      head.setMinValidTime(maxBlock);
+      headReadMin = maxBlock;
+      if (o.walEnabled) {
+        report(WalReplay.replay(dir.resolve("wal"), head, this::report));
+        wal =
+            Wal.open(
+                dir.resolve("wal"), o.fsync, o.fsyncIntervalMs, o.walSegmentBytes, metrics::fsync);
+      } else {
+        wal = null;
+      }
+    } catch (IOException | RuntimeException e) {
+      fileLock.release();
+      lockChannel.close();
+      throw e;
+    }
+    metrics.gauges(
+        head::numSeries,
+        () -> blocks.size(),
+        () -> blocks.stream().mapToLong(Block::sizeBytes).sum());
+    headCompactor = new HeadCompactor(this);
+    blockCompactor = new BlockCompactor(this);
+    if (o.backgroundIntervalMs > 0) {
+      background =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "vigil-tsdb-compactor");
+                t.setDaemon(true);
+                return t;
+              });
+      background.scheduleWithFixedDelay(
+          this::maintainQuietly,
+          o.backgroundIntervalMs,
+          o.backgroundIntervalMs,
+          TimeUnit.MILLISECONDS);
+    } else {
+      background = null;
+    }
+  }
+
+  /** Starts configuring a store in {@code dir} (created when missing). */
+  public static Builder builder(Path dir) {
+    return new Builder(dir);
+  }
+
+  private List<Block> loadBlocks() throws IOException {
+    List<Block> out = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.sorted().toList()) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".tmp") && BlockId.is(name.substring(0, name.length() - 4))) {
+          dev.vigil.tsdb.block.BlockWriter.deleteTree(p); // an unfinished write from a crash
+          report("removed unfinished block " + p);
+          continue;
+        }
+        if (!Files.isDirectory(p) || !BlockId.is(name)) {
+          continue;
+        }
+        try {
+          Block b = Block.open(p);
+          b.damage().forEach(this::report);
+          out.add(b);
+        } catch (IOException | RuntimeException e) {
+          quarantine(p, e);
+        }
+      }
+    }
+    out.sort(Comparator.comparingLong(b -> b.meta().minTime()));
+    return List.copyOf(out);
+  }
+
+  private void quarantine(Path p, Exception why) throws IOException {
+    Path q = dir.resolve("corrupted");
+    Files.createDirectories(q);
+    Path to = q.resolve(p.getFileName());
+    Files.move(p, to, StandardCopyOption.REPLACE_EXISTING);
+    metrics.blocksQuarantined.increment();
+    report("corrupt block " + p.getFileName() + " moved to " + to + ": " + why.getMessage());
+  }
+
+  void report(String msg) {
+    synchronized (startupReport) {
+      startupReport.add(msg);
+    }
+    opts.log.accept(msg);
+  }
+
+  /** Messages from opening (WAL replay summary, torn records cut, blocks quarantined). */
+  public List<String> startupReport() {
+    synchronized (startupReport) {
+      return List.copyOf(startupReport);
+    }
+  }
+
+  @Override
+  public Appender appender() {
+    return new HeadAppender(head, wal, commitLock.readLock(), metrics);
+  }
+
+  @Override
+  public Querier querier(long mint, long maxt) {
+    viewLock.readLock().lock();
+    try {
+      TsdbQuerier q = new TsdbQuerier(this, mint, maxt, blocks, head, headReadMin);
+      openQueriers.add(q);
+      return q;
+    } finally {
+      viewLock.readLock().unlock();
+    }
+  }
+
+  void querierClosed(TsdbQuerier q) {
+    openQueriers.remove(q);
+  }
+
+  /** Waits (up to 30 s) until the given queriers are closed. */
+  void awaitQueriers(Set<TsdbQuerier> before) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!before.isEmpty() && System.nanoTime() < deadline) {
+      before.retainAll(openQueriers);
+      if (!before.isEmpty()) {
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  Set<TsdbQuerier> openQueriersNow() {
+    Set<TsdbQuerier> s = ConcurrentHashMap.newKeySet();
+    s.addAll(openQueriers);
+    return s;
+  }
+
+  /**
+   * Runs what the background thread runs: cuts the head into blocks when it spans more than 1.5
+   * block ranges, compacts blocks, applies retention. Returns the number of blocks written.
+   */
+  public synchronized int maintain() {
+    try {
+      int n = headCompactor.compactIfNeeded();
+      n += blockCompactor.compact();
+      Retention.apply(this);
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException("maintenance of " + dir + " failed", e);
+    }
+  }
+
+  private void maintainQuietly() {
+    try {
+      maintain();
+    } catch (RuntimeException e) {
+      report("background maintenance failed: " + e);
+    }
+  }
+
+  /** Persists the whole head into a block now (for backfill and tests); WAL checkpointed. */
+  public synchronized void flushHead() {
+    try {
+      headCompactor.flushAll();
+    } catch (IOException e) {
+      throw new UncheckedIOException("flushing the head of " + dir + " failed", e);
+    }
+  }
+
+  /** Applies retention by age and size now; returns the ids of removed blocks. */
+  public synchronized List<String> applyRetention() {
+    try {
+      return Retention.apply(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException("retention in " + dir + " failed", e);
+    }
+  }
+
+  /**
+   * Deletes the samples in {@code [mint, maxt]} of every series matching the matchers: hidden from
+   * queries at once, durable (WAL and block tombstones), removed from disk at compaction.
+   */
+  public synchronized void delete(long mint, long maxt, List<LabelMatcher> matchers) {
+    try {
+      Deletion.delete(this, mint, maxt, matchers);
+    } catch (IOException e) {
+      throw new UncheckedIOException("delete in " + dir + " failed", e);
+    }
+  }
+
+  /**
+   * Writes a consistent copy of the store into {@code target} (created, must be empty) while
+   * writing continues: blocks hard-linked (copied when links fail), the head as a new block.
+   */
+  public synchronized void snapshot(Path target) {
+    try {
+      Snapshot.write(this, target);
+    } catch (IOException e) {
+      throw new UncheckedIOException("snapshot of " + dir + " into " + target + " failed", e);
+    }
+  }
+
+  /** The blocks loaded now (raw and rollups), by start time. */
+  public List<Block> blocks() {
+    return blocks;
+  }
+
+  /** Number of series in the head. */
+  public int headSeries() {
+    return head.numSeries();
+  }
+
+  /** Self-metrics. */
+  public TsdbMetrics metrics() {
+    return metrics;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Publishes a new block list (and head readable start), under the view lock. */
+  void publish(List<Block> newBlocks, long newHeadReadMin) {
+    viewLock.writeLock().lock();
+    try {
+      List<Block> sorted = new ArrayList<>(newBlocks);
+      sorted.sort(Comparator.comparingLong(b -> b.meta().minTime()));
+      blocks = List.copyOf(sorted);
+      headReadMin = Math.max(headReadMin, newHeadReadMin);
+    } finally {
+      viewLock.writeLock().unlock();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (background != null) {
+      background.shutdownNow();
+      try {
+        background.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      try {
+        if (wal != null) {
+          wal.close();
+        }
+        head.close();
+      } finally {
+        fileLock.release();
+        lockChannel.close();
+      }
+    }
+  }
+
+  /** Frozen configuration. */
+  static final class Options {
+    Path dir;
+    long blockRangeMs = 2 * 3600_000L;
+    long retentionMs;
+    long retentionBytes;
+    long rollupRetentionMs;
+    FsyncPolicy fsync = FsyncPolicy.INTERVAL;
+    long fsyncIntervalMs = 1000;
+    long walSegmentBytes = 128L << 20;
+    long outOfOrderWindow;
+    boolean walEnabled = true;
+    boolean rollups = true;
+    long backgroundIntervalMs = 60_000;
+    LongSupplier clock = System::currentTimeMillis;
+    Consumer<String> log = m -> System.err.println("vigil-tsdb: " + m);
+  }
+
+  /** Configures and opens a {@link Tsdb}. */
+  public static final class Builder {
+    private final Options o = new Options();
+
+    private Builder(Path dir) {
+      o.dir = Objects.requireNonNull(dir);
+    }
+
+    /** Time range of blocks cut from the head (default 2 h). */
+    public Builder blockRange(java.time.Duration d) {
+      o.blockRangeMs = positive(d.toMillis(), "block range");
+      return this;
+    }
+
+    /** Raw blocks entirely older than this are deleted (default: keep forever). */
+    public Builder retention(java.time.Duration d) {
+      o.retentionMs = d.toMillis();
+      return this;
+    }
+
+    /** Oldest blocks are deleted while the blocks take more than this many bytes (0: no limit). */
+    public Builder retentionBytes(long bytes) {
+      o.retentionBytes = bytes;
+      return this;
+    }
+
+    /** Rollup blocks entirely older than this are deleted (default: keep forever). */
+    public Builder rollupRetention(java.time.Duration d) {
+      o.rollupRetentionMs = d.toMillis();
+      return this;
+    }
+
+    /** WAL fsync policy (default {@link FsyncPolicy#INTERVAL} every 1000 ms). */
+    public Builder fsync(FsyncPolicy p, java.time.Duration interval) {
+      o.fsync = p;
+      o.fsyncIntervalMs = positive(interval.toMillis(), "fsync interval");
+      return this;
+    }
+
+    public Builder walSegmentBytes(long bytes) {
+      o.walSegmentBytes = positive(bytes, "WAL segment size");
+      return this;
+    }
+
+    /** Disables the WAL (backfill into a fresh store only: a crash loses the head). */
+    public Builder withoutWal() {
+      o.walEnabled = false;
+      return this;
+    }
+
+    /** How far behind a series' newest sample an append is still accepted (default 0). */
+    public Builder outOfOrderWindow(java.time.Duration d) {
+      o.outOfOrderWindow = d.toMillis();
+      return this;
+    }
+
+    /** Whether 5 m and 1 h rollups are written beside raw blocks (default true). */
+    public Builder rollups(boolean on) {
+      o.rollups = on;
+      return this;
+    }
+
+    /** Period of background compaction and retention; zero disables the thread. */
+    public Builder backgroundInterval(java.time.Duration d) {
+      o.backgroundIntervalMs = d.toMillis();
+      return this;
+    }
+
+    /** Wall clock in ms (retention uses it); for tests. */
+    public Builder clock(LongSupplier millis) {
+      o.clock = Objects.requireNonNull(millis);
+      return this;
+    }
+
+    /** Where problems and start-up reports go (default stderr). */
+    public Builder log(Consumer<String> log) {
+      o.log = Objects.requireNonNull(log);
+      return this;
+    }
+
+    /**
+     * Opens the store: takes the lock file, loads blocks (quarantining corrupt ones), replays the
+     * WAL (cutting a torn tail).
+     *
+     * @throws IOException when the directory is locked by another store or cannot be read
+     */
+    public Tsdb open() throws IOException {
+      return new Tsdb(o);
+    }
+
+    private static long positive(long v, String what) {
+      if (v <= 0) {
+        throw new IllegalArgumentException(what + " must be positive, got " + v);
+      }
+      return v;
+    }
+  }
+}

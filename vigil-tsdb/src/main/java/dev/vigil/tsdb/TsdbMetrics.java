@@ -1,0 +1,52 @@
+package dev.vigil.tsdb;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * The store's self-metrics ({@code vigil_tsdb_*}). Counters are striped adders so appenders on many
+ * threads do not contend. Read them with {@link #snapshot()}.
+ */
+public final class TsdbMetrics {
+  final LongAdder samplesAppended = new LongAdder();
+  final LongAdder outOfOrderRejected = new LongAdder();
+  final LongAdder duplicateRejected = new LongAdder();
+  final LongAdder walFsyncs = new LongAdder();
+  final LongAdder walFsyncNanos = new LongAdder();
+  final LongAdder compactions = new LongAdder();
+  final LongAdder headTruncations = new LongAdder();
+  final LongAdder blocksQuarantined = new LongAdder();
+  private volatile LongSupplier headSeries = () -> 0;
+  private volatile LongSupplier blockCount = () -> 0;
+  private volatile LongSupplier blockBytes = () -> 0;
+
+  void gauges(LongSupplier headSeries, LongSupplier blockCount, LongSupplier blockBytes) {
+    this.headSeries = headSeries;
+    this.blockCount = blockCount;
+    this.blockBytes = blockBytes;
+  }
+
+  void fsync(long nanos) {
+    walFsyncs.increment();
+    walFsyncNanos.add(nanos);
+  }
+
+  /** Name → value, Prometheus names and base units. */
+  public Map<String, Double> snapshot() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("vigil_tsdb_head_series", (double) headSeries.getAsLong());
+    m.put("vigil_tsdb_head_samples_appended_total", (double) samplesAppended.sum());
+    m.put("vigil_tsdb_out_of_order_samples_total", (double) outOfOrderRejected.sum());
+    m.put("vigil_tsdb_duplicate_samples_total", (double) duplicateRejected.sum());
+    m.put("vigil_tsdb_wal_fsync_duration_seconds_count", (double) walFsyncs.sum());
+    m.put("vigil_tsdb_wal_fsync_duration_seconds_sum", walFsyncNanos.sum() / 1e9);
+    m.put("vigil_tsdb_compactions_total", (double) compactions.sum());
+    m.put("vigil_tsdb_head_truncations_total", (double) headTruncations.sum());
+    m.put("vigil_tsdb_blocks_quarantined_total", (double) blocksQuarantined.sum());
+    m.put("vigil_tsdb_blocks_loaded", (double) blockCount.getAsLong());
+    m.put("vigil_tsdb_storage_blocks_bytes", (double) blockBytes.getAsLong());
+    return m;
+  }
+}

@@ -1,0 +1,151 @@
+package dev.vigil.tsdb;
+
+import dev.vigil.tsdb.block.Block;
+import dev.vigil.tsdb.head.Head;
+import dev.vigil.tsdb.head.MemSeries;
+import dev.vigil.tsdb.query.MergeIterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A {@link Querier} over a fixed set of blocks and the head as of its creation. Series present in
+ * several places are merged by labels; their samples are merged by time (duplicates dropped).
+ */
+final class TsdbQuerier implements Querier {
+  /**
+   * The rollup aggregate label: rollup blocks store one series per original series and aggregate.
+   */
+  static final String ROLLUP_LABEL = "__rollup__";
+
+  private final Tsdb db;
+  private final long mint;
+  private final long maxt;
+  private final List<Block> blocks;
+  private final Head head;
+  private final long headMin;
+  private boolean closed;
+
+  TsdbQuerier(Tsdb db, long mint, long maxt, List<Block> blocks, Head head, long headMin) {
+    this.db = db;
+    this.mint = mint;
+    this.maxt = maxt;
+    this.blocks = blocks;
+    this.head = head;
+    this.headMin = headMin;
+  }
+
+  @Override
+  public SeriesSet select(SelectHints hints, List<LabelMatcher> matchers) {
+    if (matchers.isEmpty() || matchers.stream().allMatch(LabelMatcher::matchesEmpty)) {
+      throw new IllegalArgumentException(
+          "a selector needs at least one matcher that does not match the empty string: "
+              + matchers);
+    }
+    long from = Math.max(mint, hints == null ? mint : hints.start());
+    long to = Math.min(maxt, hints == null ? maxt : hints.end());
+    Resolution res = hints == null ? Resolution.RAW : hints.resolution();
+    List<Block> use = Rollups.chooseBlocks(blocks, res, from, to);
+    String aggr = res == Resolution.RAW ? null : Rollups.aggregateFor(hints.func());
+    List<String> warnings = new ArrayList<>();
+    TreeMap<Labels, List<SampleIteratorSource>> found = new TreeMap<>();
+    for (Block b : use) {
+      List<LabelMatcher> ms = matchers;
+      boolean rollup = b.meta().resolution() > 0;
+      if (rollup) {
+        ms = new ArrayList<>(matchers);
+        ms.add(LabelMatcher.equal(ROLLUP_LABEL, aggr));
+      }
+      for (int id : b.select(ms)) {
+        if (!b.hasData(id, from, to)) {
+          continue;
+        }
+        Labels l = b.labels(id);
+        if (rollup) {
+          l = l.without(List.of(ROLLUP_LABEL));
+        }
+        found
+            .computeIfAbsent(l, k -> new ArrayList<>())
+            .add(() -> b.iterator(id, from, to, warnings));
+      }
+    }
+    long hFrom = Math.max(from, headMin);
+    if (hFrom <= to) {
+      for (MemSeries s : head.select(matchers)) {
+        if (!s.hasData(hFrom, to)) {
+          continue;
+        }
+        found
+            .computeIfAbsent(s.labels(), k -> new ArrayList<>())
+            .add(() -> s.iterator(hFrom, to, head.chunkFile()));
+      }
+    }
+    List<Series> out = new ArrayList<>(found.size());
+    found.forEach((l, srcs) -> out.add(new MergedSeries(l, srcs)));
+    SeriesSet base = SeriesSet.of(out);
+    return new SeriesSet() {
+      @Override
+      public boolean next() {
+        return base.next();
+      }
+
+      @Override
+      public Series at() {
+        return base.at();
+      }
+
+      @Override
+      public List<String> warnings() {
+        return List.copyOf(warnings);
+      }
+    };
+  }
+
+  @Override
+  public List<String> labelNames(List<LabelMatcher> matchers) {
+    TreeSet<String> out = new TreeSet<>(head.labelNames(matchers));
+    for (Block b : blocks) {
+      if (b.meta().resolution() == 0 && b.meta().overlaps(mint, maxt)) {
+        out.addAll(b.labelNames(matchers));
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  @Override
+  public List<String> labelValues(String name, List<LabelMatcher> matchers) {
+    TreeSet<String> out = new TreeSet<>(head.labelValues(name, matchers));
+    for (Block b : blocks) {
+      if (b.meta().resolution() == 0 && b.meta().overlaps(mint, maxt)) {
+        out.addAll(b.labelValues(name, matchers));
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      db.querierClosed(this);
+    }
+  }
+
+  /** Makes a fresh iterator over one source of a series. */
+  @FunctionalInterface
+  interface SampleIteratorSource {
+    SampleIterator open();
+  }
+
+  private record MergedSeries(Labels labels, List<SampleIteratorSource> sources) implements Series {
+    @Override
+    public SampleIterator iterator() {
+      List<SampleIterator> its = new ArrayList<>(sources.size());
+      for (SampleIteratorSource s : sources) {
+        its.add(s.open());
+      }
+      return MergeIterator.of(its);
+    }
+  }
+}

@@ -1,0 +1,270 @@
+package dev.vigil.tsdb.chunkenc;
+
+import java.util.Arrays;
+
+/**
+ * An open Gorilla chunk: delta-of-delta timestamps and XOR'd float values, appended in place. The
+ * head keeps one per series. Not thread-safe: the owning series' lock guards it.
+ *
+ * <pre>{@code
+ * XorChunk c = new XorChunk();
+ * c.append(1000, 1.5);
+ * c.append(2000, 1.5);
+ * ChunkIterator it = XorChunk.iterator(c.bytes(), 0, c.byteLength());
+ * }</pre>
+ */
+public final class XorChunk {
+  /*
+   * Layout (docs/format/chunks.md, encoding 1): u16 big-endian sample count, then a bit stream.
+   * Sample 0: 64-bit timestamp, 64-bit value. Sample 1: timestamp delta as a delta-of-delta
+   * bucket, value XOR. Later samples: delta-of-delta buckets ('0' | '10'+14 | '110'+17 |
+   * '1110'+20 | '1111'+64 bits, two's complement) and Gorilla XOR values ('0' same value; '10'
+   * meaningful bits inside the previous window; '11' + 5-bit leading zeros + 6-bit length + bits).
+   * The state below lets appends continue without decoding; it is kept inline (no BitWriter
+   * object) because the head holds one open chunk per series and every field costs heap.
+   */
+
+  /** Samples per head chunk, as in Prometheus: about 120 keeps chunks near 128 bytes. */
+  public static final int TARGET_SAMPLES = 120;
+
+  private static final int HEADER_BYTES = 2;
+
+  private byte[] buf;
+  private int bitLen = HEADER_BYTES * 8;
+  private int count;
+  private long mint;
+  private long t;
+  private long tDelta;
+  private long vBits;
+  private byte leading = (byte) 0xff;
+  private byte trailing;
+
+  public XorChunk() {
+    buf = new byte[32];
+  }
+
+  /** Number of samples. */
+  public int count() {
+    return count;
+  }
+
+  /** First timestamp; undefined when empty. */
+  public long minTime() {
+    return mint;
+  }
+
+  /** Last timestamp; undefined when empty. */
+  public long maxTime() {
+    return t;
+  }
+
+  /** Last value; undefined when empty. */
+  public double lastValue() {
+    return Double.longBitsToDouble(vBits);
+  }
+
+  /** The backing array, valid up to {@link #byteLength()}; replaced as the chunk grows. */
+  public byte[] bytes() {
+    return buf;
+  }
+
+  public int byteLength() {
+    return (bitLen + 7) >>> 3;
+  }
+
+  /** Empties the chunk, keeping its buffer for the next one. */
+  public void reset() {
+    Arrays.fill(buf, 0, byteLength(), (byte) 0);
+    bitLen = HEADER_BYTES * 8;
+    count = 0;
+    leading = (byte) 0xff;
+    trailing = 0;
+  }
+
+  /** Appends a sample; the caller guarantees {@code t} is after the last timestamp. */
+  public void append(long ts, double v) {
+    long bits = Double.doubleToRawLongBits(v);
+    if (count == 0) {
+      writeBits(ts, 64);
+      writeBits(bits, 64);
+      mint = ts;
+    } else if (count == 1) {
+      tDelta = ts - t;
+      writeDod(tDelta);
+      writeXor(bits);
+    } else {
+      long d = ts - t;
+      writeDod(d - tDelta);
+      tDelta = d;
+      writeXor(bits);
+    }
+    t = ts;
+    vBits = bits;
+    count++;
+    buf[0] = (byte) (count >>> 8);
+    buf[1] = (byte) count;
+  }
+
+  private void writeDod(long dod) {
+    if (dod == 0) {
+      writeBits(0, 1);
+    } else if (dod >= -(1 << 13) + 1 && dod <= (1 << 13)) {
+      writeBits(0b10, 2);
+      writeBits(dod, 14);
+    } else if (dod >= -(1 << 16) + 1 && dod <= (1 << 16)) {
+      writeBits(0b110, 3);
+      writeBits(dod, 17);
+    } else if (dod >= -(1 << 19) + 1 && dod <= (1 << 19)) {
+      writeBits(0b1110, 4);
+      writeBits(dod, 20);
+    } else {
+      writeBits(0b1111, 4);
+      writeBits(dod, 64);
+    }
+  }
+
+  private void writeXor(long bits) {
+    long x = bits ^ vBits;
+    if (x == 0) {
+      writeBits(0, 1);
+      return;
+    }
+    int lead = Math.min(Long.numberOfLeadingZeros(x), 31);
+    int trail = Long.numberOfTrailingZeros(x);
+    if (leading != (byte) 0xff && lead >= leading && trail >= trailing) {
+      writeBits(0b10, 2);
+      writeBits(x >>> trailing, 64 - leading - trailing);
+      return;
+    }
+    leading = (byte) lead;
+    trailing = (byte) trail;
+    int sig = 64 - lead - trail;
+    writeBits(0b11, 2);
+    writeBits(lead, 5);
+    writeBits(sig & 63, 6); // 64 significant bits are written as 0
+    writeBits(x >>> trail, sig);
+  }
+
+  private void writeBits(long v, int n) {
+    int need = (bitLen + n + 7) >>> 3;
+    if (need > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(need, buf.length + (buf.length >> 1)));
+    }
+    int pos = bitLen >>> 3;
+    int free = 8 - (bitLen & 7);
+    bitLen += n;
+    while (n > 0) {
+      if (n >= free) {
+        buf[pos] |= (byte) ((v >>> (n - free)) & ((1 << free) - 1));
+        n -= free;
+        pos++;
+        free = 8;
+      } else {
+        buf[pos] |= (byte) ((v & ((1L << n) - 1)) << (free - n));
+        n = 0;
+      }
+    }
+  }
+
+  /** An iterator over an encoded chunk at {@code b[off, off+len)}. */
+  public static ChunkIterator iterator(byte[] b, int off, int len) {
+    return new Iter(b, off, len);
+  }
+
+  /** Decodes a whole chunk into the arrays (each at least {@link #sampleCount} long). */
+  public static int decode(byte[] b, int off, int len, long[] ts, double[] vs) {
+    Iter it = new Iter(b, off, len);
+    int i = 0;
+    while (it.next()) {
+      ts[i] = it.t;
+      vs[i] = Double.longBitsToDouble(it.v);
+      i++;
+    }
+    return i;
+  }
+
+  /** Number of samples in an encoded chunk. */
+  public static int sampleCount(byte[] b, int off) {
+    return ((b[off] & 0xff) << 8) | (b[off + 1] & 0xff);
+  }
+
+  private static final class Iter implements ChunkIterator {
+    private final BitReader r;
+    private final int n;
+    private int i;
+    private long t;
+    private long delta;
+    private long v;
+    private int leading;
+    private int trailing;
+
+    Iter(byte[] b, int off, int len) {
+      n = sampleCount(b, off);
+      r = new BitReader(b, off + HEADER_BYTES, len - HEADER_BYTES);
+    }
+
+    @Override
+    public boolean next() {
+      if (i >= n) {
+        return false;
+      }
+      if (i == 0) {
+        t = r.readBits(64);
+        v = r.readBits(64);
+      } else if (i == 1) {
+        delta = readDod();
+        t += delta;
+        readXor();
+      } else {
+        delta += readDod();
+        t += delta;
+        readXor();
+      }
+      i++;
+      return true;
+    }
+
+    private long readDod() {
+      int nbits;
+      if (!r.readBit()) {
+        return 0;
+      } else if (!r.readBit()) {
+        nbits = 14;
+      } else if (!r.readBit()) {
+        nbits = 17;
+      } else if (!r.readBit()) {
+        nbits = 20;
+      } else {
+        return r.readBits(64);
+      }
+      long raw = r.readBits(nbits);
+      return (raw << (64 - nbits)) >> (64 - nbits);
+    }
+
+    private void readXor() {
+      if (!r.readBit()) {
+        return;
+      }
+      if (r.readBit()) {
+        leading = (int) r.readBits(5);
+        int sig = (int) r.readBits(6);
+        if (sig == 0) {
+          sig = 64;
+        }
+        trailing = 64 - leading - sig;
+      }
+      int sig = 64 - leading - trailing;
+      v ^= r.readBits(sig) << trailing;
+    }
+
+    @Override
+    public long timestamp() {
+      return t;
+    }
+
+    @Override
+    public double value() {
+      return Double.longBitsToDouble(v);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.vigil.tsdb.tools;
+
+import dev.vigil.tsdb.Labels;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads label sets, one flat JSON object of strings per line ({@code promtool tsdb bench write}'s
+ * input). Strings are deduplicated, as a scrape cache would keep them.
+ */
+public final class LabelsJson {
+  private LabelsJson() {}
+
+  /** Reads up to {@code max} label sets. */
+  public static List<Labels> read(Path file, int max) throws IOException {
+    List<Labels> out = new ArrayList<>();
+    Map<String, String> interned = new HashMap<>();
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      int lineNo = 0;
+      for (String line; out.size() < max && (line = r.readLine()) != null; ) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          out.add(parse(line, interned));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(file + ":" + lineNo + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return out;
+  }
+
+  static Labels parse(String s, Map<String, String> interned) {
+    List<String> nv = new ArrayList<>();
+    int[] pos = {skip(s, 0)};
+    expect(s, pos, '{');
+    if (peek(s, pos) == '}') {
+      return Labels.EMPTY;
+    }
+    while (true) {
+      String k = string(s, pos);
+      expect(s, pos, ':');
+      String v = string(s, pos);
+      nv.add(interned.computeIfAbsent(k, x -> x));
+      nv.add(interned.computeIfAbsent(v, x -> x));
+      char c = peek(s, pos);
+      pos[0]++;
+      if (c == '}') {
+        return Labels.of(nv.toArray(new String[0]));
+      }
+      if (c != ',') {
+        throw new IllegalArgumentException("expected , or } at column " + pos[0]);
+      }
+    }
+  }
+
+  private static char peek(String s, int[] pos) {
+    pos[0] = skip(s, pos[0]);
+    if (pos[0] >= s.length()) {
+      throw new IllegalArgumentException("unexpected end of line");
+    }
+    return s.charAt(pos[0]);
+  }
+
+  private static void expect(String s, int[] pos, char c) {
+    if (peek(s, pos) != c) {
+      throw new IllegalArgumentException("expected " + c + " at column " + (pos[0] + 1));
+    }
+    pos[0]++;
+  }
+
+  private static String string(String s, int[] pos) {
+    expect(s, pos, '"');
+    StringBuilder b = new StringBuilder();
+    for (int i = pos[0]; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"') {
+        pos[0] = i + 1;
+        return b.toString();
+      }
+      if (c == '\\' && i + 1 < s.length()) {
+        char e = s.charAt(++i);
+        switch (e) {
+          case 'n' -> b.append('\n');
+          case 't' -> b.append('\t');
+          case 'u' -> {
+            b.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+            i += 4;
+          }
+          default -> b.append(e);
+        }
+      } else {
+        b.append(c);
+      }
+    }
+    throw new IllegalArgumentException("unterminated string at column " + pos[0]);
+  }
+
+  private static int skip(String s, int i) {
+    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+}

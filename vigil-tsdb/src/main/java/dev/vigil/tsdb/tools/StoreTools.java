@@ -1,0 +1,179 @@
+package dev.vigil.tsdb.tools;
+
+import dev.vigil.tsdb.LabelMatcher;
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.tsdb.SelectHints;
+import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.block.Block;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** {@code vigil tsdb stats} and {@code vigil tsdb dump}: read a store directory. */
+public final class StoreTools {
+  private StoreTools() {}
+
+  /** Store statistics: name → value, in print order. */
+  public static Map<String, String> stats(Tsdb db) throws IOException {
+    Map<String, String> m = new LinkedHashMap<>();
+    long rawSamples = 0;
+    long rawBytes = 0;
+    long rollupBytes = 0;
+    long mint = Long.MAX_VALUE;
+    long maxt = Long.MIN_VALUE;
+    int rawBlocks = 0;
+    for (Block b : db.blocks()) {
+      long bytes = dirBytes(b.dir());
+      if (b.meta().resolution() == 0) {
+        rawBlocks++;
+        rawSamples += b.meta().numSamples();
+        rawBytes += bytes;
+        mint = Math.min(mint, b.meta().minTime());
+        maxt = Math.max(maxt, b.meta().maxTime() - 1);
+      } else {
+        rollupBytes += bytes;
+      }
+    }
+    long headSamples = 0;
+    java.util.Set<Labels> series = new java.util.HashSet<>();
+    try (Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+      SeriesSet set =
+          q.select(
+              SelectHints.range(Long.MIN_VALUE, Long.MAX_VALUE),
+              LabelMatcher.regex("__name__", ".+"));
+      while (set.next()) {
+        series.add(set.at().labels());
+      }
+    }
+    long headMin = Long.MAX_VALUE;
+    long headMax = Long.MIN_VALUE;
+    long readMin =
+        db.blocks().stream()
+            .filter(b -> b.meta().resolution() == 0)
+            .mapToLong(b -> b.meta().maxTime())
+            .max()
+            .orElse(Long.MIN_VALUE);
+    try (Querier q = db.querier(readMin, Long.MAX_VALUE)) {
+      SeriesSet set =
+          q.select(
+              SelectHints.range(readMin, Long.MAX_VALUE), LabelMatcher.regex("__name__", ".+"));
+      while (set.next()) {
+        SampleIterator it = set.at().iterator();
+        while (it.next()) {
+          headSamples++;
+          headMin = Math.min(headMin, it.timestamp());
+          headMax = Math.max(headMax, it.timestamp());
+        }
+      }
+    }
+    mint = Math.min(mint, headMin);
+    maxt = Math.max(maxt, headMax);
+    m.put("series", Long.toString(series.size()));
+    m.put("head series", Long.toString(db.headSeries()));
+    m.put("samples", Long.toString(rawSamples + headSamples));
+    m.put("samples in blocks", Long.toString(rawSamples));
+    m.put("samples in head", Long.toString(headSamples));
+    m.put(
+        "min time",
+        mint == Long.MAX_VALUE ? "-" : java.time.Instant.ofEpochMilli(mint) + " (" + mint + ")");
+    m.put(
+        "max time",
+        maxt == Long.MIN_VALUE ? "-" : java.time.Instant.ofEpochMilli(maxt) + " (" + maxt + ")");
+    m.put("blocks", rawBlocks + " raw, " + (db.blocks().size() - rawBlocks) + " rollup");
+    m.put("bytes wal", Long.toString(dirBytes(db.dir().resolve("wal"))));
+    m.put("bytes head chunks", Long.toString(allocatedBytes(db.dir().resolve("chunks_head"))));
+    m.put("bytes blocks", Long.toString(rawBytes));
+    m.put("bytes rollups", Long.toString(rollupBytes));
+    m.put(
+        "bytes per sample in blocks",
+        rawSamples == 0 ? "-" : String.format("%.4f", (double) rawBytes / rawSamples));
+    return m;
+  }
+
+  /** Writes matching samples as OpenMetrics text (seconds timestamps), ending with # EOF. */
+  public static long dump(
+      Tsdb db, List<LabelMatcher> matchers, long mint, long maxt, PrintStream out) {
+    long n = 0;
+    try (Querier q = db.querier(mint, maxt)) {
+      SeriesSet set = q.select(SelectHints.range(mint, maxt), matchers);
+      StringBuilder sb = new StringBuilder(256);
+      while (set.next()) {
+        Labels l = set.at().labels();
+        String prefix = seriesText(l);
+        SampleIterator it = set.at().iterator();
+        while (it.next()) {
+          sb.setLength(0);
+          sb.append(prefix).append(' ').append(formatValue(it.value())).append(' ');
+          long t = it.timestamp();
+          sb.append(Math.floorDiv(t, 1000));
+          long ms = Math.floorMod(t, 1000);
+          if (ms != 0) {
+            sb.append('.').append(String.format("%03d", ms));
+          }
+          out.println(sb);
+          n++;
+        }
+      }
+      for (String w : set.warnings()) {
+        System.err.println("warning: " + w);
+      }
+    }
+    out.println("# EOF");
+    return n;
+  }
+
+  private static String seriesText(Labels l) {
+    StringBuilder sb = new StringBuilder();
+    String name = l.metricName();
+    sb.append(name == null ? "" : name).append('{');
+    boolean first = true;
+    for (int i = 0; i < l.size(); i++) {
+      if (l.name(i).equals(Labels.METRIC_NAME)) {
+        continue;
+      }
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      sb.append(l.name(i)).append("=\"");
+      String v = l.value(i);
+      sb.append(v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")).append('"');
+    }
+    return sb.append('}').toString();
+  }
+
+  private static String formatValue(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return Double.toString(v);
+  }
+
+  /** Bytes of the files under a directory. */
+  public static long dirBytes(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private static long allocatedBytes(Path dir) throws IOException {
+    return dirBytes(dir); // head chunk segments are sparse files of fixed length
+  }
+}

@@ -1,0 +1,36 @@
+package dev.vigil.tsdb;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads query results into plain collections. */
+final class TestUtil {
+  private TestUtil() {}
+
+  /** Labels → list of (t, raw value bits), in result order. */
+  static Map<Labels, List<long[]>> read(Queryable db, long mint, long maxt, LabelMatcher... ms) {
+    return read(db, SelectHints.range(mint, maxt), ms);
+  }
+
+  static Map<Labels, List<long[]>> read(Queryable db, SelectHints hints, LabelMatcher... ms) {
+    Map<Labels, List<long[]>> out = new LinkedHashMap<>();
+    try (Querier q = db.querier(hints.start(), hints.end())) {
+      SeriesSet set = q.select(hints, ms);
+      while (set.next()) {
+        List<long[]> samples = new ArrayList<>();
+        SampleIterator it = set.at().iterator();
+        while (it.next()) {
+          samples.add(new long[] {it.timestamp(), Double.doubleToRawLongBits(it.value())});
+        }
+        out.put(set.at().labels(), samples);
+      }
+    }
+    return out;
+  }
+
+  static LabelMatcher name(String n) {
+    return LabelMatcher.equal("__name__", n);
+  }
+}

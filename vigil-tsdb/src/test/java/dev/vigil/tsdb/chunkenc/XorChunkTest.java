@@ -1,0 +1,95 @@
+package dev.vigil.tsdb.chunkenc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.tsdb.StaleMarker;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class XorChunkTest {
+  private static final double[] SPECIAL = {
+    Double.NaN,
+    Double.POSITIVE_INFINITY,
+    Double.NEGATIVE_INFINITY,
+    -0.0,
+    0.0,
+    StaleMarker.VALUE,
+    Double.MIN_VALUE,
+    Double.MAX_VALUE,
+    -Double.MAX_VALUE,
+    Double.longBitsToDouble(0x7ff8dead00000001L),
+    1e-300,
+    42.5
+  };
+
+  @Test
+  void specialFloatsAndIrregularTimestamps_roundTripBitExact() {
+    XorChunk c = new XorChunk();
+    long[] ts = new long[SPECIAL.length];
+    long t = -5_000; // negative timestamps are legal
+    Random r = new Random(1);
+    for (int i = 0; i < SPECIAL.length; i++) {
+      t +=
+          switch (i % 4) {
+            case 0 -> 1;
+            case 1 -> 15_000 + r.nextInt(20);
+            case 2 -> 1L << 40; // beyond every delta-of-delta bucket
+            default -> 7;
+          };
+      ts[i] = t;
+      c.append(t, SPECIAL[i]);
+    }
+    ChunkIterator it = XorChunk.iterator(c.bytes(), 0, c.byteLength());
+    for (int i = 0; i < SPECIAL.length; i++) {
+      assertThat(it.next()).isTrue();
+      assertThat(it.timestamp()).isEqualTo(ts[i]);
+      assertThat(Double.doubleToRawLongBits(it.value()))
+          .as("value %d", i)
+          .isEqualTo(Double.doubleToRawLongBits(SPECIAL[i]));
+    }
+    assertThat(it.next()).isFalse();
+  }
+
+  @Test
+  void randomSeries_roundTripBitExact_andResetReusesBuffer() {
+    Random r = new Random(42);
+    XorChunk c = new XorChunk();
+    for (int round = 0; round < 200; round++) {
+      c.reset();
+      int n = 1 + r.nextInt(XorChunk.TARGET_SAMPLES);
+      long[] ts = new long[n];
+      double[] vs = new double[n];
+      long t = r.nextLong() >> 20;
+      for (int i = 0; i < n; i++) {
+        t += r.nextInt(4) == 0 ? r.nextInt(1 << 22) : 15_000;
+        ts[i] = t;
+        vs[i] =
+            switch (r.nextInt(4)) {
+              case 0 -> r.nextGaussian() * 1e6;
+              case 1 -> i > 0 ? vs[i - 1] : 1;
+              case 2 -> Double.longBitsToDouble(r.nextLong());
+              default -> r.nextInt(100);
+            };
+        c.append(t, vs[i]);
+      }
+      assertThat(c.count()).isEqualTo(n);
+      long[] ots = new long[n];
+      double[] ovs = new double[n];
+      assertThat(XorChunk.decode(c.bytes(), 0, c.byteLength(), ots, ovs)).isEqualTo(n);
+      assertThat(ots).isEqualTo(ts);
+      for (int i = 0; i < n; i++) {
+        assertThat(Double.doubleToRawLongBits(ovs[i])).isEqualTo(Double.doubleToRawLongBits(vs[i]));
+      }
+    }
+  }
+
+  @Test
+  void regularScrape_constantValue_costsAboutTwoBitsPerSample() {
+    XorChunk c = new XorChunk();
+    for (int i = 0; i < 120; i++) {
+      c.append(1_700_000_000_000L + i * 15_000L, 1.0);
+    }
+    // 2 header + 16 first sample + ~1 byte second, then 2 bits per sample.
+    assertThat(c.byteLength()).isLessThan(2 + 16 + 4 + 120 * 2 / 8 + 2);
+  }
+}
