@@ -57,10 +57,10 @@ final class ApiRecorder {
     String httpMethod = Check.httpMethod(m, method);
     String status = Check.status(m, statusCode);
     Check.seconds(m, "seconds", seconds);
-    requests.labelValues(service, endpoint, httpMethod, status).inc();
+    requests.labelValues(Scratch.of(service, endpoint, httpMethod, status)).inc();
     if (statusCode >= 400) {
-      errors.labelValues(service, endpoint, httpMethod, status).inc();
+      errors.labelValues(Scratch.of(service, endpoint, httpMethod, status)).inc();
     }
-    duration.labelValues(service, endpoint, httpMethod).observe(seconds);
+    duration.labelValues(Scratch.of(service, endpoint, httpMethod)).observe(seconds);
   }
 }

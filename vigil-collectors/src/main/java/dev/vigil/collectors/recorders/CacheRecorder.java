@@ -61,8 +61,8 @@ final class CacheRecorder {
     Check.label(m, "cache", cache);
     Check.label(m, "operation", operation);
     Check.seconds(m, "seconds", seconds);
-    requests.labelValues(cache, operation, hit ? "hit" : "miss").inc();
-    duration.labelValues(cache, operation).observe(seconds);
+    requests.labelValues(Scratch.of(cache, operation, hit ? "hit" : "miss")).inc();
+    duration.labelValues(Scratch.of(cache, operation)).observe(seconds);
     LongAdder[] hm = perCache.get(cache);
     if (hm == null) {
       // Bounded like the counters: past the limit the ratio of new caches is not tracked.

@@ -79,14 +79,21 @@ final class FileOperationRecorder {
       throw new IllegalArgumentException(m + ": bytes must be >= 0 (or -1: unknown), got " + bytes);
     }
     String normalized = path == null ? null : FilePaths.normalize(path);
-    operations.labelValues(operation, success ? "success" : "failure").inc();
-    duration.labelValues(operation).observe(seconds);
+    operations.labelValues(Scratch.of(operation, success ? "success" : "failure")).inc();
+    duration.labelValues(Scratch.of(operation)).observe(seconds);
     if (bytes >= 0 && !DIR_OPERATIONS.contains(operation)) {
-      size.labelValues(operation).observe(bytes);
+      size.labelValues(Scratch.of(operation)).observe(bytes);
     }
     if (events != null && normalized != null) {
       boolean dir = DIR_OPERATIONS.contains(operation);
-      String event = dir ? "dir_operation" : "file_" + operation;
+      String event =
+          dir
+              ? "dir_operation"
+              : switch (operation) {
+                case "read" -> "file_read";
+                case "write" -> "file_write";
+                default -> "file_" + operation;
+              };
       events.append(
           event,
           normalized,

@@ -71,19 +71,19 @@ final class ModelRecorder {
     Check.seconds(m, "seconds", seconds);
     Check.count(m, "promptTokens", promptTokens);
     Check.count(m, "outputTokens", outputTokens);
-    generations.labelValues(model, provider, success ? "success" : "failure").inc();
-    duration.labelValues(model, provider).observe(seconds);
+    generations.labelValues(Scratch.of(model, provider, success ? "success" : "failure")).inc();
+    duration.labelValues(Scratch.of(model, provider)).observe(seconds);
     if (promptTokens > 0) {
-      tokens.labelValues(model, provider, "prompt").inc(promptTokens);
+      tokens.labelValues(Scratch.of(model, provider, "prompt")).inc(promptTokens);
     }
     if (outputTokens > 0) {
-      tokens.labelValues(model, provider, "output").inc(outputTokens);
+      tokens.labelValues(Scratch.of(model, provider, "output")).inc(outputTokens);
     }
     ModelPrice price = prices.get(model);
     if (price != null) {
       double c = price.cost(promptTokens, outputTokens);
       if (c > 0) {
-        cost.labelValues(model, provider, price.currency()).inc(c);
+        cost.labelValues(Scratch.of(model, provider, price.currency())).inc(c);
       }
     }
   }
@@ -91,6 +91,6 @@ final class ModelRecorder {
   void queueSize(String model, long size) {
     Check.label("setModelQueueSize", "model", model);
     Check.count("setModelQueueSize", "size", size);
-    queue.labelValues(model).set(size);
+    queue.labelValues(Scratch.of(model)).set(size);
   }
 }

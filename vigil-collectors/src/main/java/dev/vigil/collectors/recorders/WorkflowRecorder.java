@@ -58,13 +58,13 @@ final class WorkflowRecorder {
       throw new IllegalArgumentException(
           m + ": stepsCompleted (" + completed + ") exceeds totalSteps (" + total + ")");
     }
-    executions.labelValues(name, success ? "success" : "failure").inc();
-    duration.labelValues(name).observe(seconds);
+    executions.labelValues(Scratch.of(name, success ? "success" : "failure")).inc();
+    duration.labelValues(Scratch.of(name)).observe(seconds);
     if (completed > 0) {
-      stepsCompleted.labelValues(name).inc(completed);
+      stepsCompleted.labelValues(Scratch.of(name)).inc(completed);
     }
     if (total > 0) {
-      stepsPlanned.labelValues(name).inc(total);
+      stepsPlanned.labelValues(Scratch.of(name)).inc(total);
     }
   }
 }
