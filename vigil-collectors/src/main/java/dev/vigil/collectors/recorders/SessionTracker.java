@@ -1,7 +1,6 @@
 package dev.vigil.collectors.recorders;
 
 import java.util.Iterator;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleConsumer;
@@ -134,25 +133,36 @@ public final class SessionTracker {
     if (userAgent == null || userAgent.isBlank()) {
       return "unknown";
     }
-    String ua = userAgent.toLowerCase(Locale.ROOT);
-    if (ua.contains("bot") || ua.contains("spider") || ua.contains("crawl")) {
+    // Case-insensitive matching in place: lower-casing the header would allocate on every start.
+    String ua = userAgent;
+    if (has(ua, "bot") || has(ua, "spider") || has(ua, "crawl")) {
       return "bot";
     }
-    if (ua.startsWith("curl") || ua.startsWith("wget")) {
+    if (ua.regionMatches(true, 0, "curl", 0, 4) || ua.regionMatches(true, 0, "wget", 0, 4)) {
       return "curl";
     }
-    if (ua.contains("edg/") || ua.contains("edge/")) {
+    if (has(ua, "edg/") || has(ua, "edge/")) {
       return "edge";
     }
-    if (ua.contains("chrome/") || ua.contains("chromium/")) {
+    if (has(ua, "chrome/") || has(ua, "chromium/")) {
       return "chrome";
     }
-    if (ua.contains("firefox/")) {
+    if (has(ua, "firefox/")) {
       return "firefox";
     }
-    if (ua.contains("safari/")) {
+    if (has(ua, "safari/")) {
       return "safari";
     }
     return "other";
+  }
+
+  private static boolean has(String s, String lowerNeedle) {
+    int n = lowerNeedle.length();
+    for (int i = 0, last = s.length() - n; i <= last; i++) {
+      if (s.regionMatches(true, i, lowerNeedle, 0, n)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
