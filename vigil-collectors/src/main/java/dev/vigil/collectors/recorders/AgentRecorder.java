@@ -119,10 +119,26 @@ final class AgentRecorder {
     Check.label(m, "agent", agent);
     Check.label(m, "status", runStatus);
     Check.seconds(m, "seconds", seconds);
-    runs.labelValues(Scratch.of(agent, runStatus)).inc();
-    execution.labelValues(Scratch.of(agent)).observe(seconds);
-    lastRun.labelValues(Scratch.of(agent)).set(seconds);
+    Agent a = agents.get(agent);
+    a.runs.get(runStatus).inc();
+    a.execution.observe(seconds);
+    a.lastRun.set(seconds);
   }
+
+  /** One agent's run children: one hash lookup for the agent, one for the status. */
+  private final class Agent {
+    final Histogram.Child execution;
+    final Gauge.Child lastRun;
+    final ChildCache<Counter.Child> runs;
+
+    Agent(String agent) {
+      execution = AgentRecorder.this.execution.labelValues(agent);
+      lastRun = AgentRecorder.this.lastRun.labelValues(agent);
+      runs = new ChildCache<>(status -> AgentRecorder.this.runs.labelValues(agent, status));
+    }
+  }
+
+  private final ChildCache<Agent> agents = new ChildCache<>(Agent::new);
 
   void queueDepth(String agent, long depth) {
     Check.label("setAgentQueueDepth", "agent", agent);
