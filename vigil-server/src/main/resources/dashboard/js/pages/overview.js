@@ -81,7 +81,8 @@ async function serverPenalties(win) {
     return (p.result || []).map((r) => {
       const input = r.metric.input || 'unknown';
       const value = values.get(input);
-      return { penalty: Math.round(+r.value[1]), text: `${input}${Number.isFinite(value) ? ` at ${format(value, 'none')}` : ''}` };
+      const unit = ['cpu', 'memory', 'disk'].includes(input) ? 'percentunit' : 'none';
+      return { penalty: Math.round(+r.value[1]), text: `${input}${Number.isFinite(value) ? ` at ${format(value, unit)}` : ''}` };
     });
   } catch {
     return [];

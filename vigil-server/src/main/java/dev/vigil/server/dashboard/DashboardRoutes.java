@@ -18,7 +18,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -46,13 +48,17 @@ public final class DashboardRoutes implements Routes {
   private static final Pattern NAME =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.(json|ya?ml)");
   private static final Pattern VENDOR = Pattern.compile("[a-z0-9._-]+(/[A-Za-z0-9._-]+)*\\.js");
+  private static final Pattern PAGE = Pattern.compile("[a-z]{1,32}");
+  private static final Pattern DURATION = Pattern.compile("off|[1-9][0-9]{0,4}(s|m|h)");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Path folder;
   private final boolean webSocket;
   private final boolean widgets;
+  private final Map<String, String> refresh;
 
   private DashboardRoutes(Builder b) {
+    this.refresh = Map.copyOf(b.refresh);
     this.folder = b.folder;
     this.webSocket = b.webSocket;
     this.widgets = b.widgets;
@@ -64,6 +70,8 @@ public final class DashboardRoutes implements Routes {
    * <pre>{@code
    * dashboard:
    *   folder: dashboards   # Vigil YAML and Grafana JSON files shown under "Dashboards"
+   *   refresh:             # per page; defaults: overview 1m, performance pages 15s, live 5s
+   *     overview: 30s
    * }</pre>
    *
    * @param section the section as written (an empty map when absent)
@@ -86,9 +94,29 @@ public final class DashboardRoutes implements Routes {
           }
           b.folder(folder);
         }
+        case "refresh" -> {
+          for (var r : v.entries().entrySet()) {
+            String page = r.getKey();
+            String text = r.getValue().text();
+            if (!PAGE.matcher(page).matches()) {
+              throw new ConfigException(
+                  r.getValue().where() + ": dashboard.refresh." + page + ": not a page name");
+            }
+            if (text == null || !DURATION.matcher(text).matches()) {
+              throw new ConfigException(
+                  r.getValue().where()
+                      + ": dashboard.refresh."
+                      + page
+                      + ": expected a duration like 5s, 1m or off, got \""
+                      + text
+                      + "\"");
+            }
+            b.refresh.put(page, text);
+          }
+        }
         default ->
             throw new ConfigException(
-                v.where() + ": dashboard." + e.getKey() + ": unknown key (known: folder)");
+                v.where() + ": dashboard." + e.getKey() + ": unknown key (known: folder, refresh)");
       }
     }
     return b.build();
@@ -132,6 +160,8 @@ public final class DashboardRoutes implements Routes {
     n.put("ws", webSocket);
     n.put("widgets", widgets);
     n.put("dashboards", folder != null);
+    ObjectNode r = n.putObject("refresh");
+    refresh.forEach(r::put);
     ctx.contentType("application/json").result(n.toString());
   }
 
@@ -202,8 +232,15 @@ public final class DashboardRoutes implements Routes {
     private Path folder;
     private boolean webSocket;
     private boolean widgets;
+    private final Map<String, String> refresh = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /** The refresh interval of one page ("overview", "resources", …): "15s", "1m" or "off". */
+    public Builder refresh(String page, String interval) {
+      refresh.put(page, interval);
+      return this;
+    }
 
     /** The folder of custom dashboard files ({@code dashboard.folder}); null for none. */
     public Builder folder(Path folder) {

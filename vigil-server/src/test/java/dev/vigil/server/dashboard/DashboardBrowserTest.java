@@ -1,6 +1,7 @@
 package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.server.Vigil;
@@ -117,6 +118,8 @@ class DashboardBrowserTest {
               - targets: ['%s']
         dashboard:
           folder: %s
+          refresh:
+            targets: 3s
         """
             .formatted(DemoMetrics.PATH, target, boards);
     ServerConfig d = ServerConfig.defaults();
@@ -644,5 +647,85 @@ class DashboardBrowserTest {
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(traversal.statusCode()).isEqualTo(400);
     assertThat(traversal.body()).contains("invalid dashboard file name");
+  }
+
+  @Test
+  void pause_stopsUpdates_andResumeRestartsThem() throws Exception {
+    open("page=overview&range=5m&refresh=5s");
+    driver.findElement(By.id("pause")).click();
+    assertThat(driver.findElement(By.id("pause")).getDomAttribute("aria-pressed"))
+        .isEqualTo("true");
+    int paused = renders();
+    Thread.sleep(6000); // more than one refresh interval and several WebSocket ticks
+    assertThat(renders()).isEqualTo(paused);
+    driver.findElement(By.id("pause")).click();
+    waitForRender(paused + 1);
+  }
+
+  @Test
+  void csvExport_holdsTheChartsSeries_andDarkThemeRedrawsWithoutErrors() {
+    open("page=resources&range=5m");
+    js(
+        "window.__csv = null; const orig = URL.createObjectURL;"
+            + "URL.createObjectURL = (b) => { b.text().then(t => window.__csv = t); return orig(b); };");
+    WebElement panel =
+        panels().stream()
+            .filter(p -> "ok".equals(p.getDomAttribute("data-state")))
+            .findFirst()
+            .orElseThrow();
+    panel.findElement(By.xpath(".//button[text()='CSV']")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> js("return window.__csv") != null);
+    String csv = (String) js("return window.__csv");
+    assertThat(csv.lines().findFirst().orElseThrow()).startsWith("time,");
+    assertThat(csv.lines().count()).isGreaterThan(2);
+
+    int before = renders();
+    driver.findElement(By.id("theme")).click();
+    waitForRender(before + 1);
+    String theme = driver.findElement(By.tagName("html")).getDomAttribute("data-theme");
+    assertThat(theme).isIn("dark", "light");
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .until(d -> panels().stream().anyMatch(p -> "ok".equals(p.getDomAttribute("data-state"))));
+    assertThat(consoleErrors()).isEmpty();
+    driver.findElement(By.id("theme")).click(); // back, for the other tests
+  }
+
+  @Test
+  void onAPhone_pagesFitTheScreen_andTheNavigationWorksByKeyboard() {
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+    try {
+      for (String page : List.of("overview", "resources", "explore", "targets")) {
+        open("page=" + page + "&range=5m");
+        Object overflow = js("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(((Number) overflow).intValue())
+            .as("horizontal overflow on %s", page)
+            .isLessThanOrEqualTo(0);
+      }
+    } finally {
+      driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+    }
+    open("page=overview&range=5m");
+    WebElement link = driver.findElement(By.cssSelector("#nav a[data-page='targets']"));
+    link.sendKeys(org.openqa.selenium.Keys.ENTER);
+    new WebDriverWait(driver, Duration.ofSeconds(5))
+        .until(d -> d.getCurrentUrl().contains("page=targets"));
+    assertThat(driver.findElement(By.cssSelector("#nav a[aria-current='page']")).getText())
+        .isEqualTo("Targets");
+  }
+
+  @Test
+  void pageRefresh_comesFromTheDashboardSection_andBadKeysAreRejectedWithTheirLine() {
+    open("page=targets&range=1h");
+    new WebDriverWait(driver, Duration.ofSeconds(5))
+        .until(d -> d.findElement(By.id("status")).getText().startsWith("every 3 s"));
+    VigilConfig bad =
+        ConfigLoader.parse(
+            "bad.yml", "dashboard:\n  folder: x\n  refrsh:\n    overview: 1m\n", Map.of());
+    assertThatThrownBy(() -> DashboardRoutes.fromConfig(bad.dashboard(), false))
+        .hasMessageMatching("bad\\.yml:[34]: dashboard\\.refrsh: unknown key .*");
+    VigilConfig badInterval =
+        ConfigLoader.parse("bad.yml", "dashboard:\n  refresh:\n    overview: soon\n", Map.of());
+    assertThatThrownBy(() -> DashboardRoutes.fromConfig(badInterval.dashboard(), false))
+        .hasMessageContaining("dashboard.refresh.overview: expected a duration");
   }
 }
