@@ -38,6 +38,19 @@ import java.util.zip.GZIPInputStream;
 public final class ServerBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  /** Untimed runs per query and server before timing: the JVM compiles hot paths first. */
+  static final int WARMUPS = 10;
+
+  /** JVM options of the Vigil process (small heap, serial GC: a single-node server's setting). */
+  static final List<String> VIGIL_JVM =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xms32m",
+          "-Xmx512m",
+          "-XX:MaxHeapFreeRatio=20",
+          "-XX:MinHeapFreeRatio=5",
+          "-Xss512k");
+
   private ServerBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -69,6 +82,7 @@ public final class ServerBench {
     OpenMetricsImport.Result r;
     try (Tsdb db = Tsdb.builder(vdata).open()) {
       r = OpenMetricsImport.importFile(dataset, db);
+      db.flushHead(); // a block on disk, as promtool writes
     }
     double vigilImport = (System.nanoTime() - t0) / 1e9;
     Path plain = work.resolve("host.om");
@@ -138,7 +152,7 @@ public final class ServerBench {
                   + range[3];
           double[] vt = new double[runs];
           double[] pt2 = new double[runs];
-          for (int w = 0; w < 3; w++) {
+          for (int w = 0; w < WARMUPS; w++) {
             time(vigil.base, form);
             time(prom.base, form);
           }
@@ -175,23 +189,26 @@ public final class ServerBench {
 
   private static List<String> vigilCommand(String java, Path jar, Path data) {
     // Collection off on both sides: Prometheus scrapes nothing either.
-    return List.of(
-        "env",
-        "VIGIL_COLLECT_SYSTEM=false",
-        "VIGIL_COLLECT_JVM=false",
-        "VIGIL_COLLECT_GPU=false",
-        "VIGIL_COLLECT_SELF=false",
-        java,
-        "-XX:+UseSerialGC",
-        "-Xss512k",
-        "-XX:TieredStopAtLevel=4",
-        "-jar",
-        jar.toString(),
-        "serve",
-        "--listen",
-        "127.0.0.1:{port}",
-        "--storage.path",
-        data.toString());
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "env",
+                "VIGIL_COLLECT_SYSTEM=false",
+                "VIGIL_COLLECT_JVM=false",
+                "VIGIL_COLLECT_GPU=false",
+                "VIGIL_COLLECT_SELF=false",
+                java));
+    cmd.addAll(VIGIL_JVM);
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "serve",
+            "--listen",
+            "127.0.0.1:{port}",
+            "--storage.path",
+            data.toString()));
+    return cmd;
   }
 
   private static List<String> promCommand(Path data) {
