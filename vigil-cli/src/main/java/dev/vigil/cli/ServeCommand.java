@@ -93,7 +93,15 @@ final class ServeCommand implements Callable<Integer> {
     try {
       c = config == null ? ConfigLoader.parse("defaults", "", env) : ConfigLoader.load(config, env);
     } catch (ConfigException e) {
-      err.println("vigil: invalid configuration: " + e.getMessage());
+      // Flags travel as environment overrides; name them as the user typed them.
+      String msg = e.getMessage();
+      if (listen != null) {
+        msg = msg.replace("env VIGIL_SERVER_LISTEN", "--listen");
+      }
+      if (storagePath != null) {
+        msg = msg.replace("env VIGIL_STORAGE_PATH", "--storage.path");
+      }
+      err.println("vigil: invalid configuration: " + msg);
       return 2;
     }
     if (checkConfig) {

@@ -93,6 +93,9 @@ public final class LiveRoutes implements Routes, AutoCloseable {
         ws -> {
           ws.onConnect(
               ctx -> {
+                if (!ctx.session.isOpen()) {
+                  return; // refused by the server's token check
+                }
                 if (connections.size() >= maxConnections) {
                   droppedFull.incrementAndGet();
                   ctx.session.close(1013, "too many WebSocket connections", Callback.NOOP);

@@ -53,6 +53,39 @@ class PluginsInVigilTest {
                   HttpResponse.BodyHandlers.ofString())
               .body();
       assertThat(q).contains("\"7\"");
+      long nowNanos = System.currentTimeMillis() * 1_000_000L;
+      String otlp =
+          """
+          {"resourceMetrics": [{"resource": {"attributes": [
+            {"key": "service.name", "value": {"stringValue": "checkout"}},
+            {"key": "service.instance.id", "value": {"stringValue": "i-1"}}]},
+            "scopeMetrics": [{"metrics": [{"name": "http.server.requests", "unit": "{request}",
+              "sum": {"aggregationTemporality": 2, "isMonotonic": true,
+                "dataPoints": [{"asInt": "42", "timeUnixNano": "%d"}]}}]}]}]}
+          """
+              .formatted(nowNanos);
+      HttpResponse<String> o =
+          http.send(
+              HttpRequest.newBuilder(URI.create(vigil.url() + "/v1/metrics"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(otlp))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(o.statusCode()).as(o.body()).isEqualTo(200);
+      String served =
+          http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              vigil.url()
+                                  + "/api/v1/query?query=http_server_requests_total%7Bjob%3D%22checkout%22%2Cinstance%3D%22i-1%22%7D"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(served).contains("\"42\"");
+      // The embedding API: DinoAir's get_dashboard_data("overview").
+      vigil.recorders().recordApiRequest("comfyui", "/generate", "POST", 200, 0.5);
+      assertThat(vigil.dashboardData("overview", 1))
+          .containsKeys("status", "resources", "error_rate");
       String metrics =
           http.send(
                   HttpRequest.newBuilder(URI.create(vigil.url() + "/metrics")).build(),

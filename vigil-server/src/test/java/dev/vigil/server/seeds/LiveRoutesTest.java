@@ -148,4 +148,37 @@ class LiveRoutesTest {
         .contains("vigil_ws_connections 2")
         .contains("vigil_ws_dropped_total{reason=\"limit\"} 1");
   }
+
+  @Test
+  void withReadTokens_theWebSocketNeedsOne() throws Exception {
+    server.close();
+    ServerConfig d = ServerConfig.defaults();
+    server =
+        VigilHttpServer.start(
+            new ServerConfig(
+                "127.0.0.1",
+                0,
+                List.of("read-token-0123456789"),
+                List.of(),
+                List.of(),
+                false,
+                d.tls(),
+                d.limits()),
+            List.of(live));
+    Client denied = new Client();
+    WebSocket ws = connect(denied);
+    ws.sendText("{\"id\": \"q\", \"query\": \"1\", \"interval\": 1}", true);
+    assertThat(denied.closed.poll(10, TimeUnit.SECONDS)).isEqualTo(1008);
+    assertThat(denied.messages).isEmpty();
+    assertThat(live.connections()).isZero();
+    Client c = new Client();
+    WebSocket ok =
+        client
+            .newWebSocketBuilder()
+            .header("Authorization", "Bearer read-token-0123456789")
+            .buildAsync(URI.create(server.baseUrl().replace("http", "ws") + "/ws"), c)
+            .get(10, TimeUnit.SECONDS);
+    ok.sendText("{\"id\": \"q\", \"query\": \"1\", \"interval\": 1}", true);
+    assertThat(c.next().get("data").asDouble()).isEqualTo(1);
+  }
 }
