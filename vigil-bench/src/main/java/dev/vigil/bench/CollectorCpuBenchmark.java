@@ -108,6 +108,7 @@ public final class CollectorCpuBenchmark {
           "at a 1 s interval: vigil uses %.3f%% of one core, node_exporter %.3f%%%n",
           vMed / 10.0,
           neMed / 10.0);
+      inProcess(scrapes * 5);
     } finally {
       for (Process p : Arrays.asList(vigil, floor, ne)) {
         if (p != null) {
@@ -140,6 +141,31 @@ public final class CollectorCpuBenchmark {
       throw new IllegalStateException("Vigil collector server did not start: " + line);
     }
     return p;
+  }
+
+  /** CPU time of the collecting thread alone, per collector, without HTTP and exposition. */
+  private static void inProcess(int n) {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    dev.vigil.metrics.Collector[] collectors = {
+      dev.vigil.collectors.system.LinuxSystemCollector.builder().build(),
+      new dev.vigil.collectors.jvm.ProcessCollector(),
+      new dev.vigil.collectors.jvm.JvmCollector()
+    };
+    String[] names = {"system", "process", "jvm"};
+    for (int i = 0; i < collectors.length; i++) {
+      for (int w = 0; w < n; w++) {
+        collectors[i].collect();
+      }
+      long before = mx.getCurrentThreadCpuTime();
+      for (int k = 0; k < n; k++) {
+        collectors[i].collect();
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "in-process CPU per collection, %s collector: %.1f us%n",
+          names[i],
+          (mx.getCurrentThreadCpuTime() - before) / 1e3 / n);
+    }
   }
 
   private static double cpuPerScrapeMs(HttpClient client, URI uri, long pid, int scrapes)

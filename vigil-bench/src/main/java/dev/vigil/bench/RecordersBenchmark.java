@@ -42,10 +42,14 @@ public class RecordersBenchmark {
   private Path eventsDir;
   private Counter promRequests;
   private Histogram promDuration;
-  private long session;
+  private final String[] sessionIds = new String[1024];
+  private int session;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
+    for (int i = 0; i < sessionIds.length; i++) {
+      sessionIds[i] = "session-" + i;
+    }
     eventsDir = Files.createTempDirectory("vigil-bench-events");
     rec =
         Recorders.builder()
@@ -117,7 +121,7 @@ public class RecordersBenchmark {
 
   @Benchmark
   public void sessionStartEnd() {
-    String id = Long.toString(session++ & 1023);
+    String id = sessionIds[session++ & 1023];
     rec.startUserSession(id, "Mozilla/5.0 Firefox/120.0");
     rec.endUserSession(id);
   }

@@ -9,6 +9,7 @@ import dev.vigil.collectors.jvm.ThreadGroupCollector;
 import dev.vigil.collectors.linux.ProcFs;
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.collectors.system.LinuxSystemCollector;
+import dev.vigil.collectors.system.OshiSystemCollector;
 import dev.vigil.collectors.system.SystemOptions;
 import dev.vigil.collectors.system.SystemSummary;
 import dev.vigil.metrics.Collector;
@@ -16,6 +17,7 @@ import dev.vigil.metrics.MetricRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * The standard set of collectors, wired together: system, process, JVM, GPU, thread groups, the
@@ -38,7 +40,7 @@ public final class HostCollectors {
   private static final System.Logger LOG = System.getLogger(HostCollectors.class.getName());
 
   private final List<MonitoredCollector> monitored = new ArrayList<>();
-  private final LinuxSystemCollector system;
+  private final Supplier<SystemSummary> system;
   private final ThreadGroupCollector threadGroups;
   private final HealthCollector health;
   private final ServiceStatus status;
@@ -46,14 +48,17 @@ public final class HostCollectors {
 
   private HostCollectors(Builder b) {
     this.recorders = b.recorders;
-    LinuxSystemCollector sys = null;
+    Supplier<SystemSummary> sys = () -> SystemSummary.NONE;
     if (b.system) {
-      ProcFs proc = ProcFs.system();
-      if (proc.available()) {
-        sys = LinuxSystemCollector.builder().options(b.options).build();
-        monitored.add(new MonitoredCollector("system", sys));
+      if (ProcFs.system().available()) {
+        LinuxSystemCollector linux = LinuxSystemCollector.builder().options(b.options).build();
+        monitored.add(new MonitoredCollector("system", linux));
+        sys = linux::summary;
       } else {
-        LOG.log(System.Logger.Level.INFO, "no /proc here: system metrics are off");
+        LOG.log(System.Logger.Level.INFO, "no /proc here: system metrics through OSHI");
+        OshiSystemCollector oshi = OshiSystemCollector.builder().options(b.options).build();
+        monitored.add(new MonitoredCollector("system", oshi));
+        sys = oshi::summary;
       }
     }
     this.system = sys;
@@ -68,14 +73,14 @@ public final class HostCollectors {
     }
     this.threadGroups = new ThreadGroupCollector();
     monitored.add(new MonitoredCollector("thread_groups", threadGroups));
-    final LinuxSystemCollector s = sys;
+    final Supplier<SystemSummary> s = sys;
     final Recorders rec = b.recorders;
     final DoubleSupplier alerts = b.firingAlerts;
     this.health =
         new HealthCollector(
             b.healthScore,
             () -> {
-              SystemSummary sum = s == null ? SystemSummary.NONE : s.summary();
+              SystemSummary sum = s.get();
               return new HealthScore.Inputs(
                   sum.cpuRatio(),
                   sum.memoryRatio(),
@@ -119,7 +124,7 @@ public final class HostCollectors {
 
   /** Returns the latest system summary (CPU, memory, disk ratios). */
   public SystemSummary systemSummary() {
-    return system == null ? SystemSummary.NONE : system.summary();
+    return system.get();
   }
 
   /** Returns the thread-group collector, to register an application's pools. */

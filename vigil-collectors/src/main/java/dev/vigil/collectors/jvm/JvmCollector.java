@@ -2,6 +2,7 @@ package dev.vigil.collectors.jvm;
 
 import dev.vigil.collectors.SnapshotList;
 import dev.vigil.metrics.Collector;
+import dev.vigil.metrics.model.DataPoint;
 import dev.vigil.metrics.model.InfoDataPoint;
 import dev.vigil.metrics.model.Labels;
 import dev.vigil.metrics.model.MetricMetadata;
@@ -176,7 +177,7 @@ public final class JvmCollector implements Collector {
               Math.max(0, timeMs) / 1000.0,
               new double[0],
               new double[0],
-              -1));
+              DataPoint.NO_CREATED));
     }
     out.add(
         new MetricSnapshot(

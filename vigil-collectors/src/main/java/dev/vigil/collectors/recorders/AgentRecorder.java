@@ -98,15 +98,15 @@ final class AgentRecorder {
 
   void heartbeat(String agent) {
     Check.label("recordAgentHeartbeat", "agent", agent);
-    heartbeats.labelValues(agent).inc();
-    lastHeartbeat.labelValues(agent).set(clockMillis.getAsLong() / 1000.0);
+    heartbeats.labelValues(Scratch.of(agent)).inc();
+    lastHeartbeat.labelValues(Scratch.of(agent)).set(clockMillis.getAsLong() / 1000.0);
   }
 
   void status(String agent, String state) {
     Check.label("setAgentStatus", "agent", agent);
     for (String s : STATES) {
       if (s.equals(state)) {
-        status.labelValues(agent).setOnly(s);
+        status.labelValues(Scratch.of(agent)).setOnly(s);
         return;
       }
     }
@@ -119,36 +119,52 @@ final class AgentRecorder {
     Check.label(m, "agent", agent);
     Check.label(m, "status", runStatus);
     Check.seconds(m, "seconds", seconds);
-    runs.labelValues(agent, runStatus).inc();
-    execution.labelValues(agent).observe(seconds);
-    lastRun.labelValues(agent).set(seconds);
+    Agent a = agents.get(agent);
+    a.runs.get(runStatus).inc();
+    a.execution.observe(seconds);
+    a.lastRun.set(seconds);
   }
+
+  /** One agent's run children: one hash lookup for the agent, one for the status. */
+  private final class Agent {
+    final Histogram.Child execution;
+    final Gauge.Child lastRun;
+    final ChildCache<Counter.Child> runs;
+
+    Agent(String agent) {
+      execution = AgentRecorder.this.execution.labelValues(agent);
+      lastRun = AgentRecorder.this.lastRun.labelValues(agent);
+      runs = new ChildCache<>(status -> AgentRecorder.this.runs.labelValues(agent, status));
+    }
+  }
+
+  private final ChildCache<Agent> agents = new ChildCache<>(Agent::new);
 
   void queueDepth(String agent, long depth) {
     Check.label("setAgentQueueDepth", "agent", agent);
     Check.count("setAgentQueueDepth", "depth", depth);
-    queueDepth.labelValues(agent).set(depth);
+    queueDepth.labelValues(Scratch.of(agent)).set(depth);
   }
 
   void message(String agent, double seconds) {
     Check.label("recordAgentMessage", "agent", agent);
     Check.seconds("recordAgentMessage", "seconds", seconds);
-    messages.labelValues(agent).inc();
-    messageTime.labelValues(agent).observe(seconds);
+    messages.labelValues(Scratch.of(agent)).inc();
+    messageTime.labelValues(Scratch.of(agent)).observe(seconds);
   }
 
   void error(String agent) {
-    errors.labelValues(Check.label("recordAgentError", "agent", agent)).inc();
+    errors.labelValues(Scratch.of(Check.label("recordAgentError", "agent", agent))).inc();
   }
 
   void warning(String agent) {
-    warnings.labelValues(Check.label("recordAgentWarning", "agent", agent)).inc();
+    warnings.labelValues(Scratch.of(Check.label("recordAgentWarning", "agent", agent))).inc();
   }
 
   void recovery(String agent, double seconds) {
     Check.label("recordAgentRecovery", "agent", agent);
     Check.seconds("recordAgentRecovery", "seconds", seconds);
-    recoveries.labelValues(agent).inc();
-    recoveryTime.labelValues(agent).observe(seconds);
+    recoveries.labelValues(Scratch.of(agent)).inc();
+    recoveryTime.labelValues(Scratch.of(agent)).observe(seconds);
   }
 }

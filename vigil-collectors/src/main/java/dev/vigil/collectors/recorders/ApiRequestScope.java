@@ -27,7 +27,7 @@ public final class ApiRequestScope implements AutoCloseable {
     this.service = Check.label("startApiRequest", "service", service);
     this.endpoint = Check.label("startApiRequest", "endpoint", endpoint);
     this.method = Check.httpMethod("startApiRequest", method);
-    api.inFlight.labelValues(service, endpoint).inc();
+    api.inFlight.labelValues(Scratch.of(service, endpoint)).inc();
     this.startNanos = System.nanoTime();
   }
 
@@ -49,7 +49,7 @@ public final class ApiRequestScope implements AutoCloseable {
       return;
     }
     closed = true;
-    api.inFlight.labelValues(service, endpoint).dec();
+    api.inFlight.labelValues(Scratch.of(service, endpoint)).dec();
     api.record(service, endpoint, method, status, (System.nanoTime() - startNanos) / 1e9);
   }
 }

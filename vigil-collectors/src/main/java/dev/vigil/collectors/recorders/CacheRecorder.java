@@ -52,6 +52,19 @@ final class CacheRecorder {
             .build();
   }
 
+  /** One cache operation's children, found with two hash lookups. */
+  private record Operation(Counter.Child hit, Counter.Child miss, Histogram.Child duration) {}
+
+  private final ChildCache<ChildCache<Operation>> operations =
+      new ChildCache<>(cache -> new ChildCache<>(op -> newOperation(cache, op)));
+
+  private Operation newOperation(String cache, String op) {
+    return new Operation(
+        requests.labelValues(cache, op, "hit"),
+        requests.labelValues(cache, op, "miss"),
+        duration.labelValues(cache, op));
+  }
+
   List<Metric> metrics() {
     return List.of(requests, duration, hitRatio);
   }
@@ -61,8 +74,9 @@ final class CacheRecorder {
     Check.label(m, "cache", cache);
     Check.label(m, "operation", operation);
     Check.seconds(m, "seconds", seconds);
-    requests.labelValues(cache, operation, hit ? "hit" : "miss").inc();
-    duration.labelValues(cache, operation).observe(seconds);
+    Operation op = operations.get(cache).get(operation);
+    (hit ? op.hit : op.miss).inc();
+    op.duration.observe(seconds);
     LongAdder[] hm = perCache.get(cache);
     if (hm == null) {
       // Bounded like the counters: past the limit the ratio of new caches is not tracked.

@@ -52,9 +52,9 @@ final class ErrorRecorder {
     Check.label(m, "type", type);
     Check.label(m, "service", service);
     String sev = severity(severity);
-    errors.labelValues(type, service, sev).inc();
+    errors.labelValues(Scratch.of(type, service, sev)).inc();
     if (sev.equals("warning")) {
-      warnings.labelValues(service).inc();
+      warnings.labelValues(Scratch.of(service)).inc();
     } else if (sev.equals("error") || sev.equals("critical")) {
       window.add();
     }

@@ -45,13 +45,13 @@ final class EventRecorder {
   void processed(String type, double latencySeconds) {
     Check.label("recordEventProcessed", "type", type);
     Check.seconds("recordEventProcessed", "latencySeconds", latencySeconds);
-    processed.labelValues(type).inc();
-    latency.labelValues(type).observe(latencySeconds);
+    processed.labelValues(Scratch.of(type)).inc();
+    latency.labelValues(Scratch.of(type)).observe(latencySeconds);
   }
 
   void queueSize(String queue, long size) {
     Check.label("setQueueSize", "queue", queue);
     Check.count("setQueueSize", "size", size);
-    queueSize.labelValues(queue).set(size);
+    queueSize.labelValues(Scratch.of(queue)).set(size);
   }
 }

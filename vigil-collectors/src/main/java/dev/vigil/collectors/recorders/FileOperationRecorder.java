@@ -59,6 +59,26 @@ final class FileOperationRecorder {
             .build();
   }
 
+  /** One operation's children, found with one hash lookup. */
+  private record Op(
+      Counter.Child success,
+      Counter.Child failure,
+      Histogram.Child duration,
+      Histogram.Child size,
+      boolean dir) {}
+
+  private final ChildCache<Op> ops = new ChildCache<>(this::newOp);
+
+  private Op newOp(String operation) {
+    boolean dir = DIR_OPERATIONS.contains(operation);
+    return new Op(
+        operations.labelValues(operation, "success"),
+        operations.labelValues(operation, "failure"),
+        duration.labelValues(operation),
+        dir ? null : size.labelValues(operation),
+        dir);
+  }
+
   List<Metric> metrics() {
     return List.of(operations, duration, size, queue);
   }
@@ -79,14 +99,22 @@ final class FileOperationRecorder {
       throw new IllegalArgumentException(m + ": bytes must be >= 0 (or -1: unknown), got " + bytes);
     }
     String normalized = path == null ? null : FilePaths.normalize(path);
-    operations.labelValues(operation, success ? "success" : "failure").inc();
-    duration.labelValues(operation).observe(seconds);
-    if (bytes >= 0 && !DIR_OPERATIONS.contains(operation)) {
-      size.labelValues(operation).observe(bytes);
+    Op op = ops.get(operation);
+    (success ? op.success : op.failure).inc();
+    op.duration.observe(seconds);
+    if (bytes >= 0 && !op.dir) {
+      op.size.observe(bytes);
     }
     if (events != null && normalized != null) {
       boolean dir = DIR_OPERATIONS.contains(operation);
-      String event = dir ? "dir_operation" : "file_" + operation;
+      String event =
+          dir
+              ? "dir_operation"
+              : switch (operation) {
+                case "read" -> "file_read";
+                case "write" -> "file_write";
+                default -> "file_" + operation;
+              };
       events.append(
           event,
           normalized,

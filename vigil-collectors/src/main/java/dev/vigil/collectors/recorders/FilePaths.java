@@ -20,6 +20,36 @@ public final class FilePaths {
 
   private FilePaths() {}
 
+  /** True for an absolute path with only {@code /} separators and no empty, . or .. segments. */
+  static boolean isNormal(String p) {
+    int n = p.length();
+    if (n == 0 || n > MAX_CHARS || p.charAt(0) != '/') {
+      return false;
+    }
+    if (n == 1) {
+      return true;
+    }
+    if (p.charAt(n - 1) == '/') {
+      return false;
+    }
+    int segStart = 1;
+    for (int i = 1; i <= n; i++) {
+      char c = i < n ? p.charAt(i) : '/';
+      if (c == '/') {
+        int len = i - segStart;
+        if (len == 0
+            || (len == 1 && p.charAt(segStart) == '.')
+            || (len == 2 && p.charAt(segStart) == '.' && p.charAt(segStart + 1) == '.')) {
+          return false;
+        }
+        segStart = i + 1;
+      } else if (c < 0x20 || c == 0x7f || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Returns the normalised form of a path.
    *
@@ -29,6 +59,9 @@ public final class FilePaths {
   public static String normalize(String path) {
     if (path == null || path.isEmpty()) {
       throw new IllegalArgumentException("file path is null or empty");
+    }
+    if (isNormal(path)) {
+      return path; // the common case: already clean, so no Path objects (saves ~1 us, JMH)
     }
     StringBuilder b = new StringBuilder(path.length());
     for (int i = 0; i < path.length() && b.length() < MAX_CHARS; i++) {

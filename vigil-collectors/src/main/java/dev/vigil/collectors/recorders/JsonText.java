@@ -35,25 +35,43 @@ final class JsonText {
     b.append('"');
   }
 
+  // The date part changes once a day: cached as {day, "yyyy-MM-ddT"} so formatting a timestamp
+  // appends one string and four two-digit fields.
+  private static volatile Object[] dayPrefix = {Long.MIN_VALUE, ""};
+
   /** Appends epoch milliseconds as {@code 2026-11-25T12:42:29.123Z}. */
   static void isoTime(StringBuilder b, long millis) {
     long day = Math.floorDiv(millis, 86_400_000L);
-    long ms = Math.floorMod(millis, 86_400_000L);
-    LocalDate d = LocalDate.ofEpochDay(day);
-    pad(b, d.getYear(), 4).append('-');
-    pad(b, d.getMonthValue(), 2).append('-');
-    pad(b, d.getDayOfMonth(), 2).append('T');
-    pad(b, (int) (ms / 3_600_000), 2).append(':');
-    pad(b, (int) (ms / 60_000 % 60), 2).append(':');
-    pad(b, (int) (ms / 1000 % 60), 2).append('.');
-    pad(b, (int) (ms % 1000), 3).append('Z');
+    int ms = (int) Math.floorMod(millis, 86_400_000L);
+    Object[] cached = dayPrefix;
+    String prefix;
+    if ((Long) cached[0] == day) {
+      prefix = (String) cached[1];
+    } else {
+      LocalDate d = LocalDate.ofEpochDay(day);
+      StringBuilder p = new StringBuilder(11);
+      int year = d.getYear();
+      if (year < 1000) {
+        p.append(year < 10 ? "000" : year < 100 ? "00" : "0");
+      }
+      p.append(year).append('-');
+      two(p, d.getMonthValue()).append('-');
+      two(p, d.getDayOfMonth()).append('T');
+      prefix = p.toString();
+      dayPrefix = new Object[] {day, prefix};
+    }
+    b.append(prefix);
+    two(b, ms / 3_600_000).append(':');
+    two(b, ms / 60_000 % 60).append(':');
+    two(b, ms / 1000 % 60).append('.');
+    int frac = ms % 1000;
+    b.append((char) ('0' + frac / 100))
+        .append((char) ('0' + frac / 10 % 10))
+        .append((char) ('0' + frac % 10));
+    b.append('Z');
   }
 
-  private static StringBuilder pad(StringBuilder b, int v, int width) {
-    int digits = v == 0 ? 1 : (int) Math.log10(v) + 1;
-    for (int i = digits; i < width; i++) {
-      b.append('0');
-    }
-    return b.append(v);
+  private static StringBuilder two(StringBuilder b, int v) {
+    return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
   }
 }

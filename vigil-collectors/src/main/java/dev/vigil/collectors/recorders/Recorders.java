@@ -45,7 +45,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Registered as one {@link Collector}; each scrape first expires idle sessions.
  */
-public final class Recorders implements Collector {
+public final class Recorders implements Collector, AutoCloseable {
 
   /** Durations of {@link #measureDuration}: 1 ms to 5 min. */
   static final Buckets OPERATION =
@@ -66,6 +66,10 @@ public final class Recorders implements Collector {
   private final FileEventLog fileEvents;
   private final LongSupplier clockMillis;
   private final List<Metric> metrics = new ArrayList<>();
+  private volatile long nextExemplarNanos = System.nanoTime();
+
+  /** At most this many spans per second leave their trace and span id as an exemplar. */
+  static final int EXEMPLARS_PER_SECOND = 10;
 
   private Recorders(Builder b) {
     Names n = new Names(b.namespace);
@@ -310,7 +314,8 @@ public final class Recorders implements Collector {
   /**
    * Times an operation until the returned span is closed (VIBEZEN's {@code measure_duration},
    * AgentOS's {@code trace_operation}); the duration goes to {@code operation_duration_seconds}
-   * with the trace and span ids as exemplar, and the span to the recent-spans log.
+   * with the trace and span ids as exemplar (sampled: at most 10 per second), and the span to the
+   * recent-spans log.
    *
    * @param name the operation, a label value
    * @param attributes initial attributes, or null
@@ -321,9 +326,18 @@ public final class Recorders implements Collector {
   }
 
   private void endSpan(Span s) {
-    operations
-        .labelValues(s.name(), s.failed() ? "error" : "ok")
-        .observeWithExemplar(s.durationSeconds(), s.traceId(), s.spanId());
+    Histogram.Child child =
+        operations.labelValues(Scratch.of(s.name(), s.failed() ? "error" : "ok"));
+    // Exemplars are sampled, at most EXEMPLARS_PER_SECOND in all: each one formats two hex ids and
+    // allocates an exemplar, which would double the cost of a span (JMH, see BENCHMARKS.md).
+    long now = System.nanoTime();
+    long next = nextExemplarNanos;
+    if (now - next >= 0) {
+      nextExemplarNanos = now + 1_000_000_000L / EXEMPLARS_PER_SECOND;
+      child.observeWithExemplar(s.durationSeconds(), s.traceId(), s.spanId());
+    } else {
+      child.observe(s.durationSeconds());
+    }
     spans.add(s);
   }
 
@@ -350,6 +364,7 @@ public final class Recorders implements Collector {
   }
 
   /** Flushes and closes the file events log, if any. */
+  @Override
   public void close() {
     if (fileEvents != null) {
       fileEvents.close();

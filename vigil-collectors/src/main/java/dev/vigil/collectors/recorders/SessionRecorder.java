@@ -60,7 +60,7 @@ final class SessionRecorder {
   void start(String id, String userAgent) {
     Check.label("startUserSession", "id", id);
     if (tracker.start(id)) {
-      started.labelValues(SessionTracker.agentFamily(userAgent)).inc();
+      started.labelValues(Scratch.of(SessionTracker.agentFamily(userAgent))).inc();
     } else if (!tracker.touch(id)) {
       rejected.inc();
     }
@@ -72,7 +72,7 @@ final class SessionRecorder {
     if (Double.isNaN(seconds)) {
       return false;
     }
-    ended.labelValues("ended").inc();
+    ended.labelValues(Scratch.of("ended")).inc();
     duration.observe(seconds);
     return true;
   }
@@ -80,7 +80,7 @@ final class SessionRecorder {
   void expireIdle() {
     tracker.expireIdle(
         seconds -> {
-          ended.labelValues("expired").inc();
+          ended.labelValues(Scratch.of("expired")).inc();
           duration.observe(seconds);
         });
   }

@@ -58,13 +58,33 @@ final class WorkflowRecorder {
       throw new IllegalArgumentException(
           m + ": stepsCompleted (" + completed + ") exceeds totalSteps (" + total + ")");
     }
-    executions.labelValues(name, success ? "success" : "failure").inc();
-    duration.labelValues(name).observe(seconds);
+    Children c = children.get(name);
+    (success ? c.success : c.failure).inc();
+    c.duration.observe(seconds);
     if (completed > 0) {
-      stepsCompleted.labelValues(name).inc(completed);
+      c.completed.inc(completed);
     }
     if (total > 0) {
-      stepsPlanned.labelValues(name).inc(total);
+      c.planned.inc(total);
     }
+  }
+
+  /** One workflow's children. */
+  private record Children(
+      Counter.Child success,
+      Counter.Child failure,
+      Histogram.Child duration,
+      Counter.Child completed,
+      Counter.Child planned) {}
+
+  private final ChildCache<Children> children = new ChildCache<>(this::newChildren);
+
+  private Children newChildren(String name) {
+    return new Children(
+        executions.labelValues(name, "success"),
+        executions.labelValues(name, "failure"),
+        duration.labelValues(name),
+        stepsCompleted.labelValues(name),
+        stepsPlanned.labelValues(name));
   }
 }

@@ -51,6 +51,18 @@ class RecorderPartsTest {
     assertThat(FilePaths.normalize("/tmp/bad\u0000name\n")).isEqualTo("/tmp/bad?name?");
     assertThat(FilePaths.normalize("C:\\Users\\me\\f.txt")).isEqualTo("C:/Users/me/f.txt");
     assertThat(FilePaths.normalize("/tmp/" + "x".repeat(10_000))).hasSize(FilePaths.MAX_CHARS + 1);
+    assertThat(FilePaths.normalize("/")).isEqualTo("/");
+    assertThat(FilePaths.normalize("/a/b/")).isEqualTo("/a/b");
+    assertThat(FilePaths.normalize("/a/./b")).isEqualTo("/a/b");
+    assertThat(FilePaths.normalize("/a/..")).isEqualTo("/");
+    assertThat(FilePaths.normalize("/a/.hidden/..x")).isEqualTo("/a/.hidden/..x");
+    for (String p : List.of("/", "/a", "/a/b.c", "/.x", "/a/...")) {
+      assertThat(FilePaths.isNormal(p)).as(p).isTrue();
+      assertThat(FilePaths.normalize(p)).isSameAs(p);
+    }
+    for (String p : List.of("a", "/a/", "//a", "/a//b", "/./a", "/a/..", "/a\\b", "/a\tb")) {
+      assertThat(FilePaths.isNormal(p)).as(p).isFalse();
+    }
     assertThatThrownBy(() -> FilePaths.normalize("")).hasMessageContaining("null or empty");
     assertThatThrownBy(() -> FilePaths.normalize(null)).hasMessageContaining("null or empty");
   }

@@ -81,7 +81,7 @@ class SeedApiTest {
     server =
         VigilHttpServer.start(
             ServerConfig.defaults().withListen("127.0.0.1", 0),
-            List.of(new SeedApiRoutes(Engine.builder(STORE).build(), dashboard)));
+            List.of(new SeedApiRoutes(dashboard)));
   }
 
   @AfterAll
