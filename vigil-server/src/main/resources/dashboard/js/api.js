@@ -113,10 +113,24 @@ export function query(expr, time, opts = {}) {
   return fetchJson('/api/v1/query', { params, method: 'POST', ...opts });
 }
 
+/** Ranges at least this long (seconds) may be answered from the store's rollups. */
+export const ROLLUP_MIN_RANGE = 24 * 3600;
+
+/**
+ * Query parameters of a range query over [start, end] (seconds) at `step` seconds. Ranges of 24 h
+ * or more ask for `max_source_resolution=auto`: the server may read 5 m / 1 h rollups where they
+ * answer the query (rate, *_over_time, plain selectors), so long charts read far fewer samples.
+ */
+export function rangeParams(expr, start, end, step) {
+  const params = { query: expr, start: String(start), end: String(end), step: String(step) };
+  if (Number(end) - Number(start) >= ROLLUP_MIN_RANGE) params.max_source_resolution = 'auto';
+  return params;
+}
+
 /** Range query over [start, end] at `step` seconds: returns {resultType: 'matrix', result}. */
 export function queryRange(expr, start, end, step, opts = {}) {
   return fetchJson('/api/v1/query_range', {
-    params: { query: expr, start: String(start), end: String(end), step: String(step) },
+    params: rangeParams(expr, start, end, step),
     method: 'POST',
     ...opts,
   });

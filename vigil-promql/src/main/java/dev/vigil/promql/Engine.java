@@ -44,8 +44,10 @@ public final class Engine {
   private final Duration timeout;
   private final Semaphore slots;
   private final int maxConcurrent;
+  private final SourceResolution sourceResolution;
 
   private Engine(Builder b) {
+    this.sourceResolution = b.sourceResolution;
     this.storage = b.storage;
     this.lookbackMs = b.lookback.toMillis();
     this.maxSamples = b.maxSamples;
@@ -62,11 +64,21 @@ public final class Engine {
   /** Evaluates {@code query} at {@code timeMs} (ms since the epoch). */
   public QueryResult instantQuery(String query, long timeMs) {
     Expr e = Parser.parse(query);
-    return run(query, e, timeMs, timeMs, 0, false);
+    return run(query, e, timeMs, timeMs, 0, false, sourceResolution);
   }
 
   /** Evaluates {@code query} at every step from {@code startMs} to {@code endMs} inclusive. */
   public QueryResult rangeQuery(String query, long startMs, long endMs, long stepMs) {
+    return rangeQuery(query, startMs, endMs, stepMs, sourceResolution);
+  }
+
+  /**
+   * Like {@link #rangeQuery(String, long, long, long)}, reading stored rollups up to {@code
+   * maxSource} where they answer a selector's function (see {@link SourceResolution}); {@link
+   * SourceResolution#RAW} is exact.
+   */
+  public QueryResult rangeQuery(
+      String query, long startMs, long endMs, long stepMs, SourceResolution maxSource) {
     if (stepMs <= 0) {
       throw new PromqlException(
           "zero or negative query resolution step widths are not accepted. Try a positive"
@@ -82,10 +94,18 @@ public final class Engine {
               + e.type()
               + "\" for range query, must be Scalar or instant Vector");
     }
-    return run(query, e, startMs, endMs, stepMs, true);
+    return run(
+        query, e, startMs, endMs, stepMs, true, Objects.requireNonNull(maxSource, "maxSource"));
   }
 
-  private QueryResult run(String query, Expr e, long start, long end, long step, boolean range) {
+  private QueryResult run(
+      String query,
+      Expr e,
+      long start,
+      long end,
+      long step,
+      boolean range,
+      SourceResolution maxSource) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       if (!slots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
@@ -104,6 +124,7 @@ public final class Engine {
     ctx.rangeQuery = range;
     try {
       Evaluator ev = new Evaluator(storage, ctx, start, end, range ? step : 0, lookbackMs);
+      ev.sourceResolution = maxSource;
       Value v = ev.eval(e);
       List<String> warnings = new ArrayList<>(ann.warnings);
       List<String> infos = new ArrayList<>(ann.infos);
@@ -202,6 +223,7 @@ public final class Engine {
     private long maxSamples = DEFAULT_MAX_SAMPLES;
     private Duration timeout = Duration.ofMinutes(2);
     private int maxConcurrent = 20;
+    private SourceResolution sourceResolution = SourceResolution.RAW;
 
     private Builder(Queryable storage) {
       this.storage = Objects.requireNonNull(storage, "storage");
@@ -240,6 +262,15 @@ public final class Engine {
         throw new IllegalArgumentException("max concurrent queries must be positive, got " + n);
       }
       this.maxConcurrent = n;
+      return this;
+    }
+
+    /**
+     * The coarsest stored data queries read unless a range query names its own (default {@link
+     * SourceResolution#RAW}: exact answers).
+     */
+    public Builder maxSourceResolution(SourceResolution r) {
+      this.sourceResolution = Objects.requireNonNull(r, "resolution");
       return this;
     }
 

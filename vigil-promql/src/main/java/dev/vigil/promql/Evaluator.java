@@ -56,6 +56,9 @@ final class Evaluator {
   final int numSteps;
   final long lookback;
 
+  /** The coarsest stored data selectors may read; inner evaluators inherit it. */
+  SourceResolution sourceResolution = SourceResolution.RAW;
+
   Evaluator(
       Queryable storage, QueryContext ctx, long start, long end, long interval, long lookback) {
     this.storage = storage;
@@ -102,6 +105,7 @@ final class Evaluator {
    */
   private Value evalOnceAndRepeat(Expr e) {
     Evaluator once = new Evaluator(storage, ctx, start, start, interval, lookback);
+    once.sourceResolution = sourceResolution;
     Value v = once.eval(e);
     return switch (v) {
       case ScalarValue s -> scalar(s.values()[0]);
@@ -183,9 +187,16 @@ final class Evaluator {
   private SeriesSet select(VectorSelector vs, long mint, long maxt, String func, long range) {
     Querier q = storage.querier(mint, maxt);
     ctx.queriers.add(q);
+    long step = numSteps > 1 ? interval : 0;
     SeriesSet set =
         q.select(
-            new SelectHints(mint, maxt, numSteps > 1 ? interval : 0, func, range, null),
+            new SelectHints(
+                mint,
+                maxt,
+                step,
+                func,
+                range,
+                sourceResolution.forSelector(func, range, step, lookback)),
             vs.matchers());
     ctx.annotations.addStorageWarnings(set.warnings());
     return set;
@@ -344,6 +355,7 @@ final class Evaluator {
             List<RawSeries> out = new ArrayList<>();
             if (innerStart <= refLast) {
               Evaluator inner = new Evaluator(storage, ctx, innerStart, refLast, step, lookback);
+              inner.sourceResolution = sourceResolution;
               Value v = inner.eval(sq.expr());
               for (StepSeries s : ((VectorValue) v).series()) {
                 RawSeries r = new RawSeries(s.labels, s.size);

@@ -6,6 +6,7 @@ import dev.vigil.promql.PromqlException;
 import dev.vigil.promql.QueryLimitException;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.Sample;
+import dev.vigil.promql.SourceResolution;
 import dev.vigil.promql.parser.ParseException;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.promql.parser.Printer;
@@ -135,10 +136,19 @@ public final class QueryApi implements Routes {
                   + " resolution (?step=XX)",
               limits.maxPoints()));
     }
+    SourceResolution maxSource;
+    try {
+      maxSource = SourceResolution.parse(Params.get(ctx, "max_source_resolution"));
+    } catch (IllegalArgumentException ex) {
+      throw ApiError.badData("invalid parameter \"max_source_resolution\": " + ex.getMessage());
+    }
     long timeout = checkTimeout(ctx);
     Engine e = engine.get();
     QueryResult res =
-        within(timeout, limits.queryTimeout().toMillis(), () -> e.rangeQuery(q, start, end, step));
+        within(
+            timeout,
+            limits.queryTimeout().toMillis(),
+            () -> e.rangeQuery(q, start, end, step, maxSource));
     Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
   }
 
