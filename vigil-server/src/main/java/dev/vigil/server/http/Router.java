@@ -49,7 +49,24 @@ public final class Router {
     return get(path, role, h).post(path, role, h);
   }
 
-  /** A WebSocket endpoint; the upgrade request is checked against the role like HTTP routes. */
+  /**
+   * The credentials of a WebSocket upgrade: its {@code Authorization} header, else its {@code
+   * token} query parameter as a bearer token (browsers cannot set headers on a WebSocket, so the
+   * dashboard passes its token that way).
+   */
+  static String wsAuthorization(io.javalin.websocket.WsContext ctx) {
+    String h = ctx.header("Authorization");
+    if (h != null && !h.isBlank()) {
+      return h;
+    }
+    String token = ctx.queryParam("token");
+    return token == null || token.isEmpty() ? null : "Bearer " + token;
+  }
+
+  /**
+   * A WebSocket endpoint; the upgrade request is checked against the role like HTTP routes, with
+   * the token from the {@code Authorization} header or the {@code token} query parameter.
+   */
   public Router ws(String path, Role role, Consumer<WsConfig> ws) {
     // Route roles are checked for HTTP endpoints only: check the upgrade's token on connect and
     // close at once (1008) before any message is handled.
@@ -60,7 +77,7 @@ public final class Router {
             before.onConnect(
                 ctx -> {
                   try {
-                    auth.check(ctx.header("Authorization"), () -> {}, role);
+                    auth.check(wsAuthorization(ctx), () -> {}, role);
                   } catch (ApiError e) {
                     ctx.session.close(
                         1008, e.getMessage(), org.eclipse.jetty.websocket.api.Callback.NOOP);

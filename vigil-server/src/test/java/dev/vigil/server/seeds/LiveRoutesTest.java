@@ -181,4 +181,42 @@ class LiveRoutesTest {
     ok.sendText("{\"id\": \"q\", \"query\": \"1\", \"interval\": 1}", true);
     assertThat(c.next().get("data").asDouble()).isEqualTo(1);
   }
+
+  @Test
+  void withReadTokens_theDashboardsTokenQueryParameterIsAccepted_aWrongOneRefused()
+      throws Exception {
+    server.close();
+    ServerConfig d = ServerConfig.defaults();
+    server =
+        VigilHttpServer.start(
+            new ServerConfig(
+                "127.0.0.1",
+                0,
+                List.of("read-token-0123456789"),
+                List.of(),
+                List.of(),
+                false,
+                d.tls(),
+                d.limits()),
+            List.of(live));
+    String base = server.baseUrl().replace("http", "ws") + "/ws?token=";
+    Client wrong = new Client();
+    WebSocket bad =
+        client
+            .newWebSocketBuilder()
+            .buildAsync(URI.create(base + "nope"), wrong)
+            .get(10, TimeUnit.SECONDS);
+    bad.sendText("{\"id\": \"q\", \"query\": \"1\", \"interval\": 1}", true);
+    assertThat(wrong.closed.poll(10, TimeUnit.SECONDS)).isEqualTo(1008);
+    assertThat(wrong.messages).isEmpty();
+    Client c = new Client();
+    WebSocket ok =
+        client
+            .newWebSocketBuilder()
+            .buildAsync(URI.create(base + "read-token-0123456789"), c)
+            .get(10, TimeUnit.SECONDS);
+    ok.sendText("{\"id\": \"q\", \"query\": \"2\", \"interval\": 1}", true);
+    assertThat(c.next().get("data").asDouble()).isEqualTo(2);
+    assertThat(live.connections()).isEqualTo(1);
+  }
 }
