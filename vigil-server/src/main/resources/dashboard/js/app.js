@@ -1,8 +1,9 @@
 // Vigil's dashboard: the shell (navigation, time range, refresh, pause, theme), the page router
 // and the live loop. Plain ES modules, no build step.
 //
-// Live updates: when the server offers the /ws WebSocket, each message it pushes triggers a
-// refresh of the open page (at most one per LIVE_MIN_GAP); without it, the page polls at its
+// Live updates: when the server offers the /ws WebSocket, the dashboard subscribes to a tick
+// every LIVE_PUSH seconds and each push refreshes the open page in the live range (at most one per
+// LIVE_MIN_GAP); paused, nothing is fetched. Without /ws, the page polls at its
 // refresh interval (overview 1 min, performance pages 15 s, live range 5 s, as DevLoop's tiers).
 
 import { el, clear } from './dom.js';
@@ -21,13 +22,14 @@ import { mountDashboards } from './pages/dashboards.js';
 
 const LIVE_REFRESH = 5;
 const LIVE_MIN_GAP = 2000;
+const LIVE_PUSH = 2;
 
 function boardPage(board) {
   return (container, ctx) => {
     const widgetBox = board.widget && ctx.config.widgets ? el('section', { class: 'widget' }) : null;
-    if (widgetBox) container.appendChild(widgetBox);
     const body = el('div');
     container.appendChild(body);
+    if (widgetBox) container.appendChild(widgetBox);
     const b = mountBoard(body, board);
     return {
       async update(win) {
@@ -87,6 +89,9 @@ function refreshSeconds(s) {
   const r = s.refresh || 'auto';
   if (r === 'off') return 0;
   if (r !== 'auto' && Number.isFinite(parseDuration(r))) return parseDuration(r);
+  const configured = config.refresh && config.refresh[pageOf(s).id];
+  if (configured === 'off') return 0;
+  if (configured && Number.isFinite(parseDuration(configured))) return parseDuration(configured);
   if (s.range === '5m') return LIVE_REFRESH;
   if (current && current.ctx.boardRefresh) return current.ctx.boardRefresh;
   return pageOf(s).refresh;
@@ -155,7 +160,11 @@ function connectSocket() {
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   if (currentToken()) url.searchParams.set('token', currentToken());
   socket = new WebSocket(url);
-  socket.addEventListener('open', () => setStatus());
+  socket.addEventListener('open', () => {
+    // Vigil's /ws pushes subscribed results; a tiny query every LIVE_PUSH seconds is the tick.
+    socket.send(JSON.stringify({ id: 'live', query: 'vector(1)', interval: LIVE_PUSH }));
+    setStatus();
+  });
   socket.addEventListener('message', () => {
     const s = getState();
     if (paused || s.range !== '5m' || Date.now() - lastRender < LIVE_MIN_GAP) return;

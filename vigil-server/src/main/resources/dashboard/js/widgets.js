@@ -16,7 +16,9 @@ function cell(v) {
   return String(v);
 }
 
-function table(rows) {
+function table(input) {
+  // Logs come oldest first: show the newest first.
+  const rows = input.length && input[0].timestamp !== undefined ? [...input].sort((a, b) => String(b.timestamp).localeCompare(String(a.timestamp))) : input;
   const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   return el(
     'div',
@@ -25,9 +27,13 @@ function table(rows) {
   );
 }
 
+/** Envelope fields of the widget JSON, not data. */
+const META = new Set(['widget', 'timeframe', 'timestamp', 'status']);
+
 function tiles(obj, prefix = '') {
   const out = [];
   for (const [k, v] of Object.entries(obj)) {
+    if (!prefix && META.has(k)) continue;
     if (typeof v === 'number') out.push(el('div', { class: 'stat' }, el('div', { class: 'stat-value' }, format(v, /percent/.test(k) ? 'percent' : 'short')), el('div', { class: 'stat-name' }, humanize(prefix + k))));
     else if (typeof v === 'string' || typeof v === 'boolean') out.push(el('div', { class: 'stat' }, el('div', { class: 'stat-value small' }, String(v)), el('div', { class: 'stat-name' }, humanize(prefix + k))));
   }
@@ -43,6 +49,7 @@ export async function renderWidget(node, widget, hours) {
     return false;
   }
   clear(node);
+  node.appendChild(el('h2', { class: 'row-title' }, `${humanize(widget)} widget (/api/metrics/dashboard)`));
   if (data && data.data && typeof data.data === 'object' && !Array.isArray(data.data)) data = data.data;
   const top = tiles(data);
   if (top.length) node.appendChild(el('div', { class: 'stats widget-tiles' }, top));

@@ -7,8 +7,5 @@ import picocli.CommandLine.Command;
     name = "check",
     mixinStandardHelpOptions = true,
     description = "Check files Vigil reads: metrics expositions, PromQL test files.",
-    subcommands = {
-      CheckMetricsCommand.class,
-      CheckPromqlTestCommand.class
-    })
+    subcommands = {CheckMetricsCommand.class, CheckPromqlTestCommand.class})
 final class CheckCommand {}

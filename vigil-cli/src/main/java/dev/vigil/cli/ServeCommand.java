@@ -60,6 +60,20 @@ final class ServeCommand implements Callable<Integer> {
   Path storagePath;
 
   @Option(
+      names = "--demo",
+      description =
+          "Also run simulated applications (API traffic, models, sessions, agents, files, and"
+              + " the seeds' own metric names) so every dashboard widget has live data.")
+  boolean demo;
+
+  @Option(
+      names = "--demo-backfill",
+      paramLabel = "DURATION",
+      description =
+          "With --demo: first write this much history (e.g. 24h) so long ranges have data.")
+  String demoBackfill;
+
+  @Option(
       names = "--check-config",
       description = "Validate the configuration (file, environment, flags), print a summary, exit.")
   boolean checkConfig;
@@ -79,7 +93,15 @@ final class ServeCommand implements Callable<Integer> {
     try {
       c = config == null ? ConfigLoader.parse("defaults", "", env) : ConfigLoader.load(config, env);
     } catch (ConfigException e) {
-      err.println("vigil: invalid configuration: " + e.getMessage());
+      // Flags travel as environment overrides; name them as the user typed them.
+      String msg = e.getMessage();
+      if (listen != null) {
+        msg = msg.replace("env VIGIL_SERVER_LISTEN", "--listen");
+      }
+      if (storagePath != null) {
+        msg = msg.replace("env VIGIL_STORAGE_PATH", "--storage.path");
+      }
+      err.println("vigil: invalid configuration: " + msg);
       return 2;
     }
     if (checkConfig) {
@@ -100,12 +122,29 @@ final class ServeCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Vigil vigil;
     try {
-      vigil = Vigil.builder(c).configFile(config).flags(flags).start();
+      Vigil.Builder vb = Vigil.builder(c).configFile(config).flags(flags);
+      if (demo) {
+        vb.recorders(DemoMode.recorders(c.collect().namespace()));
+      }
+      vigil = vb.start();
     } catch (RuntimeException e) {
       err.println("vigil: cannot start: " + e.getMessage());
       return 1;
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
+    if (demo) {
+      try {
+        DemoMode.start(vigil, demoBackfill, out);
+      } catch (RuntimeException | java.io.IOException e) {
+        err.println("vigil: demo: " + e.getMessage());
+        vigil.close();
+        return 1;
+      }
+    } else if (demoBackfill != null) {
+      err.println("vigil: --demo-backfill needs --demo");
+      vigil.close();
+      return 2;
+    }
     out.printf(
         "Vigil is ready in %d ms.%n  Dashboard:  %s/%n  API:        %s/api/v1/query?query=up%n"
             + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C; reload with kill"

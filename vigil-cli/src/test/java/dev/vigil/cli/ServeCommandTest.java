@@ -127,5 +127,10 @@ class ServeCommandTest {
     assertThat(rc).isEqualTo(2);
     assertThat(err.toString())
         .contains("bad.yml:2: storage.retention_time: invalid duration \"forever\"");
+    java.io.StringWriter err2 = new java.io.StringWriter();
+    picocli.CommandLine cl2 = new picocli.CommandLine(new ServeCommand());
+    cl2.setErr(new java.io.PrintWriter(err2));
+    assertThat(cl2.execute("--listen", "nowhere", "--check-config")).isEqualTo(2);
+    assertThat(err2.toString()).contains("--listen: server.listen: expected host:port");
   }
 }

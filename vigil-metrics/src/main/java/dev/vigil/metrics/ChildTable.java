@@ -66,6 +66,95 @@ final class ChildTable<C> {
     return null;
   }
 
+  /** One-value lookup without an array: {@code labelValues(a)} allocates nothing. */
+  @SuppressWarnings("unchecked")
+  C get1(String v0, int hash) {
+    Object[] t = slots;
+    int mask = (t.length >> 1) - 1;
+    int i = hash & mask;
+    for (int probes = 0; probes <= mask; probes++) {
+      Object k = SLOTS.getAcquire(t, i << 1);
+      if (k == null) {
+        return null;
+      }
+      if (k != TOMBSTONE) {
+        String[] key = (String[]) k;
+        if (eq(key[0], v0)) {
+          return (C) t[(i << 1) + 1];
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    return null;
+  }
+
+  /** Two-value lookup without an array: {@code labelValues(a, b)} allocates nothing. */
+  @SuppressWarnings("unchecked")
+  C get2(String v0, String v1, int hash) {
+    Object[] t = slots;
+    int mask = (t.length >> 1) - 1;
+    int i = hash & mask;
+    for (int probes = 0; probes <= mask; probes++) {
+      Object k = SLOTS.getAcquire(t, i << 1);
+      if (k == null) {
+        return null;
+      }
+      if (k != TOMBSTONE) {
+        String[] key = (String[]) k;
+        if (eq(key[0], v0) && eq(key[1], v1)) {
+          return (C) t[(i << 1) + 1];
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    return null;
+  }
+
+  /** Three-value lookup without an array. */
+  @SuppressWarnings("unchecked")
+  C get3(String v0, String v1, String v2, int hash) {
+    Object[] t = slots;
+    int mask = (t.length >> 1) - 1;
+    int i = hash & mask;
+    for (int probes = 0; probes <= mask; probes++) {
+      Object k = SLOTS.getAcquire(t, i << 1);
+      if (k == null) {
+        return null;
+      }
+      if (k != TOMBSTONE) {
+        String[] key = (String[]) k;
+        if (eq(key[0], v0) && eq(key[1], v1) && eq(key[2], v2)) {
+          return (C) t[(i << 1) + 1];
+        }
+      }
+      i = (i + 1) & mask;
+    }
+    return null;
+  }
+
+  private static boolean eq(String a, String b) {
+    return a == b || a.equals(b);
+  }
+
+  /** The hash {@link #hash(String[])} gives for these values, without an array. */
+  static int hash1(String v0) {
+    int h = 31 + (v0 == null ? 0 : v0.hashCode());
+    return h ^ (h >>> 16);
+  }
+
+  static int hash2(String v0, String v1) {
+    int h = 31 + (v0 == null ? 0 : v0.hashCode());
+    h = 31 * h + (v1 == null ? 0 : v1.hashCode());
+    return h ^ (h >>> 16);
+  }
+
+  static int hash3(String v0, String v1, String v2) {
+    int h = 31 + (v0 == null ? 0 : v0.hashCode());
+    h = 31 * h + (v1 == null ? 0 : v1.hashCode());
+    h = 31 * h + (v2 == null ? 0 : v2.hashCode());
+    return h ^ (h >>> 16);
+  }
+
   /** Records an access at {@code nowMillis} for expiry (best effort, no lock). */
   void touch(String[] values, int hash, long nowMillis) {
     Object[] t = slots;

@@ -50,7 +50,7 @@ public final class Counter extends LabelledMetric<Counter.Child> {
   @Override
   DataPoint dataPoint(Labels labels, Child child) {
     CounterCell c = (CounterCell) child;
-    return new CounterDataPoint(labels, c.get(), c.exemplar, c.createdMillis);
+    return new CounterDataPoint(labels, c.get(), c.exemplar(), c.createdMillis());
   }
 
   /** Adds 1 (unlabelled counters only). */

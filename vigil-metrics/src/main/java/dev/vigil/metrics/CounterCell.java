@@ -5,6 +5,7 @@ import dev.vigil.metrics.model.Labels;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.InstantSource;
+import java.util.concurrent.atomic.DoubleAdder;
 
 /**
  * The counter child. Thread safe.
@@ -12,7 +13,7 @@ import java.time.InstantSource;
  * <p>Concurrency: the first thread to increment becomes the owner and adds to {@code ownerCount}
  * with a plain read and an opaque write (it is the only writer). When a second thread increments,
  * the cell turns contended for good: from then on every thread, the owner included, adds to its own
- * stripe of {@link ThreadStripes}. The total is the owner's count plus the stripes.
+ * stripe of {@link ThreadStripes}. The total is the owner's total plus the stripes.
  */
 final class CounterCell implements Counter.Child {
   /*
@@ -21,13 +22,13 @@ final class CounterCell implements Counter.Child {
    * thread. Why everyone moves to stripes once contended: the owner's writes to this object would
    * otherwise invalidate the cache line every other thread reads to find its way, so after the
    * switch this object is read-only and each thread writes only its own padded stripe. Slot 0 of
-   * the stripes counts whole increments, slot 1 holds fractional ones as double bits.
+   * the stripes counts whole increments; fractional increments go to a DoubleAdder.
    */
   static final Thread CONTENDED = new Thread("vigil-contended-marker");
 
   private static final VarHandle OWNER;
   private static final VarHandle COUNT;
-  private static final VarHandle FRACTION;
+  private static final VarHandle EXTRAS;
   private static final VarHandle STRIPES;
 
   static {
@@ -35,7 +36,7 @@ final class CounterCell implements Counter.Child {
       MethodHandles.Lookup l = MethodHandles.lookup();
       OWNER = l.findVarHandle(CounterCell.class, "owner", Thread.class);
       COUNT = l.findVarHandle(CounterCell.class, "ownerCount", long.class);
-      FRACTION = l.findVarHandle(CounterCell.class, "ownerFraction", double.class);
+      EXTRAS = l.findVarHandle(CounterCell.class, "extras", Extras.class);
       STRIPES = l.findVarHandle(CounterCell.class, "stripes", ThreadStripes.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -47,18 +48,23 @@ final class CounterCell implements Counter.Child {
   @SuppressWarnings("unused") // through OWNER: null, then the owner, then CONTENDED
   private Thread owner;
 
-  private long ownerCount; // written by the owner only (opaque)
-  private double ownerFraction; // written by the owner only (opaque)
+  private long ownerCount; // whole increments of the owner, written by the owner only (opaque)
 
   @SuppressWarnings("unused") // through STRIPES: set once
   private ThreadStripes stripes;
 
-  volatile Exemplar exemplar;
-  final long createdMillis;
+  // Exemplar and fractional increments, made on first use: most counters never need them, and
+  // one reference instead of two fields keeps the child at 40 bytes.
+  @SuppressWarnings("unused") // through EXTRAS: set once
+  private Extras extras;
+
+  // Creation time in whole seconds since the epoch (unsigned, good until 2106): an int instead of
+  // a long keeps the child at 40 bytes; _created needs no millisecond precision.
+  private final int createdSeconds;
 
   CounterCell(InstantSource clock) {
     this.clock = clock;
-    this.createdMillis = clock.millis();
+    this.createdSeconds = (int) (clock.millis() / 1000);
   }
 
   @Override
@@ -98,7 +104,7 @@ final class CounterCell implements Counter.Child {
   private ThreadStripes stripes() {
     ThreadStripes s = (ThreadStripes) STRIPES.getAcquire(this);
     if (s == null) {
-      s = new ThreadStripes(2);
+      s = new ThreadStripes(1);
       if (!STRIPES.compareAndSet(this, null, s)) {
         s = (ThreadStripes) STRIPES.getAcquire(this);
       }
@@ -112,33 +118,58 @@ final class CounterCell implements Counter.Child {
       throw new IllegalArgumentException(
           "counter increment must be non-negative and not NaN, got " + amount);
     }
-    Thread t = Thread.currentThread();
-    Object o = OWNER.getOpaque(this);
-    if (o == t || (o == null && OWNER.compareAndSet(this, null, t))) {
-      FRACTION.setOpaque(this, ownerFraction + amount);
-    } else {
-      stripes().addDouble(1, amount);
-    }
+    extras().fraction.add(amount);
   }
 
   @Override
   public void incWithExemplar(double amount, String traceId, String spanId) {
     inc(amount);
-    exemplar = Exemplar.of(amount, traceId, spanId, clock.millis());
+    extras().exemplar = Exemplar.of(amount, traceId, spanId, clock.millis());
   }
 
   @Override
   public void incWithExemplar(double amount, Labels exemplarLabels) {
     inc(amount);
-    exemplar = new Exemplar(amount, exemplarLabels, clock.millis());
+    extras().exemplar = new Exemplar(amount, exemplarLabels, clock.millis());
+  }
+
+  private Extras extras() {
+    Extras e = (Extras) EXTRAS.getAcquire(this);
+    if (e == null) {
+      e = new Extras();
+      if (!EXTRAS.compareAndSet(this, null, e)) {
+        e = (Extras) EXTRAS.getAcquire(this);
+      }
+    }
+    return e;
+  }
+
+  /** The latest exemplar, or null. */
+  Exemplar exemplar() {
+    Extras e = (Extras) EXTRAS.getAcquire(this);
+    return e == null ? null : e.exemplar;
+  }
+
+  /** Rarely used state of a counter child. */
+  private static final class Extras {
+    final DoubleAdder fraction = new DoubleAdder();
+    volatile Exemplar exemplar;
+  }
+
+  long createdMillis() {
+    return Integer.toUnsignedLong(createdSeconds) * 1000;
   }
 
   @Override
   public double get() {
-    double total = (long) COUNT.getOpaque(this) + (double) FRACTION.getOpaque(this);
+    double total = (long) COUNT.getOpaque(this);
+    Extras e = (Extras) EXTRAS.getAcquire(this);
+    if (e != null) {
+      total += e.fraction.sum();
+    }
     ThreadStripes s = (ThreadStripes) STRIPES.getAcquire(this);
     if (s != null) {
-      total += s.sum(0) + s.sumDouble(1);
+      total += s.sum(0);
     }
     return total;
   }

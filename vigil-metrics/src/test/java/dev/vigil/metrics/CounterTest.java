@@ -131,6 +131,38 @@ class CounterTest {
     assertThat(p.exemplar().spanId()).isEqualTo("def456");
     assertThat(p.exemplar().value()).isEqualTo(2);
     assertThat(p.exemplar().timestampMillis()).isEqualTo(1_700_000_000_123L);
-    assertThat(p.createdMillis()).isEqualTo(1_700_000_000_123L);
+    assertThat(p.createdMillis()).isEqualTo(1_700_000_000_000L); // whole seconds
+  }
+
+  @Test
+  void fixedArityAndVarargsLookups_findTheSameChildren() {
+    Counter one = Counter.builder().name("one").labelNames("a").build();
+    Counter three = Counter.builder().name("three").labelNames("a", "b", "c").build();
+    Counter four = Counter.builder().name("four").labelNames("a", "b", "c", "d").build();
+    assertThat(one.labelValues("x")).isSameAs(one.labelValues(new String[] {"x"}));
+    assertThat(three.labelValues("x", "y", "z"))
+        .isSameAs(three.labelValues(new String[] {"x", "y", "z"}));
+    assertThat(four.labelValues("w", "x", "y", "z")).isSameAs(four.labelValues("w", "x", "y", "z"));
+    assertThatThrownBy(() -> one.labelValues("x", "y")).hasMessageContaining("1 label names");
+    assertThatThrownBy(() -> three.labelValues("x", null, "z")).hasMessageContaining("b");
+  }
+
+  @Test
+  void snapshot_isSortedByLabelNameOrder_andFollowsAddsAndRemovesBetweenScrapes() {
+    Counter c = Counter.builder().name("s").labelNames("zone", "app").build();
+    c.labelValues("b", "x").inc();
+    c.labelValues("a", "y").inc();
+    c.labelValues("a", "x").inc();
+    // Sorted by label name: app first, then zone.
+    assertThat(c.snapshot().dataPoints())
+        .extracting(p -> p.labels().get("app") + p.labels().get("zone"))
+        .containsExactly("xa", "xb", "ya");
+    c.labelValues("c", "a").inc();
+    c.remove("b", "x");
+    assertThat(c.snapshot().dataPoints())
+        .extracting(p -> p.labels().get("app") + p.labels().get("zone"))
+        .containsExactly("ac", "xa", "ya");
+    c.clear();
+    assertThat(c.snapshot().dataPoints()).isEmpty();
   }
 }

@@ -52,35 +52,40 @@ final class BinaryOps {
       };
     }
     boolean swap = l instanceof ScalarValue;
-    return ev.rangeEval(
-        (step, t, a) -> {
-          List<Sample> vec = cast(swap ? a[1] : a[0]);
-          double sv = (Double) (swap ? a[0] : a[1]);
-          List<Sample> out = new ArrayList<>(vec.size());
-          for (Sample s : vec) {
-            double lv = swap ? sv : s.value();
-            double rv = swap ? s.value() : sv;
-            double v;
-            boolean keep = true;
-            if (b.isComparison()) {
-              keep = compare(op, lv, rv);
-              v = s.value();
-              if (b.returnBool()) {
-                v = keep ? 1 : 0;
-                keep = true;
-              }
-            } else {
-              v = arith(op, lv, rv);
-            }
-            if (keep) {
-              boolean drop = s.dropName() || !b.isComparison() || b.returnBool();
-              out.add(new Sample(s.labels(), t, v, drop));
-            }
+    return vectorScalar(b, (VectorValue) (swap ? r : l), (ScalarValue) (swap ? l : r), swap);
+  }
+
+  /*
+   * Vector-scalar operations map each series point by point: no per-step objects. Comparisons
+   * without bool drop points; the output keeps the vector's value, as in Prometheus.
+   */
+  private static Value vectorScalar(BinaryExpr b, VectorValue vec, ScalarValue sc, boolean swap) {
+    String op = b.op();
+    boolean cmp = b.isComparison();
+    double[] svals = sc.values();
+    List<StepSeries> out = new ArrayList<>(vec.series().size());
+    for (StepSeries s : vec.series()) {
+      StepSeries o = new StepSeries(s.labels, s.dropName || !cmp || b.returnBool(), s.size);
+      for (int k = 0; k < s.size; k++) {
+        double sv = svals[s.steps[k]];
+        double lv = swap ? sv : s.values[k];
+        double rv = swap ? s.values[k] : sv;
+        if (cmp) {
+          boolean keep = compare(op, lv, rv);
+          if (b.returnBool()) {
+            o.add(s.steps[k], keep ? 1 : 0);
+          } else if (keep) {
+            o.add(s.steps[k], s.values[k]);
           }
-          return out;
-        },
-        l,
-        r);
+        } else {
+          o.add(s.steps[k], arith(op, lv, rv));
+        }
+      }
+      if (o.size > 0) {
+        out.add(o);
+      }
+    }
+    return new VectorValue(out);
   }
 
   @SuppressWarnings("unchecked")

@@ -44,6 +44,10 @@ final class Evaluator {
    */
   static final long DEFAULT_SUBQUERY_STEP = 60_000;
 
+  /* Initial point capacity of an output series: dense series fill it, sparse ones do not pay for
+   * every step of a long range up front; arrays double when full. */
+  static final int INITIAL_POINTS = 1024;
+
   final Queryable storage;
   final QueryContext ctx;
   final long start;
@@ -75,6 +79,9 @@ final class Evaluator {
 
   Value eval(Expr e) {
     ctx.checkDeadline();
+    if (numSteps > 1 && StepInvariance.isInvariant(e)) {
+      return evalOnceAndRepeat(e);
+    }
     return switch (e) {
       case NumberLiteral n -> scalar(n.value());
       case StringLiteral s -> new StringValue(s.value());
@@ -86,6 +93,31 @@ final class Evaluator {
       case Call c -> Functions.eval(this, c);
       case AggregateExpr a -> Aggregations.eval(this, a);
       case BinaryExpr b -> BinaryOps.eval(this, b);
+    };
+  }
+
+  /**
+   * Evaluates a step-invariant expression (every selector pinned by {@code @}) at the first step
+   * only and repeats the result at every step, as Prometheus' {@code StepInvariantExpr} does.
+   */
+  private Value evalOnceAndRepeat(Expr e) {
+    Evaluator once = new Evaluator(storage, ctx, start, start, interval, lookback);
+    Value v = once.eval(e);
+    return switch (v) {
+      case ScalarValue s -> scalar(s.values()[0]);
+      case VectorValue vv -> {
+        List<StepSeries> out = new ArrayList<>(vv.series().size());
+        for (StepSeries s : vv.series()) {
+          StepSeries r = new StepSeries(s.labels, s.dropName, numSteps);
+          for (int i = 0; i < numSteps; i++) {
+            r.add(i, s.values[0]);
+          }
+          ctx.addSamples(numSteps - 1L);
+          out.add(r);
+        }
+        yield new VectorValue(out);
+      }
+      default -> v;
     };
   }
 
@@ -186,7 +218,7 @@ final class Evaluator {
           continue;
         }
         if (ss == null) {
-          ss = new StepSeries(raw.labels, false, numSteps);
+          ss = new StepSeries(raw.labels, false, Math.min(numSteps - i, INITIAL_POINTS));
         }
         ss.add(i, sampleTimes ? raw.ts[last] / 1000.0 : raw.vals[last]);
       }
@@ -378,7 +410,7 @@ final class Evaluator {
       for (Sample s : res) {
         StepSeries ss = out.get(s.labels());
         if (ss == null) {
-          ss = new StepSeries(s.labels(), s.dropName(), numSteps - i);
+          ss = new StepSeries(s.labels(), s.dropName(), Math.min(numSteps - i, INITIAL_POINTS));
           out.put(s.labels(), ss);
         } else if (ss.lastStep() == i) {
           throw new PromqlException("vector cannot contain metrics with the same labelset");

@@ -194,8 +194,15 @@ final class Functions {
     if (op == null) {
       throw new PromqlException("function \"" + name + "\" is not implemented");
     }
-    Value v = ev.eval(args.get(0));
-    return ev.rangeEval((step, t, a) -> map(BinaryOps.cast(a[0]), t, op), v);
+    VectorValue v = (VectorValue) ev.eval(args.get(0));
+    // Point-wise: map each series in place, no per-step objects.
+    for (StepSeries s : v.series()) {
+      for (int k = 0; k < s.size; k++) {
+        s.values[k] = op.applyAsDouble(s.values[k]);
+      }
+      s.dropName = true;
+    }
+    return v;
   }
 
   static Expr unwrap(Expr e) {

@@ -65,7 +65,7 @@ final class RangeFunctions {
         matExpr instanceof MatrixSelector ms ? ev.matrixSelector(ms, name) : ev.matrixArg(matExpr);
     boolean keepName = name.equals("last_over_time") || name.equals("first_over_time");
     boolean absent = name.equals("absent_over_time");
-    boolean counterCheck = name.equals("rate") || name.equals("increase") || name.equals("irate");
+    boolean counterCheck = name.equals("rate") || name.equals("increase");
     boolean[] present = absent ? new boolean[ev.numSteps] : null;
     boolean stepInvariant =
         m.atKind != Expr.AtKind.NONE && !name.equals("predict_linear") && constant(scalars);
@@ -104,19 +104,22 @@ final class RangeFunctions {
                     args.get(matIdx));
           }
         }
-        Double v;
+        double v;
         if (stepInvariant && o != null && o.size > 0) {
           // With @ the window is the same at every step: compute once, repeat the value.
           v = o.values[0];
         } else {
-          Window w = new Window(s, lo, hi, ref, m.rangeMs, ev.ts(i));
-          v = compute(name, w, scalars, i, ev, c);
+          v = compute(name, new Window(s, lo, hi, ref, m.rangeMs, ev.ts(i)), scalars, i);
         }
-        if (v == null) {
+        if (Double.doubleToRawLongBits(v) == NONE_BITS) {
           continue;
         }
         if (o == null) {
-          o = new StepSeries(s.labels, keepName ? s.dropName : true, ev.numSteps - i);
+          o =
+              new StepSeries(
+                  s.labels,
+                  keepName ? s.dropName : true,
+                  Math.min(ev.numSteps - i, Evaluator.INITIAL_POINTS));
         }
         o.add(i, v);
       }
@@ -164,8 +167,11 @@ final class RangeFunctions {
     }
   }
 
-  private static Double compute(
-      String name, Window w, double[][] sc, int step, Evaluator ev, Call c) {
+  /* "No output at this step", as a NaN payload no arithmetic produces: avoids boxing per step. */
+  private static final long NONE_BITS = 0x7ff8_dead_0000_0001L;
+  private static final double NONE = Double.longBitsToDouble(NONE_BITS);
+
+  private static double compute(String name, Window w, double[][] sc, int step) {
     RawSeries s = w.s();
     int lo = w.lo();
     int hi = w.hi();
@@ -182,7 +188,7 @@ final class RangeFunctions {
       }
       case "irate", "idelta" -> {
         if (n < 2) {
-          return null;
+          return NONE;
         }
         double last = s.vals[hi - 1];
         double prev = s.vals[hi - 2];
@@ -191,7 +197,7 @@ final class RangeFunctions {
         if (rate) {
           long dt = s.ts[hi - 1] - s.ts[hi - 2];
           if (dt == 0) {
-            return null;
+            return NONE;
           }
           r /= dt / 1000.0;
         }
@@ -199,13 +205,13 @@ final class RangeFunctions {
       }
       case "deriv" -> {
         if (n < 2) {
-          return null;
+          return NONE;
         }
         return Stats.linearRegression(s.ts, s.vals, lo, hi, s.ts[lo])[0];
       }
       case "predict_linear" -> {
         if (n < 2) {
-          return null;
+          return NONE;
         }
         double[] r = Stats.linearRegression(s.ts, s.vals, lo, hi, w.stepTs());
         return r[0] * sc[1][step] + r[1];
@@ -221,10 +227,10 @@ final class RangeFunctions {
             count++;
           }
         }
-        return (double) count;
+        return count;
       }
       case "count_over_time" -> {
-        return (double) n;
+        return n;
       }
       case "present_over_time" -> {
         return 1.0;
@@ -310,7 +316,7 @@ final class RangeFunctions {
       }
       case "double_exponential_smoothing" -> {
         if (n < 2) {
-          return null;
+          return NONE;
         }
         double sf = sc[1][step];
         double tf = sc[2][step];
@@ -376,13 +382,13 @@ final class RangeFunctions {
   }
 
   /** Prometheus' {@code extrapolatedRate} for rate, increase and delta. */
-  private static Double extrapolatedRate(Window w, boolean isCounter, boolean isRate) {
+  private static double extrapolatedRate(Window w, boolean isCounter, boolean isRate) {
     RawSeries s = w.s();
     int lo = w.lo();
     int hi = w.hi();
     int n = hi - lo;
     if (n < 2) {
-      return null;
+      return NONE;
     }
     long rangeStart = w.ref() - w.rangeMs();
     long rangeEnd = w.ref();

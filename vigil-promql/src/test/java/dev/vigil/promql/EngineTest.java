@@ -194,4 +194,26 @@ class EngineTest {
       assertThat(s.values()[i]).isEqualTo(instant);
     }
   }
+
+  @Test
+  void stepInvariantExpression_isEvaluatedOnceAndRepeated() {
+    MemoryStorage db = counters(4, 100, 15_000);
+    Engine e = Engine.builder(db).build();
+    long before = db.selectCount();
+    QueryResult r =
+        e.rangeQuery("sum by (job) (rate(req_total[2m] @ 900))", 300_000, 1_200_000, 60_000);
+    assertThat(db.selectCount() - before).isEqualTo(1);
+    double once =
+        e.instantQuery("sum by (job) (rate(req_total[2m]))", 900_000).vector().stream()
+            .filter(x -> x.labels().get("job").equals("j0"))
+            .findFirst()
+            .orElseThrow()
+            .value();
+    QueryResult.Series j0 =
+        r.matrix().stream()
+            .filter(x -> x.labels().get("job").equals("j0"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(j0.values()).hasSize(16).containsOnly(once);
+  }
 }

@@ -108,14 +108,16 @@ export const models = {
         ts('Generations by model', [t(rateBy('model_generations_total', 'model, model_name'), '{{model}}{{model_name}}')], { unit: 'ops' }),
         ts(
           'Success rate by model',
-          [t(`sum by (model, model_name) (rate(${byName('model_generations_total', 'success="true"')}[$__rate_interval])) / sum by (model, model_name) (rate(${byName('model_generations_total')}[$__rate_interval]))`, '{{model}}{{model_name}}')],
+          [t(`sum by (model, model_name) (rate(${byName('model_generations_total', 'success="true"')}[$__rate_interval]) or rate(${byName('model_generations_total', 'status="success"')}[$__rate_interval])) / sum by (model, model_name) (rate(${byName('model_generations_total')}[$__rate_interval]))`, '{{model}}{{model_name}}')],
           { unit: 'percentunit', min: 0, max: 1 },
         ),
         ts('Generation time p95', [t(quantile(0.95, 'model_generation_(duration|time)_seconds', 'model'), '{{model}}')], { unit: 's' }),
         ts('Average generation time', [t(average('model_generation_(duration|time)_seconds', 'model'), '{{model}}')], { unit: 's' }),
+        ts('Tokens per second by type', [t(rateBy('model_tokens_total', 'type'), '{{type}}')], { unit: 'short', optional: true }),
         ts('Prompt and output length', [t(average('model_prompt_(length|tokens)'), 'prompt'), t(average('model_output_(length|tokens)'), 'output')], { unit: 'short', optional: true }),
+        ts('Cost per hour by model', [t(`3600 * ${rateBy('model_cost_total', 'model, currency')}`, '{{model}} {{currency}}')], { unit: 'short', optional: true }),
         ts('Queue size', [t(byName('model_queue_(size|length|depth)'), '{{model}}')], { unit: 'short', optional: true }),
-        { type: 'table', title: 'Generations in range', span: 24, targets: [t(`sum by (model, model_name, success, status) (increase(${byName('model_generations_total')}[$__range]))`)] },
+        { type: 'table', title: 'Generations in range', span: 24, targets: [t(`sum by (model, model_name, provider, success, status) (increase(${byName('model_generations_total')}[$__range]))`)] },
       ],
     },
   ],
@@ -160,6 +162,7 @@ export const agents = {
   rows: [
     {
       panels: [
+        { type: 'table', title: 'Agent status', span: 12, unit: 'none', targets: [t(byName('agent_status'))], optional: true },
         ts('Runs by agent', [t(rateBy('agent_runs_total', 'agent'), '{{agent}}')], { unit: 'ops' }),
         ts(
           'Success rate by agent',
@@ -167,7 +170,8 @@ export const agents = {
           { unit: 'percentunit', min: 0, max: 1 },
         ),
         ts('Queue depth', [t(byName('agent_queue_(depth|length|size)'), '{{agent}}')], { unit: 'short' }),
-        ts('Execution time p95', [t(quantile(0.95, 'agent_execution_duration_(seconds|ms)', 'agent'), '{{agent}}')], { unit: 'short' }),
+        ts('Execution time p95', [t(quantile(0.95, 'agent_execution_duration_seconds', 'agent'), '{{agent}}')], { unit: 's' }),
+        ts('Errors and warnings', [t(rateBy('agent_errors_total', 'agent'), '{{agent}} errors'), t(rateBy('agent_warnings_total', 'agent'), '{{agent}} warnings')], { unit: 'ops', optional: true }),
         { type: 'table', title: 'Seconds since last heartbeat', span: 12, targets: [t(`time() - ${byName('agent_last_heartbeat(_timestamp)?_seconds')}`)], unit: 's', optional: true },
         { type: 'bargauge', title: 'Runs in range by agent', span: 12, targets: [t(`sum by (agent) (increase(${byName('agent_runs_total')}[$__range]))`, '{{agent}}')] },
       ],
@@ -196,6 +200,7 @@ export const files = {
         ts('Operation duration', [t(quantile(0.5, 'file_operation_duration_seconds'), 'p50'), t(quantile(0.95, 'file_operation_duration_seconds'), 'p95')], { unit: 's' }),
         ts('File size', [t(average('file_size_bytes'), 'average')], { unit: 'bytes' }),
         ts('Queue length', [t(byName('file_operation_queue_length'), 'queue')], { unit: 'short', optional: true }),
+        { type: 'table', title: 'Operations in range', span: 24, targets: [t(`sum by (operation, status) (increase(${byName('file_operations_total')}[$__range]))`)], optional: true },
       ],
     },
   ],

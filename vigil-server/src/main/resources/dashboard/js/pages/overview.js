@@ -71,6 +71,24 @@ async function scalar(expr, win) {
   }
 }
 
+async function serverPenalties(win) {
+  try {
+    const [p, v] = await Promise.all([
+      query(`${byName('health_score_penalty')} > 0`, win.end),
+      query(byName('health_input'), win.end),
+    ]);
+    const values = new Map((v.result || []).map((r) => [r.metric.input, +r.value[1]]));
+    return (p.result || []).map((r) => {
+      const input = r.metric.input || 'unknown';
+      const value = values.get(input);
+      const unit = ['cpu', 'memory', 'disk'].includes(input) ? 'percentunit' : 'none';
+      return { penalty: Math.round(+r.value[1]), text: `${input}${Number.isFinite(value) ? ` at ${format(value, unit)}` : ''}` };
+    });
+  } catch {
+    return [];
+  }
+}
+
 async function updateHealth(node, win) {
   const [cpu, mem, disk, errs, down, total, firing, exported] = await Promise.all([
     scalar(CPU_BUSY, win),
@@ -82,16 +100,19 @@ async function updateHealth(node, win) {
     scalar(FIRING, win),
     scalar(`max(${byName('health_score')})`, win),
   ]);
-  const factors = [];
+  let factors = [];
   const add = (cond, penalty, text) => {
     if (cond && penalty > 0) factors.push({ penalty: Math.round(penalty), text });
   };
+  // Vigil exports its own score with the points each input took away: show those when present.
+  const penalties = Number.isFinite(exported) ? await serverPenalties(win) : [];
   add(cpu > 70, Math.min(30, cpu - 70), `CPU ${format(cpu, 'percent')} busy`);
   add(mem > 80, Math.min(30, (mem - 80) * 1.5), `memory ${format(mem, 'percent')} used`);
   add(disk > 85, Math.min(20, (disk - 85) * 2), `fullest disk ${format(disk, 'percent')} used`);
   add(down > 0, Math.min(30, down * 10), `${down} of ${total} scrape targets down`);
   add(errs > 0, Math.min(20, errs), `${format(errs, 'none')} errors per minute`);
   const computed = Math.max(0, 100 - factors.reduce((s, f) => s + f.penalty, 0));
+  if (penalties.length) factors = penalties;
   const score = Number.isFinite(exported) ? exported : computed;
   const level = score >= 80 ? 'ok' : score >= 50 ? 'warn' : 'crit';
   const status = level === 'ok' ? 'Healthy' : level === 'warn' ? 'Degraded' : 'Unhealthy';

@@ -36,6 +36,7 @@ export const CPU_BUSY = '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}
 export const MEM_USED = '100 * (1 - sum(node_memory_MemAvailable_bytes) / sum(node_memory_MemTotal_bytes))';
 export const DISK_USED = `100 * max(1 - node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}})`;
 export const REQUESTS = rateBy('(api|http)_requests_total', '');
-export const ERRORS_PER_MIN = `60 * ${rateBy('(api_errors|errors)_total', '')}`;
+/** Errors per minute: the applications' error events, else their API errors. */
+export const ERRORS_PER_MIN = `(60 * ${rateBy('errors_total', '')}) or (60 * ${rateBy('(api|http)_errors_total', '')})`;
 export const SESSIONS = `sum(${byName('active_sessions')})`;
 export const FIRING = 'count(ALERTS{alertstate="firing"}) or vector(0)';

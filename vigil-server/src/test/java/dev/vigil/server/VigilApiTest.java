@@ -198,10 +198,46 @@ class VigilApiTest {
   }
 
   @Test
+  void shortRequestTimeout_answers503Timeout() throws Exception {
+    // A range query over a year at 1 h steps with a subquery at 1 s resolution: far more than 1 ms.
+    String q = enc("max_over_time(rate(demo_requests_total[5m])[1h:1s])");
+    long end = t0 / 1000 + 3600;
+    error(
+        get(
+            "/api/v1/query_range?query="
+                + q
+                + "&start="
+                + (end - 10 * 3600)
+                + "&end="
+                + end
+                + "&step=60&timeout=0.001"),
+        503,
+        "timeout",
+        "query timed out");
+    JsonNode ok = ok(get("/api/v1/query?query=1&timeout=30s"));
+    assertThat(ok.get("resultType").asText()).isEqualTo("scalar");
+  }
+
+  @Test
   void formatQuery_andExemplars() throws Exception {
     assertThat(ok(get("/api/v1/format_query?query=" + enc("sum(rate(x[5m]))by(job)"))).asText())
         .isEqualTo("sum by (job) (rate(x[5m]))");
     assertThat(ok(get("/api/v1/query_exemplars?query=up")).size()).isZero();
+    JsonNode ast =
+        ok(get("/api/v1/parse_query?query=" + enc("sum by (job) (rate(x{a=\"b\"}[5m])) > 1")));
+    assertThat(ast.get("type").asText()).isEqualTo("binaryExpr");
+    assertThat(ast.get("op").asText()).isEqualTo(">");
+    JsonNode agg = ast.get("lhs");
+    assertThat(agg.get("type").asText()).isEqualTo("aggregation");
+    assertThat(agg.get("grouping").get(0).asText()).isEqualTo("job");
+    JsonNode call = agg.get("expr");
+    assertThat(call.get("func").get("name").asText()).isEqualTo("rate");
+    assertThat(call.get("func").get("argTypes").get(0).asText()).isEqualTo("matrix");
+    JsonNode sel = call.get("args").get(0);
+    assertThat(sel.get("type").asText()).isEqualTo("matrixSelector");
+    assertThat(sel.get("range").asLong()).isEqualTo(300_000);
+    assertThat(ast.get("rhs").get("val").asText()).isEqualTo("1");
+    error(get("/api/v1/parse_query?query=" + enc("rate(")), 400, "bad_data", "parse error");
   }
 
   @Test

@@ -51,15 +51,15 @@ final class HeadAppender implements Appender {
     }
     if (t < head.minValidTime()) {
       metrics.outOfOrderRejected.increment();
-      throw new OutOfOrderException(s.labels(), t, head.minValidTime());
+      throw OutOfOrderException.outOfBounds(s.labels(), t, head.minValidTime());
     }
     long last = s.lastTimeHint();
     if (t < last && (head.outOfOrderWindow() == 0 || t < last - head.outOfOrderWindow())) {
       metrics.outOfOrderRejected.increment();
       throw new OutOfOrderException(s.labels(), t, last);
     }
-    if (!s.logged()) {
-      newSeries.add(s);
+    if (!s.logged() && (newSeries.isEmpty() || newSeries.get(newSeries.size() - 1) != s)) {
+      newSeries.add(s); // duplicates from interleaved appends are dropped when encoding
     }
     if (n == ts.length) {
       int cap = n * 2;
@@ -119,8 +119,12 @@ final class HeadAppender implements Appender {
     enc.reset();
     if (!newSeries.isEmpty()) {
       enc.begin(RecordType.SERIES);
+      java.util.Set<MemSeries> done =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       for (MemSeries s : newSeries) {
-        enc.series(s.ref(), s.labels());
+        if (done.add(s)) {
+          enc.series(s.ref(), s.labels());
+        }
       }
       enc.end();
     }

@@ -19,6 +19,31 @@ public final class OutOfOrderException extends IllegalArgumentException {
     this.newestTime = newestTime;
   }
 
+  private OutOfOrderException(String message, Labels series, long sampleTime, long newestTime) {
+    super(message);
+    this.series = series;
+    this.sampleTime = sampleTime;
+    this.newestTime = newestTime;
+  }
+
+  /**
+   * A sample older than the head's minimum valid time: that time range is persisted in blocks
+   * already. {@link #newestTime()} is the minimum valid time.
+   */
+  public static OutOfOrderException outOfBounds(Labels series, long sampleTime, long minValidTime) {
+    return new OutOfOrderException(
+        "out-of-bounds sample for "
+            + series
+            + ": timestamp "
+            + sampleTime
+            + " is older than "
+            + minValidTime
+            + ", the start of the in-memory head (older data is in blocks already)",
+        series,
+        sampleTime,
+        minValidTime);
+  }
+
   public Labels series() {
     return series;
   }

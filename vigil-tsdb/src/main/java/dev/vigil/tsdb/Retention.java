@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Deletes whole blocks: raw blocks that ended more than the retention before now, rollup blocks
- * likewise with their own retention, then the oldest raw blocks while all blocks together exceed
- * the byte limit.
+ * likewise with their own retention, then, while all blocks together exceed the byte limit, the
+ * oldest raw blocks and after them the oldest rollups.
  */
 final class Retention {
   private Retention() {}
@@ -34,13 +34,15 @@ final class Retention {
           total += b.sizeBytes();
         }
       }
-      for (Block b : blocks) { // sorted by start time: oldest first
-        if (total <= db.opts.retentionBytes) {
-          break;
-        }
-        if (!drop.contains(b) && b.meta().resolution() == 0) {
-          drop.add(b);
-          total -= b.sizeBytes();
+      for (int pass = 0; pass < 2; pass++) { // raw blocks first, then rollups
+        for (Block b : blocks) { // sorted by start time: oldest first
+          if (total <= db.opts.retentionBytes) {
+            break;
+          }
+          if (!drop.contains(b) && (b.meta().resolution() == 0) == (pass == 0)) {
+            drop.add(b);
+            total -= b.sizeBytes();
+          }
         }
       }
     }

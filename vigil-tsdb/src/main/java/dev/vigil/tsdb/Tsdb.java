@@ -51,7 +51,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
    * exclusively. A head truncation waits for queriers opened before the publish to close, since
    * they may still read the head chunks it drops.
    */
-  final Options opts;
+  final TsdbOptions opts;
   final Path dir;
   final Head head;
   final Wal wal;
@@ -69,7 +69,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
   volatile long headReadMin = Long.MIN_VALUE;
   private volatile boolean closed;
 
-  private Tsdb(Options o) throws IOException {
+  private Tsdb(TsdbOptions o) throws IOException {
     this.opts = o;
     this.dir = o.dir;
     Files.createDirectories(dir);
@@ -163,7 +163,32 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
       }
     }
     out.sort(Comparator.comparingLong(b -> b.meta().minTime()));
-    return List.copyOf(out);
+    return List.copyOf(dropCompactedSources(out));
+  }
+
+  /**
+   * A crash between writing a compacted block and deleting its sources leaves both: the sources are
+   * recognised by their ids in the newer block's sources and deleted now.
+   */
+  private List<Block> dropCompactedSources(List<Block> blocks) {
+    List<Block> keep = new ArrayList<>();
+    for (Block b : blocks) {
+      boolean covered = false;
+      for (Block o : blocks) {
+        covered |=
+            o != b
+                && o.meta().resolution() == b.meta().resolution()
+                && o.meta().level() > b.meta().level()
+                && o.meta().sources().containsAll(b.meta().sources());
+      }
+      if (covered) {
+        dev.vigil.tsdb.block.BlockWriter.deleteTree(b.dir());
+        report("deleted block " + b.meta().id() + ": already compacted into a newer block");
+      } else {
+        keep.add(b);
+      }
+    }
+    return keep;
   }
 
   private void quarantine(Path p, Exception why) throws IOException {
@@ -336,7 +361,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
     }
     closed = true;
     if (background != null) {
-      background.shutdownNow();
+      background.shutdown(); // no interrupt: a compaction in progress finishes its files
       try {
         background.awaitTermination(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
@@ -356,27 +381,9 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
     }
   }
 
-  /** Frozen configuration. */
-  static final class Options {
-    Path dir;
-    long blockRangeMs = 2 * 3600_000L;
-    long retentionMs;
-    long retentionBytes;
-    long rollupRetentionMs;
-    FsyncPolicy fsync = FsyncPolicy.INTERVAL;
-    long fsyncIntervalMs = 1000;
-    long walSegmentBytes = 128L << 20;
-    long outOfOrderWindow;
-    boolean walEnabled = true;
-    boolean rollups = true;
-    long backgroundIntervalMs = 60_000;
-    LongSupplier clock = System::currentTimeMillis;
-    Consumer<String> log = m -> System.err.println("vigil-tsdb: " + m);
-  }
-
   /** Configures and opens a {@link Tsdb}. */
   public static final class Builder {
-    private final Options o = new Options();
+    private final TsdbOptions o = new TsdbOptions();
 
     private Builder(Path dir) {
       o.dir = Objects.requireNonNull(dir);
@@ -461,7 +468,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
      * @throws IOException when the directory is locked by another store or cannot be read
      */
     public Tsdb open() throws IOException {
-      return new Tsdb(o);
+      return new Tsdb(o.copy());
     }
 
     private static long positive(long v, String what) {

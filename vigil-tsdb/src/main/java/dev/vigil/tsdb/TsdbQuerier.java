@@ -104,24 +104,48 @@ final class TsdbQuerier implements Querier {
 
   @Override
   public List<String> labelNames(List<LabelMatcher> matchers) {
-    TreeSet<String> out = new TreeSet<>(head.labelNames(matchers));
-    for (Block b : blocks) {
-      if (b.meta().resolution() == 0 && b.meta().overlaps(mint, maxt)) {
-        out.addAll(b.labelNames(matchers));
-      }
-    }
+    TreeSet<String> out = new TreeSet<>();
+    forEachLabels(matchers, l -> l.forEach((n, v) -> out.add(n)));
     return new ArrayList<>(out);
   }
 
   @Override
   public List<String> labelValues(String name, List<LabelMatcher> matchers) {
-    TreeSet<String> out = new TreeSet<>(head.labelValues(name, matchers));
+    TreeSet<String> out = new TreeSet<>();
+    forEachLabels(
+        matchers,
+        l -> {
+          String v = l.get(name);
+          if (v != null) {
+            out.add(v);
+          }
+        });
+    return new ArrayList<>(out);
+  }
+
+  /**
+   * Visits the labels of every raw series matching the matchers (all when none) with samples in the
+   * querier's range; a series in several blocks may be visited more than once.
+   */
+  private void forEachLabels(List<LabelMatcher> matchers, java.util.function.Consumer<Labels> f) {
     for (Block b : blocks) {
-      if (b.meta().resolution() == 0 && b.meta().overlaps(mint, maxt)) {
-        out.addAll(b.labelValues(name, matchers));
+      if (b.meta().resolution() != 0 || !b.meta().overlaps(mint, maxt)) {
+        continue;
+      }
+      for (int id : b.select(matchers)) {
+        if (b.hasData(id, mint, maxt)) {
+          f.accept(b.labels(id));
+        }
       }
     }
-    return new ArrayList<>(out);
+    long hFrom = Math.max(mint, headMin);
+    if (hFrom <= maxt) {
+      for (MemSeries s : head.select(matchers)) {
+        if (s.hasData(hFrom, maxt)) {
+          f.accept(s.labels());
+        }
+      }
+    }
   }
 
   @Override

@@ -46,7 +46,9 @@ final class WalReplay {
           long ref = d.uvarint();
           Labels labels = d.labels();
           MemSeries s = head.create(labels, (int) ref);
-          s.markLogged();
+          if (s.ref() == ref) {
+            s.markLogged(); // else the series lives under another ref, not yet in the WAL
+          }
           byWalRef.put(ref, s);
         }
       }

@@ -89,13 +89,13 @@ class ConcurrencyTest {
                 }
               }));
       threads.forEach(Thread::start);
-      Thread.sleep(3000);
+      Thread.sleep(2000);
       stop.set(true);
       for (Thread t : threads) {
         t.join();
       }
       assertThat(errors).isEmpty();
-      assertThat(committed.get(0)).isGreaterThan(3 * 3600_000L); // several blocks were cut
+      assertThat(committed.get(0)).isGreaterThan(2 * 3600_000L); // several blocks were cut
       assertThat(db.blocks()).isNotEmpty();
       assertThat(db.metrics().snapshot().get("vigil_tsdb_head_truncations_total")).isPositive();
     }

@@ -30,6 +30,24 @@ final class TestUtil {
     return out;
   }
 
+  /**
+   * The same results with samples as flat lists of (t, bits), so plain {@code equals} compares them
+   * (AssertJ's recursive comparison is quadratic on long lists).
+   */
+  static Map<Labels, List<Long>> flat(Map<Labels, List<long[]>> m) {
+    Map<Labels, List<Long>> out = new LinkedHashMap<>();
+    m.forEach(
+        (l, samples) -> {
+          List<Long> f = new ArrayList<>(samples.size() * 2);
+          for (long[] x : samples) {
+            f.add(x[0]);
+            f.add(x[1]);
+          }
+          out.put(l, f);
+        });
+    return out;
+  }
+
   static LabelMatcher name(String n) {
     return LabelMatcher.equal("__name__", n);
   }

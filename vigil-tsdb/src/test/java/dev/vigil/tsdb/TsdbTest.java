@@ -5,6 +5,7 @@ import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +60,24 @@ class TsdbTest {
             .containsExactly("1", "3", "5", "7", "9");
         assertThatThrownBy(() -> q.select(SelectHints.range(0, 1), LabelMatcher.regex("i", ".*")))
             .hasMessageContaining("at least one matcher");
+      }
+    }
+  }
+
+  @Test
+  void labelNamesAndValues_honourTheQuerierTimeRange() throws Exception {
+    try (Tsdb db = open()) {
+      Appender app = db.appender();
+      app.append(0, Labels.of("__name__", "early", "zone", "a"), 1_000, 1);
+      app.append(0, Labels.of("__name__", "late", "zone", "b", "extra", "x"), 9_000, 1);
+      app.commit();
+      try (Querier q = db.querier(0, 5_000)) {
+        assertThat(q.labelValues("__name__", List.of())).containsExactly("early");
+        assertThat(q.labelNames(List.of())).containsExactly("__name__", "zone");
+      }
+      try (Querier q = db.querier(0, 10_000)) {
+        assertThat(q.labelValues("zone", List.of(LabelMatcher.equal("__name__", "late"))))
+            .containsExactly("b");
       }
     }
   }
@@ -125,6 +144,28 @@ class TsdbTest {
   }
 
   @Test
+  void interruptedAppenderThread_doesNotBreakTheWalForOthers() throws Exception {
+    try (Tsdb db = open()) {
+      Thread t =
+          new Thread(
+              () -> {
+                Thread.currentThread().interrupt();
+                Appender app = db.appender();
+                app.append(0, Labels.of("__name__", "i"), 1, 1);
+                app.commit();
+              });
+      t.start();
+      t.join();
+      Appender app = db.appender();
+      app.append(0, Labels.of("__name__", "i"), 2, 2);
+      app.commit();
+    }
+    try (Tsdb db = open()) {
+      assertThat(read(db, 0, 10, name("i")).values().iterator().next()).hasSize(2);
+    }
+  }
+
+  @Test
   void rollback_discardsAppends() throws Exception {
     try (Tsdb db = open()) {
       Appender app = db.appender();
@@ -175,16 +216,15 @@ class TsdbTest {
       assertThat(db.maintain()).isGreaterThan(0);
       assertThat(db.blocks()).anyMatch(b -> b.meta().resolution() == 0);
       assertThat(db.blocks()).anyMatch(b -> b.meta().resolution() == 5 * 60_000L);
-      assertThat(read(db, 0, Long.MAX_VALUE, name("m")))
-          .usingRecursiveComparison()
-          .isEqualTo(before);
+      assertThat(TestUtil.flat(read(db, 0, Long.MAX_VALUE, name("m"))))
+          .isEqualTo(TestUtil.flat(before));
       assertThatThrownBy(() -> db.appender().append(0, Labels.of("__name__", "m"), hour, 1))
           .isInstanceOf(OutOfOrderException.class);
       fill2(db);
     }
     try (Tsdb db = open()) {
       Map<Labels, List<long[]>> after = read(db, 0, 1000L * 30_000 - 1, name("m"));
-      assertThat(after).usingRecursiveComparison().isEqualTo(before);
+      assertThat(TestUtil.flat(after)).isEqualTo(TestUtil.flat(before));
     }
   }
 
@@ -201,9 +241,8 @@ class TsdbTest {
       Map<Labels, List<long[]>> before = read(db, 0, Long.MAX_VALUE, name("m"));
       db.maintain();
       assertThat(db.blocks().stream().filter(b -> b.meta().level() > 1)).isNotEmpty();
-      assertThat(read(db, 0, Long.MAX_VALUE, name("m")))
-          .usingRecursiveComparison()
-          .isEqualTo(before);
+      assertThat(TestUtil.flat(read(db, 0, Long.MAX_VALUE, name("m"))))
+          .isEqualTo(TestUtil.flat(before));
       assertThat(db.metrics().snapshot().get("vigil_tsdb_compactions_total")).isPositive();
     }
   }
@@ -310,12 +349,56 @@ class TsdbTest {
       fill2(db);
     }
     try (Tsdb copy = Tsdb.builder(snap).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
-      assertThat(read(copy, 0, Long.MAX_VALUE, name("m")))
-          .usingRecursiveComparison()
-          .isEqualTo(before);
+      assertThat(TestUtil.flat(read(copy, 0, Long.MAX_VALUE, name("m"))))
+          .isEqualTo(TestUtil.flat(before));
       assertThat(read(copy, 0, Long.MAX_VALUE, name("late"))).isEmpty();
     } finally {
       dev.vigil.tsdb.block.BlockWriter.deleteTree(snap);
+    }
+  }
+
+  @Test
+  void crashAfterCompaction_sourcesLeftBehind_areDeletedAtOpen() throws Exception {
+    long range = 2 * 3600_000L;
+    List<Path> sources = new java.util.ArrayList<>();
+    for (int b = 0; b < 3; b++) {
+      var w =
+          new dev.vigil.tsdb.block.BlockWriter(dir, b * range, (b + 1) * range, 1, List.of(), 0, b);
+      long[] ts = {b * range, b * range + 1000};
+      w.add(Labels.of("__name__", "m"), ts, new double[] {b, b + 0.5}, 2);
+      sources.add(dir.resolve(w.finish().id()));
+    }
+    Path aside = Files.createTempDirectory("vigil-aside");
+    for (Path p : sources) {
+      copyTree(p, aside.resolve(p.getFileName()));
+    }
+    try (Tsdb db = open()) {
+      db.maintain();
+      assertThat(db.blocks()).hasSize(1);
+      assertThat(db.blocks().get(0).meta().level()).isEqualTo(2);
+    }
+    for (Path p : sources) { // as if the process died before deleting them
+      copyTree(aside.resolve(p.getFileName()), p);
+    }
+    List<String> log = new java.util.ArrayList<>();
+    try (Tsdb db = Tsdb.builder(dir).backgroundInterval(Duration.ZERO).log(log::add).open()) {
+      assertThat(db.blocks()).hasSize(1);
+      assertThat(log).filteredOn(m -> m.contains("already compacted")).hasSize(3);
+      assertThat(read(db, 0, Long.MAX_VALUE, name("m")).values().iterator().next()).hasSize(6);
+    }
+    dev.vigil.tsdb.block.BlockWriter.deleteTree(aside);
+  }
+
+  private static void copyTree(Path from, Path to) throws Exception {
+    try (var s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path d = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(d);
+        } else {
+          Files.copy(p, d);
+        }
+      }
     }
   }
 }

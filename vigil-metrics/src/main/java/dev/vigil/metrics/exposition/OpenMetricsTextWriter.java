@@ -105,10 +105,15 @@ public final class OpenMetricsTextWriter implements ExpositionWriter {
       exemplarAndEnd(o, h.exemplar(i));
     }
     boolean gauge = type == MetricType.GAUGE_HISTOGRAM;
-    sample(o, name, gauge ? "_gcount" : "_count", h.labels(), h.count());
-    o.ascii('\n');
-    sample(o, name, gauge ? "_gsum" : "_sum", h.labels(), h.sum());
-    o.ascii('\n');
+    // OpenMetrics 1.0 forbids _sum on a histogram with negative buckets or a negative sum, and
+    // _count without _sum: such a histogram is written with buckets only.
+    boolean countAndSum = gauge || (h.upperBound(0) >= 0 && h.sum() >= 0);
+    if (countAndSum) {
+      sample(o, name, gauge ? "_gcount" : "_count", h.labels(), h.count());
+      o.ascii('\n');
+      sample(o, name, gauge ? "_gsum" : "_sum", h.labels(), h.sum());
+      o.ascii('\n');
+    }
     if (!gauge) {
       created(o, name, h.labels(), h.createdMillis());
     }

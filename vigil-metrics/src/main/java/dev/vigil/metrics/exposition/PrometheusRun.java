@@ -13,8 +13,6 @@ final class PrometheusRun extends ExpositionParser.ParseRun {
   private final SampleLexer lexer = new SampleLexer(false);
   private final List<ExpositionParser.FamilyState> families = new ArrayList<>();
   private final Map<String, ExpositionParser.FamilyState> byName = new HashMap<>();
-  private ExpositionParser.FamilyState current;
-  private boolean currentHasSamples;
 
   @Override
   void line(String line, int lineNo) throws ExpositionParseException {
@@ -49,9 +47,6 @@ final class PrometheusRun extends ExpositionParser.ParseRun {
       lexer.number(q, "quantile", true);
     }
     f.samples.add(s);
-    if (f == current) {
-      currentHasSamples = true;
-    }
   }
 
   private ExpositionParser.FamilyState familyFor(String name) {
@@ -72,8 +67,6 @@ final class PrometheusRun extends ExpositionParser.ParseRun {
     f = new ExpositionParser.FamilyState(name, MetricType.UNKNOWN);
     families.add(f);
     byName.put(name, f);
-    current = f;
-    currentHasSamples = true;
     return f;
   }
 
@@ -88,8 +81,6 @@ final class PrometheusRun extends ExpositionParser.ParseRun {
       f = new ExpositionParser.FamilyState(name, MetricType.UNKNOWN);
       families.add(f);
       byName.put(name, f);
-      current = f;
-      currentHasSamples = false;
     }
     if (parts[0].equals("HELP")) {
       if (f.help != null) {

@@ -85,7 +85,7 @@ class WritersTest {
             # TYPE http_requests counter
             # HELP http_requests Requests \\"served\\".\\nSecond line \\\\ end
             http_requests_total{method="GET",path="/a\\"b\\\\c\\nd"} 3
-            http_requests_created{method="GET",path="/a\\"b\\\\c\\nd"} 1700000000.250
+            http_requests_created{method="GET",path="/a\\"b\\\\c\\nd"} 1700000000.000
             http_requests_total{method="POST",path="/"} 1 # {span_id="def",trace_id="abc"} 1 1700000000.250
             """)
         .contains(
@@ -111,7 +111,7 @@ class WritersTest {
         .startsWith("{\"metrics\":[{\"name\":\"build\",\"type\":\"info\"")
         .contains(
             "{\"labels\":{\"method\":\"POST\",\"path\":\"/\"},\"value\":1,"
-                + "\"created\":1700000000.250,\"exemplar\":{\"labels\":{\"span_id\":\"def\","
+                + "\"created\":1700000000.000,\"exemplar\":{\"labels\":{\"span_id\":\"def\","
                 + "\"trace_id\":\"abc\"},\"value\":1,\"timestamp\":1700000000.250}}")
         .contains("{\"le\":\"+Inf\",\"count\":2}")
         .contains("\"states\":{\"a\":false,\"b\":true}")
@@ -132,5 +132,18 @@ class WritersTest {
     assertThat(ExpositionFormat.negotiate("text/html, text/plain;q=0.2"))
         .isEqualTo(ExpositionFormat.PROMETHEUS);
     assertThat(ExpositionFormat.PROMETHEUS.contentType()).contains("version=0.0.4");
+  }
+
+  @Test
+  void openMetrics_histogramWithNegativeBuckets_leavesOutCountAndSumAndStaysValid()
+      throws Exception {
+    MetricRegistry r = new MetricRegistry();
+    Histogram h = Histogram.builder().name("delta").buckets(-1, 0, 1).register(r);
+    h.observe(-5);
+    h.observe(0.5);
+    String out = OpenMetricsTextWriter.INSTANCE.toString(r.scrape());
+    assertThat(out).contains("delta_bucket{le=\"-1.0\"} 1").doesNotContain("delta_sum");
+    ExpositionParser.openMetrics().parse(out);
+    assertThat(PrometheusTextWriter.INSTANCE.toString(r.scrape())).contains("delta_sum -4.5");
   }
 }

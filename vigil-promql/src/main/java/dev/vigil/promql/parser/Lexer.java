@@ -185,7 +185,7 @@ public final class Lexer {
       case '{' -> braces++;
       case ')' -> {
         if (--parens < 0) {
-          throw error(at, "unexpected right parenthesis ')'");
+          throw error(at + 1, "unexpected right parenthesis ')'");
         }
       }
       case ']' -> {
@@ -195,7 +195,7 @@ public final class Lexer {
       }
       case '}' -> {
         if (--braces < 0) {
-          throw error(at, "unexpected right brace '}'");
+          throw error(at, "unexpected character: '}'");
         }
       }
       default -> {}

@@ -86,6 +86,7 @@ class ParserTest {
     assertThat(Printer.print(Parser.parse("sum(x) # total\n + 1"))).isEqualTo("sum(x) + 1");
   }
 
+  /** Messages and positions as {@code promtool check rules} (Prometheus 2.42) reports them. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
@@ -94,10 +95,11 @@ class ParserTest {
         "foo{|1:5: parse error: unexpected end of input inside braces",
         "rate(foo[5m]|1:13: parse error: unclosed left parenthesis",
         "foo[5m|1:7: parse error: unclosed left bracket",
-        "foo)|1:4: parse error: unexpected right parenthesis ')'",
+        "foo)|1:5: parse error: unexpected right parenthesis ')'",
+        "foo]|1:4: parse error: unexpected right bracket ']'",
         "{a=\"\"}|1:1: parse error: vector selector must contain at least one non-empty matcher",
         "foo{a=b}|1:7: parse error: unexpected identifier \"b\" in label matching, expected string",
-        "1 == 1|1:1: parse error: comparisons between scalars must use BOOL modifier",
+        "1 == 1|1:3: parse error: comparisons between scalars must use BOOL modifier",
         "1 and 1|1:1: parse error: set operator \"and\" not allowed in binary scalar expression",
         "rate(foo)|1:6: parse error: expected type range vector in call to function \"rate\", got instant vector",
         "nosuch(foo)|1:1: parse error: unknown function with name \"nosuch\"",
@@ -107,15 +109,15 @@ class ParserTest {
         "foo + bool bar|1:5: parse error: bool modifier can only be used on comparison operators",
         "1 + on(a) foo|1:1: parse error: vector matching only allowed between instant vectors",
         "foo and on(a) group_left bar|1:1: parse error: no grouping allowed for \"and\" operation",
-        "(foo + bar)[5m]|1:1: parse error: ranges only allowed for vector selectors",
-        "foo[5m][1m:]|1:1: parse error: subquery is only allowed on instant vector, got range vector in \"foo[5m]\" instead",
+        "(foo + bar)[5m]|1:12: parse error: ranges only allowed for vector selectors",
+        "foo[5m][1m:]|1:1: parse error: subquery is only allowed on instant vector, got matrix instead",
         "1 offset 5m|1:3: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery",
-        "foo offset 1m offset 2m|1:15: parse error: offset may not be set multiple times",
-        "foo @ 1 @ 2|1:9: parse error: @ <timestamp> may not be set multiple times",
+        "foo offset 1m offset 2m|1:1: parse error: offset may not be set multiple times",
+        "foo @ 1 @ 2|1:1: parse error: @ <timestamp> may not be set multiple times",
         "foo[5x]|1:5: parse error: bad number or duration syntax: \"5x\"",
         "\"unterminated|1:1: parse error: unterminated quoted string",
-        "foo{a=~\"(\"}|1:8: parse error: invalid regular expression \"(\": Unclosed group",
-        "-\"a\"|1:2: parse error: unary expression only allowed on expressions of type scalar or instant vector, got \"string\"",
+        "foo{a=~\"(\"}|1:5: parse error: error parsing regexp: Unclosed group: `^(?:()$`",
+        "-\"a\"|1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got \"string\"",
         "foo $ bar|1:5: parse error: unexpected character: '$'",
         "|1:1: parse error: no expression found in input",
       })

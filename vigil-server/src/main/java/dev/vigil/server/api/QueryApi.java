@@ -22,9 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * The PromQL endpoints: {@code /api/v1/query}, {@code /api/v1/query_range}, {@code
- * /api/v1/format_query}, {@code /api/v1/query_exemplars}; GET or form POST, Prometheus' JSON and
- * error shapes (parse errors 400 {@code bad_data}, evaluation errors 422 {@code execution},
- * timeouts 503 {@code timeout}).
+ * /api/v1/format_query}, {@code /api/v1/parse_query} (Prometheus 3's syntax tree JSON), {@code
+ * /api/v1/query_exemplars}; GET or form POST, Prometheus' JSON and error shapes (parse errors 400
+ * {@code bad_data}, evaluation errors 422 {@code execution}, timeouts 503 {@code timeout}).
  *
  * <p>Exemplars are not stored by Vigil's TSDB: {@code query_exemplars} validates its parameters and
  * answers an empty list, as Prometheus does when exemplar storage is off.
@@ -46,6 +46,7 @@ public final class QueryApi implements Routes {
     r.getAndPost("/api/v1/query", Role.READ, this::query);
     r.getAndPost("/api/v1/query_range", Role.READ, this::queryRange);
     r.getAndPost("/api/v1/format_query", Role.READ, this::formatQuery);
+    r.getAndPost("/api/v1/parse_query", Role.READ, this::parseQuery);
     r.getAndPost("/api/v1/query_exemplars", Role.READ, this::exemplars);
   }
 
@@ -57,18 +58,56 @@ public final class QueryApi implements Routes {
     return q;
   }
 
-  private void checkTimeout(Context ctx) {
+  /** The request's {@code timeout} in ms, or 0 when absent (the server-wide limit applies). */
+  private long checkTimeout(Context ctx) {
     long t = Params.duration(ctx, "timeout", 0);
     if (t < 0) {
       throw ApiError.badData("invalid parameter \"timeout\": must not be negative");
+    }
+    return t;
+  }
+
+  /**
+   * Runs a query within the request's timeout when it is shorter than the engine's: the answer is
+   * 503 {@code timeout} at the deadline, and the evaluation left behind stops at the engine's own.
+   */
+  private static QueryResult within(long timeoutMs, long serverMs, Supplier<QueryResult> q) {
+    if (timeoutMs <= 0 || timeoutMs >= serverMs) {
+      return run(q);
+    }
+    java.util.concurrent.CompletableFuture<QueryResult> f =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("query")
+        .start(
+            () -> {
+              try {
+                f.complete(run(q));
+              } catch (Throwable e) {
+                f.completeExceptionally(e);
+              }
+            });
+    try {
+      return f.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new ApiError(ApiError.Type.TIMEOUT, "query timed out in expression evaluation");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getCause()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiError(ApiError.Type.CANCELED, "query canceled");
     }
   }
 
   private void query(Context ctx) {
     String q = queryParam(ctx);
     long t = Params.time(ctx, "time", System.currentTimeMillis());
-    checkTimeout(ctx);
-    QueryResult res = run(() -> engine.get().instantQuery(q, t));
+    long timeout = checkTimeout(ctx);
+    Engine e = engine.get();
+    QueryResult res = within(timeout, limits.queryTimeout().toMillis(), () -> e.instantQuery(q, t));
     Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
   }
 
@@ -96,8 +135,10 @@ public final class QueryApi implements Routes {
                   + " resolution (?step=XX)",
               limits.maxPoints()));
     }
-    checkTimeout(ctx);
-    QueryResult res = run(() -> engine.get().rangeQuery(q, start, end, step));
+    long timeout = checkTimeout(ctx);
+    Engine e = engine.get();
+    QueryResult res =
+        within(timeout, limits.queryTimeout().toMillis(), () -> e.rangeQuery(q, start, end, step));
     Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
   }
 
@@ -188,6 +229,17 @@ public final class QueryApi implements Routes {
       throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
     }
     Json.success(ctx, g -> g.writeString(out));
+  }
+
+  private void parseQuery(Context ctx) {
+    String q = queryParam(ctx);
+    dev.vigil.promql.parser.Expr e;
+    try {
+      e = Parser.parse(q);
+    } catch (ParseException ex) {
+      throw ApiError.badData("invalid parameter \"query\": " + ex.getMessage());
+    }
+    Json.success(ctx, g -> AstJson.write(g, e));
   }
 
   private void exemplars(Context ctx) {

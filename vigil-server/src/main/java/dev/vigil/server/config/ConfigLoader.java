@@ -142,6 +142,7 @@ public final class ConfigLoader {
     ConfigNode remoteWrite = root.node("remote_write");
     ConfigNode slos = root.node("slos");
     ConfigNode dashboard = root.node("dashboard");
+    dev.vigil.ingest.IngestLimits ingest = bindIngest(root.section("ingest"));
     root.finish();
     return new VigilConfig(
         server,
@@ -153,8 +154,33 @@ public final class ConfigLoader {
         remoteWrite,
         slos,
         dashboard,
+        ingest,
         source,
         text);
+  }
+
+  /** {@code ingest}: limits of push ingest (the body size is {@code server.limits}'). */
+  private static dev.vigil.ingest.IngestLimits bindIngest(Section s) {
+    dev.vigil.ingest.IngestLimits d = dev.vigil.ingest.IngestLimits.DEFAULTS;
+    dev.vigil.ingest.IngestLimits limits =
+        dev.vigil.ingest.IngestLimits.builder()
+            .maxSeries((int) s.integer("max_series", d.maxSeries(), 1, Integer.MAX_VALUE))
+            .maxLabelsPerSeries(
+                (int) s.integer("max_labels_per_series", d.maxLabelsPerSeries(), 1, 10_000))
+            .maxLabelNameLength(
+                (int) s.integer("max_label_name_length", d.maxLabelNameLength(), 1, 1 << 20))
+            .maxLabelValueLength(
+                (int) s.integer("max_label_value_length", d.maxLabelValueLength(), 1, 1 << 24))
+            .maxDecompressedBytes(
+                (int)
+                    Math.min(
+                        Integer.MAX_VALUE,
+                        Math.max(1, s.bytes("max_decompressed_size", d.maxDecompressedBytes()))))
+            .samplesPerSecond(s.integer("samples_per_second", 0, 0, Long.MAX_VALUE))
+            .burstSamples(s.integer("burst_samples", 0, 0, Long.MAX_VALUE))
+            .build();
+    s.finish();
+    return limits;
   }
 
   private static ServerConfig bindServer(Section s) {

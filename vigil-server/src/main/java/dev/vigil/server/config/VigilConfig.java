@@ -22,6 +22,7 @@ import java.util.List;
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
  * @param slos the {@code slos} section as written
  * @param dashboard the {@code dashboard} section as written
+ * @param ingest the {@code ingest} section: push ingest limits (series, labels, rate)
  * @param source the file name, or {@code defaults}
  * @param text the configuration as YAML with secrets redacted (served by {@code
  *     /api/v1/status/config}); empty for defaults
@@ -36,6 +37,7 @@ public record VigilConfig(
     ConfigNode remoteWrite,
     ConfigNode slos,
     ConfigNode dashboard,
+    dev.vigil.ingest.IngestLimits ingest,
     String source,
     String text) {
 
@@ -67,6 +69,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        ingest,
         source,
         text);
   }
@@ -83,6 +86,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        ingest,
         source,
         text);
   }
@@ -99,6 +103,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        ingest,
         source,
         text);
   }
@@ -115,6 +120,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        ingest,
         source,
         text);
   }
@@ -131,6 +137,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        ingest,
         source,
         text);
   }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.server.config.ConfigException;
+import dev.vigil.server.config.ConfigNode;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Role;
@@ -16,7 +18,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -44,16 +48,78 @@ public final class DashboardRoutes implements Routes {
   private static final Pattern NAME =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.(json|ya?ml)");
   private static final Pattern VENDOR = Pattern.compile("[a-z0-9._-]+(/[A-Za-z0-9._-]+)*\\.js");
+  private static final Pattern PAGE = Pattern.compile("[a-z]{1,32}");
+  private static final Pattern DURATION = Pattern.compile("off|[1-9][0-9]{0,4}(s|m|h)");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Path folder;
   private final boolean webSocket;
   private final boolean widgets;
+  private final Map<String, String> refresh;
 
   private DashboardRoutes(Builder b) {
+    this.refresh = Map.copyOf(b.refresh);
     this.folder = b.folder;
     this.webSocket = b.webSocket;
     this.widgets = b.widgets;
+  }
+
+  /**
+   * The routes for the {@code dashboard} section of {@code vigil.yml}:
+   *
+   * <pre>{@code
+   * dashboard:
+   *   folder: dashboards   # Vigil YAML and Grafana JSON files shown under "Dashboards"
+   *   refresh:             # per page; defaults: overview 1m, performance pages 15s, live 5s
+   *     overview: 30s
+   * }</pre>
+   *
+   * @param section the section as written (an empty map when absent)
+   * @param seedApi whether the seeds' API ({@code /api/metrics/dashboard}, {@code /ws}) is mounted
+   * @throws ConfigException naming file and line for an unknown key or a folder that is not one
+   */
+  public static DashboardRoutes fromConfig(ConfigNode section, boolean seedApi) {
+    Builder b = builder().webSocket(seedApi).widgets(seedApi);
+    for (var e : section.entries().entrySet()) {
+      ConfigNode v = e.getValue();
+      switch (e.getKey()) {
+        case "folder" -> {
+          if (v.text() == null || v.text().isBlank()) {
+            throw new ConfigException(v.where() + ": dashboard.folder: expected a folder path");
+          }
+          Path folder = Path.of(v.text());
+          if (Files.exists(folder) && !Files.isDirectory(folder)) {
+            throw new ConfigException(
+                v.where() + ": dashboard.folder: \"" + folder + "\" is not a folder");
+          }
+          b.folder(folder);
+        }
+        case "refresh" -> {
+          for (var r : v.entries().entrySet()) {
+            String page = r.getKey();
+            String text = r.getValue().text();
+            if (!PAGE.matcher(page).matches()) {
+              throw new ConfigException(
+                  r.getValue().where() + ": dashboard.refresh." + page + ": not a page name");
+            }
+            if (text == null || !DURATION.matcher(text).matches()) {
+              throw new ConfigException(
+                  r.getValue().where()
+                      + ": dashboard.refresh."
+                      + page
+                      + ": expected a duration like 5s, 1m or off, got \""
+                      + text
+                      + "\"");
+            }
+            b.refresh.put(page, text);
+          }
+        }
+        default ->
+            throw new ConfigException(
+                v.where() + ": dashboard." + e.getKey() + ": unknown key (known: folder, refresh)");
+      }
+    }
+    return b.build();
   }
 
   /** A builder: no dashboard folder, no WebSocket, no seed widgets unless set. */
@@ -94,6 +160,8 @@ public final class DashboardRoutes implements Routes {
     n.put("ws", webSocket);
     n.put("widgets", widgets);
     n.put("dashboards", folder != null);
+    ObjectNode r = n.putObject("refresh");
+    refresh.forEach(r::put);
     ctx.contentType("application/json").result(n.toString());
   }
 
@@ -164,8 +232,15 @@ public final class DashboardRoutes implements Routes {
     private Path folder;
     private boolean webSocket;
     private boolean widgets;
+    private final Map<String, String> refresh = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /** The refresh interval of one page ("overview", "resources", …): "15s", "1m" or "off". */
+    public Builder refresh(String page, String interval) {
+      refresh.put(page, interval);
+      return this;
+    }
 
     /** The folder of custom dashboard files ({@code dashboard.folder}); null for none. */
     public Builder folder(Path folder) {

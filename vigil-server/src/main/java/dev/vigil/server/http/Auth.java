@@ -40,19 +40,32 @@ final class Auth {
    *     unavailable (503) for the admin API when no admin token exists
    */
   void check(Context ctx, Role role) {
+    check(
+        ctx.header("Authorization"),
+        () -> ctx.header("WWW-Authenticate", "Bearer realm=\"vigil\""),
+        role);
+  }
+
+  /**
+   * Checks an {@code Authorization} header value against the role (WebSocket upgrades, which do not
+   * pass the HTTP route checks).
+   *
+   * @param onMissing called before the 401 for a missing token (to set {@code WWW-Authenticate})
+   */
+  void check(String authorization, Runnable onMissing, Role role) {
     switch (role) {
       case PUBLIC -> {}
       case READ -> {
         if (read.isEmpty()) {
           return;
         }
-        require(ctx, role, read, write, admin);
+        require(authorization, onMissing, role, read, write, admin);
       }
       case WRITE -> {
         if (read.isEmpty() && write.isEmpty() && admin.isEmpty()) {
           return;
         }
-        require(ctx, role, write, admin);
+        require(authorization, onMissing, role, write, admin);
       }
       case ADMIN -> {
         if (admin.isEmpty()) {
@@ -60,23 +73,29 @@ final class Auth {
               ApiError.Type.UNAVAILABLE,
               "admin APIs disabled: set server.auth.admin_tokens to enable them");
         }
-        require(ctx, role, admin);
+        require(authorization, onMissing, role, admin);
       }
     }
   }
 
   @SafeVarargs
-  private static void require(Context ctx, Role role, List<byte[]>... allowed) {
-    String h = ctx.header("Authorization");
-    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      ctx.header("WWW-Authenticate", "Bearer realm=\"vigil\"");
+  private static void require(String h, Runnable onMissing, Role role, List<byte[]>... allowed) {
+    // "Token <t>" is how InfluxDB 2.x clients (Telegraf's influxdb_v2 output) send the same token.
+    int skip =
+        h == null
+            ? -1
+            : h.regionMatches(true, 0, "Bearer ", 0, 7)
+                ? 7
+                : h.regionMatches(true, 0, "Token ", 0, 6) ? 6 : -1;
+    if (skip < 0) {
+      onMissing.run();
       throw new ApiError(
           ApiError.Type.UNAUTHORIZED,
           "this endpoint needs a "
               + role.name().toLowerCase()
               + " token: send Authorization: Bearer <token>");
     }
-    byte[] given = h.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    byte[] given = h.substring(skip).trim().getBytes(StandardCharsets.UTF_8);
     boolean ok = false;
     for (List<byte[]> tokens : allowed) {
       for (byte[] t : tokens) {

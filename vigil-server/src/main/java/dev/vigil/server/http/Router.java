@@ -13,9 +13,11 @@ import java.util.function.Consumer;
  */
 public final class Router {
   private final JavalinConfig config;
+  private final Auth auth;
 
-  Router(JavalinConfig config) {
+  Router(JavalinConfig config, Auth auth) {
     this.config = config;
+    this.auth = auth;
   }
 
   /** A GET route. */
@@ -47,8 +49,23 @@ public final class Router {
     return get(path, role, h).post(path, role, h);
   }
 
-  /** A WebSocket endpoint. */
+  /** A WebSocket endpoint; the upgrade request is checked against the role like HTTP routes. */
   public Router ws(String path, Role role, Consumer<WsConfig> ws) {
+    // Route roles are checked for HTTP endpoints only: check the upgrade's token on connect and
+    // close at once (1008) before any message is handled.
+    config.routes.addWsHandler(
+        io.javalin.websocket.WsHandlerType.WEBSOCKET_BEFORE,
+        path,
+        before ->
+            before.onConnect(
+                ctx -> {
+                  try {
+                    auth.check(ctx.header("Authorization"), () -> {}, role);
+                  } catch (ApiError e) {
+                    ctx.session.close(
+                        1008, e.getMessage(), org.eclipse.jetty.websocket.api.Callback.NOOP);
+                  }
+                }));
     config.routes.addWsHandler(io.javalin.websocket.WsHandlerType.WEBSOCKET, path, ws, role);
     return this;
   }

@@ -156,7 +156,7 @@ public final class VigilHttpServer implements AutoCloseable {
                     LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
                     Json.error(ctx, ApiError.Type.INTERNAL, String.valueOf(e.getMessage()));
                   });
-              Router router = new Router(cfg);
+              Router router = new Router(cfg, auth);
               for (Routes area : areas) {
                 area.register(router);
               }

@@ -36,6 +36,29 @@ public record RelabelConfig(
     sourceLabels = List.copyOf(sourceLabels);
   }
 
+  /**
+   * Equal when written the same: {@link Pattern} has identity equality, so the regex is compared by
+   * its text. A reload with unchanged rules then keeps its scrape loops (and their staleness
+   * tracking) instead of restarting them.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RelabelConfig r
+        && sourceLabels.equals(r.sourceLabels)
+        && separator.equals(r.separator)
+        && targetLabel.equals(r.targetLabel)
+        && regexText.equals(r.regexText)
+        && modulus == r.modulus
+        && replacement.equals(r.replacement)
+        && action == r.action;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(
+        sourceLabels, separator, targetLabel, regexText, modulus, replacement, action);
+  }
+
   /** A rule built from its parts, with Prometheus' defaults for null parts. */
   public static RelabelConfig of(
       RelabelAction action,

@@ -23,9 +23,9 @@ final class CurrentValues {
   /** Upper bound of series in one answer. */
   static final int MAX_SERIES = 200_000;
 
-  private final Engine engine;
+  private final java.util.function.Supplier<Engine> engine;
 
-  CurrentValues(Engine engine) {
+  CurrentValues(java.util.function.Supplier<Engine> engine) {
     this.engine = engine;
   }
 
@@ -33,7 +33,7 @@ final class CurrentValues {
   record Body(String contentType, byte[] bytes) {}
 
   List<Sample> latest(long now) {
-    List<Sample> v = new ArrayList<>(engine.instantQuery("{__name__=~\".+\"}", now).vector());
+    List<Sample> v = new ArrayList<>(engine.get().instantQuery("{__name__=~\".+\"}", now).vector());
     v.sort((a, b) -> a.labels().compareTo(b.labels()));
     return v.size() > MAX_SERIES ? v.subList(0, MAX_SERIES) : v;
   }

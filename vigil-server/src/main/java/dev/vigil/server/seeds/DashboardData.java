@@ -38,6 +38,7 @@ public final class DashboardData {
   static final double CRITICAL = 50;
 
   private final PromQuery q;
+  private final Supplier<Engine> engine;
   private final Supplier<List<ErrorLog.Entry>> recentErrors;
   private final LongSupplier clock;
 
@@ -50,13 +51,31 @@ public final class DashboardData {
       String namespacePrefix,
       Supplier<List<ErrorLog.Entry>> recentErrors,
       LongSupplier clockMillis) {
+    this(() -> engine, namespacePrefix, recentErrors, clockMillis);
+  }
+
+  /**
+   * With the engine looked up per call (it may not exist yet while storage opens; the supplier then
+   * throws the server's 503).
+   */
+  public DashboardData(
+      Supplier<Engine> engine,
+      String namespacePrefix,
+      Supplier<List<ErrorLog.Entry>> recentErrors,
+      LongSupplier clockMillis) {
     this.q = new PromQuery(engine, namespacePrefix);
+    this.engine = engine;
     this.recentErrors = recentErrors;
     this.clock = clockMillis;
   }
 
   PromQuery query() {
     return q;
+  }
+
+  /** The engine (may throw while Vigil starts). */
+  Engine engine() {
+    return engine.get();
   }
 
   long now() {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Runs the seeds' API queries on the PromQL engine and shapes the answers as JSON-ready maps. Query
@@ -16,10 +17,10 @@ import java.util.Map;
  * <p>Thread-safe (the engine is). NaN and infinite values become {@code null} in the output.
  */
 final class PromQuery {
-  private final Engine engine;
+  private final Supplier<Engine> engine;
   private final String ns;
 
-  PromQuery(Engine engine, String namespacePrefix) {
+  PromQuery(Supplier<Engine> engine, String namespacePrefix) {
     this.engine = engine;
     this.ns = namespacePrefix;
   }
@@ -30,7 +31,7 @@ final class PromQuery {
 
   /** The first value of an instant query (aggregate queries return one), or {@code dflt}. */
   double scalar(String template, long t, double dflt) {
-    QueryResult r = engine.instantQuery(expand(template), t);
+    QueryResult r = engine.get().instantQuery(expand(template), t);
     if (r.type() == QueryResult.Type.SCALAR) {
       return r.scalar();
     }
@@ -45,7 +46,7 @@ final class PromQuery {
   /** Each sample of an instant query as {label: value..., "value": v}, for the given labels. */
   List<Map<String, Object>> vector(String template, long t, String valueKey, String... labels) {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Sample s : engine.instantQuery(expand(template), t).vector()) {
+    for (Sample s : engine.get().instantQuery(expand(template), t).vector()) {
       Map<String, Object> m = new LinkedHashMap<>();
       for (String l : labels) {
         m.put(l, s.labels().getOrEmpty(l));
@@ -59,7 +60,7 @@ final class PromQuery {
   /** Values of an instant query keyed by one label. */
   Map<String, Double> byLabel(String template, long t, String label) {
     Map<String, Double> out = new LinkedHashMap<>();
-    for (Sample s : engine.instantQuery(expand(template), t).vector()) {
+    for (Sample s : engine.get().instantQuery(expand(template), t).vector()) {
       out.put(s.labels().getOrEmpty(label), s.value());
     }
     return out;
@@ -68,7 +69,7 @@ final class PromQuery {
   /** Values of an instant query keyed by the joined values of several labels. */
   Map<String, Double> byLabels(String template, long t, String... labels) {
     Map<String, Double> out = new LinkedHashMap<>();
-    for (Sample s : engine.instantQuery(expand(template), t).vector()) {
+    for (Sample s : engine.get().instantQuery(expand(template), t).vector()) {
       out.put(key(s.labels(), labels), s.value());
     }
     return out;
@@ -87,7 +88,7 @@ final class PromQuery {
 
   /** The series of a range query: labels and points [[unix seconds, value], ...]. */
   List<QueryResult.Series> range(String template, long start, long end, long step) {
-    return engine.rangeQuery(expand(template), start, end, step).matrix();
+    return engine.get().rangeQuery(expand(template), start, end, step).matrix();
   }
 
   /** The first series of a range query as points, or an empty list. */

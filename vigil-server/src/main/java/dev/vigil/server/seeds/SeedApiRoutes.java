@@ -1,6 +1,5 @@
 package dev.vigil.server.seeds;
 
-import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Params;
@@ -35,16 +34,14 @@ public final class SeedApiRoutes implements Routes {
   /** Most points a history answer may have. */
   static final int MAX_POINTS = 11_000;
 
-  private final Engine engine;
   private final DashboardData dashboard;
   private final Insights insights;
   private final CurrentValues current;
 
-  public SeedApiRoutes(Engine engine, DashboardData dashboard) {
-    this.engine = engine;
+  public SeedApiRoutes(DashboardData dashboard) {
     this.dashboard = dashboard;
     this.insights = new Insights(dashboard);
-    this.current = new CurrentValues(engine);
+    this.current = new CurrentValues(dashboard::engine);
   }
 
   @Override
@@ -104,7 +101,7 @@ public final class SeedApiRoutes implements Routes {
           "too many points: (end - start) / step must stay under " + MAX_POINTS + "; raise step");
     }
     String expr = metric != null ? metric : query;
-    QueryResult r = guard(() -> engine.rangeQuery(expr, start, end, step));
+    QueryResult r = guard(() -> dashboard.engine().rangeQuery(expr, start, end, step));
     List<Map<String, Object>> series = new ArrayList<>();
     for (QueryResult.Series s : r.matrix()) {
       Map<String, Object> m = new LinkedHashMap<>();

@@ -2,8 +2,12 @@ package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.server.Vigil;
+import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.ServerConfig;
-import dev.vigil.server.http.VigilHttpServer;
+import dev.vigil.server.config.VigilConfig;
+import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.Labels;
 import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -29,9 +34,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *
  * <ol>
  *   <li>Netdata's local dashboard (Debian {@code netdata}, loopback, 1 s) against Vigil's resources
- *       page (live 5 m range, 1 s step, node_exporter scraped every second): time from navigation
- *       to the first complete render of the first screen, and the JS heap after it settles.
- *   <li>A 30-chart Vigil dashboard over 24 h of backfilled samples (15 s): first render, heap.
+ *       page (a running Vigil collecting this host every second; live 5 m range, 1 s step): time
+ *       from navigation to the first complete render of the first screen, and the JS heap after it
+ *       settles.
+ *   <li>A 30-chart Vigil dashboard over 24 h of samples (every 15 s) appended to Vigil's storage:
+ *       first render, heap.
  * </ol>
  *
  * <p>"Complete" is: every chart in the first screen has drawn data (Vigil: every panel in view has
@@ -59,10 +66,8 @@ class DashboardBenchmark {
   @Test
   void resourcesPage_againstNetdata_andThirtyChartsOver24h() throws Exception {
     Path work = Files.createTempDirectory("vigil-dashboard-bench");
-    Process node = null;
     Process netdata = null;
-    PrometheusPeer prometheus = null;
-    VigilHttpServer server = null;
+    Vigil vigil = null;
     ChromeDriver driver = null;
     try {
       Path boards = Files.createDirectories(work.resolve("dashboards"));
@@ -74,34 +79,18 @@ class DashboardBenchmark {
         yaml.append("        queries: [bench_series_").append(i).append("]\n");
       }
       Files.writeString(boards.resolve("thirty.yml"), yaml);
-      backfill(work, 30, Duration.ofHours(24), 15);
-
-      String[] holder = new String[1];
       ServerConfig d = ServerConfig.defaults();
-      server =
-          VigilHttpServer.start(
-              new ServerConfig(
-                  "127.0.0.1", 0, List.of(), List.of(), List.of(), false, d.tls(), d.limits()),
-              List.of(
-                  DashboardRoutes.builder().folder(boards).build(),
-                  new DemoMetrics(),
-                  new ProxyRoutes(() -> holder[0])));
-      int nodePort = freePort();
-      node =
-          new ProcessBuilder(
-                  "/usr/bin/prometheus-node-exporter",
-                  "--web.listen-address=127.0.0.1:" + nodePort,
-                  "--log.level=warn")
-              .redirectErrorStream(true)
-              .redirectOutput(work.resolve("node.log").toFile())
-              .start();
-      prometheus =
-          PrometheusPeer.start(
-              work,
-              List.of(server.baseUrl().replace("http://", "")),
-              DemoMetrics.PATH,
-              "127.0.0.1:" + nodePort);
-      holder[0] = prometheus.url();
+      VigilConfig config =
+          ConfigLoader.parse(
+                  "bench.yml",
+                  "collect:\n  interval: 1s\n  gpu: false\ndashboard:\n  folder: " + boards + "\n",
+                  Map.of())
+              .withServer(
+                  new ServerConfig(
+                      "127.0.0.1", 0, List.of(), List.of(), List.of(), false, d.tls(), d.limits()))
+              .withStoragePath(work.resolve("data"));
+      vigil = Vigil.start(config);
+      backfill(vigil, 30, Duration.ofHours(24), 15);
       int netdataPort = freePort();
       netdata =
           new ProcessBuilder(
@@ -130,15 +119,12 @@ class DashboardBenchmark {
       Thread.sleep(15_000); // both collect for a while at 1 s before the first page is opened
 
       driver = browser(work);
-      List<double[]> vigil = new ArrayList<>();
+      List<double[]> resources = new ArrayList<>();
       List<double[]> nd = new ArrayList<>();
       for (int run = 0; run < RUNS; run++) {
         nd.add(measure(driver, "http://127.0.0.1:" + netdataPort + "/?run=" + run, NETDATA_DONE));
-        vigil.add(
-            measure(
-                driver,
-                server.baseUrl() + "/?run=" + run + "#page=resources&range=5m",
-                VIGIL_DONE));
+        resources.add(
+            measure(driver, vigil.url() + "/?run=" + run + "#page=resources&range=5m", VIGIL_DONE));
       }
       List<double[]> thirty = new ArrayList<>();
       driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 4000));
@@ -146,57 +132,42 @@ class DashboardBenchmark {
         thirty.add(
             measure(
                 driver,
-                server.baseUrl() + "/?run=" + run + "#page=dashboards&d=thirty.yml&range=24h",
+                vigil.url() + "/?run=" + run + "#page=dashboards&d=thirty.yml&range=24h",
                 VIGIL_DONE));
       }
       report("Netdata dashboard", nd);
-      report("Vigil resources", vigil);
+      report("Vigil resources", resources);
       report("Vigil 30 charts / 24 h", thirty);
       System.out.printf(
           Locale.ROOT,
           "ratio Vigil/Netdata: render %.2f, heap %.2f%n",
-          median(vigil, 0) / median(nd, 0),
-          median(vigil, 1) / median(nd, 1));
+          median(resources, 0) / median(nd, 0),
+          median(resources, 1) / median(nd, 1));
       assertThat(median(thirty, 2)).as("charts drawn").isGreaterThanOrEqualTo(30);
     } finally {
       if (driver != null) driver.quit();
       stop(netdata);
-      if (prometheus != null) prometheus.close();
-      stop(node);
-      if (server != null) server.close();
+      if (vigil != null) vigil.close();
       try (Stream<Path> s = Files.walk(work)) {
         s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
       }
     }
   }
 
-  /** Writes {@code n} gauges over {@code span} at {@code stepSeconds} into blocks with promtool. */
-  private static void backfill(Path work, int n, Duration span, int stepSeconds) throws Exception {
-    Path om = work.resolve("backfill.om");
-    long end = System.currentTimeMillis() / 1000 - 3 * 3600; // older than the head Prometheus opens
+  /** Appends {@code n} gauges over {@code span}, one sample every {@code stepSeconds}. */
+  private static void backfill(Vigil vigil, int n, Duration span, int stepSeconds) {
+    long end = System.currentTimeMillis() / 1000;
     long start = end - span.toSeconds();
-    try (var w = Files.newBufferedWriter(om)) {
-      for (int i = 0; i < n; i++) {
-        w.write("# TYPE bench_series_" + i + " gauge\n");
-        for (long t = start; t <= end; t += stepSeconds) {
-          double v = 50 + 40 * Math.sin((t / 3600.0) + i) + (t % 97) / 10.0;
-          w.write("bench_series_" + i + " " + v + " " + t + "\n");
-        }
+    for (int i = 0; i < n; i++) {
+      Appender app = vigil.storage().appender();
+      Labels l = Labels.of("__name__", "bench_series_" + i, "job", "bench", "instance", "backfill");
+      long ref = 0;
+      for (long t = start; t <= end; t += stepSeconds) {
+        double v = 50 + 40 * Math.sin((t / 3600.0) + i) + (t % 97) / 10.0;
+        ref = app.append(ref, l, t * 1000, v);
       }
-      w.write("# EOF\n");
+      app.commit();
     }
-    Process p =
-        new ProcessBuilder(
-                "/usr/bin/promtool",
-                "tsdb",
-                "create-blocks-from",
-                "openmetrics",
-                om.toString(),
-                work.resolve("data").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("promtool.log").toFile())
-            .start();
-    assertThat(p.waitFor()).as(Files.readString(work.resolve("promtool.log"))).isZero();
   }
 
   private static ChromeDriver browser(Path work) throws Exception {
@@ -243,6 +214,17 @@ class DashboardBenchmark {
               }
               return false;
             });
+    if (url.contains("thirty")) {
+      System.out.println(
+          "query_range timings: "
+              + js.executeScript(
+                  "const q = performance.getEntriesByType('resource').filter(e => e.name.includes('query_range'));"
+                      + "const d = q.map(e => e.responseEnd - e.requestStart).sort((a, b) => a - b);"
+                      + "const js = performance.getEntriesByType('resource').filter(e => e.name.endsWith('.js'));"
+                      + "return 'n=' + q.length + ' median ' + Math.round(d[d.length >> 1]) + ' ms, max ' + Math.round(d[d.length - 1])"
+                      + " + ' ms, first start ' + Math.round(Math.min(...q.map(e => e.startTime))) + ' ms, last end ' + Math.round(Math.max(...q.map(e => e.responseEnd)))"
+                      + " + ' ms; scripts loaded by ' + Math.round(Math.max(...js.map(e => e.responseEnd))) + ' ms';"));
+    }
     Thread.sleep(3000);
     double heap = ((Number) js.executeScript(HEAP)).doubleValue();
     return new double[] {at[0], heap, charts[0]};

@@ -1,9 +1,13 @@
 package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.server.Vigil;
+import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.ServerConfig;
+import dev.vigil.server.config.VigilConfig;
 import dev.vigil.server.http.VigilHttpServer;
 import java.io.File;
 import java.nio.file.Files;
@@ -38,8 +42,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in a real headless Chromium (Debian's chromium and chromium-driver, nothing
- * downloaded), served by Vigil's HTTP server, reading a real Prometheus that scrapes the seeds'
- * application metrics every second.
+ * downloaded) against a running Vigil that collects this host every second, scrapes a demo
+ * application with DevLoop's and AgentOS' metrics and records DinoAir's events through its
+ * recorders.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
@@ -61,14 +66,12 @@ class DashboardBrowserTest {
           "dashboards");
 
   private Path work;
-  private VigilHttpServer server;
-  private PrometheusPeer prometheus;
+  private Vigil vigil;
+  private Thread app;
   private ChromeDriver driver;
   private final DemoMetrics demo = new DemoMetrics();
   private String base;
-  private volatile String upstream;
   private int loads;
-  private Process nodeExporter;
   private final Path shots = Path.of("target", "screenshots");
 
   @BeforeAll
@@ -76,10 +79,6 @@ class DashboardBrowserTest {
     assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
         "chromium and chromium-driver are installed by scripts/install-test-deps");
-    assumeTrue(
-        PrometheusPeer.available()
-            && Files.isExecutable(Path.of("/usr/bin/prometheus-node-exporter")),
-        "prometheus and prometheus-node-exporter are installed by scripts/install-test-deps");
     work = Files.createTempDirectory("vigil-dashboard-test");
     Path boards = Files.createDirectories(work.resolve("dashboards"));
     writeSeedDashboards(boards);
@@ -98,36 +97,42 @@ class DashboardBrowserTest {
                 type: stat
                 queries: [sum(devloop_agent_queue_depth)]
         """);
+    // The demo applications: DevLoop- and AgentOS-style metrics on a scrape endpoint, and
+    // DinoAir-style events through Vigil's recorders (namespace dinoair_).
+    String target = demo.serveAlone();
+    String yaml =
+        """
+        collect:
+          interval: 1s
+          system: true
+          jvm: true
+          gpu: false
+          self: true
+          namespace: dinoair_
+        scrape_configs:
+          - job_name: demo
+            scrape_interval: 1s
+            scrape_timeout: 1s
+            metrics_path: %s
+            static_configs:
+              - targets: ['%s']
+        dashboard:
+          folder: %s
+          refresh:
+            targets: 3s
+        """
+            .formatted(DemoMetrics.PATH, target, boards);
     ServerConfig d = ServerConfig.defaults();
     ServerConfig sc =
         new ServerConfig(
             "127.0.0.1", 0, List.of(), List.of(), List.of(), false, d.tls(), d.limits());
-    // Vigil serves the dashboard and the demo scrape target first; Prometheus then scrapes it and
-    // Vigil's query routes forward to Prometheus.
-    server =
-        VigilHttpServer.start(
-            sc,
-            List.of(
-                DashboardRoutes.builder().folder(boards).build(),
-                demo,
-                new ProxyRoutes(() -> upstream)));
-    base = server.baseUrl();
-    int nodePort;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      nodePort = s.getLocalPort();
-    }
-    nodeExporter =
-        new ProcessBuilder(
-                "/usr/bin/prometheus-node-exporter",
-                "--web.listen-address=127.0.0.1:" + nodePort,
-                "--log.level=warn")
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("node-exporter.log").toFile())
-            .start();
-    prometheus =
-        PrometheusPeer.start(
-            work, List.of(base.replace("http://", "")), DemoMetrics.PATH, "127.0.0.1:" + nodePort);
-    upstream = prometheus.url();
+    VigilConfig config =
+        ConfigLoader.parse("dashboard-test.yml", yaml, Map.of())
+            .withServer(sc)
+            .withStoragePath(work.resolve("data"));
+    vigil = Vigil.start(config);
+    base = vigil.url();
+    app = Thread.ofVirtual().name("demo-app").start(this::demoApplication);
     waitForData();
 
     ChromeOptions options = new ChromeOptions();
@@ -159,12 +164,12 @@ class DashboardBrowserTest {
   @AfterAll
   void stop() throws Exception {
     if (driver != null) driver.quit();
-    if (prometheus != null) prometheus.close();
-    if (nodeExporter != null) {
-      nodeExporter.destroy();
-      nodeExporter.waitFor();
+    if (app != null) {
+      app.interrupt();
+      app.join();
     }
-    if (server != null) server.close();
+    if (vigil != null) vigil.close();
+    demo.stop();
     if (work != null) {
       try (Stream<Path> s = Files.walk(work)) {
         s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
@@ -198,25 +203,67 @@ class DashboardBrowserTest {
     assertThat(i).as("Grafana dashboards in the seeds").isGreaterThanOrEqualTo(2);
   }
 
+  /** Records what DinoAir records, a few times a second, through Vigil's recorders. */
+  private void demoApplication() {
+    var r = vigil.recorders();
+    long i = 0;
+    r.startUserSession("s-1", "Mozilla/5.0");
+    r.startUserSession("s-2", "curl/8");
+    while (!Thread.currentThread().isInterrupted()) {
+      i++;
+      r.recordApiRequest(
+          "comfyui", "/generate", "POST", i % 17 == 0 ? 500 : 200, 0.05 + (i % 10) / 20.0);
+      r.recordApiRequest("ollama", "/chat", "POST", 200, 0.02 + (i % 5) / 50.0);
+      r.recordModelGeneration("llama2-7b", 1 + i % 7, i % 9 != 0, 256, 512);
+      if (i % 5 == 0)
+        r.recordError("connection_timeout", "Failed to connect to ComfyUI", "comfyui", "error");
+      r.recordFileOperation("write", 1024 * (i % 64), 0.01, i % 13 != 0);
+      r.recordFileOperation("read", 4096, 0.002, true);
+      r.recordAgentRun("linter", i % 11 == 0 ? "failure" : "success", 0.2);
+      r.recordAgentHeartbeat("linter");
+      r.setAgentStatus("linter", "running");
+      r.touchUserSession("s-1");
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
   private void waitForData() throws Exception {
-    var client = java.net.http.HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String q =
-        java.net.URLEncoder.encode(
-            "rate(devloop_agent_runs_total[10s])", java.nio.charset.StandardCharsets.UTF_8);
+    String last = "";
     while (System.nanoTime() < deadline) {
-      String body =
-          client
-              .send(
-                  java.net.http.HttpRequest.newBuilder(
-                          java.net.URI.create(base + "/api/v1/query?query=" + q))
-                      .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString())
-              .body();
-      if (body.contains("\"agent\":\"linter\"")) return;
+      String scraped = apiQuery("rate(devloop_agent_runs_total[10s])");
+      String recorded = apiQuery("rate(dinoair_api_requests_total[10s])");
+      last = scraped + " / " + recorded;
+      if (scraped.contains("\"agent\":\"linter\"")
+          && recorded.contains("\"service\":\"comfyui\"")) {
+        return;
+      }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("prometheus has no rate of the demo metrics after 30 s");
+    throw new IllegalStateException(
+        "Vigil has no rate of the demo metrics after 30 s: "
+            + last
+            + " names: "
+            + apiGet("/api/v1/label/__name__/values"));
+  }
+
+  private String apiQuery(String q) throws Exception {
+    return apiGet(
+        "/api/v1/query?query="
+            + java.net.URLEncoder.encode(q, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private String apiGet(String pathAndQuery) throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    return client
+        .send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + pathAndQuery)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private void open(String hash) {
@@ -287,16 +334,22 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void valueWrittenByTheApplication_appearsWithinTwoRefreshIntervals_withoutReload() {
-    demo.live.set(7);
-    open("page=explore&q=vigil_test_live_value&tab=table&range=5m&refresh=5s");
+  void valueWrittenThroughARecorder_appearsWithinTwoRefreshIntervals_withoutReload() {
+    vigil.recorders().setAgentQueueDepth("live-agent", 7);
+    open(
+        "page=explore&q="
+            + java.net.URLEncoder.encode(
+                "dinoair_agent_queue_depth{agent=\"live-agent\"}",
+                java.nio.charset.StandardCharsets.UTF_8)
+            + "&tab=table&range=5m&refresh=5s");
     WebElement result = driver.findElement(By.id("explore-result"));
-    new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> result.getText().contains("7"));
+    new WebDriverWait(driver, Duration.ofSeconds(12))
+        .until(d -> cellTexts(result).contains("live-agent") && cellTexts(result).contains("7"));
     js("window.__sameDocument = true");
-    demo.live.set(4242);
-    // refresh 5 s + scrape interval 1 s: two refresh intervals are 10 s.
+    vigil.recorders().setAgentQueueDepth("live-agent", 4242);
+    // refresh every 5 s, collection every 1 s: two refresh intervals are 10 s.
     new WebDriverWait(driver, Duration.ofSeconds(11))
-        .until(d -> result.getText().contains("4.24k"));
+        .until(d -> cellTexts(result).contains("4.24k"));
     assertThat(js("return window.__sameDocument === true")).isEqualTo(true);
   }
 
@@ -325,6 +378,15 @@ class DashboardBrowserTest {
     Map<String, String> q = hashParams();
     long span = Long.parseLong(q.get("to")) - Long.parseLong(q.get("from"));
     assertThat(span).isPositive().isLessThan(6 * 3600);
+  }
+
+  /** The texts of the table cells in an element (StaleElement-safe: re-read on each call). */
+  private static List<String> cellTexts(WebElement root) {
+    try {
+      return root.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return List.of();
+    }
   }
 
   private Map<String, String> hashParams() {
@@ -531,7 +593,7 @@ class DashboardBrowserTest {
             "127.0.0.1", 0, List.of(token), List.of(), List.of(), false, d.tls(), d.limits());
     try (VigilHttpServer secured =
         VigilHttpServer.start(
-            sc, List.of(DashboardRoutes.builder().build(), new ProxyRoutes(() -> upstream)))) {
+            sc, List.of(DashboardRoutes.builder().build(), new ProxyRoutes(() -> base)))) {
       driver.get(
           secured.baseUrl() + "/?load=" + (++loads) + "#page=explore&q=up&tab=table&range=5m");
       WebElement dialog =
@@ -549,8 +611,7 @@ class DashboardBrowserTest {
                       .equals(
                           dr.findElement(By.cssSelector("#explore-result section.panel"))
                               .getDomAttribute("data-state")));
-      assertThat(driver.findElement(By.id("explore-result")).getText())
-          .contains("demo", "prometheus");
+      assertThat(driver.findElement(By.id("explore-result")).getText()).contains("demo", "vigil");
     }
   }
 
@@ -586,5 +647,85 @@ class DashboardBrowserTest {
             java.net.http.HttpResponse.BodyHandlers.ofString());
     assertThat(traversal.statusCode()).isEqualTo(400);
     assertThat(traversal.body()).contains("invalid dashboard file name");
+  }
+
+  @Test
+  void pause_stopsUpdates_andResumeRestartsThem() throws Exception {
+    open("page=overview&range=5m&refresh=5s");
+    driver.findElement(By.id("pause")).click();
+    assertThat(driver.findElement(By.id("pause")).getDomAttribute("aria-pressed"))
+        .isEqualTo("true");
+    int paused = renders();
+    Thread.sleep(6000); // more than one refresh interval and several WebSocket ticks
+    assertThat(renders()).isEqualTo(paused);
+    driver.findElement(By.id("pause")).click();
+    waitForRender(paused + 1);
+  }
+
+  @Test
+  void csvExport_holdsTheChartsSeries_andDarkThemeRedrawsWithoutErrors() {
+    open("page=resources&range=5m");
+    js(
+        "window.__csv = null; const orig = URL.createObjectURL;"
+            + "URL.createObjectURL = (b) => { b.text().then(t => window.__csv = t); return orig(b); };");
+    WebElement panel =
+        panels().stream()
+            .filter(p -> "ok".equals(p.getDomAttribute("data-state")))
+            .findFirst()
+            .orElseThrow();
+    panel.findElement(By.xpath(".//button[text()='CSV']")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> js("return window.__csv") != null);
+    String csv = (String) js("return window.__csv");
+    assertThat(csv.lines().findFirst().orElseThrow()).startsWith("time,");
+    assertThat(csv.lines().count()).isGreaterThan(2);
+
+    int before = renders();
+    driver.findElement(By.id("theme")).click();
+    waitForRender(before + 1);
+    String theme = driver.findElement(By.tagName("html")).getDomAttribute("data-theme");
+    assertThat(theme).isIn("dark", "light");
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .until(d -> panels().stream().anyMatch(p -> "ok".equals(p.getDomAttribute("data-state"))));
+    assertThat(consoleErrors()).isEmpty();
+    driver.findElement(By.id("theme")).click(); // back, for the other tests
+  }
+
+  @Test
+  void onAPhone_pagesFitTheScreen_andTheNavigationWorksByKeyboard() {
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+    try {
+      for (String page : List.of("overview", "resources", "explore", "targets")) {
+        open("page=" + page + "&range=5m");
+        Object overflow = js("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(((Number) overflow).intValue())
+            .as("horizontal overflow on %s", page)
+            .isLessThanOrEqualTo(0);
+      }
+    } finally {
+      driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+    }
+    open("page=overview&range=5m");
+    WebElement link = driver.findElement(By.cssSelector("#nav a[data-page='targets']"));
+    link.sendKeys(org.openqa.selenium.Keys.ENTER);
+    new WebDriverWait(driver, Duration.ofSeconds(5))
+        .until(d -> d.getCurrentUrl().contains("page=targets"));
+    assertThat(driver.findElement(By.cssSelector("#nav a[aria-current='page']")).getText())
+        .isEqualTo("Targets");
+  }
+
+  @Test
+  void pageRefresh_comesFromTheDashboardSection_andBadKeysAreRejectedWithTheirLine() {
+    open("page=targets&range=1h");
+    new WebDriverWait(driver, Duration.ofSeconds(5))
+        .until(d -> d.findElement(By.id("status")).getText().startsWith("every 3 s"));
+    VigilConfig bad =
+        ConfigLoader.parse(
+            "bad.yml", "dashboard:\n  folder: x\n  refrsh:\n    overview: 1m\n", Map.of());
+    assertThatThrownBy(() -> DashboardRoutes.fromConfig(bad.dashboard(), false))
+        .hasMessageMatching("bad\\.yml:[34]: dashboard\\.refrsh: unknown key .*");
+    VigilConfig badInterval =
+        ConfigLoader.parse("bad.yml", "dashboard:\n  refresh:\n    overview: soon\n", Map.of());
+    assertThatThrownBy(() -> DashboardRoutes.fromConfig(badInterval.dashboard(), false))
+        .hasMessageContaining("dashboard.refresh.overview: expected a duration");
   }
 }

@@ -1,9 +1,12 @@
 package dev.vigil.server.dashboard;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
-import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,10 +26,37 @@ final class DemoMetrics implements Routes {
 
   @Override
   public void register(Router router) {
-    router.get(PATH, Role.PUBLIC, this::serve);
+    router.get(
+        PATH, Role.PUBLIC, ctx -> ctx.contentType("text/plain; version=0.0.4").result(text()));
   }
 
-  private void serve(Context ctx) {
+  /** Serves the metrics on a loopback port of its own (JDK HTTP server); returns host:port. */
+  String serveAlone() throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    s.createContext(
+        PATH,
+        x -> {
+          byte[] body = text().getBytes(StandardCharsets.UTF_8);
+          x.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+          x.sendResponseHeaders(200, body.length);
+          x.getResponseBody().write(body);
+          x.close();
+        });
+    s.start();
+    alone = s;
+    return "127.0.0.1:" + s.getAddress().getPort();
+  }
+
+  private HttpServer alone;
+
+  /** Stops the server of {@link #serveAlone()}. */
+  void stop() {
+    if (alone != null) {
+      alone.stop(0);
+    }
+  }
+
+  private String text() {
     long n = scrapes.incrementAndGet();
     StringBuilder b = new StringBuilder();
     counter(
@@ -93,7 +123,7 @@ final class DemoMetrics implements Routes {
         "vigil_test_markup",
         "evil=\"" + MARKUP.replace("\\", "\\\\").replace("\"", "\\\"") + "\"",
         1);
-    ctx.contentType("text/plain; version=0.0.4").result(b.toString());
+    return b.toString();
   }
 
   private static void counter(StringBuilder b, String name, String labels, long v) {

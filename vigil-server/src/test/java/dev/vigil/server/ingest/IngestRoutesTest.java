@@ -151,6 +151,16 @@ class IngestRoutesTest {
             post("/api/v2/write", "text/plain", line, "Authorization", "Bearer " + WRITE)
                 .statusCode())
         .isEqualTo(204);
+    // InfluxDB 2.x clients send the token as "Token <t>".
+    assertThat(
+            post(
+                    "/api/v2/write",
+                    "text/plain",
+                    "cpu idle=2 2".getBytes(),
+                    "Authorization",
+                    "Token " + WRITE)
+                .statusCode())
+        .isEqualTo(204);
     assertThat(store.series()).hasSize(1);
   }
 }

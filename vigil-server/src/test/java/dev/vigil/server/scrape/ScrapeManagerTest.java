@@ -115,6 +115,25 @@ class ScrapeManagerTest {
   }
 
   @Test
+  void reloadOfTheSameFile_keepsLoopsOfJobsWithRelabeling() throws Exception {
+    String yaml =
+        "scrape_configs:\n  - job_name: r\n    scrape_interval: 1s\n    static_configs:\n"
+            + "      - targets: ['"
+            + address
+            + "']\n    relabel_configs:\n      - source_labels: [__address__]\n"
+            + "        regex: '(.*):\\d+'\n        target_label: host\n";
+    var first = dev.vigil.server.config.ConfigLoader.parse("a.yml", yaml, Map.of());
+    var second = dev.vigil.server.config.ConfigLoader.parse("a.yml", yaml, Map.of());
+    try (ScrapeManager m = new ScrapeManager(db)) {
+      m.apply(first.scrapeConfigs());
+      Target before = m.activeTargets().get(0);
+      assertThat(before.labels().get("host")).isEqualTo("127.0.0.1");
+      m.apply(second.scrapeConfigs());
+      assertThat(m.activeTargets()).containsExactly(before);
+    }
+  }
+
+  @Test
   void relabelDroppedTargets_areReported() throws Exception {
     ScrapeConfig base = ScrapeConfig.of("d", Duration.ofSeconds(1), address);
     ScrapeConfig dropAll =

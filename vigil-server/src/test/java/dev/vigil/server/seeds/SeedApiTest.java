@@ -81,7 +81,7 @@ class SeedApiTest {
     server =
         VigilHttpServer.start(
             ServerConfig.defaults().withListen("127.0.0.1", 0),
-            List.of(new SeedApiRoutes(Engine.builder(STORE).build(), dashboard)));
+            List.of(new SeedApiRoutes(dashboard)));
   }
 
   @AfterAll
@@ -266,7 +266,7 @@ class SeedApiTest {
           {"/api/metrics/dashboard?widget=nope", "unknown widget"},
           {"/api/metrics/dashboard?widget=api&timeframe=abc", "invalid timeframe"},
           {"/api/metrics/history?metric=bad-name", "invalid metric name"},
-          {"/api/metrics/history?query=sum(", "unexpected"},
+          {"/api/metrics/history?query=sum(", "1:5: parse error"},
           {"/api/metrics/report?type=monthly", "unknown report type"},
           {"/api/metrics?format=xml", "unknown format"}
         }) {

@@ -238,7 +238,8 @@ public final class XorChunk {
         return r.readBits(64);
       }
       long raw = r.readBits(nbits);
-      return (raw << (64 - nbits)) >> (64 - nbits);
+      // Buckets hold [-(2^(n-1) - 1), 2^(n-1)], as Prometheus': 2^(n-1) itself is positive.
+      return raw > (1L << (nbits - 1)) ? raw - (1L << nbits) : raw;
     }
 
     private void readXor() {

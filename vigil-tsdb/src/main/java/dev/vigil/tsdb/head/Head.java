@@ -112,8 +112,16 @@ public final class Head implements AutoCloseable {
     pages = p; // volatile publish
   }
 
-  /** Appends under the series lock; see {@link MemSeries#append}. */
+  /**
+   * Appends under the series lock; see {@link MemSeries#append}. A sample before the minimum valid
+   * time is refused ({@link MemSeries#OUT_OF_ORDER}): the caller holds the commit lock shared and
+   * the head compactor raises that time under it exclusively, so a sample is either in the head
+   * before a block is cut or refused after.
+   */
   public int append(MemSeries s, long t, double v) {
+    if (t < minValidTime) {
+      return MemSeries.OUT_OF_ORDER;
+    }
     long ooo =
         outOfOrderWindow > 0
             ? Math.max(minValidTime, s.lastTime - outOfOrderWindow)

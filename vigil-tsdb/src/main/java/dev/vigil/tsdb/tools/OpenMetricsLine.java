@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class OpenMetricsLine {
   private final Map<String, String> interned;
+  private String prevLine = "";
+  private int prevSeriesEnd = -1;
   private Labels labels;
   private double value;
   private long timestampMs;
@@ -27,8 +29,19 @@ public final class OpenMetricsLine {
    * @throws IllegalArgumentException naming the column of the problem
    */
   public void parse(String line) {
-    int i = 0;
     int n = line.length();
+    // Files group samples by series: when the series text equals the previous line's, reuse its
+    // labels instead of parsing and sorting them again.
+    if (prevSeriesEnd > 0
+        && n > prevSeriesEnd
+        && line.charAt(prevSeriesEnd) == ' '
+        && line.regionMatches(0, prevLine, 0, prevSeriesEnd)) {
+      parseSample(line, prevSeriesEnd);
+      prevLine = line;
+      return;
+    }
+    prevSeriesEnd = -1;
+    int i = 0;
     while (i < n && isNameChar(line.charAt(i), i == 0)) {
       i++;
     }
@@ -79,6 +92,16 @@ public final class OpenMetricsLine {
         }
       }
     }
+    int seriesEnd = i;
+    String[] pairs = nv.toArray(new String[0]);
+    parseSample(line, i);
+    labels = Labels.of(pairs);
+    prevLine = line;
+    prevSeriesEnd = seriesEnd;
+  }
+
+  private void parseSample(String line, int i) {
+    int n = line.length();
     i = skipSpaces(line, i);
     int s = i;
     while (i < n && line.charAt(i) != ' ') {
@@ -97,7 +120,6 @@ public final class OpenMetricsLine {
       }
       timestampMs = parseSeconds(line.substring(i, e), i);
     }
-    labels = Labels.of(nv.toArray(new String[0]));
   }
 
   public Labels labels() {
@@ -140,8 +162,18 @@ public final class OpenMetricsLine {
   static long parseSeconds(String s, int col) {
     try {
       int dot = s.indexOf('.');
-      if (dot < 0 && s.indexOf('e') < 0 && s.indexOf('E') < 0) {
-        return Math.multiplyExact(Long.parseLong(s), 1000L);
+      if (s.indexOf('e') < 0 && s.indexOf('E') < 0) {
+        if (dot < 0) {
+          return Math.multiplyExact(Long.parseLong(s), 1000L);
+        }
+        int frac = s.length() - dot - 1;
+        if (frac >= 1 && frac <= 3 && dot > 0 && s.charAt(0) != '-') { // the common case, exactly
+          long ms = Long.parseLong(s, dot + 1, s.length(), 10);
+          for (int i = frac; i < 3; i++) {
+            ms *= 10;
+          }
+          return Math.addExact(Math.multiplyExact(Long.parseLong(s, 0, dot, 10), 1000L), ms);
+        }
       }
       return new java.math.BigDecimal(s)
           .movePointRight(3)

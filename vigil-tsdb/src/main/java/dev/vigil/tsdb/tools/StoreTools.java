@@ -89,7 +89,9 @@ public final class StoreTools {
         maxt == Long.MIN_VALUE ? "-" : java.time.Instant.ofEpochMilli(maxt) + " (" + maxt + ")");
     m.put("blocks", rawBlocks + " raw, " + (db.blocks().size() - rawBlocks) + " rollup");
     m.put("bytes wal", Long.toString(dirBytes(db.dir().resolve("wal"))));
-    m.put("bytes head chunks", Long.toString(allocatedBytes(db.dir().resolve("chunks_head"))));
+    m.put(
+        "bytes head chunks (preallocated)",
+        Long.toString(allocatedBytes(db.dir().resolve("chunks_head"))));
     m.put("bytes blocks", Long.toString(rawBytes));
     m.put("bytes rollups", Long.toString(rollupBytes));
     m.put(

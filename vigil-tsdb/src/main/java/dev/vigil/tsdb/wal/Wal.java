@@ -1,13 +1,10 @@
 package dev.vigil.tsdb.wal;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,12 +34,14 @@ public final class Wal implements AutoCloseable {
    * Records never span segments: a segment is rolled before a write that would overflow it.
    */
   private static final class Pending {
-    final ByteBuffer buf;
+    final byte[] buf;
+    final int len;
     volatile boolean done;
     volatile IOException error;
 
-    Pending(ByteBuffer buf) {
+    Pending(byte[] buf, int len) {
       this.buf = buf;
+      this.len = len;
     }
   }
 
@@ -53,7 +52,10 @@ public final class Wal implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final ScheduledExecutorService syncer;
-  private FileChannel ch;
+  // RandomAccessFile, not FileChannel: an interrupted appender thread must not close the WAL
+  // (FileChannel is interruptible and closes itself when a thread doing I/O on it is interrupted).
+  private RandomAccessFile ch;
+  private byte[] batchBuf = new byte[1 << 16];
   private int segment;
   private long segmentSize;
   private volatile boolean dirty;
@@ -101,7 +103,7 @@ public final class Wal implements AutoCloseable {
    * {@link FsyncPolicy#PER_COMMIT}).
    */
   public void write(byte[] b, int len) {
-    Pending p = new Pending(ByteBuffer.wrap(b, 0, len));
+    Pending p = new Pending(b, len);
     queue.add(p);
     lock.lock();
     try {
@@ -121,20 +123,25 @@ public final class Wal implements AutoCloseable {
     long bytes = 0;
     for (Pending q; (q = queue.poll()) != null; ) {
       batch.add(q);
-      bytes += q.buf.remaining();
+      bytes += q.len;
     }
     IOException err = null;
     try {
       if (segmentSize > 0 && segmentSize + bytes > segmentBytes) {
         rollLocked();
       }
-      ByteBuffer[] bufs = new ByteBuffer[batch.size()];
-      for (int i = 0; i < bufs.length; i++) {
-        bufs[i] = batch.get(i).buf;
-      }
-      long left = bytes;
-      while (left > 0) {
-        left -= ch.write(bufs);
+      if (batch.size() == 1) {
+        ch.write(batch.get(0).buf, 0, batch.get(0).len);
+      } else {
+        if (bytes > batchBuf.length) {
+          batchBuf = new byte[(int) Math.max(bytes, batchBuf.length * 2L)];
+        }
+        int off = 0;
+        for (Pending q : batch) {
+          System.arraycopy(q.buf, 0, batchBuf, off, q.len);
+          off += q.len;
+        }
+        ch.write(batchBuf, 0, off); // one write(2) for the whole group
       }
       segmentSize += bytes;
       dirty = true;
@@ -178,20 +185,16 @@ public final class Wal implements AutoCloseable {
   }
 
   private void openSegment() throws IOException {
-    ch =
-        FileChannel.open(
-            WalFiles.segmentPath(dir, segment),
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND);
-    segmentSize = ch.size();
+    ch = new RandomAccessFile(WalFiles.segmentPath(dir, segment).toFile(), "rw");
+    segmentSize = ch.length();
+    ch.seek(segmentSize);
     WalFiles.fsyncDir(dir);
   }
 
-  private void force(FileChannel c) throws IOException {
+  private void force(RandomAccessFile c) throws IOException {
     long t0 = System.nanoTime();
-    c.force(false);
-    dirty = false;
+    dirty = false; // before the sync: a write during it sets it again
+    c.getFD().sync();
     fsyncNanos.accept(System.nanoTime() - t0);
   }
 
@@ -199,7 +202,7 @@ public final class Wal implements AutoCloseable {
     if (!dirty) {
       return;
     }
-    FileChannel c;
+    RandomAccessFile c;
     lock.lock();
     try {
       c = ch;
@@ -208,9 +211,15 @@ public final class Wal implements AutoCloseable {
     }
     try {
       force(c);
-    } catch (ClosedChannelException e) {
-      // rolled meanwhile: the roll fsynced it
     } catch (IOException e) {
+      lock.lock();
+      try {
+        if (c != ch) {
+          return; // rolled meanwhile: the roll fsynced it
+        }
+      } finally {
+        lock.unlock();
+      }
       System.err.println("vigil-tsdb: WAL fsync failed: " + e);
     }
   }
@@ -238,7 +247,12 @@ public final class Wal implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (syncer != null) {
-      syncer.shutdownNow();
+      syncer.shutdown(); // no interrupt: the syncer may be inside an fsync
+      try {
+        syncer.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     lock.lock();
     try {

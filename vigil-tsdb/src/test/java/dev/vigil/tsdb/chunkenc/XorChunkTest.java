@@ -84,6 +84,23 @@ class XorChunkTest {
   }
 
   @Test
+  void deltaOfDeltaAtEveryBucketEdge_roundTrips() {
+    long[] dods = {
+      8192, -8191, 8193, -8192, 65536, -65535, 65537, -65536, 524288, -524287, 524289, -524288
+    };
+    for (long dod : dods) {
+      XorChunk c = new XorChunk();
+      long[] ts = {0, 1_000_000, 2_000_000 + dod, 3_000_000 + 2 * dod};
+      for (long t : ts) {
+        c.append(t, 1);
+      }
+      long[] out = new long[4];
+      XorChunk.decode(c.bytes(), 0, c.byteLength(), out, new double[4]);
+      assertThat(out).as("dod %d", dod).isEqualTo(ts);
+    }
+  }
+
+  @Test
   void regularScrape_constantValue_costsAboutTwoBitsPerSample() {
     XorChunk c = new XorChunk();
     for (int i = 0; i < 120; i++) {

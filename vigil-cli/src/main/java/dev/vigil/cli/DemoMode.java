@@ -1,0 +1,57 @@
+package dev.vigil.cli;
+
+import dev.vigil.collectors.recorders.ModelPrice;
+import dev.vigil.collectors.recorders.Recorders;
+import dev.vigil.server.Vigil;
+import dev.vigil.server.config.Units;
+import dev.vigil.server.demo.DemoApplications;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/** {@code vigil serve --demo [--demo-backfill 24h]}: wires {@link DemoApplications} to a Vigil. */
+final class DemoMode {
+  private DemoMode() {}
+
+  /** Recorders with the demo models' prices, so generations have a cost. */
+  static Recorders recorders(String namespace) {
+    Recorders.Builder b = Recorders.builder().namespace(namespace);
+    for (Object[] p : DemoApplications.PRICES) {
+      b.modelPrice((String) p[0], new ModelPrice((double) p[1], (double) p[2], "USD"));
+    }
+    return b.build();
+  }
+
+  /** Backfills when asked, then runs the demo until the Vigil closes. */
+  static void start(Vigil vigil, String backfill, PrintWriter out) throws IOException {
+    DemoApplications demo =
+        new DemoApplications(vigil.recorders(), vigil.registry(), 42, System::currentTimeMillis);
+    if (backfill != null) {
+      Duration d = Units.parseDuration(backfill);
+      long t0 = System.nanoTime();
+      long n =
+          demo.backfill(
+              vigil.storage(),
+              vigil.registry(),
+              d.toMillis() / 3_600_000.0,
+              Vigil.SELF_JOB,
+              "demo-backfill");
+      out.printf(
+          "  Demo:       backfilled %s of history (%,d samples) in %d ms%n",
+          backfill, n, (System.nanoTime() - t0) / 1_000_000);
+    }
+    demo.start();
+    vigil
+        .scrapes()
+        .addLocal(
+            "demo",
+            vigil.config().server().host() + ":" + vigil.port(),
+            vigil.config().collect().interval(),
+            demo::extraExposition);
+    out.println(
+        "  Demo:       simulated applications running (seed metrics: dinoair_*, devloop_*,"
+            + " backend_*/ai_*/kernel_*, file_*, vibezen_*)");
+    out.flush();
+    Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "vigil-demo-stop"));
+  }
+}

@@ -1,0 +1,342 @@
+package dev.vigil.server.bench;
+
+import dev.vigil.server.importer.OpenMetricsImport;
+import dev.vigil.tsdb.Tsdb;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Server benchmark, both sides in one run: imports {@code host-1s-a.om.gz} into Vigil
+ * (OpenMetricsImport) and Prometheus 2.42 ({@code promtool tsdb create-blocks-from openmetrics}),
+ * starts both servers as processes, runs {@link DashboardQueries} through each one's {@code
+ * /api/v1/query_range} over the last 15 minutes at a 5 s step and over the whole range at a 1 s
+ * step, alternating the two servers, and reports per-query medians, their ratio, each server's
+ * resident memory after the run, and start-up time to {@code /-/ready} on an empty store.
+ *
+ * <pre>{@code
+ * scripts/bench-server                  # builds vigil.jar, then runs this
+ * java -cp vigil-cli/target/vigil.jar dev.vigil.server.bench.ServerBench \
+ *     ../shared/datasets/host-1s-a.om.gz /tmp/bench vigil-cli/target/vigil.jar [runs]
+ * }</pre>
+ */
+public final class ServerBench {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  /** Untimed runs per query and server before timing: the JVM compiles hot paths first. */
+  static final int WARMUPS = 10;
+
+  /** JVM options of the Vigil process (small heap, serial GC: a single-node server's setting). */
+  static final List<String> VIGIL_JVM =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xms32m",
+          "-Xmx512m",
+          "-XX:MaxHeapFreeRatio=20",
+          "-XX:MinHeapFreeRatio=5",
+          "-Xss512k");
+
+  private ServerBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 3) {
+      System.err.println("usage: ServerBench DATASET.om.gz WORKDIR VIGIL_JAR [RUNS]");
+      System.exit(2);
+    }
+    Path dataset = Path.of(args[0]);
+    Path work = Path.of(args[1]);
+    Path jar = Path.of(args[2]);
+    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 7;
+    Files.createDirectories(work);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    // Start-up on an empty store.
+    double vigilStart =
+        medianStart(
+            () -> vigilCommand(java, jar, work.resolve("empty-" + System.nanoTime())), work, 3);
+    Files.writeString(work.resolve("prometheus.yml"), "scrape_configs: []\n");
+    double promStart =
+        medianStart(() -> promCommand(work.resolve("prom-empty-" + System.nanoTime())), work, 3);
+
+    // Import.
+    Path vdata = work.resolve("vigil-data");
+    Path pdata = work.resolve("prom-data");
+    deleteTree(vdata);
+    deleteTree(pdata);
+    long t0 = System.nanoTime();
+    OpenMetricsImport.Result r;
+    try (Tsdb db = Tsdb.builder(vdata).open()) {
+      r = OpenMetricsImport.importFile(dataset, db);
+      db.flushHead(); // a block on disk, as promtool writes
+    }
+    double vigilImport = (System.nanoTime() - t0) / 1e9;
+    Path plain = work.resolve("host.om");
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(dataset))) {
+      Files.copy(in, plain, StandardCopyOption.REPLACE_EXISTING);
+    }
+    t0 = System.nanoTime();
+    Process pt =
+        new ProcessBuilder(
+                "promtool",
+                "tsdb",
+                "create-blocks-from",
+                "openmetrics",
+                plain.toString(),
+                pdata.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("promtool.log").toFile())
+            .start();
+    if (pt.waitFor() != 0) {
+      throw new IllegalStateException(
+          "promtool failed: " + Files.readString(work.resolve("promtool.log")));
+    }
+    double promImport = (System.nanoTime() - t0) / 1e9;
+
+    Server vigil = Server.start(vigilCommand(java, jar, vdata), work, "vigil");
+    Server prom = Server.start(promCommand(pdata), work, "prometheus");
+    try {
+      double end = r.maxTime() / 1000.0;
+      double wholeStart = r.minTime() / 1000 + 0.5;
+      double last15 = Math.max(wholeStart, end - 900 + 0.5);
+      System.out.printf(
+          Locale.ROOT,
+          "dataset: %d series, %d samples%nimport: vigil %.2f s, prometheus (promtool) %.2f s%n"
+              + "start-up to /-/ready, empty store (median of 3): vigil %.0f ms, prometheus %.0f"
+              + " ms%n%n",
+          r.series(),
+          r.samples(),
+          vigilImport,
+          promImport,
+          vigilStart,
+          promStart);
+      List<Double> ratios = new ArrayList<>();
+      System.out.printf(
+          Locale.ROOT,
+          "%-4s %-9s %10s %10s %7s  %s%n",
+          "#",
+          "range",
+          "vigil ms",
+          "prom ms",
+          "ratio",
+          "query");
+      int i = 0;
+      for (String q : DashboardQueries.ALL) {
+        i++;
+        for (String[] range :
+            new String[][] {
+              {"15m/5s", last15 + "", end + "", "5"}, {"all/1s", wholeStart + "", end + "", "1"}
+            }) {
+          String form =
+              "query="
+                  + URLEncoder.encode(q, StandardCharsets.UTF_8)
+                  + "&start="
+                  + range[1]
+                  + "&end="
+                  + range[2]
+                  + "&step="
+                  + range[3];
+          double[] vt = new double[runs];
+          double[] pt2 = new double[runs];
+          for (int w = 0; w < WARMUPS; w++) {
+            time(vigil.base, form);
+            time(prom.base, form);
+          }
+          for (int k = 0; k < runs; k++) {
+            vt[k] = time(vigil.base, form);
+            pt2[k] = time(prom.base, form);
+          }
+          double vm = median(vt);
+          double pm = median(pt2);
+          ratios.add(vm / pm);
+          System.out.printf(
+              Locale.ROOT, "%-4d %-9s %10.2f %10.2f %7.2f  %s%n", i, range[0], vm, pm, vm / pm, q);
+        }
+      }
+      double[] rs = ratios.stream().mapToDouble(Double::doubleValue).toArray();
+      System.out.printf(
+          Locale.ROOT,
+          "%nmedian ratio vigil/prometheus over %d query-ranges: %.2f (min %.2f, max %.2f)%n",
+          rs.length,
+          median(rs),
+          Arrays.stream(rs).min().orElse(0),
+          Arrays.stream(rs).max().orElse(0));
+      System.out.printf(
+          Locale.ROOT,
+          "resident memory after the run: vigil %.1f MiB, prometheus %.1f MiB (ratio %.2f)%n",
+          vigil.rssMiB(),
+          prom.rssMiB(),
+          vigil.rssMiB() / prom.rssMiB());
+    } finally {
+      vigil.close();
+      prom.close();
+    }
+  }
+
+  private static List<String> vigilCommand(String java, Path jar, Path data) {
+    // Collection off on both sides: Prometheus scrapes nothing either.
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "env",
+                "VIGIL_COLLECT_SYSTEM=false",
+                "VIGIL_COLLECT_JVM=false",
+                "VIGIL_COLLECT_GPU=false",
+                "VIGIL_COLLECT_SELF=false",
+                java));
+    cmd.addAll(VIGIL_JVM);
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar.toString(),
+            "serve",
+            "--listen",
+            "127.0.0.1:{port}",
+            "--storage.path",
+            data.toString()));
+    return cmd;
+  }
+
+  private static List<String> promCommand(Path data) {
+    return List.of(
+        "prometheus",
+        "--config.file=prometheus.yml",
+        "--storage.tsdb.path=" + data,
+        "--storage.tsdb.retention.time=100y",
+        "--enable-feature=promql-negative-offset",
+        "--web.listen-address=127.0.0.1:{port}");
+  }
+
+  private interface Command {
+    List<String> get() throws IOException;
+  }
+
+  private static double medianStart(Command cmd, Path work, int n) throws Exception {
+    double[] ms = new double[n];
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      try (Server s = Server.start(cmd.get(), work, "start")) {
+        ms[i] = (System.nanoTime() - t0) / 1e6;
+      }
+    }
+    return median(ms);
+  }
+
+  private static double time(String base, String form) throws Exception {
+    long t0 = System.nanoTime();
+    HttpResponse<byte[]> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/query_range"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    double ms = (System.nanoTime() - t0) / 1e6;
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException(
+          base
+              + " answered "
+              + r.statusCode()
+              + ": "
+              + new String(r.body(), StandardCharsets.UTF_8));
+    }
+    return ms;
+  }
+
+  static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (var s = Files.walk(p)) {
+      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+
+  /** A server process on a free port, ready when {@code /-/ready} answers 200. */
+  private static final class Server implements AutoCloseable {
+    final Process process;
+    final String base;
+
+    private Server(Process process, String base) {
+      this.process = process;
+      this.base = base;
+    }
+
+    static Server start(List<String> cmd, Path work, String name) throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      List<String> c = cmd.stream().map(x -> x.replace("{port}", Integer.toString(port))).toList();
+      Process p =
+          new ProcessBuilder(c)
+              .directory(work.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve(name + ".log").toFile())
+              .start();
+      Server s = new Server(p, "http://127.0.0.1:" + port);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException(
+              name + " exited: " + Files.readString(work.resolve(name + ".log")));
+        }
+        try {
+          HttpResponse<Void> r =
+              HTTP.send(
+                  HttpRequest.newBuilder(URI.create(s.base + "/-/ready")).build(),
+                  HttpResponse.BodyHandlers.discarding());
+          if (r.statusCode() == 200) {
+            return s;
+          }
+        } catch (IOException e) {
+          // not listening yet
+        }
+        Thread.sleep(5);
+      }
+      s.close();
+      throw new IllegalStateException(name + " not ready within 60 s");
+    }
+
+    double rssMiB() throws IOException {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+      return Double.NaN;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+  }
+}

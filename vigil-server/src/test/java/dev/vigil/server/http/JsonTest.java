@@ -1,0 +1,47 @@
+package dev.vigil.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+  @Test
+  void formatValue_matchesGoFormatFloatWithoutExponent() {
+    assertThat(Json.formatValue(1)).isEqualTo("1");
+    assertThat(Json.formatValue(-2.5)).isEqualTo("-2.5");
+    assertThat(Json.formatValue(0.1)).isEqualTo("0.1");
+    assertThat(Json.formatValue(1e21)).isEqualTo("1000000000000000000000");
+    assertThat(Json.formatValue(1.5e-7)).isEqualTo("0.00000015");
+    assertThat(Json.formatValue(12345678.9)).isEqualTo("12345678.9");
+    assertThat(Json.formatValue(Double.NaN)).isEqualTo("NaN");
+    assertThat(Json.formatValue(Double.POSITIVE_INFINITY)).isEqualTo("+Inf");
+    assertThat(Json.formatValue(Double.NEGATIVE_INFINITY)).isEqualTo("-Inf");
+    assertThat(Json.formatValue(-0.0)).isEqualTo("-0");
+  }
+
+  @Test
+  void formatValue_roundTripsAndEqualsPlainDecimal_forRandomDoubles() {
+    SplittableRandom r = new SplittableRandom(42);
+    for (int i = 0; i < 100_000; i++) {
+      double v = Double.longBitsToDouble(r.nextLong());
+      if (Double.isNaN(v) || Double.isInfinite(v) || v == 0) {
+        continue;
+      }
+      String s = Json.formatValue(v);
+      assertThat(Double.parseDouble(s)).isEqualTo(v);
+      assertThat(s).doesNotContain("E");
+      assertThat(new BigDecimal(s).compareTo(new BigDecimal(Double.toString(v)))).isZero();
+    }
+  }
+
+  @Test
+  void formatTimestamp_floatSeconds() {
+    assertThat(Json.formatTimestamp(1435781451781L)).isEqualTo("1435781451.781");
+    assertThat(Json.formatTimestamp(1435781451000L)).isEqualTo("1435781451");
+    assertThat(Json.formatTimestamp(1435781451500L)).isEqualTo("1435781451.5");
+    assertThat(Json.formatTimestamp(1435781451050L)).isEqualTo("1435781451.05");
+    assertThat(Json.formatTimestamp(-1500)).isEqualTo("-1.5");
+  }
+}
