@@ -7,6 +7,7 @@ import dev.vigil.metrics.Histogram;
 import dev.vigil.metrics.Metric;
 import dev.vigil.metrics.StateSet;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -125,6 +126,8 @@ final class AgentRecorder {
     a.lastRun.set(seconds);
   }
 
+  private final AtomicInteger budget = new AtomicInteger(ChildCache.MAX_KEYS);
+
   /** One agent's run children: one hash lookup for the agent, one for the status. */
   private final class Agent {
     final Histogram.Child execution;
@@ -134,11 +137,11 @@ final class AgentRecorder {
     Agent(String agent) {
       execution = AgentRecorder.this.execution.labelValues(agent);
       lastRun = AgentRecorder.this.lastRun.labelValues(agent);
-      runs = new ChildCache<>(status -> AgentRecorder.this.runs.labelValues(agent, status));
+      runs = new ChildCache<>(status -> AgentRecorder.this.runs.labelValues(agent, status), budget);
     }
   }
 
-  private final ChildCache<Agent> agents = new ChildCache<>(Agent::new);
+  private final ChildCache<Agent> agents = new ChildCache<>(Agent::new, budget);
 
   void queueDepth(String agent, long depth) {
     Check.label("setAgentQueueDepth", "agent", agent);

@@ -6,6 +6,7 @@ import dev.vigil.metrics.Gauge;
 import dev.vigil.metrics.Histogram;
 import dev.vigil.metrics.Metric;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** API request metrics: requests, errors, duration histogram and in-flight requests. */
 final class ApiRecorder {
@@ -84,7 +85,7 @@ final class ApiRecorder {
       this.endpoint = endpoint;
       this.method = method;
       this.duration = ApiRecorder.this.duration.labelValues(service, endpoint, method);
-      this.statuses = new ChildCache<>(this::forStatus);
+      this.statuses = new ChildCache<>(this::forStatus, budget);
     }
 
     private Counter.Child[] forStatus(String status) {
@@ -95,9 +96,13 @@ final class ApiRecorder {
     }
   }
 
+  private final AtomicInteger budget = new AtomicInteger(ChildCache.MAX_KEYS);
   private final ChildCache<ChildCache<ChildCache<Method>>> endpoints =
       new ChildCache<>(
           service ->
               new ChildCache<>(
-                  endpoint -> new ChildCache<>(method -> new Method(service, endpoint, method))));
+                  endpoint ->
+                      new ChildCache<>(method -> new Method(service, endpoint, method), budget),
+                  budget),
+          budget);
 }

@@ -8,6 +8,7 @@ import dev.vigil.metrics.Metric;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Cache operations: hits and misses, duration, and hit ratio per cache. */
@@ -55,8 +56,10 @@ final class CacheRecorder {
   /** One cache operation's children, found with two hash lookups. */
   private record Operation(Counter.Child hit, Counter.Child miss, Histogram.Child duration) {}
 
+  private final AtomicInteger budget = new AtomicInteger(ChildCache.MAX_KEYS);
+
   private final ChildCache<ChildCache<Operation>> operations =
-      new ChildCache<>(cache -> new ChildCache<>(op -> newOperation(cache, op)));
+      new ChildCache<>(cache -> new ChildCache<>(op -> newOperation(cache, op), budget), budget);
 
   private Operation newOperation(String cache, String op) {
     return new Operation(

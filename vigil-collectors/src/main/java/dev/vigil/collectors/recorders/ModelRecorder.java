@@ -7,6 +7,7 @@ import dev.vigil.metrics.Histogram;
 import dev.vigil.metrics.Metric;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Model generation metrics: generations, duration, tokens, cost and queue size. */
 final class ModelRecorder {
@@ -98,9 +99,12 @@ final class ModelRecorder {
       ModelPrice price,
       Counter.Child cost) {}
 
+  private final AtomicInteger budget = new AtomicInteger(ChildCache.MAX_KEYS);
+
   // provider -> model -> children: two hash lookups instead of up to five label lookups.
   private final ChildCache<ChildCache<Children>> children =
-      new ChildCache<>(provider -> new ChildCache<>(model -> newChildren(model, provider)));
+      new ChildCache<>(
+          provider -> new ChildCache<>(model -> newChildren(model, provider), budget), budget);
 
   private Children newChildren(String model, String provider) {
     ModelPrice price = prices.get(model);

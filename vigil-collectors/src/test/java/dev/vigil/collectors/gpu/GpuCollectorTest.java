@@ -78,7 +78,9 @@ class GpuCollectorTest {
         script(
             dir,
             "echo 'NVIDIA-SMI has failed because it could not communicate with the NVIDIA driver'; exit 9");
-    GpuCollector c = GpuCollector.builder().executable(fail.toString()).build();
+    // A generous timeout: under a loaded CI machine, starting bash can take seconds.
+    GpuCollector c =
+        GpuCollector.builder().executable(fail.toString()).timeout(Duration.ofSeconds(30)).build();
     assertThat(c.collect()).allSatisfy(f -> assertThat(f.dataPoints()).isEmpty());
     assertThat(c.lastError()).contains("exited with 9").contains("NVIDIA driver");
 

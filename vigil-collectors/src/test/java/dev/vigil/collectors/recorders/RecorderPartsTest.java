@@ -187,4 +187,19 @@ class RecorderPartsTest {
     log.add(outer);
     assertThat(log.recent()).containsExactly(outer);
   }
+
+  @Test
+  void childCache_sharedBudget_boundsCachedKeysButStillAnswers() {
+    java.util.concurrent.atomic.AtomicInteger budget =
+        new java.util.concurrent.atomic.AtomicInteger(2);
+    AtomicLong made = new AtomicLong();
+    ChildCache<String> outer = new ChildCache<>(k -> k + made.incrementAndGet(), budget);
+    ChildCache<String> inner = new ChildCache<>(k -> k + made.incrementAndGet(), budget);
+    assertThat(outer.get("a")).isEqualTo("a1");
+    assertThat(outer.get("a")).isEqualTo("a1"); // cached
+    assertThat(inner.get("b")).isEqualTo("b2");
+    assertThat(inner.get("c")).isEqualTo("c3"); // budget spent: built, not kept
+    assertThat(inner.get("c")).isEqualTo("c4");
+    assertThat(budget.get()).isZero();
+  }
 }
