@@ -549,6 +549,15 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void rangesOfADayOrMore_askTheServerForRollups() {
+    open("page=explore&range=5m");
+    assertThat(module("/js/api.js", "m.rangeParams('up', 1000, 1000 + 86400, 300)"))
+        .contains("\"max_source_resolution\":\"auto\"", "\"step\":\"300\"");
+    assertThat(module("/js/api.js", "m.rangeParams('up', 1000, 1000 + 86399, 300)"))
+        .doesNotContain("max_source_resolution");
+  }
+
+  @Test
   void units_areFormattedForBytesSecondsPercentAndRates() {
     open("page=explore&range=5m");
     assertThat(
