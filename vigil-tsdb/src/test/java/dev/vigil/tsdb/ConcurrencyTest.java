@@ -96,7 +96,8 @@ class ConcurrencyTest {
       while (!stop.get()
           && System.nanoTime() < until
           && (committed.get(0) <= 3 * 3600_000L
-              || db.metrics().snapshot().getOrDefault("vigil_tsdb_head_truncations_total", 0.0) <= 0)) {
+              || db.metrics().snapshot().getOrDefault("vigil_tsdb_head_truncations_total", 0.0)
+                  <= 0)) {
         Thread.sleep(100);
       }
       stop.set(true);
