@@ -5,7 +5,13 @@ import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.promql.test.MemoryStorage;
+import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Queryable;
+import dev.vigil.tsdb.Tsdb;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,6 +61,10 @@ public class PromqlBenchmark {
   @Param({"1h", "6h", "24h"})
   public String range;
 
+  /** Where the data lives: the real store ({@code tsdb}) or the in-memory test store. */
+  @Param({"tsdb", "memory"})
+  public String store;
+
   private Engine engine;
   private long rangeMs;
 
@@ -95,17 +105,50 @@ public class PromqlBenchmark {
     return db;
   }
 
-  private static MemoryStorage shared;
+  private static MemoryStorage sharedMemory;
+  private static Tsdb sharedTsdb;
 
   @Setup(Level.Trial)
-  public void setup() {
+  public void setup() throws IOException {
+    Queryable db;
     synchronized (PromqlBenchmark.class) {
-      if (shared == null) {
-        shared = data();
+      if (store.equals("memory")) {
+        if (sharedMemory == null) {
+          sharedMemory = data();
+        }
+        db = sharedMemory;
+      } else {
+        if (sharedTsdb == null) {
+          Path dir = Files.createTempDirectory("vigil-promql-bench");
+          sharedTsdb = Tsdb.builder(dir).withoutWal().rollups(false).open();
+          Appender app = sharedTsdb.appender();
+          // Time-major order, as scrapes arrive: every series at t, then t + 15 s, ...
+          for (long t = 0; t <= DAY; t += 3_600_000L) {
+            long from = t;
+            long to = Math.min(DAY, t + 3_600_000L - 1);
+            generateWindow(from, to, app);
+            app.commit();
+          }
+        }
+        db = (mint, maxt) -> sharedTsdb.querier(mint, maxt);
       }
     }
-    engine = Engine.builder(shared).build();
+    engine = Engine.builder(db).build();
     rangeMs = Parser.parseDuration(range);
+  }
+
+  /** Appends the samples of {@code [from, to]} (the generator is deterministic per timestamp). */
+  private static void generateWindow(long from, long to, Appender app) {
+    // The generator's counters depend on all earlier samples; recompute them from 0 and keep
+    // only the window, which is cheap next to the appends.
+    generate(
+        0,
+        to,
+        (labels, t, v) -> {
+          if (t >= from) {
+            app.append(0, labels, t, v);
+          }
+        });
   }
 
   private QueryResult range(String q) {

@@ -1,5 +1,6 @@
 package dev.vigil.ingest;
 
+import dev.vigil.metrics.MetricNames;
 import dev.vigil.tsdb.Appendable;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Labels;
@@ -229,42 +230,13 @@ public final class Ingester {
     return null;
   }
 
-  /** Whether {@code s} is a valid Prometheus metric name. */
+  /** Whether {@code s} is a valid Prometheus metric name (the instrumentation library's rule). */
   public static boolean validMetricName(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || c == '_'
-              || c == ':'
-              || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
+    return MetricNames.isValidMetricName(s);
   }
 
   /** Whether {@code s} is a valid Prometheus label name ({@code __name__} included). */
   public static boolean validLabelName(String s) {
-    if (s.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || c == '_'
-              || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
+    return MetricNames.isValidLabelName(s);
   }
 }

@@ -126,6 +126,7 @@ public final class Engine {
       Evaluator ev = new Evaluator(storage, ctx, start, end, range ? step : 0, lookbackMs);
       ev.sourceResolution = maxSource;
       Value v = ev.eval(e);
+      ctx.checkDeadlineNow();
       List<String> warnings = new ArrayList<>(ann.warnings);
       List<String> infos = new ArrayList<>(ann.infos);
       return switch (v) {

@@ -57,6 +57,17 @@ final class QueryContext {
     return peakSamples;
   }
 
+  /**
+   * Throws when the query ran past its deadline, whatever the sampling in {@link #checkDeadline}
+   * saw: called once when evaluation ends, so a query that overran is never answered.
+   */
+  void checkDeadlineNow() {
+    if (System.nanoTime() - deadlineNanos > 0) {
+      throw new QueryLimitException(
+          QueryLimitException.Kind.TIMEOUT, "query timed out in query execution");
+    }
+  }
+
   /** Throws when the query ran past its deadline; cheap enough to call per series. */
   void checkDeadline() {
     if ((++checks & 63) == 0 && System.nanoTime() - deadlineNanos > 0) {

@@ -109,6 +109,15 @@ class EngineTest {
   }
 
   @Test
+  void timeout_exceeded_byACheapQuery_isStillReported() {
+    // Too little work for the sampled per-series check: the check at the end must catch it.
+    Engine e = Engine.builder(counters(1, 2, 15_000)).timeout(Duration.ofNanos(1)).build();
+    assertThatThrownBy(() -> e.instantQuery("vector(1)", 0))
+        .isInstanceOf(QueryLimitException.class)
+        .hasMessage("query timed out in query execution");
+  }
+
+  @Test
   void concurrencyCap_blocksExtraQueriesUntilTimeout() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -134,7 +143,14 @@ class EngineTest {
           .extracting(x -> ((QueryLimitException) x).kind())
           .isEqualTo(QueryLimitException.Kind.CONCURRENCY);
       release.countDown();
-      assertThat(first.get(5, TimeUnit.SECONDS).vector()).hasSize(1);
+      // The first query held its slot past its own 300 ms deadline: it is not answered either.
+      assertThatThrownBy(() -> first.get(5, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(QueryLimitException.class)
+          .cause()
+          .extracting(x -> ((QueryLimitException) x).kind())
+          .isEqualTo(QueryLimitException.Kind.TIMEOUT);
+      // With the slot free again, a query runs.
+      assertThat(e.instantQuery("req_total", 60_000).vector()).hasSize(1);
     } finally {
       release.countDown();
       pool.shutdownNow();

@@ -89,7 +89,17 @@ class ConcurrencyTest {
                 }
               }));
       threads.forEach(Thread::start);
+      // At least 2 s of concurrent reads, and on until several blocks were cut: a loaded machine
+      // commits more slowly, and the assertions below need data past a few block ranges.
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       Thread.sleep(2000);
+      while (!stop.get()
+          && System.nanoTime() < until
+          && (committed.get(0) <= 3 * 3600_000L
+              || db.metrics().snapshot().getOrDefault("vigil_tsdb_head_truncations_total", 0.0)
+                  <= 0)) {
+        Thread.sleep(100);
+      }
       stop.set(true);
       for (Thread t : threads) {
         t.join();

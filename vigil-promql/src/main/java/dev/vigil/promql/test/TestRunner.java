@@ -14,6 +14,7 @@ import dev.vigil.promql.test.TestScript.Load;
 import dev.vigil.promql.test.TestScript.SeriesValues;
 import dev.vigil.tsdb.LabelMatcher;
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Queryable;
 import dev.vigil.tsdb.StaleMarker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,22 +85,73 @@ public final class TestRunner {
   /* Functions whose value depends on the query's range, so range mode legitimately differs. */
   private static final Set<String> RANGE_DEPENDENT = Set.of("step", "range", "start", "end");
 
-  private final MemoryStorage storage = new MemoryStorage();
-  private final Engine engine =
-      Engine.builder(storage).lookbackDelta(Duration.ofMinutes(5)).maxSamples(50_000_000).build();
-  private final List<Labels> histogramSeries = new ArrayList<>();
+  /**
+   * The store a script loads into: {@link MemoryStorage} by default, or any other {@code Queryable}
+   * (the TSDB's own tests run the scripts on it).
+   */
+  public interface Storage {
+    /** The store queries read. */
+    Queryable queryable();
 
-  private TestRunner() {}
+    /** Adds the samples of one {@code load} command. */
+    void load(List<Labels> series, List<long[]> times, List<double[]> values);
 
-  /** Runs every eval of a file in order. */
-  public static List<Outcome> runFile(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
-    return run(file.getFileName().toString(), text);
+    /** Empties the store ({@code clear}). */
+    void clear();
   }
 
-  /** Runs every eval of a script's text. */
+  /** A {@link Storage} over a fresh {@link MemoryStorage}. */
+  public static Storage memory() {
+    MemoryStorage db = new MemoryStorage();
+    return new Storage() {
+      @Override
+      public Queryable queryable() {
+        return db;
+      }
+
+      @Override
+      public void load(List<Labels> series, List<long[]> times, List<double[]> values) {
+        for (int i = 0; i < series.size(); i++) {
+          for (int k = 0; k < times.get(i).length; k++) {
+            db.add(series.get(i), times.get(i)[k], values.get(i)[k]);
+          }
+        }
+      }
+
+      @Override
+      public void clear() {
+        db.clear();
+      }
+    };
+  }
+
+  private final Storage storage;
+  private final Engine engine;
+  private final List<Labels> histogramSeries = new ArrayList<>();
+
+  private TestRunner(Storage storage) {
+    this.storage = storage;
+    this.engine =
+        Engine.builder(storage.queryable())
+            .lookbackDelta(Duration.ofMinutes(5))
+            .maxSamples(50_000_000)
+            .build();
+  }
+
+  /** Runs every eval of a file in order over a fresh {@link MemoryStorage}. */
+  public static List<Outcome> runFile(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return run(file.getFileName().toString(), text, memory());
+  }
+
+  /** Runs every eval of a script's text over a fresh {@link MemoryStorage}. */
   public static List<Outcome> run(String name, String text) {
-    TestRunner r = new TestRunner();
+    return run(name, text, memory());
+  }
+
+  /** Runs every eval of a script's text over the given storage. */
+  public static List<Outcome> run(String name, String text, Storage storage) {
+    TestRunner r = new TestRunner(storage);
     List<Outcome> out = new ArrayList<>();
     for (Command c : TestScript.parse(text)) {
       switch (c) {
@@ -115,15 +167,31 @@ public final class TestRunner {
   }
 
   private void load(Load l) {
+    List<Labels> series = new ArrayList<>();
+    List<long[]> times = new ArrayList<>();
+    List<double[]> values = new ArrayList<>();
+    // As in Prometheus' runner, a series listed twice in one load keeps its last line only.
+    Map<Labels, SeriesValues> lastLine = new java.util.LinkedHashMap<>();
     for (SeriesValues s : l.series()) {
+      lastLine.remove(s.labels());
+      lastLine.put(s.labels(), s);
+    }
+    for (SeriesValues s : lastLine.values()) {
       List<Double> v = s.values();
+      long[] ts = new long[v.size()];
+      double[] vs = new double[v.size()];
+      int n = 0;
       for (int i = 0; i < v.size(); i++) {
         Double x = v.get(i);
         if (Double.doubleToRawLongBits(x) == Double.doubleToRawLongBits(TestScript.OMITTED)) {
           continue;
         }
-        storage.add(s.labels(), i * l.stepMs(), x);
+        ts[n] = i * l.stepMs();
+        vs[n++] = x;
       }
+      series.add(s.labels());
+      times.add(java.util.Arrays.copyOf(ts, n));
+      values.add(java.util.Arrays.copyOf(vs, n));
       if (s.hasHistograms()) {
         histogramSeries.add(s.labels());
       }
@@ -138,6 +206,7 @@ public final class TestRunner {
         }
       }
     }
+    storage.load(series, times, values);
   }
 
   private boolean needsHistograms(Eval e) {
