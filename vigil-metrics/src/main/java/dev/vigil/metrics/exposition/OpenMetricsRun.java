@@ -71,7 +71,7 @@ final class OpenMetricsRun extends ExpositionParser.ParseRun {
         if (f.help != null) {
           throw new ExpositionParseException(lineNo, 1, "second HELP line for " + name);
         }
-        f.help = unescapeHelp(value);
+        f.help = Escapes.unescapeHelp(value);
       }
       case "TYPE" -> {
         if (f.typeSeen) {
@@ -410,28 +410,6 @@ final class OpenMetricsRun extends ExpositionParser.ParseRun {
   List<MetricFamily> finish(int lastLine) throws ExpositionParseException {
     closeCurrent(lastLine);
     return build(families);
-  }
-
-  private static String unescapeHelp(String s) {
-    if (s.indexOf('\\') < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\' && i + 1 < s.length()) {
-        char n = s.charAt(++i);
-        switch (n) {
-          case 'n' -> sb.append('\n');
-          case '\\' -> sb.append('\\');
-          case '"' -> sb.append('"');
-          default -> sb.append('\\').append(n);
-        }
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 
   private static String abbreviate(String s) {

@@ -1,5 +1,6 @@
 package dev.vigil.server.scrape;
 
+import dev.vigil.metrics.exposition.Escapes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +131,7 @@ public final class ScrapeParser {
           }
           sink.type(name, rest);
         }
-        case "HELP" -> sink.help(name, unescapeHelp(rest));
+        case "HELP" -> sink.help(name, Escapes.unescapeHelp(rest));
         case "UNIT" -> {
           if (om) {
             sink.unit(name, rest);
@@ -154,28 +155,6 @@ public final class ScrapeParser {
       case "unknown", "info", "stateset", "gaugehistogram" -> om;
       default -> false;
     };
-  }
-
-  private static String unescapeHelp(String s) {
-    if (s.indexOf('\\') < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '\\' && i + 1 < s.length()) {
-        char n = s.charAt(++i);
-        switch (n) {
-          case 'n' -> sb.append('\n');
-          case '\\' -> sb.append('\\');
-          case '"' -> sb.append('"');
-          default -> sb.append('\\').append(n);
-        }
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 
   private int indexOf(char c, int from) {
