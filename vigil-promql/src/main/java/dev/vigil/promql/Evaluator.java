@@ -242,10 +242,17 @@ final class Evaluator {
     return out;
   }
 
+  /**
+   * Initial capacity of the next {@link #load}: the size of the previous one (series of one
+   * selector usually hold about as many samples), so arrays are not regrown from 16 for every
+   * series.
+   */
+  private int loadCapacity = 16;
+
   /** Reads one series' samples in {@code [mint, maxt]}, counting them against the limit. */
   RawSeries load(
       dev.vigil.tsdb.Labels labels, SampleIterator it, long mint, long maxt, boolean keepStale) {
-    RawSeries raw = new RawSeries(labels, 16);
+    RawSeries raw = new RawSeries(labels, loadCapacity);
     if (it.seek(mint)) {
       do {
         long t = it.timestamp();
@@ -258,6 +265,7 @@ final class Evaluator {
         }
       } while (it.next());
     }
+    loadCapacity = Math.clamp(raw.size, 16, 1 << 16);
     ctx.addSamples(raw.size);
     return raw;
   }

@@ -1,5 +1,9 @@
 package dev.vigil.tsdb.chunkenc;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Reads bits written by {@link BitWriter} from a byte array slice. Not thread-safe.
  *
@@ -7,6 +11,9 @@ package dev.vigil.tsdb.chunkenc;
  * chunk fails loudly instead of returning garbage.
  */
 public final class BitReader {
+  private static final VarHandle LONG_BE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private final byte[] buf;
   private final int end;
   private long bit;
@@ -24,8 +31,15 @@ public final class BitReader {
     if (bit + n > ((long) end << 3)) {
       throw new IllegalStateException("chunk data ends at bit " + bit + " (wanted " + n + " more)");
     }
-    long v = 0;
     int pos = (int) (bit >>> 3);
+    if (n <= 56 && pos + 8 <= buf.length) {
+      // Fast path: one 8-byte big-endian load holds the (bit & 7) skipped bits and all n wanted.
+      long word = (long) LONG_BE.get(buf, pos);
+      long v = (word << (bit & 7)) >>> (64 - n);
+      bit += n;
+      return v;
+    }
+    long v = 0;
     int avail = 8 - (int) (bit & 7);
     bit += n;
     while (n > 0) {
