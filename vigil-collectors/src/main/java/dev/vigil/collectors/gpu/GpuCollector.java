@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -147,6 +148,7 @@ public final class GpuCollector implements Collector {
 
   private String run() throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    AtomicBoolean killed = new AtomicBoolean();
     // A watchdog kills a hung nvidia-smi, which ends the read below with what it printed so far.
     Thread watchdog =
         Thread.ofVirtual()
@@ -154,6 +156,7 @@ public final class GpuCollector implements Collector {
                 () -> {
                   try {
                     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                      killed.set(true);
                       kill(p);
                     }
                   } catch (InterruptedException e) {
@@ -163,10 +166,15 @@ public final class GpuCollector implements Collector {
     byte[] out;
     try (InputStream in = p.getInputStream()) {
       out = in.readNBytes(1 << 20);
+    } catch (IOException e) {
+      if (!killed.get()) {
+        throw e;
+      }
+      out = new byte[0]; // the kill closed the pipe ("Stream closed"): reported as killed below
     }
     boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     watchdog.interrupt();
-    if (!finished || (p.exitValue() != 0 && p.exitValue() >= 128)) {
+    if (killed.get() || !finished || (p.exitValue() != 0 && p.exitValue() >= 128)) {
       kill(p);
       throw new IOException(
           "nvidia-smi took longer than " + timeout.toMillis() + " ms and was killed");
