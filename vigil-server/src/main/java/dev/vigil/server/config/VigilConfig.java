@@ -59,19 +59,7 @@ public record VigilConfig(
 
   /** A copy listening on {@code host:port}. */
   public VigilConfig withListen(String host, int port) {
-    return new VigilConfig(
-        server.withListen(host, port),
-        storage,
-        collect,
-        scrapeConfigs,
-        ruleFiles,
-        alerting,
-        remoteWrite,
-        slos,
-        dashboard,
-        ingest,
-        source,
-        text);
+    return withServer(server.withListen(host, port));
   }
 
   /** A copy with another server section. */
