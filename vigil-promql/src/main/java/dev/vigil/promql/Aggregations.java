@@ -218,9 +218,12 @@ final class Aggregations {
       g.count++;
       switch (op) {
         case "sum" -> {
-          double[] r = Kahan.inc(f, g.value, g.comp);
-          g.value = r[0];
-          g.comp = r[1];
+          {
+            double kInc = f;
+            double kSum = g.value + kInc;
+            g.comp = Kahan.comp(kInc, g.value, kSum, g.comp);
+            g.value = kSum;
+          }
         }
         case "avg" -> avg(g, f);
         case "count" -> g.value = g.count;
@@ -284,10 +287,10 @@ final class Aggregations {
       return;
     }
     if (!g.incremental) {
-      double[] r = Kahan.inc(f, g.value, g.comp);
-      if (!Double.isInfinite(r[0])) {
-        g.value = r[0];
-        g.comp = r[1];
+      double kSum = g.value + f;
+      if (!Double.isInfinite(kSum)) {
+        g.comp = Kahan.comp(f, g.value, kSum, g.comp);
+        g.value = kSum;
         return;
       }
       g.incremental = true;
@@ -303,9 +306,13 @@ final class Aggregations {
       }
     }
     double q = (g.count - 1) / (double) g.count;
-    double[] r = Kahan.inc(f / g.count, q * g.mean, q * g.comp);
-    g.mean = r[0];
-    g.comp = r[1];
+    {
+      double kInc = f / g.count;
+      double kOld = q * g.mean;
+      double kSum = kOld + kInc;
+      g.comp = Kahan.comp(kInc, kOld, kSum, q * g.comp);
+      g.mean = kSum;
+    }
   }
 
   private static List<Sample> countValues(AggregateExpr a, List<Sample> vec, String label, long t) {

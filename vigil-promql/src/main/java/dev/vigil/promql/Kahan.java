@@ -1,19 +1,23 @@
 package dev.vigil.promql;
 
-/** Kahan-Babuška compensated summation, as Prometheus' {@code kahanSumInc}. */
+/**
+ * Kahan-Babuška compensated summation, as Prometheus' {@code kahanSumInc}, without allocating: the
+ * caller adds, this gives the new compensation.
+ *
+ * <pre>{@code
+ * double t = sum + x;
+ * c = Kahan.comp(x, sum, t, c);
+ * sum = t;              // the compensated total is sum + c
+ * }</pre>
+ */
 final class Kahan {
   private Kahan() {}
 
-  /** Adds {@code inc} to {@code sum} with compensation {@code c}; returns {new sum, new c}. */
-  static double[] inc(double inc, double sum, double c) {
-    double t = sum + inc;
+  /** The compensation after adding {@code inc} to {@code sum}, where {@code t = sum + inc}. */
+  static double comp(double inc, double sum, double t, double c) {
     if (Double.isInfinite(t)) {
-      c = 0;
-    } else if (Math.abs(sum) >= Math.abs(inc)) {
-      c += (sum - t) + inc;
-    } else {
-      c += (inc - t) + sum;
+      return 0;
     }
-    return new double[] {t, c};
+    return Math.abs(sum) >= Math.abs(inc) ? c + ((sum - t) + inc) : c + ((inc - t) + sum);
   }
 }

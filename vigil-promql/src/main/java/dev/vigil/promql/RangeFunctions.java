@@ -70,12 +70,20 @@ final class RangeFunctions {
     boolean stepInvariant =
         m.atKind != Expr.AtKind.NONE && !name.equals("predict_linear") && constant(scalars);
     List<StepSeries> out = new ArrayList<>();
+    boolean extreme = name.equals("max_over_time") || name.equals("min_over_time");
+    boolean max = name.equals("max_over_time");
     while (m.hasNext()) {
       RawSeries s = m.next();
       StepSeries o = null;
       int lo = 0;
       boolean fixed = m.atKind != Expr.AtKind.NONE;
       boolean annotated = false;
+      // max/min_over_time over windows that only move forward: a monotonic queue of the indices
+      // of candidate extremes (NaN skipped; the earliest of equal values kept, as the scan does).
+      int[] queue = extreme && !fixed ? new int[s.size] : null;
+      int head = 0;
+      int tail = 0;
+      int pushed = 0;
       for (int i = 0; i < ev.numSteps; i++) {
         long ref = m.refTime(ev.ts(i));
         lo = s.firstAfter(ref - m.rangeMs, fixed ? 0 : lo);
@@ -105,7 +113,23 @@ final class RangeFunctions {
           }
         }
         double v;
-        if (stepInvariant && o != null && o.size > 0) {
+        if (queue != null) {
+          for (pushed = Math.max(pushed, lo); pushed < hi; pushed++) {
+            double f = s.vals[pushed];
+            if (Double.isNaN(f)) {
+              continue;
+            }
+            while (tail > head
+                && (max ? s.vals[queue[tail - 1]] < f : s.vals[queue[tail - 1]] > f)) {
+              tail--;
+            }
+            queue[tail++] = pushed;
+          }
+          while (tail > head && queue[head] < lo) {
+            head++;
+          }
+          v = tail > head ? s.vals[queue[head]] : Double.NaN;
+        } else if (stepInvariant && o != null && o.size > 0) {
           // With @ the window is the same at every step: compute once, repeat the value.
           v = o.values[0];
         } else {
@@ -251,9 +275,12 @@ final class RangeFunctions {
         double sum = 0;
         double comp = 0;
         for (int i = lo; i < hi; i++) {
-          double[] r = Kahan.inc(s.vals[i], sum, comp);
-          sum = r[0];
-          comp = r[1];
+          {
+            double kInc = s.vals[i];
+            double kSum = sum + kInc;
+            comp = Kahan.comp(kInc, sum, kSum, comp);
+            sum = kSum;
+          }
         }
         return Double.isInfinite(sum) ? sum : sum + comp;
       }
@@ -288,12 +315,18 @@ final class RangeFunctions {
           double f = s.vals[i];
           count++;
           double delta = f - (mean + cMean);
-          double[] r = Kahan.inc(delta / count, mean, cMean);
-          mean = r[0];
-          cMean = r[1];
-          r = Kahan.inc(delta * (f - (mean + cMean)), aux, cAux);
-          aux = r[0];
-          cAux = r[1];
+          {
+            double kInc = delta / count;
+            double kSum = mean + kInc;
+            cMean = Kahan.comp(kInc, mean, kSum, cMean);
+            mean = kSum;
+          }
+          {
+            double kInc = delta * (f - (mean + cMean));
+            double kSum = aux + kInc;
+            cAux = Kahan.comp(kInc, aux, kSum, cAux);
+            aux = kSum;
+          }
         }
         double var = (aux + cAux) / count;
         return name.startsWith("stddev") ? Math.sqrt(var) : var;
@@ -352,10 +385,10 @@ final class RangeFunctions {
       double f = vals[i];
       int count = i - lo + 1;
       if (!incremental) {
-        double[] r = Kahan.inc(f, sum, comp);
-        if (!Double.isInfinite(r[0])) {
-          sum = r[0];
-          comp = r[1];
+        double kSum = sum + f;
+        if (!Double.isInfinite(kSum)) {
+          comp = Kahan.comp(f, sum, kSum, comp);
+          sum = kSum;
           continue;
         }
         incremental = true;
@@ -371,9 +404,13 @@ final class RangeFunctions {
         }
       }
       double q = (count - 1) / (double) count;
-      double[] r = Kahan.inc(f / count, q * mean, q * comp);
-      mean = r[0];
-      comp = r[1];
+      {
+        double kInc = f / count;
+        double kOld = q * mean;
+        double kSum = kOld + kInc;
+        comp = Kahan.comp(kInc, kOld, kSum, q * comp);
+        mean = kSum;
+      }
     }
     if (incremental) {
       return mean + comp;
@@ -393,7 +430,7 @@ final class RangeFunctions {
     long rangeStart = w.ref() - w.rangeMs();
     long rangeEnd = w.ref();
     double result = s.vals[hi - 1] - s.vals[lo];
-    if (isCounter) {
+    if (isCounter && s.nextDrop(lo + 1) < hi) {
       double prev = s.vals[lo];
       for (int i = lo + 1; i < hi; i++) {
         double cur = s.vals[i];

@@ -66,18 +66,30 @@ final class Stats {
       }
       n += 1;
       double x = (ts[i] - interceptTime) / 1e3;
-      double[] r = Kahan.inc(x, sumX, cX);
-      sumX = r[0];
-      cX = r[1];
-      r = Kahan.inc(f, sumY, cY);
-      sumY = r[0];
-      cY = r[1];
-      r = Kahan.inc(x * f, sumXY, cXY);
-      sumXY = r[0];
-      cXY = r[1];
-      r = Kahan.inc(x * x, sumX2, cX2);
-      sumX2 = r[0];
-      cX2 = r[1];
+      {
+        double kInc = x;
+        double kSum = sumX + kInc;
+        cX = Kahan.comp(kInc, sumX, kSum, cX);
+        sumX = kSum;
+      }
+      {
+        double kInc = f;
+        double kSum = sumY + kInc;
+        cY = Kahan.comp(kInc, sumY, kSum, cY);
+        sumY = kSum;
+      }
+      {
+        double kInc = x * f;
+        double kSum = sumXY + kInc;
+        cXY = Kahan.comp(kInc, sumXY, kSum, cXY);
+        sumXY = kSum;
+      }
+      {
+        double kInc = x * x;
+        double kSum = sumX2 + kInc;
+        cX2 = Kahan.comp(kInc, sumX2, kSum, cX2);
+        sumX2 = kSum;
+      }
     }
     if (constY) {
       if (Double.isInfinite(initY)) {

@@ -198,18 +198,20 @@ public final class QueryApi implements Routes {
         g.writeEndArray();
       }
       case VECTOR -> {
+        Json.SampleWriter w = new Json.SampleWriter();
         g.writeStartArray();
         for (Sample s : res.vector()) {
           g.writeStartObject();
           g.writeFieldName("metric");
           TargetsApi.writeLabels(g, s.labels());
           g.writeFieldName("value");
-          Json.writeSample(g, s.timestamp(), s.value());
+          w.write(g, s.timestamp(), s.value());
           g.writeEndObject();
         }
         g.writeEndArray();
       }
       case MATRIX -> {
+        Json.SampleWriter w = new Json.SampleWriter();
         g.writeStartArray();
         for (QueryResult.Series s : res.matrix()) {
           g.writeStartObject();
@@ -219,7 +221,7 @@ public final class QueryApi implements Routes {
           long[] ts = s.timestamps();
           double[] vs = s.values();
           for (int i = 0; i < s.size(); i++) {
-            Json.writeSample(g, ts[i], vs[i]);
+            w.write(g, ts[i], vs[i]);
           }
           g.writeEndArray();
           g.writeEndObject();

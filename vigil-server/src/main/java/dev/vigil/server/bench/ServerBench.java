@@ -29,55 +29,48 @@ import java.util.zip.GZIPInputStream;
  * step, alternating the two servers, and reports per-query medians, their ratio, each server's
  * resident memory after the run, and start-up time to {@code /-/ready} on an empty store.
  *
+ * <p>Vigil is started through the {@code vigil} launcher, so it runs with the JVM options users get
+ * from {@code ./vigil serve}. Both servers first answer the whole query set {@link #WARMUP_ROUNDS}
+ * times untimed: the figures are for servers in steady state, as a server behind a dashboard is
+ * (Vigil's JIT compiles the hot paths; Prometheus has no JIT and gains nothing).
+ *
  * <pre>{@code
  * scripts/bench-server                  # builds vigil.jar, then runs this
  * VIGIL_BENCH_JVM="-XX:+UseSerialGC -Xmx256m" scripts/bench-server   # other JVM options
  * java -cp vigil-cli/target/vigil.jar dev.vigil.server.bench.ServerBench \
- *     ../shared/datasets/host-1s-a.om.gz /tmp/bench vigil-cli/target/vigil.jar [runs]
+ *     ../shared/datasets/host-1s-a.om.gz /tmp/bench ./vigil [runs]
  * }</pre>
  */
 public final class ServerBench {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  /** Untimed runs per query and server before timing: the JVM compiles hot paths first. */
-  static final int WARMUPS = 10;
-
   /**
-   * JVM options of the Vigil process: serial GC and a small heap, C1 only with a small code cache
-   * (a single-node server's setting). Measured against C2 in the same conditions: resident memory
-   * 102 MiB instead of 142, median query ratio 1.82 instead of 1.98, start-up 2.0 s instead of 3.0
-   * (one run each on the loaded 2-core machine).
+   * Untimed rounds over the whole query set, on both servers, before any timing ({@code
+   * VIGIL_BENCH_WARMUP} overrides).
    */
-  static final List<String> VIGIL_JVM =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-Xms32m",
-          "-Xmx512m",
-          "-XX:MaxHeapFreeRatio=20",
-          "-XX:MinHeapFreeRatio=5",
-          "-Xss512k",
-          "-XX:TieredStopAtLevel=1",
-          "-XX:ReservedCodeCacheSize=32m",
-          "-XX:CICompilerCount=1");
+  static final int WARMUP_ROUNDS =
+      Integer.parseInt(System.getenv().getOrDefault("VIGIL_BENCH_WARMUP", "20"));
+
+  /** Untimed runs per query and server right before timing it. */
+  static final int WARMUPS = 5;
 
   private ServerBench() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
-      System.err.println("usage: ServerBench DATASET.om.gz WORKDIR VIGIL_JAR [RUNS]");
+      System.err.println("usage: ServerBench DATASET.om.gz WORKDIR VIGIL_LAUNCHER [RUNS]");
       System.exit(2);
     }
     Path dataset = Path.of(args[0]);
     Path work = Path.of(args[1]);
-    Path jar = Path.of(args[2]);
+    Path launcher = Path.of(args[2]).toAbsolutePath();
     int runs = args.length > 3 ? Integer.parseInt(args[3]) : 7;
     Files.createDirectories(work);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
     // Start-up on an empty store.
     double vigilStart =
         medianStart(
-            () -> vigilCommand(java, jar, work.resolve("empty-" + System.nanoTime())), work, 3);
+            () -> vigilCommand(launcher, work.resolve("empty-" + System.nanoTime())), work, 3);
     Files.writeString(work.resolve("prometheus.yml"), "scrape_configs: []\n");
     double promStart =
         medianStart(() -> promCommand(work.resolve("prom-empty-" + System.nanoTime())), work, 3);
@@ -116,7 +109,7 @@ public final class ServerBench {
     }
     double promImport = (System.nanoTime() - t0) / 1e9;
 
-    Server vigil = Server.start(vigilCommand(java, jar, vdata), work, "vigil");
+    Server vigil = Server.start(vigilCommand(launcher, vdata), work, "vigil");
     Server prom = Server.start(promCommand(pdata), work, "prometheus");
     try {
       double end = r.maxTime() / 1000.0;
@@ -133,6 +126,22 @@ public final class ServerBench {
           promImport,
           vigilStart,
           promStart);
+      List<String> forms = new ArrayList<>();
+      for (String q : DashboardQueries.ALL) {
+        forms.add(form(q, last15, end, 5));
+        forms.add(form(q, wholeStart, end, 1));
+      }
+      for (int round = 0; round < WARMUP_ROUNDS; round++) {
+        for (String f : forms) {
+          time(vigil.base, f);
+          time(prom.base, f);
+        }
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "warm-up: %d untimed rounds over the %d query-ranges on each server%n",
+          WARMUP_ROUNDS,
+          forms.size());
       List<Double> ratios = new ArrayList<>();
       System.out.printf(
           Locale.ROOT,
@@ -146,19 +155,8 @@ public final class ServerBench {
       int i = 0;
       for (String q : DashboardQueries.ALL) {
         i++;
-        for (String[] range :
-            new String[][] {
-              {"15m/5s", last15 + "", end + "", "5"}, {"all/1s", wholeStart + "", end + "", "1"}
-            }) {
-          String form =
-              "query="
-                  + URLEncoder.encode(q, StandardCharsets.UTF_8)
-                  + "&start="
-                  + range[1]
-                  + "&end="
-                  + range[2]
-                  + "&step="
-                  + range[3];
+        for (String[] range : new String[][] {{"15m/5s", "0"}, {"all/1s", "1"}}) {
+          String form = forms.get(2 * (i - 1) + Integer.parseInt(range[1]));
           double[] vt = new double[runs];
           double[] pt2 = new double[runs];
           for (int w = 0; w < WARMUPS; w++) {
@@ -196,7 +194,7 @@ public final class ServerBench {
     }
   }
 
-  private static List<String> vigilCommand(String java, Path jar, Path data) {
+  private static List<String> vigilCommand(Path launcher, Path data) {
     // Collection off on both sides: Prometheus scrapes nothing either.
     List<String> cmd =
         new ArrayList<>(
@@ -205,14 +203,14 @@ public final class ServerBench {
                 "VIGIL_COLLECT_SYSTEM=false",
                 "VIGIL_COLLECT_JVM=false",
                 "VIGIL_COLLECT_GPU=false",
-                "VIGIL_COLLECT_SELF=false",
-                java));
+                "VIGIL_COLLECT_SELF=false"));
     String override = System.getenv("VIGIL_BENCH_JVM");
-    cmd.addAll(override == null ? VIGIL_JVM : List.of(override.trim().split("\\s+")));
+    if (override != null) {
+      cmd.add("VIGIL_JAVA_OPTS=" + override.trim());
+    }
     cmd.addAll(
         List.of(
-            "-jar",
-            jar.toString(),
+            launcher.toString(),
             "serve",
             "--listen",
             "127.0.0.1:{port}",
@@ -229,6 +227,17 @@ public final class ServerBench {
         "--storage.tsdb.retention.time=100y",
         "--enable-feature=promql-negative-offset",
         "--web.listen-address=127.0.0.1:{port}");
+  }
+
+  private static String form(String query, double start, double end, int step) {
+    return "query="
+        + URLEncoder.encode(query, StandardCharsets.UTF_8)
+        + "&start="
+        + start
+        + "&end="
+        + end
+        + "&step="
+        + step;
   }
 
   private interface Command {

@@ -92,23 +92,33 @@ public final class Json {
    * (shortest round-trip digits, never an exponent), {@code NaN}, {@code +Inf}, {@code -Inf}.
    */
   public static String formatValue(double v) {
+    StringBuilder sb = new StringBuilder(24);
+    appendValue(sb, v);
+    return sb.toString();
+  }
+
+  /** Appends {@link #formatValue(double)}'s text without building a string for it. */
+  static void appendValue(StringBuilder sb, double v) {
     if (Double.isNaN(v)) {
-      return "NaN";
+      sb.append("NaN");
+    } else if (Double.isInfinite(v)) {
+      sb.append(v > 0 ? "+Inf" : "-Inf");
+    } else if (v == 0) {
+      sb.append(Double.doubleToRawLongBits(v) < 0 ? "-0" : "0");
+    } else if (v == (long) v && Math.abs(v) < 1e15) {
+      sb.append((long) v);
+    } else {
+      // append(double) gives the shortest round-trip digits (JDK 19+), as Go's -1 precision does;
+      // only its exponent form needs rewriting. Measured: 6x faster than BigDecimal for all values.
+      int from = sb.length();
+      sb.append(v);
+      int e = sb.indexOf("E", from);
+      if (e >= 0) {
+        String s = sb.substring(from);
+        sb.setLength(from);
+        sb.append(plain(s, e - from));
+      }
     }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (v == 0) {
-      return Double.doubleToRawLongBits(v) < 0 ? "-0" : "0";
-    }
-    if (v == (long) v && Math.abs(v) < 1e15) {
-      return Long.toString((long) v);
-    }
-    // Double.toString gives the shortest round-trip digits (JDK 19+), as Go's -1 precision does;
-    // only its exponent form needs rewriting. Measured: 6x faster than BigDecimal for all values.
-    String s = Double.toString(v);
-    int e = s.indexOf('E');
-    return e < 0 ? s : plain(s, e);
   }
 
   /** Rewrites {@code -1.2345E-7} or {@code 1.5E20} without the exponent. */
@@ -143,25 +153,58 @@ public final class Json {
 
   /** Milliseconds as Prometheus' float seconds: {@code 1435781451.781}, {@code 1435781451}. */
   public static String formatTimestamp(long ms) {
-    long sec = Math.floorDiv(ms, 1000);
+    StringBuilder sb = new StringBuilder(24);
+    appendTimestamp(sb, ms);
+    return sb.toString();
+  }
+
+  /** Appends {@link #formatTimestamp(long)}'s text without building a string for it. */
+  static void appendTimestamp(StringBuilder sb, long ms) {
     int frac = (int) Math.floorMod(ms, 1000);
     if (frac == 0) {
-      return Long.toString(sec);
+      sb.append(Math.floorDiv(ms, 1000));
+    } else if (ms < 0) {
+      sb.append(BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString());
+    } else {
+      sb.append(ms / 1000).append('.').append((char) ('0' + frac / 100));
+      if (frac % 100 != 0) {
+        sb.append((char) ('0' + frac / 10 % 10));
+        if (frac % 10 != 0) {
+          sb.append((char) ('0' + frac % 10));
+        }
+      }
     }
-    if (ms < 0) {
-      return BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
-    }
-    char[] f = {(char) ('0' + frac / 100), (char) ('0' + frac / 10 % 10), (char) ('0' + frac % 10)};
-    int n = f[2] != '0' ? 3 : f[1] != '0' ? 2 : 1;
-    return new StringBuilder(24).append(sec).append('.').append(f, 0, n).toString();
   }
 
   /** Writes a {@code [ts, "value"]} pair. */
   public static void writeSample(JsonGenerator g, long t, double v) throws IOException {
-    g.writeStartArray();
-    g.writeNumber(formatTimestamp(t));
-    g.writeString(formatValue(v));
-    g.writeEndArray();
+    new SampleWriter().write(g, t, v);
+  }
+
+  /**
+   * Writes many {@code [ts, "value"]} pairs, each as one raw JSON value formatted into a reused
+   * buffer: a matrix answer is mostly these pairs, and four generator calls and two strings per
+   * pair were a tenth of a range query's time.
+   */
+  public static final class SampleWriter {
+    private final StringBuilder sb = new StringBuilder(48);
+    private char[] buf = new char[48];
+
+    /** Writes one pair. */
+    public void write(JsonGenerator g, long t, double v) throws IOException {
+      sb.setLength(0);
+      sb.append('[');
+      appendTimestamp(sb, t);
+      sb.append(",\"");
+      appendValue(sb, v);
+      sb.append("\"]");
+      int n = sb.length();
+      if (buf.length < n) {
+        buf = new char[n * 2];
+      }
+      sb.getChars(0, n, buf, 0);
+      g.writeRawValue(buf, 0, n);
+    }
   }
 
   /** Lets Jackson write into a generator without closing it. */
