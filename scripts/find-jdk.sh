@@ -31,6 +31,7 @@ vigil_find_jdk() {
     exit 1
   fi
   export JAVA_HOME="$best"
+  export VIGIL_JAVA_MAJOR="$best_major"
 }
 
 vigil_find_jdk

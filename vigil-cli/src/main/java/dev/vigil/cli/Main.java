@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ExampleCommand.class,
       TsdbCommand.class,
       ServeCommand.class,
+      AotTrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
