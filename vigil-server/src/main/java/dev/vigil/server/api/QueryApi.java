@@ -217,13 +217,8 @@ public final class QueryApi implements Routes {
           g.writeStartObject();
           g.writeFieldName("metric");
           TargetsApi.writeLabels(g, s.labels());
-          g.writeArrayFieldStart("values");
-          long[] ts = s.timestamps();
-          double[] vs = s.values();
-          for (int i = 0; i < s.size(); i++) {
-            w.write(g, ts[i], vs[i]);
-          }
-          g.writeEndArray();
+          g.writeFieldName("values");
+          w.writeSeries(g, s.timestamps(), s.values(), s.size());
           g.writeEndObject();
         }
         g.writeEndArray();

@@ -182,25 +182,47 @@ public final class Json {
   }
 
   /**
-   * Writes many {@code [ts, "value"]} pairs, each as one raw JSON value formatted into a reused
-   * buffer: a matrix answer is mostly these pairs, and four generator calls and two strings per
-   * pair were a tenth of a range query's time.
+   * Writes {@code [ts, "value"]} pairs formatted into a reused buffer, a whole series as one raw
+   * JSON value: a matrix answer is mostly these pairs, and four generator calls and two strings per
+   * pair were a third of a large range query's time.
    */
   public static final class SampleWriter {
-    private final StringBuilder sb = new StringBuilder(48);
-    private char[] buf = new char[48];
+    private final StringBuilder sb = new StringBuilder(64);
+    private char[] buf = new char[64];
 
     /** Writes one pair. */
     public void write(JsonGenerator g, long t, double v) throws IOException {
       sb.setLength(0);
+      appendPair(t, v);
+      flush(g);
+    }
+
+    /** Writes {@code [[t0, "v0"], [t1, "v1"], …]} for the first {@code n} samples. */
+    public void writeSeries(JsonGenerator g, long[] ts, double[] vs, int n) throws IOException {
+      sb.setLength(0);
+      sb.append('[');
+      for (int i = 0; i < n; i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        appendPair(ts[i], vs[i]);
+      }
+      sb.append(']');
+      flush(g);
+    }
+
+    private void appendPair(long t, double v) {
       sb.append('[');
       appendTimestamp(sb, t);
       sb.append(",\"");
       appendValue(sb, v);
       sb.append("\"]");
+    }
+
+    private void flush(JsonGenerator g) throws IOException {
       int n = sb.length();
       if (buf.length < n) {
-        buf = new char[n * 2];
+        buf = new char[Math.max(n, buf.length * 2)];
       }
       sb.getChars(0, n, buf, 0);
       g.writeRawValue(buf, 0, n);

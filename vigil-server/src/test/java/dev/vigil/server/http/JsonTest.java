@@ -2,7 +2,10 @@ package dev.vigil.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +46,22 @@ class JsonTest {
     assertThat(Json.formatTimestamp(1435781451500L)).isEqualTo("1435781451.5");
     assertThat(Json.formatTimestamp(1435781451050L)).isEqualTo("1435781451.05");
     assertThat(Json.formatTimestamp(-1500)).isEqualTo("-1.5");
+  }
+
+  @Test
+  void sampleWriter_writesSeriesAndPairsAsValuesTheGeneratorSeparates() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      Json.SampleWriter w = new Json.SampleWriter();
+      g.writeStartArray();
+      w.writeSeries(g, new long[] {1000, 1500, 2001, 9}, new double[] {1, 0.25, 1.5e-7, -0.0}, 3);
+      w.writeSeries(g, new long[0], new double[0], 0);
+      w.write(g, -1500, Double.NaN);
+      g.writeEndArray();
+    }
+    String json = out.toString(StandardCharsets.UTF_8);
+    assertThat(json)
+        .isEqualTo("[[[1,\"1\"],[1.5,\"0.25\"],[2.001,\"0.00000015\"]],[],[-1.5,\"NaN\"]]");
+    assertThat(Json.MAPPER.readTree(json).get(0).get(2).get(1).asText()).isEqualTo("0.00000015");
   }
 }
