@@ -49,7 +49,7 @@ public final class ServerBench {
    * VIGIL_BENCH_WARMUP} overrides).
    */
   static final int WARMUP_ROUNDS =
-      Integer.parseInt(System.getenv().getOrDefault("VIGIL_BENCH_WARMUP", "20"));
+      Integer.parseInt(System.getenv().getOrDefault("VIGIL_BENCH_WARMUP", "100"));
 
   /** Untimed runs per query and server right before timing it. */
   static final int WARMUPS = 5;

@@ -35,8 +35,12 @@ public final class Json {
 
   /** Sends {@code {"status":"success","data":…}} with optional warnings and infos. */
   public static void success(Context ctx, List<String> warnings, List<String> infos, Body data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+    // Streamed to the response, as Prometheus does: a large matrix answer is not held twice in
+    // memory (and not copied while a buffer grows), so queries make far less garbage. Everything
+    // the body writes is computed before this is called; only I/O can fail once bytes are sent.
+    ctx.status(200).contentType("application/json");
+    try (JsonGenerator g = FACTORY.createGenerator(ctx.outputStream())) {
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
       g.writeStartObject();
       g.writeStringField("status", "success");
       g.writeFieldName("data");
@@ -47,7 +51,6 @@ public final class Json {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ctx.status(200).contentType("application/json").result(out.toByteArray());
   }
 
   /** Sends a success response with no warnings. */
