@@ -126,7 +126,7 @@ public final class AotTrainCommand implements Callable<Integer> {
   private static void send(HttpClient http, HttpRequest req)
       throws IOException, InterruptedException {
     HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
-    if (r.statusCode() >= 500) {
+    if (r.statusCode() / 100 != 2) {
       throw new IOException(req.uri() + " answered " + r.statusCode());
     }
   }
