@@ -229,7 +229,8 @@ public final class ServerBench {
         "--web.listen-address=127.0.0.1:{port}");
   }
 
-  private static String form(String query, double start, double end, int step) {
+  /** The form body of a {@code query_range} request. */
+  static String form(String query, double start, double end, int step) {
     return "query="
         + URLEncoder.encode(query, StandardCharsets.UTF_8)
         + "&start="

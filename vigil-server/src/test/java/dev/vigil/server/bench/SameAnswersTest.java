@@ -13,11 +13,9 @@ import dev.vigil.server.testing.ExternalProcess;
 import dev.vigil.tsdb.Tsdb;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,15 +102,7 @@ class SameAnswersTest {
       int compared = 0;
       for (String q : DashboardQueries.ALL) {
         for (int step : new int[] {5, 30}) {
-          String qs =
-              "query="
-                  + URLEncoder.encode(q, StandardCharsets.UTF_8)
-                  + "&start="
-                  + start
-                  + "&end="
-                  + end
-                  + "&step="
-                  + step;
+          String qs = ServerBench.form(q, start, end, step);
           JsonNode v = query(http, vigil.url(), qs);
           JsonNode pr = query(http, "http://" + prom.address(), qs);
           compared += compare(q + " step " + step, v, pr);
