@@ -2,9 +2,12 @@ package dev.vigil.server.scrape;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.VigilConfig;
@@ -14,6 +17,10 @@ import dev.vigil.server.tls.Pem;
 import dev.vigil.tsdb.Labels;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the test) through {@code tls_config} loaded from a YAML file with paths relative to it.
  */
 class ScrapeTlsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path dir;
   private static TestPki pki;
   private static HttpsServer plainTarget;
@@ -231,6 +239,60 @@ class ScrapeTlsTest {
       await(
           () -> m.activeTargets().get(0).health() == Target.Health.UP,
           "the target scraped with the new CA");
+    }
+  }
+
+  /** The target of {@code job} in {@code /api/v1/targets} once it has been scraped. */
+  private static JsonNode apiTarget(HttpClient http, Vigil v, String job, String health)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(v.url() + "/api/v1/targets")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      for (JsonNode t : JSON.readTree(r.body()).path("data").path("activeTargets")) {
+        if (t.path("scrapePool").asText().equals(job)) {
+          last = t;
+          if (t.path("health").asText().equals(health)) {
+            return t;
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("target of " + job + " not " + health + ": " + last);
+  }
+
+  @Test
+  void targetsApi_namesTheTlsError_andPostReloadReadsTheRenewedCa() throws Exception {
+    Path ca = dir.resolve("api-ca.pem");
+    Files.writeString(ca, pki.text("client-leaf.pem"));
+    Path file = dir.resolve("vigil.yml");
+    Files.writeString(
+        file,
+        "server:\n  listen: 127.0.0.1:0\nstorage:\n  path: "
+            + dir.resolve("data-api")
+            + "\ncollect:\n  system: false\n  jvm: false\n  self: false\nscrape_configs:\n"
+            + job("api", plainTarget, "ca_file: api-ca.pem"));
+    HttpClient http = HttpClient.newHttpClient();
+    try (Vigil v = Vigil.builder(ConfigLoader.load(file, Map.of())).configFile(file).start()) {
+      JsonNode down = apiTarget(http, v, "api", "down");
+      assertThat(down.path("lastError").asText())
+          .isEqualTo(
+              "tls: failed to verify certificate: x509: certificate signed by unknown authority");
+      Files.writeString(ca, pki.text("ca.pem"));
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(v.url() + "/-/reload"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      JsonNode up = apiTarget(http, v, "api", "up");
+      assertThat(up.path("lastError").asText()).isEmpty();
     }
   }
 
