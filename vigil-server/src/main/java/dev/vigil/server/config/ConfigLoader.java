@@ -70,14 +70,28 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
-    return parse(file.toString(), text, env);
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(file.toString(), text, env, dir);
   }
 
-  /** Binds YAML text; {@code source} names it in messages. */
+  /**
+   * Binds YAML text; {@code source} names it in messages. Relative file names in it are resolved
+   * against the working directory.
+   */
   public static VigilConfig parse(String source, String text, Map<String, String> env) {
+    return parse(source, text, env, null);
+  }
+
+  /**
+   * Binds YAML text; {@code source} names it in messages and relative file names in it (such as
+   * {@code tls_config.ca_file}) are resolved against {@code baseDir} (null: the working directory),
+   * as Prometheus resolves them against the configuration file's directory.
+   */
+  public static VigilConfig parse(
+      String source, String text, Map<String, String> env, Path baseDir) {
     ConfigNode root = YamlTree.parse(source, text);
     applyEnv(root, env);
-    return bind(new Section(root, ""), source, Redacted.yaml(root));
+    return bind(new Section(root, ""), source, Redacted.yaml(root), baseDir);
   }
 
   private static void applyEnv(ConfigNode root, Map<String, String> env) {
@@ -114,7 +128,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static VigilConfig bind(Section root, String source, String text) {
+  private static VigilConfig bind(Section root, String source, String text, Path baseDir) {
     Section global = root.section("global");
     Duration defInterval =
         global.duration(
@@ -131,7 +145,7 @@ public final class ConfigLoader {
     List<ScrapeConfig> jobs = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Section s : root.sections("scrape_configs")) {
-      ScrapeConfig job = ScrapeConfig.bind(s, defInterval, defTimeout);
+      ScrapeConfig job = ScrapeConfig.bind(s, defInterval, defTimeout, baseDir);
       if (!names.add(job.jobName())) {
         throw s.error("job_name", "duplicate job name \"" + job.jobName() + "\"");
       }

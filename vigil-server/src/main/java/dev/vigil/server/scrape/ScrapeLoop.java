@@ -53,6 +53,7 @@ final class ScrapeLoop {
   private final String authHeader;
   private final long offsetMs;
   private final LocalSource local;
+  private final String setupError;
 
   private final Map<String, Entry> cache = new HashMap<>();
   private Map<Entry, Boolean> lastSeen = new IdentityHashMap<>();
@@ -79,6 +80,21 @@ final class ScrapeLoop {
 
   /** A loop over an in-process source instead of HTTP when {@code local} is not null. */
   ScrapeLoop(Target target, Appendable db, HttpClient client, long offsetMs, LocalSource local) {
+    this(target, db, client, offsetMs, local, null);
+  }
+
+  /**
+   * A loop whose every scrape fails with {@code setupError} when it is not null (a job whose HTTP
+   * client could not be made).
+   */
+  ScrapeLoop(
+      Target target,
+      Appendable db,
+      HttpClient client,
+      long offsetMs,
+      LocalSource local,
+      String setupError) {
+    this.setupError = setupError;
     this.local = local;
     this.target = target;
     this.db = db;
@@ -208,7 +224,13 @@ final class ScrapeLoop {
       app.commit();
       cache.values().removeIf(e -> !seen.containsKey(e));
       lastSeen = seen;
-    } catch (IOException | ScrapeParser.ParseException | LimitException e) {
+    } catch (IOException e) {
+      String tls = ScrapeTls.describe(e);
+      error =
+          tls != null
+              ? tls
+              : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    } catch (ScrapeParser.ParseException | LimitException e) {
       error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     } catch (InterruptedException e) {
       error = "scrape interrupted";
@@ -284,6 +306,9 @@ final class ScrapeLoop {
     if (local != null) {
       byte[] b = local.scrape();
       return new Fetched(b, b.length, ScrapeFormat.PROMETHEUS_TEXT);
+    }
+    if (setupError != null) {
+      throw new IOException(setupError);
     }
     ScrapeConfig job = target.job();
     Duration timeout = job.timeout();
