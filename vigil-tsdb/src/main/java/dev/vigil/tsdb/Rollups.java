@@ -210,8 +210,8 @@ final class Rollups {
       }
     }
 
-    List<Block> finish() throws IOException {
-      List<Block> out = new ArrayList<>();
+    List<BlockMeta> finish() throws IOException {
+      List<BlockMeta> out = new ArrayList<>();
       for (int r = 0; r < RES.length; r++) {
         Map<Labels, Rows> m = perRes.get(r);
         if (m.isEmpty()) {
@@ -240,8 +240,7 @@ final class Rollups {
           w.abort();
           throw ex;
         }
-        BlockMeta meta = w.finish();
-        out.add(Block.open(dir.resolve(meta.id())));
+        out.add(w.finish());
       }
       return out;
     }
