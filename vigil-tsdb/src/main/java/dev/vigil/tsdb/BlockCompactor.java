@@ -116,9 +116,10 @@ final class BlockCompactor {
                 return it.next() && it.timestamp() == t ? it.value() : Double.NaN;
               };
       pieces.add(
-          new CounterStitch.Piece(b.iterator(ref[1], mint, maxt - 1, warnings), true, lastRaw));
+          new CounterStitch.Piece(
+              b.iterator(ref[1], mint, maxt - 1, warnings), true, lastRaw, b.meta().resolution()));
     }
-    return new CounterStitch(pieces);
+    return new CounterStitch(pieces, CounterStitch.Leads.FIRST);
   }
 
   /** Merges blocks into one, publishes it and deletes the sources. */

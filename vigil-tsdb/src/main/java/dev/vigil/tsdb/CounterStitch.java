@@ -33,11 +33,26 @@ final class CounterStitch implements SampleIterator {
    * @param it its samples
    * @param cumulative whether it is a counter rollup (else raw values)
    * @param lastRaw for a cumulative piece, the raw value behind a sample; else {@code null}
+   * @param resolution for a cumulative piece, its rollup interval (ms); 0 otherwise
    */
-  record Piece(SampleIterator it, boolean cumulative, LastRaw lastRaw) {}
+  record Piece(SampleIterator it, boolean cumulative, LastRaw lastRaw, long resolution) {}
+
+  /** Which lead samples (a block's first raw value, in front of its first window) to emit. */
+  enum Leads {
+    /** None: readers see one sample per window, as Prometheus' extrapolation expects. */
+    NONE,
+    /** Only when it is the first sample emitted: a merged rollup block keeps its own lead. */
+    FIRST
+  }
 
   private final Piece[] pieces;
-  private final boolean[] has;
+  private final Leads leads;
+  private final boolean[] has; // piece i has a current sample
+  private final long[] curT;
+  private final double[] curV;
+  private final boolean[] hasNext; // and one after it
+  private final long[] nextT;
+  private final double[] nextV;
   private final double[] offset;
   private boolean started;
   private boolean valid; // the current sample exists
@@ -45,46 +60,89 @@ final class CounterStitch implements SampleIterator {
   private double v;
 
   private boolean any; // a number was emitted
-  private int prev = -1; // piece of the last number emitted
+  private boolean emitted;
+  private int prev = -1; // piece of the last number read
   private long prevT;
   private double prevRawish; // its value as read (raw, or the piece's cumulative value)
-  private double total; // the counter emitted last
+  private double total; // the counter at the last number read
 
-  CounterStitch(List<Piece> pieces) {
+  CounterStitch(List<Piece> pieces, Leads leads) {
     this.pieces = pieces.toArray(new Piece[0]);
-    this.has = new boolean[this.pieces.length];
-    this.offset = new double[this.pieces.length];
+    this.leads = leads;
+    int n = this.pieces.length;
+    this.has = new boolean[n];
+    this.curT = new long[n];
+    this.curV = new double[n];
+    this.hasNext = new boolean[n];
+    this.nextT = new long[n];
+    this.nextV = new double[n];
+    this.offset = new double[n];
+  }
+
+  private void advance(int i) {
+    if (!started) {
+      SampleIterator it = pieces[i].it();
+      hasNext[i] = it.next();
+      if (hasNext[i]) {
+        nextT[i] = it.timestamp();
+        nextV[i] = it.value();
+      }
+    }
+    has[i] = hasNext[i];
+    curT[i] = nextT[i];
+    curV[i] = nextV[i];
+    SampleIterator it = pieces[i].it();
+    hasNext[i] = has[i] && it.next();
+    if (hasNext[i]) {
+      nextT[i] = it.timestamp();
+      nextV[i] = it.value();
+    }
   }
 
   @Override
   public boolean next() {
-    if (!started) {
-      started = true;
-      for (int i = 0; i < pieces.length; i++) {
-        has[i] = pieces[i].it().next();
-      }
-    } else {
-      for (int i = 0; i < pieces.length; i++) {
-        if (has[i] && pieces[i].it().timestamp() <= t) {
-          has[i] = pieces[i].it().next();
+    while (true) {
+      if (!started) {
+        for (int i = 0; i < pieces.length; i++) {
+          advance(i);
+        }
+        started = true;
+      } else {
+        for (int i = 0; i < pieces.length; i++) {
+          if (has[i] && curT[i] <= t) {
+            advance(i);
+          }
         }
       }
-    }
-    int best = -1;
-    for (int i = 0; i < pieces.length; i++) {
-      if (has[i] && (best < 0 || pieces[i].it().timestamp() < pieces[best].it().timestamp())) {
-        best = i;
+      int best = -1;
+      for (int i = 0; i < pieces.length; i++) {
+        if (has[i] && (best < 0 || curT[i] < curT[best])) {
+          best = i;
+        }
       }
+      if (best < 0) {
+        valid = false;
+        return false;
+      }
+      t = curT[best];
+      double read = curV[best];
+      v = Double.isNaN(read) ? read : stitch(best, read);
+      if (isLead(best) && !(leads == Leads.FIRST && !emitted)) {
+        continue; // read for the join, not shown
+      }
+      emitted = true;
+      valid = true;
+      return true;
     }
-    if (best < 0) {
-      valid = false;
-      return false;
-    }
-    valid = true;
-    t = pieces[best].it().timestamp();
-    double read = pieces[best].it().value();
-    v = Double.isNaN(read) ? read : stitch(best, read);
-    return true;
+  }
+
+  /** A cumulative piece's sample followed by another in the same rollup window. */
+  private boolean isLead(int i) {
+    long res = pieces[i].resolution();
+    return pieces[i].cumulative()
+        && res > 0
+        && hasNext[i]
+        && Math.floorDiv(nextT[i], res) == Math.floorDiv(curT[i], res);
   }
 
   private double stitch(int p, double read) {

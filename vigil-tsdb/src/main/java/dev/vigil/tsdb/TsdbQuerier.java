@@ -74,7 +74,7 @@ final class TsdbQuerier implements Querier {
         }
         found
             .computeIfAbsent(l, k -> new ArrayList<>())
-            .add(new Source(src, rollup && counter, lastRaw));
+            .add(new Source(src, rollup && counter, lastRaw, b.meta().resolution()));
       }
     }
     long hFrom = Math.max(from, headMin);
@@ -85,7 +85,7 @@ final class TsdbQuerier implements Querier {
         }
         found
             .computeIfAbsent(s.labels(), k -> new ArrayList<>())
-            .add(new Source(() -> s.iterator(hFrom, to, head.chunkFile()), false, null));
+            .add(new Source(() -> s.iterator(hFrom, to, head.chunkFile()), false, null, 0));
       }
     }
     List<Series> out = new ArrayList<>(found.size());
@@ -174,7 +174,7 @@ final class TsdbQuerier implements Querier {
    * behind its samples) or plain samples.
    */
   private record Source(
-      SampleIteratorSource src, boolean cumulative, CounterStitch.LastRaw lastRaw) {}
+      SampleIteratorSource src, boolean cumulative, CounterStitch.LastRaw lastRaw, long res) {}
 
   /**
    * A series read from several places: merged by time; where a counter rollup is among them, its
@@ -190,9 +190,11 @@ final class TsdbQuerier implements Querier {
       if (stitch) {
         List<CounterStitch.Piece> pieces = new ArrayList<>(sources.size());
         for (Source s : sources) {
-          pieces.add(new CounterStitch.Piece(s.src().open(), s.cumulative(), s.lastRaw()));
+          pieces.add(
+              new CounterStitch.Piece(
+                  s.src().open(), s.cumulative(), s.lastRaw(), s.cumulative() ? s.res() : 0));
         }
-        return new CounterStitch(pieces);
+        return new CounterStitch(pieces, CounterStitch.Leads.NONE);
       }
       List<SampleIterator> its = new ArrayList<>(sources.size());
       for (Source s : sources) {
