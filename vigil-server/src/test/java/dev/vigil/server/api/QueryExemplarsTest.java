@@ -219,4 +219,40 @@ class QueryExemplarsTest {
       assertThat(vj.path("errorType")).as(call).isEqualTo(rj.path("errorType"));
     }
   }
+
+  @Test
+  void prometheus_remoteWritesExemplars_toVigil_andBothAnswerTheSame() throws Exception {
+    Path bin = ExternalProcess.require("prometheus");
+    Vigil vigil = startVigil(false);
+    Files.writeString(
+        dir.resolve("prometheus.yml"),
+        """
+        scrape_configs:
+          - job_name: app
+            scrape_interval: 1s
+            static_configs:
+              - targets: ['%s']
+        remote_write:
+          - url: %s/api/v1/write
+            send_exemplars: true
+            queue_config:
+              batch_send_deadline: 500ms
+        """
+            .formatted(targetAddress, vigil.url()));
+    ExternalProcess prom =
+        ExternalProcess.start(
+            List.of(
+                bin.toString(),
+                "--config.file=prometheus.yml",
+                "--storage.tsdb.path=prom-data",
+                "--enable-feature=exemplar-storage",
+                "--web.listen-address=127.0.0.1:{port}"),
+            "/-/ready",
+            dir);
+    open.add(prom);
+    String p = "http://" + prom.address();
+    JsonNode fromProm = await(p, q(ALL), n -> n.size() == 4);
+    JsonNode inVigil = await(vigil.url(), q(ALL), n -> n.equals(fromProm));
+    assertThat(inVigil).as("Prometheus log: %s", prom.log()).isEqualTo(fromProm);
+  }
 }
