@@ -96,6 +96,15 @@ class QueryExemplarsTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  private HttpResponse<String> post(String base, String form) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(base + "/api/v1/query_exemplars"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static String q(String query) {
     return "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
   }
@@ -203,6 +212,14 @@ class QueryExemplarsTest {
           .as("%s\nVigil:      %s\nPrometheus: %s", call, v.body(), r.body())
           .isEqualTo(Json.MAPPER.readTree(r.body()));
     }
+
+    String form = q("histogram_quantile(0.5, rate(demo_latency_seconds_bucket[1m]))");
+    HttpResponse<String> vp = post(vigil.url(), form);
+    HttpResponse<String> rp = post(p, form);
+    assertThat(vp.statusCode()).isEqualTo(rp.statusCode()).isEqualTo(200);
+    assertThat(Json.MAPPER.readTree(vp.body()))
+        .as("form POST")
+        .isEqualTo(Json.MAPPER.readTree(rp.body()));
 
     List<String> bad =
         List.of(
