@@ -158,6 +158,16 @@ class QueryExemplarsTest {
         .noneMatch(
             s -> s.path("seriesLabels").path("__name__").asText().equals("demo_errors_total"));
 
+    String self =
+        http.send(
+                HttpRequest.newBuilder(URI.create(vigil.url() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(self)
+        .contains("vigil_tsdb_exemplar_exemplars_in_storage 4")
+        .contains("vigil_tsdb_exemplar_max_exemplars 100000")
+        .contains("vigil_tsdb_exemplar_series_with_exemplars_in_storage 4");
+
     vigil.close();
     open.remove(vigil);
     Vigil again = startVigil(false);
