@@ -154,6 +154,26 @@ final class ScrapeTls {
     return null;
   }
 
+  /**
+   * In TLS 1.3 a target that wants a client certificate checks it after the client's handshake
+   * ends, so its refusal may reach the client as a closed connection rather than an alert: say so
+   * when the job has no client certificate.
+   */
+  static String hintClosedConnection(String error, ScrapeTlsConfig tls) {
+    String lower = error.toLowerCase(Locale.ROOT);
+    boolean closed =
+        lower.contains("received no bytes")
+            || lower.contains("connection reset")
+            || lower.contains("closed")
+            || lower.contains("eof");
+    if (!closed || (tls != null && tls.cert() != null)) {
+      return error;
+    }
+    return error
+        + " (the target closed the TLS connection: if it requires a client certificate, set"
+        + " tls_config.cert_file and key_file)";
+  }
+
   static boolean isIpLiteral(String host) {
     return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
   }

@@ -101,6 +101,7 @@ class ScrapeTlsTest {
             p.setSSLParameters(params);
           }
         });
+    s.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
     s.createContext(
         "/metrics",
         ex -> {
@@ -177,8 +178,9 @@ class ScrapeTlsTest {
       m.apply(c.scrapeConfigs());
       Map<String, Target> t = scrapedOnce(m);
       for (String ok : List.of("ca_file", "server_name", "skip_verify", "mtls")) {
+        // A first scrape may time out on a busy machine; TLS errors would not go away.
+        await(() -> t.get(ok).health() == Target.Health.UP, ok + " up");
         assertThat(t.get(ok).lastError()).as(ok).isEmpty();
-        assertThat(t.get(ok).health()).as(ok).isEqualTo(Target.Health.UP);
       }
       assertThat(t.get("no_ca").lastError())
           .isEqualTo(
@@ -187,9 +189,12 @@ class ScrapeTlsTest {
           .isEqualTo(
               "tls: failed to verify certificate: x509: certificate is valid for localhost,"
                   + " target.vigil.test, not wrong.vigil.test");
+      // TLS 1.3: the refusal arrives as an alert or, racing it, as a closed connection.
       assertThat(t.get("mtls_no_cert").lastError())
-          .startsWith("remote error: tls: ")
-          .containsAnyOf("certificate required", "bad certificate");
+          .containsAnyOf(
+              "remote error: tls: certificate required",
+              "remote error: tls: bad certificate",
+              "if it requires a client certificate, set tls_config.cert_file and key_file");
       for (String bad : List.of("no_ca", "wrong_name", "mtls_no_cert")) {
         assertThat(t.get(bad).health()).as(bad).isEqualTo(Target.Health.DOWN);
       }
@@ -217,8 +222,8 @@ class ScrapeTlsTest {
     try (ScrapeManager m = new ScrapeManager(db)) {
       m.apply(load("sni.yml", yaml).scrapeConfigs());
       Map<String, Target> t = scrapedOnce(m);
+      await(() -> t.get("sni").health() == Target.Health.UP, "sni up");
       assertThat(t.get("sni").lastError()).isEmpty();
-      assertThat(t.get("sni").health()).isEqualTo(Target.Health.UP);
       // Without server_name the SNI is "localhost", which this target refuses.
       assertThat(t.get("host_sni").health()).isEqualTo(Target.Health.DOWN);
       assertThat(t.get("host_sni").lastError()).contains("unrecognized_name");
@@ -243,8 +248,8 @@ class ScrapeTlsTest {
   }
 
   /** The target of {@code job} in {@code /api/v1/targets} once it has been scraped. */
-  private static JsonNode apiTarget(HttpClient http, Vigil v, String job, String health)
-      throws Exception {
+  private static JsonNode apiTarget(
+      HttpClient http, Vigil v, String job, String health, String errorPart) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     JsonNode last = null;
     while (System.nanoTime() < deadline) {
@@ -256,7 +261,8 @@ class ScrapeTlsTest {
       for (JsonNode t : JSON.readTree(r.body()).path("data").path("activeTargets")) {
         if (t.path("scrapePool").asText().equals(job)) {
           last = t;
-          if (t.path("health").asText().equals(health)) {
+          if (t.path("health").asText().equals(health)
+              && t.path("lastError").asText().contains(errorPart)) {
             return t;
           }
         }
@@ -279,7 +285,7 @@ class ScrapeTlsTest {
             + job("api", plainTarget, "ca_file: api-ca.pem"));
     HttpClient http = HttpClient.newHttpClient();
     try (Vigil v = Vigil.builder(ConfigLoader.load(file, Map.of())).configFile(file).start()) {
-      JsonNode down = apiTarget(http, v, "api", "down");
+      JsonNode down = apiTarget(http, v, "api", "down", "x509");
       assertThat(down.path("lastError").asText())
           .isEqualTo(
               "tls: failed to verify certificate: x509: certificate signed by unknown authority");
@@ -291,7 +297,7 @@ class ScrapeTlsTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-      JsonNode up = apiTarget(http, v, "api", "up");
+      JsonNode up = apiTarget(http, v, "api", "up", "");
       assertThat(up.path("lastError").asText()).isEmpty();
     }
   }
@@ -311,8 +317,8 @@ class ScrapeTlsTest {
     try (ScrapeManager m = new ScrapeManager(db)) {
       m.apply(c.scrapeConfigs());
       Target t = scrapedOnce(m).get("inline");
+      await(() -> t.health() == Target.Health.UP, "inline up");
       assertThat(t.lastError()).isEmpty();
-      assertThat(t.health()).isEqualTo(Target.Health.UP);
     }
   }
 
@@ -352,7 +358,7 @@ class ScrapeTlsTest {
                 + ": private key does not match public key");
     assertThat(loadError("cert_file: pki/client.pem\nkey_file: pki/ca.pem"))
         .contains("tls_config.key_file: ")
-        .contains("holds no PKCS#8 private key");
+        .contains("holds no private key");
     assertThat(loadError("min_version: TLS11"))
         .startsWith(at + "min_version: TLS11 is not supported");
     assertThat(loadError("min_version: TLS1.3"))
@@ -394,9 +400,8 @@ class ScrapeTlsTest {
         load("labels.yml", "scrape_configs:\n" + job("l", plainTarget, "ca_file: pki/ca.pem"));
     try (ScrapeManager m = new ScrapeManager(db)) {
       m.apply(c.scrapeConfigs());
-      scrapedOnce(m);
       Labels l = TestStorage.labels("tls_target_hello", "job", "l", "instance", addr(plainTarget));
-      assertThat(db.samples(l)).isNotEmpty();
+      await(() -> !db.samples(l).isEmpty(), "samples with the target's labels");
     }
   }
 }
