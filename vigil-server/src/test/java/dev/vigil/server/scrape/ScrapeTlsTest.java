@@ -167,6 +167,11 @@ class ScrapeTlsTest {
             + job("no_ca", plainTarget, null)
             + job("server_name", plainTarget, "ca_file: pki/ca.pem\nserver_name: target.vigil.test")
             + job("wrong_name", plainTarget, "ca_file: pki/ca.pem\nserver_name: wrong.vigil.test")
+            + job("wildcard", plainTarget, "ca_file: pki/ca.pem\nserver_name: a.Wild.vigil.test")
+            + job(
+                "wildcard_deep",
+                plainTarget,
+                "ca_file: pki/ca.pem\nserver_name: b.a.wild.vigil.test")
             + job("skip_verify", plainTarget, "insecure_skip_verify: true\nmin_version: TLS13")
             + job("mtls_no_cert", mtlsTarget, "ca_file: pki/ca.pem")
             + job(
@@ -177,7 +182,7 @@ class ScrapeTlsTest {
     try (ScrapeManager m = new ScrapeManager(db)) {
       m.apply(c.scrapeConfigs());
       Map<String, Target> t = scrapedOnce(m);
-      for (String ok : List.of("ca_file", "server_name", "skip_verify", "mtls")) {
+      for (String ok : List.of("ca_file", "server_name", "wildcard", "skip_verify", "mtls")) {
         // A first scrape may time out on a busy machine; TLS errors would not go away.
         await(() -> t.get(ok).health() == Target.Health.UP, ok + " up");
         assertThat(t.get(ok).lastError()).as(ok).isEmpty();
@@ -188,14 +193,16 @@ class ScrapeTlsTest {
       assertThat(t.get("wrong_name").lastError())
           .isEqualTo(
               "tls: failed to verify certificate: x509: certificate is valid for localhost,"
-                  + " target.vigil.test, not wrong.vigil.test");
+                  + " target.vigil.test, *.wild.vigil.test, not wrong.vigil.test");
+      // A wildcard stands for exactly one label.
+      assertThat(t.get("wildcard_deep").lastError()).endsWith("not b.a.wild.vigil.test");
       // TLS 1.3: the refusal arrives as an alert or, racing it, as a closed connection.
       assertThat(t.get("mtls_no_cert").lastError())
           .containsAnyOf(
               "remote error: tls: certificate required",
               "remote error: tls: bad certificate",
               "if it requires a client certificate, set tls_config.cert_file and key_file");
-      for (String bad : List.of("no_ca", "wrong_name", "mtls_no_cert")) {
+      for (String bad : List.of("no_ca", "wrong_name", "wildcard_deep", "mtls_no_cert")) {
         assertThat(t.get(bad).health()).as(bad).isEqualTo(Target.Health.DOWN);
       }
       assertThat(lastUp("ca_file", plainTarget)).isEqualTo(1);
@@ -239,8 +246,12 @@ class ScrapeTlsTest {
     try (ScrapeManager m = new ScrapeManager(db)) {
       m.apply(load("reload.yml", yaml).scrapeConfigs());
       assertThat(scrapedOnce(m).get("r").lastError()).contains("unknown authority");
+      Target before = m.activeTargets().get(0);
+      m.apply(load("reload.yml", yaml).scrapeConfigs());
+      assertThat(m.activeTargets()).as("unchanged files keep the loop").containsExactly(before);
       Files.writeString(ca, pki.text("ca.pem"));
       m.apply(load("reload.yml", yaml).scrapeConfigs());
+      assertThat(m.activeTargets().get(0)).as("changed files restart the loop").isNotSameAs(before);
       await(
           () -> m.activeTargets().get(0).health() == Target.Health.UP,
           "the target scraped with the new CA");
