@@ -115,7 +115,9 @@ final class TsdbCommand {
   @Command(
       name = "openmetrics",
       mixinStandardHelpOptions = true,
-      description = "Backfill 2 h blocks into DIR from an OpenMetrics file (gzip accepted).")
+      description =
+          "Backfill 2 h blocks and their 5m/1h rollups into DIR from an OpenMetrics file"
+              + " (gzip accepted).")
   static final class OpenMetrics implements Callable<Integer> {
     @Parameters(index = "0", description = "OpenMetrics text, optionally gzip'd.")
     Path file;
@@ -145,6 +147,16 @@ final class TsdbCommand {
                 + m.numSamples()
                 + " samples");
       }
+      long rollupBytes = 0;
+      for (BlockMeta m : r.rollups()) {
+        rollupBytes += StoreTools.dirBytes(dir.resolve(m.id()));
+      }
+      System.out.println(
+          "rollups: "
+              + r.rollups().size()
+              + " blocks (5m and 1h beside each block), "
+              + rollupBytes
+              + " bytes");
       System.out.println("samples: " + r.samples() + ", series: " + r.series());
       System.out.printf(
           "bytes per sample: %.4f%n", r.samples() == 0 ? 0.0 : (double) bytes / r.samples());

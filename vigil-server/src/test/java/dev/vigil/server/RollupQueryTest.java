@@ -56,10 +56,13 @@ class RollupQueryTest {
     Appender app = vigil.storage().appender();
     long gRef = 0;
     long cRef = 0;
+    long rRef = 0;
     for (int i = 0; i < 44 * 120; i++) {
       long t = base + i * SCRAPE;
       gRef = app.append(gRef, Labels.of("__name__", "saw"), t, i % 10);
       cRef = app.append(cRef, Labels.of("__name__", "ticks_total"), t, i);
+      // +1 per scrape, back to 0 every 7 h 10 m: resets fall inside blocks, never on a boundary
+      rRef = app.append(rRef, Labels.of("__name__", "resetting_total"), t, i % 860);
       if (i % 1000 == 999) {
         app.commit();
       }
@@ -140,6 +143,20 @@ class RollupQueryTest {
     }
     for (double v : values("increase(ticks_total[1h])", HOUR, "auto")) {
       assertThat(v).isCloseTo(120, within(2.5));
+    }
+  }
+
+  @Test
+  void increase_overCounterRollupsWithResets_inventsNoIncreaseAtBlockBoundaries() throws Exception {
+    // Raw: 719 per 6 h (720 steps, one of them a reset to 0 where there is one). Every 2 h block
+    // boundary after a reset used to add the pre-reset value again (up to ~860) to the rollup's.
+    List<Double> raw = values("increase(resetting_total[6h])", HOUR, "raw");
+    for (String res : List.of("auto", "5m", "1h")) {
+      List<Double> coarse = values("increase(resetting_total[6h])", HOUR, res);
+      for (int i = 0; i < raw.size(); i++) {
+        assertThat(raw.get(i)).isBetween(715.0, 721.0);
+        assertThat(coarse.get(i)).as("%s at step %d", res, i).isCloseTo(raw.get(i), within(15.0));
+      }
     }
   }
 

@@ -77,6 +77,51 @@ final class BlockCompactor {
     return List.of();
   }
 
+  private static boolean isCounter(Labels l) {
+    return Rollups.AGGREGATES[Rollups.COUNTER].equals(l.get(TsdbQuerier.ROLLUP_LABEL));
+  }
+
+  /**
+   * The counter rollup of several rollup blocks as one counter: each block's counter starts again
+   * from its first raw value, so plain merging would show a drop (an invented reset) wherever an
+   * earlier block had removed resets; joined, the merged counter keeps the meaning of a single
+   * block's (first raw value plus every increase).
+   */
+  private static SampleIterator joinCounters(
+      List<Block> group,
+      Map<Labels, List<int[]>> series,
+      Labels counter,
+      List<int[]> refs,
+      long mint,
+      long maxt,
+      List<String> warnings) {
+    Labels lastLabels =
+        counter.toBuilder().set(TsdbQuerier.ROLLUP_LABEL, Rollups.AGGREGATES[Rollups.LAST]).build();
+    List<int[]> lastRefs = series.getOrDefault(lastLabels, List.of());
+    List<CounterStitch.Piece> pieces = new ArrayList<>();
+    for (int[] ref : refs) {
+      Block b = group.get(ref[0]);
+      int lastId = -1;
+      for (int[] lr : lastRefs) {
+        if (lr[0] == ref[0]) {
+          lastId = lr[1];
+        }
+      }
+      int id = lastId;
+      CounterStitch.LastRaw lastRaw =
+          id < 0
+              ? null
+              : t -> {
+                SampleIterator it = b.iterator(id, t, t, warnings);
+                return it.next() && it.timestamp() == t ? it.value() : Double.NaN;
+              };
+      pieces.add(
+          new CounterStitch.Piece(
+              b.iterator(ref[1], mint, maxt - 1, warnings), true, lastRaw, b.meta().resolution()));
+    }
+    return new CounterStitch(pieces, CounterStitch.Leads.FIRST);
+  }
+
   /** Merges blocks into one, publishes it and deletes the sources. */
   void merge(List<Block> group) throws IOException {
     long mint = Long.MAX_VALUE;
@@ -101,11 +146,16 @@ final class BlockCompactor {
     List<String> warnings = new ArrayList<>();
     try {
       for (Map.Entry<Labels, List<int[]>> e : series.entrySet()) {
-        List<SampleIterator> its = new ArrayList<>();
-        for (int[] ref : e.getValue()) {
-          its.add(group.get(ref[0]).iterator(ref[1], mint, maxt - 1, warnings));
+        List<int[]> refs = e.getValue();
+        if (resolution > 0 && isCounter(e.getKey())) {
+          buf.fill(joinCounters(group, series, e.getKey(), refs, mint, maxt, warnings));
+        } else {
+          List<SampleIterator> its = new ArrayList<>();
+          for (int[] ref : refs) {
+            its.add(group.get(ref[0]).iterator(ref[1], mint, maxt - 1, warnings));
+          }
+          buf.fill(MergeIterator.of(its));
         }
-        buf.fill(MergeIterator.of(its));
         w.add(e.getKey(), buf.ts, buf.vs, buf.n);
       }
     } catch (IOException | RuntimeException ex) {

@@ -2,7 +2,6 @@ package dev.vigil.tsdb;
 
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
-import dev.vigil.tsdb.block.BlockWriter;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.MemSeries;
 import dev.vigil.tsdb.query.Intervals;
@@ -76,30 +75,24 @@ final class HeadCompactor {
    */
   static List<Block> writeBlocks(Path dir, Head head, long a, long b, boolean rollups, long now)
       throws IOException {
-    BlockWriter w = new BlockWriter(dir, a, b, 1, List.of(), 0, now);
-    Rollups.Writer rw = rollups ? new Rollups.Writer(dir, a, b, now) : null;
+    RawBlockWriter w = new RawBlockWriter(dir, a, b, rollups, now);
     SeriesSamples buf = new SeriesSamples();
     try {
       for (MemSeries s : head.allSorted()) {
         buf.fill(s.iterator(a, b - 1, head.chunkFile()));
         w.add(s.labels(), buf.ts, buf.vs, buf.n);
-        if (rw != null) {
-          rw.add(s.labels(), buf.ts, buf.vs, buf.n);
-        }
       }
     } catch (IOException | RuntimeException e) {
       w.abort();
       throw e;
     }
+    RawBlockWriter.Written written = w.finish();
     List<Block> out = new ArrayList<>();
-    if (w.numSamples() == 0) {
-      w.abort();
-      return out;
-    }
-    BlockMeta meta = w.finish();
-    out.add(Block.open(dir.resolve(meta.id())));
-    if (rw != null) {
-      out.addAll(rw.finish());
+    if (written.raw() != null) {
+      out.add(Block.open(dir.resolve(written.raw().id())));
+      for (BlockMeta m : written.rollups()) {
+        out.add(Block.open(dir.resolve(m.id())));
+      }
     }
     return out;
   }
@@ -125,6 +118,10 @@ final class HeadCompactor {
         enc.end();
         SampleIterator it = s.iterator(head.minValidTime(), Long.MAX_VALUE, head.chunkFile());
         writeSamples(enc, s.ref(), it);
+        List<Exemplar> ex = db.exemplars.of(s.labels());
+        if (!ex.isEmpty()) {
+          HeadAppender.encodeExemplars(enc, java.util.Collections.nCopies(ex.size(), s), ex);
+        }
         Intervals del = s.deletedRanges();
         if (!del.isEmpty()) {
           enc.begin(RecordType.TOMBSTONES);

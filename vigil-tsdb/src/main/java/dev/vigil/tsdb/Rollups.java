@@ -19,6 +19,12 @@ import java.util.TreeMap;
 final class Rollups {
   static final String[] AGGREGATES = {"avg", "count", "counter", "last", "max", "min", "sum"};
 
+  /** Index of the counter in {@link #AGGREGATES}. */
+  static final int COUNTER = 2;
+
+  /** Index of the last value in {@link #AGGREGATES}. */
+  static final int LAST = 3;
+
   private Rollups() {}
 
   /**
@@ -81,13 +87,55 @@ final class Rollups {
     return out;
   }
 
+  /**
+   * One series' rollup rows at one resolution: per window the time of its last raw sample and the
+   * seven aggregates' bits; and the first raw sample the counter started from.
+   */
+  private record Rows(long[][] rows, boolean counterStarted, long firstT, double firstV) {
+    /**
+     * (t, value bits) of aggregate {@code k}. The counter also gets the first raw sample in front
+     * (when its window ends later): readers join blocks by comparing it with the previous block's
+     * last raw value, which tells a reset at the boundary from growth.
+     */
+    long[][] series(int k) {
+      boolean lead = k == COUNTER && counterStarted && firstT < rows[0][0];
+      long[][] one = new long[rows.length + (lead ? 1 : 0)][];
+      int o = 0;
+      if (lead) {
+        one[o++] = new long[] {firstT, Double.doubleToRawLongBits(firstV)};
+      }
+      for (long[] row : rows) {
+        one[o++] = new long[] {row[0], row[k + 1]};
+      }
+      return one;
+    }
+  }
+
+  /**
+   * The raw value behind the counter rollup's sample at {@code t} in block {@code b}: the {@code
+   * last} rollup of the same series at the same time; NaN when there is none.
+   */
+  static double lastRawAt(Block b, Labels series, long t, List<String> warnings) {
+    List<LabelMatcher> ms = new ArrayList<>(series.size() + 1);
+    series.forEach((n, v) -> ms.add(LabelMatcher.equal(n, v)));
+    ms.add(LabelMatcher.equal(TsdbQuerier.ROLLUP_LABEL, AGGREGATES[LAST]));
+    for (int id : b.select(ms)) {
+      if (b.labels(id).size() != series.size() + 1) {
+        continue; // a series with more labels
+      }
+      SampleIterator it = b.iterator(id, t, t, warnings);
+      return it.next() && it.timestamp() == t ? it.value() : Double.NaN;
+    }
+    return Double.NaN;
+  }
+
   /** Collects rollups of series as they are written to a raw block; writes both rollup blocks. */
   static final class Writer {
     private final Path dir;
     private final long mint;
     private final long maxt;
     private final long now;
-    private final List<Map<Labels, long[][]>> perRes = List.of(new TreeMap<>(), new TreeMap<>());
+    private final List<Map<Labels, Rows>> perRes = List.of(new TreeMap<>(), new TreeMap<>());
     private static final long[] RES = {
       Resolution.FIVE_MINUTES.millis(), Resolution.ONE_HOUR.millis()
     };
@@ -106,8 +154,11 @@ final class Rollups {
       for (int r = 0; r < RES.length; r++) {
         long res = RES[r];
         List<long[]> rows = new ArrayList<>(); // t, then 7 value bit patterns
-        double counter = Double.NaN;
-        double prev = Double.NaN;
+        boolean started = false;
+        double counter = 0;
+        double prev = 0;
+        long firstT = 0;
+        double firstV = 0;
         int i = 0;
         while (i < n) {
           long win = Math.floorDiv(ts[i], res);
@@ -128,15 +179,23 @@ final class Rollups {
             count++;
             last = v;
             lastT = ts[i];
-            if (Double.isNaN(counter)) {
+            if (Double.isNaN(v)) {
+              continue; // a NaN would poison the counter for good
+            }
+            if (!started) {
+              started = true;
               counter = v;
+              firstT = ts[i];
+              firstV = v;
             } else {
               counter += v >= prev ? v - prev : v; // a drop is a counter reset
             }
             prev = v;
           }
           if (count > 0) {
-            double[] vals = {sum / count, count, counter, last, max, min, sum};
+            double[] vals = {
+              sum / count, count, started ? counter : Double.NaN, last, max, min, sum
+            };
             long[] row = new long[8];
             row[0] = lastT;
             for (int k = 0; k < 7; k++) {
@@ -146,28 +205,23 @@ final class Rollups {
           }
         }
         if (!rows.isEmpty()) {
-          perRes.get(r).put(labels, rows.toArray(new long[0][]));
+          perRes.get(r).put(labels, new Rows(rows.toArray(new long[0][]), started, firstT, firstV));
         }
       }
     }
 
-    List<Block> finish() throws IOException {
-      List<Block> out = new ArrayList<>();
+    List<BlockMeta> finish() throws IOException {
+      List<BlockMeta> out = new ArrayList<>();
       for (int r = 0; r < RES.length; r++) {
-        Map<Labels, long[][]> m = perRes.get(r);
+        Map<Labels, Rows> m = perRes.get(r);
         if (m.isEmpty()) {
           continue;
         }
         TreeMap<Labels, long[][]> sorted = new TreeMap<>();
-        for (Map.Entry<Labels, long[][]> e : m.entrySet()) {
+        for (Map.Entry<Labels, Rows> e : m.entrySet()) {
           for (int k = 0; k < AGGREGATES.length; k++) {
             Labels l = e.getKey().toBuilder().set(TsdbQuerier.ROLLUP_LABEL, AGGREGATES[k]).build();
-            long[][] rows = e.getValue();
-            long[][] one = new long[rows.length][];
-            for (int j = 0; j < rows.length; j++) {
-              one[j] = new long[] {rows[j][0], rows[j][k + 1]};
-            }
-            sorted.put(l, one);
+            sorted.put(l, e.getValue().series(k));
           }
         }
         BlockWriter w = new BlockWriter(dir, mint, maxt, 1, List.of(), RES[r], now);
@@ -186,8 +240,7 @@ final class Rollups {
           w.abort();
           throw ex;
         }
-        BlockMeta meta = w.finish();
-        out.add(Block.open(dir.resolve(meta.id())));
+        out.add(w.finish());
       }
       return out;
     }

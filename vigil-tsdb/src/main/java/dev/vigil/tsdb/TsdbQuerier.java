@@ -48,8 +48,9 @@ final class TsdbQuerier implements Querier {
     Resolution res = hints == null ? Resolution.RAW : hints.resolution();
     List<Block> use = Rollups.chooseBlocks(blocks, res, from, to);
     String aggr = res == Resolution.RAW ? null : Rollups.aggregateFor(hints.func());
+    boolean counter = Rollups.AGGREGATES[Rollups.COUNTER].equals(aggr);
     List<String> warnings = new ArrayList<>();
-    TreeMap<Labels, List<SampleIteratorSource>> found = new TreeMap<>();
+    TreeMap<Labels, List<Source>> found = new TreeMap<>();
     for (Block b : use) {
       List<LabelMatcher> ms = matchers;
       boolean rollup = b.meta().resolution() > 0;
@@ -65,9 +66,15 @@ final class TsdbQuerier implements Querier {
         if (rollup) {
           l = l.without(List.of(ROLLUP_LABEL));
         }
+        SampleIteratorSource src = () -> b.iterator(id, from, to, warnings);
+        CounterStitch.LastRaw lastRaw = null;
+        if (rollup && counter) {
+          Labels base = l;
+          lastRaw = t -> Rollups.lastRawAt(b, base, t, warnings);
+        }
         found
             .computeIfAbsent(l, k -> new ArrayList<>())
-            .add(() -> b.iterator(id, from, to, warnings));
+            .add(new Source(src, rollup && counter, lastRaw, b.meta().resolution()));
       }
     }
     long hFrom = Math.max(from, headMin);
@@ -78,7 +85,7 @@ final class TsdbQuerier implements Querier {
         }
         found
             .computeIfAbsent(s.labels(), k -> new ArrayList<>())
-            .add(() -> s.iterator(hFrom, to, head.chunkFile()));
+            .add(new Source(() -> s.iterator(hFrom, to, head.chunkFile()), false, null, 0));
       }
     }
     List<Series> out = new ArrayList<>(found.size());
@@ -162,12 +169,36 @@ final class TsdbQuerier implements Querier {
     SampleIterator open();
   }
 
-  private record MergedSeries(Labels labels, List<SampleIteratorSource> sources) implements Series {
+  /**
+   * One place a series is read from: a counter rollup ({@code cumulative}, with the raw value
+   * behind its samples) or plain samples.
+   */
+  private record Source(
+      SampleIteratorSource src, boolean cumulative, CounterStitch.LastRaw lastRaw, long res) {}
+
+  /**
+   * A series read from several places: merged by time; where a counter rollup is among them, its
+   * pieces are joined into one counter without invented resets (see {@link CounterStitch}).
+   */
+  private record MergedSeries(Labels labels, List<Source> sources) implements Series {
     @Override
     public SampleIterator iterator() {
+      boolean stitch = false;
+      for (Source s : sources) {
+        stitch |= s.cumulative();
+      }
+      if (stitch) {
+        List<CounterStitch.Piece> pieces = new ArrayList<>(sources.size());
+        for (Source s : sources) {
+          pieces.add(
+              new CounterStitch.Piece(
+                  s.src().open(), s.cumulative(), s.lastRaw(), s.cumulative() ? s.res() : 0));
+        }
+        return new CounterStitch(pieces, CounterStitch.Leads.NONE);
+      }
       List<SampleIterator> its = new ArrayList<>(sources.size());
-      for (SampleIteratorSource s : sources) {
-        its.add(s.open());
+      for (Source s : sources) {
+        its.add(s.src().open());
       }
       return MergeIterator.of(its);
     }

@@ -44,6 +44,7 @@ public final class ConfigLoader {
           "storage.retention_time",
           "storage.retention_size",
           "storage.wal_fsync",
+          "storage.exemplars.max_exemplars",
           "collect.interval",
           "collect.system",
           "collect.jvm",
@@ -293,9 +294,16 @@ public final class ConfigLoader {
             Path.of(path),
             s.duration("retention_time", d.retentionTime(), Duration.ofHours(1)),
             s.bytes("retention_size", d.retentionSize()),
-            s.duration("wal_fsync", d.walFsync(), Duration.ZERO));
+            s.duration("wal_fsync", d.walFsync(), Duration.ZERO),
+            bindExemplars(s.section("exemplars"), d.maxExemplars()));
     s.finish();
     return out;
+  }
+
+  private static int bindExemplars(Section s, int def) {
+    int max = (int) s.integer("max_exemplars", def, 0, 10_000_000);
+    s.finish();
+    return max;
   }
 
   private static CollectConfig bindCollect(Section s) {

@@ -4,6 +4,8 @@ import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.relabel.Relabeler;
 import dev.vigil.tsdb.Appendable;
 import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.Exemplar;
+import dev.vigil.tsdb.ExemplarException;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.OutOfOrderException;
 import dev.vigil.tsdb.StaleMarker;
@@ -376,6 +378,8 @@ final class ScrapeLoop {
     private final Counts counts;
     private final Map<Entry, Boolean> seen;
     private final Map<String, String[]> meta = new HashMap<>();
+    private Entry lastEntry;
+    private long lastTime;
 
     Sink(Appender app, long start, Counts counts, Map<Entry, Boolean> seen) {
       this.app = app;
@@ -423,6 +427,7 @@ final class ScrapeLoop {
           counts.added++;
         }
       }
+      lastEntry = null;
       if (e.labels == null) {
         return;
       }
@@ -434,10 +439,36 @@ final class ScrapeLoop {
       e.explicitTimestamp = explicit;
       long t = explicit ? ts : start;
       seen.put(e, Boolean.TRUE);
+      lastEntry = e;
+      lastTime = t;
       try {
         e.ref = app.append(e.ref, e.labels, t, value);
       } catch (OutOfOrderException ex) {
         // Prometheus skips out-of-order samples and counts them; the scrape still succeeds.
+      }
+    }
+
+    /**
+     * Appends an exemplar to the series of the sample just appended (after metric relabeling, so a
+     * dropped series drops its exemplars); without its own timestamp it takes the sample's. Refused
+     * exemplars (out of order, labels too long) are skipped, as in Prometheus.
+     */
+    @Override
+    public void exemplar(List<String> labels, double value, long ts) {
+      Entry e = lastEntry;
+      lastEntry = null;
+      if (e == null) {
+        return;
+      }
+      try {
+        Labels.Builder b = Labels.builder();
+        for (int i = 0; i < labels.size(); i += 2) {
+          b.set(labels.get(i), labels.get(i + 1));
+        }
+        long t = ts != Long.MIN_VALUE ? ts : lastTime;
+        e.ref = app.appendExemplar(e.ref, e.labels, new Exemplar(b.build(), value, t));
+      } catch (ExemplarException ex) {
+        LOG.debug("exemplar of {} from {} skipped: {}", e.labels, target.url(), ex.getMessage());
       }
     }
 

@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.tools;
 
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.RawBlockWriter;
 import dev.vigil.tsdb.block.BlockMeta;
-import dev.vigil.tsdb.block.BlockWriter;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
@@ -24,7 +24,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * Backfills blocks from an OpenMetrics file (gzip accepted), as {@code promtool tsdb
  * create-blocks-from openmetrics} does: samples grouped into aligned 2-hour blocks written straight
- * to the store directory (the store must not be open meanwhile).
+ * to the store directory (the store must not be open meanwhile), each with its 5-minute and 1-hour
+ * rollup blocks as a head cut writes them, so long-range reads of imported data can use rollups.
  *
  * <pre>{@code
  * OpenMetricsImporter.Result r = OpenMetricsImporter.run(file, dbDir, bytes -> {});
@@ -36,8 +37,15 @@ public final class OpenMetricsImporter {
 
   private OpenMetricsImporter() {}
 
-  /** What was imported. */
-  public record Result(long samples, int series, List<BlockMeta> blocks) {}
+  /**
+   * What was imported.
+   *
+   * @param samples samples read
+   * @param series distinct series
+   * @param blocks the raw blocks written
+   * @param rollups the rollup blocks written beside them
+   */
+  public record Result(long samples, int series, List<BlockMeta> blocks, List<BlockMeta> rollups) {}
 
   /**
    * Imports {@code file} into {@code dir}; {@code progress} receives bytes of the file read.
@@ -81,10 +89,11 @@ public final class OpenMetricsImporter {
       max = Math.max(max, s.ts[s.n - 1]);
     }
     List<BlockMeta> metas = new ArrayList<>();
+    List<BlockMeta> rollups = new ArrayList<>();
     if (count > 0) {
       for (long a = Math.floorDiv(min, BLOCK_MS) * BLOCK_MS; a <= max; a += BLOCK_MS) {
-        BlockWriter w =
-            new BlockWriter(dir, a, a + BLOCK_MS, 1, List.of(), 0, System.currentTimeMillis());
+        RawBlockWriter w =
+            new RawBlockWriter(dir, a, a + BLOCK_MS, true, System.currentTimeMillis());
         for (Map.Entry<Labels, Samples> e : sorted.entrySet()) {
           Samples s = e.getValue();
           int from = s.lowerBound(a);
@@ -97,14 +106,14 @@ public final class OpenMetricsImporter {
                 to - from);
           }
         }
-        if (w.numSamples() > 0) {
-          metas.add(w.finish());
-        } else {
-          w.abort();
+        RawBlockWriter.Written written = w.finish();
+        if (written.raw() != null) {
+          metas.add(written.raw());
+          rollups.addAll(written.rollups());
         }
       }
     }
-    return new Result(count, sorted.size(), metas);
+    return new Result(count, sorted.size(), metas, rollups);
   }
 
   private static InputStream maybeGunzip(InputStream in) throws IOException {
