@@ -202,12 +202,11 @@ final class ScrapeTls {
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket)
         throws CertificateException {
-      check(
-          certs,
-          authType,
-          socket == null || socket.getInetAddress() == null
-              ? null
-              : socket.getInetAddress().getHostName());
+      String host = null;
+      if (socket instanceof javax.net.ssl.SSLSocket ssl && ssl.getHandshakeSession() != null) {
+        host = ssl.getHandshakeSession().getPeerHost();
+      }
+      check(certs, authType, host);
     }
 
     @Override
@@ -230,9 +229,12 @@ final class ScrapeTls {
         throw new CertificateException(chainMessage(e), e);
       }
       String name = serverName != null ? serverName : peerHost;
-      if (name != null) {
-        HostnameCheck.verify(certs[0], name);
+      if (name == null || name.isEmpty()) {
+        // Fail closed, as Go does without a ServerName.
+        throw new CertificateException(
+            "x509: no host name to verify the certificate for (set tls_config.server_name)");
       }
+      HostnameCheck.verify(certs[0], name);
     }
 
     private static String chainMessage(CertificateException e) {
