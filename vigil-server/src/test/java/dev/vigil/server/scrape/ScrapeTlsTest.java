@@ -428,6 +428,17 @@ class ScrapeTlsTest {
   }
 
   @Test
+  void secretFiles_areRelativeToTheConfigFileToo() throws Exception {
+    Files.writeString(dir.resolve("pki/pass.txt"), "s3cret\n");
+    String yaml =
+        "scrape_configs:\n"
+            + job("a", plainTarget, "ca_file: pki/ca.pem")
+            + "    basic_auth:\n      username: u\n      password_file: pki/pass.txt\n";
+    VigilConfig c = load("secret.yml", yaml);
+    assertThat(c.scrapeConfigs().get(0).basicAuth().password()).isEqualTo("s3cret");
+  }
+
+  @Test
   void labelsOfTheScrapedSamples_areThoseOfAPlainScrape() throws Exception {
     VigilConfig c =
         load("labels.yml", "scrape_configs:\n" + job("l", plainTarget, "ca_file: pki/ca.pem"));
