@@ -218,12 +218,8 @@ final class Aggregations {
       g.count++;
       switch (op) {
         case "sum" -> {
-          {
-            double kInc = f;
-            double kSum = g.value + kInc;
-            g.comp = Kahan.comp(kInc, g.value, kSum, g.comp);
-            g.value = kSum;
-          }
+          g.comp = Kahan.comp(f, g.value, g.comp);
+          g.value += f;
         }
         case "avg" -> avg(g, f);
         case "count" -> g.value = g.count;
@@ -287,10 +283,9 @@ final class Aggregations {
       return;
     }
     if (!g.incremental) {
-      double kSum = g.value + f;
-      if (!Double.isInfinite(kSum)) {
-        g.comp = Kahan.comp(f, g.value, kSum, g.comp);
-        g.value = kSum;
+      if (!Double.isInfinite(g.value + f)) {
+        g.comp = Kahan.comp(f, g.value, g.comp);
+        g.value += f;
         return;
       }
       g.incremental = true;
@@ -306,13 +301,9 @@ final class Aggregations {
       }
     }
     double q = (g.count - 1) / (double) g.count;
-    {
-      double kInc = f / g.count;
-      double kOld = q * g.mean;
-      double kSum = kOld + kInc;
-      g.comp = Kahan.comp(kInc, kOld, kSum, q * g.comp);
-      g.mean = kSum;
-    }
+    double inc = f / g.count;
+    g.comp = Kahan.comp(inc, q * g.mean, q * g.comp);
+    g.mean = q * g.mean + inc;
   }
 
   private static List<Sample> countValues(AggregateExpr a, List<Sample> vec, String label, long t) {

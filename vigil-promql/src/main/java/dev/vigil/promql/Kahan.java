@@ -13,8 +13,9 @@ package dev.vigil.promql;
 final class Kahan {
   private Kahan() {}
 
-  /** The compensation after adding {@code inc} to {@code sum}, where {@code t = sum + inc}. */
-  static double comp(double inc, double sum, double t, double c) {
+  /** The compensation {@code c} becomes when {@code inc} is added to {@code sum}. */
+  static double comp(double inc, double sum, double c) {
+    double t = sum + inc;
     if (Double.isInfinite(t)) {
       return 0;
     }

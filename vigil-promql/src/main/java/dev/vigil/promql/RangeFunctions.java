@@ -275,12 +275,8 @@ final class RangeFunctions {
         double sum = 0;
         double comp = 0;
         for (int i = lo; i < hi; i++) {
-          {
-            double kInc = s.vals[i];
-            double kSum = sum + kInc;
-            comp = Kahan.comp(kInc, sum, kSum, comp);
-            sum = kSum;
-          }
+          comp = Kahan.comp(s.vals[i], sum, comp);
+          sum += s.vals[i];
         }
         return Double.isInfinite(sum) ? sum : sum + comp;
       }
@@ -315,18 +311,12 @@ final class RangeFunctions {
           double f = s.vals[i];
           count++;
           double delta = f - (mean + cMean);
-          {
-            double kInc = delta / count;
-            double kSum = mean + kInc;
-            cMean = Kahan.comp(kInc, mean, kSum, cMean);
-            mean = kSum;
-          }
-          {
-            double kInc = delta * (f - (mean + cMean));
-            double kSum = aux + kInc;
-            cAux = Kahan.comp(kInc, aux, kSum, cAux);
-            aux = kSum;
-          }
+          double incMean = delta / count;
+          cMean = Kahan.comp(incMean, mean, cMean);
+          mean += incMean;
+          double incAux = delta * (f - (mean + cMean));
+          cAux = Kahan.comp(incAux, aux, cAux);
+          aux += incAux;
         }
         double var = (aux + cAux) / count;
         return name.startsWith("stddev") ? Math.sqrt(var) : var;
@@ -385,10 +375,9 @@ final class RangeFunctions {
       double f = vals[i];
       int count = i - lo + 1;
       if (!incremental) {
-        double kSum = sum + f;
-        if (!Double.isInfinite(kSum)) {
-          comp = Kahan.comp(f, sum, kSum, comp);
-          sum = kSum;
+        if (!Double.isInfinite(sum + f)) {
+          comp = Kahan.comp(f, sum, comp);
+          sum += f;
           continue;
         }
         incremental = true;
@@ -404,13 +393,9 @@ final class RangeFunctions {
         }
       }
       double q = (count - 1) / (double) count;
-      {
-        double kInc = f / count;
-        double kOld = q * mean;
-        double kSum = kOld + kInc;
-        comp = Kahan.comp(kInc, kOld, kSum, q * comp);
-        mean = kSum;
-      }
+      double inc = f / count;
+      comp = Kahan.comp(inc, q * mean, q * comp);
+      mean = q * mean + inc;
     }
     if (incremental) {
       return mean + comp;

@@ -66,30 +66,16 @@ final class Stats {
       }
       n += 1;
       double x = (ts[i] - interceptTime) / 1e3;
-      {
-        double kInc = x;
-        double kSum = sumX + kInc;
-        cX = Kahan.comp(kInc, sumX, kSum, cX);
-        sumX = kSum;
-      }
-      {
-        double kInc = f;
-        double kSum = sumY + kInc;
-        cY = Kahan.comp(kInc, sumY, kSum, cY);
-        sumY = kSum;
-      }
-      {
-        double kInc = x * f;
-        double kSum = sumXY + kInc;
-        cXY = Kahan.comp(kInc, sumXY, kSum, cXY);
-        sumXY = kSum;
-      }
-      {
-        double kInc = x * x;
-        double kSum = sumX2 + kInc;
-        cX2 = Kahan.comp(kInc, sumX2, kSum, cX2);
-        sumX2 = kSum;
-      }
+      cX = Kahan.comp(x, sumX, cX);
+      sumX += x;
+      cY = Kahan.comp(f, sumY, cY);
+      sumY += f;
+      double xf = x * f;
+      cXY = Kahan.comp(xf, sumXY, cXY);
+      sumXY += xf;
+      double xx = x * x;
+      cX2 = Kahan.comp(xx, sumX2, cX2);
+      sumX2 += xx;
     }
     if (constY) {
       if (Double.isInfinite(initY)) {

@@ -182,6 +182,7 @@ public final class Vigil implements AutoCloseable {
     return Tsdb.builder(s.path())
         .retention(s.retentionTime())
         .retentionBytes(s.retentionSize())
+        .maxExemplars(s.maxExemplars())
         .fsync(
             perCommit ? FsyncPolicy.PER_COMMIT : FsyncPolicy.INTERVAL,
             perCommit ? java.time.Duration.ofSeconds(1) : s.walFsync())
@@ -202,7 +203,7 @@ public final class Vigil implements AutoCloseable {
         new LifecycleRoutes(state, this::reload),
         new StatusApi(state, true),
         new MetricsRoutes(registry),
-        new QueryApi(this::readyEngine, state.config().server().limits()),
+        new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb),
         new FederateRoutes(this::readyTsdb),
         new TargetsApi(this::readyScrapes),

@@ -23,6 +23,19 @@ public interface Appender {
    */
   long append(long ref, Labels labels, long t, double v);
 
+  /**
+   * Appends an exemplar of a series next to its samples (same ref rules as {@link #append}). A
+   * duplicate of the series' newest exemplar is ignored, as is every exemplar when the store keeps
+   * none (exemplar storage disabled, or a store without exemplar support: this default).
+   *
+   * @return the series ref
+   * @throws ExemplarException when older than the series' newest exemplar, or when its label set is
+   *     longer than {@link Exemplar#MAX_LABEL_SET_CHARS} characters
+   */
+  default long appendExemplar(long ref, Labels labels, Exemplar e) {
+    return ref;
+  }
+
   /** Makes every append since the last commit durable (as configured) and visible. */
   void commit();
 

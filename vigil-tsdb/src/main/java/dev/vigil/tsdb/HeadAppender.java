@@ -24,6 +24,9 @@ final class HeadAppender implements Appender {
   private final Wal wal;
   private final Lock commitLock;
   private final TsdbMetrics metrics;
+  private final ExemplarStore exemplars;
+  private final List<MemSeries> exSeries = new ArrayList<>();
+  private final List<Exemplar> exPending = new ArrayList<>();
   private final RecordEncoder enc = new RecordEncoder();
   private final List<MemSeries> newSeries = new ArrayList<>();
   private MemSeries[] series = new MemSeries[64];
@@ -33,15 +36,15 @@ final class HeadAppender implements Appender {
   private long mint = Long.MAX_VALUE;
   private long maxt = Long.MIN_VALUE;
 
-  HeadAppender(Head head, Wal wal, Lock commitLock, TsdbMetrics metrics) {
+  HeadAppender(Head head, Wal wal, Lock commitLock, TsdbMetrics metrics, ExemplarStore exemplars) {
+    this.exemplars = exemplars;
     this.head = head;
     this.wal = wal;
     this.commitLock = commitLock;
     this.metrics = metrics;
   }
 
-  @Override
-  public long append(long ref, Labels labels, long t, double v) {
+  private MemSeries resolve(long ref, Labels labels) {
     MemSeries s = ref != 0 ? head.byRef(ref) : null;
     if (s == null) {
       if (labels == null) {
@@ -49,6 +52,38 @@ final class HeadAppender implements Appender {
       }
       s = head.getOrCreate(labels);
     }
+    return s;
+  }
+
+  private void noteNew(MemSeries s) {
+    if (!s.logged() && (newSeries.isEmpty() || newSeries.get(newSeries.size() - 1) != s)) {
+      newSeries.add(s); // duplicates from interleaved appends are dropped when encoding
+    }
+  }
+
+  @Override
+  public long appendExemplar(long ref, Labels labels, Exemplar e) {
+    MemSeries s = resolve(ref, labels);
+    int r;
+    try {
+      r = exemplars.validate(s.labels(), e);
+    } catch (ExemplarException ex) {
+      if (ex.reason() == ExemplarException.Reason.OUT_OF_ORDER) {
+        exemplars.outOfOrder.increment();
+      }
+      throw ex;
+    }
+    if (r == ExemplarStore.OK) {
+      noteNew(s);
+      exSeries.add(s);
+      exPending.add(e);
+    }
+    return s.ref();
+  }
+
+  @Override
+  public long append(long ref, Labels labels, long t, double v) {
+    MemSeries s = resolve(ref, labels);
     if (t < head.minValidTime()) {
       metrics.outOfOrderRejected.increment();
       throw OutOfOrderException.outOfBounds(s.labels(), t, head.minValidTime());
@@ -58,9 +93,7 @@ final class HeadAppender implements Appender {
       metrics.outOfOrderRejected.increment();
       throw new OutOfOrderException(s.labels(), t, last);
     }
-    if (!s.logged() && (newSeries.isEmpty() || newSeries.get(newSeries.size() - 1) != s)) {
-      newSeries.add(s); // duplicates from interleaved appends are dropped when encoding
-    }
+    noteNew(s);
     if (n == ts.length) {
       int cap = n * 2;
       series = Arrays.copyOf(series, cap);
@@ -82,7 +115,7 @@ final class HeadAppender implements Appender {
 
   @Override
   public void commit() {
-    if (n == 0 && newSeries.isEmpty()) {
+    if (n == 0 && newSeries.isEmpty() && exPending.isEmpty()) {
       return;
     }
     encode();
@@ -109,6 +142,9 @@ final class HeadAppender implements Appender {
         head.updateRange(mint, maxt);
       }
       metrics.samplesAppended.add(applied);
+      for (int i = 0; i < exPending.size(); i++) {
+        exemplars.add(exSeries.get(i).labels(), exPending.get(i));
+      }
     } finally {
       commitLock.unlock();
       clear();
@@ -142,6 +178,32 @@ final class HeadAppender implements Appender {
       }
       enc.end();
     }
+    if (!exPending.isEmpty()) {
+      encodeExemplars(enc, exSeries, exPending);
+    }
+  }
+
+  /** One EXEMPLARS record: the exemplars of {@code series} (one per exemplar, refs may repeat). */
+  static void encodeExemplars(RecordEncoder enc, List<MemSeries> series, List<Exemplar> ex) {
+    enc.begin(RecordType.EXEMPLARS);
+    enc.uvarint(ex.size());
+    long r0 = series.get(0).ref();
+    long t0 = ex.get(0).timestampMs();
+    enc.uvarint(r0);
+    enc.varint(t0);
+    for (int i = 0; i < ex.size(); i++) {
+      Exemplar e = ex.get(i);
+      enc.varint(series.get(i).ref() - r0);
+      enc.varint(e.timestampMs() - t0);
+      enc.long64(Double.doubleToRawLongBits(e.value()));
+      Labels l = e.labels();
+      enc.uvarint(l.size());
+      for (int j = 0; j < l.size(); j++) {
+        enc.string(l.name(j));
+        enc.string(l.value(j));
+      }
+    }
+    enc.end();
   }
 
   @Override
@@ -153,6 +215,8 @@ final class HeadAppender implements Appender {
     Arrays.fill(series, 0, n, null);
     n = 0;
     newSeries.clear();
+    exSeries.clear();
+    exPending.clear();
     mint = Long.MAX_VALUE;
     maxt = Long.MIN_VALUE;
   }

@@ -118,6 +118,10 @@ final class HeadCompactor {
         enc.end();
         SampleIterator it = s.iterator(head.minValidTime(), Long.MAX_VALUE, head.chunkFile());
         writeSamples(enc, s.ref(), it);
+        List<Exemplar> ex = db.exemplars.of(s.labels());
+        if (!ex.isEmpty()) {
+          HeadAppender.encodeExemplars(enc, java.util.Collections.nCopies(ex.size(), s), ex);
+        }
         Intervals del = s.deletedRanges();
         if (!del.isEmpty()) {
           enc.begin(RecordType.TOMBSTONES);

@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  *
  * <p>Thread-safe. Appenders may run on many threads at once; queriers see a consistent view.
  */
-public final class Tsdb implements Queryable, Appendable, AutoCloseable {
+public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, AutoCloseable {
   /*
    * Locks. commitLock: commits hold it shared while they write the WAL and apply to the head;
    * the head compactor takes it exclusively for the instants it raises the minimum valid time and
@@ -55,6 +55,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
   final Path dir;
   final Head head;
   final Wal wal;
+  final ExemplarStore exemplars;
   final TsdbMetrics metrics = new TsdbMetrics();
   final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
   final ReentrantReadWriteLock viewLock = new ReentrantReadWriteLock();
@@ -87,6 +88,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
           dir + " is in use by another Vigil store (lock file " + dir.resolve("lock") + ")");
     }
     fileLock = l;
+    exemplars = new ExemplarStore(o.maxExemplars);
     try {
       blocks = loadBlocks();
       head = new Head(dir.resolve("chunks_head"), o.outOfOrderWindow);
@@ -99,7 +101,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
       head.setMinValidTime(maxBlock);
       headReadMin = maxBlock;
       if (o.walEnabled) {
-        report(WalReplay.replay(dir.resolve("wal"), head, this::report));
+        report(WalReplay.replay(dir.resolve("wal"), head, exemplars, this::report));
         wal =
             Wal.open(
                 dir.resolve("wal"), o.fsync, o.fsyncIntervalMs, o.walSegmentBytes, metrics::fsync);
@@ -115,6 +117,7 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
         head::numSeries,
         () -> blocks.size(),
         () -> blocks.stream().mapToLong(Block::sizeBytes).sum());
+    metrics.exemplars(exemplars);
     headCompactor = new HeadCompactor(this);
     blockCompactor = new BlockCompactor(this);
     if (o.backgroundIntervalMs > 0) {
@@ -216,7 +219,18 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
 
   @Override
   public Appender appender() {
-    return new HeadAppender(head, wal, commitLock.readLock(), metrics);
+    return new HeadAppender(head, wal, commitLock.readLock(), metrics, exemplars);
+  }
+
+  @Override
+  public List<SeriesExemplars> selectExemplars(
+      long mint, long maxt, List<List<LabelMatcher>> matcherSets) {
+    return exemplars.select(mint, maxt, matcherSets);
+  }
+
+  /** How many exemplars the store keeps (0: exemplar storage disabled). */
+  public int maxExemplars() {
+    return exemplars.capacity();
   }
 
   @Override
@@ -434,6 +448,18 @@ public final class Tsdb implements Queryable, Appendable, AutoCloseable {
     /** How far behind a series' newest sample an append is still accepted (default 0). */
     public Builder outOfOrderWindow(java.time.Duration d) {
       o.outOfOrderWindow = d.toMillis();
+      return this;
+    }
+
+    /**
+     * How many exemplars are kept in memory, newest first, across all series (default 100000 as in
+     * Prometheus; 0 disables exemplar storage). Logged in the WAL, so they survive restarts.
+     */
+    public Builder maxExemplars(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("max exemplars must not be negative, got " + n);
+      }
+      o.maxExemplars = n;
       return this;
     }
 

@@ -21,11 +21,16 @@ public final class TsdbMetrics {
   private volatile LongSupplier headSeries = () -> 0;
   private volatile LongSupplier blockCount = () -> 0;
   private volatile LongSupplier blockBytes = () -> 0;
+  private volatile ExemplarStore exemplars = new ExemplarStore(0);
 
   void gauges(LongSupplier headSeries, LongSupplier blockCount, LongSupplier blockBytes) {
     this.headSeries = headSeries;
     this.blockCount = blockCount;
     this.blockBytes = blockBytes;
+  }
+
+  void exemplars(ExemplarStore store) {
+    this.exemplars = store;
   }
 
   void fsync(long nanos) {
@@ -47,6 +52,16 @@ public final class TsdbMetrics {
     m.put("vigil_tsdb_blocks_quarantined_total", (double) blocksQuarantined.sum());
     m.put("vigil_tsdb_blocks_loaded", (double) blockCount.getAsLong());
     m.put("vigil_tsdb_storage_blocks_bytes", (double) blockBytes.getAsLong());
+    ExemplarStore ex = exemplars;
+    m.put("vigil_tsdb_exemplar_exemplars_appended_total", (double) ex.appended.sum());
+    m.put("vigil_tsdb_exemplar_out_of_order_exemplars_total", (double) ex.outOfOrder.sum());
+    m.put("vigil_tsdb_exemplar_exemplars_in_storage", (double) ex.size());
+    m.put("vigil_tsdb_exemplar_series_with_exemplars_in_storage", (double) ex.seriesCount());
+    m.put("vigil_tsdb_exemplar_max_exemplars", (double) ex.capacity());
+    long newest = ex.newestTime();
+    m.put(
+        "vigil_tsdb_exemplar_last_exemplars_timestamp_seconds",
+        newest == Long.MIN_VALUE ? 0 : newest / 1000.0);
     return m;
   }
 }

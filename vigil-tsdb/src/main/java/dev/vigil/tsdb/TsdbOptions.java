@@ -20,6 +20,7 @@ final class TsdbOptions {
   long walSegmentBytes = 128L << 20;
   long outOfOrderWindow;
   boolean walEnabled = true;
+  int maxExemplars = 100_000;
   boolean rollups = true;
   long backgroundIntervalMs = 60_000;
   LongSupplier clock = System::currentTimeMillis;
@@ -38,6 +39,7 @@ final class TsdbOptions {
     c.walSegmentBytes = walSegmentBytes;
     c.outOfOrderWindow = outOfOrderWindow;
     c.walEnabled = walEnabled;
+    c.maxExemplars = maxExemplars;
     c.rollups = rollups;
     c.backgroundIntervalMs = backgroundIntervalMs;
     c.clock = clock;

@@ -14,17 +14,21 @@ import java.util.function.Consumer;
 /** Rebuilds the head from the WAL at start-up (checkpoint, then segments in order). */
 final class WalReplay {
   private final Head head;
+  private final ExemplarStore exemplars;
   private final Map<Long, MemSeries> byWalRef = new HashMap<>();
   long samples;
   long skipped;
+  long exemplarCount;
 
-  private WalReplay(Head head) {
+  private WalReplay(Head head, ExemplarStore exemplars) {
     this.head = head;
+    this.exemplars = exemplars;
   }
 
   /** Replays {@code walDir} into {@code head}; returns a one-line summary. */
-  static String replay(Path walDir, Head head, Consumer<String> warn) throws IOException {
-    WalReplay r = new WalReplay(head);
+  static String replay(Path walDir, Head head, ExemplarStore exemplars, Consumer<String> warn)
+      throws IOException {
+    WalReplay r = new WalReplay(head, exemplars);
     long records = WalReader.replay(walDir, r::record, warn);
     return "replayed "
         + records
@@ -32,7 +36,9 @@ final class WalReplay {
         + r.byWalRef.size()
         + " series, "
         + r.samples
-        + " samples"
+        + " samples, "
+        + r.exemplarCount
+        + " exemplars"
         + (r.skipped > 0
             ? ", " + r.skipped + " skipped (persisted already or unknown series)"
             : "");
@@ -63,7 +69,25 @@ final class WalReplay {
           }
         }
       }
+      case RecordType.EXEMPLARS -> exemplars(d);
       default -> throw new IllegalStateException("unknown WAL record type " + type);
+    }
+  }
+
+  /** Exemplars of unknown series are skipped; duplicates (checkpoint and segment) ignored. */
+  private void exemplars(RecordDecoder d) {
+    int n = (int) d.uvarint();
+    long r0 = d.uvarint();
+    long t0 = d.varint();
+    for (int i = 0; i < n; i++) {
+      long ref = r0 + d.varint();
+      long t = t0 + d.varint();
+      double v = Double.longBitsToDouble(d.long64());
+      Labels l = d.labels();
+      MemSeries s = byWalRef.get(ref);
+      if (s != null && exemplars.add(s.labels(), new Exemplar(l, v, t))) {
+        exemplarCount++;
+      }
     }
   }
 

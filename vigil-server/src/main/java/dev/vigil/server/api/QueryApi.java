@@ -17,8 +17,13 @@ import dev.vigil.server.http.Params;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
+import dev.vigil.tsdb.Exemplar;
+import dev.vigil.tsdb.ExemplarQueryable;
+import dev.vigil.tsdb.LabelMatcher;
+import dev.vigil.tsdb.SeriesExemplars;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -27,18 +32,35 @@ import java.util.function.Supplier;
  * /api/v1/query_exemplars}; GET or form POST, Prometheus' JSON and error shapes (parse errors 400
  * {@code bad_data}, evaluation errors 422 {@code execution}, timeouts 503 {@code timeout}).
  *
- * <p>Exemplars are not stored by Vigil's TSDB: {@code query_exemplars} validates its parameters and
- * answers an empty list, as Prometheus does when exemplar storage is off.
+ * <p>{@code query_exemplars} answers as Prometheus with exemplar storage on: the selectors of the
+ * query pick the series (a query without selectors answers {@code null}), each with its exemplars
+ * in {@code [start, end]}; without an exemplar store it answers {@code []}.
  */
 public final class QueryApi implements Routes {
   private final Supplier<Engine> engine;
+  private final Supplier<? extends ExemplarQueryable> exemplars;
   private final ServerConfig.Limits limits;
 
   /**
+   * Without exemplar storage: {@code query_exemplars} validates its parameters and answers {@code
+   * []}.
+   *
    * @param engine the engine; may throw {@link ApiError} unavailable while storage opens
    */
   public QueryApi(Supplier<Engine> engine, ServerConfig.Limits limits) {
+    this(engine, null, limits);
+  }
+
+  /**
+   * @param engine the engine; may throw {@link ApiError} unavailable while storage opens
+   * @param exemplars the exemplar store, or null for none; may throw like {@code engine}
+   */
+  public QueryApi(
+      Supplier<Engine> engine,
+      Supplier<? extends ExemplarQueryable> exemplars,
+      ServerConfig.Limits limits) {
     this.engine = engine;
+    this.exemplars = exemplars;
     this.limits = limits;
   }
 
@@ -250,22 +272,47 @@ public final class QueryApi implements Routes {
   }
 
   private void exemplars(Context ctx) {
-    String q = queryParam(ctx);
     long start = Params.time(ctx, "start", Params.MIN_TIME);
     long end = Params.time(ctx, "end", Params.MAX_TIME);
     if (end < start) {
-      throw ApiError.badData("end timestamp must not be before start time");
+      throw ApiError.badData("end timestamp must not be before start timestamp");
     }
+    String q = queryParam(ctx);
+    List<List<LabelMatcher>> selectors;
     try {
-      Parser.parse(q);
+      selectors = Selectors.extract(Parser.parse(q));
     } catch (ParseException e) {
       throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
     }
-    Json.success(
-        ctx,
-        g -> {
-          g.writeStartArray();
-          g.writeEndArray();
-        });
+    if (selectors.isEmpty()) {
+      Json.success(ctx, JsonGenerator::writeNull); // as Prometheus: no selector, no data
+      return;
+    }
+    List<SeriesExemplars> res =
+        exemplars == null ? List.of() : exemplars.get().selectExemplars(start, end, selectors);
+    Json.success(ctx, g -> writeExemplars(g, res));
+  }
+
+  /** {@code [{"seriesLabels":{…},"exemplars":[{"labels":{…},"value":"…","timestamp":…}]}]}. */
+  static void writeExemplars(JsonGenerator g, List<SeriesExemplars> res) throws IOException {
+    g.writeStartArray();
+    for (SeriesExemplars s : res) {
+      g.writeStartObject();
+      g.writeFieldName("seriesLabels");
+      TargetsApi.writeLabels(g, s.seriesLabels());
+      g.writeArrayFieldStart("exemplars");
+      for (Exemplar e : s.exemplars()) {
+        g.writeStartObject();
+        g.writeFieldName("labels");
+        TargetsApi.writeLabels(g, e.labels());
+        g.writeStringField("value", Json.formatValue(e.value()));
+        g.writeFieldName("timestamp");
+        g.writeNumber(Json.formatTimestamp(e.timestampMs()));
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 }

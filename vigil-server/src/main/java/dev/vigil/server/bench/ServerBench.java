@@ -64,7 +64,7 @@ public final class ServerBench {
     Path dataset = Path.of(args[0]);
     Path work = Path.of(args[1]);
     Path launcher = Path.of(args[2]).toAbsolutePath();
-    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 7;
+    int runs = args.length > 3 ? Integer.parseInt(args[3]) : 15;
     Files.createDirectories(work);
 
     // Start-up on an empty store.

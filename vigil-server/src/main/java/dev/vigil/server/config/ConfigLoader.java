@@ -44,6 +44,7 @@ public final class ConfigLoader {
           "storage.retention_time",
           "storage.retention_size",
           "storage.wal_fsync",
+          "storage.exemplars.max_exemplars",
           "collect.interval",
           "collect.system",
           "collect.jvm",
@@ -70,14 +71,28 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
     }
-    return parse(file.toString(), text, env);
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(file.toString(), text, env, dir);
   }
 
-  /** Binds YAML text; {@code source} names it in messages. */
+  /**
+   * Binds YAML text; {@code source} names it in messages. Relative file names in it are resolved
+   * against the working directory.
+   */
   public static VigilConfig parse(String source, String text, Map<String, String> env) {
+    return parse(source, text, env, null);
+  }
+
+  /**
+   * Binds YAML text; {@code source} names it in messages and relative file names in it (such as
+   * {@code tls_config.ca_file}) are resolved against {@code baseDir} (null: the working directory),
+   * as Prometheus resolves them against the configuration file's directory.
+   */
+  public static VigilConfig parse(
+      String source, String text, Map<String, String> env, Path baseDir) {
     ConfigNode root = YamlTree.parse(source, text);
     applyEnv(root, env);
-    return bind(new Section(root, ""), source, Redacted.yaml(root));
+    return bind(new Section(root, ""), source, Redacted.yaml(root), baseDir);
   }
 
   private static void applyEnv(ConfigNode root, Map<String, String> env) {
@@ -114,7 +129,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static VigilConfig bind(Section root, String source, String text) {
+  private static VigilConfig bind(Section root, String source, String text, Path baseDir) {
     Section global = root.section("global");
     Duration defInterval =
         global.duration(
@@ -131,7 +146,7 @@ public final class ConfigLoader {
     List<ScrapeConfig> jobs = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Section s : root.sections("scrape_configs")) {
-      ScrapeConfig job = ScrapeConfig.bind(s, defInterval, defTimeout);
+      ScrapeConfig job = ScrapeConfig.bind(s, defInterval, defTimeout, baseDir);
       if (!names.add(job.jobName())) {
         throw s.error("job_name", "duplicate job name \"" + job.jobName() + "\"");
       }
@@ -279,9 +294,16 @@ public final class ConfigLoader {
             Path.of(path),
             s.duration("retention_time", d.retentionTime(), Duration.ofHours(1)),
             s.bytes("retention_size", d.retentionSize()),
-            s.duration("wal_fsync", d.walFsync(), Duration.ZERO));
+            s.duration("wal_fsync", d.walFsync(), Duration.ZERO),
+            bindExemplars(s.section("exemplars"), d.maxExemplars()));
     s.finish();
     return out;
+  }
+
+  private static int bindExemplars(Section s, int def) {
+    int max = (int) s.integer("max_exemplars", def, 0, 10_000_000);
+    s.finish();
+    return max;
   }
 
   private static CollectConfig bindCollect(Section s) {

@@ -38,7 +38,10 @@ final class Redacted {
 
   private static boolean secret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("token") || k.contains("password") || k.equals("credentials");
+    return k.contains("token")
+        || k.contains("password")
+        || k.equals("credentials")
+        || k.equals("key");
   }
 
   private static Object redact(String key, Object v) {

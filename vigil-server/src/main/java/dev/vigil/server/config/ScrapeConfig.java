@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param labelNameLengthLimit longest label name; 0 for no limit
  * @param labelValueLengthLimit longest label value; 0 for no limit
  * @param bodySizeLimit largest uncompressed body; 0 for no limit
+ * @param tls the {@code tls_config} used for {@code https} targets, or null for the JVM's defaults
  */
 public record ScrapeConfig(
     String jobName,
@@ -49,10 +50,80 @@ public record ScrapeConfig(
     long labelLimit,
     long labelNameLengthLimit,
     long labelValueLengthLimit,
-    long bodySizeLimit) {
+    long bodySizeLimit,
+    ScrapeTlsConfig tls) {
 
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s/:\\[\\]]+)(:\\d{1,5})?");
+
+  /** A config without {@code tls_config} (the JVM's trust store and defaults for https). */
+  public ScrapeConfig(
+      String jobName,
+      Duration interval,
+      Duration timeout,
+      String metricsPath,
+      String scheme,
+      Map<String, List<String>> params,
+      List<TargetGroup> staticConfigs,
+      List<FileSdConfig> fileSdConfigs,
+      BasicAuth basicAuth,
+      String bearerToken,
+      boolean honorLabels,
+      boolean honorTimestamps,
+      List<RelabelConfig> relabelConfigs,
+      List<RelabelConfig> metricRelabelConfigs,
+      long sampleLimit,
+      long labelLimit,
+      long labelNameLengthLimit,
+      long labelValueLengthLimit,
+      long bodySizeLimit) {
+    this(
+        jobName,
+        interval,
+        timeout,
+        metricsPath,
+        scheme,
+        params,
+        staticConfigs,
+        fileSdConfigs,
+        basicAuth,
+        bearerToken,
+        honorLabels,
+        honorTimestamps,
+        relabelConfigs,
+        metricRelabelConfigs,
+        sampleLimit,
+        labelLimit,
+        labelNameLengthLimit,
+        labelValueLengthLimit,
+        bodySizeLimit,
+        null);
+  }
+
+  /** A copy with another {@code tls_config}. */
+  public ScrapeConfig withTls(ScrapeTlsConfig t) {
+    return new ScrapeConfig(
+        jobName,
+        interval,
+        timeout,
+        metricsPath,
+        scheme,
+        params,
+        staticConfigs,
+        fileSdConfigs,
+        basicAuth,
+        bearerToken,
+        honorLabels,
+        honorTimestamps,
+        relabelConfigs,
+        metricRelabelConfigs,
+        sampleLimit,
+        labelLimit,
+        labelNameLengthLimit,
+        labelValueLengthLimit,
+        bodySizeLimit,
+        t);
+  }
 
   /** A group of targets sharing labels. */
   public record TargetGroup(List<String> targets, Map<String, String> labels, String source) {}
@@ -87,8 +158,13 @@ public record ScrapeConfig(
         0);
   }
 
-  /** Binds one item of {@code scrape_configs}, checking every value. */
-  static ScrapeConfig bind(Section s, Duration defaultInterval, Duration defaultTimeout) {
+  /**
+   * Binds one item of {@code scrape_configs}, checking every value; relative file names ({@code
+   * tls_config}, {@code password_file}, {@code credentials_file}) are resolved against {@code
+   * baseDir}, the configuration file's directory.
+   */
+  static ScrapeConfig bind(
+      Section s, Duration defaultInterval, Duration defaultTimeout, java.nio.file.Path baseDir) {
     String job = s.string("job_name", null);
     if (job == null || job.isEmpty()) {
       throw s.error("job_name", "required");
@@ -148,7 +224,7 @@ public record ScrapeConfig(
         throw b.error("password_file", "set either password or password_file, not both");
       }
       if (passFile != null) {
-        pass = readSecret(b, "password_file", passFile);
+        pass = readSecret(b, "password_file", baseDir, passFile);
       }
       b.finish();
       basic = new BasicAuth(user, pass == null ? "" : pass);
@@ -168,7 +244,7 @@ public record ScrapeConfig(
         throw a.error("credentials_file", "set either credentials or credentials_file, not both");
       }
       if (credFile != null) {
-        bearer = readSecret(a, "credentials_file", credFile);
+        bearer = readSecret(a, "credentials_file", baseDir, credFile);
       }
       a.finish();
     } else {
@@ -192,6 +268,11 @@ public record ScrapeConfig(
     long nameLen = s.integer("label_name_length_limit", 0, 0, Long.MAX_VALUE);
     long valueLen = s.integer("label_value_length_limit", 0, 0, Long.MAX_VALUE);
     long bodyLimit = s.bytes("body_size_limit", 0);
+    ScrapeTlsConfig tls =
+        s.has("tls_config") ? ScrapeTlsConfig.bind(s.section("tls_config"), baseDir) : null;
+    if (!s.has("tls_config")) {
+      s.section("tls_config");
+    }
     s.finish();
     return new ScrapeConfig(
         job,
@@ -212,12 +293,14 @@ public record ScrapeConfig(
         labelLimit,
         nameLen,
         valueLen,
-        bodyLimit);
+        bodyLimit,
+        tls);
   }
 
-  private static String readSecret(Section s, String key, String file) {
+  private static String readSecret(Section s, String key, java.nio.file.Path baseDir, String file) {
     try {
-      return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+      java.nio.file.Path p = baseDir == null ? java.nio.file.Path.of(file) : baseDir.resolve(file);
+      return java.nio.file.Files.readString(p).strip();
     } catch (java.io.IOException e) {
       throw s.error(key, "cannot read " + file + ": " + e.getMessage());
     }

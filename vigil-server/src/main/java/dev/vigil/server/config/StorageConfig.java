@@ -10,17 +10,29 @@ import java.time.Duration;
  * @param retentionTime age after which blocks are dropped (default 15 d)
  * @param retentionSize total size after which the oldest blocks are dropped; 0 for no limit
  * @param walFsync how often the WAL is fsynced; 0 fsyncs every commit
+ * @param maxExemplars {@code exemplars.max_exemplars}: exemplars kept in memory (and the WAL)
+ *     across all series, the oldest overwritten first (default 100000 as in Prometheus); 0 disables
+ *     exemplar storage
  */
 public record StorageConfig(
-    Path path, Duration retentionTime, long retentionSize, Duration walFsync) {
+    Path path, Duration retentionTime, long retentionSize, Duration walFsync, int maxExemplars) {
 
-  /** The defaults: {@code ./data}, 15 days, no size limit, fsync every second. */
+  /** Default of {@code storage.exemplars.max_exemplars}, as Prometheus'. */
+  public static final int DEFAULT_MAX_EXEMPLARS = 100_000;
+
+  /** The defaults: {@code ./data}, 15 days, no size limit, fsync every second, 100000 exemplars. */
   public static StorageConfig defaults() {
-    return new StorageConfig(Path.of("data"), Duration.ofDays(15), 0, Duration.ofSeconds(1));
+    return new StorageConfig(
+        Path.of("data"), Duration.ofDays(15), 0, Duration.ofSeconds(1), DEFAULT_MAX_EXEMPLARS);
   }
 
   /** A copy with another path. */
   public StorageConfig withPath(Path p) {
-    return new StorageConfig(p, retentionTime, retentionSize, walFsync);
+    return new StorageConfig(p, retentionTime, retentionSize, walFsync, maxExemplars);
+  }
+
+  /** A copy keeping at most {@code n} exemplars (0 disables exemplar storage). */
+  public StorageConfig withMaxExemplars(int n) {
+    return new StorageConfig(path, retentionTime, retentionSize, walFsync, n);
   }
 }

@@ -4,6 +4,8 @@ import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.relabel.Relabeler;
 import dev.vigil.tsdb.Appendable;
 import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.Exemplar;
+import dev.vigil.tsdb.ExemplarException;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.OutOfOrderException;
 import dev.vigil.tsdb.StaleMarker;
@@ -53,6 +55,7 @@ final class ScrapeLoop {
   private final String authHeader;
   private final long offsetMs;
   private final LocalSource local;
+  private final String setupError;
 
   private final Map<String, Entry> cache = new HashMap<>();
   private Map<Entry, Boolean> lastSeen = new IdentityHashMap<>();
@@ -79,6 +82,21 @@ final class ScrapeLoop {
 
   /** A loop over an in-process source instead of HTTP when {@code local} is not null. */
   ScrapeLoop(Target target, Appendable db, HttpClient client, long offsetMs, LocalSource local) {
+    this(target, db, client, offsetMs, local, null);
+  }
+
+  /**
+   * A loop whose every scrape fails with {@code setupError} when it is not null (a job whose HTTP
+   * client could not be made).
+   */
+  ScrapeLoop(
+      Target target,
+      Appendable db,
+      HttpClient client,
+      long offsetMs,
+      LocalSource local,
+      String setupError) {
+    this.setupError = setupError;
     this.local = local;
     this.target = target;
     this.db = db;
@@ -208,7 +226,13 @@ final class ScrapeLoop {
       app.commit();
       cache.values().removeIf(e -> !seen.containsKey(e));
       lastSeen = seen;
-    } catch (IOException | ScrapeParser.ParseException | LimitException e) {
+    } catch (IOException e) {
+      String tls = ScrapeTls.describe(e);
+      error =
+          tls != null
+              ? tls
+              : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    } catch (ScrapeParser.ParseException | LimitException e) {
       error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     } catch (InterruptedException e) {
       error = "scrape interrupted";
@@ -285,6 +309,9 @@ final class ScrapeLoop {
       byte[] b = local.scrape();
       return new Fetched(b, b.length, ScrapeFormat.PROMETHEUS_TEXT);
     }
+    if (setupError != null) {
+      throw new IOException(setupError);
+    }
     ScrapeConfig job = target.job();
     Duration timeout = job.timeout();
     HttpRequest.Builder rb =
@@ -348,6 +375,8 @@ final class ScrapeLoop {
     private final Counts counts;
     private final Map<Entry, Boolean> seen;
     private final Map<String, String[]> meta = new HashMap<>();
+    private Entry lastEntry;
+    private long lastTime;
 
     Sink(Appender app, long start, Counts counts, Map<Entry, Boolean> seen) {
       this.app = app;
@@ -395,6 +424,7 @@ final class ScrapeLoop {
           counts.added++;
         }
       }
+      lastEntry = null;
       if (e.labels == null) {
         return;
       }
@@ -406,10 +436,36 @@ final class ScrapeLoop {
       e.explicitTimestamp = explicit;
       long t = explicit ? ts : start;
       seen.put(e, Boolean.TRUE);
+      lastEntry = e;
+      lastTime = t;
       try {
         e.ref = app.append(e.ref, e.labels, t, value);
       } catch (OutOfOrderException ex) {
         // Prometheus skips out-of-order samples and counts them; the scrape still succeeds.
+      }
+    }
+
+    /**
+     * Appends an exemplar to the series of the sample just appended (after metric relabeling, so a
+     * dropped series drops its exemplars); without its own timestamp it takes the sample's. Refused
+     * exemplars (out of order, labels too long) are skipped, as in Prometheus.
+     */
+    @Override
+    public void exemplar(List<String> labels, double value, long ts) {
+      Entry e = lastEntry;
+      lastEntry = null;
+      if (e == null) {
+        return;
+      }
+      try {
+        Labels.Builder b = Labels.builder();
+        for (int i = 0; i < labels.size(); i += 2) {
+          b.set(labels.get(i), labels.get(i + 1));
+        }
+        long t = ts != Long.MIN_VALUE ? ts : lastTime;
+        e.ref = app.appendExemplar(e.ref, e.labels, new Exemplar(b.build(), value, t));
+      } catch (ExemplarException ex) {
+        LOG.debug("exemplar of {} from {} skipped: {}", e.labels, target.url(), ex.getMessage());
       }
     }
 

@@ -6,6 +6,7 @@ import dev.vigil.server.config.ScrapeConfig.TargetGroup;
 import dev.vigil.tsdb.Appendable;
 import dev.vigil.tsdb.Labels;
 import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,10 +51,39 @@ public final class ScrapeManager implements AutoCloseable {
     final Map<String, ScrapeLoop> loops = new LinkedHashMap<>();
     List<Labels> dropped = List.of();
 
+    /** The job's own client when it has a {@code tls_config}, else null (the shared one). */
+    HttpClient tlsClient;
+
+    /** Why the TLS client could not be made, or null; every scrape of the job then fails so. */
+    String tlsError;
+
     Job(ScrapeConfig config) {
       this.config = config;
       for (FileSdConfig f : config.fileSdConfigs()) {
         fileSds.add(new FileSd(f));
+      }
+      if (config.tls() != null) {
+        try {
+          tlsClient =
+              HttpClient.newBuilder()
+                  .executor(Executors.newVirtualThreadPerTaskExecutor())
+                  .followRedirects(HttpClient.Redirect.NORMAL)
+                  .connectTimeout(Duration.ofSeconds(10))
+                  .sslContext(ScrapeTls.context(config.tls()))
+                  .sslParameters(ScrapeTls.parameters(config.tls()))
+                  .build();
+        } catch (GeneralSecurityException | RuntimeException e) {
+          tlsError = "tls_config of job " + config.jobName() + " is unusable: " + e.getMessage();
+          LOG.warn("{}", tlsError);
+        }
+      }
+    }
+
+    /** Stops every loop and the job's own client. */
+    void stop(boolean markStale) {
+      loops.values().forEach(l -> l.stop(markStale));
+      if (tlsClient != null) {
+        tlsClient.shutdown();
       }
     }
   }
@@ -87,10 +117,10 @@ public final class ScrapeManager implements AutoCloseable {
       var e = it.next();
       ScrapeConfig now = wanted.get(e.getKey());
       if (now == null) {
-        e.getValue().loops.values().forEach(l -> l.stop(true));
+        e.getValue().stop(true);
         it.remove();
       } else if (!now.equals(e.getValue().config)) {
-        e.getValue().loops.values().forEach(l -> l.stop(false));
+        e.getValue().stop(false);
         it.remove();
       }
     }
@@ -181,7 +211,10 @@ public final class ScrapeManager implements AutoCloseable {
       if (!job.loops.containsKey(e.getKey())) {
         Target t = e.getValue();
         long offset = Math.floorMod(t.labels().hash64() ^ t.url().hashCode(), interval);
-        ScrapeLoop loop = new ScrapeLoop(t, db, client(), offset);
+        ScrapeLoop loop =
+            job.config.tls() == null
+                ? new ScrapeLoop(t, db, client(), offset)
+                : new ScrapeLoop(t, db, job.tlsClient, offset, null, job.tlsError);
         job.loops.put(e.getKey(), loop);
         loop.start();
       }
@@ -231,15 +264,20 @@ public final class ScrapeManager implements AutoCloseable {
   @Override
   public void close() {
     List<ScrapeLoop> all = new ArrayList<>();
+    List<HttpClient> tlsClients = new ArrayList<>();
     synchronized (this) {
       closed = true;
       jobs.values().forEach(j -> all.addAll(j.loops.values()));
+      jobs.values().stream()
+          .filter(j -> j.tlsClient != null)
+          .forEach(j -> tlsClients.add(j.tlsClient));
       all.addAll(locals.values());
       jobs.clear();
       locals.clear();
     }
     discovery.interrupt();
     all.forEach(l -> l.stop(false));
+    tlsClients.forEach(HttpClient::shutdown);
     synchronized (this) {
       if (client != null) {
         client.close();

@@ -13,8 +13,11 @@ import java.util.List;
  * ScrapeParser.parse(body, ScrapeFormat.OPENMETRICS, sink); // throws ScrapeParser.ParseException
  * }</pre>
  *
- * <p>Exemplars are skipped. Errors name the line and what was expected. Not thread-safe; stateless
- * between calls.
+ * <p>OpenMetrics exemplars ({@code # {trace_id="abc"} 0.5 1700000000.123} after a value) are
+ * checked and handed to {@link Sink#exemplar} right after their sample when they sit on a counter's
+ * {@code _total} or a histogram's (or gauge histogram's) {@code _bucket}; elsewhere OpenMetrics
+ * allows none, and they are dropped. Errors name the line and what was expected. Not thread-safe;
+ * stateless between calls.
  */
 public final class ScrapeParser {
   /** Receives entries in document order. */
@@ -29,6 +32,15 @@ public final class ScrapeParser {
      * @param timestampMs the exposed timestamp in ms, or {@link Long#MIN_VALUE} when absent
      */
     void sample(String seriesKey, String name, List<String> labels, double value, long timestampMs);
+
+    /**
+     * The exemplar of the sample just passed to {@link #sample} (OpenMetrics only).
+     *
+     * @param labels exemplar label names and values alternating, as written
+     * @param value the exemplar's value
+     * @param timestampMs its timestamp in ms, or {@link Long#MIN_VALUE} when absent
+     */
+    default void exemplar(List<String> labels, double value, long timestampMs) {}
 
     /** {@code # TYPE name type}. */
     default void type(String name, String type) {}
@@ -53,6 +65,9 @@ public final class ScrapeParser {
   private int pos;
   private int line = 1;
   private final List<String> labels = new ArrayList<>();
+  private final List<String> exemplarLabels = new ArrayList<>();
+  private String familyName = "";
+  private String familyType = "unknown";
 
   private ScrapeParser(byte[] b, int len, boolean om) {
     this.b = b;
@@ -129,6 +144,8 @@ public final class ScrapeParser {
           if (!validType(rest)) {
             throw new ParseException("line " + ln + ": invalid metric type \"" + rest + "\"");
           }
+          familyName = name;
+          familyType = rest;
           sink.type(name, rest);
         }
         case "HELP" -> sink.help(name, Escapes.unescapeHelp(rest));
@@ -196,7 +213,7 @@ public final class ScrapeParser {
     }
     if (pos < end && b[pos] == '{') {
       pos++;
-      labelSet();
+      labelSet(labels);
     } else {
       pos = afterName;
     }
@@ -220,22 +237,76 @@ public final class ScrapeParser {
       ts = parseTimestamp(ascii(ts0, pos));
       skipBlanks();
     }
+    boolean hasExemplar = false;
+    double exValue = 0;
+    long exTs = Long.MIN_VALUE;
     if (pos < end && b[pos] == '#') {
       if (!om) {
         throw error("unexpected text after the value");
       }
-      // An exemplar: skipped, but it must stay on this line.
+      // OpenMetrics: "# {labels} value [timestamp]", single spaces, nothing after.
+      pos++;
+      if (pos >= end || b[pos] != ' ') {
+        throw error("expected a space and an exemplar's labels after #");
+      }
+      pos++;
+      if (pos >= end || b[pos] != '{') {
+        throw error("expected { to start the exemplar's labels");
+      }
+      pos++;
+      exemplarLabels.clear();
+      labelSet(exemplarLabels);
+      if (pos >= end || b[pos] != ' ') {
+        throw error("expected a space and a value after the exemplar's labels");
+      }
+      pos++;
+      exValue = parseValue(token());
+      if (pos < end && b[pos] == ' ') {
+        pos++;
+        String t = token();
+        if (t.isEmpty()) {
+          throw error("expected the exemplar's timestamp after the space");
+        }
+        exTs = parseTimestamp(t);
+      }
+      hasExemplar = true;
     }
     int lineEnd = indexOf('\n', pos);
-    if (!om && lineEnd > pos) {
-      throw error("unexpected text after the timestamp");
+    if (lineEnd > pos) {
+      throw error(
+          om ? "unexpected text at the end of the line" : "unexpected text after the timestamp");
     }
     pos = Math.min(end, lineEnd + 1);
     line++;
     sink.sample(key, name, labels, v, ts);
+    if (hasExemplar && exemplarAllowed(name)) {
+      sink.exemplar(exemplarLabels, exValue, exTs);
+    }
   }
 
-  private void labelSet() throws ParseException {
+  /** The text up to the next blank or line end. */
+  private String token() {
+    int from = pos;
+    while (pos < end && b[pos] != ' ' && b[pos] != '\t' && b[pos] != '\n') {
+      pos++;
+    }
+    return ascii(from, pos);
+  }
+
+  /** OpenMetrics: exemplars belong to counter totals and histogram buckets only. */
+  private boolean exemplarAllowed(String name) {
+    if (!name.startsWith(familyName) || name.length() <= familyName.length()) {
+      return false;
+    }
+    String suffix = name.substring(familyName.length());
+    return switch (familyType) {
+      case "counter" -> suffix.equals("_total");
+      case "histogram", "gaugehistogram" -> suffix.equals("_bucket");
+      default -> false;
+    };
+  }
+
+  private void labelSet(List<String> labels) throws ParseException {
     while (true) {
       if (!om) {
         skipBlanks();

@@ -40,12 +40,14 @@ import org.eclipse.jetty.websocket.api.Callback;
  *
  * <p>Intervals are 1-3600 s; at most {@link #MAX_SUBSCRIPTIONS} per connection. Sends are
  * asynchronous; a client with more than {@link #MAX_PENDING} unacknowledged messages is too slow
- * and is closed (1008), without holding up anyone else. Connections beyond the limit are closed at
- * once (1013). Counted in {@code vigil_ws_connections} and {@code vigil_ws_dropped_total{reason}}.
+ * and is closed (1008; disconnected if it has not taken the close after {@link #DROP_GRACE_SECONDS}
+ * s), without holding up anyone else. Connections beyond the limit are closed at once (1013).
+ * Counted in {@code vigil_ws_connections} and {@code vigil_ws_dropped_total{reason}}.
  */
 public final class LiveRoutes implements Routes, AutoCloseable {
   static final int MAX_SUBSCRIPTIONS = 32;
   static final int MAX_PENDING = 16;
+  static final int DROP_GRACE_SECONDS = 2;
 
   private final DashboardData dashboard;
   private final int maxConnections;
@@ -224,10 +226,15 @@ public final class LiveRoutes implements Routes, AutoCloseable {
         return;
       }
       if (pending.incrementAndGet() > MAX_PENDING) {
-        // Too slow: drop this client alone; the timer thread never blocks on a socket.
+        // Too slow: drop this client alone; the timer thread never blocks on a socket. Its slot
+        // is freed now, not when the close completes; a client that stopped reading never takes
+        // the close frame, so the connection is cut after a grace period (its queued messages
+        // would otherwise stay in memory until the idle timeout).
         droppedSlow.incrementAndGet();
-        cancelAll();
+        remove(ctx.sessionId());
         ctx.session.close(1008, "client too slow: messages not consumed", Callback.NOOP);
+        // (isOpen() is already false while the close waits, so no check: a no-op once closed.)
+        timer.schedule(ctx.session::disconnect, DROP_GRACE_SECONDS, TimeUnit.SECONDS);
         return;
       }
       ctx.session.sendText(

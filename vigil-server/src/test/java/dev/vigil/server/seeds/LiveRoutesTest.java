@@ -85,7 +85,7 @@ class LiveRoutesTest {
     }
   }
 
-  private WebSocket connect(Client c) throws Exception {
+  private WebSocket connect(WebSocket.Listener c) throws Exception {
     return client
         .newWebSocketBuilder()
         .buildAsync(URI.create(server.baseUrl().replace("http", "ws") + "/ws"), c)
@@ -218,5 +218,58 @@ class LiveRoutesTest {
     ok.sendText("{\"id\": \"q\", \"query\": \"2\", \"interval\": 1}", true);
     assertThat(c.next().get("data").asDouble()).isEqualTo(2);
     assertThat(live.connections()).isEqualTo(1);
+  }
+
+  /** A client that reads its first message and then nothing more: the socket backs up. */
+  private static final class Stalled implements WebSocket.Listener {
+    final BlockingQueue<String> first = new LinkedBlockingQueue<>();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      first.add(data.toString());
+      return null; // no ws.request(n): the client stops reading here
+    }
+  }
+
+  @Test
+  void aClientThatStopsReading_isDropped_whileAnotherKeepsGettingPushes() throws Exception {
+    // Big answers fill the socket buffers quickly and cheaply: 1,000 series with 2,000-character
+    // labels, about 2 MB a push.
+    Appender app = store.appender();
+    String pad = "x".repeat(2_000);
+    for (int i = 0; i < 1_000; i++) {
+      app.append(0, Labels.of("__name__", "big", "i", i + pad), NOW - 10_000, i);
+    }
+    app.commit();
+    Stalled slow = new Stalled();
+    WebSocket stalled = connect(slow);
+    for (int k = 0; k < 4; k++) {
+      stalled.sendText("{\"id\": \"s" + k + "\", \"query\": \"big\", \"interval\": 1}", true);
+    }
+    assertThat(slow.first.poll(10, TimeUnit.SECONDS)).as("first push").isNotNull();
+    Client healthy = new Client();
+    WebSocket ok = connect(healthy);
+    ok.sendText("{\"id\": \"q\", \"query\": \"app_active_sessions\", \"interval\": 1}", true);
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String metrics = "";
+    while (System.nanoTime() < deadline
+        && !metrics.contains("vigil_ws_dropped_total{reason=\"slow\"} 1")) {
+      Thread.sleep(250);
+      metrics =
+          client
+              .send(
+                  HttpRequest.newBuilder(URI.create(server.baseUrl() + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+    }
+    assertThat(metrics).contains("vigil_ws_dropped_total{reason=\"slow\"} 1");
+    // The healthy client was not held up: it still gets fresh pushes after the drop.
+    healthy.messages.clear();
+    assertThat(healthy.next().get("id").asText()).isEqualTo("q");
+    assertThat(healthy.next().get("data").get(0).get("value").asDouble()).isEqualTo(3);
+    // Its slot is free at once, though a stalled client never takes the close frame.
+    assertThat(live.connections()).isEqualTo(1);
+    stalled.abort();
   }
 }

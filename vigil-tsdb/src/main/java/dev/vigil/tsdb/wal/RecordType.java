@@ -11,5 +11,8 @@ public final class RecordType {
   /** Deleted ranges: series ref, min time, max time. */
   public static final byte TOMBSTONES = 3;
 
+  /** Exemplars: series ref, timestamp, value, exemplar labels. */
+  public static final byte EXEMPLARS = 4;
+
   private RecordType() {}
 }
