@@ -113,20 +113,34 @@ final class Rollups {
 
   /**
    * The raw value behind the counter rollup's sample at {@code t} in block {@code b}: the {@code
-   * last} rollup of the same series at the same time; NaN when there is none.
+   * last} rollup of the same series at the same time; NaN when there is none. {@code lastId} is
+   * where that series is expected (checked by its labels; -1 when unknown, then looked up).
    */
-  static double lastRawAt(Block b, Labels series, long t, List<String> warnings) {
+  static double lastRawAt(Block b, int lastId, Labels series, long t, List<String> warnings) {
+    int id = lastId >= 0 && isLastOf(b.labels(lastId), series) ? lastId : findLast(b, series);
+    if (id < 0) {
+      return Double.NaN;
+    }
+    SampleIterator it = b.iterator(id, t, t, warnings);
+    return it.next() && it.timestamp() == t ? it.value() : Double.NaN;
+  }
+
+  private static boolean isLastOf(Labels candidate, Labels series) {
+    return AGGREGATES[LAST].equals(candidate.get(TsdbQuerier.ROLLUP_LABEL))
+        && candidate.size() == series.size() + 1
+        && candidate.without(List.of(TsdbQuerier.ROLLUP_LABEL)).equals(series);
+  }
+
+  private static int findLast(Block b, Labels series) {
     List<LabelMatcher> ms = new ArrayList<>(series.size() + 1);
     series.forEach((n, v) -> ms.add(LabelMatcher.equal(n, v)));
     ms.add(LabelMatcher.equal(TsdbQuerier.ROLLUP_LABEL, AGGREGATES[LAST]));
     for (int id : b.select(ms)) {
-      if (b.labels(id).size() != series.size() + 1) {
-        continue; // a series with more labels
+      if (isLastOf(b.labels(id), series)) {
+        return id;
       }
-      SampleIterator it = b.iterator(id, t, t, warnings);
-      return it.next() && it.timestamp() == t ? it.value() : Double.NaN;
     }
-    return Double.NaN;
+    return -1;
   }
 
   /** Collects rollups of series as they are written to a raw block; writes both rollup blocks. */

@@ -58,7 +58,16 @@ final class TsdbQuerier implements Querier {
         ms = new ArrayList<>(matchers);
         ms.add(LabelMatcher.equal(ROLLUP_LABEL, aggr));
       }
-      for (int id : b.select(ms)) {
+      int[] ids = b.select(ms);
+      int[] lastIds = null;
+      if (rollup && counter) {
+        // The last rollup of the same series: same label order, so the same position.
+        List<LabelMatcher> lm = new ArrayList<>(matchers);
+        lm.add(LabelMatcher.equal(ROLLUP_LABEL, Rollups.AGGREGATES[Rollups.LAST]));
+        lastIds = b.select(lm);
+      }
+      for (int j = 0; j < ids.length; j++) {
+        int id = ids[j];
         if (!b.hasData(id, from, to)) {
           continue;
         }
@@ -68,9 +77,10 @@ final class TsdbQuerier implements Querier {
         }
         SampleIteratorSource src = () -> b.iterator(id, from, to, warnings);
         CounterStitch.LastRaw lastRaw = null;
-        if (rollup && counter) {
+        if (lastIds != null) {
           Labels base = l;
-          lastRaw = t -> Rollups.lastRawAt(b, base, t, warnings);
+          int lastId = lastIds.length == ids.length ? lastIds[j] : -1;
+          lastRaw = t -> Rollups.lastRawAt(b, lastId, base, t, warnings);
         }
         found
             .computeIfAbsent(l, k -> new ArrayList<>())
