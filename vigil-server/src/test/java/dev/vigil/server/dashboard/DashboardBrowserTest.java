@@ -677,11 +677,15 @@ class DashboardBrowserTest {
     js(
         "window.__csv = null; const orig = URL.createObjectURL;"
             + "URL.createObjectURL = (b) => { b.text().then(t => window.__csv = t); return orig(b); };");
+    // A panel with data: on a busy machine the first render can precede the first collection.
     WebElement panel =
-        panels().stream()
-            .filter(p -> "ok".equals(p.getDomAttribute("data-state")))
-            .findFirst()
-            .orElseThrow();
+        new WebDriverWait(driver, Duration.ofSeconds(20))
+            .until(
+                d ->
+                    panels().stream()
+                        .filter(p -> "ok".equals(p.getDomAttribute("data-state")))
+                        .findFirst()
+                        .orElse(null));
     panel.findElement(By.xpath(".//button[text()='CSV']")).click();
     new WebDriverWait(driver, Duration.ofSeconds(5)).until(d -> js("return window.__csv") != null);
     String csv = (String) js("return window.__csv");
