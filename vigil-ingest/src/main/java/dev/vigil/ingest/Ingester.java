@@ -3,6 +3,7 @@ package dev.vigil.ingest;
 import dev.vigil.metrics.MetricNames;
 import dev.vigil.tsdb.Appendable;
 import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.ExemplarException;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.OutOfOrderException;
 import java.util.ArrayList;
@@ -128,6 +129,7 @@ public final class Ingester {
       }
     }
     long accepted = 0;
+    long exemplars = 0;
     Appender app = storage.appender();
     try {
       for (int i = 0; i < n; i++) {
@@ -159,6 +161,7 @@ public final class Ingester {
           addError(errors, batch.labels(s) + ": " + e.getMessage());
         }
       }
+      exemplars = appendExemplars(batch, app, refs, bad);
       app.commit();
     } catch (RuntimeException e) {
       try {
@@ -170,7 +173,29 @@ public final class Ingester {
     }
     stats.accept(protocol, accepted);
     rejected.forEach((r, c) -> stats.reject(protocol, r, c));
-    return new WriteResult(accepted, rejected, errors, false);
+    return new WriteResult(accepted, rejected, errors, false, exemplars);
+  }
+
+  /**
+   * Appends the batch's exemplars to their (admitted) series; refused ones (out of order, label set
+   * too long) are skipped, as Prometheus' receiver does. Returns how many were appended.
+   */
+  private static long appendExemplars(
+      SampleBatch batch, Appender app, long[] refs, RejectReason[] bad) {
+    long n = 0;
+    for (int i = 0; i < batch.exemplarCount(); i++) {
+      int s = batch.exemplarSeries(i);
+      if (bad[s] != null) {
+        continue;
+      }
+      try {
+        refs[s] = app.appendExemplar(refs[s], batch.labels(s), batch.exemplar(i));
+        n++;
+      } catch (ExemplarException e) {
+        // skipped: Prometheus logs these at debug level and still answers 2xx
+      }
+    }
+    return n;
   }
 
   private static void addError(List<String> errors, String e) {

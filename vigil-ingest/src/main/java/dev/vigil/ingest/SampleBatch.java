@@ -1,5 +1,6 @@
 package dev.vigil.ingest;
 
+import dev.vigil.tsdb.Exemplar;
 import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,8 @@ public final class SampleBatch {
   private long[] times = new long[64];
   private double[] values = new double[64];
   private int samples;
+  private int[] exemplarSeries = new int[0];
+  private final List<Exemplar> exemplars = new ArrayList<>();
   private final Map<RejectReason, Long> decodeRejects = new EnumMap<>(RejectReason.class);
   private final List<String> errors = new ArrayList<>();
 
@@ -60,6 +63,28 @@ public final class SampleBatch {
     times[samples] = timeMillis;
     values[samples] = value;
     samples++;
+  }
+
+  /** Adds an exemplar to a registered series (stored next to its samples). */
+  public void addExemplar(int seriesIndex, Exemplar e) {
+    int i = exemplars.size();
+    if (i == exemplarSeries.length) {
+      exemplarSeries = Arrays.copyOf(exemplarSeries, Math.max(16, i * 2));
+    }
+    exemplarSeries[i] = seriesIndex;
+    exemplars.add(e);
+  }
+
+  public int exemplarCount() {
+    return exemplars.size();
+  }
+
+  int exemplarSeries(int i) {
+    return exemplarSeries[i];
+  }
+
+  Exemplar exemplar(int i) {
+    return exemplars.get(i);
   }
 
   /** Records {@code n} points the decoder refused, with a message for the response. */

@@ -12,13 +12,25 @@ import java.util.Map;
  * @param errors up to {@link Ingester#MAX_ERRORS} messages naming the series or line and the
  *     problem
  * @param rateLimited true when the whole request was refused for the ingest rate (nothing stored)
+ * @param exemplarsAccepted exemplars committed to storage (refused ones, e.g. out of order, are
+ *     skipped without failing the request, as in Prometheus)
  */
 public record WriteResult(
-    long accepted, Map<RejectReason, Long> rejected, List<String> errors, boolean rateLimited) {
+    long accepted,
+    Map<RejectReason, Long> rejected,
+    List<String> errors,
+    boolean rateLimited,
+    long exemplarsAccepted) {
 
   public WriteResult {
     rejected = Map.copyOf(rejected);
     errors = List.copyOf(errors);
+  }
+
+  /** A result without exemplars. */
+  public WriteResult(
+      long accepted, Map<RejectReason, Long> rejected, List<String> errors, boolean rateLimited) {
+    this(accepted, rejected, errors, rateLimited, 0);
   }
 
   /** Total refused points. */

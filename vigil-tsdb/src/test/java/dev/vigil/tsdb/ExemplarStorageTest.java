@@ -243,4 +243,63 @@ class ExemplarStorageTest {
           .isEmpty();
     }
   }
+
+  @Test
+  void concurrentAppendersAndQueries_loseNothing_andSeeOrderedChains() throws Exception {
+    try (Tsdb db = open(100_000)) {
+      int threads = 4;
+      int perThread = 2_000;
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<Thread> ts = new java.util.ArrayList<>();
+      java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      for (int w = 0; w < threads; w++) {
+        Labels series = Labels.of("__name__", "c_total", "w", "" + w);
+        ts.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        go.await();
+                        for (int i = 0; i < perThread; i++) {
+                          put(db, series, ex("t" + i, i, i));
+                        }
+                      } catch (Throwable e) {
+                        failure.set(e);
+                      }
+                    }));
+      }
+      Thread reader =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      go.await();
+                      for (int i = 0; i < 200; i++) {
+                        for (SeriesExemplars s : all(db, name("c_total"))) {
+                          List<Exemplar> e = s.exemplars();
+                          for (int j = 1; j < e.size(); j++) {
+                            assertThat(e.get(j).timestampMs())
+                                .isGreaterThan(e.get(j - 1).timestampMs());
+                          }
+                        }
+                      }
+                    } catch (Throwable e) {
+                      failure.set(e);
+                    }
+                  });
+      go.countDown();
+      for (Thread t : ts) {
+        t.join();
+      }
+      reader.join();
+      assertThat(failure.get()).isNull();
+      assertThat(all(db, name("c_total")))
+          .hasSize(threads)
+          .allSatisfy(s -> assertThat(s.exemplars()).hasSize(perThread));
+      assertThat(db.metrics().snapshot())
+          .containsEntry(
+              "vigil_tsdb_exemplar_exemplars_appended_total", (double) threads * perThread);
+    }
+  }
 }

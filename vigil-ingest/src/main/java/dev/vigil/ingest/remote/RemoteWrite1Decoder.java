@@ -6,6 +6,7 @@ import dev.vigil.ingest.RejectReason;
 import dev.vigil.ingest.SampleBatch;
 import dev.vigil.ingest.SeriesCache;
 import dev.vigil.ingest.wire.ProtoReader;
+import dev.vigil.tsdb.Exemplar;
 import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.List;
  * }</pre>
  *
  * <p>Stateless. Native histograms cannot be stored as floats: they are counted as {@link
- * RejectReason#UNSUPPORTED_TYPE}. Exemplars are skipped.
+ * RejectReason#UNSUPPORTED_TYPE}. Exemplars go into the batch next to their series' samples.
  */
 public final class RemoteWrite1Decoder {
   /*
@@ -30,6 +31,7 @@ public final class RemoteWrite1Decoder {
    *                        repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
    * message Label        { string name = 1; string value = 2; }
    * message Sample       { double value = 1; int64 timestamp = 2; }
+   * message Exemplar     { repeated Label labels = 1; double value = 2; int64 timestamp = 3; }
    * message MetricMetadata { MetricType type = 1; string metric_family_name = 2;
    *                          string help = 4; string unit = 5; }
    */
@@ -161,6 +163,12 @@ public final class RemoteWrite1Decoder {
           r.leave(saved);
           s.sample(ts, v);
         }
+        case 3 -> {
+          r.expect(tag, ProtoReader.LEN, "TimeSeries.exemplars");
+          int saved = r.enter();
+          s.exemplar(exemplar(r));
+          r.leave(saved);
+        }
         case 4 -> {
           histograms++;
           r.skip(tag);
@@ -187,6 +195,61 @@ public final class RemoteWrite1Decoder {
           RejectReason.UNSUPPORTED_TYPE,
           histograms,
           s.describe() + ": " + histograms + " native histogram samples not stored (floats only)");
+    }
+  }
+
+  /** One {@code Exemplar} message (the reader inside it). */
+  private static Exemplar exemplar(ProtoReader r) {
+    List<String> nv = new ArrayList<>();
+    double v = 0;
+    long ts = 0;
+    while (r.hasMore()) {
+      int t = r.readTag();
+      switch (ProtoReader.field(t)) {
+        case 1 -> {
+          r.expect(t, ProtoReader.LEN, "Exemplar.labels");
+          int saved = r.enter();
+          String name = "";
+          String value = "";
+          while (r.hasMore()) {
+            int lt = r.readTag();
+            switch (ProtoReader.field(lt)) {
+              case 1 -> {
+                r.expect(lt, ProtoReader.LEN, "Label.name");
+                name = r.readString();
+              }
+              case 2 -> {
+                r.expect(lt, ProtoReader.LEN, "Label.value");
+                value = r.readString();
+              }
+              default -> r.skip(lt);
+            }
+          }
+          r.leave(saved);
+          nv.add(name);
+          nv.add(value);
+        }
+        case 2 -> {
+          r.expect(t, ProtoReader.FIXED64, "Exemplar.value");
+          v = r.readDouble();
+        }
+        case 3 -> {
+          r.expect(t, ProtoReader.VARINT, "Exemplar.timestamp");
+          ts = r.readVarint64();
+        }
+        default -> r.skip(t);
+      }
+    }
+    return exemplar(nv, v, ts, r);
+  }
+
+  /** An exemplar from alternating label names and values; bad labels are a malformed message. */
+  static Exemplar exemplar(List<String> nv, double v, long ts, ProtoReader r) {
+    try {
+      return new Exemplar(Labels.of(nv.toArray(new String[0])), v, ts);
+    } catch (IllegalArgumentException e) {
+      throw new dev.vigil.ingest.wire.ProtoException(
+          "invalid exemplar labels: " + e.getMessage(), r.position());
     }
   }
 
@@ -226,10 +289,16 @@ public final class RemoteWrite1Decoder {
     private long[] times = new long[16];
     private double[] values = new double[16];
     private int n;
+    private final List<Exemplar> exemplars = new ArrayList<>();
 
     void reset() {
       nv.clear();
       n = 0;
+      exemplars.clear();
+    }
+
+    void exemplar(Exemplar e) {
+      exemplars.add(e);
     }
 
     void label(String name, String value) {
@@ -281,16 +350,22 @@ public final class RemoteWrite1Decoder {
       }
     }
 
-    /** Adds the decoded samples to a registered series. */
+    /** Adds the decoded samples and exemplars to a registered series. */
     void addSamples(SampleBatch batch, int idx) {
       for (int i = 0; i < n; i++) {
         batch.add(idx, times[i], values[i]);
       }
+      for (Exemplar e : exemplars) {
+        batch.addExemplar(idx, e);
+      }
     }
 
-    /** The decoded labels, or null (samples rejected) when invalid or when there are no samples. */
+    /**
+     * The decoded labels, or null (samples rejected) when invalid or when there are neither samples
+     * nor exemplars.
+     */
     Labels labels(SampleBatch batch) {
-      if (n == 0) {
+      if (n == 0 && exemplars.isEmpty()) {
         return null;
       }
       if (nv.size() % 2 != 0) {

@@ -19,7 +19,7 @@ import java.util.List;
  * }</pre>
  *
  * <p>Stateless. Native histograms are counted as {@link RejectReason#UNSUPPORTED_TYPE}; exemplars
- * are counted but not stored, so the {@code -Written} headers report them as 0.
+ * go into the batch next to their series' samples.
  */
 public final class RemoteWrite2Decoder {
   /*
@@ -29,6 +29,8 @@ public final class RemoteWrite2Decoder {
    *                      repeated Histogram histograms = 3; repeated Exemplar exemplars = 4;
    *                      Metadata metadata = 5; int64 created_timestamp = 6; }
    * message Sample     { double value = 1; int64 timestamp = 2; int64 start_timestamp = 3; }
+   * message Exemplar   { repeated uint32 labels_refs = 1 (packed); double value = 2;
+   *                      int64 timestamp = 3; }
    * message Metadata   { MetricType type = 1; uint32 help_ref = 3; uint32 unit_ref = 4; }
    *
    * The symbols may follow the series on the wire (field order is free in protobuf), so the
@@ -108,8 +110,11 @@ public final class RemoteWrite2Decoder {
             r.skip(t);
           }
           case 4 -> {
+            r.expect(t, ProtoReader.LEN, "TimeSeries.exemplars");
+            int s = r.enter();
+            scratch.exemplar(exemplar(r, sym));
+            r.leave(s);
             exemplars++;
-            r.skip(t);
           }
           case 5 -> {
             r.expect(t, ProtoReader.LEN, "TimeSeries.metadata");
@@ -152,6 +157,44 @@ public final class RemoteWrite2Decoder {
       metadata.put(m);
     }
     return new Counts(histograms, exemplars);
+  }
+
+  /** One {@code Exemplar} message (the reader inside it). */
+  private static dev.vigil.tsdb.Exemplar exemplar(ProtoReader r, String[] sym) {
+    List<String> nv = new ArrayList<>();
+    double v = 0;
+    long ts = 0;
+    while (r.hasMore()) {
+      int t = r.readTag();
+      switch (ProtoReader.field(t)) {
+        case 1 -> {
+          if (ProtoReader.wireType(t) == ProtoReader.LEN) {
+            int saved = r.enter();
+            while (r.hasMore()) {
+              nv.add(symbol(sym, r.readVarint64(), r));
+            }
+            r.leave(saved);
+          } else {
+            r.expect(t, ProtoReader.VARINT, "Exemplar.labels_refs");
+            nv.add(symbol(sym, r.readVarint64(), r));
+          }
+        }
+        case 2 -> {
+          r.expect(t, ProtoReader.FIXED64, "Exemplar.value");
+          v = r.readDouble();
+        }
+        case 3 -> {
+          r.expect(t, ProtoReader.VARINT, "Exemplar.timestamp");
+          ts = r.readVarint64();
+        }
+        default -> r.skip(t);
+      }
+    }
+    if (nv.size() % 2 != 0) {
+      throw new ProtoException(
+          "odd number of exemplar label references (" + nv.size() + ")", r.position());
+    }
+    return RemoteWrite1Decoder.exemplar(nv, v, ts, r);
   }
 
   private static void refs(

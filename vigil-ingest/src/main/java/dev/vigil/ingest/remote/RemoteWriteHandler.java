@@ -133,34 +133,40 @@ public final class RemoteWriteHandler {
     } catch (ProtoException e) {
       stats.reject(protocol, RejectReason.MALFORMED, 1);
       return withWritten(
-          IngestResponse.text(400, (v2 ? V2_PROTO : V1_PROTO) + ": " + e.getMessage()), v2, 0);
+          IngestResponse.text(400, (v2 ? V2_PROTO : V1_PROTO) + ": " + e.getMessage()), v2, 0, 0);
     }
     WriteResult result;
     try {
       result = ingester.write(protocol, batch);
     } catch (Ingester.StorageFailure e) {
-      return withWritten(IngestResponse.text(500, e.getMessage()), v2, 0);
+      return withWritten(IngestResponse.text(500, e.getMessage()), v2, 0, 0);
     }
     if (result.rateLimited()) {
       IngestResponse r = IngestResponse.text(429, result.errors().get(0));
       Map<String, String> h = new LinkedHashMap<>(r.headers());
       h.put("Retry-After", "1");
-      return withWritten(new IngestResponse(429, r.contentType(), h, r.body()), v2, 0);
+      return withWritten(new IngestResponse(429, r.contentType(), h, r.body()), v2, 0, 0);
     }
     if (result.rejectedCount() > 0) {
-      return withWritten(IngestResponse.text(400, describe(result)), v2, result.accepted());
+      return withWritten(
+          IngestResponse.text(400, describe(result)),
+          v2,
+          result.accepted(),
+          result.exemplarsAccepted());
     }
-    return withWritten(IngestResponse.noContent(Map.of()), v2, result.accepted());
+    return withWritten(
+        IngestResponse.noContent(Map.of()), v2, result.accepted(), result.exemplarsAccepted());
   }
 
-  private static IngestResponse withWritten(IngestResponse r, boolean v2, long samples) {
+  private static IngestResponse withWritten(
+      IngestResponse r, boolean v2, long samples, long exemplars) {
     if (!v2) {
       return r;
     }
     Map<String, String> h = new LinkedHashMap<>(r.headers());
     h.put(SAMPLES_WRITTEN, Long.toString(samples));
     h.put(HISTOGRAMS_WRITTEN, "0");
-    h.put(EXEMPLARS_WRITTEN, "0");
+    h.put(EXEMPLARS_WRITTEN, Long.toString(exemplars));
     return new IngestResponse(r.status(), r.contentType(), h, r.body());
   }
 

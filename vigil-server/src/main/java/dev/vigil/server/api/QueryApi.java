@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * {@code bad_data}, evaluation errors 422 {@code execution}, timeouts 503 {@code timeout}).
  *
  * <p>{@code query_exemplars} answers as Prometheus with exemplar storage on: the selectors of the
- * query pick the series (a query without selectors answers {@code null}), each with its exemplars
+ * query pick the series (a query without selectors answers 204 No Content), each with its exemplars
  * in {@code [start, end]}; without an exemplar store it answers {@code []}.
  */
 public final class QueryApi implements Routes {
@@ -285,7 +285,7 @@ public final class QueryApi implements Routes {
       throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
     }
     if (selectors.isEmpty()) {
-      Json.success(ctx, JsonGenerator::writeNull); // as Prometheus: no selector, no data
+      ctx.status(204); // as Prometheus: no selector, no data, no body
       return;
     }
     List<SeriesExemplars> res =

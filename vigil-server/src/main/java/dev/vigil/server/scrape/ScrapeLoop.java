@@ -232,6 +232,9 @@ final class ScrapeLoop {
           tls != null
               ? tls
               : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      if (tls == null && target.url().startsWith("https:")) {
+        error = ScrapeTls.hintClosedConnection(error, target.job().tls());
+      }
     } catch (ScrapeParser.ParseException | LimitException e) {
       error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     } catch (InterruptedException e) {

@@ -154,6 +154,26 @@ final class ScrapeTls {
     return null;
   }
 
+  /**
+   * In TLS 1.3 a target that wants a client certificate checks it after the client's handshake
+   * ends, so its refusal may reach the client as a closed connection rather than an alert: say so
+   * when the job has no client certificate.
+   */
+  static String hintClosedConnection(String error, ScrapeTlsConfig tls) {
+    String lower = error.toLowerCase(Locale.ROOT);
+    boolean closed =
+        lower.contains("received no bytes")
+            || lower.contains("connection reset")
+            || lower.contains("closed")
+            || lower.contains("eof");
+    if (!closed || (tls != null && tls.cert() != null)) {
+      return error;
+    }
+    return error
+        + " (the target closed the TLS connection: if it requires a client certificate, set"
+        + " tls_config.cert_file and key_file)";
+  }
+
   static boolean isIpLiteral(String host) {
     return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
   }
@@ -182,12 +202,11 @@ final class ScrapeTls {
     @Override
     public void checkServerTrusted(X509Certificate[] certs, String authType, Socket socket)
         throws CertificateException {
-      check(
-          certs,
-          authType,
-          socket == null || socket.getInetAddress() == null
-              ? null
-              : socket.getInetAddress().getHostName());
+      String host = null;
+      if (socket instanceof javax.net.ssl.SSLSocket ssl && ssl.getHandshakeSession() != null) {
+        host = ssl.getHandshakeSession().getPeerHost();
+      }
+      check(certs, authType, host);
     }
 
     @Override
@@ -210,9 +229,12 @@ final class ScrapeTls {
         throw new CertificateException(chainMessage(e), e);
       }
       String name = serverName != null ? serverName : peerHost;
-      if (name != null) {
-        HostnameCheck.verify(certs[0], name);
+      if (name == null || name.isEmpty()) {
+        // Fail closed, as Go does without a ServerName.
+        throw new CertificateException(
+            "x509: no host name to verify the certificate for (set tls_config.server_name)");
       }
+      HostnameCheck.verify(certs[0], name);
     }
 
     private static String chainMessage(CertificateException e) {

@@ -18,10 +18,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads PEM text: X.509 certificates and PKCS#8 private keys ({@code -----BEGIN PRIVATE KEY-----},
- * RSA, EC or Ed25519). Shared by the HTTPS server ({@code server.tls}) and the scrape client
- * ({@code tls_config}). Every failure is an {@link IllegalArgumentException} whose message says
- * what is wrong with the text, for the caller to prefix with the file and key.
+ * Reads PEM text: X.509 certificates and unencrypted private keys: PKCS#8 ({@code -----BEGIN
+ * PRIVATE KEY-----}: RSA, EC, Ed25519), PKCS#1 ({@code RSA PRIVATE KEY}) and SEC1 ({@code EC
+ * PRIVATE KEY}, named curves), as OpenSSL, cert-manager and Go write them. Shared by the HTTPS
+ * server ({@code server.tls}) and the scrape client ({@code tls_config}). Every failure is an
+ * {@link IllegalArgumentException} whose message says what is wrong with the text, for the caller
+ * to prefix with the file and key.
  *
  * <pre>{@code
  * List<X509Certificate> chain = Pem.certificates(Files.readString(certFile));
@@ -33,9 +35,8 @@ public final class Pem {
   private static final Pattern CERT =
       Pattern.compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]*)-----END CERTIFICATE-----");
   private static final Pattern KEY =
-      Pattern.compile("-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
-  private static final Pattern OTHER_KEY =
-      Pattern.compile("-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----");
+      Pattern.compile(
+          "-----BEGIN (RSA |EC |)PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1PRIVATE KEY-----");
 
   private Pem() {}
 
@@ -69,40 +70,57 @@ public final class Pem {
   }
 
   /**
-   * The PKCS#8 private key of a PEM text.
+   * The private key of a PEM text (the first key block).
    *
-   * @throws IllegalArgumentException when there is none, it is encrypted or in another format, or
-   *     its algorithm is not RSA, EC or Ed25519
+   * @throws IllegalArgumentException when there is none, it is encrypted, or it is malformed or of
+   *     an unsupported algorithm
    */
   public static PrivateKey privateKey(String pem) {
     Matcher m = KEY.matcher(pem);
-    if (!m.find()) {
-      Matcher o = OTHER_KEY.matcher(pem);
-      if (o.find()) {
-        throw new IllegalArgumentException(
-            "holds a \""
-                + o.group(1)
-                + "\", only unencrypted PKCS#8 (-----BEGIN PRIVATE KEY-----) is read; convert"
-                + " with `openssl pkcs8 -topk8 -nocrypt -in key.pem -out key8.pem`");
-      }
-      throw new IllegalArgumentException(
-          "holds no PKCS#8 private key (-----BEGIN PRIVATE KEY-----); convert with `openssl"
-              + " pkcs8 -topk8 -nocrypt`");
+    if (m.find()) {
+      return pkcs8(decode(m.group(2)), m.group(1));
     }
-    byte[] der;
+    if (pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        || pem.contains("Proc-Type: 4,ENCRYPTED")) {
+      throw new IllegalArgumentException(
+          "holds an encrypted private key; decrypt it with `openssl pkcs8 -topk8 -nocrypt -in"
+              + " key.pem -out key-plain.pem`");
+    }
+    throw new IllegalArgumentException(
+        "holds no private key (-----BEGIN PRIVATE KEY-----, RSA PRIVATE KEY or EC PRIVATE KEY)");
+  }
+
+  private static byte[] decode(String base64) {
     try {
-      der = Base64.getMimeDecoder().decode(m.group(1));
+      return Base64.getMimeDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("private key is not valid base64: " + e.getMessage(), e);
     }
-    for (String alg : new String[] {"RSA", "EC", "Ed25519"}) {
+  }
+
+  /** Reads PKCS#8, or PKCS#1 ({@code RSA}) and SEC1 ({@code EC}) keys wrapped into PKCS#8. */
+  private static PrivateKey pkcs8(byte[] der, String kind) {
+    String[] algs;
+    switch (kind) {
+      case "RSA " -> {
+        der = Der.pkcs8(Der.RSA_ALGORITHM, der);
+        algs = new String[] {"RSA"};
+      }
+      case "EC " -> {
+        der = Der.pkcs8(Der.ecAlgorithm(der), der);
+        algs = new String[] {"EC"};
+      }
+      default -> algs = new String[] {"RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS"};
+    }
+    for (String alg : algs) {
       try {
         return KeyFactory.getInstance(alg).generatePrivate(new PKCS8EncodedKeySpec(der));
       } catch (GeneralSecurityException e) {
         // try the next algorithm
       }
     }
-    throw new IllegalArgumentException("private key is malformed or of an unsupported type");
+    throw new IllegalArgumentException(
+        (kind.isEmpty() ? "" : kind) + "private key is malformed or of an unsupported type");
   }
 
   /**

@@ -98,6 +98,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void exemplarStorageSize_isBound_defaultsTo100000_andBadValuesNameTheKey() {
+    assertThat(parse("").storage().maxExemplars()).isEqualTo(100_000);
+    assertThat(parse("storage:\n  exemplars:\n    max_exemplars: 0\n").storage().maxExemplars())
+        .isZero();
+    assertThat(
+            ConfigLoader.parse(
+                    "vigil.yml", "", java.util.Map.of("VIGIL_STORAGE_EXEMPLARS_MAX_EXEMPLARS", "5"))
+                .storage()
+                .maxExemplars())
+        .isEqualTo(5);
+    assertRejected(
+        "storage:\n  exemplars:\n    max_exemplars: -1\n",
+        "vigil.yml:3: storage.exemplars.max_exemplars: must be between 0 and 10000000, got -1");
+    assertRejected(
+        "storage:\n  exemplars:\n    max_exemplar: 5\n",
+        "vigil.yml:3: storage.exemplars.max_exemplar: unknown key");
+  }
+
+  @Test
   void unknownTopLevelSection_isRejected() {
     assertRejected("scrape_config: []\n", "vigil.yml:1: scrape_config: unknown key");
   }

@@ -118,4 +118,75 @@ class TlsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("server.tls");
   }
+
+  @Test
+  void https_withPemCertificateAndSec1Key_fromOpenssl_serves(@TempDir Path dir) throws Exception {
+    Path openssl = Path.of("/usr/bin/openssl");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(openssl), "openssl is not installed");
+    run(
+        dir,
+        openssl.toString(),
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "pkcs8.pem",
+        "-out",
+        "cert.pem",
+        "-subj",
+        "/CN=localhost",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-days",
+        "1");
+    // The traditional "BEGIN EC PRIVATE KEY" form, as `openssl ecparam -genkey` writes it.
+    run(dir, openssl.toString(), "ec", "-in", "pkcs8.pem", "-out", "key.pem");
+    assertThat(Files.readString(dir.resolve("key.pem"))).contains("BEGIN EC PRIVATE KEY");
+    ServerConfig d = ServerConfig.defaults();
+    ServerConfig sc =
+        new ServerConfig(
+            "127.0.0.1",
+            0,
+            List.of(),
+            List.of(),
+            List.of(),
+            false,
+            new ServerConfig.TlsConfig(
+                dir.resolve("cert.pem").toString(), dir.resolve("key.pem").toString(), null, ""),
+            d.limits());
+    ServerState state = new ServerState(VigilConfig.defaults().withServer(sc), Map.of());
+    state.setReady(true);
+    try (VigilHttpServer server =
+        VigilHttpServer.start(sc, List.of(new LifecycleRoutes(state, () -> null)))) {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry(
+          "self",
+          dev.vigil.server.tls.Pem.certificates(Files.readString(dir.resolve("cert.pem"))).get(0));
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      HttpResponse<String> r =
+          HttpClient.newBuilder()
+              .sslContext(ctx)
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(server.baseUrl() + "/-/ready")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+  }
+
+  private static void run(Path dir, String... cmd) throws Exception {
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+  }
 }

@@ -153,4 +153,18 @@ class ScrapeLoopExemplarTest {
         .extracting(s -> s.seriesLabels().get("bucket"))
         .containsExactly("+Inf", "0.5");
   }
+
+  @Test
+  void exemplarWithTooLongLabels_isSkipped_theScrapeAndItsSamplesStand() {
+    String longTrace = "x".repeat(121); // with "trace_id": 129 characters
+    body.set(
+        "# TYPE errors counter\nerrors_total 2 # {trace_id=\""
+            + longTrace
+            + "\"} 1 1700000001\n# EOF\n");
+    ScrapeLoop l = loop(List.of());
+    l.scrapeOnce(1_700_000_005_000L);
+    assertThat(l.target().health()).isEqualTo(Target.Health.UP);
+    assertThat(exemplars("errors_total")).isEmpty();
+    assertThat(db.headSeries()).as("errors_total and the 5 report series").isEqualTo(6);
+  }
 }

@@ -13,10 +13,10 @@ import java.util.List;
 
 /**
  * A throw-away PKI made at test time with the JDK's {@code keytool} (nothing checked in): a CA, a
- * server certificate for {@code localhost}, {@code target.vigil.test} and {@code 127.0.0.1}, and a
- * client certificate, all signed by the CA, valid for two days. Everything is written as PEM into
- * the given directory: {@code ca.pem}, {@code server.pem} (chain), {@code server-key.pem}, {@code
- * client.pem}, {@code client-key.pem} (PKCS#8).
+ * server certificate for {@code localhost}, {@code target.vigil.test}, {@code *.wild.vigil.test}
+ * and {@code 127.0.0.1}, and a client certificate, all signed by the CA, valid for two days.
+ * Everything is written as PEM into the given directory: {@code ca.pem}, {@code server.pem}
+ * (chain), {@code server-key.pem}, {@code client.pem}, {@code client-key.pem} (PKCS#8).
  */
 public final class TestPki {
   private static final String PASS = "changeit";
@@ -50,7 +50,7 @@ public final class TestPki {
             new String[] {
               "server",
               "CN=vigil-test-target",
-              "SAN=dns:localhost,dns:target.vigil.test,ip:127.0.0.1"
+              "SAN=dns:localhost,dns:target.vigil.test,dns:*.wild.vigil.test,ip:127.0.0.1"
             },
             new String[] {"client", "CN=vigil-test-scraper", "EKU=clientAuth"})) {
       String name = who[0];
