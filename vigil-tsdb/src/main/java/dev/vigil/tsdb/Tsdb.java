@@ -273,12 +273,14 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
 
   /**
    * Runs what the background thread runs: cuts the head into blocks when it spans more than 1.5
-   * block ranges, compacts blocks, applies retention. Returns the number of blocks written.
+   * block ranges, compacts blocks, writes rollups that raw blocks lack (when rollups are on),
+   * applies retention. Returns the number of blocks written.
    */
   public synchronized int maintain() {
     try {
       int n = headCompactor.compactIfNeeded();
       n += blockCompactor.compact();
+      n += RollupBackfill.run(this);
       Retention.apply(this);
       return n;
     } catch (IOException e) {

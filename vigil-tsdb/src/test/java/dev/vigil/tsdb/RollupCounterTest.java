@@ -126,6 +126,29 @@ class RollupCounterTest {
     }
   }
 
+  @Test
+  void rawBlocksWithoutRollups_getThemAtMaintenance_once() throws Exception {
+    try (Tsdb db =
+        Tsdb.builder(dir).backgroundInterval(Duration.ZERO).rollups(false).log(m -> {}).open()) {
+      grow(db, "c", 0, H, 5000);
+      double v = grow(db, "c", H, 2 * H, 0);
+      db.flushHead();
+      grow(db, "c", 2 * H, 4 * H, v);
+      db.flushHead();
+      assertThat(db.blocks()).allMatch(b -> b.meta().resolution() == 0).hasSize(2);
+    }
+    try (Tsdb db = open()) {
+      assertThat(db.maintain()).isEqualTo(4); // 5 m and 1 h beside both raw blocks
+      for (Resolution res : List.of(Resolution.FIVE_MINUTES, Resolution.ONE_HOUR)) {
+        assertThat(db.blocks()).filteredOn(b -> b.meta().resolution() == res.millis()).hasSize(2);
+      }
+      assertRollupsMatchRaw(db, "c", 0, 4 * H, 4 * H - 30 * S);
+      db.maintain(); // merges the new rollup blocks
+      assertThat(db.maintain()).isZero(); // and writes no more
+      assertRollupsMatchRaw(db, "c", 0, 4 * H, 4 * H - 30 * S);
+    }
+  }
+
   private static int level(Block b) {
     return b.meta().level();
   }
