@@ -122,24 +122,8 @@ public final class RemoteWrite1Decoder {
           labelsAfterRun |= tagAt >= end;
           r.expect(tag, ProtoReader.LEN, "TimeSeries.labels");
           int saved = r.enter();
-          String name = "";
-          String value = "";
-          while (r.hasMore()) {
-            int t = r.readTag();
-            switch (ProtoReader.field(t)) {
-              case 1 -> {
-                r.expect(t, ProtoReader.LEN, "Label.name");
-                name = r.readString();
-              }
-              case 2 -> {
-                r.expect(t, ProtoReader.LEN, "Label.value");
-                value = r.readString();
-              }
-              default -> r.skip(t);
-            }
-          }
+          label(r, s.nv);
           r.leave(saved);
-          s.label(name, value);
         }
         case 2 -> {
           r.expect(tag, ProtoReader.LEN, "TimeSeries.samples");
@@ -209,25 +193,8 @@ public final class RemoteWrite1Decoder {
         case 1 -> {
           r.expect(t, ProtoReader.LEN, "Exemplar.labels");
           int saved = r.enter();
-          String name = "";
-          String value = "";
-          while (r.hasMore()) {
-            int lt = r.readTag();
-            switch (ProtoReader.field(lt)) {
-              case 1 -> {
-                r.expect(lt, ProtoReader.LEN, "Label.name");
-                name = r.readString();
-              }
-              case 2 -> {
-                r.expect(lt, ProtoReader.LEN, "Label.value");
-                value = r.readString();
-              }
-              default -> r.skip(lt);
-            }
-          }
+          label(r, nv);
           r.leave(saved);
-          nv.add(name);
-          nv.add(value);
         }
         case 2 -> {
           r.expect(t, ProtoReader.FIXED64, "Exemplar.value");
@@ -241,6 +208,28 @@ public final class RemoteWrite1Decoder {
       }
     }
     return exemplar(nv, v, ts, r);
+  }
+
+  /** Reads one {@code Label} message (the reader inside it), appending its name and value. */
+  private static void label(ProtoReader r, List<String> nameValues) {
+    String name = "";
+    String value = "";
+    while (r.hasMore()) {
+      int t = r.readTag();
+      switch (ProtoReader.field(t)) {
+        case 1 -> {
+          r.expect(t, ProtoReader.LEN, "Label.name");
+          name = r.readString();
+        }
+        case 2 -> {
+          r.expect(t, ProtoReader.LEN, "Label.value");
+          value = r.readString();
+        }
+        default -> r.skip(t);
+      }
+    }
+    nameValues.add(name);
+    nameValues.add(value);
   }
 
   /** An exemplar from alternating label names and values; bad labels are a malformed message. */
@@ -299,11 +288,6 @@ public final class RemoteWrite1Decoder {
 
     void exemplar(Exemplar e) {
       exemplars.add(e);
-    }
-
-    void label(String name, String value) {
-      nv.add(name);
-      nv.add(value);
     }
 
     /** Appends alternating name, value strings (remote write 2.0 label refs). */
