@@ -44,15 +44,96 @@ final class BinaryOps {
         case "and" -> ev.rangeEval((step, t, a) -> and(cast(a[0]), cast(a[1]), m), l, r);
         case "or" -> ev.rangeEval((step, t, a) -> or(cast(a[0]), cast(a[1]), m), l, r);
         case "unless" -> ev.rangeEval((step, t, a) -> unless(cast(a[0]), cast(a[1]), m), l, r);
-        default ->
-            ev.rangeEval(
-                (step, t, a) -> vectorBinop(op, cast(a[0]), cast(a[1]), m, b.returnBool(), t),
-                l,
-                r);
+        default -> {
+          VectorValue fast = oneToOne(ev, b, (VectorValue) l, (VectorValue) r, m);
+          yield fast != null
+              ? fast
+              : ev.rangeEval(
+                  (step, t, a) -> vectorBinop(op, cast(a[0]), cast(a[1]), m, b.returnBool(), t),
+                  l,
+                  r);
+        }
       };
     }
     boolean swap = l instanceof ScalarValue;
     return vectorScalar(b, (VectorValue) (swap ? r : l), (ScalarValue) (swap ? l : r), swap);
+  }
+
+  /**
+   * One-to-one matching (no {@code group_left/right}) where each side's series have distinct
+   * signatures, the common case ({@code a / b}, {@code x > on(job) y}): series are paired once and
+   * combined point by point, instead of per step with a sample object, a signature lookup and a
+   * result label set per point. With distinct signatures no step can hold a duplicate match, so the
+   * answer is the per-step evaluation's; anything else returns null and goes that way (which
+   * reports duplicate matches as Prometheus does).
+   */
+  private static VectorValue oneToOne(
+      Evaluator ev, BinaryExpr b, VectorValue lhs, VectorValue rhs, Sigs sigs) {
+    VectorMatching m = sigs.m;
+    if (m.card() != Cardinality.ONE_TO_ONE || !m.include().isEmpty()) {
+      return null;
+    }
+    Map<Labels, StepSeries> right = new HashMap<>();
+    for (StepSeries s : rhs.series()) {
+      if (right.putIfAbsent(sigs.of(s.labels), s) != null) {
+        return null;
+      }
+    }
+    Set<Labels> left = new HashSet<>();
+    for (StepSeries s : lhs.series()) {
+      if (!left.add(sigs.of(s.labels))) {
+        return null;
+      }
+    }
+    String op = b.op();
+    boolean cmp = b.isComparison();
+    boolean bool = b.returnBool();
+    List<StepSeries> out = new ArrayList<>();
+    long points = 0;
+    for (StepSeries ls : lhs.series()) {
+      StepSeries rs = right.get(sigs.of(ls.labels));
+      if (rs == null) {
+        continue;
+      }
+      ev.ctx.checkDeadline();
+      StepSeries o =
+          new StepSeries(
+              resultMetric(ls.labels, rs.labels, m),
+              ls.dropName || !cmp || bool,
+              Math.min(ls.size, rs.size));
+      for (int i = 0, j = 0; i < ls.size && j < rs.size; ) {
+        int li = ls.steps[i];
+        int rj = rs.steps[j];
+        if (li != rj) {
+          if (li < rj) {
+            i++;
+          } else {
+            j++;
+          }
+          continue;
+        }
+        double fl = ls.values[i++];
+        double fr = rs.values[j++];
+        if (!cmp) {
+          o.add(li, arith(op, fl, fr));
+        } else if (bool) {
+          o.add(li, compare(op, fl, fr) ? 1 : 0);
+        } else if (compare(op, fl, fr)) {
+          o.add(li, fl);
+        }
+      }
+      if (o.size > 0) {
+        out.add(o);
+        points += o.size;
+      }
+    }
+    ev.ctx.addSamples(points);
+    for (VectorValue v : List.of(lhs, rhs)) {
+      for (StepSeries s : v.series()) {
+        ev.ctx.releaseSamples(s.size);
+      }
+    }
+    return new VectorValue(out);
   }
 
   /*
