@@ -128,24 +128,8 @@ public final class RemoteWrite1Decoder {
         case 2 -> {
           r.expect(tag, ProtoReader.LEN, "TimeSeries.samples");
           int saved = r.enter();
-          double v = 0;
-          long ts = 0;
-          while (r.hasMore()) {
-            int t = r.readTag();
-            switch (ProtoReader.field(t)) {
-              case 1 -> {
-                r.expect(t, ProtoReader.FIXED64, "Sample.value");
-                v = r.readDouble();
-              }
-              case 2 -> {
-                r.expect(t, ProtoReader.VARINT, "Sample.timestamp");
-                ts = r.readVarint64();
-              }
-              default -> r.skip(t);
-            }
-          }
+          sample(r, s);
           r.leave(saved);
-          s.sample(ts, v);
         }
         case 3 -> {
           r.expect(tag, ProtoReader.LEN, "TimeSeries.exemplars");
@@ -208,6 +192,30 @@ public final class RemoteWrite1Decoder {
       }
     }
     return exemplar(nv, v, ts, r);
+  }
+
+  /**
+   * Reads one {@code Sample} message (the reader inside it) into the series being decoded; the
+   * message is the same in remote write 1.0 and 2.0.
+   */
+  static void sample(ProtoReader r, SeriesScratch s) {
+    double v = 0;
+    long ts = 0;
+    while (r.hasMore()) {
+      int t = r.readTag();
+      switch (ProtoReader.field(t)) {
+        case 1 -> {
+          r.expect(t, ProtoReader.FIXED64, "Sample.value");
+          v = r.readDouble();
+        }
+        case 2 -> {
+          r.expect(t, ProtoReader.VARINT, "Sample.timestamp");
+          ts = r.readVarint64();
+        }
+        default -> r.skip(t);
+      }
+    }
+    s.sample(ts, v);
   }
 
   /** Reads one {@code Label} message (the reader inside it), appending its name and value. */

@@ -86,24 +86,8 @@ public final class RemoteWrite2Decoder {
           case 2 -> {
             r.expect(t, ProtoReader.LEN, "TimeSeries.samples");
             int s = r.enter();
-            double v = 0;
-            long ts = 0;
-            while (r.hasMore()) {
-              int st = r.readTag();
-              switch (ProtoReader.field(st)) {
-                case 1 -> {
-                  r.expect(st, ProtoReader.FIXED64, "Sample.value");
-                  v = r.readDouble();
-                }
-                case 2 -> {
-                  r.expect(st, ProtoReader.VARINT, "Sample.timestamp");
-                  ts = r.readVarint64();
-                }
-                default -> r.skip(st);
-              }
-            }
+            RemoteWrite1Decoder.sample(r, scratch);
             r.leave(s);
-            scratch.sample(ts, v);
           }
           case 3 -> {
             seriesHistograms++;
