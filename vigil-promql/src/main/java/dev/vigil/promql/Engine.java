@@ -63,8 +63,17 @@ public final class Engine {
 
   /** Evaluates {@code query} at {@code timeMs} (ms since the epoch). */
   public QueryResult instantQuery(String query, long timeMs) {
+    return instantQuery(query, timeMs, null);
+  }
+
+  /**
+   * Like {@link #instantQuery(String, long)} within {@code timeout} when it is shorter than the
+   * engine's own ({@code null}: the engine's). A zero timeout has expired already, as a request's
+   * {@code timeout=0} in Prometheus.
+   */
+  public QueryResult instantQuery(String query, long timeMs, Duration timeout) {
     Expr e = Parser.parse(query);
-    return run(query, e, timeMs, timeMs, 0, false, sourceResolution);
+    return run(query, e, timeMs, timeMs, 0, false, sourceResolution, effective(timeout));
   }
 
   /** Evaluates {@code query} at every step from {@code startMs} to {@code endMs} inclusive. */
@@ -79,6 +88,20 @@ public final class Engine {
    */
   public QueryResult rangeQuery(
       String query, long startMs, long endMs, long stepMs, SourceResolution maxSource) {
+    return rangeQuery(query, startMs, endMs, stepMs, maxSource, null);
+  }
+
+  /**
+   * Like {@link #rangeQuery(String, long, long, long, SourceResolution)} within {@code timeout}
+   * when it is shorter than the engine's own ({@code null}: the engine's).
+   */
+  public QueryResult rangeQuery(
+      String query,
+      long startMs,
+      long endMs,
+      long stepMs,
+      SourceResolution maxSource,
+      Duration timeout) {
     if (stepMs <= 0) {
       throw new PromqlException(
           "zero or negative query resolution step widths are not accepted. Try a positive"
@@ -95,7 +118,21 @@ public final class Engine {
               + "\" for range query, must be Scalar or instant Vector");
     }
     return run(
-        query, e, startMs, endMs, stepMs, true, Objects.requireNonNull(maxSource, "maxSource"));
+        query,
+        e,
+        startMs,
+        endMs,
+        stepMs,
+        true,
+        Objects.requireNonNull(maxSource, "maxSource"),
+        effective(timeout));
+  }
+
+  private Duration effective(Duration requested) {
+    if (requested == null || requested.compareTo(timeout) >= 0) {
+      return timeout;
+    }
+    return requested.isNegative() ? Duration.ZERO : requested;
   }
 
   private QueryResult run(
@@ -105,7 +142,8 @@ public final class Engine {
       long end,
       long step,
       boolean range,
-      SourceResolution maxSource) {
+      SourceResolution maxSource,
+      Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       if (!slots.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {

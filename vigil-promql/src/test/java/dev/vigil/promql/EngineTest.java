@@ -118,6 +118,36 @@ class EngineTest {
   }
 
   @Test
+  void perQueryTimeout_shorterThanTheEngines_applies_andLongerOneDoesNot() {
+    Engine e = Engine.builder(counters(5, 50, 15_000)).timeout(Duration.ofMinutes(1)).build();
+    // A zero timeout has expired before evaluation starts, as Prometheus' timeout=0.
+    assertThatThrownBy(() -> e.instantQuery("vector(1)", 0, Duration.ZERO))
+        .isInstanceOf(QueryLimitException.class)
+        .hasMessage("query timed out in query execution");
+    assertThatThrownBy(
+            () ->
+                e.rangeQuery(
+                    "rate(req_total[1m])",
+                    0,
+                    700_000,
+                    15_000,
+                    SourceResolution.RAW,
+                    Duration.ofNanos(1)))
+        .isInstanceOf(QueryLimitException.class)
+        .extracting(x -> ((QueryLimitException) x).kind())
+        .isEqualTo(QueryLimitException.Kind.TIMEOUT);
+    // A longer request timeout than the engine's is capped, not an error; null is the engine's.
+    assertThat(
+            e.instantQuery("count(req_total)", 60_000, Duration.ofDays(1)).vector().get(0).value())
+        .isEqualTo(5);
+    assertThat(e.instantQuery("count(req_total)", 60_000, null).vector().get(0).value())
+        .isEqualTo(5);
+    Engine tight = Engine.builder(counters(5, 50, 15_000)).timeout(Duration.ofNanos(1)).build();
+    assertThatThrownBy(() -> tight.instantQuery("vector(1)", 0, Duration.ofDays(1)))
+        .isInstanceOf(QueryLimitException.class);
+  }
+
+  @Test
   void concurrencyCap_blocksExtraQueriesUntilTimeout() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

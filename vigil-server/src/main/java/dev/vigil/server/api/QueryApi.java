@@ -81,56 +81,21 @@ public final class QueryApi implements Routes {
     return q;
   }
 
-  /** The request's {@code timeout} in ms, or 0 when absent (the server-wide limit applies). */
-  private long checkTimeout(Context ctx) {
-    long t = Params.duration(ctx, "timeout", 0);
-    if (t < 0) {
-      throw ApiError.badData("invalid parameter \"timeout\": must not be negative");
-    }
-    return t;
-  }
-
   /**
-   * Runs a query within the request's timeout when it is shorter than the engine's: the answer is
-   * 503 {@code timeout} at the deadline, and the evaluation left behind stops at the engine's own.
+   * The request's {@code timeout}, or null when absent (the server-wide limit applies). The engine
+   * stops at the shorter of the two and answers 503 {@code timeout}; zero or a negative timeout has
+   * expired already, as in Prometheus.
    */
-  private static QueryResult within(long timeoutMs, long serverMs, Supplier<QueryResult> q) {
-    if (timeoutMs <= 0 || timeoutMs >= serverMs) {
-      return run(q);
-    }
-    java.util.concurrent.CompletableFuture<QueryResult> f =
-        new java.util.concurrent.CompletableFuture<>();
-    Thread.ofVirtual()
-        .name("query")
-        .start(
-            () -> {
-              try {
-                f.complete(run(q));
-              } catch (Throwable e) {
-                f.completeExceptionally(e);
-              }
-            });
-    try {
-      return f.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new ApiError(ApiError.Type.TIMEOUT, "query timed out in expression evaluation");
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new ApiError(ApiError.Type.INTERNAL, String.valueOf(e.getCause()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiError(ApiError.Type.CANCELED, "query canceled");
-    }
+  private static java.time.Duration checkTimeout(Context ctx) {
+    return Params.preciseDuration(ctx, "timeout");
   }
 
   private void query(Context ctx) {
     String q = queryParam(ctx);
     long t = Params.time(ctx, "time", System.currentTimeMillis());
-    long timeout = checkTimeout(ctx);
+    java.time.Duration timeout = checkTimeout(ctx);
     Engine e = engine.get();
-    QueryResult res = within(timeout, limits.queryTimeout().toMillis(), () -> e.instantQuery(q, t));
+    QueryResult res = run(() -> e.instantQuery(q, t, timeout));
     Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
   }
 
@@ -164,13 +129,9 @@ public final class QueryApi implements Routes {
     } catch (IllegalArgumentException ex) {
       throw ApiError.badData("invalid parameter \"max_source_resolution\": " + ex.getMessage());
     }
-    long timeout = checkTimeout(ctx);
+    java.time.Duration timeout = checkTimeout(ctx);
     Engine e = engine.get();
-    QueryResult res =
-        within(
-            timeout,
-            limits.queryTimeout().toMillis(),
-            () -> e.rangeQuery(q, start, end, step, maxSource));
+    QueryResult res = run(() -> e.rangeQuery(q, start, end, step, maxSource, timeout));
     Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
   }
 

@@ -3,6 +3,7 @@ package dev.vigil.server.http;
 import dev.vigil.server.config.Units;
 import io.javalin.http.Context;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -87,19 +88,40 @@ public final class Params {
   }
 
   /**
-   * A duration parameter in ms (float seconds or {@code 1m30s}); {@code def} when absent.
+   * A duration parameter in ms (float seconds or {@code 1m30s}), rounded half-even; {@code def}
+   * when absent.
    *
    * @throws ApiError bad_data naming the parameter and the text
    */
   public static long duration(Context ctx, String name, long def) {
+    BigDecimal ns = durationNanos(ctx, name);
+    return ns == null
+        ? def
+        : ns.movePointLeft(6).setScale(0, java.math.RoundingMode.HALF_EVEN).longValue();
+  }
+
+  /**
+   * A duration parameter exact to the nanosecond (float seconds or {@code 1m30s}), for the ones
+   * where a sub-millisecond value means something (a query {@code timeout} of {@code 0.0001});
+   * {@code null} when absent.
+   *
+   * @throws ApiError bad_data naming the parameter and the text
+   */
+  public static Duration preciseDuration(Context ctx, String name) {
+    BigDecimal ns = durationNanos(ctx, name);
+    return ns == null
+        ? null
+        : Duration.ofNanos(ns.setScale(0, java.math.RoundingMode.HALF_EVEN).longValue());
+  }
+
+  private static BigDecimal durationNanos(Context ctx, String name) {
     String s = get(ctx, name);
     if (s == null || s.isEmpty()) {
-      return def;
+      return null;
     }
     try {
-      BigDecimal d = new BigDecimal(s.trim());
-      BigDecimal ms = d.movePointRight(3);
-      if (ms.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 2)) > 0) {
+      BigDecimal ns = new BigDecimal(s.trim()).movePointRight(9);
+      if (ns.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
         throw ApiError.badData(
             "invalid parameter \""
                 + name
@@ -107,12 +129,12 @@ public final class Params {
                 + s
                 + "\" to a valid duration. It overflows int64");
       }
-      return ms.setScale(0, java.math.RoundingMode.HALF_EVEN).longValue();
+      return ns;
     } catch (NumberFormatException e) {
       // try a Prometheus duration
     }
     try {
-      return Units.parseDuration(s).toMillis();
+      return BigDecimal.valueOf(Units.parseDuration(s).toNanos());
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw ApiError.badData(
           "invalid parameter \"" + name + "\": cannot parse \"" + s + "\" to a valid duration");
