@@ -368,10 +368,16 @@ final class Aggregations {
     return out;
   }
 
-  /** A stable position of a series in [0, 1) from its label hash, for limit_ratio. */
+  /**
+   * A series' position in [0, 1] for limit_ratio: as Prometheus, its label hash (XXH64) over the
+   * largest unsigned 64-bit value, so both pick the same series.
+   */
   private static double ratioOf(Sample s) {
-    long h = s.labels().hash64();
-    return (double) (h >>> 11) / (double) (1L << 53);
+    long h = s.labels().prometheusHash();
+    // Unsigned to double with round-to-nearest, as Go's float64(uint64); 2^64 is
+    // float64(MaxUint64).
+    double u = h >= 0 ? (double) h : ((double) ((h >>> 1) | (h & 1))) * 2.0;
+    return u / 0x1p64;
   }
 
   /** Descending, NaN last. */

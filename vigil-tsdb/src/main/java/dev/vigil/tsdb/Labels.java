@@ -213,6 +213,21 @@ public final class Labels implements Comparable<Labels> {
     return h;
   }
 
+  /**
+   * Prometheus' hash of this label set ({@code labels.Hash()}: XXH64 of each name and value in
+   * UTF-8, each followed by a 0xff byte), for results that must pick the same series as Prometheus
+   * ({@code limit_ratio}).
+   */
+  public long prometheusHash() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+    for (String s : nv) {
+      out.writeBytes(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write(0xff);
+    }
+    byte[] b = out.toByteArray();
+    return XxHash64.hash(b, 0, b.length);
+  }
+
   /** Prometheus notation: {@code name{a="b", c="d"}}, values escaped. */
   @Override
   public String toString() {
