@@ -120,9 +120,31 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("web.listen-address", c.server().host() + ":" + c.server().port());
     flags.put("storage.tsdb.path", c.storage().path().toString());
     long t0 = System.nanoTime();
+    // The hangup handler goes in before start: a SIGHUP at any time after this reloads (or, while
+    // starting, is reported and ignored) instead of ending the JVM, its default.
+    java.util.concurrent.atomic.AtomicReference<Vigil> running =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    boolean hangupReloads =
+        Signals.onHangup(
+            () -> {
+              Vigil v = running.get();
+              String error =
+                  v == null ? "SIGHUP arrived while starting; nothing reloaded" : v.reload();
+              if (error != null) {
+                err.println("vigil: reload failed: " + error);
+                err.flush();
+              }
+            });
+    if (!hangupReloads) {
+      err.println(
+          "vigil: SIGHUP is ignored in this process (started under nohup or with the signal"
+              + " ignored), so kill -HUP cannot reload; POST /-/reload does. ./vigil serve resets it"
+              + " with env --default-signal=HUP.");
+      err.flush();
+    }
     Vigil vigil;
     try {
-      Vigil.Builder vb = Vigil.builder(c).configFile(config).flags(flags);
+      Vigil.Builder vb = Vigil.builder(c).configFile(config, env).flags(flags);
       if (demo) {
         vb.recorders(DemoMode.recorders(c.collect().namespace()));
       }
@@ -145,16 +167,18 @@ final class ServeCommand implements Callable<Integer> {
       vigil.close();
       return 2;
     }
+    running.set(vigil);
     out.printf(
         "Vigil is ready in %d ms.%n  Dashboard:  %s/%n  API:        %s/api/v1/query?query=up%n"
-            + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C; reload with kill"
-            + " -HUP %d or POST /-/reload.%n",
+            + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C; reload with %s.%n",
         ms,
         vigil.url(),
         vigil.url(),
         vigil.url(),
         c.storage().path().toAbsolutePath(),
-        ProcessHandle.current().pid());
+        hangupReloads
+            ? "kill -HUP " + ProcessHandle.current().pid() + " or POST /-/reload"
+            : "POST /-/reload");
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
@@ -165,14 +189,6 @@ final class ServeCommand implements Callable<Integer> {
             },
             "vigil-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    Signals.onHangup(
-        () -> {
-          String error = vigil.reload();
-          if (error != null) {
-            err.println("vigil: reload failed: " + error);
-            err.flush();
-          }
-        });
     stopped.await();
     return 0;
   }

@@ -8,13 +8,22 @@ package dev.vigil.cli;
 final class Signals {
   private Signals() {}
 
-  /** Runs {@code action} on every SIGHUP. */
+  /**
+   * Runs {@code action} on every SIGHUP.
+   *
+   * @return false when SIGHUP cannot reach the handler: the JVM leaves a signal alone that was
+   *     ignored when the process started (under {@code nohup}, or {@code env --ignore-signal}), and
+   *     where {@code sun.misc.Signal} is missing
+   */
   @SuppressWarnings("removal")
-  static void onHangup(Runnable action) {
+  static boolean onHangup(Runnable action) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> action.run());
+      sun.misc.SignalHandler before =
+          sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> action.run());
+      return before != sun.misc.SignalHandler.SIG_IGN;
     } catch (IllegalArgumentException | LinkageError e) {
       System.err.println("vigil: SIGHUP reload is not available here: " + e.getMessage());
+      return false;
     }
   }
 }

@@ -28,25 +28,44 @@ class ServeCommandTest {
     }
   }
 
+  /** Whether coreutils' env can set a signal's disposition (9.x): tests must not inherit ours. */
+  private static boolean envSetsSignals() {
+    try {
+      return new ProcessBuilder("env", "--default-signal=HUP", "true").start().waitFor() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
   private Process serve(Path dir, int port, String... extra) throws IOException {
+    // SIGHUP at its default, as ./vigil serve sets it: the test must not depend on whether the
+    // build itself runs under nohup (then the JVM would leave the signal ignored).
+    return serveWith(dir, port, "--default-signal=HUP", extra);
+  }
+
+  private Process serveWith(Path dir, int port, String hupDisposition, String... extra)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        new java.util.ArrayList<>(
-            List.of(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.vigil.cli.Main",
-                "serve",
-                "--listen",
-                "127.0.0.1:" + port,
-                "--storage.path",
-                dir.resolve("data").toString()));
+    List<String> cmd = new java.util.ArrayList<>();
+    if (envSetsSignals()) {
+      cmd.addAll(List.of("env", hupDisposition));
+    }
+    cmd.addAll(
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.vigil.cli.Main",
+            "serve",
+            "--listen",
+            "127.0.0.1:" + port,
+            "--storage.path",
+            dir.resolve("data").toString()));
     cmd.addAll(List.of(extra));
     return new ProcessBuilder(cmd)
         .directory(dir.toFile())
         .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("serve-" + System.nanoTime() + ".log").toFile())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile()))
         .start();
   }
 
@@ -75,6 +94,20 @@ class ServeCommandTest {
     throw new AssertionError("no \"" + contains + "\" from " + path + "; last: " + last);
   }
 
+  /** The server's log once it holds {@code line} (the log is written after the change is live). */
+  private static String awaitLog(Path dir, String line) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String log = "";
+    while (System.nanoTime() < deadline) {
+      log = Files.readString(dir.resolve("serve.log"));
+      if (log.contains(line)) {
+        return log;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no \"" + line + "\" in the log:\n" + log);
+  }
+
   @Test
   void serve_reloadsOnSighup_stopsCleanlyOnSigterm_andKeepsDataAcrossRestart(@TempDir Path dir)
       throws Exception {
@@ -97,6 +130,9 @@ class ServeCommandTest {
             + "']\n");
     new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
     awaitBody(port, "/api/v1/targets", "self-again");
+    // --listen and --storage.path still hold after the reload: no "kept as they were" warning.
+    assertThat(awaitLog(dir, "configuration reloaded from"))
+        .doesNotContain("change only at restart");
 
     long stopAt = System.currentTimeMillis();
     p.destroy(); // SIGTERM
@@ -113,6 +149,41 @@ class ServeCommandTest {
     } finally {
       again.destroy();
       again.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void serve_startedWithSighupIgnored_saysSo_andReloadsOverHttp(@TempDir Path dir)
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(envSetsSignals(), "coreutils env 9.x needed");
+    Path config = dir.resolve("vigil.yml");
+    Files.writeString(config, "collect:\n  interval: 1s\n  system: false\n  gpu: false\n");
+    int port = freePort();
+    Process p = serveWith(dir, port, "--ignore-signal=HUP", "--config", config.toString());
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      assertThat(awaitLog(dir, "Stop with Ctrl-C"))
+          .contains("SIGHUP is ignored in this process")
+          .contains("reload with POST /-/reload.")
+          .doesNotContain("reload with kill -HUP");
+      Files.writeString(
+          config,
+          "collect:\n  interval: 1s\n  system: false\n  gpu: false\nscrape_configs:\n"
+              + "  - job_name: via-http\n    static_configs:\n"
+              + "      - targets: ['127.0.0.1:"
+              + port
+              + "']\n");
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/reload"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      awaitBody(port, "/api/v1/targets", "via-http");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
     }
   }
 

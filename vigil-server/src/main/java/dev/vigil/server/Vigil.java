@@ -67,6 +67,7 @@ public final class Vigil implements AutoCloseable {
   private final Recorders recorders;
   private final HostCollectors host;
   private final Path configFile;
+  private final Map<String, String> configEnv;
   private final List<VigilPlugin> plugins = new ArrayList<>();
   private volatile Tsdb tsdb;
   private final Engine engine;
@@ -78,6 +79,7 @@ public final class Vigil implements AutoCloseable {
     this.state = new ServerState(b.config, b.flags);
     this.registry = b.registry != null ? b.registry : new MetricRegistry();
     this.configFile = b.configFile;
+    this.configEnv = b.configEnv;
     String ns = b.config.collect().namespace();
     this.recorders = b.recorders != null ? b.recorders : Recorders.builder().namespace(ns).build();
     var c = b.config.collect();
@@ -252,7 +254,7 @@ public final class Vigil implements AutoCloseable {
     }
     VigilConfig next;
     try {
-      next = ConfigLoader.load(configFile, System.getenv());
+      next = ConfigLoader.load(configFile, configEnv);
     } catch (ConfigException e) {
       state.reloadFailed(e.getMessage());
       LOG.warn("reload failed, keeping the running configuration: {}", e.getMessage());
@@ -375,6 +377,7 @@ public final class Vigil implements AutoCloseable {
     private MetricRegistry registry;
     private Recorders recorders;
     private Path configFile;
+    private Map<String, String> configEnv = Map.of();
     private final Map<String, String> flags = new LinkedHashMap<>();
     private final List<Routes> routes = new ArrayList<>();
 
@@ -400,9 +403,19 @@ public final class Vigil implements AutoCloseable {
       return this;
     }
 
-    /** The file {@link Vigil#reload()} re-reads. */
+    /** The file {@link Vigil#reload()} re-reads, with the process environment's overrides. */
     public Builder configFile(Path f) {
+      return configFile(f, System.getenv());
+    }
+
+    /**
+     * The file {@link Vigil#reload()} re-reads, with these {@code VIGIL_…} overrides: the ones it
+     * was first read with (command-line flags travel as such overrides), so a reload changes only
+     * what the file changed.
+     */
+    public Builder configFile(Path f, Map<String, String> env) {
       this.configFile = f;
+      this.configEnv = Map.copyOf(env);
       return this;
     }
 
