@@ -22,6 +22,7 @@ import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.RequestObserver;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.VigilHttpServer;
+import dev.vigil.server.scrape.LocalSource;
 import dev.vigil.server.scrape.ScrapeManager;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.wal.FsyncPolicy;
@@ -162,7 +163,12 @@ public final class Vigil implements AutoCloseable {
       String instance = http != null ? config.server().host() + ":" + http.port() : "embedded";
       var cc = config.collect();
       if (cc.self() || cc.system() || cc.jvm() || cc.gpu()) {
-        m.addLocal(SELF_JOB, instance, cc.interval(), () -> MetricsRoutes.text(registry));
+        // OpenMetrics, so that exemplars recorded in the registry are stored and queryable.
+        m.addLocal(
+            SELF_JOB,
+            instance,
+            cc.interval(),
+            LocalSource.openMetrics(() -> MetricsRoutes.openMetrics(registry)));
       }
       m.apply(config.scrapeConfigs());
     } catch (RuntimeException e) {

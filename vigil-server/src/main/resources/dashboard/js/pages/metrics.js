@@ -14,7 +14,9 @@ export function families(names, meta) {
   const all = new Set(names);
   for (const n of names) {
     let base = n;
-    let kind = meta[n]?.[0]?.type;
+    // Metadata scraped from OpenMetrics names a counter's family without `_total`.
+    const family = n.endsWith('_total') && meta[n.slice(0, -6)]?.[0]?.type === 'counter' ? meta[n.slice(0, -6)] : undefined;
+    let kind = meta[n]?.[0]?.type ?? family?.[0]?.type;
     const m = n.match(/^(.*)_(bucket|sum|count)$/);
     if (m && all.has(`${m[1]}_bucket`)) {
       base = m[1];
@@ -26,7 +28,7 @@ export function families(names, meta) {
       continue;
     }
     if (!kind) kind = n.endsWith('_total') ? 'counter' : 'gauge';
-    if (!out.has(base)) out.set(base, { name: base, type: kind, help: meta[base]?.[0]?.help || meta[n]?.[0]?.help || '' });
+    if (!out.has(base)) out.set(base, { name: base, type: kind, help: meta[base]?.[0]?.help || meta[n]?.[0]?.help || family?.[0]?.help || '' });
   }
   return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -2,6 +2,7 @@ package dev.vigil.server.api;
 
 import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.metrics.exposition.ExpositionFormat;
+import dev.vigil.metrics.exposition.OpenMetricsTextWriter;
 import dev.vigil.metrics.exposition.PrometheusTextWriter;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
@@ -33,7 +34,19 @@ public final class MetricsRoutes implements Routes {
         });
   }
 
-  /** The registry in Prometheus text 0.0.4, for the self-scrape loop. */
+  private static final OpenMetricsTextWriter SELF_SCRAPE = OpenMetricsTextWriter.withoutCreated();
+
+  /**
+   * The registry in OpenMetrics 1.0 for the self-scrape loop: exemplars included, {@code _created}
+   * left out (they would be stored as series of their own).
+   */
+  public static byte[] openMetrics(MetricRegistry registry) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 << 10);
+    SELF_SCRAPE.write(out, registry.scrape());
+    return out.toByteArray();
+  }
+
+  /** The registry in Prometheus text 0.0.4 (the demo's backfill). */
   public static byte[] text(MetricRegistry registry) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 << 10);
     PrometheusTextWriter.INSTANCE.write(out, registry.scrape());

@@ -310,7 +310,7 @@ final class ScrapeLoop {
   private Fetched fetch() throws IOException, InterruptedException {
     if (local != null) {
       byte[] b = local.scrape();
-      return new Fetched(b, b.length, ScrapeFormat.PROMETHEUS_TEXT);
+      return new Fetched(b, b.length, local.format());
     }
     if (setupError != null) {
       throw new IOException(setupError);

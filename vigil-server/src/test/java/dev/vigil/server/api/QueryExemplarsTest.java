@@ -125,6 +125,49 @@ class QueryExemplarsTest {
     return d;
   }
 
+  @Test
+  void vigil_storesTheExemplarsOfItsOwnRegistry() throws Exception {
+    VigilConfig c =
+        VigilConfig.defaults()
+            .withListen("127.0.0.1", 0)
+            .withStoragePath(dir.resolve("self-data"))
+            .withCollect(new CollectConfig(Duration.ofSeconds(1), false, false, false, true, ""));
+    Vigil v = Vigil.start(c);
+    open.add(v);
+    // An embedding application records into Vigil's registry; the self-scrape stores exemplars.
+    Histogram h =
+        Histogram.builder()
+            .name("app_checkout_seconds")
+            .help("Checkout time.")
+            .buckets(0.1, 1)
+            .register(v.registry());
+    h.observeWithExemplar(0.42, "5b8efff798038103d269b633813fc60c", "eee19b7ec3c1b174");
+    JsonNode d = await(v.url(), q("app_checkout_seconds_bucket"), n -> n.size() == 1);
+    assertThat(d.size()).as("%s", d).isEqualTo(1);
+    assertThat(d.get(0).path("seriesLabels").path("job").asText()).isEqualTo(Vigil.SELF_JOB);
+    assertThat(d.get(0).path("seriesLabels").path("le").asText()).isEqualTo("1.0");
+    JsonNode e = d.get(0).path("exemplars").get(0);
+    assertThat(e.path("labels").path("trace_id").asText())
+        .isEqualTo("5b8efff798038103d269b633813fc60c");
+    assertThat(e.path("value").asText()).isEqualTo("0.42");
+    // The OpenMetrics self-scrape stores no _created series.
+    JsonNode created =
+        Json.MAPPER
+            .readTree(
+                http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    v.url()
+                                        + "/api/v1/series?match[]="
+                                        + URLEncoder.encode(
+                                            "{__name__=~\".+_created\"}", StandardCharsets.UTF_8)))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .path("data");
+    assertThat(created.size()).as("%s", created).isZero();
+  }
+
   private static final String ALL = "{__name__=~\"demo_.+\"}";
 
   @Test

@@ -549,6 +549,25 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void metricsPage_takesTypeAndHelpFromTextAndOpenMetricsMetadata() {
+    open("page=explore&range=5m");
+    // OpenMetrics metadata names a counter family without _total; text 0.0.4 metadata with it.
+    String fams =
+        module(
+            "/js/pages/metrics.js",
+            "m.families(['a_total', 'b_total', 'c_bucket', 'c_sum', 'c_count', 'c_created', 'g'],"
+                + " {a: [{type: 'counter', help: 'A om.'}], b_total: [{type: 'counter', help: 'B"
+                + " text.'}], c: [{type: 'histogram', help: 'C.'}], g: [{type: 'gauge', help:"
+                + " 'G.'}]})");
+    assertThat(fams)
+        .contains("{\"name\":\"a_total\",\"type\":\"counter\",\"help\":\"A om.\"}")
+        .contains("{\"name\":\"b_total\",\"type\":\"counter\",\"help\":\"B text.\"}")
+        .contains("{\"name\":\"c\",\"type\":\"histogram\",\"help\":\"C.\"}")
+        .contains("{\"name\":\"g\",\"type\":\"gauge\",\"help\":\"G.\"}")
+        .doesNotContain("c_created");
+  }
+
+  @Test
   void rangesOfADayOrMore_askTheServerForRollups() {
     open("page=explore&range=5m");
     assertThat(module("/js/api.js", "m.rangeParams('up', 1000, 1000 + 86400, 300)"))
