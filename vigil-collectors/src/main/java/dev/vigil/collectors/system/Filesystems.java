@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * Size, free and available space per mounted filesystem ({@code node_filesystem_*}).
+ * Size, free and available space, and inode counts where {@code statvfs} can be called (see {@link
+ * Inodes}), per mounted filesystem ({@code node_filesystem_*}).
  *
  * <p>The mount list and the {@link FileStore} of each mount are cached for {@code
  * filesystemListTtl}: the JDK's {@code Files.getFileStore} reads the whole mount table on every
@@ -81,6 +82,13 @@ final class Filesystems {
         out.gaugeFamily(
             "vigil_filesystem_usage_ratio",
             "Used share as df shows it: used / (used + avail), 0-1.");
+    boolean inodes = Inodes.available();
+    SnapshotList.Family files =
+        inodes ? out.gaugeFamily("node_filesystem_files", "Filesystem total file nodes.") : null;
+    SnapshotList.Family filesFree =
+        inodes
+            ? out.gaugeFamily("node_filesystem_files_free", "Filesystem total free file nodes.")
+            : null;
     for (Entry e : entries()) {
       ro.add(e.labels, e.mount.readOnly() ? 1 : 0);
       long total, unallocated, usable;
@@ -102,6 +110,11 @@ final class Filesystems {
       long used = total - unallocated;
       double ratio = used + usable > 0 ? (double) used / (used + usable) : 0;
       usage.add(e.labels, ratio);
+      Inodes.Counts ic = inodes ? Inodes.of(e.mount.mountPoint()) : null;
+      if (ic != null) {
+        files.add(e.labels, ic.files());
+        filesFree.add(e.labels, ic.free());
+      }
       // A read-only filesystem (an image, a squashfs) is full by design: no pressure.
       if (!e.mount.readOnly() && !(ratio <= fullest)) {
         fullest = ratio;

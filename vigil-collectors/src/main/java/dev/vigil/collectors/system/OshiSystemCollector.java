@@ -49,7 +49,8 @@ public final class OshiSystemCollector implements Collector {
     TickType.STEAL
   };
 
-  private record Fs(Labels labels, FileStore store, boolean readOnly) {}
+  /** A mount; its inode counts are OSHI's from the listing, so they refresh with the list. */
+  private record Fs(Labels labels, FileStore store, boolean readOnly, long files, long filesFree) {}
 
   private final CentralProcessor cpu;
   private final GlobalMemory memory;
@@ -169,7 +170,9 @@ public final class OshiSystemCollector implements Collector {
                   Labels.of(
                       "device", s.getVolume(), "fstype", s.getType(), "mountpoint", s.getMount()),
                   store,
-                  store.isReadOnly()));
+                  store.isReadOnly(),
+                  s.getTotalInodes(),
+                  s.getFreeInodes()));
         } catch (IOException | RuntimeException e) {
           // unreadable mount: left out
         }
@@ -187,6 +190,10 @@ public final class OshiSystemCollector implements Collector {
         out.gaugeFamily(
             "vigil_filesystem_usage_ratio",
             "Used share as df shows it: used / (used + avail), 0-1.");
+    SnapshotList.Family files =
+        out.gaugeFamily("node_filesystem_files", "Filesystem total file nodes.");
+    SnapshotList.Family filesFree =
+        out.gaugeFamily("node_filesystem_files_free", "Filesystem total free file nodes.");
     double fullest = Double.NaN;
     for (Fs f : filesystems) {
       try {
@@ -199,6 +206,10 @@ public final class OshiSystemCollector implements Collector {
         long used = t - u;
         double r = used + a > 0 ? (double) used / (used + a) : 0;
         usage.add(f.labels, r);
+        if (f.files > 0) { // Windows volumes have no inode table
+          files.add(f.labels, f.files);
+          filesFree.add(f.labels, f.filesFree);
+        }
         if (!f.readOnly && !(r <= fullest)) {
           fullest = r;
         }

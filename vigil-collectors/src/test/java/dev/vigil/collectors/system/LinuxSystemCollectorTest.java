@@ -97,6 +97,37 @@ class LinuxSystemCollectorTest {
   }
 
   @Test
+  void inodeCounts_matchStatOfTheFilesystem() throws Exception {
+    List<MetricSnapshot> s = live().collect();
+    MetricSnapshot files = family(s, "node_filesystem_files");
+    assertThat(files).as("statvfs through JNA").isNotNull();
+    // The first filesystem with an inode table, checked against coreutils' stat -f.
+    var p =
+        files.dataPoints().stream()
+            .filter(d -> ((dev.vigil.metrics.model.GaugeDataPoint) d).value() > 0)
+            .findFirst()
+            .orElseThrow();
+    String mount = p.labels().get("mountpoint");
+    Process stat = new ProcessBuilder("stat", "-f", "-c", "%c %d", mount).start();
+    String[] out = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+    assertThat(stat.waitFor()).isZero();
+    assertThat(((dev.vigil.metrics.model.GaugeDataPoint) p).value())
+        .isEqualTo(Double.parseDouble(out[0]));
+    double free =
+        value(
+            s,
+            "node_filesystem_files_free",
+            "device",
+            p.labels().get("device"),
+            "fstype",
+            p.labels().get("fstype"),
+            "mountpoint",
+            mount);
+    // Free inodes move with other processes' files: close to stat's, not equal.
+    assertThat(free).isCloseTo(Double.parseDouble(out[1]), within(1000.0));
+  }
+
+  @Test
   void cpuSeconds_increaseUnderLoad() {
     LinuxSystemCollector c = live();
     double busyBefore = busy(c.collect());

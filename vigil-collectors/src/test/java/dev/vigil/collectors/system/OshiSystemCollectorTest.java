@@ -29,5 +29,6 @@ class OshiSystemCollectorTest {
     assertThat(value(oshi, "node_processes_pids")).isPositive();
     assertThat(family(oshi, "node_network_receive_bytes").dataPoints()).isNotEmpty();
     assertThat(family(oshi, "node_filesystem_size_bytes").dataPoints()).isNotEmpty();
+    assertThat(family(oshi, "node_filesystem_files").dataPoints()).isNotEmpty();
   }
 }
