@@ -120,6 +120,7 @@ async function update() {
   if (rendering) return rendering;
   const win = resolveRange(getState());
   const started = performance.now();
+  document.body.dataset.updating = 'true';
   rendering = (async () => {
     try {
       await current.handle.update(win);
@@ -131,6 +132,7 @@ async function update() {
       statusEl.textContent = `error: ${e.message}`;
     } finally {
       rendering = null;
+      document.body.dataset.updating = 'false';
     }
   })();
   return rendering;

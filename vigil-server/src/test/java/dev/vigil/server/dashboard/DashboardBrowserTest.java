@@ -683,6 +683,9 @@ class DashboardBrowserTest {
     driver.findElement(By.id("pause")).click();
     assertThat(driver.findElement(By.id("pause")).getDomAttribute("aria-pressed"))
         .isEqualTo("true");
+    // An update already under way when Pause was pressed still finishes; count from after it.
+    new WebDriverWait(driver, Duration.ofSeconds(20))
+        .until(d -> !"true".equals(js("return document.body.dataset.updating")));
     int paused = renders();
     Thread.sleep(6000); // more than one refresh interval and several WebSocket ticks
     assertThat(renders()).isEqualTo(paused);
