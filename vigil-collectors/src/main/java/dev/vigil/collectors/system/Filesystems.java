@@ -66,29 +66,11 @@ final class Filesystems {
 
   /** Adds the filesystem families; returns the fullest writable filesystem's used share, or NaN. */
   double collect(SnapshotList out) {
-    double fullest = Double.NaN;
-    SnapshotList.Family size =
-        out.gaugeFamily("node_filesystem_size_bytes", "Filesystem size in bytes.");
-    SnapshotList.Family free =
-        out.gaugeFamily(
-            "node_filesystem_free_bytes", "Free bytes, including those reserved for root.");
-    SnapshotList.Family avail =
-        out.gaugeFamily("node_filesystem_avail_bytes", "Bytes available to non-root users.");
     SnapshotList.Family ro =
         out.gaugeFamily("node_filesystem_readonly", "1 when mounted read-only.");
     SnapshotList.Family err =
         out.gaugeFamily("node_filesystem_device_error", "1 when the filesystem could not be read.");
-    SnapshotList.Family usage =
-        out.gaugeFamily(
-            "vigil_filesystem_usage_ratio",
-            "Used share as df shows it: used / (used + avail), 0-1.");
-    boolean inodes = Inodes.available();
-    SnapshotList.Family files =
-        inodes ? out.gaugeFamily("node_filesystem_files", "Filesystem total file nodes.") : null;
-    SnapshotList.Family filesFree =
-        inodes
-            ? out.gaugeFamily("node_filesystem_files_free", "Filesystem total free file nodes.")
-            : null;
+    FilesystemFamilies fs = new FilesystemFamilies(out);
     for (Entry e : entries()) {
       ro.add(e.labels, e.mount.readOnly() ? 1 : 0);
       long total, unallocated, usable;
@@ -104,22 +86,12 @@ final class Filesystems {
         continue;
       }
       err.add(e.labels, 0);
-      size.add(e.labels, total);
-      free.add(e.labels, unallocated);
-      avail.add(e.labels, usable);
-      long used = total - unallocated;
-      double ratio = used + usable > 0 ? (double) used / (used + usable) : 0;
-      usage.add(e.labels, ratio);
-      Inodes.Counts ic = inodes ? Inodes.of(e.mount.mountPoint()) : null;
+      fs.space(e.labels, e.mount.readOnly(), total, unallocated, usable);
+      Inodes.Counts ic = Inodes.of(e.mount.mountPoint());
       if (ic != null) {
-        files.add(e.labels, ic.files());
-        filesFree.add(e.labels, ic.free());
-      }
-      // A read-only filesystem (an image, a squashfs) is full by design: no pressure.
-      if (!e.mount.readOnly() && !(ratio <= fullest)) {
-        fullest = ratio;
+        fs.inodes(e.labels, ic.files(), ic.free());
       }
     }
-    return fullest;
+    return fs.fullest();
   }
 }

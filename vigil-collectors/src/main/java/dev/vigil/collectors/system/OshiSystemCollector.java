@@ -180,44 +180,21 @@ public final class OshiSystemCollector implements Collector {
       filesystems = list;
       filesystemsAt = now;
     }
-    SnapshotList.Family size =
-        out.gaugeFamily("node_filesystem_size_bytes", "Filesystem size in bytes.");
-    SnapshotList.Family free =
-        out.gaugeFamily("node_filesystem_free_bytes", "Free bytes, including reserved.");
-    SnapshotList.Family avail =
-        out.gaugeFamily("node_filesystem_avail_bytes", "Bytes available to non-root users.");
-    SnapshotList.Family usage =
-        out.gaugeFamily(
-            "vigil_filesystem_usage_ratio",
-            "Used share as df shows it: used / (used + avail), 0-1.");
-    SnapshotList.Family files =
-        out.gaugeFamily("node_filesystem_files", "Filesystem total file nodes.");
-    SnapshotList.Family filesFree =
-        out.gaugeFamily("node_filesystem_files_free", "Filesystem total free file nodes.");
-    double fullest = Double.NaN;
+    FilesystemFamilies fs = new FilesystemFamilies(out);
     for (Fs f : filesystems) {
       try {
-        long t = f.store.getTotalSpace();
-        long u = f.store.getUnallocatedSpace();
-        long a = f.store.getUsableSpace();
-        size.add(f.labels, t);
-        free.add(f.labels, u);
-        avail.add(f.labels, a);
-        long used = t - u;
-        double r = used + a > 0 ? (double) used / (used + a) : 0;
-        usage.add(f.labels, r);
-        if (f.files > 0) { // Windows volumes have no inode table
-          files.add(f.labels, f.files);
-          filesFree.add(f.labels, f.filesFree);
-        }
-        if (!f.readOnly && !(r <= fullest)) {
-          fullest = r;
-        }
+        fs.space(
+            f.labels,
+            f.readOnly,
+            f.store.getTotalSpace(),
+            f.store.getUnallocatedSpace(),
+            f.store.getUsableSpace());
+        fs.inodes(f.labels, f.files, f.filesFree); // none on Windows volumes
       } catch (IOException e) {
         // vanished since listing
       }
     }
-    return fullest;
+    return fs.fullest();
   }
 
   private void network(SnapshotList out) {
