@@ -320,6 +320,16 @@ class VigilApiTest {
         "invalid parameter \"timeout\"");
     error(get("/federate"), 400, "bad_data", "no match[] parameter provided");
     error(get("/api/v1/targets?state=sideways"), 400, "bad_data", "invalid parameter \"state\"");
+    // A known path with a method it does not take: 405, as Prometheus.
+    error(
+        client.send(
+            HttpRequest.newBuilder(URI.create(vigil.url() + "/api/v1/query?query=1"))
+                .PUT(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString()),
+        405,
+        "method_not_allowed",
+        "Method Not Allowed");
     // A query that fails at evaluation: 422 execution.
     error(
         get(

@@ -3,7 +3,8 @@ package dev.vigil.server.http;
 /**
  * An API error with Prometheus' error type, which fixes the HTTP status: {@code bad_data} 400,
  * {@code execution} 422, {@code timeout} and {@code unavailable} 503, {@code canceled} 499, {@code
- * not_found} 404, {@code internal} 500. Route handlers throw it; the server renders {@code
+ * not_found} 404, {@code method_not_allowed} 405 (a known path with another method), {@code
+ * internal} 500. Route handlers throw it; the server renders {@code
  * {"status":"error","errorType":...,"error":...}}.
  */
 public final class ApiError extends RuntimeException {
@@ -15,6 +16,7 @@ public final class ApiError extends RuntimeException {
     CANCELED("canceled", 499),
     UNAVAILABLE("unavailable", 503),
     NOT_FOUND("not_found", 404),
+    METHOD_NOT_ALLOWED("method_not_allowed", 405),
     NOT_ACCEPTABLE("not_acceptable", 406),
     TOO_LARGE("bad_data", 413),
     UNAUTHORIZED("unauthorized", 401),
