@@ -27,7 +27,8 @@ public final class StatusApi implements Routes {
   private final boolean withRulesPlaceholders;
 
   /**
-   * @param withRulesPlaceholders register empty {@code /api/v1/rules} and {@code /api/v1/alerts}
+   * @param withRulesPlaceholders register empty {@code /api/v1/rules}, {@code /api/v1/alerts} and
+   *     {@code /api/v1/alertmanagers}
    */
   public StatusApi(ServerState state, boolean withRulesPlaceholders) {
     this.state = state;
@@ -51,6 +52,13 @@ public final class StatusApi implements Routes {
           "/api/v1/rules", Role.READ, ctx -> Json.successObject(ctx, Map.of("groups", List.of())));
       r.get(
           "/api/v1/alerts", Role.READ, ctx -> Json.successObject(ctx, Map.of("alerts", List.of())));
+      r.get(
+          "/api/v1/alertmanagers",
+          Role.READ,
+          ctx ->
+              Json.successObject(
+                  ctx,
+                  Map.of("activeAlertmanagers", List.of(), "droppedAlertmanagers", List.of())));
     }
   }
 

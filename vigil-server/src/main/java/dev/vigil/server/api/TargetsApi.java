@@ -1,6 +1,8 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.promql.parser.ParseException;
+import dev.vigil.promql.parser.Parser;
 import dev.vigil.server.config.Units;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Json;
@@ -11,6 +13,7 @@ import dev.vigil.server.http.Routes;
 import dev.vigil.server.scrape.MetricMetadata;
 import dev.vigil.server.scrape.ScrapeManager;
 import dev.vigil.server.scrape.Target;
+import dev.vigil.tsdb.LabelMatcher;
 import dev.vigil.tsdb.Labels;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -19,8 +22,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code /api/v1/targets} ({@code state}, {@code scrapePool}) and {@code /api/v1/metadata} ({@code
- * metric}, {@code limit}, {@code limit_per_metric}) from the scrape manager, in Prometheus' shapes.
+ * {@code /api/v1/targets} ({@code state}, {@code scrapePool}), {@code /api/v1/metadata} ({@code
+ * metric}, {@code limit}, {@code limit_per_metric}) and {@code /api/v1/targets/metadata} from the
+ * scrape manager, in Prometheus' shapes.
  */
 public final class TargetsApi implements Routes {
   private final Supplier<ScrapeManager> scrapes;
@@ -36,6 +40,62 @@ public final class TargetsApi implements Routes {
   public void register(Router r) {
     r.get("/api/v1/targets", Role.READ, this::targets);
     r.get("/api/v1/metadata", Role.READ, this::metadata);
+    r.get("/api/v1/targets/metadata", Role.READ, this::targetMetadata);
+  }
+
+  /**
+   * {@code /api/v1/targets/metadata}: {@code match_target} (a label selector over target labels),
+   * {@code metric} (one family; then entries carry no {@code metric} field), {@code limit} (stop
+   * adding targets once this many entries are listed), as Prometheus.
+   */
+  private void targetMetadata(Context ctx) {
+    String selector = Params.get(ctx, "match_target");
+    List<LabelMatcher> match = List.of();
+    if (selector != null && !selector.isEmpty()) {
+      try {
+        match = Parser.parseMatchers(selector);
+      } catch (ParseException | IllegalArgumentException e) {
+        throw ApiError.badData("invalid parameter \"match_target\": " + e.getMessage());
+      }
+    }
+    String metric = Params.get(ctx, "metric");
+    boolean one = metric != null && !metric.isEmpty();
+    int limit = Params.limit(ctx, "limit");
+    List<LabelMatcher> matchers = match;
+    List<ScrapeManager.TargetMetadata> all = scrapes.get().targetMetadata();
+    Json.success(
+        ctx,
+        g -> {
+          g.writeStartArray();
+          int n = 0;
+          for (ScrapeManager.TargetMetadata tm : all) {
+            if (limit > 0 && n >= limit) {
+              break;
+            }
+            Labels labels = tm.target().labels();
+            if (!matchers.stream().allMatch(m -> m.matches(labels))) {
+              continue;
+            }
+            for (var e : tm.metadata().entrySet()) {
+              if (one && !metric.equals(e.getKey())) {
+                continue;
+              }
+              MetricMetadata m = e.getValue();
+              g.writeStartObject();
+              g.writeFieldName("target");
+              writeLabels(g, labels);
+              if (!one) {
+                g.writeStringField("metric", e.getKey());
+              }
+              g.writeStringField("type", m.type());
+              g.writeStringField("help", m.help());
+              g.writeStringField("unit", m.unit());
+              g.writeEndObject();
+              n++;
+            }
+          }
+          g.writeEndArray();
+        });
   }
 
   private void targets(Context ctx) {

@@ -240,6 +240,20 @@ public final class ScrapeManager implements AutoCloseable {
     return out;
   }
 
+  /** One active target and the metadata of the families its scrapes announced. */
+  public record TargetMetadata(Target target, Map<String, MetricMetadata> metadata) {}
+
+  /** Every active target (in-process ones first) with its metadata, families sorted by name. */
+  public synchronized List<TargetMetadata> targetMetadata() {
+    List<ScrapeLoop> loops = new ArrayList<>(locals.values());
+    jobs.values().forEach(j -> loops.addAll(j.loops.values()));
+    List<TargetMetadata> out = new ArrayList<>(loops.size());
+    for (ScrapeLoop l : loops) {
+      out.add(new TargetMetadata(l.target(), new TreeMap<>(l.metadata())));
+    }
+    return out;
+  }
+
   /** Metadata of every scraped metric family, by name, distinct across targets. */
   public synchronized Map<String, List<MetricMetadata>> metadata() {
     Map<String, List<MetricMetadata>> out = new TreeMap<>();

@@ -170,6 +170,31 @@ class QueryExemplarsTest {
 
   private static final String ALL = "{__name__=~\"demo_.+\"}";
 
+  /** {@code /api/v1/targets/metadata} once the target's families are known. */
+  private JsonNode targetMetadata(String base, String params) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/targets/metadata" + params))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as("%s%s: %s", base, params, r.body()).isEqualTo(200);
+      JsonNode d = Json.MAPPER.readTree(r.body()).path("data");
+      if (d.size() > 0 || params.contains("other") || System.nanoTime() > deadline) {
+        return d;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static List<String> sortedByMetric(JsonNode entries) {
+    List<String> out = new ArrayList<>();
+    entries.forEach(e -> out.add(e.toString()));
+    out.sort(null);
+    return out;
+  }
+
   @Test
   void vigil_answersScrapedExemplars_andKeepsThemAcrossARestart() throws Exception {
     Vigil vigil = startVigil(true);
@@ -265,6 +290,21 @@ class QueryExemplarsTest {
           .as("%s\nVigil:      %s\nPrometheus: %s", call, v.body(), r.body())
           .isEqualTo(Json.MAPPER.readTree(r.body()));
     }
+
+    // Per-target metadata of the same scrapes: the same entries (Prometheus lists them in map
+    // order, so both are compared sorted by metric).
+    for (String call :
+        List.of(
+            "",
+            "?match_target=" + URLEncoder.encode("{job=\"app\"}", StandardCharsets.UTF_8),
+            "?metric=demo_latency_seconds",
+            "?match_target=" + URLEncoder.encode("{job=\"other\"}", StandardCharsets.UTF_8))) {
+      JsonNode vm = targetMetadata(vigil.url(), call);
+      assertThat(vm.size()).as("Vigil %s: %s", call, vm).isEqualTo(targetMetadata(p, call).size());
+      assertThat(sortedByMetric(vm)).as(call).isEqualTo(sortedByMetric(targetMetadata(p, call)));
+    }
+    assertThat(targetMetadata(vigil.url(), "?metric=demo_latency_seconds").get(0).has("metric"))
+        .isFalse();
 
     String form = q("histogram_quantile(0.5, rate(demo_latency_seconds_bucket[1m]))");
     HttpResponse<String> vp = post(vigil.url(), form);
