@@ -31,7 +31,15 @@ final class Literals {
       if (l.contains("_")) {
         throw new NumberFormatException();
       }
-      return Double.parseDouble(l);
+      double d = Double.parseDouble(l);
+      if (Double.isInfinite(d)) {
+        // Go's ParseFloat refuses a finite literal beyond the largest double (underflow is 0).
+        throw new ParseException(
+            query,
+            pos,
+            "error parsing number: strconv.ParseFloat: parsing \"" + s + "\": value out of range");
+      }
+      return d;
     } catch (NumberFormatException e) {
       throw new ParseException(query, pos, "bad number or duration syntax: \"" + s + "\"");
     }

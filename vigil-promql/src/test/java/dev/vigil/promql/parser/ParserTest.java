@@ -115,6 +115,7 @@ class ParserTest {
         "foo offset 1m offset 2m|1:1: parse error: offset may not be set multiple times",
         "foo @ 1 @ 2|1:1: parse error: @ <timestamp> may not be set multiple times",
         "foo[5x]|1:5: parse error: bad number or duration syntax: \"5x\"",
+        "1e400|1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"1e400\": value out of range",
         "\"unterminated|1:1: parse error: unterminated quoted string",
         "foo{a=~\"(\"}|1:5: parse error: error parsing regexp: Unclosed group: `^(?:()$`",
         "-\"a\"|1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got \"string\"",
