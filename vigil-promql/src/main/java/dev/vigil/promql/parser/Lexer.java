@@ -90,9 +90,9 @@ public final class Lexer {
         case ']' -> single(Kind.RIGHT_BRACKET, start);
         case ',' -> single(Kind.COMMA, start);
         case ':' -> {
-          if (pos + 1 < in.length()
-              && isIdentStart(in.charAt(pos + 1))
-              && !lastIsBracketContext()) {
+          // Outside brackets a colon starts a metric name, as in Prometheus (":" and ":1" are
+          // valid names); inside them it is the subquery colon.
+          if (!lastIsBracketContext()) {
             identifier(start);
           } else {
             single(Kind.COLON, start);

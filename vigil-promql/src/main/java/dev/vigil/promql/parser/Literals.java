@@ -60,7 +60,12 @@ final class Literals {
       if (j == i) {
         throw new ParseException(query, pos, "bad duration syntax: \"" + s + "\"");
       }
-      long n = Long.parseLong(s.substring(i, j));
+      long n;
+      try {
+        n = Long.parseLong(s.substring(i, j));
+      } catch (NumberFormatException tooLong) {
+        throw new ParseException(query, pos, "duration out of range: \"" + s + "\"");
+      }
       String unit;
       if (s.startsWith("ms", j)) {
         unit = "ms";
@@ -74,7 +79,11 @@ final class Literals {
         throw new ParseException(query, pos, "not a valid duration string: \"" + s + "\"");
       }
       lastUnit = u;
-      total += n * ms[u];
+      try {
+        total = Math.addExact(total, Math.multiplyExact(n, ms[u]));
+      } catch (ArithmeticException overflow) {
+        throw new ParseException(query, pos, "duration out of range: \"" + s + "\"");
+      }
       i = j + unit.length();
     }
     return total;

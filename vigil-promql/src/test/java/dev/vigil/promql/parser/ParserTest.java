@@ -115,6 +115,8 @@ class ParserTest {
         "foo offset 1m offset 2m|1:1: parse error: offset may not be set multiple times",
         "foo @ 1 @ 2|1:1: parse error: @ <timestamp> may not be set multiple times",
         "foo[5x]|1:5: parse error: bad number or duration syntax: \"5x\"",
+        "foo[99999999999999999999s]|1:5: parse error: duration out of range: \"99999999999999999999s\"",
+        "foo[300000000y]|1:5: parse error: duration out of range: \"300000000y\"",
         "1e400|1:1: parse error: error parsing number: strconv.ParseFloat: parsing \"1e400\": value out of range",
         "\"unterminated|1:1: parse error: unterminated quoted string",
         "foo{a=~\"(\"}|1:5: parse error: error parsing regexp: Unclosed group: `^(?:()$`",
@@ -155,6 +157,8 @@ class ParserTest {
         "label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\")",
         "sum without () (x)",
         "1e+21",
+        ":{aaa!~\"d\"}",
+        "rate(:recorded:rate5m[5m:1m])",
       })
   void printer_roundTripsCanonicalText(String query) {
     Expr e = Parser.parse(query);
