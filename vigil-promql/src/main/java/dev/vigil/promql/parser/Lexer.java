@@ -409,8 +409,8 @@ public final class Lexer {
           }
           appendBytes(sb, bytes.toByteArray());
         }
-        case 'u' -> sb.appendCodePoint(hexEscape(4, start));
-        case 'U' -> sb.appendCodePoint(hexEscape(8, start));
+        case 'u' -> sb.appendCodePoint(codePointEscape(4, start));
+        case 'U' -> sb.appendCodePoint(codePointEscape(8, start));
         case '0', '1', '2', '3', '4', '5', '6', '7' -> {
           if (pos + 2 > in.length()) {
             throw error(start, "unterminated quoted string");
@@ -452,12 +452,25 @@ public final class Lexer {
     if (pos + n > in.length()) {
       throw error(start, "unterminated quoted string");
     }
-    try {
-      int v = Integer.parseInt(in.substring(pos, pos + n), 16);
-      pos += n;
-      return v;
-    } catch (NumberFormatException ex) {
-      throw error(pos, "illegal character in escape sequence");
+    long v = 0;
+    for (int i = pos; i < pos + n; i++) {
+      int d = Character.digit(in.charAt(i), 16);
+      if (d < 0 || in.charAt(i) > 'f') { // ASCII hex only: no sign, no other scripts' digits
+        throw error(i, "illegal character in escape sequence");
+      }
+      v = v * 16 + d;
     }
+    pos += n;
+    return (int) v;
+  }
+
+  /** The code point of a 4- or 8-digit Unicode escape, refused where Go refuses it (not a rune). */
+  private int codePointEscape(int n, int start) {
+    int at = pos;
+    long v = Integer.toUnsignedLong(hexEscape(n, start));
+    if (v > Character.MAX_CODE_POINT || (v >= 0xD800 && v <= 0xDFFF)) {
+      throw error(at, "escape sequence is an invalid Unicode code point");
+    }
+    return (int) v;
   }
 }
