@@ -70,6 +70,7 @@ public final class Block {
         }
       }
     }
+    checkRefs(dir.resolve("index"));
     this.tombstones = Tombstones.read(dir.resolve(Tombstones.FILE));
     this.sizeBytes = size + Files.size(dir.resolve("index"));
   }
@@ -81,6 +82,32 @@ public final class Block {
    */
   public static Block open(Path dir) throws IOException {
     return new Block(dir);
+  }
+
+  /** Every chunk ref of the index must point into a chunk file, after its magic. */
+  private void checkRefs(Path index) throws IOException {
+    for (int i = 0; i < chunks.length; i++) {
+      long[] c = chunks[i];
+      for (int k = 0; k < c.length; k += 4) {
+        for (long ref : new long[] {c[k + 2], c[k + 3]}) {
+          MappedByteBuffer m = files.get((int) (ref >>> 32));
+          long off = ref & 0xffffffffL;
+          if ((ref >>> 32) > Integer.MAX_VALUE || m == null || off < 4 || off >= m.limit()) {
+            throw new IOException(
+                index
+                    + ": chunk "
+                    + (k / 4)
+                    + " of "
+                    + series[i]
+                    + " points at file "
+                    + (ref >>> 32)
+                    + " offset "
+                    + off
+                    + ", where no chunk is");
+          }
+        }
+      }
+    }
   }
 
   private void verify(int no, Path p, MappedByteBuffer m) {
@@ -249,16 +276,32 @@ public final class Block {
     if (m == null) {
       throw new IllegalStateException(dir + ": chunk ref into missing file " + (ref >>> 32));
     }
-    int pos = (int) ref + 1;
+    int start = (int) ref;
+    int pos = start + 1;
     long len = 0;
     int shift = 0;
     while (true) {
+      if (pos >= m.limit() || shift > 28) {
+        throw new IllegalStateException(
+            dir + ": chunk at offset " + start + " of file " + (ref >>> 32) + " has no length");
+      }
       byte b = m.get(pos++);
       len |= (long) (b & 0x7F) << shift;
       shift += 7;
       if (b >= 0) {
         break;
       }
+    }
+    if (len > m.limit() - pos) {
+      throw new IllegalStateException(
+          dir
+              + ": chunk at offset "
+              + start
+              + " of file "
+              + (ref >>> 32)
+              + " claims "
+              + len
+              + " bytes, past the end of the file");
     }
     byte[] out = new byte[(int) len];
     m.get(pos, out, 0, out.length);

@@ -26,6 +26,9 @@ public record BlockMeta(
 
   public static final int VERSION = 1;
 
+  /** A meta.json is a few hundred bytes plus its sources; anything beyond this is not one. */
+  static final int MAX_BYTES = 16 << 20;
+
   public BlockMeta {
     sources = List.copyOf(sources);
   }
@@ -71,8 +74,25 @@ public record BlockMeta(
         + "}\n";
   }
 
+  /**
+   * Reads a meta.json file.
+   *
+   * @throws IOException naming the file and the problem when it is unreadable, not UTF-8, misses a
+   *     field, holds a number out of range or a time range that ends before it starts
+   */
   public static BlockMeta read(Path file) throws IOException {
-    String s = Files.readString(file, StandardCharsets.UTF_8);
+    long size = Files.size(file);
+    if (size > MAX_BYTES) {
+      throw new IOException(
+          file + ": not a valid block meta: " + size + " bytes, more than " + MAX_BYTES);
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    String s;
+    try {
+      s = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException(file + ": not a valid block meta: not UTF-8", e);
+    }
     try {
       List<String> sources = new ArrayList<>();
       Matcher m = Pattern.compile("\"sources\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(s);
@@ -82,14 +102,23 @@ public record BlockMeta(
           sources.add(q.group(1));
         }
       }
+      long minTime = num(s, "minTime");
+      long maxTime = num(s, "maxTime");
+      if (maxTime < minTime) {
+        throw new IllegalArgumentException("maxTime " + maxTime + " before minTime " + minTime);
+      }
+      long level = num(s, "level");
+      if (level < 0 || level > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("level " + level + " out of range");
+      }
       return new BlockMeta(
           str(s, "ulid"),
-          num(s, "minTime"),
-          num(s, "maxTime"),
+          minTime,
+          maxTime,
           num(s, "numSeries"),
           num(s, "numSamples"),
           num(s, "numChunks"),
-          (int) num(s, "level"),
+          (int) level,
           sources,
           num(s, "resolution"));
     } catch (RuntimeException e) {
@@ -102,7 +131,11 @@ public record BlockMeta(
     if (!m.find()) {
       throw new IllegalArgumentException("missing " + key);
     }
-    return Long.parseLong(m.group(1));
+    try {
+      return Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " " + m.group(1) + " out of range");
+    }
   }
 
   private static String str(String s, String key) {

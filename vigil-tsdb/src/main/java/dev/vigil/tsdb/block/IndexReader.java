@@ -10,9 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
+import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
-/** Loads a block {@code index} file written by {@link IndexWriter}, checking its CRC first. */
+/**
+ * Loads a block {@code index} file written by {@link IndexWriter}, checking its CRC first. A
+ * damaged index fails with an {@link IOException} naming the file, the problem and its offset;
+ * counts are checked against the bytes left before anything is allocated for them.
+ */
 final class IndexReader {
   Labels[] series;
   long[][] chunks;
@@ -37,34 +42,49 @@ final class IndexReader {
       if (b.getInt() != IndexWriter.MAGIC) {
         throw new IOException(file + ": not a vigil index (bad magic at offset 0)");
       }
-      b.get(); // version
+      int version = b.get();
+      if (version != 1) {
+        throw new IOException(file + ": unsupported index version " + version + " at offset 4");
+      }
       IndexReader r = new IndexReader();
       try {
         r.parse(b);
-      } catch (RuntimeException e) {
-        throw new IOException(file + ": malformed index at offset " + b.position() + ": " + e, e);
+      } catch (IllegalStateException e) {
+        throw new IOException(file + ": malformed index: " + e.getMessage(), e);
       }
       return r;
     }
   }
 
   private void parse(ByteBuffer b) throws IOException {
-    String[] sym = new String[(int) uvarint(b)];
+    String[] sym = new String[count(b, "symbols", 1)];
     for (int i = 0; i < sym.length; i++) {
-      byte[] s = new byte[(int) uvarint(b)];
+      byte[] s = new byte[count(b, "symbol bytes", 1)];
       b.get(s);
       sym[i] = new String(s, StandardCharsets.UTF_8);
     }
-    int n = (int) uvarint(b);
+    int n = count(b, "series", 2); // label count and chunk count
     series = new Labels[n];
     chunks = new long[n][];
     for (int i = 0; i < n; i++) {
-      String[] nv = new String[(int) uvarint(b) * 2];
+      int at = b.position();
+      String[] nv = new String[count(b, "labels", 2) * 2];
       for (int k = 0; k < nv.length; k++) {
-        nv[k] = sym[(int) uvarint(b)];
+        nv[k] = symbol(b, sym);
       }
-      series[i] = Labels.of(nv);
-      long[] c = new long[(int) uvarint(b) * 4];
+      try {
+        series[i] = Labels.of(nv);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("series " + i + " at offset " + at + ": " + e.getMessage());
+      }
+      if (series[i].isEmpty()) {
+        throw new IllegalStateException("series " + i + " at offset " + at + " has no labels");
+      }
+      if (i > 0 && series[i - 1].compareTo(series[i]) >= 0) {
+        throw new IllegalStateException(
+            "series " + i + " at offset " + at + " is out of label order: " + series[i]);
+      }
+      long[] c = new long[count(b, "chunks", 4) * 4];
       for (int k = 0; k < c.length; k += 4) {
         c[k] = varint(b);
         c[k + 1] = c[k] + uvarint(b);
@@ -73,28 +93,107 @@ final class IndexReader {
       }
       chunks[i] = c;
     }
-    int lists = (int) uvarint(b);
+    int lists = count(b, "postings lists", 3);
     for (int i = 0; i < lists; i++) {
-      String name = sym[(int) uvarint(b)];
-      String value = sym[(int) uvarint(b)];
-      int len = (int) uvarint(b);
+      String name = symbol(b, sym);
+      String value = symbol(b, sym);
+      int at = b.position();
+      int len = count(b, "postings bytes", 1);
       RoaringBitmap bm = new RoaringBitmap();
-      bm.deserialize(b.slice(b.position(), len));
+      try {
+        bm.deserialize(b.slice(b.position(), len));
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalStateException(
+            "postings of " + name + "=\"" + value + "\" at offset " + at + " are unreadable", e);
+      }
+      String bad = checkIds(bm, n);
+      if (bad != null) {
+        throw new IllegalStateException(
+            "postings of " + name + "=\"" + value + "\" at offset " + at + ": " + bad);
+      }
       b.position(b.position() + len);
       postings.put(name, value, bm);
     }
   }
 
+  /**
+   * Null when {@code bm} holds strictly increasing series ids below {@code n} and its cardinality
+   * agrees, else the problem. A damaged bitmap can be malformed inside (unsorted or overlapping
+   * containers, a wrong cardinality) while its first and last ids look fine, so every id is
+   * visited; the walk stops at the first bad one, so it never takes more than n + 1 steps.
+   */
+  private static String checkIds(RoaringBitmap bm, int n) {
+    PeekableIntIterator it = bm.getIntIterator();
+    long seen = 0;
+    long prev = -1;
+    while (it.hasNext()) {
+      long id = Integer.toUnsignedLong(it.next());
+      if (id >= n) {
+        return "series id " + id + " is beyond the " + n + " series";
+      }
+      if (id <= prev) {
+        return "series ids out of order (" + id + " after " + prev + ")";
+      }
+      prev = id;
+      seen++;
+    }
+    if (seen != bm.getLongCardinality()) {
+      return "bitmap claims " + bm.getLongCardinality() + " ids but holds " + seen;
+    }
+    return null;
+  }
+
+  /**
+   * Reads a count of entries of at least {@code minBytes} each, refusing one the rest of the index
+   * cannot hold before anything is allocated for it.
+   */
+  private static int count(ByteBuffer b, String what, int minBytes) {
+    int at = b.position();
+    long n = uvarint(b);
+    if (n < 0 || n > b.remaining() / minBytes) {
+      throw new IllegalStateException(
+          Long.toUnsignedString(n)
+              + " "
+              + what
+              + " at offset "
+              + at
+              + " cannot fit in the "
+              + b.remaining()
+              + " bytes left");
+    }
+    return (int) n;
+  }
+
+  private static String symbol(ByteBuffer b, String[] sym) {
+    int at = b.position();
+    long ref = uvarint(b);
+    if (ref < 0 || ref >= sym.length) {
+      throw new IllegalStateException(
+          "symbol ref "
+              + Long.toUnsignedString(ref)
+              + " at offset "
+              + at
+              + " is beyond the "
+              + sym.length
+              + " symbols");
+    }
+    return sym[(int) ref];
+  }
+
   static long uvarint(ByteBuffer b) {
+    int at = b.position();
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
+      if (!b.hasRemaining()) {
+        throw new IllegalStateException("index ends inside a varint at offset " + at);
+      }
       byte x = b.get();
       v |= (long) (x & 0x7F) << shift;
       if (x >= 0) {
         return v;
       }
     }
-    throw new IllegalStateException("varint too long");
+    throw new IllegalStateException("varint longer than 64 bits at offset " + at);
   }
 
   static long varint(ByteBuffer b) {
