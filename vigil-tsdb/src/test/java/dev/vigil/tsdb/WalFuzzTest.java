@@ -189,7 +189,7 @@ class WalFuzzTest {
       seeds.add(in);
     }
     SplittableRandom rnd = new SplittableRandom(20261125);
-    for (int i = 0; i < 1500; i++) {
+    for (int i = 0; i < 600; i++) {
       byte[] b = Mutations.mutate(seeds.get(rnd.nextInt(seeds.size())), rnd);
       Path d = tmp.resolve("run" + i);
       try {

@@ -214,7 +214,7 @@ class BlockFuzzTest {
     in[0] = 1;
     System.arraycopy(index, 0, in, 1, index.length);
     seeds.add(in);
-    mutate(seeds, 20261125, 1000, BlockFuzzTest::checkIndex);
+    mutate(seeds, 20261125, 500, BlockFuzzTest::checkIndex);
   }
 
   @Test
@@ -222,6 +222,6 @@ class BlockFuzzTest {
   void seededMutations_meta_opensOrFailsByName() throws Exception {
     List<byte[]> seeds = corpus("meta");
     seeds.add(Files.readAllBytes(template().resolve("meta.json")));
-    mutate(seeds, 20261126, 300, BlockFuzzTest::checkMeta);
+    mutate(seeds, 20261126, 150, BlockFuzzTest::checkMeta);
   }
 }

@@ -194,7 +194,7 @@ class ChunkFuzzTest {
     for (int v = 0; v < 6; v++) {
       seeds.add(xorSeed(v));
     }
-    mutate(seeds, 20261125, 30_000, ChunkFuzzTest::checkXorChunk);
+    mutate(seeds, 20261125, 10_000, ChunkFuzzTest::checkXorChunk);
   }
 
   @Test
@@ -205,7 +205,7 @@ class ChunkFuzzTest {
       long[] ts = times(v);
       seeds.add(ColdCodec.encodeTimestamps(ts, ts.length));
     }
-    mutate(seeds, 20261126, 30_000, ChunkFuzzTest::checkTimestampColumn);
+    mutate(seeds, 20261126, 10_000, ChunkFuzzTest::checkTimestampColumn);
   }
 
   @Test
@@ -215,6 +215,6 @@ class ChunkFuzzTest {
     for (int v = 0; v < 6; v++) {
       seeds.add(valueInput(v));
     }
-    mutate(seeds, 20261127, 30_000, ChunkFuzzTest::checkValueColumn);
+    mutate(seeds, 20261127, 10_000, ChunkFuzzTest::checkValueColumn);
   }
 }
