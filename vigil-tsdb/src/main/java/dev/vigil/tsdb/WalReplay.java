@@ -20,7 +20,7 @@ final class WalReplay {
   long skipped;
   long exemplarCount;
 
-  private WalReplay(Head head, ExemplarStore exemplars) {
+  WalReplay(Head head, ExemplarStore exemplars) {
     this.head = head;
     this.exemplars = exemplars;
   }
@@ -66,13 +66,25 @@ final class WalReplay {
             : "");
   }
 
-  private void record(byte type, byte[] b, int off, int len) {
+  /**
+   * Applies one intact record to the head.
+   *
+   * @throws IllegalStateException naming the problem when the payload is malformed
+   */
+  void record(byte type, byte[] b, int off, int len) {
     RecordDecoder d = new RecordDecoder(b, off, len);
     switch (type) {
       case RecordType.SERIES -> {
         while (d.hasMore()) {
           long ref = d.uvarint();
+          if (ref < 1 || ref >= Integer.MAX_VALUE) {
+            throw new IllegalStateException(
+                "series ref " + Long.toUnsignedString(ref) + " out of range");
+          }
           Labels labels = d.labels();
+          if (labels.isEmpty()) {
+            throw new IllegalStateException("series ref " + ref + " has no labels");
+          }
           MemSeries s = head.create(labels, (int) ref);
           if (s.ref() == ref) {
             s.markLogged(); // else the series lives under another ref, not yet in the WAL
@@ -98,7 +110,7 @@ final class WalReplay {
 
   /** Exemplars of unknown series are skipped; duplicates (checkpoint and segment) ignored. */
   private void exemplars(RecordDecoder d) {
-    int n = (int) d.uvarint();
+    int n = d.count("exemplars", 11); // ref, t, value, label count
     long r0 = d.uvarint();
     long t0 = d.varint();
     for (int i = 0; i < n; i++) {
@@ -114,7 +126,7 @@ final class WalReplay {
   }
 
   private void samples(RecordDecoder d) {
-    int n = (int) d.uvarint();
+    int n = d.count("samples", 10); // ref, t, value
     long r0 = d.uvarint();
     long t0 = d.varint();
     long mint = Long.MAX_VALUE;
