@@ -26,10 +26,32 @@ final class WalReplay {
   }
 
   /** Replays {@code walDir} into {@code head}; returns a one-line summary. */
-  static String replay(Path walDir, Head head, ExemplarStore exemplars, Consumer<String> warn)
+  static String replay(
+      Path walDir,
+      Head head,
+      ExemplarStore exemplars,
+      Consumer<String> warn,
+      WalReplayProgress progress)
       throws IOException {
     WalReplay r = new WalReplay(head, exemplars);
-    long records = WalReader.replay(walDir, r::record, warn);
+    WalReader.SegmentListener listener =
+        progress == null
+            ? null
+            : new WalReader.SegmentListener() {
+              @Override
+              public void range(int first, int last) {
+                progress.range(first, last);
+              }
+
+              @Override
+              public void reading(int n) {
+                progress.reading(n);
+              }
+            };
+    long records = WalReader.replay(walDir, r::record, warn, listener);
+    if (progress != null) {
+      progress.finished();
+    }
     return "replayed "
         + records
         + " WAL records: "
