@@ -43,7 +43,7 @@ class WalDamageTest {
     Files.write(wal.resolve("00000001"), Arrays.copyOf(e.buffer(), e.length()));
     List<String> warnings = new ArrayList<>();
     try (Head head = new Head(dir.resolve("chunks_head"), 0)) {
-      String summary = WalReplay.replay(wal, head, new ExemplarStore(16), warnings::add);
+      String summary = WalReplay.replay(wal, head, new ExemplarStore(16), warnings::add, null);
       assertThat(summary).startsWith("replayed 3 WAL records: 1 series, 1 samples");
     }
     assertThat(warnings).hasSize(1);
