@@ -26,6 +26,12 @@ final class WalReplay {
   }
 
   /** Replays {@code walDir} into {@code head}; returns a one-line summary. */
+  static String replay(Path walDir, Head head, ExemplarStore exemplars, Consumer<String> warn)
+      throws IOException {
+    return replay(walDir, head, exemplars, warn, null);
+  }
+
+  /** Like {@link #replay(Path, Head, ExemplarStore, Consumer)}, reporting segment progress. */
   static String replay(
       Path walDir,
       Head head,
