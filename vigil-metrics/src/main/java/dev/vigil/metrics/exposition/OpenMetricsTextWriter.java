@@ -105,9 +105,13 @@ public final class OpenMetricsTextWriter implements ExpositionWriter {
       exemplarAndEnd(o, h.exemplar(i));
     }
     boolean gauge = type == MetricType.GAUGE_HISTOGRAM;
-    // OpenMetrics 1.0 forbids _sum on a histogram with negative buckets or a negative sum, and
-    // _count without _sum: such a histogram is written with buckets only.
-    boolean countAndSum = gauge || (h.upperBound(0) >= 0 && h.sum() >= 0);
+    // OpenMetrics 1.0 forbids _sum on a histogram with negative buckets or a negative sum, a NaN
+    // _gsum, a negative _gsum without a negative bucket, and a count without its sum: such a
+    // histogram is written with buckets only.
+    boolean countAndSum =
+        gauge
+            ? !Double.isNaN(h.sum()) && (h.sum() >= 0 || h.upperBound(0) < 0)
+            : h.upperBound(0) >= 0 && h.sum() >= 0;
     if (countAndSum) {
       sample(o, name, gauge ? "_gcount" : "_count", h.labels(), h.count());
       o.ascii('\n');

@@ -32,14 +32,19 @@ public final class Units {
         throw new IllegalArgumentException(
             "invalid duration \"" + s + "\" (use e.g. 15s, 1m30s, 250ms, 2h, 7d)");
       }
-      long n = Long.parseLong(m.group(1));
       int rank = rank(m.group(2));
       if (rank >= lastRank) {
         throw new IllegalArgumentException(
             "invalid duration \"" + s + "\": units must go from largest to smallest");
       }
       lastRank = rank;
-      ms = Math.addExact(ms, Math.multiplyExact(n, unitMillis(m.group(2))));
+      try {
+        long n = Long.parseLong(m.group(1));
+        ms = Math.addExact(ms, Math.multiplyExact(n, unitMillis(m.group(2))));
+      } catch (ArithmeticException | NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "duration \"" + s + "\" is too long (at most about 292 million years)");
+      }
       pos = m.end();
     }
     if (t.isEmpty()) {
@@ -100,7 +105,12 @@ public final class Units {
       throw new IllegalArgumentException(
           "invalid size \"" + s + "\" (use e.g. 1048576, 512KB, 10MB, 2GiB)");
     }
-    long n = Long.parseLong(m.group(1));
+    long n;
+    try {
+      n = Long.parseLong(m.group(1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("size \"" + s + "\" is too large");
+    }
     String unit = m.group(2) == null ? "B" : m.group(2).replace("i", "");
     int shift =
         switch (unit) {

@@ -96,7 +96,6 @@ public final class ScrapeParser {
       if (eof) {
         throw error("content after # EOF");
       }
-      int lineStart = pos;
       byte c = b[pos];
       if (c == '\n') {
         if (om) {
@@ -117,7 +116,7 @@ public final class ScrapeParser {
             continue;
           }
         }
-        sample(sink, lineStart);
+        sample(sink);
       }
     }
     if (om && !eof) {
@@ -197,7 +196,7 @@ public final class ScrapeParser {
     return nameStart(c) || (c >= '0' && c <= '9');
   }
 
-  private void sample(Sink sink, int lineStart) throws ParseException {
+  private void sample(Sink sink) throws ParseException {
     int nameStart = pos;
     if (pos >= end || !nameStart(b[pos])) {
       throw error("expected a metric name");
@@ -217,7 +216,7 @@ public final class ScrapeParser {
     } else {
       pos = afterName;
     }
-    String key = ascii(lineStart, pos);
+    String key = ascii(nameStart, pos); // without the blanks Prometheus text allows before it
     if (pos >= end || (b[pos] != ' ' && b[pos] != '\t')) {
       throw error("expected a space and a value after " + name);
     }

@@ -1,0 +1,59 @@
+package dev.vigil.metrics.exposition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.metrics.model.DataPoint;
+import dev.vigil.metrics.model.HistogramDataPoint;
+import dev.vigil.metrics.model.Labels;
+import dev.vigil.metrics.model.MetricMetadata;
+import dev.vigil.metrics.model.MetricSnapshot;
+import dev.vigil.metrics.model.MetricSnapshots;
+import dev.vigil.metrics.model.MetricType;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What {@link ExpositionParserFuzzTest} found, pinned down one case each (the inputs are kept in
+ * its corpus under the same names).
+ */
+class ExpositionFuzzFindingsTest {
+  private static MetricSnapshots gaugeHistogram(double lowestBound, double gsum) {
+    HistogramDataPoint h =
+        new HistogramDataPoint(
+            Labels.EMPTY,
+            new double[] {lowestBound, Double.POSITIVE_INFINITY},
+            new long[] {1, 1},
+            gsum,
+            null,
+            DataPoint.NO_CREATED);
+    return MetricSnapshots.of(
+        new MetricSnapshot(MetricMetadata.of("queue"), MetricType.GAUGE_HISTOGRAM, List.of(h)));
+  }
+
+  @Test
+  void gaugeHistogramWithNaNSum_isWrittenWithBucketsOnly_andParsesAgain() throws Exception {
+    String text = OpenMetricsTextWriter.INSTANCE.toString(gaugeHistogram(1, Double.NaN));
+    assertThat(text)
+        .isEqualTo(
+            "# TYPE queue gaugehistogram\n"
+                + "queue_bucket{le=\"1.0\"} 1\n"
+                + "queue_bucket{le=\"+Inf\"} 2\n"
+                + "# EOF\n");
+    assertThat(ExpositionParser.openMetrics().parse(text).get(0).samples()).hasSize(2);
+  }
+
+  @Test
+  void gaugeHistogramWithNegativeSumButNoNegativeBucket_isWrittenWithBucketsOnly()
+      throws Exception {
+    String text = OpenMetricsTextWriter.INSTANCE.toString(gaugeHistogram(1, -2));
+    assertThat(text).doesNotContain("_gsum").doesNotContain("_gcount");
+    ExpositionParser.openMetrics().parse(text);
+  }
+
+  @Test
+  void gaugeHistogramWithNegativeSumAndNegativeBucket_keepsGcountAndGsum() throws Exception {
+    String text = OpenMetricsTextWriter.INSTANCE.toString(gaugeHistogram(-1, -2));
+    assertThat(text).contains("queue_gcount 2\n").contains("queue_gsum -2\n");
+    ExpositionParser.openMetrics().parse(text);
+  }
+}
