@@ -145,9 +145,8 @@ public final class OtlpTranslator {
         for (HistogramPoint p : m.histograms()) {
           long t = millis(p.timeNanos(), now);
           boolean stale = (p.flags() & OtlpModel.FLAG_NO_RECORDED_VALUE) != 0;
-          if (!stale
-              && p.bucketCounts().length > 0
-              && p.bucketCounts().length != p.bounds().length + 1) {
+          // Stale points too: their bucket series are named from the bounds.
+          if (p.bucketCounts().length > 0 && p.bucketCounts().length != p.bounds().length + 1) {
             batch.reject(
                 RejectReason.MALFORMED,
                 1,

@@ -65,8 +65,10 @@ public final class RemoteWriteHandler {
                 + V2_PROTO
                 + ")");
       }
-      int p = ct.indexOf("proto=");
-      String proto = p < 0 ? V1_PROTO : contentType.replace(" ", "").substring(p + 6);
+      // The index is found in the header as sent: lower-casing may change the length ('İ').
+      String compact = contentType.replace(" ", "");
+      int p = indexOfIgnoreCase(compact, "proto=");
+      String proto = p < 0 ? V1_PROTO : compact.substring(p + 6);
       if (proto.equals(V2_PROTO)) {
         v2 = true;
       } else if (proto.equals(V1_PROTO)) {
@@ -156,6 +158,15 @@ public final class RemoteWriteHandler {
     }
     return withWritten(
         IngestResponse.noContent(Map.of()), v2, result.accepted(), result.exemplarsAccepted());
+  }
+
+  private static int indexOfIgnoreCase(String s, String word) {
+    for (int i = 0; i + word.length() <= s.length(); i++) {
+      if (s.regionMatches(true, i, word, 0, word.length())) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static IngestResponse withWritten(

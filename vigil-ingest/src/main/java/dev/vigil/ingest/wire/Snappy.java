@@ -76,25 +76,24 @@ public final class Snappy {
       int offset;
       switch (tag & 3) {
         case 0 -> {
-          len = tag >>> 2;
-          if (len >= 60) {
-            int n = len - 59;
+          // A long: a 4-byte length of 2^31-1 plus one overflowed an int (negative arraycopy).
+          long lit = tag >>> 2;
+          if (lit >= 60) {
+            int n = (int) lit - 59;
             if (pos + n > in.length) {
               throw new SnappyException("corrupt snappy block: truncated literal length", tagAt);
             }
-            len = 0;
+            lit = 0;
             for (int i = 0; i < n; i++) {
-              len |= (in[pos++] & 0xff) << (8 * i);
-            }
-            if (len < 0) {
-              throw new SnappyException("corrupt snappy block: literal too long", tagAt);
+              lit |= (long) (in[pos++] & 0xff) << (8 * i);
             }
           }
-          len++;
-          if (len > in.length - pos || len > outLen - o) {
+          lit++;
+          if (lit > in.length - pos || lit > outLen - o) {
             throw new SnappyException(
-                "corrupt snappy block: literal of " + len + " bytes runs past the end", tagAt);
+                "corrupt snappy block: literal of " + lit + " bytes runs past the end", tagAt);
           }
+          len = (int) lit;
           System.arraycopy(in, pos, out, o, len);
           pos += len;
           o += len;

@@ -294,4 +294,23 @@ class OtlpHandlerTest {
                 + " not have enough valid bits)\"}");
     assertThat(store.seriesCount()).isZero();
   }
+
+  @Test
+  void staleHistogramWithMismatchedBuckets_isRejectedNotA500() throws Exception {
+    // Seen reviewing the fuzz targets: a "no recorded value" point skipped the bucket check and
+    // indexed past its bounds (ArrayIndexOutOfBoundsException out of the handler).
+    String bad =
+        """
+        {"resourceMetrics": [{"scopeMetrics": [{"metrics": [
+          {"name": "h", "histogram": {"aggregationTemporality": 2, "dataPoints": [
+            {"timeUnixNano": "1000000", "flags": 1, "bucketCounts": [1, 1, 1]}]}}]}]}]}
+        """;
+    IngestResponse r = handler.handle(json(bad));
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode ps = new ObjectMapper().readTree(r.body()).get("partialSuccess");
+    assertThat(ps.get("rejectedDataPoints").asText()).isEqualTo("1");
+    assertThat(ps.get("errorMessage").asText())
+        .isEqualTo("histogram \"h\": 3 bucket counts for 0 bounds (need bounds + 1)");
+    assertThat(store.seriesCount()).isZero();
+  }
 }

@@ -490,4 +490,27 @@ class RemoteWriteHandlerTest {
     }
     assertThat(store.samples(REQS)).isEmpty();
   }
+
+  @Test
+  void contentTypeWhoseLowerCaseIsLonger_is415NotA500() {
+    // 'İ' lower-cases to two chars: the proto= index was taken in the lower-cased header and
+    // applied to the original (StringIndexOutOfBoundsException for this header).
+    IngestResponse r =
+        handler.handle(
+            v1Request(new byte[0])
+                .header("Content-Type", "application/x-protobuf;İİİİİİİİproto=x")
+                .build());
+    assertThat(r.status()).isEqualTo(415);
+    assertThat(r.bodyText())
+        .isEqualTo(
+            "unsupported remote write message \"x\": this receiver accepts"
+                + " prometheus.WriteRequest and io.prometheus.write.v2.Request\n");
+    IngestResponse v2 =
+        handler.handle(
+            v2Request(new byte[0])
+                .header(
+                    "Content-Type", "application/x-protobuf; PROTO=io.prometheus.write.v2.Request")
+                .build());
+    assertThat(v2.status()).isEqualTo(204);
+  }
 }

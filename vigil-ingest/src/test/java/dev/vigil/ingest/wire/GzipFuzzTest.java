@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vigil.ingest.FuzzSupport;
+import dev.vigil.ingest.IngestRequest;
+import dev.vigil.ingest.IngestResponse;
+import dev.vigil.ingest.IngestStats;
+import dev.vigil.ingest.influx.InfluxHandler;
+import dev.vigil.ingest.otlp.OtlpHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,5 +72,30 @@ class GzipFuzzTest {
     assertThat(bomb.length).isLessThan(64 << 10);
     assertThatThrownBy(() -> Gzip.decompress(bomb, LIMIT))
         .isInstanceOf(Gzip.TooLargeException.class);
+  }
+
+  @Test
+  void bombThroughHandlers_is413AndStoresNothing() {
+    // 16 MiB of valid line protocol in a few KiB of gzip: over the 1 MiB decompressed limit.
+    byte[] bomb = Gzip.compress("a v=1\n".repeat((16 << 20) / 6).getBytes(StandardCharsets.UTF_8));
+    assertThat(bomb.length).isLessThan(FuzzSupport.Harness.LIMITS.maxBodyBytes());
+    FuzzSupport.Harness influx = new FuzzSupport.Harness();
+    IngestResponse r =
+        new InfluxHandler(influx.ingester, () -> 1_700_000_000_000L, InfluxHandler.Api.V2)
+            .handle(IngestRequest.builder().header("Content-Encoding", "gzip").body(bomb).build());
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.bodyText()).contains("gzip body inflates past the limit of 1048576 bytes");
+    influx.check(r, IngestStats.INFLUX, Set.of(413));
+    FuzzSupport.Harness otlp = new FuzzSupport.Harness();
+    IngestResponse o =
+        new OtlpHandler(otlp.ingester, () -> 1_700_000_000_000L)
+            .handle(
+                IngestRequest.builder()
+                    .header("Content-Type", "application/json")
+                    .header("Content-Encoding", "gzip")
+                    .body(bomb)
+                    .build());
+    assertThat(o.bodyText()).contains("gzip body inflates past the limit of 1048576 bytes");
+    otlp.check(o, IngestStats.OTLP, Set.of(413));
   }
 }

@@ -73,4 +73,16 @@ class SnappyFuzzTest {
             "snappy block declares 4294967295 uncompressed bytes, over the limit of 65536 (at"
                 + " compressed byte 0)");
   }
+
+  @Test
+  void literalLengthOfIntMaxValue_isCorruptNotANegativeCopy() {
+    // Found by SnappyFuzzTest (literal-length-overflow): 2^31-1 + 1 overflowed to a negative
+    // length, which passed the bounds check and reached System.arraycopy.
+    byte[] in = {0x0a, (byte) 0xfc, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x7f, 0x3b};
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Snappy.decompress(in, LIMIT))
+        .isInstanceOf(SnappyException.class)
+        .hasMessage(
+            "corrupt snappy block: literal of 2147483648 bytes runs past the end (at compressed"
+                + " byte 1)");
+  }
 }
