@@ -56,4 +56,35 @@ class ExpositionFuzzFindingsTest {
     assertThat(text).contains("queue_gcount 2\n").contains("queue_gsum -2\n");
     ExpositionParser.openMetrics().parse(text);
   }
+
+  private static long onlyTimestamp(ExpositionParser p, String text) throws Exception {
+    return p.parse(text).get(0).samples().get(0).timestampMillis();
+  }
+
+  @Test
+  void openMetrics_timestampBelowTheRangeOfMilliseconds_isClamped_notAbsent() throws Exception {
+    assertThat(onlyTimestamp(ExpositionParser.openMetrics(), "a 1 -1e300\n# EOF\n"))
+        .isEqualTo(Long.MIN_VALUE + 1);
+    assertThat(onlyTimestamp(ExpositionParser.openMetrics(), "a 1 1e300\n# EOF\n"))
+        .isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void openMetrics_exemplarTimestampBelowTheRange_isClamped_notAbsent() throws Exception {
+    assertThat(
+            ExpositionParser.openMetrics()
+                .parse("# TYPE a counter\na_total 1 # {} 1 -1e300\n# EOF\n")
+                .get(0)
+                .samples()
+                .get(0)
+                .exemplar()
+                .timestampMillis())
+        .isEqualTo(Long.MIN_VALUE + 1);
+  }
+
+  @Test
+  void prometheus_smallestLongTimestamp_isClamped_notAbsent() throws Exception {
+    assertThat(onlyTimestamp(ExpositionParser.prometheus(), "a 1 -9223372036854775808\n"))
+        .isEqualTo(Long.MIN_VALUE + 1);
+  }
 }
