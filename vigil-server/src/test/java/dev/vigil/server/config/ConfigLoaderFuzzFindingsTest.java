@@ -61,4 +61,13 @@ class ConfigLoaderFuzzFindingsTest {
         "vigil.yml:4: scrape_configs[0].tls_config.ca_file: not a valid file name: Nul"
             + " character not allowed");
   }
+
+  @Test
+  void deeplyNestedDocument_isAConfigException_notStackOverflowError() {
+    String yaml = "server:\n  listen: " + "[".repeat(100_000) + "\n";
+    assertThatThrownBy(() -> ConfigLoader.parse("vigil.yml", yaml, Map.of()))
+        .isExactlyInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("vigil.yml:2: not valid YAML: ")
+        .hasMessageContaining("nesting depth");
+  }
 }
