@@ -63,22 +63,18 @@ public final class Engine {
 
   /** Evaluates {@code query} at {@code timeMs} (ms since the epoch). */
   public QueryResult instantQuery(String query, long timeMs) {
-    return instantQuery(query, timeMs, null);
+    return instantQuery(query, timeMs, QueryOptions.DEFAULT);
   }
 
-  /**
-   * Like {@link #instantQuery(String, long)} within {@code timeout} when it is shorter than the
-   * engine's own ({@code null}: the engine's). A zero timeout has expired already, as a request's
-   * {@code timeout=0} in Prometheus.
-   */
-  public QueryResult instantQuery(String query, long timeMs, Duration timeout) {
+  /** Like {@link #instantQuery(String, long)} with per-query {@link QueryOptions}. */
+  public QueryResult instantQuery(String query, long timeMs, QueryOptions options) {
     Expr e = Parser.parse(query);
-    return run(query, e, timeMs, timeMs, 0, false, sourceResolution, effective(timeout));
+    return run(query, e, timeMs, timeMs, 0, false, resolution(options), timeout(options));
   }
 
   /** Evaluates {@code query} at every step from {@code startMs} to {@code endMs} inclusive. */
   public QueryResult rangeQuery(String query, long startMs, long endMs, long stepMs) {
-    return rangeQuery(query, startMs, endMs, stepMs, sourceResolution);
+    return rangeQuery(query, startMs, endMs, stepMs, QueryOptions.DEFAULT);
   }
 
   /**
@@ -88,20 +84,18 @@ public final class Engine {
    */
   public QueryResult rangeQuery(
       String query, long startMs, long endMs, long stepMs, SourceResolution maxSource) {
-    return rangeQuery(query, startMs, endMs, stepMs, maxSource, null);
+    return rangeQuery(
+        query,
+        startMs,
+        endMs,
+        stepMs,
+        QueryOptions.DEFAULT.withMaxSourceResolution(
+            Objects.requireNonNull(maxSource, "maxSource")));
   }
 
-  /**
-   * Like {@link #rangeQuery(String, long, long, long, SourceResolution)} within {@code timeout}
-   * when it is shorter than the engine's own ({@code null}: the engine's).
-   */
+  /** Like {@link #rangeQuery(String, long, long, long)} with per-query {@link QueryOptions}. */
   public QueryResult rangeQuery(
-      String query,
-      long startMs,
-      long endMs,
-      long stepMs,
-      SourceResolution maxSource,
-      Duration timeout) {
+      String query, long startMs, long endMs, long stepMs, QueryOptions options) {
     if (stepMs <= 0) {
       throw new PromqlException(
           "zero or negative query resolution step widths are not accepted. Try a positive"
@@ -117,18 +111,16 @@ public final class Engine {
               + e.type()
               + "\" for range query, must be Scalar or instant Vector");
     }
-    return run(
-        query,
-        e,
-        startMs,
-        endMs,
-        stepMs,
-        true,
-        Objects.requireNonNull(maxSource, "maxSource"),
-        effective(timeout));
+    return run(query, e, startMs, endMs, stepMs, true, resolution(options), timeout(options));
   }
 
-  private Duration effective(Duration requested) {
+  private SourceResolution resolution(QueryOptions o) {
+    return o.maxSourceResolution() != null ? o.maxSourceResolution() : sourceResolution;
+  }
+
+  /** The shorter of the query's timeout and the engine's. */
+  private Duration timeout(QueryOptions o) {
+    Duration requested = o.timeout();
     if (requested == null || requested.compareTo(timeout) >= 0) {
       return timeout;
     }

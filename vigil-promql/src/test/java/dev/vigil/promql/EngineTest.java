@@ -121,7 +121,8 @@ class EngineTest {
   void perQueryTimeout_shorterThanTheEngines_applies_andLongerOneDoesNot() {
     Engine e = Engine.builder(counters(5, 50, 15_000)).timeout(Duration.ofMinutes(1)).build();
     // A zero timeout has expired before evaluation starts, as Prometheus' timeout=0.
-    assertThatThrownBy(() -> e.instantQuery("vector(1)", 0, Duration.ZERO))
+    assertThatThrownBy(
+            () -> e.instantQuery("vector(1)", 0, QueryOptions.DEFAULT.withTimeout(Duration.ZERO)))
         .isInstanceOf(QueryLimitException.class)
         .hasMessage("query timed out in query execution");
     assertThatThrownBy(
@@ -131,19 +132,31 @@ class EngineTest {
                     0,
                     700_000,
                     15_000,
-                    SourceResolution.RAW,
-                    Duration.ofNanos(1)))
+                    QueryOptions.DEFAULT.withTimeout(Duration.ofNanos(1))))
         .isInstanceOf(QueryLimitException.class)
         .extracting(x -> ((QueryLimitException) x).kind())
         .isEqualTo(QueryLimitException.Kind.TIMEOUT);
     // A longer request timeout than the engine's is capped, not an error; null is the engine's.
     assertThat(
-            e.instantQuery("count(req_total)", 60_000, Duration.ofDays(1)).vector().get(0).value())
+            e.instantQuery(
+                    "count(req_total)",
+                    60_000,
+                    QueryOptions.DEFAULT.withTimeout(Duration.ofDays(1)))
+                .vector()
+                .get(0)
+                .value())
         .isEqualTo(5);
-    assertThat(e.instantQuery("count(req_total)", 60_000, null).vector().get(0).value())
+    assertThat(
+            e.instantQuery("count(req_total)", 60_000, QueryOptions.DEFAULT)
+                .vector()
+                .get(0)
+                .value())
         .isEqualTo(5);
     Engine tight = Engine.builder(counters(5, 50, 15_000)).timeout(Duration.ofNanos(1)).build();
-    assertThatThrownBy(() -> tight.instantQuery("vector(1)", 0, Duration.ofDays(1)))
+    assertThatThrownBy(
+            () ->
+                tight.instantQuery(
+                    "vector(1)", 0, QueryOptions.DEFAULT.withTimeout(Duration.ofDays(1))))
         .isInstanceOf(QueryLimitException.class);
   }
 

@@ -25,6 +25,7 @@ import dev.vigil.server.http.VigilHttpServer;
 import dev.vigil.server.scrape.LocalSource;
 import dev.vigil.server.scrape.ScrapeManager;
 import dev.vigil.tsdb.Tsdb;
+import dev.vigil.tsdb.WalReplayProgress;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -124,7 +125,7 @@ public final class Vigil implements AutoCloseable {
         .start(
             () -> {
               try {
-                opening.complete(openStorage(config));
+                opening.complete(openStorage(config, state.walReplay()));
               } catch (Throwable e) {
                 opening.completeExceptionally(e);
               }
@@ -184,7 +185,8 @@ public final class Vigil implements AutoCloseable {
     state.setReady(true);
   }
 
-  private static Tsdb openStorage(VigilConfig config) throws IOException {
+  private static Tsdb openStorage(VigilConfig config, WalReplayProgress walReplay)
+      throws IOException {
     var s = config.storage();
     boolean perCommit = s.walFsync().isZero();
     return Tsdb.builder(s.path())
@@ -194,6 +196,7 @@ public final class Vigil implements AutoCloseable {
         .fsync(
             perCommit ? FsyncPolicy.PER_COMMIT : FsyncPolicy.INTERVAL,
             perCommit ? java.time.Duration.ofSeconds(1) : s.walFsync())
+        .walReplayProgress(walReplay)
         .log(m -> LOG.info("storage: {}", m))
         .open();
   }

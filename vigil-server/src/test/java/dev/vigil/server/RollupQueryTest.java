@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code max_source_resolution} on {@code /api/v1/query_range} through a real HTTP client against a
- * running Vigil whose store holds 44 h of samples already cut into blocks with 5 m / 1 h rollups.
+ * {@code max_source_resolution} on {@code /api/v1/query_range} and {@code /api/v1/query} through a
+ * real HTTP client against a running Vigil whose store holds 44 h of samples already cut into
+ * blocks with 5 m / 1 h rollups.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RollupQueryTest {
@@ -121,6 +123,45 @@ class RollupQueryTest {
     HttpResponse<String> fine = range("saw", 60_000, "auto");
     assertThat(fine.statusCode()).isEqualTo(200);
     assertThat(fine.body()).doesNotContain("\"4.5\"");
+  }
+
+  @Test
+  void instantQueries_takeMaxSourceResolution_too() throws Exception {
+    long t = (base + 24 * HOUR) / 1000;
+    java.util.function.Function<String, String> at =
+        params -> {
+          try {
+            HttpResponse<String> r =
+                client.send(
+                    HttpRequest.newBuilder(
+                            URI.create(
+                                vigil.url()
+                                    + "/api/v1/query?query="
+                                    + URLEncoder.encode("last_over_time(saw[6h])", UTF_8)
+                                    + "&time="
+                                    + t
+                                    + params))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            return Json.MAPPER.readTree(r.body()).at("/data/result/0/value/1").asText();
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        };
+    // Raw (the default): the sample on the hour; the 1 h rollup: the last one of the window before.
+    assertThat(at.apply("")).isEqualTo("0");
+    assertThat(at.apply("&max_source_resolution=raw")).isEqualTo("0");
+    assertThat(at.apply("&max_source_resolution=1h")).isEqualTo("9");
+    HttpResponse<String> bad =
+        client.send(
+            HttpRequest.newBuilder(
+                    URI.create(vigil.url() + "/api/v1/query?query=saw&max_source_resolution=2h"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(Json.MAPPER.readTree(bad.body()).path("error").asText())
+        .startsWith("invalid parameter \"max_source_resolution\": unknown resolution \"2h\"");
   }
 
   @Test

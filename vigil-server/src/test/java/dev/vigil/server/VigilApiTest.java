@@ -178,7 +178,12 @@ class VigilApiTest {
     assertThat(tsdb.get("seriesCountByMetricName").isArray()).isTrue();
     assertThat(ok(get("/api/v1/rules")).get("groups").size()).isZero();
     assertThat(ok(get("/api/v1/alerts")).get("alerts").size()).isZero();
+    assertThat(ok(get("/api/v1/alertmanagers")).get("activeAlertmanagers").size()).isZero();
     assertThat(get("/-/ready").statusCode()).isEqualTo(200);
+    // Ready means replayed: the WAL replay reports its last segment as the current one.
+    JsonNode wal = ok(get("/api/v1/status/walreplay"));
+    assertThat(wal.has("min")).isTrue();
+    assertThat(wal.get("current").asInt()).isEqualTo(wal.get("max").asInt());
   }
 
   @Test

@@ -39,7 +39,7 @@ final class Snapshot {
     if (!head.isEmpty()) {
       long a = Math.max(head.minTime(), headMin);
       HeadCompactor.writeBlocks(
-          target, head, a, head.maxTime() + 1, false, db.opts.clock.getAsLong());
+          target, head, a, head.maxTime() + 1, db.opts.rollups, db.opts.clock.getAsLong());
     }
   }
 

@@ -101,7 +101,9 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
       head.setMinValidTime(maxBlock);
       headReadMin = maxBlock;
       if (o.walEnabled) {
-        report(WalReplay.replay(dir.resolve("wal"), head, exemplars, this::report));
+        report(
+            WalReplay.replay(
+                dir.resolve("wal"), head, exemplars, this::report, o.walReplayProgress));
         wal =
             Wal.open(
                 dir.resolve("wal"), o.fsync, o.fsyncIntervalMs, o.walSegmentBytes, metrics::fsync);
@@ -480,6 +482,12 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
     /** Wall clock in ms (retention uses it); for tests. */
     public Builder clock(LongSupplier millis) {
       o.clock = Objects.requireNonNull(millis);
+      return this;
+    }
+
+    /** Where the WAL replay at opening reports its progress (segment numbers). */
+    public Builder walReplayProgress(WalReplayProgress p) {
+      o.walReplayProgress = p;
       return this;
     }
 

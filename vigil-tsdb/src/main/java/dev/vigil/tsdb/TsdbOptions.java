@@ -25,6 +25,7 @@ final class TsdbOptions {
   long backgroundIntervalMs = 60_000;
   LongSupplier clock = System::currentTimeMillis;
   Consumer<String> log = m -> System.err.println("vigil-tsdb: " + m);
+  WalReplayProgress walReplayProgress;
 
   /** A copy, so a builder used again cannot change an open store. */
   TsdbOptions copy() {
@@ -44,6 +45,7 @@ final class TsdbOptions {
     c.backgroundIntervalMs = backgroundIntervalMs;
     c.clock = clock;
     c.log = log;
+    c.walReplayProgress = walReplayProgress;
     return c;
   }
 }

@@ -20,7 +20,7 @@ final class WalReplay {
   long skipped;
   long exemplarCount;
 
-  private WalReplay(Head head, ExemplarStore exemplars) {
+  WalReplay(Head head, ExemplarStore exemplars) {
     this.head = head;
     this.exemplars = exemplars;
   }
@@ -28,8 +28,36 @@ final class WalReplay {
   /** Replays {@code walDir} into {@code head}; returns a one-line summary. */
   static String replay(Path walDir, Head head, ExemplarStore exemplars, Consumer<String> warn)
       throws IOException {
+    return replay(walDir, head, exemplars, warn, null);
+  }
+
+  /** Like {@link #replay(Path, Head, ExemplarStore, Consumer)}, reporting segment progress. */
+  static String replay(
+      Path walDir,
+      Head head,
+      ExemplarStore exemplars,
+      Consumer<String> warn,
+      WalReplayProgress progress)
+      throws IOException {
     WalReplay r = new WalReplay(head, exemplars);
-    long records = WalReader.replay(walDir, r::record, warn);
+    WalReader.SegmentListener listener =
+        progress == null
+            ? null
+            : new WalReader.SegmentListener() {
+              @Override
+              public void range(int first, int last) {
+                progress.range(first, last);
+              }
+
+              @Override
+              public void reading(int n) {
+                progress.reading(n);
+              }
+            };
+    long records = WalReader.replay(walDir, r::record, warn, listener);
+    if (progress != null) {
+      progress.finished();
+    }
     return "replayed "
         + records
         + " WAL records: "
@@ -44,13 +72,25 @@ final class WalReplay {
             : "");
   }
 
-  private void record(byte type, byte[] b, int off, int len) {
+  /**
+   * Applies one intact record to the head.
+   *
+   * @throws IllegalStateException naming the problem when the payload is malformed
+   */
+  void record(byte type, byte[] b, int off, int len) {
     RecordDecoder d = new RecordDecoder(b, off, len);
     switch (type) {
       case RecordType.SERIES -> {
         while (d.hasMore()) {
           long ref = d.uvarint();
+          if (ref < 1 || ref >= Integer.MAX_VALUE) {
+            throw new IllegalStateException(
+                "series ref " + Long.toUnsignedString(ref) + " out of range");
+          }
           Labels labels = d.labels();
+          if (labels.isEmpty()) {
+            throw new IllegalStateException("series ref " + ref + " has no labels");
+          }
           MemSeries s = head.create(labels, (int) ref);
           if (s.ref() == ref) {
             s.markLogged(); // else the series lives under another ref, not yet in the WAL
@@ -76,7 +116,7 @@ final class WalReplay {
 
   /** Exemplars of unknown series are skipped; duplicates (checkpoint and segment) ignored. */
   private void exemplars(RecordDecoder d) {
-    int n = (int) d.uvarint();
+    int n = d.count("exemplars", 11); // ref, t, value, label count
     long r0 = d.uvarint();
     long t0 = d.varint();
     for (int i = 0; i < n; i++) {
@@ -92,7 +132,7 @@ final class WalReplay {
   }
 
   private void samples(RecordDecoder d) {
-    int n = (int) d.uvarint();
+    int n = d.count("samples", 10); // ref, t, value
     long r0 = d.uvarint();
     long t0 = d.varint();
     long mint = Long.MAX_VALUE;

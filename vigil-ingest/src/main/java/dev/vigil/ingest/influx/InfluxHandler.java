@@ -198,10 +198,26 @@ public final class InfluxHandler {
       t = now;
     } else {
       // Whole milliseconds: floor, so negative (pre-1970) times round the same way as positive.
-      t =
-          nanosPerUnit >= 1_000_000
-              ? Math.multiplyExact(pt.timestamp(), nanosPerUnit / 1_000_000)
-              : Math.floorDiv(pt.timestamp(), 1_000_000 / nanosPerUnit);
+      long ts = pt.timestamp();
+      if (nanosPerUnit >= 1_000_000) {
+        long msPerUnit = nanosPerUnit / 1_000_000;
+        if (ts > Long.MAX_VALUE / msPerUnit || ts < Long.MIN_VALUE / msPerUnit) {
+          batch.reject(RejectReason.INVALID_LINE, pt.fields().size(), null);
+          lineErrors.add(
+              lineError(
+                  lineNo,
+                  "timestamp "
+                      + ts
+                      + " is out of range at precision "
+                      + precisionName(nanosPerUnit)
+                      + " (past the year 292278994 in milliseconds)",
+                  null));
+          return;
+        }
+        t = ts * msPerUnit;
+      } else {
+        t = Math.floorDiv(ts, 1_000_000 / nanosPerUnit);
+      }
     }
     String prefix = pt.measurement() + "_";
     for (LineProtocolParser.Field f : pt.fields()) {
@@ -256,6 +272,12 @@ public final class InfluxHandler {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static String precisionName(long nanosPerUnit) {
+    return nanosPerUnit == 1_000_000
+        ? "ms"
+        : nanosPerUnit == 1_000_000_000L ? "s" : nanosPerUnit == 60_000_000_000L ? "m" : "h";
   }
 
   /** Nanoseconds per timestamp unit for a {@code precision} parameter. */

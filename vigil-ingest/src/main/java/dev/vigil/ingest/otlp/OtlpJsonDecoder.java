@@ -22,11 +22,18 @@ import java.util.Map;
  * field names, 64-bit integers as strings or numbers, enums as numbers or names; snake_case names
  * accepted too) into {@link OtlpModel}.
  *
- * <p>Stateless; invalid JSON or a wrong value type raises {@link IllegalArgumentException} naming
- * the JSON path.
+ * <p>Stateless; invalid JSON or a wrong value type raises {@link JsonException} naming the line and
+ * column or the JSON path.
  */
 public final class OtlpJsonDecoder {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A body that is not a valid OTLP/JSON request; the message names where and why. */
+  public static final class JsonException extends IllegalArgumentException {
+    public JsonException(String message) {
+      super(message);
+    }
+  }
 
   private OtlpJsonDecoder() {}
 
@@ -35,18 +42,20 @@ public final class OtlpJsonDecoder {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(
-          "invalid JSON at line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + ": "
+      throw new JsonException(
+          (e.getLocation() == null
+                  ? "invalid JSON: "
+                  : "invalid JSON at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()
+                      + ": ")
               + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new IllegalArgumentException("invalid JSON: " + e.getMessage());
+      throw new JsonException("invalid JSON: " + e.getMessage());
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("OTLP/JSON body must be a JSON object");
+      throw new JsonException("OTLP/JSON body must be a JSON object");
     }
     List<ResourceMetrics> out = new ArrayList<>();
     int i = 0;
@@ -198,7 +207,7 @@ public final class OtlpJsonDecoder {
         case "AGGREGATION_TEMPORALITY_CUMULATIVE" -> OtlpModel.CUMULATIVE;
         case "AGGREGATION_TEMPORALITY_UNSPECIFIED" -> 0;
         default ->
-            throw new IllegalArgumentException(
+            throw new JsonException(
                 path + ".aggregationTemporality: unknown value \"" + n.asText() + "\"");
       };
     }
@@ -243,7 +252,12 @@ public final class OtlpJsonDecoder {
       return AttributeValues.jsonObject(kv);
     }
     if ((n = field(v, "bytesValue", "bytes_value")) != null) {
-      return Base64.getEncoder().encodeToString(Base64.getDecoder().decode(n.asText()));
+      try {
+        return Base64.getEncoder().encodeToString(Base64.getDecoder().decode(n.asText()));
+      } catch (IllegalArgumentException e) {
+        throw new JsonException(
+            "bytesValue: \"" + n.asText() + "\" is not base64 (" + e.getMessage() + ")");
+      }
     }
     return "";
   }
@@ -259,7 +273,7 @@ public final class OtlpJsonDecoder {
       return List.of();
     }
     if (!a.isArray()) {
-      throw new IllegalArgumentException(path + "." + camel + " must be an array");
+      throw new JsonException(path + "." + camel + " must be an array");
     }
     return a;
   }
@@ -283,11 +297,11 @@ public final class OtlpJsonDecoder {
         try {
           return Long.parseLong(n.asText());
         } catch (NumberFormatException e2) {
-          throw new IllegalArgumentException(path + ": \"" + n.asText() + "\" is not an integer");
+          throw new JsonException(path + ": \"" + n.asText() + "\" is not an integer");
         }
       }
     }
-    throw new IllegalArgumentException(path + ": expected an integer, got " + n.getNodeType());
+    throw new JsonException(path + ": expected an integer, got " + n.getNodeType());
   }
 
   private static double dbl(JsonNode n, String path) {
@@ -306,11 +320,11 @@ public final class OtlpJsonDecoder {
           try {
             yield Double.parseDouble(n.asText());
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(path + ": \"" + n.asText() + "\" is not a number");
+            throw new JsonException(path + ": \"" + n.asText() + "\" is not a number");
           }
         }
       };
     }
-    throw new IllegalArgumentException(path + ": expected a number, got " + n.getNodeType());
+    throw new JsonException(path + ": expected a number, got " + n.getNodeType());
   }
 }

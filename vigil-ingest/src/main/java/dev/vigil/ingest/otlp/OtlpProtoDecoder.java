@@ -7,6 +7,7 @@ import dev.vigil.ingest.otlp.OtlpModel.NumberPoint;
 import dev.vigil.ingest.otlp.OtlpModel.ResourceMetrics;
 import dev.vigil.ingest.otlp.OtlpModel.ScopeMetrics;
 import dev.vigil.ingest.otlp.OtlpModel.SummaryPoint;
+import dev.vigil.ingest.wire.ProtoException;
 import dev.vigil.ingest.wire.ProtoReader;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +47,12 @@ public final class OtlpProtoDecoder {
    *            ArrayValue array_value = 5 { values = 1 }; KeyValueList kvlist_value = 6
    *            { values = 1 }; bytes_value = 7 }
    */
+
+  /**
+   * Deepest nesting of array and kvlist attribute values accepted (protobuf-java's default
+   * recursion limit): deeper input is malformed rather than a {@link StackOverflowError}.
+   */
+  public static final int MAX_VALUE_DEPTH = 100;
 
   private OtlpProtoDecoder() {}
 
@@ -239,8 +246,8 @@ public final class OtlpProtoDecoder {
     long time = 0;
     long count = 0;
     double sum = Double.NaN;
-    long[] buckets = new long[0];
-    double[] bounds = new double[0];
+    LongBuffer buckets = new LongBuffer();
+    LongBuffer bounds = new LongBuffer();
     int flags = 0;
     while (r.hasMore()) {
       int t = r.readTag();
@@ -253,22 +260,19 @@ public final class OtlpProtoDecoder {
           r.expect(t, ProtoReader.FIXED64, "HistogramDataPoint.sum");
           sum = r.readDouble();
         }
-        case 6 -> buckets = appendFixed64(r, t, buckets);
-        case 7 -> {
-          long[] raw = appendFixed64(r, t, new long[0]);
-          double[] more = new double[raw.length];
-          for (int i = 0; i < raw.length; i++) {
-            more[i] = Double.longBitsToDouble(raw[i]);
-          }
-          int n = bounds.length;
-          bounds = Arrays.copyOf(bounds, n + more.length);
-          System.arraycopy(more, 0, bounds, n, more.length);
-        }
+        case 6 -> appendFixed64(r, t, buckets);
+        case 7 -> appendFixed64(r, t, bounds);
         case 10 -> flags = r.readVarint32();
         default -> r.skip(t);
       }
     }
-    return new HistogramPoint(attrs, start, time, count, sum, buckets, bounds, flags);
+    long[] boundBits = bounds.toArray();
+    double[] boundValues = new double[boundBits.length];
+    for (int i = 0; i < boundBits.length; i++) {
+      boundValues[i] = Double.longBitsToDouble(boundBits[i]);
+    }
+    return new HistogramPoint(
+        attrs, start, time, count, sum, buckets.toArray(), boundValues, flags);
   }
 
   private static SummaryPoint summaryPoint(ProtoReader r) {
@@ -335,28 +339,45 @@ public final class OtlpProtoDecoder {
     return r.readString();
   }
 
-  /** Packed (LEN) or single (FIXED64) repeated fixed64 values appended to {@code to}. */
-  private static long[] appendFixed64(ProtoReader r, int tag, long[] to) {
+  /**
+   * Packed (LEN) or single (FIXED64) repeated fixed64 values appended to {@code to}: amortised
+   * linear, so a body of many one-value fields is not quadratic.
+   */
+  private static void appendFixed64(ProtoReader r, int tag, LongBuffer to) {
     if (ProtoReader.wireType(tag) == ProtoReader.FIXED64) {
-      long[] out = Arrays.copyOf(to, to.length + 1);
-      out[to.length] = r.readFixed64();
-      return out;
+      to.add(r.readFixed64());
+      return;
     }
     r.expect(tag, ProtoReader.LEN, "packed fixed64");
     int s = r.enter();
-    List<Long> vals = new ArrayList<>();
     while (r.hasMore()) {
-      vals.add(r.readFixed64());
+      to.add(r.readFixed64());
     }
     r.leave(s);
-    long[] out = Arrays.copyOf(to, to.length + vals.size());
-    for (int i = 0; i < vals.size(); i++) {
-      out[to.length + i] = vals.get(i);
+  }
+
+  /** A growable long array (each value came from 8 input bytes, so it never outgrows the body). */
+  private static final class LongBuffer {
+    private long[] values = new long[8];
+    private int size;
+
+    void add(long v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
     }
-    return out;
+
+    long[] toArray() {
+      return Arrays.copyOf(values, size);
+    }
   }
 
   private static void keyValue(ProtoReader r, int tag, Map<String, String> into) {
+    keyValue(r, tag, into, 0);
+  }
+
+  private static void keyValue(ProtoReader r, int tag, Map<String, String> into, int depth) {
     r.expect(tag, ProtoReader.LEN, "KeyValue");
     int s = r.enter();
     String key = "";
@@ -368,7 +389,7 @@ public final class OtlpProtoDecoder {
         case 2 -> {
           r.expect(t, ProtoReader.LEN, "KeyValue.value");
           int v = r.enter();
-          value = anyValue(r, false);
+          value = anyValue(r, false, depth);
           r.leave(v);
         }
         default -> r.skip(t);
@@ -379,7 +400,11 @@ public final class OtlpProtoDecoder {
   }
 
   /** Renders an AnyValue as Prometheus does: scalars as text, arrays and maps as JSON. */
-  private static String anyValue(ProtoReader r, boolean quoteStrings) {
+  private static String anyValue(ProtoReader r, boolean quoteStrings, int depth) {
+    if (depth >= MAX_VALUE_DEPTH) {
+      throw new ProtoException(
+          "attribute value nested deeper than " + MAX_VALUE_DEPTH + " levels", r.position());
+    }
     String out = "";
     while (r.hasMore()) {
       int t = r.readTag();
@@ -401,8 +426,9 @@ public final class OtlpProtoDecoder {
           while (r.hasMore()) {
             int vt = r.readTag();
             if (ProtoReader.field(vt) == 1) {
+              r.expect(vt, ProtoReader.LEN, "ArrayValue.values");
               int e = r.enter();
-              sb.append(sb.length() > 1 ? "," : "").append(anyValue(r, true));
+              sb.append(sb.length() > 1 ? "," : "").append(anyValue(r, true, depth + 1));
               r.leave(e);
             } else {
               r.skip(vt);
@@ -419,7 +445,7 @@ public final class OtlpProtoDecoder {
             int vt = r.readTag();
             if (ProtoReader.field(vt) == 1) {
               Map<String, String> one = new LinkedHashMap<>();
-              keyValue(r, vt, one);
+              keyValue(r, vt, one, depth + 1);
               kv.putAll(one);
             } else {
               r.skip(vt);

@@ -18,15 +18,23 @@ public final class Gzip {
     }
   }
 
+  /** Thrown for a body that is not valid gzip; the message says why. */
+  public static final class CorruptException extends IllegalArgumentException {
+    public CorruptException(String reason, Throwable cause) {
+      super("corrupt gzip body: " + reason, cause);
+    }
+  }
+
   /**
    * Inflates a gzip body.
    *
    * @throws TooLargeException past {@code max} bytes
-   * @throws IllegalArgumentException for a corrupt body, with the reason
+   * @throws CorruptException for a corrupt body, with the reason
    */
   public static byte[] decompress(byte[] in, int max) {
     try (InputStream z = new GZIPInputStream(new ByteArrayInputStream(in), 8192)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(max, in.length * 4 + 64));
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream((int) Math.min(max, in.length * 4L + 64));
       byte[] buf = new byte[16384];
       int n;
       while ((n = z.read(buf)) > 0) {
@@ -37,7 +45,7 @@ public final class Gzip {
       }
       return out.toByteArray();
     } catch (IOException e) {
-      throw new IllegalArgumentException("corrupt gzip body: " + e.getMessage(), e);
+      throw new CorruptException(e.getMessage(), e);
     }
   }
 

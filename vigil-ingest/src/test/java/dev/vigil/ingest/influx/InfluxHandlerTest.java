@@ -177,4 +177,19 @@ class InfluxHandlerTest {
         .contains("duplicate tag key \"a\"");
     assertThat(store.seriesCount()).isZero();
   }
+
+  @Test
+  void timestampOverflowingMilliseconds_rejectsTheLineOnly() throws Exception {
+    // Found by LineProtocolParserFuzzTest: was an ArithmeticException out of the handler.
+    IngestResponse r = v2.handle(body("a v=1 9223372036854775807\nb v=2 1700000000", "s"));
+    assertThat(r.status()).isEqualTo(400);
+    JsonNode line = json(r).get("lines").get(0);
+    assertThat(line.get("line").asInt()).isEqualTo(1);
+    assertThat(line.get("reason").asText())
+        .isEqualTo(
+            "timestamp 9223372036854775807 is out of range at precision s (past the year"
+                + " 292278994 in milliseconds)");
+    assertThat(store.samples("a_v")).isEmpty();
+    assertThat(store.samples("b_v")).containsExactly(new Sample(1_700_000_000_000L, 2));
+  }
 }

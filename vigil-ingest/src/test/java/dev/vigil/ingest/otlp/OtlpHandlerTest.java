@@ -278,4 +278,20 @@ class OtlpHandlerTest {
     assertThat(PrometheusNames.labelName("http.route")).isEqualTo("http_route");
     assertThat(PrometheusNames.labelName("2xx")).isEqualTo("key_2xx");
   }
+
+  @Test
+  void bytesValueNotBase64_is400NamingIt() {
+    // Found by OtlpJsonDecoderFuzzTest: the JDK's IllegalArgumentException escaped the decoder.
+    IngestResponse r =
+        handler.handle(
+            json(
+                "{\"resourceMetrics\":[{\"resource\":{\"attributes\":[{\"key\":\"raw\","
+                    + "\"value\":{\"bytesValue\":\"AQIDB\"}}]}}]}"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.bodyText())
+        .isEqualTo(
+            "{\"code\":3,\"message\":\"bytesValue: \\\"AQIDB\\\" is not base64 (Last unit does"
+                + " not have enough valid bits)\"}");
+    assertThat(store.seriesCount()).isZero();
+  }
 }

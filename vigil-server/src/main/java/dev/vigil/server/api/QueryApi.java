@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.PromqlException;
 import dev.vigil.promql.QueryLimitException;
+import dev.vigil.promql.QueryOptions;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.Sample;
 import dev.vigil.promql.SourceResolution;
@@ -82,20 +83,30 @@ public final class QueryApi implements Routes {
   }
 
   /**
-   * The request's {@code timeout}, or null when absent (the server-wide limit applies). The engine
-   * stops at the shorter of the two and answers 503 {@code timeout}; zero or a negative timeout has
-   * expired already, as in Prometheus.
+   * The request's {@code timeout} and {@code max_source_resolution} (Thanos' parameter; {@code
+   * raw}, {@code 5m}, {@code 1h} or {@code auto}). Absent, the server's limits and raw data apply.
+   * The engine stops at the shorter timeout and answers 503 {@code timeout}; zero or a negative
+   * timeout has expired already, as in Prometheus.
    */
-  private static java.time.Duration checkTimeout(Context ctx) {
-    return Params.preciseDuration(ctx, "timeout");
+  private static QueryOptions options(Context ctx) {
+    SourceResolution maxSource = null;
+    String r = Params.get(ctx, "max_source_resolution");
+    if (r != null && !r.isEmpty()) {
+      try {
+        maxSource = SourceResolution.parse(r);
+      } catch (IllegalArgumentException ex) {
+        throw ApiError.badData("invalid parameter \"max_source_resolution\": " + ex.getMessage());
+      }
+    }
+    return new QueryOptions(maxSource, Params.preciseDuration(ctx, "timeout"));
   }
 
   private void query(Context ctx) {
     String q = queryParam(ctx);
     long t = Params.time(ctx, "time", System.currentTimeMillis());
-    java.time.Duration timeout = checkTimeout(ctx);
+    QueryOptions options = options(ctx);
     Engine e = engine.get();
-    QueryResult res = run(() -> e.instantQuery(q, t, timeout));
+    QueryResult res = run(() -> e.instantQuery(q, t, options));
     Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
   }
 
@@ -123,15 +134,9 @@ public final class QueryApi implements Routes {
                   + " resolution (?step=XX)",
               limits.maxPoints()));
     }
-    SourceResolution maxSource;
-    try {
-      maxSource = SourceResolution.parse(Params.get(ctx, "max_source_resolution"));
-    } catch (IllegalArgumentException ex) {
-      throw ApiError.badData("invalid parameter \"max_source_resolution\": " + ex.getMessage());
-    }
-    java.time.Duration timeout = checkTimeout(ctx);
+    QueryOptions options = options(ctx);
     Engine e = engine.get();
-    QueryResult res = run(() -> e.rangeQuery(q, start, end, step, maxSource, timeout));
+    QueryResult res = run(() -> e.rangeQuery(q, start, end, step, options));
     Json.success(ctx, res.warnings(), res.infos(), g -> writeResult(g, res));
   }
 

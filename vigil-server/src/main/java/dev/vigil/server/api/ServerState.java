@@ -17,6 +17,7 @@ public final class ServerState {
   private volatile boolean lastReloadOk = true;
   private volatile Instant lastReloadTime = Instant.now();
   private volatile String lastReloadError = "";
+  private final dev.vigil.tsdb.WalReplayProgress walReplay = new dev.vigil.tsdb.WalReplayProgress();
 
   public ServerState(VigilConfig config, Map<String, String> flags) {
     this.config = new AtomicReference<>(config);
@@ -69,5 +70,10 @@ public final class ServerState {
 
   public String lastReloadError() {
     return lastReloadError;
+  }
+
+  /** The storage's WAL replay at start-up, for {@code /api/v1/status/walreplay}. */
+  public dev.vigil.tsdb.WalReplayProgress walReplay() {
+    return walReplay;
   }
 }

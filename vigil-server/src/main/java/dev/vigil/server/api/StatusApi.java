@@ -47,6 +47,17 @@ public final class StatusApi implements Routes {
     r.get("/api/v1/status/config", Role.READ, this::config);
     r.get("/api/v1/status/flags", Role.READ, ctx -> Json.successObject(ctx, state.flags()));
     r.get("/api/v1/status/runtimeinfo", Role.READ, this::runtimeinfo);
+    r.get(
+        "/api/v1/status/walreplay",
+        Role.READ,
+        ctx -> {
+          var w = state.walReplay();
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("min", w.min());
+          m.put("max", w.max());
+          m.put("current", w.current());
+          Json.successObject(ctx, m);
+        });
     if (withRulesPlaceholders) {
       r.get(
           "/api/v1/rules", Role.READ, ctx -> Json.successObject(ctx, Map.of("groups", List.of())));

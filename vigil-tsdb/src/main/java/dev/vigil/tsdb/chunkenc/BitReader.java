@@ -28,6 +28,9 @@ public final class BitReader {
     if (n == 0) {
       return 0;
     }
+    if (n < 0 || n > 64) {
+      throw new IllegalArgumentException("cannot read " + n + " bits at once (1 to 64)");
+    }
     if (bit + n > ((long) end << 3)) {
       throw new IllegalStateException("chunk data ends at bit " + bit + " (wanted " + n + " more)");
     }
@@ -86,6 +89,11 @@ public final class BitReader {
   public long readVarint() {
     long u = readUvarint();
     return (u >>> 1) ^ -(u & 1);
+  }
+
+  /** Current position in bits from the array start. */
+  public long bitPosition() {
+    return bit;
   }
 
   /** Current position in bytes from the array start (after aligning). */

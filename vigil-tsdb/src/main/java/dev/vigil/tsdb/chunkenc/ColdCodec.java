@@ -49,8 +49,12 @@ public final class ColdCodec {
   public static long[] decodeTimestamps(byte[] b, int off, int len) {
     BitReader r = new BitReader(b, off, len);
     long n = r.readUvarint();
-    if (n < 1 || n > 1 << 24) {
-      throw new IllegalStateException("timestamp column claims " + n + " samples");
+    // The densest encoding is a group of 16 equal deltas in 7 bits: a count beyond what the bytes
+    // can hold is damage, refused before it sizes an array.
+    long maxN = 2 + 16L * ((long) Math.max(len, 0) * 8 / 7 + 1);
+    if (n < 1 || n > 1 << 24 || n > maxN) {
+      throw new IllegalStateException(
+          "timestamp column claims " + n + " samples in " + len + " bytes");
     }
     long[] out = new long[(int) n];
     IntCodec.decode(r, (int) n, out);
@@ -86,6 +90,9 @@ public final class ColdCodec {
 
   /** Decodes n values written by {@link #encodeValues}. */
   public static double[] decodeValues(byte[] b, int off, int len, int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("a value column holds at least 1 value, not " + n);
+    }
     double[] out = new double[n];
     BitReader r = new BitReader(b, off, len);
     int mode = (int) r.readBits(8);
@@ -182,6 +189,16 @@ public final class ColdCodec {
           leading = (int) r.readBits(5);
           int sig = (int) r.readBits(6);
           trailing = 64 - leading - (sig == 0 ? 64 : sig);
+          if (trailing < 0) {
+            throw new IllegalStateException(
+                "XOR value window of "
+                    + leading
+                    + " leading zeros and "
+                    + (sig == 0 ? 64 : sig)
+                    + " bits exceeds 64 (value "
+                    + i
+                    + ")");
+          }
         }
         v ^= r.readBits(64 - leading - trailing) << trailing;
       }

@@ -73,7 +73,7 @@ public final class IntCodec {
     }
     int i = start;
     while (i < n) {
-      int width = (int) r.readBits(7);
+      int width = readWidth(r);
       int m = Math.min(GROUP, n - i);
       for (int k = 0; k < m; k++, i++) {
         long res = unzigzag(r.readBits(width));
@@ -135,8 +135,17 @@ public final class IntCodec {
   }
 
   static long readZigzag(BitReader r) {
+    return unzigzag(r.readBits(readWidth(r)));
+  }
+
+  /** Reads a 7-bit width field; widths above 64 exist only in damaged data. */
+  private static int readWidth(BitReader r) {
     int width = (int) r.readBits(7);
-    return unzigzag(r.readBits(width));
+    if (width > 64) {
+      throw new IllegalStateException(
+          "integer width " + width + " (above 64) before bit " + r.bitPosition());
+    }
+    return width;
   }
 
   private static int width(long z) {

@@ -199,6 +199,10 @@ public final class XorChunk {
     private int trailing;
 
     Iter(byte[] b, int off, int len) {
+      if (len < HEADER_BYTES) {
+        throw new IllegalStateException(
+            "XOR chunk of " + len + " bytes is too short for its 2-byte sample count");
+      }
       n = sampleCount(b, off);
       r = new BitReader(b, off + HEADER_BYTES, len - HEADER_BYTES);
     }
@@ -253,6 +257,16 @@ public final class XorChunk {
           sig = 64;
         }
         trailing = 64 - leading - sig;
+        if (trailing < 0) {
+          throw new IllegalStateException(
+              "XOR value window of "
+                  + leading
+                  + " leading zeros and "
+                  + sig
+                  + " bits exceeds 64 (sample "
+                  + i
+                  + ")");
+        }
       }
       int sig = 64 - leading - trailing;
       v ^= r.readBits(sig) << trailing;

@@ -32,6 +32,25 @@ public final class WalReader {
    * @throws IOException when a file cannot be read at all
    */
   public static long replay(Path dir, Handler handler, Consumer<String> warn) throws IOException {
+    return replay(dir, handler, warn, null);
+  }
+
+  /** Notified of the segments a replay reads, for progress reports. */
+  public interface SegmentListener {
+    /** Before reading: the first and last segment after the checkpoint (called once). */
+    void range(int first, int last);
+
+    /** Before reading segment {@code n}. */
+    void reading(int n);
+  }
+
+  /**
+   * Like {@link #replay(Path, Handler, Consumer)}, telling {@code listener} (when not null) which
+   * segments it reads.
+   */
+  public static long replay(
+      Path dir, Handler handler, Consumer<String> warn, SegmentListener listener)
+      throws IOException {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
@@ -40,12 +59,16 @@ public final class WalReader {
     if (cp > 0) {
       n += readFile(WalFiles.checkpointPath(dir, cp), false, handler, warn);
     }
-    List<Integer> segs = WalFiles.segments(dir);
+    List<Integer> segs = WalFiles.segments(dir).stream().filter(s -> s > cp).toList();
     int last = segs.isEmpty() ? -1 : segs.get(segs.size() - 1);
+    if (listener != null && !segs.isEmpty()) {
+      listener.range(segs.get(0), last);
+    }
     for (int s : segs) {
-      if (s > cp) {
-        n += readFile(WalFiles.segmentPath(dir, s), s == last, handler, warn);
+      if (listener != null) {
+        listener.reading(s);
       }
+      n += readFile(WalFiles.segmentPath(dir, s), s == last, handler, warn);
     }
     return n;
   }

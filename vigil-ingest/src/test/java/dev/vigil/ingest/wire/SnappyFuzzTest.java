@@ -1,0 +1,76 @@
+package dev.vigil.ingest.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vigil.ingest.FuzzSupport;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Fuzzes {@link Snappy#decompress}: any input either decompresses (to at most the limit, and
+ * compressing the result decompresses back to it) or fails with a {@link SnappyException} naming
+ * the problem and the compressed offset; nothing else is thrown and nothing allocates past the
+ * limit. Every input is also compressed and must decompress to itself.
+ *
+ * <p>{@code scripts/fuzz SnappyFuzzTest} fuzzes for the annotated duration; otherwise the saved
+ * corpus in {@code SnappyFuzzTestInputs/decompress} runs as a regression test.
+ */
+class SnappyFuzzTest {
+  static final int LIMIT = 1 << 16;
+
+  // No JUnit @Timeout here: in fuzzing mode it would bound the whole campaign, not one input.
+  @FuzzTest(maxDuration = "5m")
+  void decompress(byte[] data) {
+    check(data);
+  }
+
+  static void check(byte[] data) {
+    byte[] out;
+    try {
+      out = Snappy.decompress(data, LIMIT);
+    } catch (SnappyException e) {
+      assertThat(e.getClass()).isEqualTo(SnappyException.class);
+      assertThat(e.getMessage()).contains("snappy block").contains("at compressed byte");
+      assertThat(e.offset()).isBetween(0, data.length);
+      out = null;
+    }
+    if (out != null) {
+      assertThat(out.length).isLessThanOrEqualTo(LIMIT);
+      assertThat(Snappy.decompress(Snappy.compress(out), LIMIT)).isEqualTo(out);
+    }
+    assertThat(Snappy.decompress(Snappy.compress(data), Math.max(1, data.length))).isEqualTo(data);
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void seededMutations_neverThrowAnythingButSnappyException() throws Exception {
+    FuzzSupport.mutate(
+        FuzzSupport.corpus(SnappyFuzzTest.class, "decompress"),
+        20261125,
+        20_000,
+        new byte[][] {
+          {(byte) 0xf0},
+          {(byte) 0xf4},
+          {(byte) 0xf8},
+          {(byte) 0xfc},
+          {0x01, 0x00},
+          {0x02, 0x00},
+          {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f},
+          {0x03, 1, 0, 0, 0}
+        },
+        SnappyFuzzTest::check);
+  }
+
+  @Test
+  void declaredSizeOverTheLimit_isRefusedBeforeAllocating() {
+    // 5-byte preamble declaring 2^32-1 bytes, no body.
+    byte[] bomb = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f};
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Snappy.decompress(bomb, LIMIT))
+        .isInstanceOf(SnappyException.class)
+        .hasMessage(
+            "snappy block declares 4294967295 uncompressed bytes, over the limit of 65536 (at"
+                + " compressed byte 0)");
+  }
+}
