@@ -58,7 +58,7 @@ final class SampleLexer {
     }
     long millis = Sample.NO_TIMESTAMP;
     if (hasTs) {
-      millis = strict ? Math.round(ts * 1000) : (long) ts;
+      millis = strict ? millis(ts) : Math.max(Long.MIN_VALUE + 1, (long) ts);
     }
     return new Parsed(new Sample(name, labels, value, millis, exemplar), ts, hasTs);
   }
@@ -75,7 +75,7 @@ final class SampleLexer {
     long ts = Exemplar.NO_TIMESTAMP;
     if (pos < line.length()) {
       expect(' ', "a space before the exemplar timestamp");
-      ts = Math.round(timestamp(token("exemplar timestamp")) * 1000);
+      ts = millis(timestamp(token("exemplar timestamp")));
     }
     if (pos < line.length()) {
       throw error("unexpected text after the exemplar: '" + line.substring(pos) + "'");
@@ -85,6 +85,14 @@ final class SampleLexer {
     } catch (IllegalArgumentException e) {
       throw error(e.getMessage());
     }
+  }
+
+  /**
+   * Seconds to milliseconds, saturating beyond the range of a long (OpenMetrics allows any number
+   * of digits) but never at its smallest value, which stands for "no timestamp".
+   */
+  private static long millis(double seconds) {
+    return Math.max(Long.MIN_VALUE + 1, Math.round(seconds * 1000));
   }
 
   private char peek() {

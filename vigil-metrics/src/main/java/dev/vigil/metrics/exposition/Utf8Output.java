@@ -187,8 +187,15 @@ final class Utf8Output {
 
   /** Milliseconds as seconds with millisecond precision, e.g. {@code 1700000000.123}. */
   Utf8Output secondsFromMillis(long millis) {
-    number(Math.floorDiv(millis, 1000));
-    long ms = Math.floorMod(millis, 1000);
+    // Sign, then the magnitude's seconds and milliseconds: -700 ms is -0.700 (floorDiv and
+    // floorMod would print -1.300, which reads as -1300 ms).
+    long seconds = millis / 1000;
+    long ms = Math.abs(millis % 1000);
+    if (millis < 0) {
+      ascii('-');
+      seconds = -seconds;
+    }
+    number(seconds);
     ascii('.');
     if (ms < 100) {
       ascii('0');

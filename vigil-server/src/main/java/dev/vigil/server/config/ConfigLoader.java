@@ -289,9 +289,15 @@ public final class ConfigLoader {
     if (path.isBlank()) {
       throw s.error("path", "must not be empty");
     }
+    Path dir;
+    try {
+      dir = Path.of(path);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw s.error("path", "not a valid directory name: " + e.getReason());
+    }
     StorageConfig out =
         new StorageConfig(
-            Path.of(path),
+            dir,
             s.duration("retention_time", d.retentionTime(), Duration.ofHours(1)),
             s.bytes("retention_size", d.retentionSize()),
             s.duration("wal_fsync", d.walFsync(), Duration.ZERO),

@@ -303,6 +303,8 @@ public record ScrapeConfig(
       return java.nio.file.Files.readString(p).strip();
     } catch (java.io.IOException e) {
       throw s.error(key, "cannot read " + file + ": " + e.getMessage());
+    } catch (java.nio.file.InvalidPathException e) {
+      throw s.error(key, "not a valid file name: " + e.getReason());
     }
   }
 }

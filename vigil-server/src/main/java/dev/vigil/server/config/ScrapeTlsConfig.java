@@ -152,7 +152,12 @@ public record ScrapeTlsConfig(
     if (file == null) {
       return new Pick(name, null, inline);
     }
-    Path p = baseDir == null ? Path.of(file) : baseDir.resolve(file);
+    Path p;
+    try {
+      p = baseDir == null ? Path.of(file) : baseDir.resolve(file);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw t.error(name + "_file", "not a valid file name: " + e.getReason());
+    }
     try {
       return new Pick(name + "_file", p.toString(), Files.readString(p));
     } catch (NoSuchFileException e) {

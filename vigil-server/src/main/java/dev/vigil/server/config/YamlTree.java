@@ -20,7 +20,9 @@ final class YamlTree {
 
   /** Parses {@code text}; an empty document gives an empty map. */
   static ConfigNode parse(String source, String text) {
+    JsonParser parser = null;
     try (JsonParser p = FACTORY.createParser(text)) {
+      parser = p;
       JsonToken t = p.nextToken();
       if (t == null) {
         return ConfigNode.emptyMap(source);
@@ -34,9 +36,13 @@ final class YamlTree {
       }
       return root;
     } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      // A limit such as the nesting depth is reported without a location: the parser's is used.
+      int line = e.getLocation() != null ? e.getLocation().getLineNr() : -1;
+      if (line <= 0 && parser != null) {
+        line = parser.currentLocation().getLineNr();
+      }
       throw new ConfigException(
-          source + ":" + line + ": not valid YAML: " + e.getOriginalMessage(), e);
+          source + (line > 0 ? ":" + line : "") + ": not valid YAML: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ConfigException(source + ": cannot read: " + e.getMessage(), e);
     }

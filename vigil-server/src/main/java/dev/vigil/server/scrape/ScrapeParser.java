@@ -369,10 +369,13 @@ public final class ScrapeParser {
       if (b[pos] == '\\') {
         escaped = true;
         pos++;
+        if (pos < end && b[pos] == '\n') {
+          break; // a backslash does not continue a label value on the next line
+        }
       }
       pos++;
     }
-    if (pos >= end) {
+    if (pos >= end || b[pos] == '\n') {
       throw error("unterminated label value");
     }
     String raw = new String(b, start, pos - start, StandardCharsets.UTF_8);
@@ -447,17 +450,21 @@ public final class ScrapeParser {
   }
 
   private long parseTimestamp(String s) throws ParseException {
+    long ms;
     try {
       if (om) {
         double sec = Double.parseDouble(s);
-        if (!isNumber(s)) {
+        if (!isNumber(s) || !Double.isFinite(sec)) {
           throw new NumberFormatException();
         }
-        return Math.round(sec * 1000);
+        ms = Math.round(sec * 1000); // saturates: OpenMetrics allows any number of digits
+      } else {
+        ms = Long.parseLong(s);
       }
-      return Long.parseLong(s);
     } catch (NumberFormatException e) {
       throw error("invalid timestamp \"" + s + "\"");
     }
+    // Long.MIN_VALUE stands for "no timestamp": the smallest timestamp is one above it.
+    return Math.max(Long.MIN_VALUE + 1, ms);
   }
 }

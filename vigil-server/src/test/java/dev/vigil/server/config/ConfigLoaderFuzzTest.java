@@ -118,7 +118,7 @@ class ConfigLoaderFuzzTest {
       "VIGIL_SERVER_AUTH_READ_TOKENS", "VIGIL_COLLECT_NAMESPACE", "VIGIL_STORAGE_WAL_FSYNC"
     };
     SplittableRandom rnd = new SplittableRandom(20261125);
-    for (int i = 0; i < 5_000; i++) {
+    for (int i = 0; i < 2_500; i++) {
       StringBuilder sb = new StringBuilder(corpus.get(rnd.nextInt(corpus.size())));
       int edits = 1 + rnd.nextInt(4);
       for (int k = 0; k < edits; k++) {
