@@ -3,11 +3,11 @@ package dev.vigil.tsdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vigil.tsdb.block.BlockWriter;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.wal.RecordEncoder;
 import dev.vigil.tsdb.wal.WalReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class WalFuzzTest {
     try {
       check(dir, data);
     } finally {
-      deleteTree(dir);
+      BlockWriter.deleteTree(dir);
     }
   }
 
@@ -156,19 +156,6 @@ class WalFuzzTest {
     return Files.readAllBytes(seg);
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
-
   @TempDir Path tmp;
 
   @Test
@@ -197,7 +184,7 @@ class WalFuzzTest {
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError("input " + HexFormat.of().formatHex(b), e);
       }
-      deleteTree(d);
+      BlockWriter.deleteTree(d);
     }
   }
 }

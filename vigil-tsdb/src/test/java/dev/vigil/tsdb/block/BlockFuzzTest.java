@@ -7,12 +7,10 @@ import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Mutations;
 import dev.vigil.tsdb.SampleIterator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -45,7 +43,7 @@ class BlockFuzzTest {
     try {
       checkIndex(dir, data);
     } finally {
-      deleteTree(dir);
+      BlockWriter.deleteTree(dir);
     }
   }
 
@@ -55,7 +53,7 @@ class BlockFuzzTest {
     try {
       checkMeta(dir, data);
     } finally {
-      deleteTree(dir);
+      BlockWriter.deleteTree(dir);
     }
   }
 
@@ -160,19 +158,6 @@ class BlockFuzzTest {
     return to;
   }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
-  }
-
   private static List<byte[]> corpus(String method) throws Exception {
     List<byte[]> out = new ArrayList<>();
     Path dir = Path.of(BlockFuzzTest.class.getResource("BlockFuzzTestInputs/" + method).toURI());
@@ -199,7 +184,7 @@ class BlockFuzzTest {
       } catch (AssertionError | RuntimeException e) {
         throw new AssertionError("input " + HexFormat.of().formatHex(b), e);
       }
-      deleteTree(d);
+      BlockWriter.deleteTree(d);
     }
   }
 
