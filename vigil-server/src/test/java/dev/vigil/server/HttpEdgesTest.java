@@ -252,6 +252,48 @@ class HttpEdgesTest {
         .isEqualTo(200);
   }
 
+  /** Opens {@code /ws} with an Origin; returns the close code the server sends, or -1. */
+  private int webSocketCloseCode(Vigil v, String origin) throws Exception {
+    java.util.concurrent.BlockingQueue<Integer> closed =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
+    java.net.http.WebSocket.Listener listener =
+        new java.net.http.WebSocket.Listener() {
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(
+              java.net.http.WebSocket ws, CharSequence data, boolean last) {
+            answered.countDown();
+            ws.request(1);
+            return null;
+          }
+
+          @Override
+          public java.util.concurrent.CompletionStage<?> onClose(
+              java.net.http.WebSocket ws, int code, String reason) {
+            closed.add(code);
+            answered.countDown();
+            return null;
+          }
+        };
+    java.net.http.WebSocket ws =
+        client
+            .newWebSocketBuilder()
+            .header("Origin", origin)
+            .buildAsync(URI.create(v.url().replace("http", "ws") + "/ws"), listener)
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+    ws.sendText("{\"id\": \"q\", \"query\": \"1\", \"interval\": 1}", true);
+    assertThat(answered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Integer code = closed.poll();
+    ws.abort();
+    return code == null ? -1 : code;
+  }
+
+  @Test
+  void webSocket_fromAnotherOrigin_isClosed_fromTheDashboardsOwnOriginServed() throws Exception {
+    assertThat(webSocketCloseCode(open, "https://evil.example")).isEqualTo(1008);
+    assertThat(webSocketCloseCode(open, open.url())).isEqualTo(-1);
+  }
+
   @Test
   void internalErrors_answerWithAnId_notTheExceptionMessage() throws Exception {
     HttpResponse<String> r =
