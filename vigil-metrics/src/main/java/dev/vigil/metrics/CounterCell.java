@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.DoubleAdder;
  * <p>Concurrency: the first thread to increment becomes the owner and adds to {@code ownerCount}
  * with a plain read and an opaque write (it is the only writer). When a second thread increments,
  * the cell turns contended for good: from then on every thread, the owner included, adds to its own
- * stripe of {@link ThreadStripes}. The total is the owner's total plus the stripes.
+ * stripe of {@link ThreadStripes}, or, when it has none (a short-lived thread once every stripe is
+ * taken), to a shared slot with one atomic add. The total is the owner's total plus the stripes. No
+ * path takes a lock: {@code inc} never blocks.
  */
 final class CounterCell implements Counter.Child {
   /*
