@@ -25,6 +25,14 @@ final class CounterCell implements Counter.Child {
    * otherwise invalidate the cache line every other thread reads to find its way, so after the
    * switch this object is read-only and each thread writes only its own padded stripe. Slot 0 of
    * the stripes counts whole increments; fractional increments go to a DoubleAdder.
+   *
+   * Concurrency: owner moves only null -> T (compareAndSet) -> CONTENDED (set once the stripes
+   * exist) and never back, so ownerCount has one writer for the cell's life: T. T may still add
+   * to ownerCount after another thread marked the cell contended (it read its own id just
+   * before); that is harmless, because ownerCount stays summed by get() forever. Every other
+   * update goes to the stripes (see ThreadStripes), which take no lock. get() reads ownerCount
+   * opaque and each stripe slot opaque or volatile, so a total never includes half an update
+   * and, read twice by one thread, never goes backwards (StripesTest).
    */
   static final Thread CONTENDED = new Thread("vigil-contended-marker");
 
