@@ -97,16 +97,16 @@ public final class Engine {
   public QueryResult rangeQuery(
       String query, long startMs, long endMs, long stepMs, QueryOptions options) {
     if (stepMs <= 0) {
-      throw new PromqlException(
+      throw new InvalidQueryException(
           "zero or negative query resolution step widths are not accepted. Try a positive"
               + " integer");
     }
     if (endMs < startMs) {
-      throw new PromqlException("end timestamp must not be before start time");
+      throw new InvalidQueryException("end timestamp must not be before start time");
     }
     Expr e = Parser.parse(query);
     if (e.type() != ValueType.VECTOR && e.type() != ValueType.SCALAR) {
-      throw new PromqlException(
+      throw new InvalidQueryException(
           "invalid expression type \""
               + e.type()
               + "\" for range query, must be Scalar or instant Vector");
