@@ -234,7 +234,8 @@ public final class QueryApi implements Routes {
     } catch (ParseException ex) {
       throw ApiError.badData("invalid parameter \"query\": " + ex.getMessage());
     }
-    Json.success(ctx, g -> AstJson.write(g, e));
+    // Buffered: the tree is walked while it is written, so nothing is sent until the walk is done.
+    Json.successBuffered(ctx, g -> AstJson.write(g, e));
   }
 
   private void exemplars(Context ctx) {
