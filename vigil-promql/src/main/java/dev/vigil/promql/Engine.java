@@ -155,7 +155,15 @@ public final class Engine {
     try {
       Evaluator ev = new Evaluator(storage, ctx, start, end, range ? step : 0, lookbackMs);
       ev.sourceResolution = maxSource;
-      Value v = ev.eval(e);
+      Value v;
+      try {
+        v = ev.eval(e);
+      } catch (StackOverflowError so) {
+        // A safety net only: the parser's depth limit keeps evaluation within a 512 KB stack
+        // (NestingLimitTest). Evaluation changes nothing outside this query, so it can stop here.
+        throw new PromqlException(
+            "query too deeply nested to evaluate on this thread's stack; simplify the query");
+      }
       ctx.checkDeadlineNow();
       List<String> warnings = new ArrayList<>(ann.warnings);
       List<String> infos = new ArrayList<>(ann.infos);

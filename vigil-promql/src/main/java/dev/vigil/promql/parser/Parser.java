@@ -32,7 +32,7 @@ public final class Parser extends ParserBase {
    * subquery and binary operator adds a level, so a chain {@code a + b + c} is three deep. Deeper
    * queries fail with a {@link ParseException} saying so.
    */
-  public static final int MAX_DEPTH = 256;
+  public static final int MAX_DEPTH = 128;
 
   /*
    * Precedence climbing over binary operators (or < and/unless < comparisons < +- < * / % atan2 <
@@ -44,8 +44,10 @@ public final class Parser extends ParserBase {
    * nested construct goes through expr()) is counted as it descends, and the finished tree's depth
    * is measured without recursion, which catches the left-deep trees that a chain such as
    * 1+1+...+1 builds in a loop. MAX_DEPTH is far above what people and dashboards write (the
-   * deepest expression in Prometheus' promqltest suite is 8 deep) and, measured, far below what
-   * the walkers fit in a 1 MB stack.
+   * deepest expression in Prometheus' promqltest suite is 8 deep) and below what the walkers fit in
+   * the 512 KB stack `vigil serve` runs with (-Xss512k). Measured at depth 128, stack needed: parse
+   * up to 224 KB (nested aggregations and calls, about 1.7 KB a level), print 64 KB, evaluate up to
+   * 320 KB (nested function calls, 2.5 KB a level); depth 256 needed up to 512 KB, all of it.
    */
   private int nesting;
 

@@ -142,7 +142,7 @@ class QueryBoundsTest {
                   post(path, q),
                   400,
                   "bad_data",
-                  "parse error: expression too deeply nested: more than 256 levels");
+                  "parse error: expression too deeply nested: more than 128 levels");
             }
           }
         });
