@@ -11,7 +11,7 @@ import java.util.List;
 final class QueryContext {
   /*
    * Every evaluator holds at least one value per step (a scalar is a double[numSteps]), so its step
-   * count is checked against the sample limit before anything is allocated, counted in long: a
+   * count is checked against the step and sample limits before anything is allocated, in long: a
    * subquery such as [24d:1ms] has 2,073,600,001 steps, which wrapped to a negative int (a
    * NegativeArraySizeException) or, past 2^32, to a small positive one (a silently empty answer),
    * and below that allocated gigabytes before the sample limit saw anything.
@@ -20,6 +20,7 @@ final class QueryContext {
   static final long MAX_STEPS = Integer.MAX_VALUE - 8;
 
   final long maxSamples;
+  final long maxSteps;
   final long deadlineNanos;
   final Annotations annotations;
   final long queryStart;
@@ -32,11 +33,13 @@ final class QueryContext {
 
   QueryContext(
       long maxSamples,
+      long maxSteps,
       long deadlineNanos,
       Annotations annotations,
       long queryStart,
       long queryEnd) {
     this.maxSamples = maxSamples;
+    this.maxSteps = maxSteps;
     this.deadlineNanos = deadlineNanos;
     this.annotations = annotations;
     this.queryStart = queryStart;
@@ -64,18 +67,21 @@ final class QueryContext {
    * @param steps the number of steps, saturated at {@link Long#MAX_VALUE}
    * @param what what evaluates them, for the message ({@code subquery [1d:1ms]})
    * @param advice what to change, for the message
-   * @throws QueryLimitException SAMPLES when there are more steps than samples allowed per query
+   * @throws QueryLimitException SAMPLES when there are more steps than allowed per evaluation or
+   *     than samples allowed per query
    */
   int checkSteps(long steps, String what, String advice) {
-    long limit = Math.min(maxSamples, MAX_STEPS);
+    boolean bySamples = maxSamples < Math.min(maxSteps, MAX_STEPS);
+    long limit = bySamples ? maxSamples : Math.min(maxSteps, MAX_STEPS);
     if (steps > limit) {
       throw new QueryLimitException(
           QueryLimitException.Kind.SAMPLES,
           String.format(
-              "%s would evaluate %s steps, more than the limit of %,d samples per query; %s",
+              "%s would evaluate %s steps, more than the limit of %,d %s; %s",
               what,
               steps == Long.MAX_VALUE ? "more than 2^63" : String.format("%,d", steps),
               limit,
+              bySamples ? "samples per query" : "steps per range query or subquery",
               advice));
     }
     return (int) steps;

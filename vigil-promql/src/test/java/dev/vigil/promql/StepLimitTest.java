@@ -43,8 +43,8 @@ class StepLimitTest {
     refused(
         e,
         "count_over_time(vector(1)[24d:1ms])",
-        "subquery [3w3d:1ms] would evaluate 2,073,600,000 steps, more than the limit of 50,000,000"
-            + " samples per query; use a coarser subquery step or a shorter range");
+        "subquery [3w3d:1ms] would evaluate 2,073,600,000 steps, more than the limit of 1,000,000"
+            + " steps per range query or subquery; use a coarser subquery step or a shorter range");
     refused(e, "count_over_time(vector(1)[3d:1ms])", "259,200,000 steps");
   }
 
@@ -56,6 +56,18 @@ class StepLimitTest {
     refused(e, "count_over_time(seed[25d:1ms])", "2,160,000,000 steps");
     // 31,536,000,000 steps wrapped to a positive int: a wrong answer or an OutOfMemoryError.
     refused(e, "max_over_time(seed[365d:1ms])", "31,536,000,000 steps");
+  }
+
+  @Test
+  void subquerySteps_belowTheSampleLimit_areBoundedByTheStepLimit() {
+    // 43,200,000 steps: under 50 million samples, but 1.4 GB and over a minute of evaluation.
+    refused(
+        Engine.builder(seed()).build(),
+        "count_over_time(vector(1)[12h:1ms])",
+        "43,200,000 steps, more than the limit of 1,000,000 steps per range query or subquery");
+    Engine e = Engine.builder(seed()).maxSteps(100).build();
+    refused(e, "count_over_time(seed[101s:1s])", "101 steps, more than the limit of 100 steps");
+    assertThat(e.instantQuery("count_over_time(seed[100s:1s])", T).vector()).hasSize(1);
   }
 
   @Test
@@ -72,7 +84,8 @@ class StepLimitTest {
         .isInstanceOf(QueryLimitException.class)
         .hasMessage(
             "the query would evaluate 9,000,000,000,000,001 steps, more than the limit of"
-                + " 50,000,000 samples per query; raise the step or narrow the time range");
+                + " 1,000,000 steps per range query or subquery; raise the step or narrow the time"
+                + " range");
     assertThatThrownBy(() -> e.rangeQuery("1", Long.MIN_VALUE / 2 - 10, Long.MAX_VALUE / 2, 1))
         .isInstanceOf(QueryLimitException.class)
         .hasMessageContaining("would evaluate more than 2^63 steps");
@@ -89,7 +102,7 @@ class StepLimitTest {
         };
     Engine e = Engine.builder(interrupting).build();
     try {
-      assertThatThrownBy(() -> e.instantQuery("count_over_time(seed[2h:1ms])", T))
+      assertThatThrownBy(() -> e.instantQuery("count_over_time(seed[15m:1ms])", T))
           .isInstanceOfSatisfying(
               QueryLimitException.class,
               ex -> assertThat(ex.kind()).isEqualTo(QueryLimitException.Kind.CANCELED))

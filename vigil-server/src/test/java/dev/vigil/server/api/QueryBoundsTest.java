@@ -175,7 +175,7 @@ class QueryBoundsTest {
               422,
               "execution",
               "subquery [3w3d:1ms] would evaluate 2,073,600,000 steps, more than the limit of"
-                  + " 50,000,000 samples per query");
+                  + " 1,000,000 steps per range query or subquery");
           error(
               post("/api/v1/query", "count_over_time(vector(1)[25d:1ms])"),
               422,
