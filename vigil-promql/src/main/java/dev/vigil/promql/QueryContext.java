@@ -12,7 +12,7 @@ final class QueryContext {
   /*
    * Every evaluator holds at least one value per step (a scalar is a double[numSteps]), so its step
    * count is checked against the step and sample limits before anything is allocated, in long: a
-   * subquery such as [24d:1ms] has 2,073,600,001 steps, which wrapped to a negative int (a
+   * subquery such as [25d:1ms] has 2,160,000,000 steps, which wrapped to a negative int (a
    * NegativeArraySizeException) or, past 2^32, to a small positive one (a silently empty answer),
    * and below that allocated gigabytes before the sample limit saw anything.
    */
