@@ -65,7 +65,7 @@ class HeadProtocolStressTest {
                       Appender app = db.appender();
                       Fresh f = null;
                       for (int k = 0; k < 5; k++) {
-                        long t = clock.addAndGet(r.nextInt(2000)) - r.nextInt(3) * 1000L;
+                        long t = clock.addAndGet(r.nextInt(20_000)) - r.nextInt(3) * 10_000L;
                         Labels l = Labels.of("__name__", "m", "s", "" + r.nextInt(3));
                         try {
                           app.append(0, l, t, r.nextInt(3));
@@ -115,6 +115,7 @@ class HeadProtocolStressTest {
         t.join();
       }
       assertThat(errors).isEmpty();
+      assertThat(db.blocks()).as("head cuts ran").isNotEmpty();
       long blocksEnd = Long.MIN_VALUE;
       for (Block b : db.blocks()) {
         blocksEnd = Math.max(blocksEnd, b.meta().maxTime());
