@@ -45,9 +45,9 @@ import java.util.stream.Stream;
  */
 public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, AutoCloseable {
   /*
-   * Locks. commitLock: commits hold it shared while they write the WAL and apply to the head;
-   * the head compactor takes it exclusively for the instants it raises the minimum valid time and
-   * rolls the WAL, so no commit straddles those. viewLock: a querier takes it shared to capture
+   * Locks. commitLock: commits hold it shared while they apply to the head and log what it
+   * accepted (the protocol is in head.HeadAppender); the head compactor takes it exclusively for
+   * the instants it raises the minimum valid time and rolls the WAL, so no commit straddles those. viewLock: a querier takes it shared to capture
    * the block list and the head's readable start together; publishing a block takes it
    * exclusively. A head truncation waits for queriers opened before the publish to close, since
    * they may still read the head chunks it drops.
