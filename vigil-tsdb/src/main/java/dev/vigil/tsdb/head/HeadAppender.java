@@ -37,9 +37,12 @@ final class HeadAppender implements Appender {
    * samples, since WAL order is not commit order across concurrent commits) brought it back.
    * Logging after applying means the WAL holds exactly what the head holds, whatever the
    * interleaving. The price: between apply and log, readers may see samples whose commit has not
-   * returned; if the WAL write then fails, commit throws and those samples stay visible but are
-   * not durable until the next checkpoint; a client retrying the batch gets them logged (an
-   * identical sample is accepted again). Nothing is acknowledged before its bytes are written.
+   * returned; if the WAL write then fails, commit throws and those samples stay visible without
+   * being durable until the next checkpoint writes the head's state (a retry of the batch logs
+   * again each series' newest sample, accepted as an identical duplicate; older ones are refused
+   * as out of order). Never is a commit acknowledged before its bytes are written: what a crash
+   * can lose is only what a failed commit left visible. Prometheus logs first and applies after,
+   * so a WAL failure leaves nothing visible, but then a sample refused at apply is in the WAL.
    *
    * Pins: each buffered sample and exemplar holds one pin on its series (MemSeries.pin); the
    * commit releases a sample's pin in the same monitor enter that applies it, rollback releases
