@@ -196,6 +196,7 @@ public final class Vigil implements AutoCloseable {
         .retention(s.retentionTime())
         .retentionBytes(s.retentionSize())
         .maxExemplars(s.maxExemplars())
+        .maxAheadTime(s.maxAheadTime())
         .fsync(
             perCommit ? FsyncPolicy.PER_COMMIT : FsyncPolicy.INTERVAL,
             perCommit ? java.time.Duration.ofSeconds(1) : s.walFsync())

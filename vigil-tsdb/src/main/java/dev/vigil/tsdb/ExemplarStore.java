@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Thread-safe: every method holds the store's monitor (appends happen at commit, a few per
  * series and scrape; queries walk only the chains of matching series).
  */
-final class ExemplarStore {
+final class ExemplarStore implements dev.vigil.tsdb.head.ExemplarSink {
   /*
    * Layout (the same design as Prometheus' CircularExemplarStorage): parallel arrays indexed by
    * slot, next[slot] links a series' exemplars oldest -> newest, and an index maps series labels
@@ -127,12 +127,26 @@ final class ExemplarStore {
     return OK;
   }
 
+  /** {@link #validate}, counting an out-of-order refusal. */
+  @Override
+  public boolean check(Labels series, Exemplar e) {
+    try {
+      return validate(series, e) == OK;
+    } catch (ExemplarException ex) {
+      if (ex.reason() == ExemplarException.Reason.OUT_OF_ORDER) {
+        outOfOrder.increment();
+      }
+      throw ex;
+    }
+  }
+
   /**
    * Stores an exemplar unless it is a duplicate of the series' newest or out of order (counted).
    *
    * @return whether it was stored
    */
-  synchronized boolean add(Labels series, Exemplar e) {
+  @Override
+  public synchronized boolean add(Labels series, Exemplar e) {
     try {
       if (validate(series, e) != OK) {
         return false;

@@ -120,7 +120,8 @@ final class HeadCompactor {
         writeSamples(enc, s.ref(), it);
         List<Exemplar> ex = db.exemplars.of(s.labels());
         if (!ex.isEmpty()) {
-          HeadAppender.encodeExemplars(enc, java.util.Collections.nCopies(ex.size(), s), ex);
+          dev.vigil.tsdb.head.WalRecords.exemplars(
+              enc, java.util.Collections.nCopies(ex.size(), s), ex);
         }
         Intervals del = s.deletedRanges();
         if (!del.isEmpty()) {

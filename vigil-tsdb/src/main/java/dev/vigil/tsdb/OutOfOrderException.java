@@ -1,6 +1,9 @@
 package dev.vigil.tsdb;
 
-/** A sample older than its series' newest, outside the accepted out-of-order window. */
+/**
+ * A sample the head refuses by time: older than its series' newest beyond the out-of-order window,
+ * older than the head ({@link #outOfBounds}), or too far ahead of the clock ({@link #tooFarAhead}).
+ */
 public final class OutOfOrderException extends IllegalArgumentException {
   private final Labels series;
   private final long sampleTime;
@@ -42,6 +45,28 @@ public final class OutOfOrderException extends IllegalArgumentException {
         series,
         sampleTime,
         minValidTime);
+  }
+
+  /**
+   * A sample further ahead of the store's clock than the configured limit: accepting it would move
+   * the head into the future and refuse every present sample after the next cut. {@link
+   * #newestTime()} is the newest time accepted now.
+   */
+  public static OutOfOrderException tooFarAhead(
+      Labels series, long sampleTime, long maxValidTime, long maxAheadMs) {
+    return new OutOfOrderException(
+        "too-far-in-future sample for "
+            + series
+            + ": timestamp "
+            + sampleTime
+            + " is after "
+            + maxValidTime
+            + ", the store's clock plus the "
+            + maxAheadMs
+            + " ms it accepts ahead (max ahead time)",
+        series,
+        sampleTime,
+        maxValidTime);
   }
 
   public Labels series() {

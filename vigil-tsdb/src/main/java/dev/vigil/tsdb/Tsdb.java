@@ -2,6 +2,7 @@ package dev.vigil.tsdb;
 
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockId;
+import dev.vigil.tsdb.head.AppendCounters;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.wal.FsyncPolicy;
 import dev.vigil.tsdb.wal.Wal;
@@ -44,9 +45,9 @@ import java.util.stream.Stream;
  */
 public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, AutoCloseable {
   /*
-   * Locks. commitLock: commits hold it shared while they write the WAL and apply to the head;
-   * the head compactor takes it exclusively for the instants it raises the minimum valid time and
-   * rolls the WAL, so no commit straddles those. viewLock: a querier takes it shared to capture
+   * Locks. commitLock: commits hold it shared while they apply to the head and log what it
+   * accepted (the protocol is in head.HeadAppender); the head compactor takes it exclusively for
+   * the instants it raises the minimum valid time and rolls the WAL, so no commit straddles those. viewLock: a querier takes it shared to capture
    * the block list and the head's readable start together; publishing a block takes it
    * exclusively. A head truncation waits for queriers opened before the publish to close, since
    * they may still read the head chunks it drops.
@@ -57,6 +58,9 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
   final Wal wal;
   final ExemplarStore exemplars;
   final TsdbMetrics metrics = new TsdbMetrics();
+  private final AppendCounters appendCounters =
+      new AppendCounters(
+          metrics.samplesAppended, metrics.outOfOrderRejected, metrics.duplicateRejected);
   final ReentrantReadWriteLock commitLock = new ReentrantReadWriteLock();
   final ReentrantReadWriteLock viewLock = new ReentrantReadWriteLock();
   private final FileChannel lockChannel;
@@ -91,7 +95,7 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
     exemplars = new ExemplarStore(o.maxExemplars);
     try {
       blocks = loadBlocks();
-      head = new Head(dir.resolve("chunks_head"), o.outOfOrderWindow);
+      head = new Head(dir.resolve("chunks_head"), o.outOfOrderWindow, o.maxAheadMs, o.clock);
       long maxBlock = Long.MIN_VALUE;
       for (Block b : blocks) {
         if (b.meta().resolution() == 0) {
@@ -221,7 +225,7 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
 
   @Override
   public Appender appender() {
-    return new HeadAppender(head, wal, commitLock.readLock(), metrics, exemplars);
+    return head.appender(wal, commitLock.readLock(), exemplars, appendCounters);
   }
 
   @Override
@@ -456,6 +460,21 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
     }
 
     /**
+     * How far ahead of the clock a sample may lie (default 10 minutes, Prometheus' remote-write
+     * limit, or half the block range when that is less; at most half the block range, so a cut
+     * never ends after the present). Later samples are refused with an {@link OutOfOrderException}
+     * naming the limit, and WAL replay skips them.
+     */
+    public Builder maxAheadTime(java.time.Duration d) {
+      long ms = d.toMillis();
+      if (ms < 0) {
+        throw new IllegalArgumentException("max ahead time must not be negative, got " + d);
+      }
+      o.maxAheadMs = ms;
+      return this;
+    }
+
+    /**
      * How many exemplars are kept in memory, newest first, across all series (default 100000 as in
      * Prometheus; 0 disables exemplar storage). Logged in the WAL, so they survive restarts.
      */
@@ -479,7 +498,10 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
       return this;
     }
 
-    /** Wall clock in ms (retention uses it); for tests. */
+    /**
+     * Wall clock in ms: retention ages blocks by it and appends are refused beyond it plus the max
+     * ahead time. For tests.
+     */
     public Builder clock(LongSupplier millis) {
       o.clock = Objects.requireNonNull(millis);
       return this;
@@ -504,7 +526,18 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
      * @throws IOException when the directory is locked by another store or cannot be read
      */
     public Tsdb open() throws IOException {
-      return new Tsdb(o.copy());
+      TsdbOptions c = o.copy();
+      if (c.maxAheadMs < 0) {
+        c.maxAheadMs = Math.min(Head.DEFAULT_MAX_AHEAD_MS, c.blockRangeMs / 2);
+      } else if (c.maxAheadMs > c.blockRangeMs / 2) {
+        throw new IllegalArgumentException(
+            "max ahead time "
+                + c.maxAheadMs
+                + " ms is more than half the block range ("
+                + o.blockRangeMs
+                + " ms): a head cut could end after the present and refuse present samples");
+      }
+      return new Tsdb(c);
     }
 
     private static long positive(long v, String what) {

@@ -19,6 +19,7 @@ final class TsdbOptions {
   long fsyncIntervalMs = 1000;
   long walSegmentBytes = 128L << 20;
   long outOfOrderWindow;
+  long maxAheadMs = -1; // -1: the default, min(10 min, blockRangeMs / 2)
   boolean walEnabled = true;
   int maxExemplars = 100_000;
   boolean rollups = true;
@@ -39,6 +40,7 @@ final class TsdbOptions {
     c.fsyncIntervalMs = fsyncIntervalMs;
     c.walSegmentBytes = walSegmentBytes;
     c.outOfOrderWindow = outOfOrderWindow;
+    c.maxAheadMs = maxAheadMs;
     c.walEnabled = walEnabled;
     c.maxExemplars = maxExemplars;
     c.rollups = rollups;

@@ -11,18 +11,29 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Rebuilds the head from the WAL at start-up (checkpoint, then segments in order). */
+/**
+ * Rebuilds the head from the WAL at start-up (checkpoint, then segments in order): decodes records
+ * and hands them to the head's replay entry points.
+ *
+ * <p>The WAL holds only samples the head accepted (see {@code head.HeadAppender}), so replay
+ * accepts every logged sample at or after the minimum valid time, in or out of order, and skips
+ * samples after the clock plus the max ahead time (logged by versions without that limit; the head
+ * must not move into the future).
+ */
 final class WalReplay {
   private final Head head;
   private final ExemplarStore exemplars;
   private final Map<Long, MemSeries> byWalRef = new HashMap<>();
   long samples;
   long skipped;
+  long tooFarAhead;
+  private final long maxValidTime;
   long exemplarCount;
 
   WalReplay(Head head, ExemplarStore exemplars) {
     this.head = head;
     this.exemplars = exemplars;
+    this.maxValidTime = head.maxValidTime();
   }
 
   /** Replays {@code walDir} into {@code head}; returns a one-line summary. */
@@ -67,8 +78,13 @@ final class WalReplay {
         + " samples, "
         + r.exemplarCount
         + " exemplars"
-        + (r.skipped > 0
-            ? ", " + r.skipped + " skipped (persisted already or unknown series)"
+        + (r.skipped > 0 ? ", " + r.skipped + " skipped (persisted already or unknown series)" : "")
+        + (r.tooFarAhead > 0
+            ? ", "
+                + r.tooFarAhead
+                + " skipped as after "
+                + r.maxValidTime
+                + " (the clock plus the max ahead time)"
             : "");
   }
 
@@ -91,11 +107,7 @@ final class WalReplay {
           if (labels.isEmpty()) {
             throw new IllegalStateException("series ref " + ref + " has no labels");
           }
-          MemSeries s = head.create(labels, (int) ref);
-          if (s.ref() == ref) {
-            s.markLogged(); // else the series lives under another ref, not yet in the WAL
-          }
-          byWalRef.put(ref, s);
+          byWalRef.put(ref, head.replaySeries(labels, (int) ref));
         }
       }
       case RecordType.SAMPLES -> samples(d);
@@ -145,6 +157,10 @@ final class WalReplay {
       MemSeries s = byWalRef.get(ref);
       if (s == null || t < minValid) {
         skipped++;
+        continue;
+      }
+      if (t > maxValidTime) {
+        tooFarAhead++;
         continue;
       }
       if (head.appendReplayed(s, t, v) == MemSeries.OK) {

@@ -45,6 +45,7 @@ public final class ConfigLoader {
           "storage.retention_time",
           "storage.retention_size",
           "storage.wal_fsync",
+          "storage.max_ahead_time",
           "storage.exemplars.max_exemplars",
           "collect.interval",
           "collect.system",
@@ -323,7 +324,15 @@ public final class ConfigLoader {
             s.duration("retention_time", d.retentionTime(), Duration.ofHours(1)),
             s.bytes("retention_size", d.retentionSize()),
             s.duration("wal_fsync", d.walFsync(), Duration.ZERO),
-            bindExemplars(s.section("exemplars"), d.maxExemplars()));
+            bindExemplars(s.section("exemplars"), d.maxExemplars()),
+            s.duration("max_ahead_time", d.maxAheadTime(), Duration.ZERO));
+    if (out.maxAheadTime().compareTo(StorageConfig.MAX_MAX_AHEAD_TIME) > 0) {
+      throw s.error(
+          "max_ahead_time",
+          "must be at most "
+              + Units.formatDuration(StorageConfig.MAX_MAX_AHEAD_TIME)
+              + " (half the block range)");
+    }
     s.finish();
     return out;
   }

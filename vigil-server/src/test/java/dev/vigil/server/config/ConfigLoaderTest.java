@@ -117,6 +117,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void maxAheadTime_isBound_defaultsToTenMinutes_andAboveAnHourIsRejectedByName() {
+    assertThat(parse("").storage().maxAheadTime()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(parse("storage:\n  max_ahead_time: 30s\n").storage().maxAheadTime())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(
+            ConfigLoader.parse("vigil.yml", "", Map.of("VIGIL_STORAGE_MAX_AHEAD_TIME", "0s"))
+                .storage()
+                .maxAheadTime())
+        .isZero();
+    assertRejected(
+        "storage:\n  max_ahead_time: 2h\n",
+        "vigil.yml:2: storage.max_ahead_time: must be at most 1h (half the block range)");
+  }
+
+  @Test
   void unknownTopLevelSection_isRejected() {
     assertRejected("scrape_config: []\n", "vigil.yml:1: scrape_config: unknown key");
   }

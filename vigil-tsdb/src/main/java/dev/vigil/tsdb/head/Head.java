@@ -1,8 +1,10 @@
 package dev.vigil.tsdb.head;
 
+import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.LabelMatcher;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.index.PostingsIndex;
+import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,14 +13,26 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.function.LongSupplier;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The in-memory part of the store: every series with recent samples, their open chunks, the
- * postings index over them, and the head's time range.
+ * postings index over them, the head's time range, and the rules every sample passes to get in.
+ *
+ * <pre>{@code
+ * Head head = new Head(dir.resolve("chunks_head"), 0, 600_000, System::currentTimeMillis);
+ * Appender app = head.appender(wal, commitLock.readLock(), exemplars, counters);
+ * app.append(0, Labels.of("__name__", "up"), now, 1);
+ * app.commit();                        // applied to the head, then what was accepted is logged
+ * }</pre>
  *
  * <p>Thread-safe. Series are found by ref through a paged array (no hashing, no allocation on the
- * append path) or by labels through a concurrent map; each series guards its own chunks.
+ * append path) or by labels through a concurrent map; each series guards its own chunks. The head
+ * is split by operation: this file holds the series registry, the time range and reads; {@link
+ * HeadAppender} the append/commit protocol; {@link HeadGc} garbage collection; replay enters
+ * through {@link #appendReplayed}.
  */
 public final class Head implements AutoCloseable {
   /*
@@ -26,27 +40,67 @@ public final class Head implements AutoCloseable {
    * slots: one array read instead of a hash lookup per sample. Pages are published with
    * volatile writes through the pages array replacement; a slot written before the ref is
    * returned to anyone happens-before its use (the ref travels through a map or a commit).
+   *
+   * The commit protocol (as Prometheus' head_append.go): an appender pins every series it
+   * appends to (MemSeries.pin, under the series monitor) and GC skips pinned series, so a series
+   * created by an uncommitted transaction is never collected under it. At commit the head decides
+   * under each series' monitor what it accepts, applies it, and only then is the accepted part
+   * logged, so the WAL holds exactly the samples the running head holds and replay may accept
+   * every logged sample at or after the minimum valid time (see HeadAppender for why this order).
+   *
+   * Lock order: the head's monitor (series creation, GC) before a series' monitor; nothing holds a
+   * series' monitor while taking the head's. The store's commit lock (held shared by commits,
+   * exclusively while the minimum valid time rises or the WAL rolls) is outside both.
    */
   private static final int PAGE_BITS = 12;
   private static final int PAGE = 1 << PAGE_BITS;
 
-  private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
+  /** Default of how far ahead of the clock a sample may lie: Prometheus' maxAheadTime. */
+  public static final long DEFAULT_MAX_AHEAD_MS = 10 * 60_000L;
+
+  final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
   private volatile MemSeries[][] pages = new MemSeries[16][];
   private final AtomicInteger nextRef = new AtomicInteger(1);
-  private final PostingsIndex postings = new PostingsIndex();
+  final PostingsIndex postings = new PostingsIndex();
   private final HeadChunkFile chunkFile;
-  private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
-  private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+  final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+  final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
   private volatile long minValidTime = Long.MIN_VALUE;
   private final long outOfOrderWindow;
+  private final long maxAheadMs;
+  private final LongSupplier clock;
+
+  /** A head with the default limit ahead of the wall clock (WAL tools and tests). */
+  public Head(Path chunkDir, long outOfOrderWindow) throws IOException {
+    this(chunkDir, outOfOrderWindow, DEFAULT_MAX_AHEAD_MS, System::currentTimeMillis);
+  }
 
   /**
    * @param chunkDir the spill directory for full chunks (emptied now)
    * @param outOfOrderWindow how far (ms) behind a series' newest sample an append is accepted
+   * @param maxAheadMs how far (ms) ahead of {@code clock} a sample may lie
+   * @param clock the present, in ms since the epoch
    */
-  public Head(Path chunkDir, long outOfOrderWindow) throws IOException {
+  public Head(Path chunkDir, long outOfOrderWindow, long maxAheadMs, LongSupplier clock)
+      throws IOException {
+    if (maxAheadMs < 0) {
+      throw new IllegalArgumentException("max ahead time must not be negative, got " + maxAheadMs);
+    }
     this.chunkFile = new HeadChunkFile(chunkDir);
     this.outOfOrderWindow = outOfOrderWindow;
+    this.maxAheadMs = maxAheadMs;
+    this.clock = clock;
+  }
+
+  /**
+   * A new transaction on this head. Commits hold {@code commitLock} while they apply and log; the
+   * caller takes the matching exclusive lock to raise the minimum valid time or roll the WAL.
+   *
+   * @param wal where accepted samples are logged, or null (no WAL)
+   */
+  public Appender appender(
+      Wal wal, Lock commitLock, ExemplarSink exemplars, AppendCounters counters) {
+    return new HeadAppender(this, wal, commitLock, exemplars, counters);
   }
 
   /** The series with this ref, or null. */
@@ -113,27 +167,28 @@ public final class Head implements AutoCloseable {
   }
 
   /**
-   * Appends under the series lock; see {@link MemSeries#append}. A sample before the minimum valid
-   * time is refused ({@link MemSeries#OUT_OF_ORDER}): the caller holds the commit lock shared and
-   * the head compactor raises that time under it exclusively, so a sample is either in the head
-   * before a block is cut or refused after.
+   * Creates (or finds) a series named by a WAL series record. When it gets the record's ref, the
+   * WAL holds its record, so commits need not log it again; an old ref reused for other labels gets
+   * a new ref, whose record the next commit logs.
    */
-  public int append(MemSeries s, long t, double v) {
-    if (t < minValidTime) {
-      return MemSeries.OUT_OF_ORDER;
+  public MemSeries replaySeries(Labels labels, int ref) {
+    MemSeries s = create(labels, ref);
+    if (s.ref() == ref) {
+      s.markLogged();
     }
-    long ooo =
-        outOfOrderWindow > 0
-            ? Math.max(minValidTime, s.lastTime - outOfOrderWindow)
-            : Long.MAX_VALUE;
-    return s.append(t, v, ooo, chunkFile);
+    return s;
   }
 
   /**
-   * Appends a replayed sample: accepted out of order down to the minimum valid time, since it was
-   * accepted when it was committed.
+   * Appends a replayed sample: accepted out of order down to the minimum valid time, since the WAL
+   * holds only samples the head accepted when they were committed.
+   *
+   * @return a {@link MemSeries} result
    */
   public int appendReplayed(MemSeries s, long t, double v) {
+    if (t < minValidTime) {
+      return MemSeries.OUT_OF_ORDER;
+    }
     return s.append(t, v, minValidTime, chunkFile);
   }
 
@@ -162,6 +217,18 @@ public final class Head implements AutoCloseable {
 
   public long outOfOrderWindow() {
     return outOfOrderWindow;
+  }
+
+  /** How far (ms) ahead of the clock a sample may lie. */
+  public long maxAheadMs() {
+    return maxAheadMs;
+  }
+
+  /** The newest timestamp accepted now: the clock plus {@link #maxAheadMs()} (saturating). */
+  public long maxValidTime() {
+    long now = clock.getAsLong();
+    long t = now + maxAheadMs;
+    return t < now ? Long.MAX_VALUE : t;
   }
 
   public int numSeries() {
@@ -204,26 +271,20 @@ public final class Head implements AutoCloseable {
 
   /**
    * Forgets everything before {@code mint} (persisted in a block now): rejects appends before it,
-   * drops full chunks wholly before it, and removes series left without samples.
+   * drops full chunks wholly before it, and removes series left without samples that no open
+   * transaction holds. See {@link HeadGc}.
    */
   public synchronized void truncate(long mint) throws IOException {
     minValidTime = Math.max(minValidTime, mint);
-    long newMin = Long.MAX_VALUE;
-    for (MemSeries s : new ArrayList<>(byLabels.values())) {
-      s.truncateBefore(mint);
-      if (s.emptyFrom(mint)) {
-        byLabels.remove(s.labels, s);
-        postings.remove(s.ref, s.labels);
-        pages[s.ref >>> PAGE_BITS][s.ref & (PAGE - 1)] = null;
-      } else {
-        newMin = Math.min(newMin, Math.max(mint, s.minTime()));
-      }
-    }
-    minTime.set(newMin);
-    if (byLabels.isEmpty()) {
-      maxTime.set(Long.MIN_VALUE);
-    }
+    HeadGc.collect(this, mint);
     chunkFile.truncateBefore(mint);
+  }
+
+  /** Unlinks a series GC removed; the caller holds the head's and the series' monitors. */
+  void unlink(MemSeries s) {
+    byLabels.remove(s.labels, s);
+    postings.remove(s.ref, s.labels);
+    pages[s.ref >>> PAGE_BITS][s.ref & (PAGE - 1)] = null;
   }
 
   /** Marks {@code [mint, maxt]} of a series deleted. */

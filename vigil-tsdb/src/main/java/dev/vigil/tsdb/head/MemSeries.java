@@ -15,22 +15,45 @@ import java.util.List;
 
 /**
  * One series in the head: its open Gorilla chunk, refs of its full chunks in the {@link
- * HeadChunkFile}, a small sorted buffer of accepted out-of-order samples, and its deleted ranges.
+ * HeadChunkFile}, a small sorted buffer of accepted out-of-order samples, its deleted ranges, and
+ * its part in the commit protocol (how many open transactions hold it, whether GC removed it).
  *
- * <p>Every mutable field is guarded by the instance's monitor; {@link #lastTime} may be read
- * without it as a hint (appenders re-check under the lock at commit).
+ * <p>Every mutable field is guarded by the instance's monitor, except {@link #logged} (volatile,
+ * see below). Nothing outside this package mutates a series.
  */
 public final class MemSeries {
-  /** Result of {@link #append}. */
+  /*
+   * Memory model. lastTime, pending and removed are read and written only under this monitor: the
+   * appender's early order check, the commit, GC and readers all take it, so the monitor's
+   * happens-before edges order every access and no value is read stale or torn (a plain long is
+   * not atomic under JLS 17.7). One uncontended monitor enter per append() costs what the racy
+   * read it replaced saved, and makes the early check exact at that instant.
+   *
+   * logged is written once (false -> true) by a committer after its WAL write returned and read by
+   * appenders deciding whether to log a series record. It is volatile: a reader that sees true
+   * sees it after the write that set it, so that WAL write (and the series record in it) happened
+   * before; the record precedes any samples the reader logs. A reader that sees false logs the
+   * record again, which replay tolerates (same ref, same labels).
+   */
+
+  /** Result of {@link #append}: accepted (or an identical sample was there already). */
   public static final int OK = 0;
 
+  /** Result of {@link #append}: another value at this timestamp is stored. */
   public static final int DUPLICATE = 1;
+
+  /** Result of {@link #append}: too old (out-of-order window, or before the min valid time). */
   public static final int OUT_OF_ORDER = 2;
+
+  /** Result of {@link #pin}: GC removed this series; resolve its labels again. */
+  static final int REMOVED = 3;
 
   final int ref;
   final Labels labels;
-  long lastTime = Long.MIN_VALUE;
-  boolean logged;
+  private long lastTime = Long.MIN_VALUE;
+  private volatile boolean logged;
+  private int pending;
+  private boolean removed;
   private XorChunk open;
   private long[] full; // ref, minTime, maxTime per full chunk
   private int nFull;
@@ -52,19 +75,67 @@ public final class MemSeries {
     return labels;
   }
 
-  /** The newest in-order timestamp, read without the lock: a hint, re-checked at commit. */
-  public long lastTimeHint() {
-    return lastTime;
-  }
-
   /** Whether a WAL series record for this series has been written. */
-  public boolean logged() {
+  boolean logged() {
     return logged;
   }
 
-  /** Notes that the WAL holds this series' record. */
-  public void markLogged() {
+  /** Notes that the WAL holds this series' record (after the write returned). */
+  void markLogged() {
     logged = true;
+  }
+
+  /** The newest in-order timestamp (Long.MIN_VALUE when none). */
+  synchronized long lastTime() {
+    return lastTime;
+  }
+
+  /**
+   * The appender's early check, and its claim on the series: unless GC removed the series or {@code
+   * t} is already too old, counts one more pending sample, which keeps GC away until the
+   * transaction commits or rolls back ({@link #commitAppend} or {@link #unpin}).
+   *
+   * @return {@link #OK} (pinned), {@link #OUT_OF_ORDER} (not pinned; {@link #lastTime()} names the
+   *     bound) or {@link #REMOVED}
+   */
+  synchronized int pin(long t, long minValidTime, long oooWindow) {
+    if (removed) {
+      return REMOVED;
+    }
+    if (t < lastTime && t < oooBound(minValidTime, oooWindow)) {
+      return OUT_OF_ORDER;
+    }
+    pending++;
+    return OK;
+  }
+
+  /** Pins without an order check (an exemplar's series). */
+  synchronized boolean pin() {
+    if (removed) {
+      return false;
+    }
+    pending++;
+    return true;
+  }
+
+  /** Releases one pin taken by {@link #pin}. */
+  synchronized void unpin() {
+    pending--;
+  }
+
+  /** Applies a pinned sample at commit and releases its pin, in one monitor enter. */
+  synchronized int commitAppend(
+      long t, double v, long minValidTime, long oooWindow, HeadChunkFile f) {
+    pending--;
+    if (t < minValidTime) {
+      return OUT_OF_ORDER;
+    }
+    return append(t, v, oooBound(minValidTime, oooWindow), f);
+  }
+
+  /** Oldest timestamp accepted out of order now; the caller holds the monitor. */
+  private long oooBound(long minValidTime, long oooWindow) {
+    return oooWindow > 0 ? Math.max(minValidTime, lastTime - oooWindow) : Long.MAX_VALUE;
   }
 
   /**
@@ -145,13 +216,23 @@ public final class MemSeries {
     return deleted;
   }
 
-  /** Whether the series holds no samples at or after {@code mint}. */
-  synchronized boolean emptyFrom(long mint) {
-    return lastTime < mint && (oooN == 0 || oooT[oooN - 1] < mint);
+  /**
+   * GC of one series: drops what lies wholly before {@code mint}, then marks the series removed
+   * when nothing is left at or after {@code mint} and no open transaction holds it.
+   *
+   * @return whether the series is removed now (the caller unlinks it while holding this monitor)
+   */
+  synchronized boolean collect(long mint) {
+    truncateBefore(mint);
+    if (pending > 0 || lastTime >= mint || (oooN > 0 && oooT[oooN - 1] >= mint)) {
+      return false;
+    }
+    removed = true;
+    return true;
   }
 
   /** Drops full chunks and out-of-order samples wholly before {@code mint}. */
-  synchronized void truncateBefore(long mint) {
+  private void truncateBefore(long mint) {
     int keep = 0;
     for (int i = 0; i < nFull; i++) {
       if (full[i * 3 + 2] >= mint) {

@@ -1,0 +1,262 @@
+package dev.vigil.tsdb.head;
+
+import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.Exemplar;
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.OutOfOrderException;
+import dev.vigil.tsdb.wal.RecordEncoder;
+import dev.vigil.tsdb.wal.RecordType;
+import dev.vigil.tsdb.wal.Wal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * The {@link Appender} of a {@link Head}: buffers a transaction, pinning every series it touches;
+ * on commit applies the samples to the head and logs what the head accepted in one WAL write (new
+ * series records, one samples record, one exemplars record).
+ *
+ * <p>One thread at a time (the {@link Appender} contract). Commits hold the commit lock given to
+ * {@link Head#appender} shared for the whole apply-and-log step.
+ */
+final class HeadAppender implements Appender {
+  /*
+   * The hot path: append() resolves the ref by array index, checks the bounds against two
+   * volatile/cached longs, pins the series and checks its order in one uncontended monitor enter
+   * (MemSeries.pin), and stores into parallel primitive arrays. No boxing, no allocation, no label
+   * hashing once the caller passes refs.
+   *
+   * Commit order: apply, then log only the accepted samples. Two appenders may both pass the
+   * early check against the same newest time (A appends t=100, B appends and commits t=200, A
+   * commits): only under the series' monitor at commit is A's fate decided. Logging before that
+   * put a sample the head refused into the WAL, and replay (which must accept out-of-order
+   * samples, since WAL order is not commit order across concurrent commits) brought it back.
+   * Logging after applying means the WAL holds exactly what the head holds, whatever the
+   * interleaving. The price: between apply and log, readers may see samples whose commit has not
+   * returned; if the WAL write then fails, commit throws and those samples stay visible without
+   * being durable until the next checkpoint writes the head's state (a retry of the batch logs
+   * again each series' newest sample, accepted as an identical duplicate; older ones are refused
+   * as out of order). Never is a commit acknowledged before its bytes are written: what a crash
+   * can lose is only what a failed commit left visible. Prometheus logs first and applies after,
+   * so a WAL failure leaves nothing visible, but then a sample refused at apply is in the WAL.
+   *
+   * Pins: each buffered sample and exemplar holds one pin on its series (MemSeries.pin); the
+   * commit releases a sample's pin in the same monitor enter that applies it, rollback releases
+   * them all. GC (HeadGc) leaves pinned series alone.
+   */
+  private final Head head;
+  private final Wal wal;
+  private final Lock commitLock;
+  private final ExemplarSink exemplars;
+  private final AppendCounters counters;
+  private final List<MemSeries> exSeries = new ArrayList<>();
+  private final List<Exemplar> exPending = new ArrayList<>();
+  private final RecordEncoder enc = new RecordEncoder();
+  private final List<MemSeries> newSeries = new ArrayList<>();
+  private MemSeries[] series = new MemSeries[64];
+  private long[] ts = new long[64];
+  private double[] vs = new double[64];
+  private int n;
+  private int pinnedFrom; // samples [pinnedFrom, n) still hold their pin
+  private long maxValidTime; // the clock read once per transaction, plus the max ahead time
+
+  HeadAppender(
+      Head head, Wal wal, Lock commitLock, ExemplarSink exemplars, AppendCounters counters) {
+    this.head = head;
+    this.wal = wal;
+    this.commitLock = commitLock;
+    this.exemplars = exemplars;
+    this.counters = counters;
+    this.maxValidTime = head.maxValidTime();
+  }
+
+  private MemSeries resolve(long ref, Labels labels) {
+    MemSeries s = ref != 0 ? head.byRef(ref) : null;
+    if (s == null) {
+      if (labels == null) {
+        throw new IllegalArgumentException("unknown series ref " + ref + " and no labels given");
+      }
+      s = head.getOrCreate(labels);
+    }
+    return s;
+  }
+
+  /** The labels to name in an error, without creating a series. */
+  private Labels nameOf(long ref, Labels labels) {
+    if (labels != null) {
+      return labels;
+    }
+    return resolve(ref, null).labels();
+  }
+
+  private void noteNew(MemSeries s) {
+    if (!s.logged() && (newSeries.isEmpty() || newSeries.get(newSeries.size() - 1) != s)) {
+      newSeries.add(s); // duplicates from interleaved appends are dropped when encoding
+    }
+  }
+
+  @Override
+  public long appendExemplar(long ref, Labels labels, Exemplar e) {
+    MemSeries s = resolve(ref, labels);
+    while (!s.pin()) {
+      s = resolve(0, s.labels()); // GC removed it: this creates it again
+    }
+    boolean keep = false;
+    try {
+      keep = exemplars.check(s.labels(), e);
+    } finally {
+      if (keep) {
+        noteNew(s);
+        exSeries.add(s);
+        exPending.add(e);
+      } else {
+        s.unpin();
+      }
+    }
+    return s.ref();
+  }
+
+  @Override
+  public long append(long ref, Labels labels, long t, double v) {
+    long minValid = head.minValidTime();
+    if (t < minValid) {
+      counters.outOfOrder().increment();
+      throw OutOfOrderException.outOfBounds(nameOf(ref, labels), t, minValid);
+    }
+    if (t > maxValidTime) {
+      counters.outOfOrder().increment();
+      throw OutOfOrderException.tooFarAhead(
+          nameOf(ref, labels), t, maxValidTime, head.maxAheadMs());
+    }
+    MemSeries s = resolve(ref, labels);
+    int r;
+    while ((r = s.pin(t, minValid, head.outOfOrderWindow())) == MemSeries.REMOVED) {
+      s = resolve(0, s.labels()); // GC removed it: this creates it again
+    }
+    if (r != MemSeries.OK) {
+      counters.outOfOrder().increment();
+      throw new OutOfOrderException(s.labels(), t, s.lastTime());
+    }
+    noteNew(s);
+    if (n == ts.length) {
+      int cap = n * 2;
+      series = Arrays.copyOf(series, cap);
+      ts = Arrays.copyOf(ts, cap);
+      vs = Arrays.copyOf(vs, cap);
+    }
+    series[n] = s;
+    ts[n] = t;
+    vs[n] = v;
+    n++;
+    return s.ref();
+  }
+
+  @Override
+  public void commit() {
+    if (n == 0 && newSeries.isEmpty() && exPending.isEmpty()) {
+      clear();
+      return;
+    }
+    commitLock.lock();
+    try {
+      long minValid = head.minValidTime(); // stable: raised only under the exclusive lock
+      long window = head.outOfOrderWindow();
+      HeadChunkFile file = head.chunkFile();
+      int kept = 0;
+      long mint = Long.MAX_VALUE;
+      long maxt = Long.MIN_VALUE;
+      for (int i = 0; i < n; i++) {
+        MemSeries s = series[i];
+        long t = ts[i];
+        pinnedFrom = i + 1; // commitAppend releases the pin first, even when it throws
+        int r = s.commitAppend(t, vs[i], minValid, window, file);
+        if (r == MemSeries.OK) {
+          series[kept] = s; // compact the accepted samples to the front: they are logged
+          ts[kept] = t;
+          vs[kept] = vs[i];
+          kept++;
+          mint = Math.min(mint, t);
+          maxt = Math.max(maxt, t);
+        } else if (r == MemSeries.DUPLICATE) {
+          counters.duplicate().increment();
+        } else {
+          counters.outOfOrder().increment();
+        }
+      }
+      if (kept > 0) {
+        head.updateRange(mint, maxt);
+      }
+      encode(kept);
+      if (wal != null && enc.length() > 0) {
+        wal.write(enc.buffer(), enc.length());
+      }
+      for (MemSeries s : newSeries) {
+        s.markLogged();
+      }
+      counters.appended().add(kept);
+      for (int i = 0; i < exPending.size(); i++) {
+        exemplars.add(exSeries.get(i).labels(), exPending.get(i));
+      }
+    } finally {
+      commitLock.unlock();
+      clear();
+    }
+  }
+
+  private void encode(int kept) {
+    enc.reset();
+    if (!newSeries.isEmpty()) {
+      enc.begin(RecordType.SERIES);
+      Set<MemSeries> done = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (MemSeries s : newSeries) {
+        if (done.add(s)) {
+          enc.series(s.ref(), s.labels());
+        }
+      }
+      enc.end();
+    }
+    if (kept > 0) {
+      enc.begin(RecordType.SAMPLES);
+      enc.uvarint(kept);
+      long r0 = series[0].ref();
+      long t0 = ts[0];
+      enc.uvarint(r0);
+      enc.varint(t0);
+      for (int i = 0; i < kept; i++) {
+        enc.varint(series[i].ref() - r0);
+        enc.varint(ts[i] - t0);
+        enc.long64(Double.doubleToRawLongBits(vs[i]));
+      }
+      enc.end();
+    }
+    if (!exPending.isEmpty()) {
+      WalRecords.exemplars(enc, exSeries, exPending);
+    }
+  }
+
+  @Override
+  public void rollback() {
+    clear();
+  }
+
+  /** Releases the pins still held and empties the transaction. */
+  private void clear() {
+    for (int i = pinnedFrom; i < n; i++) {
+      series[i].unpin();
+    }
+    for (MemSeries s : exSeries) {
+      s.unpin();
+    }
+    Arrays.fill(series, 0, n, null);
+    n = 0;
+    pinnedFrom = 0;
+    newSeries.clear();
+    exSeries.clear();
+    exPending.clear();
+    maxValidTime = head.maxValidTime();
+  }
+}
