@@ -274,6 +274,10 @@ public final class Vigil implements AutoCloseable {
       LOG.warn("reload: server and storage settings change only at restart; kept as they were");
       next = next.withServer(cur.server()).withStoragePath(cur.storage().path());
     }
+    if (!next.ingest().equals(cur.ingest())) {
+      LOG.warn("reload: ingest limits change only at restart; kept as they were");
+      next = next.withIngest(cur.ingest());
+    }
     ScrapeManager m = scrapes;
     if (m != null) {
       m.apply(next.scrapeConfigs());
