@@ -173,13 +173,17 @@ public final class Vigil implements AutoCloseable {
       }
       m.apply(config.scrapeConfigs());
     } catch (RuntimeException e) {
-      opening.thenAccept(
-          db -> {
-            if (tsdb == null) {
-              closeQuietly(db);
-            }
-          });
       close();
+      if (tsdb == null) {
+        // Wait for the store still opening and close it before reporting the failure: closed
+        // asynchronously, its directory lock was still held when a retry with the same
+        // directory started (found by DocumentedKeysAgreeTest).
+        try {
+          closeQuietly(opening.join());
+        } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+          // it failed to open: nothing to close
+        }
+      }
       throw e;
     }
     state.setReady(true);
