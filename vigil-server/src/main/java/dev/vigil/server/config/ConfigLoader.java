@@ -272,6 +272,14 @@ public final class ConfigLoader {
     if (tc.certFile() != null && tc.keystoreFile() != null) {
       throw tls.error("keystore_file", "set either cert_file/key_file (PEM) or keystore_file");
     }
+    if (tc.enabled()) {
+      // Loaded here too, so that --check-config refuses what serve could not start with.
+      try {
+        dev.vigil.server.http.Tls.check(tc);
+      } catch (ConfigException e) {
+        throw tls.error(tc.keystoreFile() != null ? "keystore_file" : "cert_file", e.getMessage());
+      }
+    }
     Section lim = s.section("limits");
     ServerConfig.Limits dl = ServerConfig.Limits.defaults();
     ServerConfig.Limits limits =

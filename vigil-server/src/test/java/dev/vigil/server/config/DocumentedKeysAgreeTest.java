@@ -88,7 +88,11 @@ class DocumentedKeysAgreeTest {
             "dashboard:\n  enabled: true\n", "dashboard.enabled: unknown key",
             "dashboard:\n  refresh:\n    overview: soon\n", "dashboard.refresh.overview",
             "server:\n  limits:\n    max_body_size: 0\n", "max_body_size: must be at least 1",
-            "server:\n  limits:\n    max_header_size: 10\n", "max_header_size: must be at least");
+            "server:\n  limits:\n    max_header_size: 10\n", "max_header_size: must be at least",
+            "server:\n  tls:\n    cert_file: missing.pem\n    key_file: missing.pem\n",
+                "server.tls.cert_file: server.tls: cannot load",
+            "server:\n  tls:\n    keystore_file: missing.p12\n",
+                "server.tls.keystore_file: server.tls: cannot load");
     cases.forEach(
         (yaml, message) ->
             assertThatThrownBy(() -> ConfigLoader.parse("vigil.yml", yaml, Map.of()))
