@@ -176,13 +176,17 @@ public final class Vigil implements AutoCloseable {
       }
       m.apply(config.scrapeConfigs());
     } catch (RuntimeException e) {
-      opening.thenAccept(
-          db -> {
-            if (tsdb == null) {
-              closeQuietly(db);
-            }
-          });
       close();
+      if (tsdb == null) {
+        // Wait for the store still opening and close it before reporting the failure: closed
+        // asynchronously, its directory lock was still held when a retry with the same
+        // directory started (found by DocumentedKeysAgreeTest).
+        try {
+          closeQuietly(opening.join());
+        } catch (CompletionException | java.util.concurrent.CancellationException ignored) {
+          // it failed to open: nothing to close
+        }
+      }
       throw e;
     }
     state.setReady(true);
@@ -278,6 +282,10 @@ public final class Vigil implements AutoCloseable {
     if (!next.server().equals(cur.server()) || !next.storage().equals(cur.storage())) {
       LOG.warn("reload: server and storage settings change only at restart; kept as they were");
       next = next.withServer(cur.server()).withStoragePath(cur.storage().path());
+    }
+    if (!next.ingest().equals(cur.ingest())) {
+      LOG.warn("reload: ingest limits change only at restart; kept as they were");
+      next = next.withIngest(cur.ingest());
     }
     ScrapeManager m = scrapes;
     if (m != null) {

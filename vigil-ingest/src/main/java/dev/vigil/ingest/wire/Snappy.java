@@ -26,6 +26,10 @@ public final class Snappy {
    */
 
   private static final int FRAGMENT = 1 << 16;
+
+  /** Output bytes per input byte at most: a copy element of 3 bytes yields up to 64. */
+  private static final int MAX_EXPANSION = 22;
+
   private static final int HASH_BITS = 14;
 
   private Snappy() {}
@@ -67,6 +71,17 @@ public final class Snappy {
       pos++;
     }
     pos++;
+    // The most a block can expand: a 3-byte copy element yields 64 bytes. A preamble declaring
+    // more is corrupt, refused before allocating what it declares.
+    if (outLen > (long) (in.length - pos) * MAX_EXPANSION) {
+      throw new SnappyException(
+          "corrupt snappy block: declares "
+              + outLen
+              + " uncompressed bytes, more than "
+              + (in.length - pos)
+              + " bytes of elements can hold",
+          0);
+    }
     byte[] out = new byte[outLen];
     int o = 0;
     while (pos < in.length) {

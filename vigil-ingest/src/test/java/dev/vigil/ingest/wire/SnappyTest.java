@@ -94,4 +94,29 @@ class SnappyTest {
     byte[] text = "this is not snappy".getBytes(StandardCharsets.US_ASCII);
     assertThatThrownBy(() -> Snappy.decompress(text, 1 << 20)).isInstanceOf(SnappyException.class);
   }
+
+  @Test
+  void preambleDeclaringMoreThanTheBlockCanHold_isCorrupt_beforeAllocatingIt() {
+    // varint 60 MiB, then one 2-byte literal: at most 44 bytes could come out of 2 bytes.
+    byte[] block = {(byte) 0x80, (byte) 0x80, (byte) 0x80, 0x1e, 0, 'a'};
+    assertThatThrownBy(() -> Snappy.decompress(block, 64 << 20))
+        .isInstanceOf(SnappyException.class)
+        .hasMessageContaining("declares 62914560 uncompressed bytes");
+    var threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().threadId();
+    long before = threads.getThreadAllocatedBytes(id);
+    try {
+      Snappy.decompress(block, 64 << 20);
+    } catch (SnappyException expected) {
+      // measured below
+    }
+    assertThat(threads.getThreadAllocatedBytes(id) - before).isLessThan(1 << 20);
+  }
+
+  @Test
+  void mostCompressibleInput_stillDecompresses() {
+    byte[] zeros = new byte[8 << 20];
+    assertThat(Snappy.decompress(Snappy.compress(zeros), 8 << 20)).isEqualTo(zeros);
+  }
 }

@@ -66,6 +66,12 @@ public final class ConfigLoader {
       java.util.regex.Pattern.compile(
           "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?");
 
+  /*
+   * Keys that a later version will bind are refused, not accepted and ignored: a file that sets
+   * them would otherwise pass --check-config and then silently not do what it says.
+   */
+  private static final String NOT_SUPPORTED = "not supported by this version of Vigil";
+
   private ConfigLoader() {}
 
   /**
@@ -164,10 +170,26 @@ public final class ConfigLoader {
       jobs.add(job);
     }
     List<String> ruleFiles = root.strings("rule_files");
+    if (!ruleFiles.isEmpty()) {
+      throw root.error(
+          "rule_files",
+          "rule evaluation is "
+              + NOT_SUPPORTED
+              + ": the rule files would not be read; leave"
+              + " rule_files empty");
+    }
+    for (String section : List.of("alerting", "remote_write", "slos")) {
+      if (root.node().entries().containsKey(section)) {
+        throw root.error(
+            section, "this section is " + NOT_SUPPORTED + ": it would be ignored; remove it");
+      }
+    }
     ConfigNode alerting = root.node("alerting");
     ConfigNode remoteWrite = root.node("remote_write");
     ConfigNode slos = root.node("slos");
     ConfigNode dashboard = root.node("dashboard");
+    // Validated here, where --check-config sees it, not only when serve mounts the dashboard.
+    dev.vigil.server.dashboard.DashboardRoutes.fromConfig(dashboard, false);
     dev.vigil.ingest.IngestLimits ingest = bindIngest(root.section("ingest"));
     root.finish();
     return new VigilConfig(
@@ -272,12 +294,27 @@ public final class ConfigLoader {
     if (tc.certFile() != null && tc.keystoreFile() != null) {
       throw tls.error("keystore_file", "set either cert_file/key_file (PEM) or keystore_file");
     }
+    if (tc.enabled()) {
+      // Loaded here too, so that --check-config refuses what serve could not start with.
+      try {
+        dev.vigil.server.http.Tls.check(tc);
+      } catch (ConfigException e) {
+        throw tls.error(tc.keystoreFile() != null ? "keystore_file" : "cert_file", e.getMessage());
+      }
+    }
     Section lim = s.section("limits");
     ServerConfig.Limits dl = ServerConfig.Limits.defaults();
     ServerConfig.Limits limits =
         new ServerConfig.Limits(
-            lim.bytes("max_body_size", dl.maxBodyBytes()),
-            (int) Math.min(Integer.MAX_VALUE, lim.bytes("max_header_size", dl.maxHeaderBytes())),
+            atLeast(lim, "max_body_size", lim.bytes("max_body_size", dl.maxBodyBytes()), 1),
+            (int)
+                Math.min(
+                    Integer.MAX_VALUE,
+                    atLeast(
+                        lim,
+                        "max_header_size",
+                        lim.bytes("max_header_size", dl.maxHeaderBytes()),
+                        MIN_HEADER_BYTES)),
             lim.duration("query_timeout", dl.queryTimeout(), Duration.ofMillis(1)),
             lim.integer("query_max_samples", dl.queryMaxSamples(), 1, Long.MAX_VALUE),
             (int) lim.integer("query_max_concurrency", dl.queryMaxConcurrency(), 1, 10_000),
@@ -295,6 +332,16 @@ public final class ConfigLoader {
               + " read tokens or server.allow_unauthenticated: true");
     }
     return out;
+  }
+
+  /** Smallest header block: a request line, Host and a bearer token need a few hundred bytes. */
+  private static final long MIN_HEADER_BYTES = 1024;
+
+  private static long atLeast(Section s, String key, long value, long min) {
+    if (value < min) {
+      throw s.error(key, "must be at least " + min + " bytes, got " + value);
+    }
+    return value;
   }
 
   @SafeVarargs

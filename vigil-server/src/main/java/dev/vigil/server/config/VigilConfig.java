@@ -113,6 +113,23 @@ public record VigilConfig(
         text);
   }
 
+  /** A copy with other push ingest limits. */
+  public VigilConfig withIngest(dev.vigil.ingest.IngestLimits limits) {
+    return new VigilConfig(
+        server,
+        storage,
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        limits,
+        source,
+        text);
+  }
+
   /** A copy with other scrape jobs. */
   public VigilConfig withScrapeConfigs(List<ScrapeConfig> jobs) {
     return new VigilConfig(

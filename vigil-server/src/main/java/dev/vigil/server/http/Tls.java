@@ -15,8 +15,18 @@ import java.util.List;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /** Builds Jetty's TLS context from PEM files (certificate chain + PKCS#8 key) or PKCS#12. */
-final class Tls {
+public final class Tls {
   private Tls() {}
+
+  /**
+   * Loads the key and certificate of {@code c} as the server will, so that {@code --check-config}
+   * refuses what {@code serve} would fail to start with.
+   *
+   * @throws ConfigException naming the file and the problem
+   */
+  public static void check(TlsConfig c) {
+    contextFactory(c);
+  }
 
   static SslContextFactory.Server contextFactory(TlsConfig c) {
     SslContextFactory.Server f = new SslContextFactory.Server();

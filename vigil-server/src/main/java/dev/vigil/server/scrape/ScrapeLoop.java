@@ -2,6 +2,7 @@ package dev.vigil.server.scrape;
 
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.relabel.Relabeler;
+import dev.vigil.server.scrape.ScrapeCache.Entry;
 import dev.vigil.tsdb.Appendable;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Exemplar;
@@ -9,23 +10,15 @@ import dev.vigil.tsdb.ExemplarException;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.OutOfOrderException;
 import dev.vigil.tsdb.StaleMarker;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPInputStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,48 +26,47 @@ import org.slf4j.LoggerFactory;
  * Scrapes one {@link Target} every interval on its own virtual thread, so a slow or broken target
  * never delays another.
  *
- * <p>Each scrape: GET with Prometheus' Accept header (OpenMetrics preferred, text 0.0.4 accepted)
- * and gzip; parse; add target labels (clashing exposed labels become {@code exported_<name>} unless
- * {@code honor_labels}); metric relabeling; sample and label limits (exceeding one fails the whole
- * scrape, as in Prometheus); append in one transaction; stale markers for series that disappeared;
- * then the report series {@code up}, {@code scrape_duration_seconds}, {@code
- * scrape_samples_scraped}, {@code scrape_samples_post_metric_relabeling}, {@code
- * scrape_series_added}. A failed scrape marks every series of the last one stale.
- */
-/*
- * Series cache: the raw "name{labels}" text of a line maps to its final labels and storage ref,
- * so a steady target costs no relabeling, no label sorting and no index lookups after its first
- * scrape (the same idea as Prometheus' scrapeCache). Entries not seen in a scrape are dropped.
+ * <p>Each scrape: fetch through a {@link TargetScraper} (one {@code scrape_timeout} deadline over
+ * connect, headers and body); parse; add target labels (clashing exposed labels become {@code
+ * exported_<name>} unless {@code honor_labels}); metric relabeling; sample and label limits
+ * (exceeding one fails the whole scrape, as in Prometheus); append in one transaction; stale
+ * markers for series that disappeared; then the report series {@code up}, {@code
+ * scrape_duration_seconds}, {@code scrape_samples_scraped}, {@code
+ * scrape_samples_post_metric_relabeling}, {@code scrape_series_added}. A failed scrape marks every
+ * series of the last one stale and reports {@code up 0}.
+ *
+ * <p>{@link #stop(boolean)} aborts a scrape in flight: the abandoned scrape writes nothing (no
+ * stale markers, no {@code up 0}); only {@code stop(true)} marks the last scrape's series stale.
+ * Thread-safe.
  */
 final class ScrapeLoop {
+  /*
+   * Split as Prometheus' scrape.go is: the client with its deadline (TargetScraper), what scrapes
+   * remember (ScrapeCache), and this loop, which owns the schedule and the writes. The loop never
+   * interrupts its thread: stop() cancels the HTTP exchange and opens a latch the loop waits on
+   * between scrapes. An interrupt could land in a storage commit, where it would close the WAL's
+   * file channel for every writer (FileChannel is interruptible).
+   */
   private static final Logger LOG = LoggerFactory.getLogger(ScrapeLoop.class);
+
+  static final String[] REPORT_NAMES = {
+    "up",
+    "scrape_duration_seconds",
+    "scrape_samples_scraped",
+    "scrape_samples_post_metric_relabeling",
+    "scrape_series_added"
+  };
 
   private final Target target;
   private final Appendable db;
-  private final HttpClient client;
-  private final String authHeader;
+  private final TargetScraper scraper;
   private final long offsetMs;
-  private final LocalSource local;
-  private final String setupError;
-
-  private final Map<String, Entry> cache = new HashMap<>();
-  private Map<Entry, Boolean> lastSeen = new IdentityHashMap<>();
-  private final Map<String, MetricMetadata> metadata = new ConcurrentHashMap<>();
-  private final long[] reportRefs = new long[5];
+  private final LongSupplier clock;
+  private final ScrapeCache cache = new ScrapeCache();
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
 
   private volatile boolean stopped;
   private Thread thread;
-
-  /** A cached series: its final labels (null when metric relabeling drops it) and storage ref. */
-  private static final class Entry {
-    final Labels labels;
-    long ref;
-    boolean explicitTimestamp;
-
-    Entry(Labels labels) {
-      this.labels = labels;
-    }
-  }
 
   ScrapeLoop(Target target, Appendable db, HttpClient client, long offsetMs) {
     this(target, db, client, offsetMs, null);
@@ -96,25 +88,31 @@ final class ScrapeLoop {
       long offsetMs,
       LocalSource local,
       String setupError) {
-    this.setupError = setupError;
-    this.local = local;
+    this(
+        target,
+        db,
+        local != null
+            ? TargetScraper.local(local)
+            : setupError != null
+                ? TargetScraper.failing(setupError)
+                : TargetScraper.http(target, client),
+        offsetMs,
+        System::currentTimeMillis);
+  }
+
+  /**
+   * A loop fetching through {@code scraper}.
+   *
+   * @param offsetMs this target's slot within the interval
+   * @param clock wall time in milliseconds: the schedule and the timestamps of samples
+   */
+  ScrapeLoop(
+      Target target, Appendable db, TargetScraper scraper, long offsetMs, LongSupplier clock) {
     this.target = target;
     this.db = db;
-    this.client = client;
+    this.scraper = scraper;
     this.offsetMs = offsetMs;
-    ScrapeConfig job = target.job();
-    if (job.bearerToken() != null) {
-      authHeader = "Bearer " + job.bearerToken();
-    } else if (job.basicAuth() != null) {
-      authHeader =
-          "Basic "
-              + Base64.getEncoder()
-                  .encodeToString(
-                      (job.basicAuth().username() + ":" + job.basicAuth().password())
-                          .getBytes(StandardCharsets.UTF_8));
-    } else {
-      authHeader = null;
-    }
+    this.clock = clock;
   }
 
   Target target() {
@@ -123,7 +121,7 @@ final class ScrapeLoop {
 
   /** Metadata of the metric families of the last scrapes, by family name. */
   Map<String, MetricMetadata> metadata() {
-    return metadata;
+    return cache.metadata();
   }
 
   /** Starts scraping on a virtual thread, the first scrape at this target's offset slot. */
@@ -131,24 +129,26 @@ final class ScrapeLoop {
     thread = Thread.ofVirtual().name("scrape-" + target.url()).start(this::run);
   }
 
+  /** Whether the loop's thread is still alive. */
+  boolean running() {
+    Thread t = thread;
+    return t != null && t.isAlive();
+  }
+
   private void run() {
     long interval = target.job().interval().toMillis();
     while (!stopped) {
-      long now = System.currentTimeMillis();
+      long now = clock.getAsLong();
       long next = Math.floorDiv(now - offsetMs, interval) * interval + offsetMs + interval;
       try {
-        Thread.sleep(Math.max(0, next - now));
-      } catch (InterruptedException e) {
-        if (stopped) {
+        if (stopSignal.await(Math.max(0, next - now), TimeUnit.MILLISECONDS)) {
           return;
         }
-        continue;
-      }
-      if (stopped) {
-        return;
+      } catch (InterruptedException e) {
+        return; // only the JVM's shutdown interrupts this thread
       }
       try {
-        scrapeOnce(System.currentTimeMillis());
+        scrapeOnce(clock.getAsLong());
       } catch (RuntimeException e) {
         LOG.warn("scrape of {} failed unexpectedly", target.url(), e);
       }
@@ -156,32 +156,39 @@ final class ScrapeLoop {
   }
 
   /**
-   * Stops the loop and waits for a running scrape to finish.
+   * Stops the loop: aborts a scrape in flight (which then writes nothing) and waits for the loop's
+   * thread to end.
    *
-   * @param markStale append stale markers for every series of the last scrape (the target went
-   *     away); false on shutdown, where the data simply ends
+   * @param markStale append stale markers for every series of the last scrape and the report series
+   *     (the target went away); false on shutdown, where the data simply ends
    */
   void stop(boolean markStale) {
     stopped = true;
+    stopSignal.countDown();
+    scraper.abort();
     if (thread != null) {
-      thread.interrupt();
       try {
+        // An aborted scrape returns at once; one past its fetch finishes its appends.
         thread.join(target.job().timeout().toMillis() + 1000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      if (thread.isAlive()) {
+        LOG.warn("scrape loop of {} did not stop within its timeout", target.url());
+      }
     }
     if (markStale) {
       synchronized (this) {
-        long t = System.currentTimeMillis();
+        long t = clock.getAsLong();
         Appender app = db.appender();
         try {
-          for (Entry e : lastSeen.keySet()) {
+          for (Entry e : cache.lastScrape()) {
             appendStale(app, e, t);
           }
-          for (int i = 0; i < reportRefs.length; i++) {
-            if (reportRefs[i] != 0) {
-              app.append(reportRefs[i], reportLabels(i), t, StaleMarker.VALUE);
+          long[] refs = cache.reportRefs();
+          for (int i = 0; i < refs.length; i++) {
+            if (refs[i] != 0) {
+              app.append(refs[i], reportLabels(i), t, StaleMarker.VALUE);
             }
           }
           app.commit();
@@ -189,18 +196,10 @@ final class ScrapeLoop {
           app.rollback();
           LOG.warn("cannot write stale markers for {}: {}", target.url(), ex.getMessage());
         }
-        lastSeen = new IdentityHashMap<>();
+        cache.forgetLastScrape();
       }
     }
   }
-
-  private static final String[] REPORT_NAMES = {
-    "up",
-    "scrape_duration_seconds",
-    "scrape_samples_scraped",
-    "scrape_samples_post_metric_relabeling",
-    "scrape_series_added"
-  };
 
   private Labels reportLabels(int i) {
     return target.labels().toBuilder().set(Labels.METRIC_NAME, REPORT_NAMES[i]).build();
@@ -208,24 +207,23 @@ final class ScrapeLoop {
 
   /** One scrape, started at {@code startMs}. Package-private for tests. */
   synchronized void scrapeOnce(long startMs) {
+    if (stopped) {
+      return;
+    }
     long t0 = System.nanoTime();
     Appender app = db.appender();
     Counts counts = new Counts();
-    Map<Entry, Boolean> seen = new IdentityHashMap<>();
     String error = null;
     try {
-      Fetched body = fetch();
+      TargetScraper.Body body = scraper.scrape();
       ScrapeParser.parse(
-          body.bytes, body.length, body.format, new Sink(app, startMs, counts, seen));
+          body.bytes(), body.bytes().length, body.format(), new Sink(app, startMs, counts));
       // Series of the last scrape that are gone now: mark them stale.
-      for (Entry e : lastSeen.keySet()) {
-        if (!seen.containsKey(e)) {
-          appendStale(app, e, startMs);
-        }
+      for (Entry e : cache.vanished()) {
+        appendStale(app, e, startMs);
       }
       app.commit();
-      cache.values().removeIf(e -> !seen.containsKey(e));
-      lastSeen = seen;
+      cache.commit();
     } catch (IOException e) {
       String tls = ScrapeTls.describe(e);
       error =
@@ -243,6 +241,12 @@ final class ScrapeLoop {
     } catch (RuntimeException e) {
       error = e.toString();
     }
+    if (error != null && stopped) {
+      // Aborted by stop(): the target did not fail, the loop ended. Nothing is written.
+      app.rollback();
+      cache.abandon();
+      return;
+    }
     if (error != null) {
       app.rollback();
       counts.scraped = 0;
@@ -250,14 +254,14 @@ final class ScrapeLoop {
       counts.added = 0;
       Appender stale = db.appender();
       try {
-        for (Entry e : lastSeen.keySet()) {
+        for (Entry e : cache.lastScrape()) {
           appendStale(stale, e, startMs);
         }
         stale.commit();
       } catch (RuntimeException ex) {
         stale.rollback();
       }
-      lastSeen = new IdentityHashMap<>();
+      cache.forgetLastScrape();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     report(startMs, seconds, error == null ? 1 : 0, counts);
@@ -280,10 +284,11 @@ final class ScrapeLoop {
 
   private void report(long t, double seconds, double up, Counts c) {
     double[] values = {up, seconds, c.scraped, c.post, c.added};
+    long[] refs = cache.reportRefs();
     Appender app = db.appender();
     try {
       for (int i = 0; i < values.length; i++) {
-        reportRefs[i] = app.append(reportRefs[i], reportLabels(i), t, values[i]);
+        refs[i] = app.append(refs[i], reportLabels(i), t, values[i]);
       }
       app.commit();
     } catch (RuntimeException e) {
@@ -305,87 +310,19 @@ final class ScrapeLoop {
     }
   }
 
-  private record Fetched(byte[] bytes, int length, ScrapeFormat format) {}
-
-  private Fetched fetch() throws IOException, InterruptedException {
-    if (local != null) {
-      byte[] b = local.scrape();
-      return new Fetched(b, b.length, local.format());
-    }
-    if (setupError != null) {
-      throw new IOException(setupError);
-    }
-    ScrapeConfig job = target.job();
-    Duration timeout = job.timeout();
-    HttpRequest.Builder rb =
-        HttpRequest.newBuilder(URI.create(target.url()))
-            .timeout(timeout)
-            .header("Accept", ScrapeFormat.ACCEPT)
-            .header("Accept-Encoding", "gzip")
-            .header("User-Agent", "Vigil/" + dev.vigil.server.api.StatusApi.vigilVersion())
-            .header(
-                "X-Prometheus-Scrape-Timeout-Seconds", Double.toString(timeout.toMillis() / 1000.0))
-            .GET();
-    if (authHeader != null) {
-      rb.header("Authorization", authHeader);
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    HttpResponse<InputStream> resp =
-        client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream raw = resp.body()) {
-      if (resp.statusCode() != 200) {
-        throw new IOException("server returned HTTP status " + resp.statusCode());
-      }
-      boolean gzip =
-          resp.headers()
-              .firstValue("Content-Encoding")
-              .map(v -> v.equalsIgnoreCase("gzip"))
-              .orElse(false);
-      InputStream in = gzip ? new GZIPInputStream(raw, 8192) : raw;
-      long limit = job.bodySizeLimit() > 0 ? job.bodySizeLimit() : Long.MAX_VALUE;
-      ByteArrayOutputStream out = new ByteArrayOutputStream(64 << 10);
-      byte[] buf = new byte[32 << 10];
-      long total = 0;
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        total += n;
-        if (total > limit) {
-          throw new IOException(
-              "body size limit exceeded ("
-                  + limit
-                  + " bytes, body_size_limit of job "
-                  + job.jobName()
-                  + ")");
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IOException(
-              "context deadline exceeded (scrape_timeout " + timeout.toMillis() + "ms)");
-        }
-        out.write(buf, 0, n);
-      }
-      byte[] bytes = out.toByteArray();
-      return new Fetched(
-          bytes,
-          bytes.length,
-          ScrapeFormat.of(resp.headers().firstValue("Content-Type").orElse(null)));
-    }
-  }
-
   /** Turns parsed samples into appends. */
   private final class Sink implements ScrapeParser.Sink {
     private final Appender app;
     private final long start;
     private final Counts counts;
-    private final Map<Entry, Boolean> seen;
     private final Map<String, String[]> meta = new HashMap<>();
     private Entry lastEntry;
     private long lastTime;
 
-    Sink(Appender app, long start, Counts counts, Map<Entry, Boolean> seen) {
+    Sink(Appender app, long start, Counts counts) {
       this.app = app;
       this.start = start;
       this.counts = counts;
-      this.seen = seen;
     }
 
     @Override
@@ -412,7 +349,7 @@ final class ScrapeLoop {
 
     private void publish(String name) {
       String[] m = meta.get(name);
-      metadata.put(name, new MetricMetadata(m[0], m[1], m[2]));
+      cache.metadata().put(name, new MetricMetadata(m[0], m[1], m[2]));
     }
 
     @Override
@@ -421,8 +358,7 @@ final class ScrapeLoop {
       counts.scraped++;
       Entry e = cache.get(key);
       if (e == null) {
-        e = new Entry(buildLabels(name, labels));
-        cache.put(key, e);
+        e = cache.add(key, buildLabels(name, labels));
         if (e.labels != null) {
           counts.added++;
         }
@@ -438,7 +374,7 @@ final class ScrapeLoop {
       boolean explicit = job.honorTimestamps() && ts != Long.MIN_VALUE;
       e.explicitTimestamp = explicit;
       long t = explicit ? ts : start;
-      seen.put(e, Boolean.TRUE);
+      cache.seen(e);
       lastEntry = e;
       lastTime = t;
       try {
