@@ -215,7 +215,7 @@ public final class Vigil implements AutoCloseable {
         new StatusApi(state, true),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
-        new SeriesApi(this::readyTsdb),
+        new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
         new FederateRoutes(this::readyTsdb),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
