@@ -28,6 +28,12 @@ public final class InvalidRegexException extends IllegalArgumentException {
     this.position = position;
   }
 
+  /** A pattern refused before compiling: {@code expression too large} or nests too deeply. */
+  static InvalidRegexException tooLarge(String regex, String what) {
+    return new InvalidRegexException(
+        regex, what, "error parsing regexp: " + what + ": `" + regex + "`", -1, null);
+  }
+
   static InvalidRegexException of(String regex, PatternSyntaxException e) {
     // RE2/J reports the offending text, not its index: the first place it occurs is the position.
     String fragment = e.getPattern();

@@ -36,8 +36,11 @@ public final class Regex {
    * vigil-bench's RegexMatchBenchmark (figures in docs/BENCHMARKS.md).
    */
 
-  /** The most alternatives a set fast path holds (Prometheus: 256). */
-  static final int MAX_SET_SIZE = 256;
+  /**
+   * The most alternatives a set fast path holds. Prometheus stops at 256; a hash set costs the same
+   * lookup at any size, and Grafana's multi-value variables build alternations of thousands.
+   */
+  static final int MAX_SET_SIZE = 16_384;
 
   private enum Kind {
     ANY,
@@ -69,10 +72,15 @@ public final class Regex {
    * Compiles {@code re} with Prometheus' semantics.
    *
    * @throws InvalidRegexException when RE2 refuses the pattern (backreferences, lookaround,
-   *     possessive quantifiers, unbalanced parentheses...), naming what and where
+   *     possessive quantifiers, unbalanced parentheses...), naming what and where, or when it is
+   *     too large to compile safely (see {@link RegexSize})
    */
   public static Regex compile(String re) {
     Objects.requireNonNull(re, "re");
+    String tooBig = RegexSize.check(re);
+    if (tooBig != null) {
+      throw InvalidRegexException.tooLarge(re, tooBig);
+    }
     Pattern p;
     try {
       // Matcher.matches() anchors at both ends; the pattern itself is compiled alone (not inside

@@ -127,6 +127,32 @@ class RegexTest {
   }
 
   @Test
+  void compile_patternsThatWouldExhaustTheHeap_areRefusedBeforeCompiling() {
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(20),
+        () -> {
+          assertThatThrownBy(() -> Regex.compile("((a{1000}){1000}){1000}"))
+              .hasMessageContaining("expression too large");
+          assertThatThrownBy(() -> Regex.compile("(".repeat(5000) + "a" + ")".repeat(5000)))
+              .hasMessageContaining("expression nests too deeply");
+          assertThatThrownBy(() -> Regex.compile("[" + "a-z".repeat(100_000) + "]"))
+              .hasMessageContaining("expression too large");
+        });
+  }
+
+  @Test
+  void compile_largeAlternationOfLiterals_isAccepted() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 5000; i++) {
+      sb.append(i == 0 ? "" : "|").append("host-").append(i).append(":9100");
+    }
+    Regex r = Regex.compile(sb.toString());
+    assertThat(r.matches("host-4999:9100")).isTrue();
+    assertThat(r.isFastPath()).isTrue();
+    assertThat(Regex.compile("(a{100}){100}").matches("a".repeat(10_000))).isTrue();
+  }
+
+  @Test
   void compile_unbalancedGroupsThatWrappingWouldHide_areRefused() {
     // Compiled alone, not inside "^(?s:...)$", where "a)|(b" would silently regroup.
     assertThatThrownBy(() -> Regex.compile("a)|(b")).isInstanceOf(InvalidRegexException.class);
