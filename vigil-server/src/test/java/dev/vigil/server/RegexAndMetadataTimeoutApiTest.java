@@ -219,6 +219,18 @@ class RegexAndMetadataTimeoutApiTest {
     assertThat(body(r).get("error").asText()).contains("at position");
   }
 
+  @Test
+  void query_patternTooLargeToCompile_is400BeforeCompiling() throws Exception {
+    HttpResponse<String> r =
+        promptly(
+            "/api/v1/query",
+            "query",
+            "rbomb{v=~\"((a{1000}){1000}){1000}\"}",
+            "time",
+            Long.toString(T));
+    assertError(r, 400, "bad_data", "expression too large");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"(a)\\\\1", "(?=a)", "a++"})
   void series_patternRe2Refuses_is400BadData(String escaped) throws Exception {
