@@ -30,6 +30,8 @@ public final class Regex {
    *   - ".*" and ".+"                  anything / anything non-empty
    *   - a literal prefix or suffix     "foo.*", ".*foo", ".*foo.*" startsWith/endsWith/contains
    *   - the same with ".+"             "foo.+"         startsWith and longer
+   *   - otherwise, a literal prefix every match needs ("node_(a|b)_.*": "node_") is checked
+   *     before the automaton runs
    * Recognition is conservative: any escape other than an escaped ASCII punctuation character, any
    * flag group and any other metacharacter sends the pattern to RE2/J. The pattern is compiled by
    * RE2/J in every case, so validity never depends on the fast path. Measured in
@@ -60,12 +62,16 @@ public final class Regex {
   private final String literal;
   private final Set<String> set;
 
+  /** For the automaton: a literal every match starts with ("" when none), checked first. */
+  private final String requiredPrefix;
+
   private Regex(String text, Pattern pattern, Kind kind, String literal, Set<String> set) {
     this.text = text;
     this.pattern = pattern;
     this.kind = kind;
     this.literal = literal;
     this.set = set;
+    this.requiredPrefix = kind == Kind.AUTOMATON ? requiredPrefix(text) : "";
   }
 
   /**
@@ -204,6 +210,51 @@ public final class Regex {
     return out.size() < 2 ? null : Set.copyOf(out);
   }
 
+  /**
+   * The literal characters every match starts with (Prometheus' {@code prefix} check): the leading
+   * run of plain characters, without the last one when a quantifier follows it; "" when the pattern
+   * has an alternation outside groups or starts with anything else.
+   */
+  private static String requiredPrefix(String re) {
+    int depth = 0;
+    for (int i = 0; i < re.length(); i++) {
+      char c = re.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '[') {
+        // Skip the class: a '|' or parenthesis inside it is a character.
+        int j = i + 1;
+        if (j < re.length() && re.charAt(j) == '^') {
+          j++;
+        }
+        if (j < re.length() && re.charAt(j) == ']') {
+          j++;
+        }
+        while (j < re.length() && re.charAt(j) != ']') {
+          j += re.charAt(j) == '\\' ? 2 : 1;
+        }
+        i = j;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (c == '|' && depth == 0) {
+        return "";
+      }
+    }
+    int end = 0;
+    while (end < re.length() && !special(re.charAt(end))) {
+      end++;
+    }
+    if (end < re.length() && end > 0) {
+      char next = re.charAt(end);
+      if (next == '*' || next == '?' || next == '{' || next == '+') {
+        end--;
+      }
+    }
+    return re.substring(0, end);
+  }
+
   private static boolean special(char c) {
     return switch (c) {
       case '\\', '.', '+', '*', '?', '(', ')', '|', '[', ']', '{', '}', '^', '$' -> true;
@@ -232,7 +283,7 @@ public final class Regex {
       case PREFIX_NON_EMPTY -> s.length() > literal.length() && s.startsWith(literal);
       case SUFFIX -> s.endsWith(literal);
       case CONTAINS -> s.contains(literal);
-      case AUTOMATON -> pattern.matches(s);
+      case AUTOMATON -> s.startsWith(requiredPrefix) && pattern.matches(s);
     };
   }
 

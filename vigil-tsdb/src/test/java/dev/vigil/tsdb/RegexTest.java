@@ -211,6 +211,48 @@ class RegexTest {
     assertThat(Regex.compile(pattern).isFastPath()).isFalse();
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "node_(cpu|memory)_.*",
+        "ab*c",
+        "ab?c",
+        "ab{2}c",
+        "abc+",
+        "a[|]b",
+        "x|yz.*",
+        "ab(?i)cd",
+        "ab{,}",
+        "a\\.b+",
+        "ab*?c"
+      })
+  void matches_automatonWithLiteralPrefixCheck_agreesWithRe2(String pattern) {
+    Regex r = Regex.compile(pattern);
+    com.google.re2j.Pattern plain =
+        com.google.re2j.Pattern.compile(pattern, com.google.re2j.Pattern.DOTALL);
+    for (String v :
+        List.of(
+            "",
+            "node_cpu_x",
+            "node_disk_x",
+            "ac",
+            "abc",
+            "abbc",
+            "abcc",
+            "a|b",
+            "x",
+            "yzq",
+            "abCD",
+            "abcd",
+            "a",
+            "ab{,}",
+            "a.bb",
+            "a.b",
+            "node_memory_")) {
+      assertThat(r.matches(v)).as("%s ~ %s", pattern, v).isEqualTo(plain.matches(v));
+    }
+  }
+
   @Test
   void setMatches_literalAlternation_listsItsValues() {
     assertThat(Regex.compile("api|web|db").setMatches())
