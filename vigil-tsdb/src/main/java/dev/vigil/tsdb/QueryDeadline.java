@@ -39,7 +39,12 @@ public final class QueryDeadline {
 
   /** A deadline {@code timeout} from now (zero or negative: expired already). */
   public static QueryDeadline after(Duration timeout) {
-    return at(System.nanoTime() + Math.max(0, timeout.toNanos()), System::nanoTime);
+    // Capped at ~73 years so the clock arithmetic cannot overflow.
+    long nanos =
+        timeout.compareTo(Duration.ofNanos(Long.MAX_VALUE / 4)) > 0
+            ? Long.MAX_VALUE / 4
+            : Math.max(0, timeout.toNanos());
+    return at(System.nanoTime() + nanos, System::nanoTime);
   }
 
   /** A deadline at {@code deadlineNanos} on {@code nanoClock} (a test's clock, or nanoTime). */

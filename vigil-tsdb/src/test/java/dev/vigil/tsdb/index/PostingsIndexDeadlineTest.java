@@ -88,4 +88,12 @@ class PostingsIndexDeadlineTest {
       Thread.interrupted();
     }
   }
+
+  @Test
+  void after_hugeTimeout_neverExpiresAndDoesNotOverflow() {
+    QueryDeadline d = QueryDeadline.after(java.time.Duration.ofDays(365L * 1_000_000));
+    d.check();
+    QueryDeadline zero = QueryDeadline.after(java.time.Duration.ZERO);
+    assertThatThrownBy(zero::check).isInstanceOf(QueryCanceledException.class);
+  }
 }
