@@ -8,6 +8,8 @@ import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.promql.parser.ValueType;
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.QueryCanceledException;
+import dev.vigil.tsdb.QueryDeadline;
 import dev.vigil.tsdb.Queryable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,7 +164,8 @@ public final class Engine {
     Annotations ann = new Annotations(query);
     QueryContext ctx = new QueryContext(maxSamples, maxSteps, deadline, ann, start, end);
     ctx.rangeQuery = range;
-    try {
+    // Storage checks the same deadline inside its label-value loops.
+    try (QueryDeadline.Scope scope = QueryDeadline.at(deadline, System::nanoTime).enter()) {
       Evaluator ev = new Evaluator(storage, ctx, start, end, range ? step : 0, lookbackMs);
       ev.sourceResolution = maxSource;
       Value v;
@@ -224,6 +227,12 @@ public final class Engine {
           yield QueryResult.matrix(out, warnings, infos);
         }
       };
+    } catch (QueryCanceledException qc) {
+      if (qc.isTimeout()) {
+        throw new QueryLimitException(
+            QueryLimitException.Kind.TIMEOUT, "query timed out in query execution");
+      }
+      throw new PromqlException("query canceled");
     } finally {
       ctx.closeAll();
       slots.release();

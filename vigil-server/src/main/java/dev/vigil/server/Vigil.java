@@ -224,8 +224,8 @@ public final class Vigil implements AutoCloseable {
         new StatusApi(state, true),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
-        new SeriesApi(this::readyTsdb),
-        new FederateRoutes(this::readyTsdb),
+        new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
+        new FederateRoutes(this::readyTsdb, state.config().server().limits().queryTimeout()),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
         new AdminApi(this::readyTsdb));

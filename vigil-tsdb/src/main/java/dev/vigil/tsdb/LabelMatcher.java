@@ -1,13 +1,13 @@
 package dev.vigil.tsdb;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.Set;
 
 /**
  * One label matcher of a selector: {@code name="v"}, {@code name!="v"}, {@code name=~"re"}, {@code
- * name!~"re"}. Regular expressions are fully anchored, as in Prometheus, and {@code .} matches a
- * newline. A missing label matches as the empty string.
+ * name!~"re"}. Regular expressions have Prometheus' semantics (see {@link Regex}): RE2 syntax,
+ * fully anchored, {@code .} matches a newline, linear-time matching. A missing label matches as the
+ * empty string.
  */
 public final class LabelMatcher {
   /** The matcher operator. */
@@ -31,28 +31,21 @@ public final class LabelMatcher {
   private final Type type;
   private final String name;
   private final String value;
-  private final Pattern pattern;
+  private final Regex regex;
+  private final boolean matchesEmpty;
 
   private LabelMatcher(Type type, String name, String value) {
     this.type = Objects.requireNonNull(type);
     this.name = Objects.requireNonNull(name);
     this.value = Objects.requireNonNull(value);
-    if (type == Type.REGEX || type == Type.NOT_REGEX) {
-      try {
-        this.pattern = Pattern.compile("(?:" + value + ")", Pattern.DOTALL);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException(
-            "invalid regular expression " + quote(value) + ": " + e.getDescription(), e);
-      }
-    } else {
-      this.pattern = null;
-    }
+    this.regex = type == Type.REGEX || type == Type.NOT_REGEX ? Regex.compile(value) : null;
+    this.matchesEmpty = matches("");
   }
 
   /**
    * Creates a matcher.
    *
-   * @throws IllegalArgumentException for an invalid regular expression, naming it
+   * @throws InvalidRegexException for a regular expression RE2 refuses, naming it and where
    */
   public static LabelMatcher of(Type type, String name, String value) {
     return new LabelMatcher(type, name, value);
@@ -94,14 +87,26 @@ public final class LabelMatcher {
     return switch (type) {
       case EQUAL -> value.equals(v);
       case NOT_EQUAL -> !value.equals(v);
-      case REGEX -> pattern.matcher(v).matches();
-      case NOT_REGEX -> !pattern.matcher(v).matches();
+      case REGEX -> regex.matches(v);
+      case NOT_REGEX -> !regex.matches(v);
     };
   }
 
   /** Whether this matcher matches the empty string, i.e. also selects series without the label. */
   public boolean matchesEmpty() {
-    return matches("");
+    return matchesEmpty;
+  }
+
+  /**
+   * The only values a positive matcher ({@code =} or {@code =~}) accepts, when they are few enough
+   * to look up one by one ({@code =~"a|b|c"}); null when the values must be scanned.
+   */
+  public Set<String> setMatches() {
+    return switch (type) {
+      case EQUAL -> Set.of(value);
+      case REGEX -> regex.setMatches();
+      default -> null;
+    };
   }
 
   /** Whether the series with these labels satisfies this matcher. */

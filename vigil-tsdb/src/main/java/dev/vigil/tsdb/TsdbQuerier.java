@@ -50,6 +50,7 @@ final class TsdbQuerier implements Querier {
     String aggr = res == Resolution.RAW ? null : Rollups.aggregateFor(hints.func());
     boolean counter = Rollups.AGGREGATES[Rollups.COUNTER].equals(aggr);
     List<String> warnings = new ArrayList<>();
+    QueryDeadline deadline = QueryDeadline.current();
     TreeMap<Labels, List<Source>> found = new TreeMap<>();
     for (Block b : use) {
       List<LabelMatcher> ms = matchers;
@@ -67,6 +68,7 @@ final class TsdbQuerier implements Querier {
         lastIds = b.select(lm);
       }
       for (int j = 0; j < ids.length; j++) {
+        deadline.checkEvery();
         int id = ids[j];
         if (!b.hasData(id, from, to)) {
           continue;
@@ -94,6 +96,7 @@ final class TsdbQuerier implements Querier {
     long hFrom = Math.max(from, headMin);
     if (hFrom <= to) {
       for (MemSeries s : head.select(matchers)) {
+        deadline.checkEvery();
         if (!s.hasData(hFrom, to)) {
           continue;
         }
@@ -155,11 +158,13 @@ final class TsdbQuerier implements Querier {
    * querier's range; a series in several blocks may be visited more than once.
    */
   private void forEachLabels(List<LabelMatcher> matchers, java.util.function.Consumer<Labels> f) {
+    QueryDeadline deadline = QueryDeadline.current();
     for (Block b : blocks) {
       if (b.meta().resolution() != 0 || !b.meta().overlaps(mint, maxt)) {
         continue;
       }
       for (int id : b.select(matchers)) {
+        deadline.checkEvery();
         if (b.hasData(id, mint, maxt)) {
           f.accept(b.labels(id));
         }
@@ -168,6 +173,7 @@ final class TsdbQuerier implements Querier {
     long hFrom = Math.max(mint, headMin);
     if (hFrom <= maxt) {
       for (MemSeries s : head.select(matchers)) {
+        deadline.checkEvery();
         if (s.hasData(hFrom, maxt)) {
           f.accept(s.labels());
         }

@@ -5,6 +5,7 @@ import dev.vigil.promql.parser.Expr.MatrixSelector;
 import dev.vigil.promql.parser.Expr.SubqueryExpr;
 import dev.vigil.promql.parser.Expr.VectorSelector;
 import dev.vigil.promql.parser.Token.Kind;
+import dev.vigil.tsdb.InvalidRegexException;
 import dev.vigil.tsdb.LabelMatcher;
 import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
@@ -285,12 +286,9 @@ abstract class ParserBase {
           }
           try {
             matchers.add(LabelMatcher.of(type, ln.text(), val.text()));
-          } catch (IllegalArgumentException e) {
-            String why =
-                e.getCause() instanceof java.util.regex.PatternSyntaxException pse
-                    ? pse.getDescription()
-                    : e.getMessage();
-            throw error(ln.pos(), "error parsing regexp: " + why + ": `^(?:" + val.text() + ")$`");
+          } catch (InvalidRegexException e) {
+            // RE2's refusal (as Prometheus'), naming the pattern and where in it.
+            throw error(ln.pos(), e.getMessage());
           }
         }
         if (peek().kind() == Kind.COMMA) {

@@ -1,5 +1,6 @@
 package dev.vigil.promql.test;
 
+import com.google.re2j.Pattern;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.Sample;
@@ -26,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Runs Prometheus {@code .test} files against Vigil's engine over a {@link MemoryStorage}, with the

@@ -7,6 +7,8 @@ import dev.vigil.server.http.Routes;
 import dev.vigil.tsdb.LabelMatcher;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.QueryCanceledException;
+import dev.vigil.tsdb.QueryDeadline;
 import dev.vigil.tsdb.Queryable;
 import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.SelectHints;
@@ -14,6 +16,7 @@ import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.StaleMarker;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,9 +33,14 @@ public final class FederateRoutes implements Routes {
   static final long LOOKBACK_MS = 5 * 60_000;
 
   private final Supplier<Queryable> storage;
+  private final Duration timeout;
 
-  public FederateRoutes(Supplier<Queryable> storage) {
+  /**
+   * @param timeout the server's query timeout: past it, selection stops with 503 timeout
+   */
+  public FederateRoutes(Supplier<Queryable> storage, Duration timeout) {
     this.storage = storage;
+    this.timeout = timeout;
   }
 
   @Override
@@ -49,7 +57,9 @@ public final class FederateRoutes implements Routes {
     long mint = now - LOOKBACK_MS;
     TreeMap<String, TreeMap<Labels, long[]>> byName = new TreeMap<>();
     Map<Labels, Double> values = new java.util.HashMap<>();
-    try (Querier q = storage.get().querier(mint, now)) {
+    QueryDeadline deadline = QueryDeadline.after(timeout);
+    try (QueryDeadline.Scope scope = deadline.enter();
+        Querier q = storage.get().querier(mint, now)) {
       for (List<LabelMatcher> set : sets) {
         SeriesSet s;
         try {
@@ -58,6 +68,7 @@ public final class FederateRoutes implements Routes {
           throw ApiError.badData(e.getMessage());
         }
         while (s.next()) {
+          deadline.checkEvery();
           Labels l = s.at().labels();
           if (values.containsKey(l)) {
             continue;
@@ -76,6 +87,11 @@ public final class FederateRoutes implements Routes {
           byName.computeIfAbsent(l.metricName(), k -> new TreeMap<>()).put(l, new long[] {t});
         }
       }
+      // An answer that overran its deadline is not given, as the query endpoints do.
+      deadline.check();
+    } catch (QueryCanceledException e) {
+      throw new ApiError(
+          e.isTimeout() ? ApiError.Type.TIMEOUT : ApiError.Type.CANCELED, e.getMessage());
     }
     StringBuilder sb = new StringBuilder(4096);
     for (var e : byName.entrySet()) {

@@ -11,10 +11,13 @@ import dev.vigil.server.http.Routes;
 import dev.vigil.tsdb.LabelMatcher;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.QueryCanceledException;
+import dev.vigil.tsdb.QueryDeadline;
 import dev.vigil.tsdb.Queryable;
 import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -24,14 +27,23 @@ import java.util.regex.Pattern;
 /**
  * Metadata endpoints over storage: {@code /api/v1/series}, {@code /api/v1/labels} and {@code
  * /api/v1/label/<name>/values}, with {@code match[]}, {@code start}, {@code end} and {@code limit}
- * as Prometheus (a truncated answer carries the warning "results truncated due to limit").
+ * as Prometheus (a truncated answer carries the warning "results truncated due to limit"), and a
+ * {@code timeout} as the query endpoints: the shorter of it and the server's query timeout bounds
+ * the selection (checked inside storage's label-value loops); past it the answer is 503 {@code
+ * timeout}.
  */
 public final class SeriesApi implements Routes {
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private final Supplier<Queryable> storage;
+  private final Duration maxTimeout;
 
-  public SeriesApi(Supplier<Queryable> storage) {
+  /**
+   * @param maxTimeout the server's query timeout: the longest a request may run, whatever its
+   *     {@code timeout} parameter
+   */
+  public SeriesApi(Supplier<Queryable> storage, Duration maxTimeout) {
     this.storage = storage;
+    this.maxTimeout = maxTimeout;
   }
 
   @Override
@@ -65,6 +77,27 @@ public final class SeriesApi implements Routes {
     return new Range(start, end);
   }
 
+  /** The request's deadline: its {@code timeout} when shorter than the server's. */
+  private QueryDeadline deadline(Context ctx) {
+    Duration t = Params.preciseDuration(ctx, "timeout");
+    return QueryDeadline.after(t == null || t.compareTo(maxTimeout) > 0 ? maxTimeout : t);
+  }
+
+  /**
+   * Runs {@code work} under the request's deadline; past it, 503 {@code timeout}. An answer that
+   * overran is not given, as the engine does.
+   */
+  private static <T> T bounded(QueryDeadline deadline, Supplier<T> work) {
+    try (QueryDeadline.Scope scope = deadline.enter()) {
+      T out = work.get();
+      deadline.check();
+      return out;
+    } catch (QueryCanceledException e) {
+      throw new ApiError(
+          e.isTimeout() ? ApiError.Type.TIMEOUT : ApiError.Type.CANCELED, e.getMessage());
+    }
+  }
+
   private void series(Context ctx) {
     List<List<LabelMatcher>> sets = matchers(ctx);
     if (sets.isEmpty()) {
@@ -72,17 +105,24 @@ public final class SeriesApi implements Routes {
     }
     Range r = range(ctx);
     int limit = Params.limit(ctx, "limit");
+    QueryDeadline deadline = deadline(ctx);
     TreeSet<Labels> found = new TreeSet<>();
     List<String> warnings = new ArrayList<>();
-    try (Querier q = storage.get().querier(r.start, r.end)) {
-      for (List<LabelMatcher> set : sets) {
-        SeriesSet s = select(q, r, set);
-        while (s.next()) {
-          found.add(s.at().labels());
-        }
-        warnings.addAll(s.warnings());
-      }
-    }
+    bounded(
+        deadline,
+        () -> {
+          try (Querier q = storage.get().querier(r.start, r.end)) {
+            for (List<LabelMatcher> set : sets) {
+              SeriesSet s = select(q, r, set);
+              while (s.next()) {
+                deadline.checkEvery();
+                found.add(s.at().labels());
+              }
+              warnings.addAll(s.warnings());
+            }
+          }
+          return null;
+        });
     List<Labels> out = new ArrayList<>(found);
     if (limit > 0 && out.size() > limit) {
       out = out.subList(0, limit);
@@ -115,14 +155,19 @@ public final class SeriesApi implements Routes {
     Range r = range(ctx);
     int limit = Params.limit(ctx, "limit");
     TreeSet<String> names = new TreeSet<>();
-    try (Querier q = storage.get().querier(r.start, r.end)) {
-      if (sets.isEmpty()) {
-        names.addAll(q.labelNames(List.of()));
-      }
-      for (List<LabelMatcher> set : sets) {
-        names.addAll(labelCall(() -> q.labelNames(set)));
-      }
-    }
+    bounded(
+        deadline(ctx),
+        () -> {
+          try (Querier q = storage.get().querier(r.start, r.end)) {
+            if (sets.isEmpty()) {
+              names.addAll(q.labelNames(List.of()));
+            }
+            for (List<LabelMatcher> set : sets) {
+              names.addAll(labelCall(() -> q.labelNames(set)));
+            }
+          }
+          return null;
+        });
     writeStrings(ctx, new ArrayList<>(names), limit);
   }
 
@@ -135,14 +180,19 @@ public final class SeriesApi implements Routes {
     Range r = range(ctx);
     int limit = Params.limit(ctx, "limit");
     TreeSet<String> values = new TreeSet<>();
-    try (Querier q = storage.get().querier(r.start, r.end)) {
-      if (sets.isEmpty()) {
-        values.addAll(q.labelValues(name, List.of()));
-      }
-      for (List<LabelMatcher> set : sets) {
-        values.addAll(labelCall(() -> q.labelValues(name, set)));
-      }
-    }
+    bounded(
+        deadline(ctx),
+        () -> {
+          try (Querier q = storage.get().querier(r.start, r.end)) {
+            if (sets.isEmpty()) {
+              values.addAll(q.labelValues(name, List.of()));
+            }
+            for (List<LabelMatcher> set : sets) {
+              values.addAll(labelCall(() -> q.labelValues(name, set)));
+            }
+          }
+          return null;
+        });
     writeStrings(ctx, new ArrayList<>(values), limit);
   }
 

@@ -2,9 +2,10 @@ package dev.vigil.server.relabel;
 
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.Section;
+import dev.vigil.tsdb.InvalidRegexException;
+import dev.vigil.tsdb.Regex;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One relabeling rule, as Prometheus' {@code relabel_config}. Immutable and validated on
@@ -14,7 +15,8 @@ import java.util.regex.PatternSyntaxException;
  * @param separator joins the source values; default {@code ;}
  * @param targetLabel label written by replace, hashmod, lowercase, uppercase; compared by keepequal
  *     and dropequal
- * @param regex the anchored regular expression (default {@code (.*)})
+ * @param regex the regular expression (default {@code (.*)}), with Prometheus' semantics: RE2
+ *     syntax, anchored at both ends, {@code .} matches a newline
  * @param regexText the regular expression as written
  * @param modulus for hashmod
  * @param replacement for replace and labelmap; {@code $1}, {@code ${name}} refer to groups
@@ -24,7 +26,7 @@ public record RelabelConfig(
     List<String> sourceLabels,
     String separator,
     String targetLabel,
-    Pattern regex,
+    Regex regex,
     String regexText,
     long modulus,
     String replacement,
@@ -37,9 +39,8 @@ public record RelabelConfig(
   }
 
   /**
-   * Equal when written the same: {@link Pattern} has identity equality, so the regex is compared by
-   * its text. A reload with unchanged rules then keeps its scrape loops (and their staleness
-   * tracking) instead of restarting them.
+   * Equal when written the same (the regex by its text). A reload with unchanged rules then keeps
+   * its scrape loops (and their staleness tracking) instead of restarting them.
    */
   @Override
   public boolean equals(Object o) {
@@ -80,9 +81,13 @@ public record RelabelConfig(
         action == null ? RelabelAction.REPLACE : action);
   }
 
-  /** Compiles a relabel regex anchored at both ends. */
-  static Pattern compile(String re) {
-    return Pattern.compile("^(?:" + re + ")$", Pattern.DOTALL);
+  /**
+   * Compiles a relabel regex (anchored at both ends by {@link Regex#matches}).
+   *
+   * @throws InvalidRegexException for a pattern RE2 refuses
+   */
+  static Regex compile(String re) {
+    return Regex.compile(re);
   }
 
   /**
@@ -99,11 +104,11 @@ public record RelabelConfig(
     long modulus = s.integer("modulus", 0, 0, Long.MAX_VALUE);
     String replacement = s.string("replacement", "$1");
     s.finish();
-    Pattern p;
+    Regex p;
     try {
       p = compile(regex);
-    } catch (PatternSyntaxException e) {
-      throw s.error("regex", "invalid regular expression: " + e.getDescription());
+    } catch (InvalidRegexException e) {
+      throw s.error("regex", e.getMessage());
     }
     for (String src : sources) {
       if (!LABEL_NAME.matcher(src).matches()) {

@@ -1,6 +1,8 @@
 package dev.vigil.server.relabel;
 
+import com.google.re2j.Matcher;
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Regex;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -47,10 +48,10 @@ public final class Relabeler {
     String val = join(m, r);
     switch (r.action()) {
       case DROP -> {
-        return !r.regex().matcher(val).matches();
+        return !r.regex().matches(val);
       }
       case KEEP -> {
-        return r.regex().matcher(val).matches();
+        return r.regex().matches(val);
       }
       case DROPEQUAL -> {
         return !val.equals(m.getOrDefault(r.targetLabel(), ""));
@@ -63,11 +64,11 @@ public final class Relabeler {
         if (!mt.matches()) {
           return true;
         }
-        String target = expand(mt, r.targetLabel());
+        String target = Regex.expand(mt, r.targetLabel());
         if (!LABEL_NAME.matcher(target).matches()) {
           return true;
         }
-        String res = expand(mt, r.replacement());
+        String res = Regex.expand(mt, r.replacement());
         if (res.isEmpty()) {
           m.remove(target);
         } else {
@@ -82,15 +83,15 @@ public final class Relabeler {
         for (Map.Entry<String, String> e : m.entrySet()) {
           Matcher mt = r.regex().matcher(e.getKey());
           if (mt.matches()) {
-            add.add(Map.entry(expand(mt, r.replacement()), e.getValue()));
+            add.add(Map.entry(Regex.expand(mt, r.replacement()), e.getValue()));
           }
         }
         for (Map.Entry<String, String> e : add) {
           put(m, e.getKey(), e.getValue());
         }
       }
-      case LABELDROP -> m.keySet().removeIf(k -> r.regex().matcher(k).matches());
-      case LABELKEEP -> m.keySet().removeIf(k -> !r.regex().matcher(k).matches());
+      case LABELDROP -> m.keySet().removeIf(k -> r.regex().matches(k));
+      case LABELKEEP -> m.keySet().removeIf(k -> !r.regex().matches(k));
     }
     return true;
   }
@@ -127,79 +128,5 @@ public final class Relabeler {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is required of every JVM", e);
     }
-  }
-
-  /**
-   * Go's {@code Regexp.Expand}: {@code $$} is a dollar; {@code ${name}} or {@code $name} (the
-   * longest run of letters, digits and underscores) is a group by number or name; unknown groups
-   * expand to nothing.
-   */
-  static String expand(Matcher m, String template) {
-    if (template.indexOf('$') < 0) {
-      return template;
-    }
-    StringBuilder sb = new StringBuilder();
-    int i = 0;
-    while (i < template.length()) {
-      char c = template.charAt(i);
-      if (c != '$' || i + 1 >= template.length()) {
-        sb.append(c);
-        i++;
-        continue;
-      }
-      char n = template.charAt(i + 1);
-      if (n == '$') {
-        sb.append('$');
-        i += 2;
-        continue;
-      }
-      String name;
-      int end;
-      if (n == '{') {
-        int close = template.indexOf('}', i + 2);
-        if (close < 0) {
-          sb.append(c);
-          i++;
-          continue;
-        }
-        name = template.substring(i + 2, close);
-        end = close + 1;
-      } else {
-        end = i + 1;
-        while (end < template.length()
-            && (Character.isLetterOrDigit(template.charAt(end)) || template.charAt(end) == '_')) {
-          end++;
-        }
-        name = template.substring(i + 1, end);
-      }
-      if (name.isEmpty()) {
-        sb.append(c);
-        i++;
-        continue;
-      }
-      sb.append(group(m, name));
-      i = end;
-    }
-    return sb.toString();
-  }
-
-  private static String group(Matcher m, String name) {
-    String g;
-    if (name.chars().allMatch(Character::isDigit)) {
-      int idx;
-      try {
-        idx = Integer.parseInt(name);
-      } catch (NumberFormatException e) {
-        return "";
-      }
-      g = idx <= m.groupCount() ? m.group(idx) : null;
-    } else {
-      try {
-        g = m.group(name);
-      } catch (IllegalArgumentException e) {
-        g = null;
-      }
-    }
-    return g == null ? "" : g;
   }
 }

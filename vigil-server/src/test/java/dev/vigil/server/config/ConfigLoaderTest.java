@@ -181,6 +181,23 @@ class ConfigLoaderTest {
         "modulus: required");
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"(a)\\1", "(?=a)", "a++"})
+  void relabelRegex_syntaxRe2Refuses_isRejectedNamingIt(String re) {
+    assertRejected(
+        "scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regex: '"
+            + re
+            + "'\n        action: drop\n",
+        "vigil.yml:4: scrape_configs[0].relabel_configs[0].regex: invalid regular expression");
+    assertRejected(
+        "scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      - action: labeldrop\n        regex: '"
+            + re
+            + "'\n",
+        "scrape_configs[0].metric_relabel_configs[0].regex: invalid regular expression \""
+            + re.replace("\\", "\\\\")
+            + "\"");
+  }
+
   @Test
   void duplicateJobAndDuplicateKey_areRejected() {
     assertRejected(

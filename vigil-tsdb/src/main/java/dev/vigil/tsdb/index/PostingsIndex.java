@@ -2,6 +2,7 @@ package dev.vigil.tsdb.index;
 
 import dev.vigil.tsdb.LabelMatcher;
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.QueryDeadline;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,31 +96,48 @@ public final class PostingsIndex {
   /**
    * The refs matching all matchers (a copy). Equality and regex matchers are answered from the
    * postings; matchers that match the empty string subtract the series with a non-matching value.
+   * Literal sets ({@code =~"a|b"}) are looked up, not scanned.
+   *
+   * @throws dev.vigil.tsdb.QueryCanceledException when the thread's {@link QueryDeadline} passes
+   *     while label values are scanned
    */
   public RoaringBitmap select(List<LabelMatcher> matchers) {
+    QueryDeadline deadline = QueryDeadline.current();
     lock.readLock().lock();
     try {
       RoaringBitmap result = all.clone();
       for (LabelMatcher m : matchers) {
         Map<String, RoaringBitmap> vals = index.getOrDefault(m.name(), Map.of());
+        java.util.Set<String> set = m.matchesEmpty() ? null : m.setMatches();
         if (m.matchesEmpty()) {
           // Remove series whose value for the label does not match.
           RoaringBitmap bad = new RoaringBitmap();
           for (Map.Entry<String, RoaringBitmap> e : vals.entrySet()) {
+            deadline.checkEvery();
             if (!m.matches(e.getKey())) {
               bad.or(e.getValue());
             }
           }
           result.andNot(bad);
-        } else if (m.type() == LabelMatcher.Type.EQUAL) {
-          RoaringBitmap bm = vals.get(m.value());
+        } else if (set != null && set.size() == 1) {
+          RoaringBitmap bm = vals.get(set.iterator().next());
           if (bm == null) {
             return new RoaringBitmap();
           }
           result.and(bm);
+        } else if (set != null && set.size() < vals.size()) {
+          RoaringBitmap any = new RoaringBitmap();
+          for (String v : set) {
+            RoaringBitmap bm = vals.get(v);
+            if (bm != null) {
+              any.or(bm);
+            }
+          }
+          result.and(any);
         } else {
           RoaringBitmap any = new RoaringBitmap();
           for (Map.Entry<String, RoaringBitmap> e : vals.entrySet()) {
+            deadline.checkEvery();
             if (m.matches(e.getKey())) {
               any.or(e.getValue());
             }
@@ -138,6 +156,7 @@ public final class PostingsIndex {
 
   /** Sorted label names of the given refs (all when null). */
   public List<String> labelNames(RoaringBitmap refs) {
+    QueryDeadline deadline = QueryDeadline.current();
     lock.readLock().lock();
     try {
       TreeSet<String> out = new TreeSet<>();
@@ -147,6 +166,7 @@ public final class PostingsIndex {
           continue;
         }
         for (RoaringBitmap bm : e.getValue().values()) {
+          deadline.checkEvery();
           if (RoaringBitmap.intersects(bm, refs)) {
             out.add(e.getKey());
             break;
@@ -161,10 +181,12 @@ public final class PostingsIndex {
 
   /** Sorted values of a label over the given refs (all when null). */
   public List<String> labelValues(String name, RoaringBitmap refs) {
+    QueryDeadline deadline = QueryDeadline.current();
     lock.readLock().lock();
     try {
       TreeSet<String> out = new TreeSet<>();
       for (Map.Entry<String, RoaringBitmap> e : index.getOrDefault(name, Map.of()).entrySet()) {
+        deadline.checkEvery();
         if (refs == null || RoaringBitmap.intersects(e.getValue(), refs)) {
           out.add(e.getKey());
         }
