@@ -106,7 +106,11 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
                 dir.resolve("wal"), head, exemplars, this::report, o.walReplayProgress));
         wal =
             Wal.open(
-                dir.resolve("wal"), o.fsync, o.fsyncIntervalMs, o.walSegmentBytes, metrics::fsync);
+                dir.resolve("wal"),
+                o.fsync,
+                o.fsyncIntervalMs,
+                o.walSegmentBytes,
+                new WalEventLog(metrics, o.log));
       } else {
         wal = null;
       }
