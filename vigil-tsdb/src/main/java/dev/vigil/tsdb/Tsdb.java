@@ -92,6 +92,8 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
     try {
       blocks = loadBlocks();
       head = new Head(dir.resolve("chunks_head"), o.outOfOrderWindow);
+      StorageEventLog storageEvents = new StorageEventLog(metrics, o.log);
+      head.chunkFile().onWriteFailure(storageEvents::writeFailed);
       long maxBlock = Long.MIN_VALUE;
       for (Block b : blocks) {
         if (b.meta().resolution() == 0) {
@@ -106,11 +108,7 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
                 dir.resolve("wal"), head, exemplars, this::report, o.walReplayProgress));
         wal =
             Wal.open(
-                dir.resolve("wal"),
-                o.fsync,
-                o.fsyncIntervalMs,
-                o.walSegmentBytes,
-                new WalEventLog(metrics, o.log));
+                dir.resolve("wal"), o.fsync, o.fsyncIntervalMs, o.walSegmentBytes, storageEvents);
       } else {
         wal = null;
       }

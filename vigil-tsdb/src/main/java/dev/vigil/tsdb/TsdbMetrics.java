@@ -53,9 +53,9 @@ public final class TsdbMetrics {
 
   /**
    * {@code vigil_tsdb_write_failures_total} by its {@code reason} label ({@code no_space}, {@code
-   * fsync}, {@code io_error}): storage writes that failed, each refused to its caller (a failed
-   * background fsync counts once, under {@code fsync}). Kept out of {@link #snapshot()}, whose
-   * names carry no labels.
+   * fsync}, {@code io_error}): storage writes that failed. A failed WAL write is refused to its
+   * caller; a failed background fsync counts once, under {@code fsync}; a head chunk the file
+   * system refused is kept in memory. Kept out of {@link #snapshot()}, whose names carry no labels.
    */
   public Map<String, Long> writeFailures() {
     Map<String, Long> m = new LinkedHashMap<>();

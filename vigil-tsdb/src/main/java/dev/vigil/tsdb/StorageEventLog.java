@@ -4,15 +4,15 @@ import dev.vigil.tsdb.wal.WalEvents;
 import java.util.function.Consumer;
 
 /**
- * What the store does with its WAL's events: fsync times and failed writes go to {@link
- * TsdbMetrics}; the first failure of a run, and the end of a run, go to the store's log, so a full
- * disk under heavy ingest logs two lines rather than one per refused write.
+ * What the store does with the events of its WAL and head chunk file: fsync times and failed writes
+ * go to {@link TsdbMetrics}; the first failure of a run, and the end of a run, go to the store's
+ * log, so a full disk under heavy ingest logs two lines rather than one per refused write.
  */
-final class WalEventLog implements WalEvents {
+final class StorageEventLog implements WalEvents {
   private final TsdbMetrics metrics;
   private final Consumer<String> log;
 
-  WalEventLog(TsdbMetrics metrics, Consumer<String> log) {
+  StorageEventLog(TsdbMetrics metrics, Consumer<String> log) {
     this.metrics = metrics;
     this.log = log;
   }
@@ -26,10 +26,7 @@ final class WalEventLog implements WalEvents {
   public void writeFailed(StorageWriteException e, boolean first) {
     metrics.writeFailed(e.reason());
     if (first) {
-      log.accept(
-          e.getMessage()
-              + (e.getCause() != null ? " (" + e.getCause() + ")" : "")
-              + "; writes are refused until one succeeds");
+      log.accept(e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
     }
   }
 
