@@ -418,12 +418,11 @@ public final class Wal implements AutoCloseable {
       }
     }
     lock.lock();
-    try {
+    try (SegmentFile last = ch) { // closed even when the cut or the fsync fails
       if (rewind) {
-        ch.truncate(segmentSize);
+        last.truncate(segmentSize);
       }
-      force(ch);
-      ch.close();
+      force(last);
     } finally {
       lock.unlock();
     }
