@@ -62,11 +62,11 @@ public final class Tmpfs implements AutoCloseable {
     Process p = new ProcessBuilder("umount", dir.toString()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      // Something still holds a file (e.g. a mapping not yet collected): detach it lazily so the
-      // mount never outlives the test.
-      run("umount", "-l", dir.toString());
-      if (!out.isBlank()) {
-        System.err.println("Tmpfs: umount " + dir + ": " + out.strip() + "; detached lazily");
+      // Busy: a mapping of a store file lives until its buffer is collected. Detach the mount
+      // lazily so it never outlives the test; the kernel frees it with the last mapping.
+      String lazy = run("umount", "-l", dir.toString());
+      if (!lazy.isBlank()) {
+        throw new IOException("cannot unmount " + dir + ": " + out.strip() + "; " + lazy.strip());
       }
     }
   }
