@@ -32,13 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real server in a child JVM ({@link ServerKillChild}) takes remote-write batches from writer
- * threads in this test and is killed with SIGKILL while they are in flight, five times; after each
- * restart every batch it answered 2xx is read back through {@code /api/v1/query}, sample by sample
- * and by value, and nothing appears that was never sent.
+ * threads (three series) in this test and is killed with SIGKILL while they are in flight, five
+ * times; after each restart every batch it answered 2xx is read back through {@code /api/v1/query},
+ * sample by sample and by value, and nothing appears that was never sent.
  */
 class ServerKillTest {
   private static final int KILLS = 5;
-  private static final int WRITERS = 2;
+  private static final int WRITERS = 3;
   private static final int SAMPLES_PER_BATCH = 50;
   private static final long STEP_MS = 100;
 
@@ -210,7 +210,7 @@ class ServerKillTest {
           break;
         }
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch acks = new CountDownLatch(3 + rnd.nextInt(25));
+        CountDownLatch acks = new CountDownLatch(20 + rnd.nextInt(80));
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
           int id = w;
