@@ -91,7 +91,8 @@ public final class HeadChunkFile implements AutoCloseable {
         file.write(b, 0, len);
         failing = false;
       } catch (IOException e) {
-        reportFailure(e, "write of " + len + " bytes to " + filePath + " at offset " + pos, len);
+        reportFailure(
+            e, filePath, "write of " + len + " bytes to " + filePath + " at offset " + pos, len);
         newHeapSegment();
         seg = maps.size() - 1;
       }
@@ -129,7 +130,7 @@ public final class HeadChunkFile implements AutoCloseable {
           // nothing was written to it
         }
       }
-      reportFailure(e, "cannot create head chunk segment " + f, SEGMENT_BYTES);
+      reportFailure(e, f, "creating head chunk segment " + f, SEGMENT_BYTES);
       newHeapSegment();
     }
   }
@@ -154,8 +155,8 @@ public final class HeadChunkFile implements AutoCloseable {
     }
   }
 
-  private void reportFailure(IOException e, String what, long bytes) {
-    StorageWriteException.Reason r = StorageWriteException.classify(e, dir.resolve("x"), bytes);
+  private void reportFailure(IOException e, Path file, String what, long bytes) {
+    StorageWriteException.Reason r = StorageWriteException.classify(e, file, bytes);
     StorageWriteException ex =
         new StorageWriteException(
             r,

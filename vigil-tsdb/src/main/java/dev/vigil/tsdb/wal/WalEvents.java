@@ -4,8 +4,8 @@ import dev.vigil.tsdb.StorageWriteException;
 
 /**
  * What a {@link Wal} reports to its owner: fsync durations, failed writes and their end. Called on
- * writer threads (and the fsync thread) while the WAL holds its lock: implementations must be quick
- * and must not call back into the WAL.
+ * writer threads and on the fsync thread, often while the WAL holds its lock: implementations must
+ * be quick, thread-safe, and must not call back into the WAL.
  */
 public interface WalEvents {
   /** Reports nothing. */
