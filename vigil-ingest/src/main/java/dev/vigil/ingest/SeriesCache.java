@@ -1,6 +1,8 @@
 package dev.vigil.ingest;
 
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.XxHash64;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,6 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * cache is cleared and fills again (entries are pure derivations, so nothing is lost).
  */
 public final class SeriesCache {
+  /*
+   * The keys are bytes any client chooses. With a fixed hash (it was Java's 31-polynomial, where
+   * "Aa" and "BB" collide, so 2^k label sets built from those pairs all share one hash) a sender
+   * could put every series in one bucket and turn each lookup into a scan of the bucket: hash
+   * flooding. The key hash is XXH64 with a seed drawn once per process from SecureRandom, which a
+   * client can neither choose nor observe (nothing derived from it leaves the process).
+   */
+
+  /** The per-process secret seed of the key hash. */
+  private static final long SEED = new SecureRandom().nextLong();
+
   /** A cached series. {@link #admitted} and {@link #ref} are set by the {@link Ingester}. */
   public static final class Entry {
     final Labels labels;
@@ -70,12 +83,10 @@ public final class SeriesCache {
     this.maxEntries = maxEntries;
   }
 
-  private static int hash(byte[] b, int off, int len) {
-    int h = 1;
-    for (int i = off; i < off + len; i++) {
-      h = 31 * h + b[i];
-    }
-    return h;
+  /** The hash table key of encoded label bytes: seeded XXH64 folded to 32 bits. */
+  static int hash(byte[] b, int off, int len) {
+    long h = XxHash64.hash(SEED, b, off, len);
+    return (int) (h ^ (h >>> 32));
   }
 
   /** The entry for these encoded label bytes, or null. */

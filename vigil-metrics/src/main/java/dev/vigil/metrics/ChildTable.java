@@ -3,39 +3,238 @@ package dev.vigil.metrics;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Label values to child, for one labelled metric: lookups never lock and never allocate.
  *
- * <p>Thread safety: {@link #get} runs without locks; every mutation holds {@code this}.
+ * <p>Thread safety: the lookups ({@link #get}, {@link #get1}, {@link #get2}, {@link #get3}) and
+ * {@link #forEach} run without locks; every method named {@code ...Locked} and {@link #size} need
+ * the caller to hold {@code this}. A lookup returns an {@link Entry} whose values are exactly the
+ * values asked for, and whose child is the one inserted with those values: never the child of
+ * another label set. It may return an entry that a concurrent remove has just taken out; updates
+ * through it are then lost with the child, as for any child used after its removal.
  */
 final class ChildTable<C> {
   /*
-   * Design: open addressing with linear probing in one Object[] of (key, child) pairs, where the
-   * key is the caller's label values copied into a String[]. A writer stores the child plainly and
-   * then publishes the key with a release store; a reader loads the key with acquire, so it sees
-   * the child. Removal replaces the key with TOMBSTONE. Growth copies live pairs into a new array
-   * and publishes it through the volatile field; a reader still probing the old array may miss a
-   * key, which sends it to the locked slow path that looks again in the current array. Compared
-   * with ConcurrentHashMap<List<String>, C> (client_java), a lookup allocates no key object and
-   * hashes the strings' cached hash codes only.
+   * Concurrency: open addressing with linear probing in one Object[] whose elements are null
+   * (never used), TOMBSTONE (removed) or an Entry. An Entry holds the label values and the child
+   * in final fields and is never changed after construction, so a reader that compares an entry's
+   * values and then takes its child takes the child of those values: the pair is read through one
+   * reference. (The earlier layout kept key and child in two adjacent slots; a reader could match
+   * the key, lose the processor while the slot was removed and reused by another key, then read
+   * the other key's child: an increment of "a" landed on "b3". ChildTableRaceTest reproduces it.)
    *
-   * Per child the table costs the String[] key (16 + 4 per label bytes) and two slots at load
-   * factor <= 0.5 (16 bytes).
+   * Writers hold the table's monitor. An insert publishes a new Entry with a release store; a
+   * remove stores TOMBSTONE; neither ever writes into an existing Entry. Readers load slots with
+   * acquire (final fields would suffice for the entry's contents; acquire also orders the loads of
+   * the array's elements after the volatile load of the array). Growth builds a new array from
+   * the live entries (the same Entry objects) and publishes it through the volatile field; a
+   * reader still probing the old array may miss a key, which sends it to the locked slow path
+   * that looks again in the current array, or may find an entry removed since, as above.
+   *
+   * Expiry: an entry's last access (touched) is the one mutable field, written opaque by any
+   * reader, read by the expiry scan under the lock. It is a hint: a touch racing the scan may be
+   * missed, and the child expire at that scrape.
+   *
+   * Compared with ConcurrentHashMap<List<String>, C> (client_java), a lookup allocates no key
+   * object and hashes the strings' cached hash codes only. Per child the table costs one Entry
+   * (32 bytes for 1-3 labels: values are fields, no String[]) and one or two slot references at
+   * load factor <= 0.5 (4-8 bytes with compressed oops).
    */
   private static final Object TOMBSTONE = new Object();
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
-  private static final int MIN_PAIRS = 8;
+  private static final VarHandle TOUCHED;
+  private static final int MIN_SLOTS = 8;
 
-  private volatile Object[] slots = new Object[2 * MIN_PAIRS];
-  private volatile long[] touched; // last access millis per pair, only when expiry is on
+  static {
+    try {
+      TOUCHED = MethodHandles.lookup().findVarHandle(Entry.class, "touched", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile Object[] slots = new Object[MIN_SLOTS];
+  private final boolean trackAccess;
   private int size; // guarded by this
   private int used; // live + tombstones, guarded by this
 
   ChildTable(boolean trackAccess) {
-    if (trackAccess) {
-      touched = new long[MIN_PAIRS];
+    this.trackAccess = trackAccess;
+  }
+
+  /**
+   * One (label values, child) pair; immutable but for the access time. Subclasses hold one, two or
+   * three values as fields, or an array for more.
+   */
+  abstract static class Entry<C> {
+    final C child;
+
+    @SuppressWarnings("unused") // through TOUCHED
+    private long touched;
+
+    Entry(C child, long touched) {
+      this.child = child;
+      this.touched = touched;
+    }
+
+    abstract boolean matches(String[] values);
+
+    /** {@link ChildTable#hash(String[])} of the values. */
+    abstract int hash();
+
+    /** The label values, in label-name order; a new array. */
+    abstract String[] values();
+
+    /** Label value {@code i}. */
+    abstract String value(int i);
+
+    /** Records an access (opaque: a hint for expiry). */
+    final void touch(long nowMillis) {
+      if ((long) TOUCHED.getOpaque(this) != nowMillis) {
+        TOUCHED.setOpaque(this, nowMillis);
+      }
+    }
+
+    final long touched() {
+      return (long) TOUCHED.getOpaque(this);
+    }
+
+    static <C> Entry<C> of(String[] values, C child, long nowMillis) {
+      return switch (values.length) {
+        case 1 -> new Entry1<>(values[0], child, nowMillis);
+        case 2 -> new Entry2<>(values[0], values[1], child, nowMillis);
+        case 3 -> new Entry3<>(values[0], values[1], values[2], child, nowMillis);
+        default -> new EntryN<>(values.clone(), child, nowMillis);
+      };
+    }
+  }
+
+  private static final class Entry1<C> extends Entry<C> {
+    final String v0;
+
+    Entry1(String v0, C child, long touched) {
+      super(child, touched);
+      this.v0 = v0;
+    }
+
+    @Override
+    boolean matches(String[] values) {
+      return eq(v0, values[0]);
+    }
+
+    @Override
+    int hash() {
+      return hash1(v0);
+    }
+
+    @Override
+    String[] values() {
+      return new String[] {v0};
+    }
+
+    @Override
+    String value(int i) {
+      return v0;
+    }
+  }
+
+  private static final class Entry2<C> extends Entry<C> {
+    final String v0;
+    final String v1;
+
+    Entry2(String v0, String v1, C child, long touched) {
+      super(child, touched);
+      this.v0 = v0;
+      this.v1 = v1;
+    }
+
+    @Override
+    boolean matches(String[] values) {
+      return eq(v0, values[0]) && eq(v1, values[1]);
+    }
+
+    @Override
+    int hash() {
+      return hash2(v0, v1);
+    }
+
+    @Override
+    String[] values() {
+      return new String[] {v0, v1};
+    }
+
+    @Override
+    String value(int i) {
+      return i == 0 ? v0 : v1;
+    }
+  }
+
+  private static final class Entry3<C> extends Entry<C> {
+    final String v0;
+    final String v1;
+    final String v2;
+
+    Entry3(String v0, String v1, String v2, C child, long touched) {
+      super(child, touched);
+      this.v0 = v0;
+      this.v1 = v1;
+      this.v2 = v2;
+    }
+
+    @Override
+    boolean matches(String[] values) {
+      return eq(v0, values[0]) && eq(v1, values[1]) && eq(v2, values[2]);
+    }
+
+    @Override
+    int hash() {
+      return hash3(v0, v1, v2);
+    }
+
+    @Override
+    String[] values() {
+      return new String[] {v0, v1, v2};
+    }
+
+    @Override
+    String value(int i) {
+      return i == 0 ? v0 : i == 1 ? v1 : v2;
+    }
+  }
+
+  private static final class EntryN<C> extends Entry<C> {
+    final String[] vs; // a private copy
+
+    EntryN(String[] vs, C child, long touched) {
+      super(child, touched);
+      this.vs = vs;
+    }
+
+    @Override
+    boolean matches(String[] values) {
+      for (int j = 0; j < vs.length; j++) {
+        if (!eq(vs[j], values[j])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    int hash() {
+      return ChildTable.hash(vs);
+    }
+
+    @Override
+    String[] values() {
+      return vs.clone();
+    }
+
+    @Override
+    String value(int i) {
+      return vs[i];
     }
   }
 
@@ -45,95 +244,6 @@ final class ChildTable<C> {
       h = 31 * h + (v == null ? 0 : v.hashCode()); // null: a miss, rejected on the slow path
     }
     return h ^ (h >>> 16);
-  }
-
-  /** The child for these label values, or null. Lock-free. */
-  @SuppressWarnings("unchecked")
-  C get(String[] values, int hash) {
-    Object[] t = slots;
-    int mask = (t.length >> 1) - 1;
-    int i = hash & mask;
-    for (int probes = 0; probes <= mask; probes++) {
-      Object k = SLOTS.getAcquire(t, i << 1);
-      if (k == null) {
-        return null;
-      }
-      if (k != TOMBSTONE && matches((String[]) k, values)) {
-        return (C) t[(i << 1) + 1];
-      }
-      i = (i + 1) & mask;
-    }
-    return null;
-  }
-
-  /** One-value lookup without an array: {@code labelValues(a)} allocates nothing. */
-  @SuppressWarnings("unchecked")
-  C get1(String v0, int hash) {
-    Object[] t = slots;
-    int mask = (t.length >> 1) - 1;
-    int i = hash & mask;
-    for (int probes = 0; probes <= mask; probes++) {
-      Object k = SLOTS.getAcquire(t, i << 1);
-      if (k == null) {
-        return null;
-      }
-      if (k != TOMBSTONE) {
-        String[] key = (String[]) k;
-        if (eq(key[0], v0)) {
-          return (C) t[(i << 1) + 1];
-        }
-      }
-      i = (i + 1) & mask;
-    }
-    return null;
-  }
-
-  /** Two-value lookup without an array: {@code labelValues(a, b)} allocates nothing. */
-  @SuppressWarnings("unchecked")
-  C get2(String v0, String v1, int hash) {
-    Object[] t = slots;
-    int mask = (t.length >> 1) - 1;
-    int i = hash & mask;
-    for (int probes = 0; probes <= mask; probes++) {
-      Object k = SLOTS.getAcquire(t, i << 1);
-      if (k == null) {
-        return null;
-      }
-      if (k != TOMBSTONE) {
-        String[] key = (String[]) k;
-        if (eq(key[0], v0) && eq(key[1], v1)) {
-          return (C) t[(i << 1) + 1];
-        }
-      }
-      i = (i + 1) & mask;
-    }
-    return null;
-  }
-
-  /** Three-value lookup without an array. */
-  @SuppressWarnings("unchecked")
-  C get3(String v0, String v1, String v2, int hash) {
-    Object[] t = slots;
-    int mask = (t.length >> 1) - 1;
-    int i = hash & mask;
-    for (int probes = 0; probes <= mask; probes++) {
-      Object k = SLOTS.getAcquire(t, i << 1);
-      if (k == null) {
-        return null;
-      }
-      if (k != TOMBSTONE) {
-        String[] key = (String[]) k;
-        if (eq(key[0], v0) && eq(key[1], v1) && eq(key[2], v2)) {
-          return (C) t[(i << 1) + 1];
-        }
-      }
-      i = (i + 1) & mask;
-    }
-    return null;
-  }
-
-  private static boolean eq(String a, String b) {
-    return a == b || a.equals(b);
   }
 
   /** The hash {@link #hash(String[])} gives for these values, without an array. */
@@ -155,68 +265,113 @@ final class ChildTable<C> {
     return h ^ (h >>> 16);
   }
 
-  /** Records an access at {@code nowMillis} for expiry (best effort, no lock). */
-  void touch(String[] values, int hash, long nowMillis) {
+  private static boolean eq(String a, String b) {
+    return a == b || a.equals(b);
+  }
+
+  /** The entry for these label values, or null. Lock-free. */
+  @SuppressWarnings("unchecked")
+  Entry<C> get(String[] values, int hash) {
     Object[] t = slots;
-    long[] times = touched;
-    if (times == null || times.length != (t.length >> 1)) {
-      return;
-    }
-    int mask = (t.length >> 1) - 1;
+    int mask = t.length - 1;
     int i = hash & mask;
     for (int probes = 0; probes <= mask; probes++) {
-      Object k = SLOTS.getAcquire(t, i << 1);
+      Object k = SLOTS.getAcquire(t, i);
       if (k == null) {
-        return;
+        return null;
       }
-      if (k != TOMBSTONE && matches((String[]) k, values)) {
-        if (times[i] != nowMillis) {
-          times[i] = nowMillis;
-        }
-        return;
+      if (k != TOMBSTONE && ((Entry<C>) k).matches(values)) {
+        return (Entry<C>) k;
       }
       i = (i + 1) & mask;
     }
+    return null;
   }
 
-  private static boolean matches(String[] key, String[] values) {
-    for (int j = 0; j < key.length; j++) {
-      String a = key[j];
-      String b = values[j];
-      if (a != b && !a.equals(b)) {
-        return false;
+  /** One-value lookup without an array: {@code labelValues(a)} allocates nothing. */
+  @SuppressWarnings("unchecked")
+  Entry<C> get1(String v0, int hash) {
+    Object[] t = slots;
+    int mask = t.length - 1;
+    int i = hash & mask;
+    for (int probes = 0; probes <= mask; probes++) {
+      Object k = SLOTS.getAcquire(t, i);
+      if (k == null) {
+        return null;
       }
+      if (k instanceof Entry1<?> e && eq(e.v0, v0)) {
+        return (Entry<C>) e;
+      }
+      i = (i + 1) & mask;
     }
-    return true;
+    return null;
   }
 
-  /** Number of children. */
+  /** Two-value lookup without an array: {@code labelValues(a, b)} allocates nothing. */
+  @SuppressWarnings("unchecked")
+  Entry<C> get2(String v0, String v1, int hash) {
+    Object[] t = slots;
+    int mask = t.length - 1;
+    int i = hash & mask;
+    for (int probes = 0; probes <= mask; probes++) {
+      Object k = SLOTS.getAcquire(t, i);
+      if (k == null) {
+        return null;
+      }
+      if (k instanceof Entry2<?> e && eq(e.v0, v0) && eq(e.v1, v1)) {
+        return (Entry<C>) e;
+      }
+      i = (i + 1) & mask;
+    }
+    return null;
+  }
+
+  /** Three-value lookup without an array. */
+  @SuppressWarnings("unchecked")
+  Entry<C> get3(String v0, String v1, String v2, int hash) {
+    Object[] t = slots;
+    int mask = t.length - 1;
+    int i = hash & mask;
+    for (int probes = 0; probes <= mask; probes++) {
+      Object k = SLOTS.getAcquire(t, i);
+      if (k == null) {
+        return null;
+      }
+      if (k instanceof Entry3<?> e && eq(e.v0, v0) && eq(e.v1, v1) && eq(e.v2, v2)) {
+        return (Entry<C>) e;
+      }
+      i = (i + 1) & mask;
+    }
+    return null;
+  }
+
+  /** Number of children (caller holds the lock, or accepts a stale answer). */
   synchronized int size() {
     return size;
   }
 
-  /** Inserts (caller holds the lock and checked absence). {@code key} must be a private copy. */
-  void putLocked(String[] key, int hash, C child, long nowMillis) {
-    if ((used + 1) * 2 > (slots.length >> 1)) {
-      rehash(Math.max(MIN_PAIRS, Integer.highestOneBit(Math.max(1, size + 1) * 4)));
+  /**
+   * Inserts (caller holds the lock and checked absence). {@code values} is copied.
+   *
+   * @return the new entry
+   */
+  Entry<C> putLocked(String[] values, int hash, C child, long nowMillis) {
+    if ((used + 1) * 2 > slots.length) {
+      rehash(Math.max(MIN_SLOTS, Integer.highestOneBit(Math.max(1, size + 1) * 4)));
     }
+    Entry<C> e = Entry.of(values, child, trackAccess ? nowMillis : 0);
     Object[] t = slots;
-    int mask = (t.length >> 1) - 1;
+    int mask = t.length - 1;
     int i = hash & mask;
     while (true) {
-      Object k = t[i << 1];
+      Object k = t[i];
       if (k == null || k == TOMBSTONE) {
         if (k == null) {
           used++;
         }
-        t[(i << 1) + 1] = child;
-        SLOTS.setRelease(t, i << 1, (Object) key);
-        long[] times = touched;
-        if (times != null) {
-          times[i] = nowMillis;
-        }
+        SLOTS.setRelease(t, i, (Object) e);
         size++;
-        return;
+        return e;
       }
       i = (i + 1) & mask;
     }
@@ -226,19 +381,17 @@ final class ChildTable<C> {
   @SuppressWarnings("unchecked")
   C removeLocked(String[] values) {
     Object[] t = slots;
-    int mask = (t.length >> 1) - 1;
+    int mask = t.length - 1;
     int i = hash(values) & mask;
     for (int probes = 0; probes <= mask; probes++) {
-      Object k = t[i << 1];
+      Object k = t[i];
       if (k == null) {
         return null;
       }
-      if (k != TOMBSTONE && matches((String[]) k, values)) {
-        C c = (C) t[(i << 1) + 1];
-        SLOTS.setRelease(t, i << 1, TOMBSTONE);
-        t[(i << 1) + 1] = null;
+      if (k != TOMBSTONE && ((Entry<C>) k).matches(values)) {
+        SLOTS.setRelease(t, i, TOMBSTONE);
         size--;
-        return c;
+        return ((Entry<C>) k).child;
       }
       i = (i + 1) & mask;
     }
@@ -247,27 +400,23 @@ final class ChildTable<C> {
 
   /** Drops every child (caller holds the lock). */
   void clearLocked() {
-    slots = new Object[2 * MIN_PAIRS];
-    if (touched != null) {
-      touched = new long[MIN_PAIRS];
-    }
+    slots = new Object[MIN_SLOTS];
     size = 0;
     used = 0;
   }
 
   /** Removes children last touched before {@code cutoffMillis} (caller holds the lock). */
+  @SuppressWarnings("unchecked")
   int expireLocked(long cutoffMillis) {
-    long[] times = touched;
-    Object[] t = slots;
-    if (times == null) {
+    if (!trackAccess) {
       return 0;
     }
+    Object[] t = slots;
     int removed = 0;
-    for (int i = 0; i < times.length; i++) {
-      Object k = t[i << 1];
-      if (k != null && k != TOMBSTONE && times[i] < cutoffMillis) {
-        SLOTS.setRelease(t, i << 1, TOMBSTONE);
-        t[(i << 1) + 1] = null;
+    for (int i = 0; i < t.length; i++) {
+      Object k = t[i];
+      if (k != null && k != TOMBSTONE && ((Entry<C>) k).touched() < cutoffMillis) {
+        SLOTS.setRelease(t, i, TOMBSTONE);
         size--;
         removed++;
       }
@@ -275,44 +424,33 @@ final class ChildTable<C> {
     return removed;
   }
 
-  private void rehash(int pairs) {
+  private void rehash(int capacity) {
     Object[] old = slots;
-    long[] oldTimes = touched;
-    Object[] t = new Object[pairs * 2];
-    long[] times = oldTimes == null ? null : new long[pairs];
-    int mask = pairs - 1;
-    for (int j = 0; j < (old.length >> 1); j++) {
-      Object k = old[j << 1];
+    Object[] t = new Object[capacity];
+    int mask = capacity - 1;
+    for (Object k : old) {
       if (k != null && k != TOMBSTONE) {
-        int i = hash((String[]) k) & mask;
-        while (t[i << 1] != null) {
+        @SuppressWarnings("unchecked")
+        Entry<C> e = (Entry<C>) k;
+        int i = e.hash() & mask;
+        while (t[i] != null) {
           i = (i + 1) & mask;
         }
-        t[i << 1] = k;
-        t[(i << 1) + 1] = old[(j << 1) + 1];
-        if (times != null) {
-          times[i] = oldTimes[j];
-        }
+        t[i] = e;
       }
     }
     used = size;
-    if (times != null) {
-      touched = times;
-    }
     slots = t; // volatile publish after the contents
   }
 
-  /** Visits every (label values, child) pair; values arrays must not be modified. */
+  /** Visits every entry. Lock-free; sees a subset of concurrent inserts and removes. */
   @SuppressWarnings("unchecked")
-  void forEach(BiConsumer<String[], C> action) {
+  void forEach(Consumer<Entry<C>> action) {
     Object[] t = slots;
-    for (int i = 0; i < (t.length >> 1); i++) {
-      Object k = SLOTS.getAcquire(t, i << 1);
+    for (int i = 0; i < t.length; i++) {
+      Object k = SLOTS.getAcquire(t, i);
       if (k != null && k != TOMBSTONE) {
-        C c = (C) t[(i << 1) + 1];
-        if (c != null) {
-          action.accept((String[]) k, c);
-        }
+        action.accept((Entry<C>) k);
       }
     }
   }

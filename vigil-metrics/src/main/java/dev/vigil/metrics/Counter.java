@@ -24,11 +24,11 @@ import dev.vigil.metrics.model.MetricType;
  */
 public final class Counter extends LabelledMetric<Counter.Child> {
   /*
-   * Hot path: a child is a LongAdder (striped cells created on contention, each on its own cache
-   * line), so concurrent inc() on one child scales with threads instead of bouncing one field
-   * between cores. Whole-number increments go to the adder; fractional ones to a DoubleAdder made
-   * on first use. The child extends LongAdder rather than holding one to stay under 100 bytes per
-   * labelled child (saves an object header and a reference, ~16 bytes).
+   * Hot path: a child is a CounterCell. Its first updating thread owns it and adds without a
+   * locked instruction; once a second thread updates it, every thread adds to its own padded
+   * stripe (ThreadStripes), or, for a thread without one (a short-lived virtual thread once the
+   * stripes are all taken), with one atomic add to a shared slot. No path takes a lock.
+   * Fractional increments go to a DoubleAdder made on first use.
    */
 
   private Counter(Builder b) {

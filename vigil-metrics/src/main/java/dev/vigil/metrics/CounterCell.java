@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.DoubleAdder;
  * <p>Concurrency: the first thread to increment becomes the owner and adds to {@code ownerCount}
  * with a plain read and an opaque write (it is the only writer). When a second thread increments,
  * the cell turns contended for good: from then on every thread, the owner included, adds to its own
- * stripe of {@link ThreadStripes}. The total is the owner's total plus the stripes.
+ * stripe of {@link ThreadStripes}, or, when it has none (a short-lived thread once every stripe is
+ * taken), to a shared slot with one atomic add. The total is the owner's total plus the stripes. No
+ * path takes a lock: {@code inc} never blocks.
  */
 final class CounterCell implements Counter.Child {
   /*
@@ -23,6 +25,14 @@ final class CounterCell implements Counter.Child {
    * otherwise invalidate the cache line every other thread reads to find its way, so after the
    * switch this object is read-only and each thread writes only its own padded stripe. Slot 0 of
    * the stripes counts whole increments; fractional increments go to a DoubleAdder.
+   *
+   * Concurrency: owner moves only null -> T (compareAndSet) -> CONTENDED (set once the stripes
+   * exist) and never back, so ownerCount has one writer for the cell's life: T. T may still add
+   * to ownerCount after another thread marked the cell contended (it read its own id just
+   * before); that is harmless, because ownerCount stays summed by get() forever. Every other
+   * update goes to the stripes (see ThreadStripes), which take no lock. get() reads ownerCount
+   * opaque and each stripe slot opaque or volatile, so a total never includes half an update
+   * and, read twice by one thread, never goes backwards (StripesTest).
    */
   static final Thread CONTENDED = new Thread("vigil-contended-marker");
 

@@ -24,8 +24,9 @@ import java.util.concurrent.Callable;
  * }</pre>
  *
  * <p>NaN observations are ignored (they would poison the sum forever). Thread safe; {@code observe}
- * never blocks and allocates nothing. A scrape running concurrently with observations may see
- * {@code _sum} and the buckets a few observations apart; each value on its own is exact.
+ * never blocks (no lock on any path, exemplars included) and allocates nothing. A scrape running
+ * concurrently with observations may see {@code _sum} and the buckets a few observations apart;
+ * each value on its own is exact.
  */
 public final class Histogram extends LabelledMetric<Histogram.Child> {
   /*
@@ -79,7 +80,7 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
    * <p>Concurrency as in the counter: the first observing thread owns the series and writes its
    * bucket counts and sum with plain reads and opaque writes; once a second thread observes, every
    * thread writes its own stripe of {@link ThreadStripes} (slots 0..n-1 the buckets, slot n the
-   * sum).
+   * sum), or, a thread without a stripe, shared slots with atomic adds. No path takes a lock.
    */
   public static final class Child implements Timer.Observer {
     private static final VarHandle EXEMPLARS =
@@ -88,6 +89,7 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
     private static final VarHandle OWNER;
     private static final VarHandle SUM;
     private static final VarHandle STRIPES;
+    private static final VarHandle EXEMPLAR_ARRAY;
 
     static {
       try {
@@ -95,6 +97,7 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
         OWNER = l.findVarHandle(Child.class, "owner", Thread.class);
         SUM = l.findVarHandle(Child.class, "ownerSum", double.class);
         STRIPES = l.findVarHandle(Child.class, "stripes", ThreadStripes.class);
+        EXEMPLAR_ARRAY = l.findVarHandle(Child.class, "exemplars", Exemplar[].class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -187,12 +190,9 @@ public final class Histogram extends LabelledMetric<Histogram.Child> {
       record(b, value);
       Exemplar[] ex = exemplars;
       if (ex == null) {
-        synchronized (this) {
+        ex = new Exemplar[upperBounds.length]; // made once; a thread that loses takes the winner's
+        if (!EXEMPLAR_ARRAY.compareAndSet(this, null, ex)) {
           ex = exemplars;
-          if (ex == null) {
-            ex = new Exemplar[upperBounds.length];
-            exemplars = ex;
-          }
         }
       }
       EXEMPLARS.setRelease(ex, b, e);

@@ -35,8 +35,7 @@ public abstract class LabelledMetric<C> extends Metric {
   // Children in snapshot order, rebuilt when modCount moves; all guarded by the children lock.
   private int modCount;
   private int sortedMod;
-  private String[][] sortedKeys;
-  private Object[] sortedKids;
+  private ChildTable.Entry<C>[] sorted;
   private C noLabels; // set by initNoLabels() at the end of the subclass constructor
   private final long idleMillis;
   private final boolean explicitLimit;
@@ -105,14 +104,8 @@ public abstract class LabelledMetric<C> extends Metric {
       throw countMismatch(values);
     }
     int h = ChildTable.hash(values);
-    C c = children.get(values, h);
-    if (c == null) {
-      return slowLabelValues(values, h);
-    }
-    if (idleMillis > 0) {
-      children.touch(values, h, clock.millis());
-    }
-    return c;
+    ChildTable.Entry<C> e = children.get(values, h);
+    return e == null ? slowLabelValues(values, h) : hit(e);
   }
 
   /**
@@ -124,14 +117,8 @@ public abstract class LabelledMetric<C> extends Metric {
       throw countMismatch(new String[] {v0});
     }
     int h = ChildTable.hash1(v0);
-    C c = v0 == null ? null : children.get1(v0, h);
-    if (c == null) {
-      return slowLabelValues(new String[] {v0}, h);
-    }
-    if (idleMillis > 0) {
-      children.touch(new String[] {v0}, h, clock.millis());
-    }
-    return c;
+    ChildTable.Entry<C> e = v0 == null ? null : children.get1(v0, h);
+    return e == null ? slowLabelValues(new String[] {v0}, h) : hit(e);
   }
 
   /**
@@ -143,14 +130,8 @@ public abstract class LabelledMetric<C> extends Metric {
       throw countMismatch(new String[] {v0, v1});
     }
     int h = ChildTable.hash2(v0, v1);
-    C c = v0 == null || v1 == null ? null : children.get2(v0, v1, h);
-    if (c == null) {
-      return slowLabelValues(new String[] {v0, v1}, h);
-    }
-    if (idleMillis > 0) {
-      children.touch(new String[] {v0, v1}, h, clock.millis());
-    }
-    return c;
+    ChildTable.Entry<C> e = v0 == null || v1 == null ? null : children.get2(v0, v1, h);
+    return e == null ? slowLabelValues(new String[] {v0, v1}, h) : hit(e);
   }
 
   /**
@@ -162,14 +143,16 @@ public abstract class LabelledMetric<C> extends Metric {
       throw countMismatch(new String[] {v0, v1, v2});
     }
     int h = ChildTable.hash3(v0, v1, v2);
-    C c = v0 == null || v1 == null || v2 == null ? null : children.get3(v0, v1, v2, h);
-    if (c == null) {
-      return slowLabelValues(new String[] {v0, v1, v2}, h);
-    }
+    ChildTable.Entry<C> e =
+        v0 == null || v1 == null || v2 == null ? null : children.get3(v0, v1, v2, h);
+    return e == null ? slowLabelValues(new String[] {v0, v1, v2}, h) : hit(e);
+  }
+
+  private C hit(ChildTable.Entry<C> e) {
     if (idleMillis > 0) {
-      children.touch(new String[] {v0, v1, v2}, h, clock.millis());
+      e.touch(clock.millis());
     }
-    return c;
+    return e.child;
   }
 
   private IllegalArgumentException countMismatch(String[] values) {
@@ -197,16 +180,16 @@ public abstract class LabelledMetric<C> extends Metric {
       }
     }
     synchronized (children) {
-      C c = children.get(values, h);
-      if (c != null) {
-        return c;
+      ChildTable.Entry<C> e = children.get(values, h);
+      if (e != null) {
+        return hit(e);
       }
       if (children.size() >= cardinalityLimit) {
         overflowCount.increment();
         return overflow();
       }
-      c = newChild();
-      children.putLocked(values.clone(), h, c, idleMillis > 0 ? clock.millis() : 0);
+      C c = newChild();
+      children.putLocked(values, h, c, idleMillis > 0 ? clock.millis() : 0);
       modCount++;
       return c;
     }
@@ -277,19 +260,15 @@ public abstract class LabelledMetric<C> extends Metric {
           }
         }
       }
-      String[][] keys;
-      Object[] kids;
+      ChildTable.Entry<C>[] entries;
       synchronized (children) {
-        if (sortedMod != modCount || sortedKeys == null) {
+        if (sortedMod != modCount || sorted == null) {
           sortChildren();
         }
-        keys = sortedKeys;
-        kids = sortedKids;
+        entries = sorted;
       }
-      for (int i = 0; i < keys.length; i++) {
-        @SuppressWarnings("unchecked")
-        C child = (C) kids[i];
-        points.add(dataPoint(labels(keys[i]), child));
+      for (ChildTable.Entry<C> e : entries) {
+        points.add(dataPoint(labels(e.values()), e.child));
       }
       C o = overflowChild;
       if (o != null) {
@@ -307,33 +286,21 @@ public abstract class LabelledMetric<C> extends Metric {
    * costs more than writing them (~3 ms against ~0.8 ms, measured).
    */
   private void sortChildren() {
-    List<String[]> keys = new ArrayList<>();
-    List<C> kids = new ArrayList<>();
-    children.forEach(
-        (values, child) -> {
-          keys.add(values);
-          kids.add(child);
-        });
-    Integer[] order = new Integer[keys.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (x, y) -> compareKeys(keys.get(x), keys.get(y)));
-    String[][] k = new String[order.length][];
-    Object[] c = new Object[order.length];
-    for (int i = 0; i < order.length; i++) {
-      k[i] = keys.get(order[i]);
-      c[i] = kids.get(order[i]);
-    }
-    sortedKeys = k;
-    sortedKids = c;
+    List<ChildTable.Entry<C>> entries = new ArrayList<>();
+    children.forEach(entries::add);
+    entries.sort(this::compareKeys);
+    @SuppressWarnings("unchecked")
+    ChildTable.Entry<C>[] array = entries.toArray(new ChildTable.Entry[0]);
+    sorted = array;
     sortedMod = modCount;
   }
 
-  private int compareKeys(String[] a, String[] b) {
+  private int compareKeys(ChildTable.Entry<C> a, ChildTable.Entry<C> b) {
     for (int j : sortedNameOrder) {
-      if (a[j] != b[j]) {
-        int c = a[j].compareTo(b[j]);
+      String x = a.value(j);
+      String y = b.value(j);
+      if (x != y) {
+        int c = x.compareTo(y);
         if (c != 0) {
           return c;
         }

@@ -16,6 +16,7 @@ import dev.vigil.promql.parser.Expr.StringLiteral;
 import dev.vigil.promql.parser.Expr.SubqueryExpr;
 import dev.vigil.promql.parser.Expr.UnaryExpr;
 import dev.vigil.promql.parser.Expr.VectorSelector;
+import dev.vigil.promql.parser.Printer;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.Queryable;
 import dev.vigil.tsdb.SampleIterator;
@@ -66,8 +67,36 @@ final class Evaluator {
     this.start = start;
     this.end = end;
     this.interval = interval <= 0 ? 1 : interval;
-    this.numSteps = (int) ((end - start) / this.interval) + 1;
+    this.numSteps =
+        ctx.checkSteps(
+            stepCount(start, end, this.interval),
+            "the query",
+            "raise the step or narrow the time range");
     this.lookback = lookback;
+  }
+
+  /**
+   * Steps from {@code start} to {@code end} inclusive, {@code (end - start) / interval + 1},
+   * saturating at {@link Long#MAX_VALUE} instead of overflowing; 0 when {@code end < start}.
+   */
+  static long stepCount(long start, long end, long interval) {
+    if (end < start) {
+      return 0;
+    }
+    long span = end - start;
+    if (span < 0) {
+      return Long.MAX_VALUE; // overflowed: more than 2^63 ms apart
+    }
+    return span / interval + 1;
+  }
+
+  /** {@code a - b}, saturated at the long range. */
+  static long minus(long a, long b) {
+    long r = a - b;
+    if (((a ^ b) & (a ^ r)) < 0) {
+      return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return r;
   }
 
   long ts(int step) {
@@ -222,6 +251,7 @@ final class Evaluator {
       StepSeries ss = null;
       int idx = 0;
       for (int i = 0; i < numSteps; i++) {
+        ctx.checkDeadline();
         long ref = atTime(vs.atKind(), vs.atMs(), ts(i)) - vs.offsetMs();
         idx = raw.firstAfter(ref, vs.atKind() == AtKind.NONE ? idx : 0);
         int last = idx - 1;
@@ -355,17 +385,27 @@ final class Evaluator {
             }
             long refFirst = refTime(ts(0));
             long refLast = refTime(ts(numSteps - 1));
-            long lower = refFirst - rangeMs;
+            long lower = minus(refFirst, rangeMs);
             long innerStart = step * (lower / step);
             if (innerStart <= lower) {
               innerStart += step;
             }
             List<RawSeries> out = new ArrayList<>();
             if (innerStart <= refLast) {
+              // Checked here, before the inner evaluator allocates, to name the subquery.
+              ctx.checkSteps(
+                  stepCount(innerStart, refLast, step),
+                  "subquery ["
+                      + Printer.formatDuration(sq.rangeMs())
+                      + ":"
+                      + Printer.formatDuration(step)
+                      + "]",
+                  "use a coarser subquery step or a shorter range");
               Evaluator inner = new Evaluator(storage, ctx, innerStart, refLast, step, lookback);
               inner.sourceResolution = sourceResolution;
               Value v = inner.eval(sq.expr());
               for (StepSeries s : ((VectorValue) v).series()) {
+                ctx.checkDeadline();
                 RawSeries r = new RawSeries(s.labels, s.size);
                 r.dropName = s.dropName;
                 for (int i = 0; i < s.size; i++) {
@@ -386,6 +426,7 @@ final class Evaluator {
           @Override
           public RawSeries next() {
             init();
+            ctx.checkDeadline();
             return it.next();
           }
         };

@@ -1,15 +1,18 @@
 package dev.vigil.promql;
 
 /**
- * A query stopped by a limit: too many samples, the timeout, or too many concurrent queries. The
- * memory the query held is released when this is thrown.
+ * A query stopped by a limit: too many samples (or steps), the timeout, too many concurrent
+ * queries, or its caller interrupting the thread that evaluates it. The memory the query held is
+ * released when this is thrown.
  */
 public final class QueryLimitException extends PromqlException {
   /** Which limit was hit. */
   public enum Kind {
     SAMPLES,
     TIMEOUT,
-    CONCURRENCY
+    CONCURRENCY,
+    /** The evaluating thread was interrupted: the caller no longer wants the answer. */
+    CANCELED
   }
 
   private final Kind kind;

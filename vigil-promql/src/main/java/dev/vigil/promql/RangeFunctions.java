@@ -85,6 +85,7 @@ final class RangeFunctions {
       int tail = 0;
       int pushed = 0;
       for (int i = 0; i < ev.numSteps; i++) {
+        ev.ctx.checkDeadline();
         long ref = m.refTime(ev.ts(i));
         lo = s.firstAfter(ref - m.rangeMs, fixed ? 0 : lo);
         int hi = s.firstAfter(ref, lo);

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,7 @@ public final class Vigil implements AutoCloseable {
   private final List<VigilPlugin> plugins = new ArrayList<>();
   private volatile Tsdb tsdb;
   private final Engine engine;
+  private final LongSupplier clock;
   private volatile ScrapeManager scrapes;
   private VigilHttpServer http;
   private volatile boolean closed;
@@ -82,6 +84,7 @@ public final class Vigil implements AutoCloseable {
     this.registry = b.registry != null ? b.registry : new MetricRegistry();
     this.configFile = b.configFile;
     this.configEnv = b.configEnv;
+    this.clock = b.clock;
     String ns = b.config.collect().namespace();
     this.recorders = b.recorders != null ? b.recorders : Recorders.builder().namespace(ns).build();
     var c = b.config.collect();
@@ -125,7 +128,7 @@ public final class Vigil implements AutoCloseable {
         .start(
             () -> {
               try {
-                opening.complete(openStorage(config, state.walReplay()));
+                opening.complete(openStorage(config, state.walReplay(), clock));
               } catch (Throwable e) {
                 opening.completeExceptionally(e);
               }
@@ -185,8 +188,8 @@ public final class Vigil implements AutoCloseable {
     state.setReady(true);
   }
 
-  private static Tsdb openStorage(VigilConfig config, WalReplayProgress walReplay)
-      throws IOException {
+  private static Tsdb openStorage(
+      VigilConfig config, WalReplayProgress walReplay, LongSupplier clock) throws IOException {
     var s = config.storage();
     boolean perCommit = s.walFsync().isZero();
     return Tsdb.builder(s.path())
@@ -197,6 +200,7 @@ public final class Vigil implements AutoCloseable {
             perCommit ? FsyncPolicy.PER_COMMIT : FsyncPolicy.INTERVAL,
             perCommit ? java.time.Duration.ofSeconds(1) : s.walFsync())
         .walReplayProgress(walReplay)
+        .clock(clock)
         .log(m -> LOG.info("storage: {}", m))
         .open();
   }
@@ -307,7 +311,7 @@ public final class Vigil implements AutoCloseable {
    */
   public java.util.Map<String, Object> dashboardData(String widget, double timeframeHours) {
     return new dev.vigil.server.seeds.DashboardData(
-            this::engine, recorders.namespace(), recorders::recentErrors, System::currentTimeMillis)
+            this::engine, recorders.namespace(), recorders::recentErrors, clock)
         .widget(widget, timeframeHours);
   }
 
@@ -389,6 +393,7 @@ public final class Vigil implements AutoCloseable {
     private Map<String, String> configEnv = Map.of();
     private final Map<String, String> flags = new LinkedHashMap<>();
     private final List<Routes> routes = new ArrayList<>();
+    private LongSupplier clock = System::currentTimeMillis;
 
     private Builder(VigilConfig config) {
       this.config = config;
@@ -437,6 +442,17 @@ public final class Vigil implements AutoCloseable {
     /** Extra HTTP areas. */
     public Builder routes(Routes... r) {
       routes.addAll(List.of(r));
+      return this;
+    }
+
+    /**
+     * The wall clock in epoch milliseconds (default {@link System#currentTimeMillis()}) the store
+     * judges age by (retention, rollup retention, block creation times) and the seeds' dashboard
+     * data ends at. Tests that write data at fixed times pass a fixed clock, so nothing they check
+     * depends on the time of day they run at.
+     */
+    public Builder clock(LongSupplier millis) {
+      this.clock = java.util.Objects.requireNonNull(millis, "clock");
       return this;
     }
 

@@ -47,6 +47,7 @@ final class CounterStitch implements SampleIterator {
 
   private final Piece[] pieces;
   private final Leads leads;
+  private final long end;
   private final boolean[] has; // piece i has a current sample
   private final long[] curT;
   private final double[] curV;
@@ -66,9 +67,21 @@ final class CounterStitch implements SampleIterator {
   private double prevRawish; // its value as read (raw, or the piece's cumulative value)
   private double total; // the counter at the last number read
 
+  /** Joins every sample of the pieces. */
   CounterStitch(List<Piece> pieces, Leads leads) {
+    this(pieces, leads, Long.MAX_VALUE);
+  }
+
+  /**
+   * Joins the pieces' samples up to {@code end} (ms, inclusive). A cumulative piece may (and, when
+   * {@code end} can fall inside one of its windows, must) go on to the end of the window holding
+   * {@code end}: its samples after {@code end} are never emitted, but they tell a lead sample at or
+   * before {@code end} from the window's own sample, so a lead is never shown as data.
+   */
+  CounterStitch(List<Piece> pieces, Leads leads, long end) {
     this.pieces = pieces.toArray(new Piece[0]);
     this.leads = leads;
+    this.end = end;
     int n = this.pieces.length;
     this.has = new boolean[n];
     this.curT = new long[n];
@@ -120,8 +133,8 @@ final class CounterStitch implements SampleIterator {
           best = i;
         }
       }
-      if (best < 0) {
-        valid = false;
+      if (best < 0 || curT[best] > end) {
+        valid = false; // samples after end are lookahead only; all later ones are after it too
         return false;
       }
       t = curT[best];

@@ -75,7 +75,11 @@ final class TsdbQuerier implements Querier {
         if (rollup) {
           l = l.without(List.of(ROLLUP_LABEL));
         }
-        SampleIteratorSource src = () -> b.iterator(id, from, to, warnings);
+        // A counter rollup is read on to the end of the window holding `to`: a block's lead sample
+        // (its first raw value) at or before `to` is told from data only by the window's own
+        // sample after it, and CounterStitch emits nothing after `to`.
+        long end = rollup && counter ? windowEnd(to, b.meta().resolution()) : to;
+        SampleIteratorSource src = () -> b.iterator(id, from, end, warnings);
         CounterStitch.LastRaw lastRaw = null;
         if (lastIds != null) {
           Labels base = l;
@@ -99,7 +103,7 @@ final class TsdbQuerier implements Querier {
       }
     }
     List<Series> out = new ArrayList<>(found.size());
-    found.forEach((l, srcs) -> out.add(new MergedSeries(l, srcs)));
+    found.forEach((l, srcs) -> out.add(new MergedSeries(l, srcs, to)));
     SeriesSet base = SeriesSet.of(out);
     return new SeriesSet() {
       @Override
@@ -117,6 +121,12 @@ final class TsdbQuerier implements Querier {
         return List.copyOf(warnings);
       }
     };
+  }
+
+  /** The last millisecond of the {@code res}-wide window holding {@code t}. */
+  static long windowEnd(long t, long res) {
+    long start = Math.floorDiv(t, res) * res;
+    return start > Long.MAX_VALUE - res ? Long.MAX_VALUE : start + res - 1;
   }
 
   @Override
@@ -190,7 +200,7 @@ final class TsdbQuerier implements Querier {
    * A series read from several places: merged by time; where a counter rollup is among them, its
    * pieces are joined into one counter without invented resets (see {@link CounterStitch}).
    */
-  private record MergedSeries(Labels labels, List<Source> sources) implements Series {
+  private record MergedSeries(Labels labels, List<Source> sources, long end) implements Series {
     @Override
     public SampleIterator iterator() {
       boolean stitch = false;
@@ -204,7 +214,7 @@ final class TsdbQuerier implements Querier {
               new CounterStitch.Piece(
                   s.src().open(), s.cumulative(), s.lastRaw(), s.cumulative() ? s.res() : 0));
         }
-        return new CounterStitch(pieces, CounterStitch.Leads.NONE);
+        return new CounterStitch(pieces, CounterStitch.Leads.NONE, end);
       }
       List<SampleIterator> its = new ArrayList<>(sources.size());
       for (Source s : sources) {

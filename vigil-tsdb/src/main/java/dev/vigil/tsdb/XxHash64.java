@@ -1,9 +1,10 @@
 package dev.vigil.tsdb;
 
 /**
- * XXH64 with seed 0, the hash Prometheus gives a label set ({@code labels.Hash()}): Vigil uses it
- * where a result depends on the hash, so that {@code limit_ratio} picks the same series as
- * Prometheus does.
+ * XXH64. With seed 0 it is the hash Prometheus gives a label set ({@code labels.Hash()}): Vigil
+ * uses it where a result depends on the hash, so that {@code limit_ratio} picks the same series as
+ * Prometheus does. With a secret random seed it keys hash tables filled from client bytes, whose
+ * senders then cannot choose colliding keys.
  *
  * <p>Written from the algorithm's description (Yann Collet's XXH64: four 8-byte lanes over 32-byte
  * stripes, then 8-, 4- and 1-byte tails and a final avalanche).
@@ -17,16 +18,21 @@ public final class XxHash64 {
 
   private XxHash64() {}
 
-  /** The hash of {@code len} bytes of {@code b} from {@code off}. */
+  /** The hash (seed 0) of {@code len} bytes of {@code b} from {@code off}. */
   public static long hash(byte[] b, int off, int len) {
+    return hash(0, b, off, len);
+  }
+
+  /** The hash with {@code seed} of {@code len} bytes of {@code b} from {@code off}. */
+  public static long hash(long seed, byte[] b, int off, int len) {
     int p = off;
     int end = off + len;
     long h;
     if (len >= 32) {
-      long v1 = P1 + P2;
-      long v2 = P2;
-      long v3 = 0;
-      long v4 = -P1;
+      long v1 = seed + P1 + P2;
+      long v2 = seed + P2;
+      long v3 = seed;
+      long v4 = seed - P1;
       int limit = end - 32;
       do {
         v1 = round(v1, le64(b, p));
@@ -45,7 +51,7 @@ public final class XxHash64 {
       h = merge(h, v3);
       h = merge(h, v4);
     } else {
-      h = P5;
+      h = seed + P5;
     }
     h += len;
     while (p + 8 <= end) {

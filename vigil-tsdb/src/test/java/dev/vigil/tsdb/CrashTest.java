@@ -26,7 +26,9 @@ class CrashTest {
   @Test
   void sigkillDuringWrites_losesNothingCommitted() throws Exception {
     int iterations = Integer.getInteger("vigil.crash.iterations", 50);
-    Random rnd = new Random(Long.getLong("vigil.crash.seed", System.nanoTime()));
+    long seed = Long.getLong("vigil.crash.seed", System.nanoTime());
+    System.err.println("CrashTest: seed " + seed + " (rerun with -Dvigil.crash.seed=" + seed + ")");
+    Random rnd = new Random(seed);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     long acked = 0;
     long next = 1000;

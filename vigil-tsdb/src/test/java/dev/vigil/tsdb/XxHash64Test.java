@@ -45,6 +45,25 @@ class XxHash64Test {
   }
 
   @Test
+  void seededHash_matchesTheReferenceImplementation() {
+    byte[] b = new byte[80];
+    for (int i = 0; i < b.length; i++) {
+      b[i] = (byte) (i * 31 + 7);
+    }
+    long seed = 0x9E3779B97F4A7C15L;
+    // Values of libxxhash 0.8.1 (XXH64(data, len, seed)) for the same bytes and seed.
+    assertThat(XxHash64.hash(seed, b, 0, 0)).isEqualTo(0xc4349fc93c010000L);
+    assertThat(XxHash64.hash(seed, b, 0, 3)).isEqualTo(0x5acb303e78133c22L);
+    assertThat(XxHash64.hash(seed, b, 0, 8)).isEqualTo(0x758848f033fa76a2L);
+    assertThat(XxHash64.hash(seed, b, 0, 31)).isEqualTo(0x8137041f5af88413L);
+    assertThat(XxHash64.hash(seed, b, 0, 32)).isEqualTo(0x184ebcf3745cd46cL);
+    assertThat(XxHash64.hash(seed, b, 0, 70)).isEqualTo(0xf119ddfac3276859L);
+    assertThat(XxHash64.hash(1, "abc".getBytes(StandardCharsets.UTF_8), 0, 3))
+        .isEqualTo(0xbea9ca8199328908L);
+    assertThat(XxHash64.hash(0, b, 0, 70)).isEqualTo(XxHash64.hash(b, 0, 70));
+  }
+
+  @Test
   void labelsHash_isOverUtf8NamesAndValues_eachFollowedBy0xff() {
     Labels l = Labels.of("job", "nöde", "__name__", "up");
     java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();

@@ -102,7 +102,16 @@ class JvmProcessCollectorsTest {
   @Test
   void threadGroups_reportCpuAllocationAndThreads_andKeepEndedThreadsWork() throws Exception {
     ThreadGroupCollector groups = new ThreadGroupCollector();
-    ExecutorService pool = Executors.newFixedThreadPool(2, groups.threadFactory("linter"));
+    java.util.concurrent.ThreadFactory linter = groups.threadFactory("linter");
+    List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = linter.newThread(r);
+              made.add(t);
+              return t;
+            });
     CountDownLatch done = new CountDownLatch(2);
     for (int i = 0; i < 2; i++) {
       pool.execute(
@@ -129,7 +138,9 @@ class JvmProcessCollectorsTest {
     assertThat(alloc).isGreaterThan(1_000_000);
     pool.shutdown();
     assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
-    Thread.sleep(50);
+    for (Thread t : made) {
+      t.join(); // the pool has terminated once its workers are done, not yet once they are gone
+    }
     List<MetricSnapshot> after = groups.collect();
     assertThat(value(after, "vigil_thread_group_threads", "group", "linter")).isZero();
     assertThat(value(after, "vigil_thread_group_cpu_seconds", "group", "linter"))

@@ -14,6 +14,7 @@ import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.sdk.common.Clock;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,25 @@ class OtlpSdkExporterTest {
   private final OtlpHandler handler = new OtlpHandler(ingester, System::currentTimeMillis);
   private TestHttpServer http;
   private SdkMeterProvider provider;
+
+  /**
+   * The SDK's clock (epoch ns), advanced by the test instead of sleeping; it starts at the wall
+   * clock only so that export timestamps look like a live application's.
+   */
+  private final AtomicLong sdkNanos = new AtomicLong(System.currentTimeMillis() * 1_000_000L);
+
+  private final Clock sdkClock =
+      new Clock() {
+        @Override
+        public long now() {
+          return sdkNanos.get();
+        }
+
+        @Override
+        public long nanoTime() {
+          return sdkNanos.get();
+        }
+      };
 
   @AfterEach
   void close() {
@@ -56,6 +77,7 @@ class OtlpSdkExporterTest {
             .build();
     provider =
         SdkMeterProvider.builder()
+            .setClock(sdkClock)
             .setResource(
                 Resource.create(
                     Attributes.of(
@@ -157,7 +179,7 @@ class OtlpSdkExporterTest {
     LongCounter jobs = meter.counterBuilder("jobs.processed").build();
     jobs.add(2);
     flush();
-    Thread.sleep(2); // the next export's timestamp must be later (ms resolution)
+    sdkNanos.addAndGet(TimeUnit.SECONDS.toNanos(1)); // the next export is a second later
     jobs.add(3);
     flush();
     List<TestStorage.Sample> s = store.samples(series("jobs_processed_total"));

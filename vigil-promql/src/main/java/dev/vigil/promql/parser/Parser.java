@@ -6,12 +6,14 @@ import dev.vigil.promql.parser.Expr.Call;
 import dev.vigil.promql.parser.Expr.NumberLiteral;
 import dev.vigil.promql.parser.Expr.ParenExpr;
 import dev.vigil.promql.parser.Expr.StringLiteral;
+import dev.vigil.promql.parser.Expr.SubqueryExpr;
 import dev.vigil.promql.parser.Expr.UnaryExpr;
 import dev.vigil.promql.parser.Expr.VectorMatching;
 import dev.vigil.promql.parser.Expr.VectorMatching.Cardinality;
 import dev.vigil.promql.parser.Expr.VectorSelector;
 import dev.vigil.promql.parser.Token.Kind;
 import dev.vigil.tsdb.LabelMatcher;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,11 +27,30 @@ import java.util.List;
  * <p>Errors are {@link ParseException}s whose message matches Prometheus' wording and position.
  */
 public final class Parser extends ParserBase {
+  /**
+   * The deepest syntax tree accepted: each parenthesis, function call, aggregation, unary operator,
+   * subquery and binary operator adds a level, so a chain {@code a + b + c} is three deep. Deeper
+   * queries fail with a {@link ParseException} saying so.
+   */
+  public static final int MAX_DEPTH = 128;
+
   /*
    * Precedence climbing over binary operators (or < and/unless < comparisons < +- < * / % atan2 <
    * ^), unary minus binding between * and ^ as in Prometheus' yacc grammar (-2^2 == -4). Postfix
    * modifiers ([range], [range:step], offset, @) bind tightest.
+   *
+   * Depth is bounded twice, so that neither this parser nor any recursive walk of the tree it
+   * returns (printer, JSON, evaluator) can overflow the stack: the parser's own recursion (every
+   * nested construct goes through expr()) is counted as it descends, and the finished tree's depth
+   * is measured without recursion, which catches the left-deep trees that a chain such as
+   * 1+1+...+1 builds in a loop. MAX_DEPTH is far above what people and dashboards write (the
+   * deepest expression in Prometheus' promqltest suite is 8 deep) and below what the walkers fit in
+   * the 512 KB stack `vigil serve` runs with (-Xss512k). Measured at depth 128, stack needed: parse
+   * up to 224 KB (nested aggregations and calls, about 1.7 KB a level), print 64 KB, evaluate up to
+   * 320 KB (nested function calls, 2.5 KB a level); depth 256 needed up to 512 KB, all of it.
    */
+  private int nesting;
+
   private Parser(String query) {
     super(query);
   }
@@ -44,7 +65,50 @@ public final class Parser extends ParserBase {
     if (ps.peek().kind() != Kind.EOF) {
       throw ps.unexpected(ps.peek(), "");
     }
+    ps.checkDepth(e);
     return e;
+  }
+
+  private ParseException tooDeep(int pos) {
+    return error(
+        pos,
+        "expression too deeply nested: more than "
+            + MAX_DEPTH
+            + " levels of parentheses, calls, aggregations and operators");
+  }
+
+  /** Refuses a tree deeper than {@link #MAX_DEPTH}, walking it without recursion. */
+  private void checkDepth(Expr root) {
+    record Frame(Expr e, int depth) {}
+    ArrayDeque<Frame> todo = new ArrayDeque<>();
+    todo.push(new Frame(root, 1));
+    while (!todo.isEmpty()) {
+      Frame f = todo.pop();
+      if (f.depth() > MAX_DEPTH) {
+        throw tooDeep(f.e().start());
+      }
+      switch (f.e()) {
+        case ParenExpr p -> todo.push(new Frame(p.expr(), f.depth() + 1));
+        case UnaryExpr u -> todo.push(new Frame(u.expr(), f.depth() + 1));
+        case SubqueryExpr sq -> todo.push(new Frame(sq.expr(), f.depth() + 1));
+        case BinaryExpr b -> {
+          todo.push(new Frame(b.rhs(), f.depth() + 1));
+          todo.push(new Frame(b.lhs(), f.depth() + 1));
+        }
+        case Call c -> {
+          for (Expr a : c.args()) {
+            todo.push(new Frame(a, f.depth() + 1));
+          }
+        }
+        case AggregateExpr a -> {
+          todo.push(new Frame(a.expr(), f.depth() + 1));
+          if (a.param() != null) {
+            todo.push(new Frame(a.param(), f.depth() + 1));
+          }
+        }
+        default -> {} // selectors and literals are leaves
+      }
+    }
   }
 
   /** Parses a label matcher list such as {@code {job="api", code=~"5.."}} or a selector. */
@@ -74,22 +138,29 @@ public final class Parser extends ParserBase {
   }
 
   private Expr expr(int minPrec) {
-    Expr lhs = unary();
-    while (true) {
-      Token t = peek();
-      String op = binaryOp(t);
-      if (op == null) {
-        if (t.kind() == Kind.OPERATOR && t.text().equals("=")) {
-          throw error(t.pos(), "unexpected \"=\"");
+    if (++nesting > MAX_DEPTH) {
+      throw tooDeep(peek().pos());
+    }
+    try {
+      Expr lhs = unary();
+      while (true) {
+        Token t = peek();
+        String op = binaryOp(t);
+        if (op == null) {
+          if (t.kind() == Kind.OPERATOR && t.text().equals("=")) {
+            throw error(t.pos(), "unexpected \"=\"");
+          }
+          return lhs;
         }
-        return lhs;
+        int prec = Operators.precedence(op);
+        if (prec < minPrec) {
+          return lhs;
+        }
+        next();
+        lhs = binaryRest(op, t, lhs, Operators.rightAssociative(op) ? prec : prec + 1);
       }
-      int prec = Operators.precedence(op);
-      if (prec < minPrec) {
-        return lhs;
-      }
-      next();
-      lhs = binaryRest(op, t, lhs, Operators.rightAssociative(op) ? prec : prec + 1);
+    } finally {
+      nesting--;
     }
   }
 

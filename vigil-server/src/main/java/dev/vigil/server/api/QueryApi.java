@@ -2,6 +2,7 @@ package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.vigil.promql.Engine;
+import dev.vigil.promql.InvalidQueryException;
 import dev.vigil.promql.PromqlException;
 import dev.vigil.promql.QueryLimitException;
 import dev.vigil.promql.QueryOptions;
@@ -160,13 +161,12 @@ public final class QueryApi implements Routes {
         case TIMEOUT -> new ApiError(ApiError.Type.TIMEOUT, e.getMessage());
         case CONCURRENCY -> new ApiError(ApiError.Type.UNAVAILABLE, e.getMessage());
         case SAMPLES -> new ApiError(ApiError.Type.EXECUTION, e.getMessage());
+        case CANCELED -> new ApiError(ApiError.Type.CANCELED, e.getMessage());
       };
+    } catch (InvalidQueryException e) {
+      throw ApiError.badData(e.getMessage());
     } catch (PromqlException e) {
-      String m = e.getMessage();
-      if (m != null && m.startsWith("invalid expression type")) {
-        throw ApiError.badData(m);
-      }
-      throw new ApiError(ApiError.Type.EXECUTION, m);
+      throw new ApiError(ApiError.Type.EXECUTION, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw ApiError.badData("invalid parameter \"query\": " + e.getMessage());
     }
@@ -234,7 +234,8 @@ public final class QueryApi implements Routes {
     } catch (ParseException ex) {
       throw ApiError.badData("invalid parameter \"query\": " + ex.getMessage());
     }
-    Json.success(ctx, g -> AstJson.write(g, e));
+    // Buffered: the tree is walked while it is written, so nothing is sent until the walk is done.
+    Json.successBuffered(ctx, g -> AstJson.write(g, e));
   }
 
   private void exemplars(Context ctx) {

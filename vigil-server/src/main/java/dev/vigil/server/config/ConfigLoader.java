@@ -28,6 +28,7 @@ public final class ConfigLoader {
       List.of(
           "server.listen",
           "server.allow_unauthenticated",
+          "server.allowed_hosts",
           "server.auth.read_tokens",
           "server.auth.write_tokens",
           "server.auth.admin_tokens",
@@ -53,7 +54,16 @@ public final class ConfigLoader {
           "collect.namespace");
 
   private static final Set<String> LIST_KEYS =
-      Set.of("server.auth.read_tokens", "server.auth.write_tokens", "server.auth.admin_tokens");
+      Set.of(
+          "server.auth.read_tokens",
+          "server.auth.write_tokens",
+          "server.auth.admin_tokens",
+          "server.allowed_hosts");
+
+  /** A DNS name (letters, digits, hyphens, dots), as {@code server.allowed_hosts} takes them. */
+  private static final java.util.regex.Pattern HOST_NAME =
+      java.util.regex.Pattern.compile(
+          "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\\.?");
 
   private ConfigLoader() {}
 
@@ -235,6 +245,17 @@ public final class ConfigLoader {
       }
     }
     boolean allowUnauth = s.bool("allow_unauthenticated", false);
+    List<String> allowedHosts = s.strings("allowed_hosts");
+    for (String h : allowedHosts) {
+      if (!HOST_NAME.matcher(h).matches()) {
+        throw s.error(
+            "allowed_hosts",
+            "\""
+                + h
+                + "\" is not a host name (give names only, without scheme or port, such as"
+                + " vigil.internal)");
+      }
+    }
     Section tls = s.section("tls");
     ServerConfig.TlsConfig tc =
         new ServerConfig.TlsConfig(
@@ -262,7 +283,8 @@ public final class ConfigLoader {
             (int) lim.integer("query_max_points", dl.maxPoints(), 1, 10_000_000));
     lim.finish();
     s.finish();
-    ServerConfig out = new ServerConfig(host, port, read, write, admin, allowUnauth, tc, limits);
+    ServerConfig out =
+        new ServerConfig(host, port, read, write, admin, allowUnauth, tc, limits, allowedHosts);
     if (!out.isLoopback() && read.isEmpty() && !allowUnauth) {
       throw s.error(
           "listen",

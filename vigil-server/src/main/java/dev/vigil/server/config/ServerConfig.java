@@ -17,6 +17,9 @@ import java.util.List;
  * @param allowUnauthenticated permits a non-loopback listen address without read tokens
  * @param tls TLS settings; {@link TlsConfig#enabled()} false for plain HTTP
  * @param limits request and query limits
+ * @param allowedHosts host names, besides the listen address, {@code localhost} and IP addresses,
+ *     that an unauthenticated server (no read tokens) answers in the {@code Host} header; any other
+ *     name is refused with 403, so that a web page cannot reach the server by DNS rebinding
  */
 public record ServerConfig(
     String host,
@@ -26,7 +29,8 @@ public record ServerConfig(
     List<String> adminTokens,
     boolean allowUnauthenticated,
     TlsConfig tls,
-    Limits limits) {
+    Limits limits,
+    List<String> allowedHosts) {
 
   /** The documented default port. */
   public static final int DEFAULT_PORT = 9470;
@@ -35,6 +39,29 @@ public record ServerConfig(
     readTokens = List.copyOf(readTokens);
     writeTokens = List.copyOf(writeTokens);
     adminTokens = List.copyOf(adminTokens);
+    allowedHosts = List.copyOf(allowedHosts);
+  }
+
+  /** Without extra allowed host names. */
+  public ServerConfig(
+      String host,
+      int port,
+      List<String> readTokens,
+      List<String> writeTokens,
+      List<String> adminTokens,
+      boolean allowUnauthenticated,
+      TlsConfig tls,
+      Limits limits) {
+    this(
+        host,
+        port,
+        readTokens,
+        writeTokens,
+        adminTokens,
+        allowUnauthenticated,
+        tls,
+        limits,
+        List.of());
   }
 
   /** Loopback on the default port, no tokens, no TLS, default limits. */
@@ -53,7 +80,21 @@ public record ServerConfig(
   /** A copy listening elsewhere. */
   public ServerConfig withListen(String host, int port) {
     return new ServerConfig(
-        host, port, readTokens, writeTokens, adminTokens, allowUnauthenticated, tls, limits);
+        host,
+        port,
+        readTokens,
+        writeTokens,
+        adminTokens,
+        allowUnauthenticated,
+        tls,
+        limits,
+        allowedHosts);
+  }
+
+  /** A copy that also answers these host names (see {@link #allowedHosts()}). */
+  public ServerConfig withAllowedHosts(List<String> names) {
+    return new ServerConfig(
+        host, port, readTokens, writeTokens, adminTokens, allowUnauthenticated, tls, limits, names);
   }
 
   /** Whether {@link #host()} is a loopback address. */

@@ -28,7 +28,10 @@ public final class Units {
     long ms = 0;
     int lastRank = Integer.MAX_VALUE;
     while (pos < t.length()) {
-      if (!m.find(pos) || m.start() != pos) {
+      // Anchored at pos: find() would rescan the rest of the text from every position, quadratic
+      // in a long run of digits without a unit.
+      m.region(pos, t.length());
+      if (!m.lookingAt()) {
         throw new IllegalArgumentException(
             "invalid duration \"" + s + "\" (use e.g. 15s, 1m30s, 250ms, 2h, 7d)");
       }

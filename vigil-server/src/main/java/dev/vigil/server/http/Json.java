@@ -41,16 +41,36 @@ public final class Json {
     ctx.status(200).contentType("application/json");
     try (JsonGenerator g = FACTORY.createGenerator(ctx.outputStream())) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      g.writeStartObject();
-      g.writeStringField("status", "success");
-      g.writeFieldName("data");
-      data.write(g);
-      writeStrings(g, "warnings", warnings);
-      writeStrings(g, "infos", infos);
-      g.writeEndObject();
+      writeSuccess(g, warnings, infos, data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Like {@link #success(Context, Body)}, but renders the whole answer before sending a byte of
+   * it: for a body that computes while it writes (a recursive walk of a syntax tree), so that a
+   * failure is an error response, never a {@code {"status":"success"…} cut short by a 500.
+   */
+  public static void successBuffered(Context ctx, Body data) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      writeSuccess(g, List.of(), List.of(), data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ctx.status(200).contentType("application/json").result(out.toByteArray());
+  }
+
+  private static void writeSuccess(
+      JsonGenerator g, List<String> warnings, List<String> infos, Body data) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("status", "success");
+    g.writeFieldName("data");
+    data.write(g);
+    writeStrings(g, "warnings", warnings);
+    writeStrings(g, "infos", infos);
+    g.writeEndObject();
   }
 
   /** Sends a success response with no warnings. */

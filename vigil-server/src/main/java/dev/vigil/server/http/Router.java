@@ -14,15 +14,21 @@ import java.util.function.Consumer;
 public final class Router {
   private final JavalinConfig config;
   private final Auth auth;
+  private final BrowserChecks browser;
 
-  Router(JavalinConfig config, Auth auth) {
+  Router(JavalinConfig config, Auth auth, BrowserChecks browser) {
     this.config = config;
     this.auth = auth;
+    this.browser = browser;
   }
 
-  /** A GET route. */
+  /**
+   * A GET route, and HEAD on the same path with the same role (registered explicitly: a HEAD that
+   * falls through to the GET handler would carry no role and skip the token check).
+   */
   public Router get(String path, Role role, Handler h) {
     config.routes.addHttpHandler(HandlerType.GET, path, h, role);
+    config.routes.addHttpHandler(HandlerType.HEAD, path, h, role);
     return this;
   }
 
@@ -65,7 +71,8 @@ public final class Router {
 
   /**
    * A WebSocket endpoint; the upgrade request is checked against the role like HTTP routes, with
-   * the token from the {@code Authorization} header or the {@code token} query parameter.
+   * the token from the {@code Authorization} header or the {@code token} query parameter, and
+   * refused when another site opens it ({@link BrowserChecks}).
    */
   public Router ws(String path, Role role, Consumer<WsConfig> ws) {
     // Route roles are checked for HTTP endpoints only: check the upgrade's token on connect and
@@ -77,6 +84,9 @@ public final class Router {
             before.onConnect(
                 ctx -> {
                   try {
+                    browser.checkHost(ctx.header("Host"));
+                    browser.checkSameOrigin(
+                        ctx.header("Sec-Fetch-Site"), ctx.header("Origin"), ctx.header("Host"));
                     auth.check(wsAuthorization(ctx), () -> {}, role);
                   } catch (ApiError e) {
                     ctx.session.close(

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -28,8 +29,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For every request: security headers (CSP, nosniff, frame-ancestors), a body size limit
  * (Content-Length checked before reading; streamed bodies cut by Javalin at the same size), a
- * header size limit (Jetty answers 431), bearer-token checks by route {@link Role}, errors rendered
- * as Prometheus' JSON envelope, and a debug-level request log.
+ * header size limit (Jetty answers 431), bearer-token checks by route {@link Role} (HEAD as GET),
+ * the {@link BrowserChecks} (Host names, cross-site writes), errors rendered as Prometheus' JSON
+ * envelope, and a debug-level request log. A request the client got wrong (a malformed chunked
+ * body, a body shorter than announced) is a 400 naming the problem; any other exception a handler
+ * lets through is logged with a random error id, and the client gets that id, never the exception's
+ * message.
  */
 public final class VigilHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigilHttpServer.class);
@@ -61,6 +66,7 @@ public final class VigilHttpServer implements AutoCloseable {
   public static VigilHttpServer start(
       ServerConfig c, List<Routes> areas, RequestObserver observer) {
     Auth auth = new Auth(c);
+    BrowserChecks browser = new BrowserChecks(c);
     long maxBody = c.limits().maxBodyBytes();
     Javalin app =
         Javalin.create(
@@ -118,6 +124,7 @@ public final class VigilHttpServer implements AutoCloseable {
                     ctx.header("Content-Security-Policy", CSP);
                     ctx.header("X-Frame-Options", "DENY");
                     ctx.header("Referrer-Policy", "no-referrer");
+                    browser.checkHost(ctx.header("Host"));
                     String len = ctx.header("Content-Length");
                     if (len != null) {
                       long n;
@@ -145,6 +152,10 @@ public final class VigilHttpServer implements AutoCloseable {
                         role = vr;
                       }
                     }
+                    if ((role == Role.WRITE || role == Role.ADMIN) && changesState(ctx)) {
+                      browser.checkSameOrigin(
+                          ctx.header("Sec-Fetch-Site"), ctx.header("Origin"), ctx.header("Host"));
+                    }
                     auth.check(ctx, role);
                   });
               cfg.routes.exception(
@@ -156,10 +167,20 @@ public final class VigilHttpServer implements AutoCloseable {
               cfg.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
-                    LOG.warn("{} {} failed", ctx.method(), ctx.path(), e);
-                    Json.error(ctx, ApiError.Type.INTERNAL, String.valueOf(e.getMessage()));
+                    ApiError malformed = malformedRequest(e);
+                    if (malformed != null) {
+                      LOG.debug("{} {}: {}", ctx.method(), ctx.path(), malformed.getMessage());
+                      Json.error(ctx, malformed.type(), malformed.getMessage());
+                      return;
+                    }
+                    String id = String.format("%016x", ThreadLocalRandom.current().nextLong());
+                    LOG.warn("{} {} failed (error id {})", ctx.method(), ctx.path(), id, e);
+                    Json.error(
+                        ctx,
+                        ApiError.Type.INTERNAL,
+                        "internal error (error id " + id + "); the server log has the details");
                   });
-              Router router = new Router(cfg, auth);
+              Router router = new Router(cfg, auth, browser);
               for (Routes area : areas) {
                 area.register(router);
               }
@@ -193,6 +214,32 @@ public final class VigilHttpServer implements AutoCloseable {
           ApiError.Type.INTERNAL,
           "storage write failed (" + e.describe() + "); the server log names the file");
     }
+  }
+
+  /** Whether a request may change state (everything but GET, HEAD and OPTIONS). */
+  private static boolean changesState(io.javalin.http.Context ctx) {
+    String m = ctx.method().name();
+    return !(m.equals("GET") || m.equals("HEAD") || m.equals("OPTIONS"));
+  }
+
+  /**
+   * The client's fault behind an exception a handler let through, as a 4xx: a request Jetty could
+   * not parse (a broken chunked body, a bad header) or a body that ended before its announced
+   * length. Null for anything else, which is the server's fault.
+   */
+  static ApiError malformedRequest(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.eclipse.jetty.http.HttpException he
+          && he.getCode() >= 400
+          && he.getCode() < 500) {
+        String reason = he.getReason() != null ? he.getReason() : t.getMessage();
+        return new ApiError(typeFor(he.getCode()), "malformed request: " + reason);
+      }
+      if (t instanceof java.io.EOFException) {
+        return ApiError.badData("malformed request: the body ended early (" + t.getMessage() + ")");
+      }
+    }
+    return null;
   }
 
   private static String rootMessage(Throwable e) {

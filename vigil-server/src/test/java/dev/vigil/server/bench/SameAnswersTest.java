@@ -82,7 +82,10 @@ class SameAnswersTest {
             .withStoragePath(dir.resolve("vigil"))
             .withCollect(
                 new CollectConfig(Duration.ofSeconds(5), false, false, false, false, "app_"));
-    try (Vigil vigil = Vigil.start(c);
+    // The store's clock stands just after the recorded data, so its retention (15 d) never
+    // deletes it, however long after the recording the test runs.
+    long dataEnd = imported.maxTime();
+    try (Vigil vigil = Vigil.builder(c).clock(() -> dataEnd + 60_000).start();
         ExternalProcess prom =
             ExternalProcess.start(
                 List.of(

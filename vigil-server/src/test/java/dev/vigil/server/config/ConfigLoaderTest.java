@@ -187,6 +187,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void allowedHosts_areNamesOnly() {
+    assertThat(
+            parse("server:\n  allowed_hosts: [vigil.internal, Grafana-Host]\n")
+                .server()
+                .allowedHosts())
+        .containsExactly("vigil.internal", "Grafana-Host");
+    assertThat(parse("").server().allowedHosts()).isEmpty();
+    assertRejected(
+        "server:\n  allowed_hosts: ['http://vigil.internal:9470']\n",
+        "server.allowed_hosts: \"http://vigil.internal:9470\" is not a host name");
+  }
+
+  @Test
   void publicListenWithoutReadTokens_isRefusedUnlessAllowed() {
     assertRejected("server:\n  listen: 0.0.0.0:9470\n", "server.allow_unauthenticated: true");
     assertThat(

@@ -27,7 +27,7 @@ class DemoApplicationsTest {
     MetricRegistry registry = new MetricRegistry();
     Recorders rec = recorders();
     registry.register(rec);
-    DemoApplications demo = new DemoApplications(rec, registry, 7, System::currentTimeMillis);
+    DemoApplications demo = new DemoApplications(rec, registry, 7, () -> 1_700_000_000_000L);
     for (int i = 0; i < 120; i++) {
       demo.tick();
     }
