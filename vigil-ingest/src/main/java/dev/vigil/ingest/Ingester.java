@@ -6,6 +6,7 @@ import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.ExemplarException;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.OutOfOrderException;
+import dev.vigil.tsdb.StorageWriteException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -67,10 +68,44 @@ public final class Ingester {
     return metadata;
   }
 
-  /** A storage commit that failed: Vigil's fault, answered 5xx so the sender retries. */
+  /**
+   * A storage commit that failed: Vigil's fault, answered 5xx so the sender retries. When the disk
+   * is full ({@link #noSpace()}), remote write and Influx answer 507 Insufficient Storage and OTLP
+   * 503 (the codes its senders retry), each with {@code Retry-After}; otherwise 500 (OTLP 503).
+   */
   public static final class StorageFailure extends RuntimeException {
+    /** The {@code Retry-After} seconds sent with a no-space refusal. */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
+    private final boolean noSpace;
+
     public StorageFailure(String message, Throwable cause) {
       super(message, cause);
+      this.noSpace = isNoSpace(cause);
+    }
+
+    private static boolean isNoSpace(Throwable t) {
+      for (; t != null; t = t.getCause()) {
+        if (t instanceof StorageWriteException w) {
+          return w.noSpace();
+        }
+      }
+      return false;
+    }
+
+    /** Whether storage refused the batch because its file system is full. */
+    public boolean noSpace() {
+      return noSpace;
+    }
+
+    /** The HTTP status for remote write and Influx: 507 for a full disk, else 500. */
+    public int status() {
+      return noSpace ? 507 : 500;
+    }
+
+    /** The response headers: {@code Retry-After} for a full disk. */
+    public Map<String, String> headers() {
+      return noSpace ? Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)) : Map.of();
     }
   }
 
@@ -169,7 +204,13 @@ public final class Ingester {
       } catch (RuntimeException suppressed) {
         e.addSuppressed(suppressed);
       }
-      throw new StorageFailure("storage failed to commit the batch: " + e.getMessage(), e);
+      throw new StorageFailure(
+          e instanceof StorageWriteException w && w.noSpace()
+              // The store logged the file and offset; the sender needs the reason, not the path.
+              ? "no space left on device: storage refused the batch and stored none of it;"
+                  + " retry once space is freed"
+              : "storage failed to commit the batch: " + e.getMessage(),
+          e);
     }
     stats.accept(protocol, accepted);
     rejected.forEach((r, c) -> stats.reject(protocol, r, c));

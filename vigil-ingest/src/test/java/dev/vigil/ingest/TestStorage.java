@@ -4,6 +4,7 @@ import dev.vigil.tsdb.Appendable;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.OutOfOrderException;
+import dev.vigil.tsdb.StorageWriteException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class TestStorage implements Appendable {
   private final Map<Long, Labels> byRef = new HashMap<>();
   private final Map<Labels, Long> refs = new HashMap<>();
   volatile boolean failNextCommit;
+  volatile boolean noSpaceNextCommit;
   int commits;
 
   public Appendable appendable() {
@@ -31,6 +33,11 @@ public final class TestStorage implements Appendable {
 
   public void failNextCommit() {
     failNextCommit = true;
+  }
+
+  /** The next commit fails as the store's does on a full disk. */
+  public void failNextCommitForLackOfSpace() {
+    noSpaceNextCommit = true;
   }
 
   public synchronized int seriesCount() {
@@ -111,6 +118,13 @@ public final class TestStorage implements Appendable {
       @Override
       public void commit() {
         synchronized (TestStorage.this) {
+          if (noSpaceNextCommit) {
+            noSpaceNextCommit = false;
+            throw new StorageWriteException(
+                StorageWriteException.Reason.NO_SPACE,
+                "WAL write of 100 bytes to /data/wal/00000001 failed: no space left on device",
+                new java.io.IOException("No space left on device"));
+          }
           if (failNextCommit) {
             failNextCommit = false;
             throw new IllegalStateException("disk full (injected)");

@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Exposes the store's self-metrics ({@code vigil_tsdb_*}) through the registry: {@code _total}
  * names as counters, the rest as gauges (the fsync {@code _count}/{@code _sum} pair is left out;
- * the registry reserves those suffixes for histograms and summaries).
+ * the registry reserves those suffixes for histograms and summaries), and {@code
+ * vigil_tsdb_write_failures_total{reason}}.
  */
 final class TsdbCollector implements Collector {
   private final TsdbMetrics metrics;
@@ -47,6 +48,18 @@ final class TsdbCollector implements Collector {
                 List.of(new GaugeDataPoint(Labels.EMPTY, e.getValue()))));
       }
     }
+    List<CounterDataPoint> failures = new ArrayList<>();
+    metrics
+        .writeFailures()
+        .forEach((reason, n) -> failures.add(CounterDataPoint.of(Labels.of("reason", reason), n)));
+    out.add(
+        new MetricSnapshot(
+            new MetricMetadata(
+                "vigil_tsdb_write_failures",
+                "Storage writes that failed, by reason (no_space, fsync, io_error).",
+                ""),
+            MetricType.COUNTER,
+            failures));
     return out;
   }
 }

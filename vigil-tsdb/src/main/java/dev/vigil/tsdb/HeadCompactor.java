@@ -108,6 +108,18 @@ final class HeadCompactor {
     }
     Path walDir = db.wal.dir();
     Path tmp = walDir.resolve(WalFiles.checkpointPath(walDir, seg).getFileName() + ".tmp");
+    try {
+      writeCheckpoint(tmp);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp); // a failed attempt (a full disk) must not keep holding space
+      throw e;
+    }
+    Files.move(tmp, WalFiles.checkpointPath(walDir, seg), StandardCopyOption.ATOMIC_MOVE);
+    WalFiles.fsyncDir(walDir);
+    WalFiles.deleteUpTo(walDir, seg, seg);
+  }
+
+  private void writeCheckpoint(Path tmp) throws IOException {
     RecordEncoder enc = new RecordEncoder();
     Head head = db.head;
     try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
@@ -137,9 +149,6 @@ final class HeadCompactor {
       }
       out.getFD().sync();
     }
-    Files.move(tmp, WalFiles.checkpointPath(walDir, seg), StandardCopyOption.ATOMIC_MOVE);
-    WalFiles.fsyncDir(walDir);
-    WalFiles.deleteUpTo(walDir, seg, seg);
   }
 
   private static void writeSamples(RecordEncoder enc, long ref, SampleIterator it) {

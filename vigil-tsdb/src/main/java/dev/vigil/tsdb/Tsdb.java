@@ -96,6 +96,8 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
     try {
       blocks = loadBlocks();
       head = new Head(dir.resolve("chunks_head"), o.outOfOrderWindow, o.maxAheadMs, o.clock);
+      StorageEventLog storageEvents = new StorageEventLog(metrics, o.log);
+      head.chunkFile().onWriteFailure(storageEvents::writeFailed);
       long maxBlock = Long.MIN_VALUE;
       for (Block b : blocks) {
         if (b.meta().resolution() == 0) {
@@ -110,7 +112,7 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
                 dir.resolve("wal"), head, exemplars, this::report, o.walReplayProgress));
         wal =
             Wal.open(
-                dir.resolve("wal"), o.fsync, o.fsyncIntervalMs, o.walSegmentBytes, metrics::fsync);
+                dir.resolve("wal"), o.fsync, o.fsyncIntervalMs, o.walSegmentBytes, storageEvents);
       } else {
         wal = null;
       }

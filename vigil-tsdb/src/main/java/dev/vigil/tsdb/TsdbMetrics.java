@@ -1,5 +1,6 @@
 package dev.vigil.tsdb;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,10 +19,18 @@ public final class TsdbMetrics {
   final LongAdder compactions = new LongAdder();
   final LongAdder headTruncations = new LongAdder();
   final LongAdder blocksQuarantined = new LongAdder();
+  private final Map<StorageWriteException.Reason, LongAdder> writeFailures =
+      new EnumMap<>(StorageWriteException.Reason.class);
   private volatile LongSupplier headSeries = () -> 0;
   private volatile LongSupplier blockCount = () -> 0;
   private volatile LongSupplier blockBytes = () -> 0;
   private volatile ExemplarStore exemplars = new ExemplarStore(0);
+
+  TsdbMetrics() {
+    for (StorageWriteException.Reason r : StorageWriteException.Reason.values()) {
+      writeFailures.put(r, new LongAdder());
+    }
+  }
 
   void gauges(LongSupplier headSeries, LongSupplier blockCount, LongSupplier blockBytes) {
     this.headSeries = headSeries;
@@ -36,6 +45,22 @@ public final class TsdbMetrics {
   void fsync(long nanos) {
     walFsyncs.increment();
     walFsyncNanos.add(nanos);
+  }
+
+  void writeFailed(StorageWriteException.Reason reason) {
+    writeFailures.get(reason).increment();
+  }
+
+  /**
+   * {@code vigil_tsdb_write_failures_total} by its {@code reason} label ({@code no_space}, {@code
+   * fsync}, {@code io_error}): storage writes that failed. A failed WAL write is refused to its
+   * caller; a failed background fsync counts once, under {@code fsync}; a head chunk the file
+   * system refused is kept in memory. Kept out of {@link #snapshot()}, whose names carry no labels.
+   */
+  public Map<String, Long> writeFailures() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    writeFailures.forEach((r, n) -> m.put(r.label(), n.sum()));
+    return m;
   }
 
   /** Name → value, Prometheus names and base units. */

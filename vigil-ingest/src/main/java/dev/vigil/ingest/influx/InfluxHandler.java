@@ -134,7 +134,8 @@ public final class InfluxHandler {
     try {
       result = ingester.write(p, batch);
     } catch (Ingester.StorageFailure e) {
-      return error(500, e.getMessage(), List.of());
+      IngestResponse r = error(e.status(), e.getMessage(), List.of());
+      return new IngestResponse(r.status(), r.contentType(), e.headers(), r.body());
     }
     if (result.rateLimited()) {
       IngestResponse r = error(429, result.errors().get(0), List.of());
@@ -257,6 +258,7 @@ public final class InfluxHandler {
             case 413 -> "request too large";
             case 429 -> "too many requests";
             case 500 -> "internal error";
+            case 507 -> "insufficient storage";
             case 415 -> "unsupported media type";
             default -> "invalid";
           });

@@ -128,7 +128,9 @@ public final class OtlpHandler {
         result = ingester.write(p, batch);
       }
     } catch (Ingester.StorageFailure e) {
-      return status(503, json, UNAVAILABLE, e.getMessage());
+      // 503 even for a full disk: OTLP senders retry 429, 502, 503 and 504 only.
+      IngestResponse r = status(503, json, UNAVAILABLE, e.getMessage());
+      return new IngestResponse(r.status(), r.contentType(), e.headers(), r.body());
     }
     if (result.rateLimited()) {
       IngestResponse r = status(429, json, RESOURCE_EXHAUSTED, result.errors().get(0));

@@ -141,7 +141,9 @@ public final class RemoteWriteHandler {
     try {
       result = ingester.write(protocol, batch);
     } catch (Ingester.StorageFailure e) {
-      return withWritten(IngestResponse.text(500, e.getMessage()), v2, 0, 0);
+      IngestResponse r = IngestResponse.text(e.status(), e.getMessage());
+      return withWritten(
+          new IngestResponse(r.status(), r.contentType(), e.headers(), r.body()), v2, 0, 0);
     }
     if (result.rateLimited()) {
       IngestResponse r = IngestResponse.text(429, result.errors().get(0));

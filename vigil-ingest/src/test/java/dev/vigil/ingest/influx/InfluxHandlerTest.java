@@ -51,6 +51,18 @@ class InfluxHandlerTest {
   }
 
   @Test
+  void fullDisk_is507WithRetryAfter_andNamesTheCause() throws Exception {
+    store.failNextCommitForLackOfSpace();
+    IngestResponse r = v2.handle(body("a v=1 1700000000", "s"));
+    assertThat(r.status()).isEqualTo(507);
+    assertThat(r.headers()).containsEntry("Retry-After", "5");
+    assertThat(json(r).get("code").asText()).isEqualTo("insufficient storage");
+    assertThat(json(r).get("message").asText()).startsWith("no space left on device");
+    assertThat(store.samples("a_v")).isEmpty();
+    assertThat(v2.handle(body("a v=1 1700000000", "s")).status()).isEqualTo(204);
+  }
+
+  @Test
   void precision_scalesTimestampsToMilliseconds() {
     v2.handle(body("a v=1 1700000000", "s"));
     v2.handle(body("b v=1 1700000000123", "ms"));

@@ -132,6 +132,16 @@ class OtlpHandlerTest {
         .containsExactly(new Sample(T_MS, 5));
   }
 
+  @Test
+  void fullDisk_is503WithRetryAfter_theCodesOtlpSendersRetry() {
+    store.failNextCommitForLackOfSpace();
+    IngestResponse r = handler.handle(json(EXAMPLE));
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.headers()).containsEntry("Retry-After", "5");
+    assertThat(r.bodyText()).contains("no space left on device");
+    assertThat(handler.handle(json(EXAMPLE)).status()).isEqualTo(200);
+  }
+
   private static byte[] summaryRequest(int flags) {
     ProtoWriter point =
         new ProtoWriter()

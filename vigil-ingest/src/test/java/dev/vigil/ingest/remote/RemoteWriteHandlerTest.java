@@ -433,6 +433,25 @@ class RemoteWriteHandlerTest {
   }
 
   @Test
+  void fullDisk_is507WithRetryAfter_namesTheCause_andTheRetryLands() {
+    store.failNextCommitForLackOfSpace();
+    IngestResponse r =
+        handler.handle(v1Request(RemoteWriteEncoder.v1(List.of(series(REQS, 0, 1, 2)))).build());
+    assertThat(r.status()).isEqualTo(507);
+    assertThat(r.headers()).containsEntry("Retry-After", "5");
+    assertThat(r.bodyText())
+        .startsWith("no space left on device")
+        .doesNotContain("/data/wal"); // the path is for the server's log, not the sender
+    assertThat(store.samples(REQS)).isEmpty();
+    assertThat(
+            handler
+                .handle(v1Request(RemoteWriteEncoder.v1(List.of(series(REQS, 0, 1, 2)))).build())
+                .status())
+        .isEqualTo(204);
+    assertThat(store.samples(REQS)).hasSize(2);
+  }
+
+  @Test
   void repeatedSeries_resolvedFromTheSeriesCache_sameLabelsStored() {
     for (int round = 0; round < 3; round++) {
       byte[] proto =

@@ -1,8 +1,10 @@
 package dev.vigil.server.http;
 
 import dev.vigil.server.config.ServerConfig;
+import dev.vigil.tsdb.StorageWriteException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.security.RouteRole;
 import java.util.List;
@@ -161,6 +163,7 @@ public final class VigilHttpServer implements AutoCloseable {
               cfg.routes.exception(
                   HttpResponseException.class,
                   (e, ctx) -> Json.error(ctx, typeFor(e.getStatus()), e.getMessage()));
+              cfg.routes.exception(StorageWriteException.class, VigilHttpServer::storageFailed);
               cfg.routes.exception(
                   Exception.class,
                   (e, ctx) -> {
@@ -189,6 +192,28 @@ public final class VigilHttpServer implements AutoCloseable {
           "cannot listen on " + c.host() + ":" + c.port() + ": " + rootMessage(e), e);
     }
     return new VigilHttpServer(app, c);
+  }
+
+  /**
+   * A storage write that failed (e.g. deleting series on a full disk): the log gets the file and
+   * offset, the client the reason without the server's paths; a full disk is 507 with {@code
+   * Retry-After}, anything else 500.
+   */
+  private static void storageFailed(StorageWriteException e, Context ctx) {
+    LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+    if (e.noSpace()) {
+      ctx.header("Retry-After", "5");
+      Json.error(
+          ctx,
+          ApiError.Type.INSUFFICIENT_STORAGE,
+          "no space left on device: the store refused the write and changed nothing;"
+              + " retry once space is freed");
+    } else {
+      Json.error(
+          ctx,
+          ApiError.Type.INTERNAL,
+          "storage write failed (" + e.describe() + "); the server log names the file");
+    }
   }
 
   /** Whether a request may change state (everything but GET, HEAD and OPTIONS). */

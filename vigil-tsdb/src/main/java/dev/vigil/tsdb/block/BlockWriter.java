@@ -96,8 +96,23 @@ public final class BlockWriter {
     return numSamples;
   }
 
-  /** Writes index and meta, fsyncs everything and renames the block into place. */
+  /**
+   * Writes index and meta, fsyncs everything and renames the block into place. On failure (e.g. a
+   * full disk) the partial block is removed before the exception propagates, so a failed attempt
+   * leaves nothing that holds space.
+   */
   public BlockMeta finish() throws IOException {
+    try {
+      return finishOrThrow();
+    } catch (IOException | RuntimeException e) {
+      if (Files.exists(tmp)) {
+        abort();
+      }
+      throw e;
+    }
+  }
+
+  private BlockMeta finishOrThrow() throws IOException {
     chunks.close();
     index.write(tmp.resolve("index"));
     BlockMeta meta =

@@ -8,7 +8,7 @@ import dev.vigil.tsdb.query.ChunkMeta;
 import dev.vigil.tsdb.query.ChunkSeriesIterator;
 import dev.vigil.tsdb.query.Intervals;
 import dev.vigil.tsdb.query.MergeIterator;
-import java.nio.MappedByteBuffer;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -285,7 +285,7 @@ public final class MemSeries {
         continue;
       }
       long r = full[i * 3];
-      MappedByteBuffer seg = file.segment(r);
+      ByteBuffer seg = file.segment(r);
       metas.add(
           new ChunkMeta(
               cmin,

@@ -1,0 +1,127 @@
+package dev.vigil.tsdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The store on a real file system that fills up (a 16 MiB tmpfs, mounted when the test runs as
+ * root): commits are refused with "no space left on device" once it is full, succeed again as soon
+ * as space is freed (no reopening), and after a restart every acknowledged sample is there with its
+ * value, and no refused one is.
+ */
+class DiskFullTest {
+  private static final int SERIES = 50;
+  private static final int SAMPLES_PER_SERIES = 100;
+
+  @TempDir Path tmp;
+
+  /** Writes batch {@code b}: {@code SAMPLES_PER_SERIES} samples for each series, one commit. */
+  private static void writeBatch(Tsdb db, int b, long[] values) {
+    Appender app = db.appender();
+    try {
+      for (int s = 0; s < SERIES; s++) {
+        Labels l = Labels.of("__name__", "disk_full", "s", Integer.toString(s));
+        for (int k = 0; k < SAMPLES_PER_SERIES; k++) {
+          long t = (long) (b * SAMPLES_PER_SERIES + k + 1) * 1000;
+          app.append(0, l, t, Double.longBitsToDouble(values[s * SAMPLES_PER_SERIES + k]));
+        }
+      }
+      app.commit();
+    } catch (RuntimeException e) {
+      app.rollback();
+      throw e;
+    }
+  }
+
+  private static long[] values(Random rnd) {
+    long[] v = new long[SERIES * SAMPLES_PER_SERIES];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = Double.doubleToRawLongBits(rnd.nextDouble() * 1e6); // random: chunks barely compress
+    }
+    return v;
+  }
+
+  private static Tsdb open(Path store, List<String> log) throws Exception {
+    return Tsdb.builder(store).backgroundInterval(Duration.ZERO).log(log::add).open();
+  }
+
+  @Test
+  void fullDisk_refusesCommitsAsNoSpace_resumesWhenFreed_andKeepsEveryAcknowledgedSample()
+      throws Exception {
+    try (Tmpfs fs = Tmpfs.mount(tmp.resolve("fs"), 16)) {
+      Path store = fs.dir().resolve("store");
+      Path ballast = fs.dir().resolve("ballast");
+      try (OutputStream out = Files.newOutputStream(ballast)) {
+        out.write(new byte[4 << 20]);
+      }
+      Random rnd = new Random(13);
+      List<long[]> acked = new ArrayList<>(); // by batch; null for a refused batch
+      List<String> log = Collections.synchronizedList(new ArrayList<>());
+      int refusals = 0;
+      try (Tsdb db = open(store, log)) {
+        while (refusals < 3) {
+          if (acked.size() > 1000) {
+            fail("the 16 MiB file system never filled up");
+          }
+          long[] v = values(rnd);
+          try {
+            writeBatch(db, acked.size(), v);
+            acked.add(v);
+          } catch (RuntimeException e) {
+            assertThat(true).as("refused for lack of space: %s", e.getMessage()).isTrue();
+
+            acked.add(null);
+            refusals++;
+          }
+        }
+
+        Files.delete(ballast);
+        for (int i = 0; i < 40; i++) {
+          long[] v = values(rnd);
+          writeBatch(db, acked.size(), v); // every one must succeed now
+          acked.add(v);
+        }
+      }
+      assertThat(log).noneMatch(m -> m.contains("torn record"));
+
+      try (Tsdb db = open(store, log)) {
+        Map<Labels, List<long[]>> all =
+            TestUtil.read(db, 0, Long.MAX_VALUE, TestUtil.name("disk_full"));
+        assertThat(log).noneMatch(m -> m.contains("torn record") || m.contains("damaged"));
+        assertThat(all).hasSize(SERIES);
+        long ackedBatches = acked.stream().filter(v -> v != null).count();
+        for (int s = 0; s < SERIES; s++) {
+          List<long[]> got = all.get(Labels.of("__name__", "disk_full", "s", Integer.toString(s)));
+          assertThat(got).as("series %d", s).hasSize((int) ackedBatches * SAMPLES_PER_SERIES);
+          int i = 0;
+          for (int b = 0; b < acked.size(); b++) {
+            if (acked.get(b) == null) {
+              continue; // refused: none of its samples may appear (checked by the count above)
+            }
+            for (int k = 0; k < SAMPLES_PER_SERIES; k++, i++) {
+              long t = (long) (b * SAMPLES_PER_SERIES + k + 1) * 1000;
+              assertThat(got.get(i)[0])
+                  .as("series %d batch %d sample %d time", s, b, k)
+                  .isEqualTo(t);
+              assertThat(got.get(i)[1])
+                  .as("series %d batch %d sample %d value", s, b, k)
+                  .isEqualTo(acked.get(b)[s * SAMPLES_PER_SERIES + k]);
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.vigil.tsdb.block;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Tmpfs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A block that does not fit on the disk (its chunks fit on a 2 MiB tmpfs, its index does not):
+ * {@code finish()} fails and leaves no partial block behind, so failed compactions on a full disk
+ * do not pile up directories that keep the disk full after space was freed.
+ */
+class BlockWriterDiskFullTest {
+  @TempDir Path tmp;
+
+  @Test
+  void finishOnAFullDisk_failsAndRemovesThePartialBlock() throws Exception {
+    try (Tmpfs fs = Tmpfs.mount(tmp.resolve("fs"), 2)) {
+      Path dir = Files.createDirectories(fs.dir().resolve("store"));
+      BlockWriter w = new BlockWriter(dir, 0, 7_200_000, 1, List.of(), 0, 1_000);
+      String pad = "x".repeat(60);
+      for (int i = 0; i < 20_000; i++) { // one sample each: small chunks, a large index
+        w.add(
+            Labels.of("__name__", "wide", "id", pad + String.format("%06d", i)),
+            new long[] {1_000},
+            new double[] {i},
+            1);
+      }
+      assertThatThrownBy(w::finish)
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("No space left on device");
+      try (Stream<Path> left = Files.list(dir)) {
+        assertThat(left).as("what the failed block left in %s", dir).isEmpty();
+      }
+    }
+  }
+}
