@@ -14,33 +14,72 @@ import java.util.function.Consumer;
 public final class Router {
   private final JavalinConfig config;
   private final Auth auth;
+  private final QueryPool pool;
+  private final boolean onPool;
 
-  Router(JavalinConfig config, Auth auth) {
+  Router(JavalinConfig config, Auth auth, QueryPool pool) {
+    this(config, auth, pool, false);
+  }
+
+  private Router(JavalinConfig config, Auth auth, QueryPool pool, boolean onPool) {
     this.config = config;
     this.auth = auth;
+    this.pool = pool;
+    this.onPool = onPool;
+  }
+
+  /**
+   * This router, but the handlers of the routes registered through it run on the {@link QueryPool}:
+   * for every handler that evaluates PromQL or scans the index, so that it can never take the
+   * threads health checks, ingest and scraping run on. When the pool and its queue are full the
+   * request is answered 503 {@code unavailable} with {@code Retry-After}.
+   */
+  public Router onQueryPool() {
+    return new Router(config, auth, pool, true);
+  }
+
+  /** The pool query handlers run on; for schedulers of their own (the {@code /ws} pushes). */
+  public QueryPool queryPool() {
+    return pool;
+  }
+
+  private Handler wrap(Handler h) {
+    if (!onPool) {
+      return h;
+    }
+    return ctx -> {
+      try {
+        pool.run(() -> h.handle(ctx));
+      } catch (QueryPool.Rejected e) {
+        ctx.header("Retry-After", Integer.toString(QueryPool.RETRY_AFTER_SECONDS));
+        throw new ApiError(ApiError.Type.UNAVAILABLE, e.getMessage());
+      } catch (QueryPool.WrappedException e) {
+        throw (Exception) e.getCause();
+      }
+    };
   }
 
   /** A GET route. */
   public Router get(String path, Role role, Handler h) {
-    config.routes.addHttpHandler(HandlerType.GET, path, h, role);
+    config.routes.addHttpHandler(HandlerType.GET, path, wrap(h), role);
     return this;
   }
 
   /** A POST route. */
   public Router post(String path, Role role, Handler h) {
-    config.routes.addHttpHandler(HandlerType.POST, path, h, role);
+    config.routes.addHttpHandler(HandlerType.POST, path, wrap(h), role);
     return this;
   }
 
   /** A PUT route. */
   public Router put(String path, Role role, Handler h) {
-    config.routes.addHttpHandler(HandlerType.PUT, path, h, role);
+    config.routes.addHttpHandler(HandlerType.PUT, path, wrap(h), role);
     return this;
   }
 
   /** A DELETE route. */
   public Router delete(String path, Role role, Handler h) {
-    config.routes.addHttpHandler(HandlerType.DELETE, path, h, role);
+    config.routes.addHttpHandler(HandlerType.DELETE, path, wrap(h), role);
     return this;
   }
 
