@@ -121,7 +121,7 @@ public final class LoadFixture implements AutoCloseable {
     return new long[] {r.statusCode(), System.nanoTime() - t};
   }
 
-  /** One InfluxDB line to {@code /write}: its status and its latency in nanoseconds. */
+  /** InfluxDB lines to {@code /write}: its status and its latency in nanoseconds. */
   public long[] write(String line) throws Exception {
     long t = System.nanoTime();
     HttpResponse<String> r =
