@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Runs the {@code /ws} subscriptions: a timer marks each one due at its interval, and its
@@ -77,7 +78,8 @@ final class SubscriptionScheduler implements AutoCloseable {
     private boolean waking;
     private boolean closed;
     private double tokens = BUDGET_BURST;
-    private long refilledNanos = System.nanoTime();
+    private long refilledNanos;
+    private boolean started;
     private final List<Sub> subs = new ArrayList<>();
   }
 
@@ -98,12 +100,19 @@ final class SubscriptionScheduler implements AutoCloseable {
   }
 
   private final ScheduledThreadPoolExecutor timer;
+  private final LongSupplier nanoTime;
   private final ArrayDeque<Share> ring = new ArrayDeque<>();
   private final LongAdder skippedTotal = new LongAdder();
   private QueryPool pool;
   private int inFlight;
 
   SubscriptionScheduler() {
+    this(System::nanoTime);
+  }
+
+  /** With a clock for the budgets, in nanoseconds ({@link System#nanoTime()} in production). */
+  SubscriptionScheduler(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
     timer =
         new ScheduledThreadPoolExecutor(
             1,
@@ -218,7 +227,11 @@ final class SubscriptionScheduler implements AutoCloseable {
   }
 
   private void refill(Share sh) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
+    if (!sh.started) {
+      sh.started = true;
+      sh.refilledNanos = now;
+    }
     sh.tokens =
         Math.min(BUDGET_BURST, sh.tokens + (now - sh.refilledNanos) / 1e9 * BUDGET_PER_SECOND);
     sh.refilledNanos = now;
@@ -298,7 +311,7 @@ final class SubscriptionScheduler implements AutoCloseable {
       s.skipped = 0;
       s.notified = false;
     }
-    long t = System.nanoTime();
+    long t = nanoTime.getAsLong();
     try {
       if (!s.cancelled) {
         s.job.run(skipped);
@@ -306,7 +319,7 @@ final class SubscriptionScheduler implements AutoCloseable {
     } finally {
       List<Sub> start;
       synchronized (this) {
-        finish(s, System.nanoTime() - t);
+        finish(s, nanoTime.getAsLong() - t);
         start = dispatch();
       }
       submit(start);
