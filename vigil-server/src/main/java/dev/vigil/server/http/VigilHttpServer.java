@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * (Content-Length checked before reading; streamed bodies cut by Javalin at the same size), a
  * header size limit (Jetty answers 431), bearer-token checks by route {@link Role}, errors rendered
  * as Prometheus' JSON envelope, and a debug-level request log.
+ *
+ * <p>Requests run on Jetty's platform threads; the handlers of routes registered through {@link
+ * Router#onQueryPool()} run on the {@link QueryPool} ({@code query_max_concurrency} threads, {@code
+ * query_queue_length} waiting, then 503 with {@code Retry-After}), so queries never hold the
+ * threads health checks and ingest run on.
  */
 public final class VigilHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigilHttpServer.class);

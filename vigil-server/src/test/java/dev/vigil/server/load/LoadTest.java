@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The suite runs it for 30 s with 2,000 series and 4 query loops, with margins for a shared
  * machine; {@code scripts/load-test [seconds] [series] [loops]} runs longer campaigns through the
- * system properties {@code vigil.loadtest.seconds}, {@code .series}, {@code .loops} and {@code
- * .strict} (the issue's criteria: no missed deadline, every write within 1 s, no self-scrape gap of
- * two intervals) and prints the same report.
+ * system properties {@code vigil.loadtest.seconds}, {@code .series}, {@code .loops}, {@code
+ * .query_threads} (default 2) and {@code .strict} (the issue's criteria: no missed deadline, every
+ * write within 1 s, no self-scrape gap of two intervals) and prints the same report.
  */
 class LoadTest {
   static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -37,9 +37,13 @@ class LoadTest {
     int seconds = Integer.getInteger("vigil.loadtest.seconds", 30);
     int series = Integer.getInteger("vigil.loadtest.series", 2_000);
     int loops = Integer.getInteger("vigil.loadtest.loops", 4);
-    try (LoadFixture fx = new LoadFixture(dir, 2_000, 2, 32)) {
+    int threads =
+        Integer.getInteger(
+            "vigil.loadtest.query_threads",
+            dev.vigil.server.config.ServerConfig.Limits.defaultQueryConcurrency());
+    try (LoadFixture fx = new LoadFixture(dir, 2_000, threads, 32)) {
       Result r = run(fx, seconds, series, loops);
-      System.out.println(r.report(seconds, series, loops));
+      System.out.println(r.report(seconds, series, loops) + ", " + threads + " query threads");
       assertThat(r.writeFailures).as("writes not answered 204").isZero();
       assertThat(r.queriesOk).as("heavy queries answered").isPositive();
       if (Boolean.getBoolean("vigil.loadtest.strict")) {
