@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The suite runs it for 30 s with 2,000 series and 4 query loops, with margins for a shared
  * machine; {@code scripts/load-test [seconds] [series] [loops]} runs longer campaigns through the
  * system properties {@code vigil.loadtest.seconds}, {@code .series}, {@code .loops}, {@code
- * .query_threads} (default 2) and {@code .strict} (the issue's criteria: no missed deadline, every
- * write within 1 s, no self-scrape gap of two intervals) and prints the same report.
+ * .query_threads} (default: the server's) and {@code .strict} (the issue's criteria: no missed
+ * deadline, every write within 1 s, no self-scrape gap of two intervals) and prints the same
+ * report.
  */
 class LoadTest {
   static final long DEADLINE_NANOS = TimeUnit.SECONDS.toNanos(1);
