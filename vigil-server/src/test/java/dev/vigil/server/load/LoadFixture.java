@@ -103,6 +103,11 @@ public final class LoadFixture implements AutoCloseable {
 
   /** The heavy query as a range query over the last 30 minutes, one step a minute. */
   public HttpResponse<String> heavyRangeQuery() throws Exception {
+    return heavyRangeQuery(60);
+  }
+
+  /** The heavy query as a range query over the last 30 minutes, one step every {@code step} s. */
+  public HttpResponse<String> heavyRangeQuery(int step) throws Exception {
     long end = loadedAt / 1000;
     return get(
         "/api/v1/query_range?query="
@@ -111,7 +116,8 @@ public final class LoadFixture implements AutoCloseable {
             + (end - 1800)
             + "&end="
             + end
-            + "&step=60");
+            + "&step="
+            + step);
   }
 
   /** {@code GET /-/healthy}: its status and its latency in nanoseconds. */
