@@ -148,6 +148,7 @@ public final class Vigil implements AutoCloseable {
             dev.vigil.server.dashboard.DashboardRoutes.fromConfig(
                 config.dashboard(), !plugins.isEmpty()));
         http = VigilHttpServer.start(config.server(), areas, observer);
+        http.queryPool().register(registry);
       }
       Tsdb db;
       try {

@@ -43,7 +43,8 @@ class MetadataDefaultTimeoutApiTest {
             Duration.ofNanos(1),
             l.queryMaxSamples(),
             l.queryMaxConcurrency(),
-            l.maxPoints());
+            l.maxPoints(),
+            l.queryQueueLength());
     ServerConfig sc =
         new ServerConfig("127.0.0.1", 0, List.of(), List.of(), List.of(), false, d.tls(), tiny);
     vigil =

@@ -45,7 +45,7 @@ public final class FederateRoutes implements Routes {
 
   @Override
   public void register(Router r) {
-    r.get("/federate", Role.READ, this::federate);
+    r.onQueryPool().get("/federate", Role.READ, this::federate);
   }
 
   private void federate(Context ctx) {

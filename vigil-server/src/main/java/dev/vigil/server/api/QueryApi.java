@@ -67,7 +67,9 @@ public final class QueryApi implements Routes {
   }
 
   @Override
-  public void register(Router r) {
+  public void register(Router router) {
+    // Parsing, evaluation and rendering run on the query threads (Router#onQueryPool).
+    Router r = router.onQueryPool();
     r.getAndPost("/api/v1/query", Role.READ, this::query);
     r.getAndPost("/api/v1/query_range", Role.READ, this::queryRange);
     r.getAndPost("/api/v1/format_query", Role.READ, this::formatQuery);

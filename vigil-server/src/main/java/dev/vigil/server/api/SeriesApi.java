@@ -48,9 +48,11 @@ public final class SeriesApi implements Routes {
 
   @Override
   public void register(Router r) {
-    r.getAndPost("/api/v1/series", Role.READ, this::series);
-    r.getAndPost("/api/v1/labels", Role.READ, this::labels);
-    r.get("/api/v1/label/{name}/values", Role.READ, this::labelValues);
+    // Index scans with user regexes: on the query threads, like queries (Router#onQueryPool).
+    Router q = r.onQueryPool();
+    q.getAndPost("/api/v1/series", Role.READ, this::series);
+    q.getAndPost("/api/v1/labels", Role.READ, this::labels);
+    q.get("/api/v1/label/{name}/values", Role.READ, this::labelValues);
   }
 
   /** Parses every {@code match[]} into matcher lists; bad selectors are bad_data (400). */

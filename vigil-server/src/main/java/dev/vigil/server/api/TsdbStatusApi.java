@@ -41,7 +41,7 @@ public final class TsdbStatusApi implements Routes {
 
   @Override
   public void register(Router r) {
-    r.get("/api/v1/status/tsdb", Role.READ, this::status);
+    r.onQueryPool().get("/api/v1/status/tsdb", Role.READ, this::status);
   }
 
   private void status(Context ctx) {

@@ -41,6 +41,7 @@ public final class ConfigLoader {
           "server.limits.query_timeout",
           "server.limits.query_max_samples",
           "server.limits.query_max_concurrency",
+          "server.limits.query_queue_length",
           "storage.path",
           "storage.retention_time",
           "storage.retention_size",
@@ -317,8 +318,9 @@ public final class ConfigLoader {
                         MIN_HEADER_BYTES)),
             lim.duration("query_timeout", dl.queryTimeout(), Duration.ofMillis(1)),
             lim.integer("query_max_samples", dl.queryMaxSamples(), 1, Long.MAX_VALUE),
-            (int) lim.integer("query_max_concurrency", dl.queryMaxConcurrency(), 1, 10_000),
-            (int) lim.integer("query_max_points", dl.maxPoints(), 1, 10_000_000));
+            (int) lim.integer("query_max_concurrency", dl.queryMaxConcurrency(), 1, 1_000),
+            (int) lim.integer("query_max_points", dl.maxPoints(), 1, 10_000_000),
+            (int) lim.integer("query_queue_length", dl.queryQueueLength(), 0, 10_000));
     lim.finish();
     s.finish();
     ServerConfig out =

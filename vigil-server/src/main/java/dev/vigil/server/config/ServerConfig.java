@@ -131,8 +131,10 @@ public record ServerConfig(
    * @param maxHeaderBytes largest accepted request header block
    * @param queryTimeout the longest a query may run (a smaller {@code timeout} parameter wins)
    * @param queryMaxSamples most samples a query may load at once
-   * @param queryMaxConcurrency queries running at once; more wait
+   * @param queryMaxConcurrency queries evaluating at once, each on a platform thread of its own
    * @param maxPoints most points per series a range query may return (Prometheus: 11000)
+   * @param queryQueueLength queries waiting for one of the {@code queryMaxConcurrency} threads;
+   *     more are refused at once with 503 and {@code Retry-After}
    */
   public record Limits(
       long maxBodyBytes,
@@ -140,10 +142,32 @@ public record ServerConfig(
       Duration queryTimeout,
       long queryMaxSamples,
       int queryMaxConcurrency,
-      int maxPoints) {
-    /** 10 MiB bodies, 16 KiB headers, 2 m queries, 50 M samples, 20 concurrent, 11000 points. */
+      int maxPoints,
+      int queryQueueLength) {
+    /** Queries waiting for a query thread by default. */
+    public static final int DEFAULT_QUERY_QUEUE_LENGTH = 32;
+
+    /**
+     * 10 MiB bodies, 16 KiB headers, 2 m queries, 50 M samples, {@link #defaultQueryConcurrency()}
+     * concurrent, 11000 points, 32 queued.
+     */
     public static Limits defaults() {
-      return new Limits(10L << 20, 16 << 10, Duration.ofMinutes(2), 50_000_000, 20, 11_000);
+      return new Limits(
+          10L << 20,
+          16 << 10,
+          Duration.ofMinutes(2),
+          50_000_000,
+          defaultQueryConcurrency(),
+          11_000,
+          DEFAULT_QUERY_QUEUE_LENGTH);
+    }
+
+    /**
+     * The number of cores the JVM may use, at least 2: evaluation is CPU-bound and single-threaded,
+     * so more queries at once only stretch each one (see {@code QueryPool}).
+     */
+    public static int defaultQueryConcurrency() {
+      return Math.max(2, Runtime.getRuntime().availableProcessors());
     }
   }
 }

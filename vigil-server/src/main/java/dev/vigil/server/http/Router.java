@@ -15,11 +15,51 @@ public final class Router {
   private final JavalinConfig config;
   private final Auth auth;
   private final BrowserChecks browser;
+  private final QueryPool pool;
+  private final boolean onPool;
 
-  Router(JavalinConfig config, Auth auth, BrowserChecks browser) {
+  Router(JavalinConfig config, Auth auth, BrowserChecks browser, QueryPool pool) {
+    this(config, auth, browser, pool, false);
+  }
+
+  private Router(
+      JavalinConfig config, Auth auth, BrowserChecks browser, QueryPool pool, boolean onPool) {
     this.config = config;
     this.auth = auth;
     this.browser = browser;
+    this.pool = pool;
+    this.onPool = onPool;
+  }
+
+  /**
+   * This router, but the handlers of the routes registered through it run on the {@link QueryPool}:
+   * for every handler that evaluates PromQL or scans the index, so that it can never take the
+   * threads health checks, ingest and scraping run on. When the pool and its queue are full the
+   * request is answered 503 {@code unavailable} with {@code Retry-After}.
+   */
+  public Router onQueryPool() {
+    return new Router(config, auth, browser, pool, true);
+  }
+
+  /** The pool query handlers run on; for schedulers of their own (the {@code /ws} pushes). */
+  public QueryPool queryPool() {
+    return pool;
+  }
+
+  private Handler wrap(Handler h) {
+    if (!onPool) {
+      return h;
+    }
+    return ctx -> {
+      try {
+        pool.run(() -> h.handle(ctx));
+      } catch (QueryPool.Rejected e) {
+        ctx.header("Retry-After", Integer.toString(QueryPool.RETRY_AFTER_SECONDS));
+        throw new ApiError(ApiError.Type.UNAVAILABLE, e.getMessage());
+      } catch (QueryPool.WrappedException e) {
+        throw (Exception) e.getCause();
+      }
+    };
   }
 
   /**
@@ -27,26 +67,27 @@ public final class Router {
    * falls through to the GET handler would carry no role and skip the token check).
    */
   public Router get(String path, Role role, Handler h) {
-    config.routes.addHttpHandler(HandlerType.GET, path, h, role);
-    config.routes.addHttpHandler(HandlerType.HEAD, path, h, role);
+    Handler wrapped = wrap(h);
+    config.routes.addHttpHandler(HandlerType.GET, path, wrapped, role);
+    config.routes.addHttpHandler(HandlerType.HEAD, path, wrapped, role);
     return this;
   }
 
   /** A POST route. */
   public Router post(String path, Role role, Handler h) {
-    config.routes.addHttpHandler(HandlerType.POST, path, h, role);
+    config.routes.addHttpHandler(HandlerType.POST, path, wrap(h), role);
     return this;
   }
 
   /** A PUT route. */
   public Router put(String path, Role role, Handler h) {
-    config.routes.addHttpHandler(HandlerType.PUT, path, h, role);
+    config.routes.addHttpHandler(HandlerType.PUT, path, wrap(h), role);
     return this;
   }
 
   /** A DELETE route. */
   public Router delete(String path, Role role, Handler h) {
-    config.routes.addHttpHandler(HandlerType.DELETE, path, h, role);
+    config.routes.addHttpHandler(HandlerType.DELETE, path, wrap(h), role);
     return this;
   }
 

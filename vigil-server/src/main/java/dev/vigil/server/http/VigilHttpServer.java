@@ -14,11 +14,12 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port of Vigil: Javalin on Jetty 12 with virtual threads and gzip, serving every
+ * The one HTTP port of Vigil: Javalin on Jetty 12 with platform threads and gzip, serving every
  * {@link Routes} area it is given.
  *
  * <pre>{@code
@@ -35,6 +36,11 @@ import org.slf4j.LoggerFactory;
  * body, a body shorter than announced) is a 400 naming the problem; any other exception a handler
  * lets through is logged with a random error id, and the client gets that id, never the exception's
  * message.
+ *
+ * <p>Requests run on Jetty's platform threads; the handlers of routes registered through {@link
+ * Router#onQueryPool()} run on the {@link QueryPool} ({@code query_max_concurrency} threads, {@code
+ * query_queue_length} waiting, then 503 with {@code Retry-After}), so queries never hold the
+ * threads health checks and ingest run on.
  */
 public final class VigilHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigilHttpServer.class);
@@ -45,12 +51,24 @@ public final class VigilHttpServer implements AutoCloseable {
           + " data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors"
           + " 'none'";
 
+  /**
+   * Jetty's platform threads that queries can never take: a request running on or waiting for the
+   * {@link QueryPool} holds one, so the HTTP pool has {@code query_max_concurrency +
+   * query_queue_length} plus these, and at least {@link #MIN_HTTP_THREADS}.
+   */
+  static final int HTTP_THREADS_NOT_FOR_QUERIES = 64;
+
+  /** Jetty's own default maximum. */
+  static final int MIN_HTTP_THREADS = 200;
+
   private final Javalin app;
   private final ServerConfig config;
+  private final QueryPool queryPool;
 
-  private VigilHttpServer(Javalin app, ServerConfig config) {
+  private VigilHttpServer(Javalin app, ServerConfig config, QueryPool queryPool) {
     this.app = app;
     this.config = config;
+    this.queryPool = queryPool;
   }
 
   /**
@@ -68,12 +86,27 @@ public final class VigilHttpServer implements AutoCloseable {
     Auth auth = new Auth(c);
     BrowserChecks browser = new BrowserChecks(c);
     long maxBody = c.limits().maxBodyBytes();
+    QueryPool pool =
+        new QueryPool(
+            c.limits().queryMaxConcurrency(),
+            c.limits().queryQueueLength(),
+            c.limits().queryTimeout());
     Javalin app =
         Javalin.create(
             cfg -> {
               cfg.startup.showJavalinBanner = false;
               cfg.startup.showOldJavalinVersionWarning = false;
-              cfg.concurrency.useVirtualThreads = true;
+              // Platform threads, preempted by the OS: a handler that computes cannot hold the
+              // thread /-/healthy or a write needs, as it could on a virtual thread's carrier.
+              // Queries run on the QueryPool (see its design note).
+              cfg.concurrency.useVirtualThreads = false;
+              int max =
+                  Math.max(
+                      MIN_HTTP_THREADS,
+                      pool.threads() + pool.queueLength() + HTTP_THREADS_NOT_FOR_QUERIES);
+              QueuedThreadPool threads = new QueuedThreadPool(max, 8, 60_000);
+              threads.setName("vigil-http");
+              cfg.jetty.threadPool = threads;
               cfg.http.compressionStrategy = CompressionStrategy.GZIP;
               cfg.http.maxRequestSize = maxBody;
               cfg.http.prefer405over404 = true;
@@ -180,7 +213,7 @@ public final class VigilHttpServer implements AutoCloseable {
                         ApiError.Type.INTERNAL,
                         "internal error (error id " + id + "); the server log has the details");
                   });
-              Router router = new Router(cfg, auth, browser);
+              Router router = new Router(cfg, auth, browser, pool);
               for (Routes area : areas) {
                 area.register(router);
               }
@@ -188,10 +221,11 @@ public final class VigilHttpServer implements AutoCloseable {
     try {
       app.start(c.host(), c.port());
     } catch (RuntimeException e) {
+      pool.close();
       throw new IllegalStateException(
           "cannot listen on " + c.host() + ":" + c.port() + ": " + rootMessage(e), e);
     }
-    return new VigilHttpServer(app, c);
+    return new VigilHttpServer(app, c, pool);
   }
 
   /**
@@ -272,9 +306,18 @@ public final class VigilHttpServer implements AutoCloseable {
     return (config.tls().enabled() ? "https" : "http") + "://" + h + ":" + port();
   }
 
-  /** Stops accepting requests and waits for running ones. */
+  /** The threads queries run on ({@link Router#onQueryPool()}); for its metrics. */
+  public QueryPool queryPool() {
+    return queryPool;
+  }
+
+  /** Stops accepting requests and waits for running ones, then stops the query threads. */
   @Override
   public void close() {
-    app.stop();
+    try {
+      app.stop();
+    } finally {
+      queryPool.close();
+    }
   }
 }

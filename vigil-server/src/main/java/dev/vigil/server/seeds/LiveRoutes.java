@@ -17,9 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +40,12 @@ import org.eclipse.jetty.websocket.api.Callback;
  * and is closed (1008; disconnected if it has not taken the close after {@link #DROP_GRACE_SECONDS}
  * s), without holding up anyone else. Connections beyond the limit are closed at once (1013).
  * Counted in {@code vigil_ws_connections} and {@code vigil_ws_dropped_total{reason}}.
+ *
+ * <p>Evaluations run on the server's query threads, at most one per connection at a time,
+ * connections served round-robin, each within a budget of evaluation time ({@link
+ * SubscriptionScheduler}). A subscription that comes due before its previous push was evaluated is
+ * skipped; the first skip sends {@code {"id": "q", "lagging": "<why>", "skipped": 1}} and the next
+ * push carries {@code "skipped": n}. Skips are counted in {@code vigil_ws_skipped_total}.
  */
 public final class LiveRoutes implements Routes, AutoCloseable {
   static final int MAX_SUBSCRIPTIONS = 32;
@@ -51,8 +54,7 @@ public final class LiveRoutes implements Routes, AutoCloseable {
 
   private final DashboardData dashboard;
   private final int maxConnections;
-  private final ScheduledExecutorService timer =
-      Executors.newScheduledThreadPool(1, Thread.ofVirtual().name("vigil-ws-", 0).factory());
+  private final SubscriptionScheduler scheduler = new SubscriptionScheduler();
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
   private final AtomicLong droppedSlow = new AtomicLong();
   private final AtomicLong droppedFull = new AtomicLong();
@@ -79,6 +81,13 @@ public final class LiveRoutes implements Routes, AutoCloseable {
                 sink.set(droppedFull.get(), "limit");
               })
           .register(registry);
+      CallbackCounter.builder()
+          .name("vigil_ws_skipped_total")
+          .help(
+              "Pushes of /ws subscriptions skipped because the previous one had not run yet: the"
+                  + " connection was over its budget or the query threads were busy.")
+          .callback(scheduler::skipped)
+          .register(registry);
     }
   }
 
@@ -89,6 +98,7 @@ public final class LiveRoutes implements Routes, AutoCloseable {
 
   @Override
   public void register(Router r) {
+    scheduler.usePool(r.queryPool());
     r.ws(
         "/ws",
         Role.READ,
@@ -126,13 +136,14 @@ public final class LiveRoutes implements Routes, AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    scheduler.close();
   }
 
   /** One client: its subscriptions and its count of sends in flight. */
   private final class Connection {
     private final WsContext ctx;
-    private final Map<String, ScheduledFuture<?>> subs = new ConcurrentHashMap<>();
+    private final Map<String, SubscriptionScheduler.Sub> subs = new ConcurrentHashMap<>();
+    private final SubscriptionScheduler.Share share = scheduler.newShare();
     private final AtomicInteger pending = new AtomicInteger();
 
     Connection(WsContext ctx) {
@@ -152,9 +163,9 @@ public final class LiveRoutes implements Routes, AutoCloseable {
         return;
       }
       if (m.hasNonNull("unsubscribe")) {
-        ScheduledFuture<?> f = subs.remove(m.get("unsubscribe").asText());
+        SubscriptionScheduler.Sub f = subs.remove(m.get("unsubscribe").asText());
         if (f != null) {
-          f.cancel(false);
+          scheduler.cancel(f);
         }
         return;
       }
@@ -177,30 +188,46 @@ public final class LiveRoutes implements Routes, AutoCloseable {
         send(Map.of("id", id, "error", problem));
         return;
       }
-      ScheduledFuture<?> old =
+      SubscriptionScheduler.Sub old =
           subs.put(
               id,
-              timer.scheduleAtFixedRate(
-                  () -> push(id, widget, query, hours),
-                  0,
+              scheduler.schedule(
+                  share,
                   (long) (interval * 1000),
-                  TimeUnit.MILLISECONDS));
+                  new SubscriptionScheduler.Job() {
+                    @Override
+                    public void run(int skipped) {
+                      push(id, widget, query, hours, skipped);
+                    }
+
+                    @Override
+                    public void lagging(int skipped, String reason) {
+                      Map<String, Object> out = new LinkedHashMap<>();
+                      out.put("id", id);
+                      out.put("lagging", reason);
+                      out.put("skipped", skipped);
+                      send(out);
+                    }
+                  }));
       if (old != null) {
-        old.cancel(false);
+        scheduler.cancel(old);
       }
     }
 
-    private void push(String id, String widget, String query, double hours) {
+    private void push(String id, String widget, String query, double hours, int skipped) {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("id", id);
       out.put("timestamp", Instant.ofEpochMilli(dashboard.now()).toString());
+      if (skipped > 0) {
+        out.put("skipped", skipped);
+      }
       try {
         out.put("data", widget != null ? dashboard.widget(widget, hours) : instant(query));
       } catch (RuntimeException e) {
         out.put("error", String.valueOf(e.getMessage()));
-        ScheduledFuture<?> f = subs.remove(id);
+        SubscriptionScheduler.Sub f = subs.remove(id);
         if (f != null) {
-          f.cancel(false);
+          scheduler.cancel(f);
         }
       }
       send(out);
@@ -226,7 +253,7 @@ public final class LiveRoutes implements Routes, AutoCloseable {
         return;
       }
       if (pending.incrementAndGet() > MAX_PENDING) {
-        // Too slow: drop this client alone; the timer thread never blocks on a socket. Its slot
+        // Too slow: drop this client alone; no thread ever blocks on a socket. Its slot
         // is freed now, not when the close completes; a client that stopped reading never takes
         // the close frame, so the connection is cut after a grace period (its queued messages
         // would otherwise stay in memory until the idle timeout).
@@ -234,7 +261,7 @@ public final class LiveRoutes implements Routes, AutoCloseable {
         remove(ctx.sessionId());
         ctx.session.close(1008, "client too slow: messages not consumed", Callback.NOOP);
         // (isOpen() is already false while the close waits, so no check: a no-op once closed.)
-        timer.schedule(ctx.session::disconnect, DROP_GRACE_SECONDS, TimeUnit.SECONDS);
+        scheduler.later(ctx.session::disconnect, TimeUnit.SECONDS.toMillis(DROP_GRACE_SECONDS));
         return;
       }
       ctx.session.sendText(
@@ -243,7 +270,7 @@ public final class LiveRoutes implements Routes, AutoCloseable {
     }
 
     void cancelAll() {
-      subs.values().forEach(f -> f.cancel(false));
+      scheduler.close(share);
       subs.clear();
     }
   }

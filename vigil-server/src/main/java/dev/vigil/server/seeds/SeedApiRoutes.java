@@ -45,7 +45,9 @@ public final class SeedApiRoutes implements Routes {
   }
 
   @Override
-  public void register(Router r) {
+  public void register(Router router) {
+    // Every route evaluates PromQL: on the query threads (Router#onQueryPool).
+    Router r = router.onQueryPool();
     r.get("/api/metrics", Role.READ, this::metrics);
     r.get(
         "/api/metrics/dashboard",

@@ -132,6 +132,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void queryThreadsAndQueue_areBound_defaultToCoresAnd32_andBadValuesNameTheKey() {
+    var l = parse("").server().limits();
+    assertThat(l.queryMaxConcurrency())
+        .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    assertThat(l.queryQueueLength()).isEqualTo(32);
+    var set =
+        parse("server:\n  limits:\n    query_max_concurrency: 3\n    query_queue_length: 0\n")
+            .server()
+            .limits();
+    assertThat(set.queryMaxConcurrency()).isEqualTo(3);
+    assertThat(set.queryQueueLength()).isZero();
+    assertRejected(
+        "server:\n  limits:\n    query_queue_length: -1\n",
+        "vigil.yml:3: server.limits.query_queue_length: must be between 0 and 10000, got -1");
+  }
+
+  @Test
   void unknownTopLevelSection_isRejected() {
     assertRejected("scrape_config: []\n", "vigil.yml:1: scrape_config: unknown key");
   }

@@ -153,7 +153,7 @@ class HttpServerTest {
   void oversizedBody_is413AndNotProcessed() throws Exception {
     ServerConfig d = ServerConfig.defaults();
     ServerConfig.Limits small =
-        new ServerConfig.Limits(1024, 8192, d.limits().queryTimeout(), 1000, 2, 11000);
+        new ServerConfig.Limits(1024, 8192, d.limits().queryTimeout(), 1000, 2, 11000, 4);
     start(new ServerConfig("127.0.0.1", 0, List.of(), List.of(), List.of(), false, d.tls(), small));
     HttpResponse<String> ok =
         send(get("/echo").POST(HttpRequest.BodyPublishers.ofString("x".repeat(1000))));
