@@ -207,8 +207,8 @@ public final class Ingester {
       throw new StorageFailure(
           e instanceof StorageWriteException w && w.noSpace()
               // The store logged the file and offset; the sender needs the reason, not the path.
-              ? "no space left on device: storage refused the batch and stored none of it;"
-                  + " retry once space is freed"
+              ? "no space left on device: the batch was not written to the WAL and is not"
+                  + " acknowledged; retry it once space is freed"
               : "storage failed to commit the batch: " + e.getMessage(),
           e);
     }

@@ -240,8 +240,7 @@ public final class VigilHttpServer implements AutoCloseable {
       Json.error(
           ctx,
           ApiError.Type.INSUFFICIENT_STORAGE,
-          "no space left on device: the store refused the write and changed nothing;"
-              + " retry once space is freed");
+          "no space left on device: the store refused the write;" + " retry once space is freed");
     } else {
       Json.error(
           ctx,

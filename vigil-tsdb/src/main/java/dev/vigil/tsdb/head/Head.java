@@ -7,6 +7,7 @@ import dev.vigil.tsdb.index.PostingsIndex;
 import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -69,6 +70,9 @@ public final class Head implements AutoCloseable {
   private final long outOfOrderWindow;
   private final long maxAheadMs;
   private final LongSupplier clock;
+  // Records of commits the head applied but whose WAL write failed, oldest first; guarded by
+  // itself. Written before any later commit's record (HeadAppender's note).
+  private final ArrayDeque<byte[]> unlogged = new ArrayDeque<>();
 
   /** A head with the default limit ahead of the wall clock (WAL tools and tests). */
   public Head(Path chunkDir, long outOfOrderWindow) throws IOException {
@@ -222,6 +226,31 @@ public final class Head implements AutoCloseable {
   /** How far (ms) ahead of the clock a sample may lie. */
   public long maxAheadMs() {
     return maxAheadMs;
+  }
+
+  /**
+   * Keeps the encoded record of a commit whose samples this head applied but whose WAL write
+   * failed, to be written by {@link #logUnlogged} before any later commit's record.
+   */
+  void keepUnlogged(byte[] record) {
+    synchronized (unlogged) {
+      unlogged.addLast(record);
+    }
+  }
+
+  /**
+   * Writes the records kept by {@link #keepUnlogged}, oldest first, dropping each once written.
+   * Called by every commit (holding the store's commit lock shared) before it applies anything.
+   *
+   * @throws dev.vigil.tsdb.StorageWriteException when the WAL still refuses them; they stay kept
+   */
+  void logUnlogged(Wal wal) {
+    synchronized (unlogged) {
+      for (byte[] r = unlogged.peekFirst(); r != null; r = unlogged.peekFirst()) {
+        wal.write(r, r.length);
+        unlogged.pollFirst();
+      }
+    }
   }
 
   /** The newest timestamp accepted now: the clock plus {@link #maxAheadMs()} (saturating). */

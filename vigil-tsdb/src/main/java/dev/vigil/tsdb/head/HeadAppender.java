@@ -37,12 +37,15 @@ final class HeadAppender implements Appender {
    * samples, since WAL order is not commit order across concurrent commits) brought it back.
    * Logging after applying means the WAL holds exactly what the head holds, whatever the
    * interleaving. The price: between apply and log, readers may see samples whose commit has not
-   * returned; if the WAL write then fails, commit throws and those samples stay visible without
-   * being durable until the next checkpoint writes the head's state (a retry of the batch logs
-   * again each series' newest sample, accepted as an identical duplicate; older ones are refused
-   * as out of order). Never is a commit acknowledged before its bytes are written: what a crash
-   * can lose is only what a failed commit left visible. Prometheus logs first and applies after,
-   * so a WAL failure leaves nothing visible, but then a sample refused at apply is in the WAL.
+   * returned; if the WAL write then fails (a full disk), commit throws and those samples stay
+   * visible. Their record is then kept by the head (Head.keepUnlogged) and written before the
+   * record of any later commit (Head.logUnlogged at the start of every commit), so no commit is
+   * acknowledged while something visible before it is missing from the WAL: a client's retry of
+   * the refused batch that gets a 2xx finds it durable, and a restart shows what was shown
+   * before. While the WAL still fails, logUnlogged throws before anything is applied, so a full
+   * disk leaves at most one record per concurrent commit in memory. Never is a commit
+   * acknowledged before its bytes are written. Prometheus logs first and applies after, so a WAL
+   * failure leaves nothing visible, but then a sample refused at apply is in the WAL.
    *
    * Pins: each buffered sample and exemplar holds one pin on its series (MemSeries.pin); the
    * commit releases a sample's pin in the same monitor enter that applies it, rollback releases
@@ -163,6 +166,9 @@ final class HeadAppender implements Appender {
     }
     commitLock.lock();
     try {
+      if (wal != null) {
+        head.logUnlogged(wal); // throws while the WAL still fails: then nothing here is applied
+      }
       long minValid = head.minValidTime(); // stable: raised only under the exclusive lock
       long window = head.outOfOrderWindow();
       HeadChunkFile file = head.chunkFile();
@@ -192,7 +198,16 @@ final class HeadAppender implements Appender {
       }
       encode(kept);
       if (wal != null && enc.length() > 0) {
-        wal.write(enc.buffer(), enc.length());
+        try {
+          wal.write(enc.buffer(), enc.length());
+        } catch (RuntimeException e) {
+          // Applied but not logged: the record goes before the next commit's (see the note).
+          head.keepUnlogged(Arrays.copyOf(enc.buffer(), enc.length()));
+          for (MemSeries s : newSeries) {
+            s.markLogged(); // their series records are in the kept record
+          }
+          throw e;
+        }
       }
       for (MemSeries s : newSeries) {
         s.markLogged();
