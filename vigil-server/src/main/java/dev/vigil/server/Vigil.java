@@ -282,7 +282,9 @@ public final class Vigil implements AutoCloseable {
     VigilConfig cur = state.config();
     if (!next.server().equals(cur.server()) || !next.storage().equals(cur.storage())) {
       LOG.warn("reload: server and storage settings change only at restart; kept as they were");
-      next = next.withServer(cur.server()).withStoragePath(cur.storage().path());
+      // All of both sections: the store was opened with its retention, fsync and limits, and
+      // /api/v1/status/config must show what runs, not what the file now says.
+      next = next.withServer(cur.server()).withStorage(cur.storage());
     }
     if (!next.ingest().equals(cur.ingest())) {
       LOG.warn("reload: ingest limits change only at restart; kept as they were");

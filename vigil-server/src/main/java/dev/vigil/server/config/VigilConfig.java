@@ -81,9 +81,14 @@ public record VigilConfig(
 
   /** A copy storing data in {@code path}. */
   public VigilConfig withStoragePath(Path path) {
+    return withStorage(storage.withPath(path));
+  }
+
+  /** A copy with another storage section. */
+  public VigilConfig withStorage(StorageConfig st) {
     return new VigilConfig(
         server,
-        storage.withPath(path),
+        st,
         collect,
         scrapeConfigs,
         ruleFiles,
