@@ -308,6 +308,17 @@ class HttpEdgesTest {
         .containsPattern("error id [0-9a-f]{16}");
   }
 
+  @Test
+  void reload_ofAServerWithoutAConfigFile_is503SayingSo_notAnInternalError() throws Exception {
+    // Found by HttpFuzzTest: this was 500 "internal".
+    HttpResponse<String> r =
+        send(at(open, "/-/reload").POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+    JsonNode j = Json.MAPPER.readTree(r.body());
+    assertThat(j.path("errorType").asText()).isEqualTo("unavailable");
+    assertThat(j.path("error").asText()).contains("no configuration file");
+  }
+
   private static int port(Vigil v) {
     return URI.create(v.url()).getPort();
   }
