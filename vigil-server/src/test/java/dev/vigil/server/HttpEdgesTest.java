@@ -346,6 +346,24 @@ class HttpEdgesTest {
     assertThat(((java.util.Map<?, ?>) f.get(null)).size()).isEqualTo(known);
   }
 
+  @Test
+  void webSocketUpgrade_withAMethodOtherThanGet_is405() throws Exception {
+    // PATCH was 501 from Jetty's WebSocket servlet (found by HttpFuzzTest).
+    for (String m : List.of("PATCH", "POST", "PUT", "DELETE", "OPTIONS", "TRACE")) {
+      String r =
+          raw(
+              open,
+              m
+                  + " /ws HTTP/1.1\r\nHost: "
+                  + hostPort(open)
+                  + "\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                  + "Content-Length: 0\r\n\r\n");
+      assertThat(status(r)).as(m + ": " + r).isEqualTo(405);
+      assertThat(body(r)).doesNotContain("Sec-WebSocket-Key");
+    }
+  }
+
   private static int port(Vigil v) {
     return URI.create(v.url()).getPort();
   }

@@ -19,6 +19,10 @@ import java.util.Set;
  * M-SEARCH} request was a 500 with an empty body and a stack trace in the log (found by {@code
  * HttpFuzzTest}), and a client sending ever new upper-case names grew that map without bound. Only
  * the methods below reach Javalin, all of them names it predefines.
+ *
+ * <p>A WebSocket upgrade ({@code Upgrade: websocket}) must be a GET: any other method was passed by
+ * Javalin to Jetty's WebSocket servlet, which answered PATCH with 501 (found by {@code
+ * HttpFuzzTest}).
  */
 final class MethodGuard implements Filter {
   /** The methods of Vigil's routes, plus those Javalin answers itself. */
@@ -30,7 +34,8 @@ final class MethodGuard implements Filter {
   @Override
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {
-    if (req instanceof HttpServletRequest http && !METHODS.contains(http.getMethod())) {
+    if (req instanceof HttpServletRequest http
+        && (!METHODS.contains(http.getMethod()) || nonGetUpgrade(http))) {
       HttpServletResponse out = (HttpServletResponse) res;
       out.setStatus(405);
       out.setHeader("Allow", ALLOW);
@@ -48,5 +53,12 @@ final class MethodGuard implements Filter {
       return;
     }
     chain.doFilter(req, res);
+  }
+
+  private static boolean nonGetUpgrade(HttpServletRequest http) {
+    String upgrade = http.getHeader("Upgrade");
+    return upgrade != null
+        && upgrade.toLowerCase(java.util.Locale.ROOT).contains("websocket")
+        && !http.getMethod().equals("GET");
   }
 }
