@@ -221,7 +221,7 @@ public final class Vigil implements AutoCloseable {
 
   private List<Routes> coreRoutes() {
     return List.of(
-        new LifecycleRoutes(state, this::reload),
+        new LifecycleRoutes(state, this::reloadFromHttp),
         new StatusApi(state, true),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
@@ -257,6 +257,19 @@ public final class Vigil implements AutoCloseable {
       throw notReady();
     }
     return s;
+  }
+
+  /**
+   * {@link #reload()} for {@code /-/reload}. A server started without a config file (embedded, or
+   * flags only) has nothing to reload: that is how it was set up, not an internal error, so it is
+   * answered 503 as the disabled admin API is (it was 500, found by {@code HttpFuzzTest}).
+   */
+  private String reloadFromHttp() {
+    String err = reload();
+    if (err != null && configFile == null) {
+      throw new ApiError(ApiError.Type.UNAVAILABLE, "reload unavailable: " + err);
+    }
+    return err;
   }
 
   /**

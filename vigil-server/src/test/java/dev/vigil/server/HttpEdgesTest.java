@@ -308,6 +308,62 @@ class HttpEdgesTest {
         .containsPattern("error id [0-9a-f]{16}");
   }
 
+  @Test
+  void reload_ofAServerWithoutAConfigFile_is503SayingSo_notAnInternalError() throws Exception {
+    // Found by HttpFuzzTest: this was 500 "internal".
+    HttpResponse<String> r =
+        send(at(open, "/-/reload").POST(HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+    JsonNode j = Json.MAPPER.readTree(r.body());
+    assertThat(j.path("errorType").asText()).isEqualTo("unavailable");
+    assertThat(j.path("error").asText()).contains("no configuration file");
+  }
+
+  @Test
+  void unknownMethods_are405WithoutAStackTrace_andJavalinKeepsNoNewNames() throws Exception {
+    java.lang.reflect.Field f = io.javalin.http.HandlerType.class.getDeclaredField("METHOD_MAP");
+    f.setAccessible(true);
+    int known = ((java.util.Map<?, ?>) f.get(null)).size();
+    // M-SEARCH and "get" were 500 with an empty body (Javalin refuses names outside [A-Z]+; found
+    // by HttpFuzzTest); every new upper-case name was kept by Javalin for ever.
+    List<String> methods = new java.util.ArrayList<>(List.of("M-SEARCH", "get", "BREW", "QUERY"));
+    for (int i = 0; i < 20; i++) {
+      methods.add("NEWMETHOD" + (char) ('A' + i));
+    }
+    for (String m : methods) {
+      String r =
+          raw(
+              open,
+              m
+                  + " /api/v1/query?query=1 HTTP/1.1\r\nHost: "
+                  + hostPort(open)
+                  + "\r\nConnection: close\r\n\r\n");
+      assertThat(status(r)).as(m + ": " + r).isEqualTo(405);
+      JsonNode j = Json.MAPPER.readTree(body(r));
+      assertThat(j.path("errorType").asText()).isEqualTo("method_not_allowed");
+      assertThat(r).contains("Allow: GET, HEAD, POST, PUT, DELETE");
+    }
+    assertThat(((java.util.Map<?, ?>) f.get(null)).size()).isEqualTo(known);
+  }
+
+  @Test
+  void webSocketUpgrade_withAMethodOtherThanGet_is405() throws Exception {
+    // PATCH was 501 from Jetty's WebSocket servlet (found by HttpFuzzTest).
+    for (String m : List.of("PATCH", "POST", "PUT", "DELETE", "OPTIONS", "TRACE")) {
+      String r =
+          raw(
+              open,
+              m
+                  + " /ws HTTP/1.1\r\nHost: "
+                  + hostPort(open)
+                  + "\r\nUpgrade: websocket\r\nConnection: Upgrade, close\r\n"
+                  + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                  + "Content-Length: 0\r\n\r\n");
+      assertThat(status(r)).as(m + ": " + r).isEqualTo(405);
+      assertThat(body(r)).doesNotContain("Sec-WebSocket-Key");
+    }
+  }
+
   private static int port(Vigil v) {
     return URI.create(v.url()).getPort();
   }

@@ -17,6 +17,8 @@ public final class LifecycleRoutes implements Routes {
 
   /**
    * @param reload reloads the configuration and returns null on success or the error message
+   *     (answered 500, as Prometheus answers a failed reload); it may throw an {@code ApiError} for
+   *     another status
    */
   public LifecycleRoutes(ServerState state, Supplier<String> reload) {
     this.state = state;

@@ -110,6 +110,12 @@ public final class VigilHttpServer implements AutoCloseable {
               cfg.http.compressionStrategy = CompressionStrategy.GZIP;
               cfg.http.maxRequestSize = maxBody;
               cfg.http.prefer405over404 = true;
+              cfg.jetty.modifyServletContextHandler(
+                  h ->
+                      h.addFilter(
+                          new org.eclipse.jetty.ee10.servlet.FilterHolder(new MethodGuard()),
+                          "/*",
+                          java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
               cfg.jetty.modifyHttpConfiguration(
                   h -> {
                     h.setRequestHeaderSize(c.limits().maxHeaderBytes());
