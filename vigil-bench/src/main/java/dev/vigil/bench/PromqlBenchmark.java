@@ -1,13 +1,13 @@
 package dev.vigil.bench;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Queryable;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.promql.test.MemoryStorage;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Queryable;
 import dev.vigil.tsdb.Tsdb;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.vigil.bench;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.test.MemoryStorage;
-import dev.vigil.tsdb.Labels;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -1,6 +1,6 @@
 package dev.vigil.bench;
 
-import dev.vigil.tsdb.Regex;
+import dev.vigil.model.Regex;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

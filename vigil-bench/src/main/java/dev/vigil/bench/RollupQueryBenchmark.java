@@ -1,10 +1,10 @@
 package dev.vigil.bench;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.SourceResolution;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Tsdb;
 import java.nio.file.Files;
 import java.nio.file.Path;

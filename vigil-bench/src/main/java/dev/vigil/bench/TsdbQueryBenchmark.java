@@ -1,12 +1,12 @@
 package dev.vigil.bench;
 
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.SampleIterator;
-import dev.vigil.tsdb.SelectHints;
-import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.model.Appender;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
 import dev.vigil.tsdb.Tsdb;
 import java.nio.file.Files;
 import java.nio.file.Path;

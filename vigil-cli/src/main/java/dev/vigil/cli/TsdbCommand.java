@@ -1,6 +1,6 @@
 package dev.vigil.cli;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.tools.LabelsJson;

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Bounds the distinct series that push ingest may create. A series seen before always passes; a new
  * one passes while fewer than {@code maxSeries} are known.
  *
- * <p>Series are identified by their 64-bit label hash ({@link dev.vigil.tsdb.Labels#hash64()}): 8
+ * <p>Series are identified by their 64-bit label hash ({@link dev.vigil.model.Labels#hash64()}): 8
  * bytes of key per series instead of the labels. Thread-safe.
  */
 public final class CardinalityLimiter {

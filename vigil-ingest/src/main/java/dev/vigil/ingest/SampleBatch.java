@@ -1,7 +1,7 @@
 package dev.vigil.ingest;
 
-import dev.vigil.tsdb.Exemplar;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;

@@ -1,7 +1,7 @@
 package dev.vigil.ingest;
 
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.XxHash64;
+import dev.vigil.model.Labels;
+import dev.vigil.model.XxHash64;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;

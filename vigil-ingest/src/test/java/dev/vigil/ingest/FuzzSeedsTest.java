@@ -7,7 +7,7 @@ import dev.vigil.ingest.remote.RemoteWriteEncoder.Series;
 import dev.vigil.ingest.wire.Gzip;
 import dev.vigil.ingest.wire.ProtoWriter;
 import dev.vigil.ingest.wire.Snappy;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.vigil.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

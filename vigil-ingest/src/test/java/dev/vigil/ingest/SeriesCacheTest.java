@@ -3,7 +3,7 @@ package dev.vigil.ingest;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -37,7 +37,7 @@ class SeriesCacheTest {
   @Test
   void keyHash_isSeeded_notTheUnseededXxHash() {
     byte[] b = "job=api".getBytes(UTF_8);
-    long unseeded = dev.vigil.tsdb.XxHash64.hash(b, 0, b.length);
+    long unseeded = dev.vigil.model.XxHash64.hash(b, 0, b.length);
     assertThat(SeriesCache.hash(b, 0, b.length)).isNotEqualTo((int) (unseeded ^ (unseeded >>> 32)));
   }
 

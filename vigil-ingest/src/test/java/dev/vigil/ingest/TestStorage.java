@@ -1,10 +1,10 @@
 package dev.vigil.ingest;
 
-import dev.vigil.tsdb.Appendable;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.OutOfOrderException;
-import dev.vigil.tsdb.StorageWriteException;
+import dev.vigil.model.Appendable;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.OutOfOrderException;
+import dev.vigil.model.StorageWriteException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,11 +1,11 @@
 package dev.vigil.promql;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.StringValue;
 import dev.vigil.promql.Value.VectorValue;
 import dev.vigil.promql.parser.Expr.AggregateExpr;
 import dev.vigil.promql.parser.Lexer;
-import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,11 +1,11 @@
 package dev.vigil.promql;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.VectorValue;
 import dev.vigil.promql.parser.Expr.BinaryExpr;
 import dev.vigil.promql.parser.Expr.VectorMatching;
 import dev.vigil.promql.parser.Expr.VectorMatching.Cardinality;
-import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,5 +1,9 @@
 package dev.vigil.promql;
 
+import dev.vigil.model.Labels;
+import dev.vigil.model.QueryCanceledException;
+import dev.vigil.model.QueryDeadline;
+import dev.vigil.model.Queryable;
 import dev.vigil.promql.Value.MatrixValue;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.StringValue;
@@ -7,10 +11,6 @@ import dev.vigil.promql.Value.VectorValue;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.promql.parser.ValueType;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.QueryCanceledException;
-import dev.vigil.tsdb.QueryDeadline;
-import dev.vigil.tsdb.Queryable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,11 @@
 package dev.vigil.promql;
 
+import dev.vigil.model.Querier;
+import dev.vigil.model.Queryable;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.promql.Value.MatrixValue;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.StringValue;
@@ -17,12 +23,6 @@ import dev.vigil.promql.parser.Expr.SubqueryExpr;
 import dev.vigil.promql.parser.Expr.UnaryExpr;
 import dev.vigil.promql.parser.Expr.VectorSelector;
 import dev.vigil.promql.parser.Printer;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.Queryable;
-import dev.vigil.tsdb.SampleIterator;
-import dev.vigil.tsdb.SelectHints;
-import dev.vigil.tsdb.SeriesSet;
-import dev.vigil.tsdb.StaleMarker;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -281,7 +281,7 @@ final class Evaluator {
 
   /** Reads one series' samples in {@code [mint, maxt]}, counting them against the limit. */
   RawSeries load(
-      dev.vigil.tsdb.Labels labels, SampleIterator it, long mint, long maxt, boolean keepStale) {
+      dev.vigil.model.Labels labels, SampleIterator it, long mint, long maxt, boolean keepStale) {
     RawSeries raw = new RawSeries(labels, loadCapacity);
     if (it.seek(mint)) {
       do {
@@ -453,7 +453,7 @@ final class Evaluator {
         perStep[a] = byStep(vv.series());
       }
     }
-    Map<dev.vigil.tsdb.Labels, StepSeries> out = new LinkedHashMap<>();
+    Map<dev.vigil.model.Labels, StepSeries> out = new LinkedHashMap<>();
     Object[] stepArgs = new Object[args.length];
     for (int i = 0; i < numSteps; i++) {
       ctx.checkDeadline();

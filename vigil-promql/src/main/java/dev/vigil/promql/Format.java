@@ -1,6 +1,6 @@
 package dev.vigil.promql;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 
 /** Text forms used in Prometheus' error messages. */
 final class Format {

@@ -1,5 +1,7 @@
 package dev.vigil.promql;
 
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.StringValue;
 import dev.vigil.promql.Value.VectorValue;
@@ -9,8 +11,6 @@ import dev.vigil.promql.parser.Expr.MatrixSelector;
 import dev.vigil.promql.parser.Expr.ParenExpr;
 import dev.vigil.promql.parser.Expr.VectorSelector;
 import dev.vigil.promql.parser.ValueType;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;

@@ -1,10 +1,10 @@
 package dev.vigil.promql;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.StringValue;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Expr.Call;
-import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;

@@ -1,11 +1,11 @@
 package dev.vigil.promql;
 
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Value.VectorValue;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Expr.Call;
 import dev.vigil.promql.parser.Expr.VectorSelector;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,12 +1,12 @@
 package dev.vigil.promql;
 
 import com.google.re2j.Matcher;
+import dev.vigil.model.InvalidRegexException;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Regex;
 import dev.vigil.promql.Value.StringValue;
 import dev.vigil.promql.parser.Expr.Call;
 import dev.vigil.promql.parser.Lexer;
-import dev.vigil.tsdb.InvalidRegexException;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Regex;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.vigil.promql;
 
-import dev.vigil.tsdb.Querier;
+import dev.vigil.model.Querier;
 import java.util.ArrayList;
 import java.util.List;
 

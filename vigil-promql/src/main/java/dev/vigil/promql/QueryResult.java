@@ -1,6 +1,6 @@
 package dev.vigil.promql;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package dev.vigil.promql;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Evaluator.MatrixArg;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.VectorValue;
@@ -7,7 +8,6 @@ import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Expr.Call;
 import dev.vigil.promql.parser.Expr.MatrixSelector;
 import dev.vigil.promql.parser.ValueType;
-import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.vigil.promql;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.Arrays;
 
 /** Raw samples of one series (timestamps in ms, ascending), as read from storage or a subquery. */

@@ -1,6 +1,6 @@
 package dev.vigil.promql;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 
 /**
  * One element of an instant vector: labels, value and (for results) the timestamp in ms.

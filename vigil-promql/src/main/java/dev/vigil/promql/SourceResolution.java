@@ -1,6 +1,6 @@
 package dev.vigil.promql;
 
-import dev.vigil.tsdb.Resolution;
+import dev.vigil.model.Resolution;
 import java.util.Locale;
 import java.util.Set;
 

@@ -3,10 +3,10 @@ package dev.vigil.promql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.Queryable;
 import dev.vigil.promql.test.MemoryStorage;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.Queryable;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -71,7 +71,7 @@ class EngineTest {
     Engine e = Engine.builder(db).build();
     assertThat(e.instantQuery("m", 299_999).vector()).hasSize(1);
     assertThat(e.instantQuery("m", 300_000).vector()).isEmpty();
-    db.add(l, 10_000, dev.vigil.tsdb.StaleMarker.VALUE);
+    db.add(l, 10_000, dev.vigil.model.StaleMarker.VALUE);
     assertThat(e.instantQuery("m", 10_000).vector()).isEmpty();
   }
 

@@ -3,12 +3,12 @@ package dev.vigil.promql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.ParseException;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.promql.parser.Printer;
 import dev.vigil.promql.test.MemoryStorage;
-import dev.vigil.tsdb.Labels;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

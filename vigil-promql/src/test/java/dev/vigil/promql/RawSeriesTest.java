@@ -2,7 +2,7 @@ package dev.vigil.promql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

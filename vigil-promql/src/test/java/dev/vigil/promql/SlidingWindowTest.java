@@ -2,8 +2,8 @@ package dev.vigil.promql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.test.MemoryStorage;
-import dev.vigil.tsdb.Labels;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

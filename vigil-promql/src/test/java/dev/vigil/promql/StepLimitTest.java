@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.vigil.model.Labels;
+import dev.vigil.model.Queryable;
 import dev.vigil.promql.test.MemoryStorage;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Queryable;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -27,7 +27,7 @@ class VigilStartFailureTest {
       var app = v.storage().appender();
       long t0 = 1_000_000_000_000L;
       for (int s = 0; s < 50; s++) {
-        var labels = dev.vigil.tsdb.Labels.of("__name__", "replayed", "s", Integer.toString(s));
+        var labels = dev.vigil.model.Labels.of("__name__", "replayed", "s", Integer.toString(s));
         long ref = 0;
         for (int i = 0; i < 4000; i++) {
           ref = app.append(ref, labels, t0 + i * 1000L, i);

@@ -1,5 +1,6 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.SampleIterator;
 import java.util.List;
 
 /**

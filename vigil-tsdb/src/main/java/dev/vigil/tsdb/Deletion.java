@@ -1,5 +1,6 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.LabelMatcher;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.head.MemSeries;
 import dev.vigil.tsdb.wal.RecordEncoder;

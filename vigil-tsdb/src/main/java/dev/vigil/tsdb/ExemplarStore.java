@@ -1,5 +1,11 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.ExemplarException;
+import dev.vigil.model.ExemplarQueryable;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.SeriesExemplars;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.SampleIterator;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.head.Head;

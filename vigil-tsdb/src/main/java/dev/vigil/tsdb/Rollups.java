@@ -1,5 +1,10 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Resolution;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockWriter;

@@ -1,5 +1,6 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.SampleIterator;
 import java.util.Arrays;
 
 /** A growable pair of sample arrays, reused while writing blocks series by series. */

@@ -1,5 +1,6 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.StorageWriteException;
 import dev.vigil.tsdb.wal.WalEvents;
 import java.util.function.Consumer;
 

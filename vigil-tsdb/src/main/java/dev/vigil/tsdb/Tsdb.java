@@ -1,5 +1,13 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.Appendable;
+import dev.vigil.model.Appender;
+import dev.vigil.model.ExemplarQueryable;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.OutOfOrderException;
+import dev.vigil.model.Querier;
+import dev.vigil.model.Queryable;
+import dev.vigil.model.SeriesExemplars;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockId;
 import dev.vigil.tsdb.head.AppendCounters;

@@ -1,5 +1,6 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.StorageWriteException;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

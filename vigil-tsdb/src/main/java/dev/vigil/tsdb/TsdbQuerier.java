@@ -1,5 +1,14 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.QueryDeadline;
+import dev.vigil.model.Resolution;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.Series;
+import dev.vigil.model.SeriesSet;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.MemSeries;

@@ -1,5 +1,7 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.MemSeries;
 import dev.vigil.tsdb.wal.RecordDecoder;

@@ -2,6 +2,9 @@ package dev.vigil.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.StaleMarker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,8 @@ package dev.vigil.tsdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,6 +4,12 @@ import static dev.vigil.tsdb.TestUtil.name;
 import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
 import dev.vigil.tsdb.block.Block;
 import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,7 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -2,6 +2,7 @@ package dev.vigil.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Labels;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Path;

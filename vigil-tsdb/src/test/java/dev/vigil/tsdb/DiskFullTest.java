@@ -3,6 +3,9 @@ package dev.vigil.tsdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.StorageWriteException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,12 @@ package dev.vigil.tsdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.ExemplarException;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.SeriesExemplars;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

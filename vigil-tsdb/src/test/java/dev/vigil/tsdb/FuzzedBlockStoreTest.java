@@ -5,6 +5,7 @@ import static dev.vigil.tsdb.TestUtil.name;
 import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockWriter;

@@ -4,6 +4,9 @@ import static dev.vigil.tsdb.TestUtil.flat;
 import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.OutOfOrderException;
 import dev.vigil.tsdb.block.Block;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,6 +6,9 @@ import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.OutOfOrderException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

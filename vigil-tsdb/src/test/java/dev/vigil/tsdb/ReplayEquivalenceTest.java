@@ -5,6 +5,9 @@ import static dev.vigil.tsdb.TestUtil.name;
 import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.OutOfOrderException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

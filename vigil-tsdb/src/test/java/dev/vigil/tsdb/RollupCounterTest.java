@@ -2,6 +2,11 @@ package dev.vigil.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Resolution;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.tsdb.block.Block;
 import java.nio.file.Path;
 import java.time.Duration;

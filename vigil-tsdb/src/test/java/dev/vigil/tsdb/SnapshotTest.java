@@ -5,6 +5,11 @@ import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Resolution;
+import dev.vigil.model.SelectHints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

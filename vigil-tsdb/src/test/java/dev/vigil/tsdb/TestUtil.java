@@ -1,5 +1,12 @@
 package dev.vigil.tsdb;
 
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.Queryable;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,6 +5,16 @@ import static dev.vigil.tsdb.TestUtil.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.OutOfOrderException;
+import dev.vigil.model.Querier;
+import dev.vigil.model.Resolution;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
+import dev.vigil.model.StaleMarker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

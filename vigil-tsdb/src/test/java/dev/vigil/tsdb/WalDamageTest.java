@@ -2,6 +2,7 @@ package dev.vigil.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.wal.RecordEncoder;
 import dev.vigil.tsdb.wal.RecordType;

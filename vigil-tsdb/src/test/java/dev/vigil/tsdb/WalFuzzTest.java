@@ -3,6 +3,10 @@ package dev.vigil.tsdb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.block.BlockWriter;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.wal.RecordEncoder;

@@ -2,6 +2,8 @@ package dev.vigil.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

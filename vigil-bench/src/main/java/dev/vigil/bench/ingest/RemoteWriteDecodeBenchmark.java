@@ -6,7 +6,7 @@ import dev.vigil.ingest.SampleBatch;
 import dev.vigil.ingest.SeriesCache;
 import dev.vigil.ingest.remote.RemoteWrite1Decoder;
 import dev.vigil.ingest.wire.Snappy;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

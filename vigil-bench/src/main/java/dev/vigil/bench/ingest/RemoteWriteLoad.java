@@ -1,7 +1,7 @@
 package dev.vigil.bench.ingest;
 
 import dev.vigil.ingest.wire.Snappy;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -10,7 +10,7 @@ import dev.vigil.ingest.RejectReason;
 import dev.vigil.ingest.SampleBatch;
 import dev.vigil.ingest.WriteResult;
 import dev.vigil.ingest.wire.Gzip;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -6,8 +6,8 @@ import dev.vigil.ingest.RejectReason;
 import dev.vigil.ingest.SampleBatch;
 import dev.vigil.ingest.SeriesCache;
 import dev.vigil.ingest.wire.ProtoReader;
-import dev.vigil.tsdb.Exemplar;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.Labels;
 import java.util.ArrayList;
 import java.util.List;
 

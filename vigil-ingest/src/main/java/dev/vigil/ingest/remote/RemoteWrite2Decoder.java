@@ -144,7 +144,7 @@ public final class RemoteWrite2Decoder {
   }
 
   /** One {@code Exemplar} message (the reader inside it). */
-  private static dev.vigil.tsdb.Exemplar exemplar(ProtoReader r, String[] sym) {
+  private static dev.vigil.model.Exemplar exemplar(ProtoReader r, String[] sym) {
     List<String> nv = new ArrayList<>();
     double v = 0;
     long ts = 0;

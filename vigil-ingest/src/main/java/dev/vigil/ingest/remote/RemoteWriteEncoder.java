@@ -1,7 +1,7 @@
 package dev.vigil.ingest.remote;
 
 import dev.vigil.ingest.wire.ProtoWriter;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

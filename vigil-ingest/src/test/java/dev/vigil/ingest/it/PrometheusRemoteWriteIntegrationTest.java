@@ -11,7 +11,7 @@ import dev.vigil.ingest.Ingester;
 import dev.vigil.ingest.TestHttpServer;
 import dev.vigil.ingest.TestStorage;
 import dev.vigil.ingest.remote.RemoteWriteHandler;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;

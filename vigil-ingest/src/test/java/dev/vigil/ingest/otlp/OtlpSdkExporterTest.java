@@ -7,7 +7,7 @@ import dev.vigil.ingest.IngestStats;
 import dev.vigil.ingest.Ingester;
 import dev.vigil.ingest.TestHttpServer;
 import dev.vigil.ingest.TestStorage;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;

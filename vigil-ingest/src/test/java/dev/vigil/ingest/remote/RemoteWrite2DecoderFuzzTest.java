@@ -8,7 +8,7 @@ import dev.vigil.ingest.MetadataStore;
 import dev.vigil.ingest.SampleBatch;
 import dev.vigil.ingest.wire.ProtoException;
 import dev.vigil.ingest.wire.Snappy;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

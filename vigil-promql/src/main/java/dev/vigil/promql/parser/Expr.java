@@ -1,6 +1,6 @@
 package dev.vigil.promql.parser;
 
-import dev.vigil.tsdb.LabelMatcher;
+import dev.vigil.model.LabelMatcher;
 import java.util.List;
 
 /**

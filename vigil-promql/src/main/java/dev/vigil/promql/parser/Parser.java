@@ -1,5 +1,6 @@
 package dev.vigil.promql.parser;
 
+import dev.vigil.model.LabelMatcher;
 import dev.vigil.promql.parser.Expr.AggregateExpr;
 import dev.vigil.promql.parser.Expr.BinaryExpr;
 import dev.vigil.promql.parser.Expr.Call;
@@ -12,7 +13,6 @@ import dev.vigil.promql.parser.Expr.VectorMatching;
 import dev.vigil.promql.parser.Expr.VectorMatching.Cardinality;
 import dev.vigil.promql.parser.Expr.VectorSelector;
 import dev.vigil.promql.parser.Token.Kind;
-import dev.vigil.tsdb.LabelMatcher;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

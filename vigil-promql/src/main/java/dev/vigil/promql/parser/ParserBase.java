@@ -1,13 +1,13 @@
 package dev.vigil.promql.parser;
 
+import dev.vigil.model.InvalidRegexException;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.promql.parser.Expr.AtKind;
 import dev.vigil.promql.parser.Expr.MatrixSelector;
 import dev.vigil.promql.parser.Expr.SubqueryExpr;
 import dev.vigil.promql.parser.Expr.VectorSelector;
 import dev.vigil.promql.parser.Token.Kind;
-import dev.vigil.tsdb.InvalidRegexException;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.List;
 

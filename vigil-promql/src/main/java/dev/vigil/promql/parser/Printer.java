@@ -1,5 +1,7 @@
 package dev.vigil.promql.parser;
 
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.promql.parser.Expr.AggregateExpr;
 import dev.vigil.promql.parser.Expr.AtKind;
 import dev.vigil.promql.parser.Expr.BinaryExpr;
@@ -12,8 +14,6 @@ import dev.vigil.promql.parser.Expr.SubqueryExpr;
 import dev.vigil.promql.parser.Expr.UnaryExpr;
 import dev.vigil.promql.parser.Expr.VectorMatching.Cardinality;
 import dev.vigil.promql.parser.Expr.VectorSelector;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

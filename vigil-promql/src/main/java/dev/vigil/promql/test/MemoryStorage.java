@@ -1,15 +1,15 @@
 package dev.vigil.promql.test;
 
-import dev.vigil.tsdb.Appendable;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.Queryable;
-import dev.vigil.tsdb.SampleIterator;
-import dev.vigil.tsdb.SelectHints;
-import dev.vigil.tsdb.Series;
-import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.model.Appendable;
+import dev.vigil.model.Appender;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.Queryable;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.Series;
+import dev.vigil.model.SeriesSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

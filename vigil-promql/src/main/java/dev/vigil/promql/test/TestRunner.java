@@ -1,6 +1,10 @@
 package dev.vigil.promql.test;
 
 import com.google.re2j.Pattern;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Queryable;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.Sample;
@@ -13,10 +17,6 @@ import dev.vigil.promql.test.TestScript.Eval;
 import dev.vigil.promql.test.TestScript.Expectation;
 import dev.vigil.promql.test.TestScript.Load;
 import dev.vigil.promql.test.TestScript.SeriesValues;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Queryable;
-import dev.vigil.tsdb.StaleMarker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package dev.vigil.promql.test;
 
+import dev.vigil.model.Labels;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.promql.parser.Lexer;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.promql.parser.Token;
 import dev.vigil.promql.parser.Token.Kind;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.StaleMarker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,5 +1,6 @@
 package dev.vigil.promql.test;
 
+import dev.vigil.model.LabelMatcher;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Expr.AggregateExpr;
 import dev.vigil.promql.parser.Expr.AtKind;
@@ -12,7 +13,6 @@ import dev.vigil.promql.parser.Expr.StringLiteral;
 import dev.vigil.promql.parser.Expr.SubqueryExpr;
 import dev.vigil.promql.parser.Expr.UnaryExpr;
 import dev.vigil.promql.parser.Expr.VectorSelector;
-import dev.vigil.tsdb.LabelMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

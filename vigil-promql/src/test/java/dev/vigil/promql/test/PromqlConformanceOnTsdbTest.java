@@ -2,9 +2,9 @@ package dev.vigil.promql.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Queryable;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Queryable;
 import dev.vigil.tsdb.Tsdb;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,12 @@
 package dev.vigil.server.api;
 
+import dev.vigil.model.LabelMatcher;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Params;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
-import dev.vigil.tsdb.LabelMatcher;
 import dev.vigil.tsdb.Tsdb;
 import io.javalin.http.Context;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.model.LabelMatcher;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.ValueType;
 import dev.vigil.server.http.Json;
-import dev.vigil.tsdb.LabelMatcher;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,6 +1,10 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.ExemplarQueryable;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.SeriesExemplars;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.InvalidQueryException;
 import dev.vigil.promql.PromqlException;
@@ -19,10 +23,6 @@ import dev.vigil.server.http.Params;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
-import dev.vigil.tsdb.Exemplar;
-import dev.vigil.tsdb.ExemplarQueryable;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.SeriesExemplars;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;

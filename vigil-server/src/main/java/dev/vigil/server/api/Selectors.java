@@ -1,7 +1,7 @@
 package dev.vigil.server.api;
 
+import dev.vigil.model.LabelMatcher;
 import dev.vigil.promql.parser.Expr;
-import dev.vigil.tsdb.LabelMatcher;
 import java.util.ArrayList;
 import java.util.List;
 

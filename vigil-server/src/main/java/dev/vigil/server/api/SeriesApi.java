@@ -1,5 +1,13 @@
 package dev.vigil.server.api;
 
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.QueryCanceledException;
+import dev.vigil.model.QueryDeadline;
+import dev.vigil.model.Queryable;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
 import dev.vigil.promql.parser.ParseException;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.server.http.ApiError;
@@ -8,14 +16,6 @@ import dev.vigil.server.http.Params;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.QueryCanceledException;
-import dev.vigil.tsdb.QueryDeadline;
-import dev.vigil.tsdb.Queryable;
-import dev.vigil.tsdb.SelectHints;
-import dev.vigil.tsdb.SeriesSet;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.promql.parser.ParseException;
 import dev.vigil.promql.parser.Parser;
 import dev.vigil.server.config.Units;
@@ -13,8 +15,6 @@ import dev.vigil.server.http.Routes;
 import dev.vigil.server.scrape.MetricMetadata;
 import dev.vigil.server.scrape.ScrapeManager;
 import dev.vigil.server.scrape.Target;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;

@@ -1,16 +1,16 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Params;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.SelectHints;
-import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.block.Block;
 import io.javalin.http.Context;

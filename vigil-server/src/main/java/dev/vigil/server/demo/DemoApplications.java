@@ -2,12 +2,12 @@ package dev.vigil.server.demo;
 
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.metrics.MetricRegistry;
+import dev.vigil.model.Appendable;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
 import dev.vigil.server.api.MetricsRoutes;
 import dev.vigil.server.scrape.ScrapeFormat;
 import dev.vigil.server.scrape.ScrapeParser;
-import dev.vigil.tsdb.Appendable;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -317,7 +317,7 @@ public final class DemoApplications implements AutoCloseable {
     // End the history cleanly: the live series (another instance) take over from here.
     Appender app = storage.appender();
     for (Labels l : last) {
-      app.append(0, l, lastT + 1, dev.vigil.tsdb.StaleMarker.VALUE);
+      app.append(0, l, lastT + 1, dev.vigil.model.StaleMarker.VALUE);
     }
     app.commit();
     return written;

@@ -1,7 +1,7 @@
 package dev.vigil.server.http;
 
+import dev.vigil.model.StorageWriteException;
 import dev.vigil.server.config.ServerConfig;
-import dev.vigil.tsdb.StorageWriteException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;

@@ -1,11 +1,11 @@
 package dev.vigil.server.importer;
 
+import dev.vigil.model.Appendable;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.model.OutOfOrderException;
 import dev.vigil.server.scrape.ScrapeFormat;
 import dev.vigil.server.scrape.ScrapeParser;
-import dev.vigil.tsdb.Appendable;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.OutOfOrderException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.vigil.server.relabel;
 
+import dev.vigil.model.InvalidRegexException;
+import dev.vigil.model.Regex;
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.Section;
-import dev.vigil.tsdb.InvalidRegexException;
-import dev.vigil.tsdb.Regex;
 import java.util.List;
 import java.util.regex.Pattern;
 

@@ -1,8 +1,8 @@
 package dev.vigil.server.relabel;
 
 import com.google.re2j.Matcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Regex;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Regex;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,6 @@
 package dev.vigil.server.scrape;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;

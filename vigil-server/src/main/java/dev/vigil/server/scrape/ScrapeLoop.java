@@ -1,15 +1,15 @@
 package dev.vigil.server.scrape;
 
+import dev.vigil.model.Appendable;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.ExemplarException;
+import dev.vigil.model.Labels;
+import dev.vigil.model.OutOfOrderException;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.relabel.Relabeler;
 import dev.vigil.server.scrape.ScrapeCache.Entry;
-import dev.vigil.tsdb.Appendable;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Exemplar;
-import dev.vigil.tsdb.ExemplarException;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.OutOfOrderException;
-import dev.vigil.tsdb.StaleMarker;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package dev.vigil.server.scrape;
 
+import dev.vigil.model.Appendable;
+import dev.vigil.model.Labels;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.config.ScrapeConfig.FileSdConfig;
 import dev.vigil.server.config.ScrapeConfig.TargetGroup;
-import dev.vigil.tsdb.Appendable;
-import dev.vigil.tsdb.Labels;
 import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.vigil.server.scrape;
 
+import dev.vigil.model.Labels;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.relabel.Relabeler;
-import dev.vigil.tsdb.Labels;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

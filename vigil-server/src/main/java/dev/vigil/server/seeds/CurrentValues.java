@@ -1,8 +1,8 @@
 package dev.vigil.server.seeds;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.Sample;
-import dev.vigil.tsdb.Labels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

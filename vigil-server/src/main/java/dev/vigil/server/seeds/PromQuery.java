@@ -1,9 +1,9 @@
 package dev.vigil.server.seeds;
 
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.Sample;
-import dev.vigil.tsdb.Labels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,13 +3,13 @@ package dev.vigil.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.CollectConfig;
 import dev.vigil.server.config.VigilConfig;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.testing.ExternalProcess;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -2,12 +2,12 @@ package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.config.VigilConfig;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
 import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.vigil.server.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.StorageWriteException;
 import dev.vigil.server.config.ServerConfig;
-import dev.vigil.tsdb.StorageWriteException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,11 +3,11 @@ package dev.vigil.server.importer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.vigil.model.Resolution;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.promql.SourceResolution;
 import dev.vigil.server.scrape.ScrapeFormat;
-import dev.vigil.tsdb.Resolution;
 import dev.vigil.tsdb.Tsdb;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

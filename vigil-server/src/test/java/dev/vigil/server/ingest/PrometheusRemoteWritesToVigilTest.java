@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingest.IngestLimits;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Querier;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
 import dev.vigil.promql.Engine;
 import dev.vigil.promql.Sample;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.http.VigilHttpServer;
 import dev.vigil.server.testing.ExternalProcess;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.SelectHints;
-import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Tsdb;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -169,7 +169,7 @@ class PrometheusRemoteWritesToVigilTest {
                     .body());
     Map<String, Double> out = new HashMap<>();
     for (JsonNode r : body.get("data").get("result")) {
-      dev.vigil.tsdb.Labels.Builder b = dev.vigil.tsdb.Labels.builder();
+      dev.vigil.model.Labels.Builder b = dev.vigil.model.Labels.builder();
       r.get("metric").fields().forEachRemaining(e -> b.set(e.getKey(), e.getValue().asText()));
       String v = r.get("value").get(1).asText();
       out.put(b.build().withoutMetricName().toString(), Double.parseDouble(v));

@@ -1,16 +1,16 @@
 package dev.vigil.server.load;
 
+import dev.vigil.model.Appender;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.Querier;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.CollectConfig;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.config.VigilConfig;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.SampleIterator;
-import dev.vigil.tsdb.SelectHints;
-import dev.vigil.tsdb.SeriesSet;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package dev.vigil.server.relabel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,11 +2,11 @@ package dev.vigil.server.scrape;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.model.Labels;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.testing.ExternalProcess;
 import dev.vigil.server.testing.TestStorage;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.StaleMarker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,13 +3,13 @@ package dev.vigil.server.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.SeriesExemplars;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.relabel.RelabelAction;
 import dev.vigil.server.relabel.RelabelConfig;
-import dev.vigil.tsdb.Exemplar;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.SeriesExemplars;
 import dev.vigil.tsdb.Tsdb;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

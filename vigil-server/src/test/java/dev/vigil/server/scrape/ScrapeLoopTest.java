@@ -4,12 +4,12 @@ import static dev.vigil.server.testing.TestStorage.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.model.Labels;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.relabel.RelabelAction;
 import dev.vigil.server.relabel.RelabelConfig;
 import dev.vigil.server.testing.TestStorage;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.StaleMarker;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -3,10 +3,10 @@ package dev.vigil.server.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.vigil.model.Labels;
+import dev.vigil.model.StaleMarker;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.testing.TestStorage;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.StaleMarker;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.block;
 
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.SampleIterator;
 import dev.vigil.tsdb.chunkenc.ColdCodec;
 import dev.vigil.tsdb.chunkenc.XorChunk;
 import dev.vigil.tsdb.index.PostingsIndex;

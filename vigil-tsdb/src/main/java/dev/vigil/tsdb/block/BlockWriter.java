@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.block;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.chunkenc.ColdCodec;
 import dev.vigil.tsdb.wal.WalFiles;
 import java.io.IOException;

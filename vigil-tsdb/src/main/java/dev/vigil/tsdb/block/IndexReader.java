@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.block;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.index.PostingsIndex;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.head;
 
-import dev.vigil.tsdb.Exemplar;
-import dev.vigil.tsdb.ExemplarException;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.ExemplarException;
+import dev.vigil.model.Labels;
 
 /**
  * Where a head's appenders put exemplars: checked at append, stored at commit after the WAL write.

@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.head;
 
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Appender;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.index.PostingsIndex;
 import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
@@ -242,7 +242,7 @@ public final class Head implements AutoCloseable {
    * Writes the records kept by {@link #keepUnlogged}, oldest first, dropping each once written.
    * Called by every commit (holding the store's commit lock shared) before it applies anything.
    *
-   * @throws dev.vigil.tsdb.StorageWriteException when the WAL still refuses them; they stay kept
+   * @throws dev.vigil.model.StorageWriteException when the WAL still refuses them; they stay kept
    */
   void logUnlogged(Wal wal) {
     synchronized (unlogged) {

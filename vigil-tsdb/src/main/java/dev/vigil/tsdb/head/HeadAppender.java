@@ -1,9 +1,9 @@
 package dev.vigil.tsdb.head;
 
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Exemplar;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.OutOfOrderException;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.Labels;
+import dev.vigil.model.OutOfOrderException;
 import dev.vigil.tsdb.wal.RecordEncoder;
 import dev.vigil.tsdb.wal.RecordType;
 import dev.vigil.tsdb.wal.Wal;

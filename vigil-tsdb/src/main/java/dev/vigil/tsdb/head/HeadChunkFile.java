@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.head;
 
-import dev.vigil.tsdb.StorageWriteException;
+import dev.vigil.model.StorageWriteException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package dev.vigil.tsdb.head;
 
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.model.Labels;
+import dev.vigil.model.SampleIterator;
 import dev.vigil.tsdb.chunkenc.XorChunk;
 import dev.vigil.tsdb.query.ArrayChunkIterator;
 import dev.vigil.tsdb.query.ChunkMeta;

@@ -1,7 +1,7 @@
 package dev.vigil.tsdb.head;
 
-import dev.vigil.tsdb.Exemplar;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Exemplar;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.wal.RecordEncoder;
 import dev.vigil.tsdb.wal.RecordType;
 import java.util.List;

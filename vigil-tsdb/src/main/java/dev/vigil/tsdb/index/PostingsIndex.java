@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.index;
 
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.QueryDeadline;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.QueryDeadline;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,7 +98,7 @@ public final class PostingsIndex {
    * postings; matchers that match the empty string subtract the series with a non-matching value.
    * Literal sets ({@code =~"a|b"}) are looked up, not scanned.
    *
-   * @throws dev.vigil.tsdb.QueryCanceledException when the thread's {@link QueryDeadline} passes
+   * @throws dev.vigil.model.QueryCanceledException when the thread's {@link QueryDeadline} passes
    *     while label values are scanned
    */
   public RoaringBitmap select(List<LabelMatcher> matchers) {

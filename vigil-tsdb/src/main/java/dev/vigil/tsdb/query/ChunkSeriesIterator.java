@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.query;
 
-import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.model.SampleIterator;
 import dev.vigil.tsdb.chunkenc.ChunkIterator;
 import java.util.List;
 

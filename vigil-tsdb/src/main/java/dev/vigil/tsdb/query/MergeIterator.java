@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.query;
 
-import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.model.SampleIterator;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.tools;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

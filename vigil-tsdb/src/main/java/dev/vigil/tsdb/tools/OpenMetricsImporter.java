@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.tools;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.RawBlockWriter;
 import dev.vigil.tsdb.block.BlockMeta;
 import java.io.BufferedInputStream;

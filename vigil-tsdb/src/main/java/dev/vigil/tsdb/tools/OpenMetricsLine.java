@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.tools;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.tools;
 
-import dev.vigil.tsdb.LabelMatcher;
+import dev.vigil.model.LabelMatcher;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.vigil.tsdb.tools;
 
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.Tsdb;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.wal;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.wal;
 
-import dev.vigil.tsdb.StorageWriteException;
+import dev.vigil.model.StorageWriteException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.wal;
 
-import dev.vigil.tsdb.StorageWriteException;
+import dev.vigil.model.StorageWriteException;
 
 /**
  * What a {@link Wal} reports to its owner: fsync durations, failed writes and their end. Called on

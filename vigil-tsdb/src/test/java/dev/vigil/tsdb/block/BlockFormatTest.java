@@ -2,9 +2,9 @@ package dev.vigil.tsdb.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
+import dev.vigil.model.SampleIterator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package dev.vigil.tsdb.block;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
+import dev.vigil.model.SampleIterator;
 import dev.vigil.tsdb.Mutations;
-import dev.vigil.tsdb.SampleIterator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

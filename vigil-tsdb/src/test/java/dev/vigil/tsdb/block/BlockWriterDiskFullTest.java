@@ -3,7 +3,7 @@ package dev.vigil.tsdb.block;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.Tmpfs;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package dev.vigil.tsdb.chunkenc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.StaleMarker;
+import dev.vigil.model.StaleMarker;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.vigil.tsdb.head;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.StorageWriteException;
+import dev.vigil.model.StorageWriteException;
 import dev.vigil.tsdb.Tmpfs;
 import java.nio.file.Path;
 import java.util.ArrayList;

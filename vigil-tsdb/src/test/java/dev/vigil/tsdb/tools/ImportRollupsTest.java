@@ -2,12 +2,12 @@ package dev.vigil.tsdb.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.Resolution;
-import dev.vigil.tsdb.SampleIterator;
-import dev.vigil.tsdb.SelectHints;
-import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Querier;
+import dev.vigil.model.Resolution;
+import dev.vigil.model.SampleIterator;
+import dev.vigil.model.SelectHints;
+import dev.vigil.model.SeriesSet;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.block.BlockMeta;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,8 @@ package dev.vigil.tsdb.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.tsdb.LabelMatcher;
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.tsdb.Tsdb;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package dev.vigil.tsdb.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.tsdb.Labels;
+import dev.vigil.model.Labels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

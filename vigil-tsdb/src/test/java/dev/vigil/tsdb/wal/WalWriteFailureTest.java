@@ -3,7 +3,7 @@ package dev.vigil.tsdb.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.tsdb.StorageWriteException;
+import dev.vigil.model.StorageWriteException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
