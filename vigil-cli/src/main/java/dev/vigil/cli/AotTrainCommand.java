@@ -1,7 +1,6 @@
 package dev.vigil.cli;
 
 import dev.vigil.server.Vigil;
-import dev.vigil.server.bench.DashboardQueries;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.VigilConfig;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.tsdb.LabelsJson;
+import dev.vigil.cli.tsdb.OpenMetricsImporter;
+import dev.vigil.cli.tsdb.Selector;
+import dev.vigil.cli.tsdb.StoreTools;
+import dev.vigil.cli.tsdb.WriteBenchmark;
 import dev.vigil.model.Labels;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.block.BlockMeta;
-import dev.vigil.tsdb.tools.LabelsJson;
-import dev.vigil.tsdb.tools.OpenMetricsImporter;
-import dev.vigil.tsdb.tools.Selector;
-import dev.vigil.tsdb.tools.StoreTools;
-import dev.vigil.tsdb.tools.WriteBenchmark;
 import java.io.BufferedOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.vigil.tsdb.tools;
+package dev.vigil.cli.tsdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

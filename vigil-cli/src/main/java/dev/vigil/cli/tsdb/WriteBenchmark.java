@@ -1,4 +1,4 @@
-package dev.vigil.tsdb.tools;
+package dev.vigil.cli.tsdb;
 
 import dev.vigil.model.Appender;
 import dev.vigil.model.Labels;

@@ -1,9 +1,10 @@
-package dev.vigil.server.bench;
+package dev.vigil.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.cli.DashboardQueries;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.CollectConfig;
 import dev.vigil.server.config.VigilConfig;

@@ -1,12 +1,12 @@
-package dev.vigil.server.bench;
+package dev.vigil.cli;
 
 import java.util.List;
 
 /**
  * Twenty PromQL queries typical of the seeds' dashboards (rates, sums by label, {@code
  * histogram_quantile}, {@code *_over_time}) over the node_exporter and Prometheus series of {@code
- * ../shared/datasets/host-1s-a.om.gz}. Used by the same-answers test and by {@code
- * scripts/bench-server}.
+ * ../shared/datasets/host-1s-a.om.gz}. Used by {@code vigil aot-train}, by the same-answers test
+ * and by {@code scripts/bench-server} (both in vigil-bench).
  */
 public final class DashboardQueries {
   private DashboardQueries() {}

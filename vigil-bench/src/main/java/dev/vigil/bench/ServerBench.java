@@ -1,5 +1,6 @@
-package dev.vigil.server.bench;
+package dev.vigil.bench;
 
+import dev.vigil.cli.DashboardQueries;
 import dev.vigil.server.importer.OpenMetricsImport;
 import dev.vigil.tsdb.Tsdb;
 import java.io.IOException;
@@ -35,9 +36,9 @@ import java.util.zip.GZIPInputStream;
  * (Vigil's JIT compiles the hot paths; Prometheus has no JIT and gains nothing).
  *
  * <pre>{@code
- * scripts/bench-server                  # builds vigil.jar, then runs this
+ * scripts/bench-server                  # builds vigil.jar and benchmarks.jar, then runs this
  * VIGIL_BENCH_JVM="-XX:+UseSerialGC -Xmx256m" scripts/bench-server   # other JVM options
- * java -cp vigil-cli/target/vigil.jar dev.vigil.server.bench.ServerBench \
+ * java -cp vigil-bench/target/benchmarks.jar dev.vigil.bench.ServerBench \
  *     ../shared/datasets/host-1s-a.om.gz /tmp/bench ./vigil [runs]
  * }</pre>
  */
