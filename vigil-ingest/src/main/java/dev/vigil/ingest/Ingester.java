@@ -1,10 +1,10 @@
 package dev.vigil.ingest;
 
-import dev.vigil.metrics.MetricNames;
 import dev.vigil.model.Appendable;
 import dev.vigil.model.Appender;
 import dev.vigil.model.ExemplarException;
 import dev.vigil.model.Labels;
+import dev.vigil.model.Names;
 import dev.vigil.model.OutOfOrderException;
 import dev.vigil.model.StorageWriteException;
 import java.util.ArrayList;
@@ -296,13 +296,13 @@ public final class Ingester {
     return null;
   }
 
-  /** Whether {@code s} is a valid Prometheus metric name (the instrumentation library's rule). */
+  /** Whether {@code s} is a valid Prometheus metric name. */
   public static boolean validMetricName(String s) {
-    return MetricNames.isValidMetricName(s);
+    return Names.isValidMetricName(s);
   }
 
   /** Whether {@code s} is a valid Prometheus label name ({@code __name__} included). */
   public static boolean validLabelName(String s) {
-    return MetricNames.isValidLabelName(s);
+    return Names.isValidLabelName(s);
   }
 }

@@ -1,5 +1,7 @@
 package dev.vigil.collectors.recorders;
 
+import dev.vigil.metrics.MetricNames;
+
 /** Prefixes metric names with the configured namespace. */
 final class Names {
   private final String prefix;
@@ -9,7 +11,7 @@ final class Names {
       throw new IllegalArgumentException("namespace is null (use \"\" for none)");
     }
     if (!namespace.isEmpty()) {
-      if (!namespace.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+      if (!MetricNames.isValidMetricName(namespace)) {
         throw new IllegalArgumentException(
             "namespace '"
                 + namespace

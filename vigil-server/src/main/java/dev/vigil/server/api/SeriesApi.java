@@ -2,6 +2,7 @@ package dev.vigil.server.api;
 
 import dev.vigil.model.LabelMatcher;
 import dev.vigil.model.Labels;
+import dev.vigil.model.Names;
 import dev.vigil.model.Querier;
 import dev.vigil.model.QueryCanceledException;
 import dev.vigil.model.QueryDeadline;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /**
  * Metadata endpoints over storage: {@code /api/v1/series}, {@code /api/v1/labels} and {@code
@@ -33,7 +33,6 @@ import java.util.regex.Pattern;
  * timeout}.
  */
 public final class SeriesApi implements Routes {
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
   private final Supplier<Queryable> storage;
   private final Duration maxTimeout;
 
@@ -175,7 +174,7 @@ public final class SeriesApi implements Routes {
 
   private void labelValues(Context ctx) {
     String name = ctx.pathParam("name");
-    if (!LABEL_NAME.matcher(name).matches()) {
+    if (!Names.isValidLabelName(name)) {
       throw ApiError.badData("invalid label name: \"" + name + "\"");
     }
     List<List<LabelMatcher>> sets = matchers(ctx);

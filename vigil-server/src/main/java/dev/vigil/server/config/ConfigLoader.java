@@ -1,5 +1,6 @@
 package dev.vigil.server.config;
 
+import dev.vigil.model.Names;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -403,7 +404,7 @@ public final class ConfigLoader {
             s.bool("self", d.self()),
             s.string("namespace", d.namespace()));
     s.finish();
-    if (!out.namespace().isEmpty() && !out.namespace().matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+    if (!out.namespace().isEmpty() && !Names.isValidMetricName(out.namespace())) {
       throw s.error("namespace", "\"" + out.namespace() + "\" is not a valid metric name prefix");
     }
     return out;

@@ -1,11 +1,11 @@
 package dev.vigil.server.relabel;
 
 import dev.vigil.model.InvalidRegexException;
+import dev.vigil.model.Names;
 import dev.vigil.model.Regex;
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.Section;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * One relabeling rule, as Prometheus' {@code relabel_config}. Immutable and validated on
@@ -31,8 +31,6 @@ public record RelabelConfig(
     long modulus,
     String replacement,
     RelabelAction action) {
-
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   public RelabelConfig {
     sourceLabels = List.copyOf(sourceLabels);
@@ -111,7 +109,7 @@ public record RelabelConfig(
       throw s.error("regex", e.getMessage());
     }
     for (String src : sources) {
-      if (!LABEL_NAME.matcher(src).matches()) {
+      if (!Names.isValidLabelName(src)) {
         throw s.error("source_labels", "\"" + src + "\" is not a valid label name");
       }
     }
@@ -120,7 +118,7 @@ public record RelabelConfig(
         if (target.isEmpty()) {
           throw s.error("target_label", "required for action " + action.yamlName());
         }
-        if (action != RelabelAction.REPLACE && !LABEL_NAME.matcher(target).matches()) {
+        if (action != RelabelAction.REPLACE && !Names.isValidLabelName(target)) {
           throw s.error("target_label", "\"" + target + "\" is not a valid label name");
         }
       }

@@ -2,6 +2,7 @@ package dev.vigil.server.relabel;
 
 import com.google.re2j.Matcher;
 import dev.vigil.model.Labels;
+import dev.vigil.model.Names;
 import dev.vigil.model.Regex;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Applies a list of {@link RelabelConfig} rules to a label set, with Prometheus' semantics
@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
  * <p>Stateless and thread-safe.
  */
 public final class Relabeler {
-  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
   private Relabeler() {}
 
@@ -65,7 +64,7 @@ public final class Relabeler {
           return true;
         }
         String target = Regex.expand(mt, r.targetLabel());
-        if (!LABEL_NAME.matcher(target).matches()) {
+        if (!Names.isValidLabelName(target)) {
           return true;
         }
         String res = Regex.expand(mt, r.replacement());

@@ -1,5 +1,6 @@
 package dev.vigil.server.seeds;
 
+import dev.vigil.model.Names;
 import dev.vigil.promql.QueryResult;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Params;
@@ -85,7 +86,7 @@ public final class SeedApiRoutes implements Routes {
     if ((metric == null) == (query == null)) {
       throw ApiError.badData("give exactly one of metric=<name> or query=<PromQL>");
     }
-    if (metric != null && !metric.matches("[a-zA-Z_:][a-zA-Z0-9_:]*")) {
+    if (metric != null && !Names.isValidMetricName(metric)) {
       throw ApiError.badData("invalid metric name \"" + metric + "\"");
     }
     long now = dashboard.now();
