@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Series are identified by their 64-bit label hash ({@link dev.vigil.model.Labels#hash64()}): 8
  * bytes of key per series instead of the labels. Thread-safe.
  */
-public final class CardinalityLimiter {
+final class CardinalityLimiter {
   private final int maxSeries;
   private final ConcurrentHashMap<Long, Boolean> known = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  *
  * <p>Thread-safe (synchronized: one short critical section per request, not per sample).
  */
-public final class RateLimiter {
+final class RateLimiter {
   private final long rate;
   private final long burst;
   private final LongSupplier nanoClock;

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <p>Stateless; errors are {@link LineException}s with the 1-based column.
  */
-public final class LineProtocolParser {
+final class LineProtocolParser {
   /** A field's type as written. */
   public enum FieldType {
     FLOAT,

@@ -25,7 +25,7 @@ import java.util.Map;
  * <p>Stateless; invalid JSON or a wrong value type raises {@link JsonException} naming the line and
  * column or the JSON path.
  */
-public final class OtlpJsonDecoder {
+final class OtlpJsonDecoder {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A body that is not a valid OTLP/JSON request; the message names where and why. */

@@ -8,7 +8,7 @@ import java.util.Map;
  * ({@link OtlpProtoDecoder}) or JSON ({@link OtlpJsonDecoder}) into one shape. Attribute values are
  * already rendered as strings (arrays and maps as JSON, as Prometheus does).
  */
-public final class OtlpModel {
+final class OtlpModel {
   private OtlpModel() {}
 
   /** {@code AggregationTemporality}: the OTLP enum numbers. */

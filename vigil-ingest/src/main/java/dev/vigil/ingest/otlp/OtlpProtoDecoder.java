@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>Stateless; a malformed message raises {@link dev.vigil.ingest.wire.ProtoException} with the
  * byte offset.
  */
-public final class OtlpProtoDecoder {
+final class OtlpProtoDecoder {
   /*
    * Field numbers (opentelemetry-proto metrics/v1, common/v1, resource/v1):
    * ExportMetricsServiceRequest { ResourceMetrics resource_metrics = 1; }

@@ -34,7 +34,7 @@ import java.util.Set;
  * Totals are staged by {@link #translate} and made permanent by {@link #commitDeltas} only once the
  * batch is stored, so a retried request is not counted twice.
  */
-public final class OtlpTranslator {
+final class OtlpTranslator {
   private static final Set<String> IDENTITY =
       Set.of("service.name", "service.namespace", "service.instance.id");
 

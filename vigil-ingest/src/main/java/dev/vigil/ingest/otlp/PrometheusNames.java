@@ -18,7 +18,7 @@ import java.util.Map;
  *     // "http_server_requests_total"
  * }</pre>
  */
-public final class PrometheusNames {
+final class PrometheusNames {
   private static final Map<String, String> UNITS =
       Map.ofEntries(
           Map.entry("d", "days"),

@@ -21,7 +21,7 @@ import java.util.List;
  * <p>Stateless. Native histograms are counted as {@link RejectReason#UNSUPPORTED_TYPE}; exemplars
  * go into the batch next to their series' samples.
  */
-public final class RemoteWrite2Decoder {
+final class RemoteWrite2Decoder {
   /*
    * message Request    { reserved 1 to 3; repeated string symbols = 4;
    *                      repeated TimeSeries timeseries = 5; }

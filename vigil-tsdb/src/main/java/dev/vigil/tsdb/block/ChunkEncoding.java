@@ -1,7 +1,7 @@
 package dev.vigil.tsdb.block;
 
 /** Encodings of records in block chunk files (docs/format/chunks.md). */
-public final class ChunkEncoding {
+final class ChunkEncoding {
   /** A Gorilla chunk as the head writes it (timestamps and values). */
   public static final byte XOR = 1;
 

@@ -10,7 +10,7 @@ import java.nio.ByteOrder;
  * <p>Reading past the end throws {@link IllegalStateException} naming the bit offset, so a damaged
  * chunk fails loudly instead of returning garbage.
  */
-public final class BitReader {
+final class BitReader {
   private static final VarHandle LONG_BE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 

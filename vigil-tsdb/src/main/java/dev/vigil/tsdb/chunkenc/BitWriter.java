@@ -8,7 +8,7 @@ import java.util.Arrays;
  * <p>Bits are packed big-endian within each byte, as in Prometheus' {@code bstream}: the first bit
  * written is bit 7 of byte 0.
  */
-public final class BitWriter {
+final class BitWriter {
   private byte[] buf;
   private long bitLen;
 

@@ -5,7 +5,7 @@ package dev.vigil.tsdb.chunkenc;
  * #GROUP} with one width per group (frame of reference). Used for block timestamps and for values
  * that are exact scaled integers.
  */
-public final class IntCodec {
+final class IntCodec {
   /*
    * Layout: 1 bit mode (0 = delta, 1 = delta-of-delta); first value as a width-prefixed zigzag
    * (7-bit width, then the bits); in dod mode the first delta likewise; then the residuals in
