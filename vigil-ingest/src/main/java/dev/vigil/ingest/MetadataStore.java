@@ -1,5 +1,6 @@
 package dev.vigil.ingest;
 
+import dev.vigil.model.MetricMetadata;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,6 @@
 package dev.vigil.ingest.otlp;
 
 import dev.vigil.ingest.MetadataStore;
-import dev.vigil.ingest.MetricMetadata;
 import dev.vigil.ingest.RejectReason;
 import dev.vigil.ingest.SampleBatch;
 import dev.vigil.ingest.otlp.OtlpModel.HistogramPoint;
@@ -11,6 +10,7 @@ import dev.vigil.ingest.otlp.OtlpModel.ResourceMetrics;
 import dev.vigil.ingest.otlp.OtlpModel.ScopeMetrics;
 import dev.vigil.ingest.otlp.OtlpModel.SummaryPoint;
 import dev.vigil.model.Labels;
+import dev.vigil.model.MetricMetadata;
 import dev.vigil.model.StaleMarker;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
 package dev.vigil.ingest.remote;
 
 import dev.vigil.ingest.MetadataStore;
-import dev.vigil.ingest.MetricMetadata;
 import dev.vigil.ingest.RejectReason;
 import dev.vigil.ingest.SampleBatch;
 import dev.vigil.ingest.SeriesCache;
 import dev.vigil.ingest.wire.ProtoReader;
 import dev.vigil.model.Exemplar;
 import dev.vigil.model.Labels;
+import dev.vigil.model.MetricMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -277,7 +277,7 @@ public final class RemoteWrite1Decoder {
         default -> r.skip(t);
       }
     }
-    return new MetricMetadata(family, MetricMetadata.typeName(type), help, unit);
+    return new MetricMetadata(family, typeName(type), help, unit);
   }
 
   /** Reusable per-series buffers: labels and samples of the series being decoded. */
@@ -382,5 +382,14 @@ public final class RemoteWrite1Decoder {
       }
       return labels;
     }
+  }
+
+  private static final String[] TYPES = {
+    "unknown", "counter", "gauge", "histogram", "gaugehistogram", "summary", "info", "stateset"
+  };
+
+  /** The type name of a remote-write {@code MetricType} enum number (1.0 and 2.0 agree). */
+  static String typeName(int protoType) {
+    return protoType >= 0 && protoType < TYPES.length ? TYPES[protoType] : "unknown";
   }
 }

@@ -1,11 +1,11 @@
 package dev.vigil.ingest.remote;
 
 import dev.vigil.ingest.MetadataStore;
-import dev.vigil.ingest.MetricMetadata;
 import dev.vigil.ingest.RejectReason;
 import dev.vigil.ingest.SampleBatch;
 import dev.vigil.ingest.wire.ProtoException;
 import dev.vigil.ingest.wire.ProtoReader;
+import dev.vigil.model.MetricMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -122,7 +122,7 @@ final class RemoteWrite2Decoder {
       if (hasMetadata && (type != 0 || !help.isEmpty() || !unit.isEmpty())) {
         String family = scratch.metricName();
         if (family != null) {
-          meta.add(new MetricMetadata(family, MetricMetadata.typeName(type), help, unit));
+          meta.add(new MetricMetadata(family, RemoteWrite1Decoder.typeName(type), help, unit));
         }
       }
       scratch.flush(batch);

@@ -1,6 +1,7 @@
 package dev.vigil.server.scrape;
 
 import dev.vigil.model.Labels;
+import dev.vigil.model.MetricMetadata;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;

@@ -5,6 +5,7 @@ import dev.vigil.model.Appender;
 import dev.vigil.model.Exemplar;
 import dev.vigil.model.ExemplarException;
 import dev.vigil.model.Labels;
+import dev.vigil.model.MetricMetadata;
 import dev.vigil.model.OutOfOrderException;
 import dev.vigil.model.StaleMarker;
 import dev.vigil.server.config.ScrapeConfig;
@@ -349,7 +350,7 @@ final class ScrapeLoop {
 
     private void publish(String name) {
       String[] m = meta.get(name);
-      cache.metadata().put(name, new MetricMetadata(m[0], m[1], m[2]));
+      cache.metadata().put(name, new MetricMetadata(name, m[0], m[1], m[2]));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.vigil.server.scrape;
 
 import dev.vigil.model.Appendable;
 import dev.vigil.model.Labels;
+import dev.vigil.model.MetricMetadata;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.config.ScrapeConfig.FileSdConfig;
 import dev.vigil.server.config.ScrapeConfig.TargetGroup;

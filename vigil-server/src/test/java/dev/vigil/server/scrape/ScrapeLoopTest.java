@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.model.Labels;
+import dev.vigil.model.MetricMetadata;
 import dev.vigil.model.StaleMarker;
 import dev.vigil.server.config.ScrapeConfig;
 import dev.vigil.server.relabel.RelabelAction;
@@ -221,6 +222,6 @@ class ScrapeLoopTest {
     body.set("# HELP a Some help.\n# TYPE a gauge\na 1\n");
     ScrapeLoop l = loop(job());
     l.scrapeOnce(1000);
-    assertThat(l.metadata()).containsEntry("a", new MetricMetadata("gauge", "Some help.", ""));
+    assertThat(l.metadata()).containsEntry("a", new MetricMetadata("a", "gauge", "Some help.", ""));
   }
 }

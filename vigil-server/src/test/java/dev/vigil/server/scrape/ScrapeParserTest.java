@@ -3,6 +3,7 @@ package dev.vigil.server.scrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.model.MetricMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,7 @@ class ScrapeParserTest {
 
           @Override
           public void unit(String name, String unit) {
-            meta.add(new MetricMetadata("", "", unit));
+            meta.add(new MetricMetadata(name, "", "", unit));
           }
         });
     assertThat(s).hasSize(2);
