@@ -2,8 +2,8 @@ package dev.vigil.cli;
 
 import dev.vigil.collectors.recorders.ModelPrice;
 import dev.vigil.collectors.recorders.Recorders;
+import dev.vigil.model.Durations;
 import dev.vigil.server.Vigil;
-import dev.vigil.server.config.Units;
 import dev.vigil.server.demo.DemoApplications;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +27,7 @@ final class DemoMode {
     DemoApplications demo =
         new DemoApplications(vigil.recorders(), vigil.registry(), 42, System::currentTimeMillis);
     if (backfill != null) {
-      Duration d = Units.parseDuration(backfill);
+      Duration d = Durations.parseDuration(backfill);
       long t0 = System.nanoTime();
       long n =
           demo.backfill(

@@ -1,6 +1,6 @@
 package dev.vigil.server.api;
 
-import dev.vigil.server.config.Units;
+import dev.vigil.model.Durations;
 import dev.vigil.server.config.VigilConfig;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Role;
@@ -102,7 +102,7 @@ public final class StatusApi implements Routes {
     m.put("GOMEMLIMIT", rt.maxMemory());
     m.put("GOGC", "");
     m.put("GODEBUG", "");
-    m.put("storageRetention", Units.formatDuration(c.storage().retentionTime()));
+    m.put("storageRetention", Durations.formatDuration(c.storage().retentionTime()));
     Json.successObject(ctx, m);
   }
 }

@@ -1,12 +1,12 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.model.Durations;
 import dev.vigil.model.LabelMatcher;
 import dev.vigil.model.Labels;
 import dev.vigil.model.MetricMetadata;
 import dev.vigil.promql.parser.ParseException;
 import dev.vigil.promql.parser.Parser;
-import dev.vigil.server.config.Units;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Params;
@@ -158,8 +158,8 @@ public final class TargetsApi implements Routes {
         "lastScrape", t.lastScrape() == null ? "0001-01-01T00:00:00Z" : t.lastScrape().toString());
     g.writeNumberField("lastScrapeDuration", t.lastDurationSeconds());
     g.writeStringField("health", t.health().wire());
-    g.writeStringField("scrapeInterval", Units.formatDuration(t.job().interval()));
-    g.writeStringField("scrapeTimeout", Units.formatDuration(t.job().timeout()));
+    g.writeStringField("scrapeInterval", Durations.formatDuration(t.job().interval()));
+    g.writeStringField("scrapeTimeout", Durations.formatDuration(t.job().timeout()));
     g.writeEndObject();
   }
 

@@ -1,5 +1,6 @@
 package dev.vigil.server.config;
 
+import dev.vigil.model.Durations;
 import dev.vigil.model.Names;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -380,7 +381,7 @@ public final class ConfigLoader {
       throw s.error(
           "max_ahead_time",
           "must be at most "
-              + Units.formatDuration(StorageConfig.MAX_MAX_AHEAD_TIME)
+              + Durations.formatDuration(StorageConfig.MAX_MAX_AHEAD_TIME)
               + " (half the block range)");
     }
     s.finish();

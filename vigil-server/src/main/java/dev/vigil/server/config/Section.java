@@ -1,5 +1,6 @@
 package dev.vigil.server.config;
 
+import dev.vigil.model.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -141,16 +142,16 @@ public final class Section {
 
   /** A Prometheus duration ({@code 1h30m}, {@code 15s}, {@code 100ms}) at least {@code min}. */
   public Duration duration(String key, Duration def, Duration min) {
-    Duration d = value(key, def, Units::parseDuration);
+    Duration d = value(key, def, Durations::parseDuration);
     if (d != null && min != null && d.compareTo(min) < 0) {
-      throw error(key, "must be at least " + Units.formatDuration(min));
+      throw error(key, "must be at least " + Durations.formatDuration(min));
     }
     return d;
   }
 
   /** A byte size ({@code 512MB}, {@code 1GiB}, {@code 1048576}); 0 means no limit. */
   public long bytes(String key, long def) {
-    return value(key, def, Units::parseBytes);
+    return value(key, def, ByteSizes::parseBytes);
   }
 
   /** A list of strings; a single string counts as a one-item list. */

@@ -1,6 +1,6 @@
 package dev.vigil.server.http;
 
-import dev.vigil.server.config.Units;
+import dev.vigil.model.Durations;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,7 +207,7 @@ public final class Params {
   private static Duration prometheusDuration(String name, String s, String t) {
     if (t.length() <= MAX_DURATION_LENGTH) {
       try {
-        return Units.parseDuration(t);
+        return Durations.parseDuration(t);
       } catch (IllegalArgumentException | ArithmeticException e) {
         // reported below
       }

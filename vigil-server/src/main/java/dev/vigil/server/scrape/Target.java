@@ -62,8 +62,8 @@ public final class Target {
     m.put("__address__", address);
     m.put("__scheme__", job.scheme());
     m.put("__metrics_path__", job.metricsPath());
-    m.put("__scrape_interval__", dev.vigil.server.config.Units.formatDuration(job.interval()));
-    m.put("__scrape_timeout__", dev.vigil.server.config.Units.formatDuration(job.timeout()));
+    m.put("__scrape_interval__", dev.vigil.model.Durations.formatDuration(job.interval()));
+    m.put("__scrape_timeout__", dev.vigil.model.Durations.formatDuration(job.timeout()));
     job.params()
         .forEach(
             (k, v) -> {
