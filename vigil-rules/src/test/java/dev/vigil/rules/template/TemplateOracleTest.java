@@ -1,0 +1,226 @@
+package dev.vigil.rules.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.vigil.model.Labels;
+import dev.vigil.promql.Engine;
+import dev.vigil.promql.Sample;
+import dev.vigil.promql.test.MemoryStorage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The real Prometheus 2.42 as the oracle: every case of {@code template/oracle-cases.txt} becomes
+ * an annotation of an alerting rule {@code expr: vector(<value>)} (with labels added by
+ * label_replace); Prometheus evaluates the rules every second, and Vigil's expansion of the same
+ * template with the same labels, value, external labels and URL must equal Prometheus' annotation
+ * byte for byte. Skipped when {@code prometheus} is not installed (scripts/install-test-deps).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TemplateOracleTest {
+  private static final String EXTERNAL_URL = "http://vigil.example:9090/prom/";
+  private static final Labels EXTERNAL_LABELS = Labels.of("cluster", "c1");
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
+  private static final long EVAL_TIME_MS = 1_700_000_000_000L;
+
+  private static final String[][] SERIES_LABELS = {
+    {"instance", "host:9090"}, {"job", "api"}, {"html", "<b>&'\"x\"</b>"}, {"path", "/a b?c&d=é"}
+  };
+
+  private Path dir;
+  private Process prometheus;
+  private final Map<String, String> prometheusAnnotations = new HashMap<>();
+  private final Map<String, String> ruleOfValue = new LinkedHashMap<>();
+  private final Engine engine = Engine.builder(new MemoryStorage()).build();
+  private Expander expander;
+
+  static List<OracleCases.Case> cases() {
+    return OracleCases.load("/template/oracle-cases.txt", true);
+  }
+
+  private static String expr(String value) {
+    String e = "vector(" + value + ")";
+    for (String[] l : SERIES_LABELS) {
+      e =
+          "label_replace("
+              + e
+              + ", "
+              + promqlString(l[0])
+              + ", "
+              + promqlString(l[1])
+              + ", \"\", \"\")";
+    }
+    return e;
+  }
+
+  private static String promqlString(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  @BeforeAll
+  void startPrometheus(@TempDir Path tmp) throws Exception {
+    dir = tmp;
+    Optional<Path> bin = OracleCases.binary("prometheus");
+    Assumptions.assumeTrue(
+        bin.isPresent(),
+        "prometheus is not installed (Debian package prometheus, see scripts/install-test-deps):"
+            + " the template oracle test needs it");
+    for (OracleCases.Case c : cases()) {
+      ruleOfValue.computeIfAbsent(c.value(), v -> "V" + (ruleOfValue.size() + 1));
+    }
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (Map.Entry<String, String> e : ruleOfValue.entrySet()) {
+      Map<String, String> annotations = new LinkedHashMap<>();
+      for (OracleCases.Case c : cases()) {
+        if (c.value().equals(e.getKey())) {
+          annotations.put(c.id(), c.template());
+        }
+      }
+      Map<String, Object> rule = new LinkedHashMap<>();
+      rule.put("alert", e.getValue());
+      rule.put("expr", expr(e.getKey()));
+      rule.put("annotations", annotations);
+      rules.add(rule);
+    }
+    Files.writeString(
+        dir.resolve("rules.yml"),
+        yaml.writeValueAsString(
+            Map.of("groups", List.of(Map.of("name", "oracle", "rules", rules)))));
+    Files.writeString(
+        dir.resolve("prometheus.yml"),
+        yaml.writeValueAsString(
+            Map.of(
+                "global",
+                Map.of("evaluation_interval", "1s", "external_labels", EXTERNAL_LABELS.toMap()),
+                "rule_files",
+                List.of(dir.resolve("rules.yml").toString()))));
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    prometheus =
+        new ProcessBuilder(
+                bin.get().toString(),
+                "--config.file=" + dir.resolve("prometheus.yml"),
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--web.external-url=" + EXTERNAL_URL)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("prometheus.log").toFile())
+            .start();
+    waitForAlerts(URI.create("http://127.0.0.1:" + port + "/prom/api/v1/alerts"));
+    expander =
+        Expander.builder()
+            .externalLabels(EXTERNAL_LABELS)
+            .externalUrl(EXTERNAL_URL)
+            .queryFunction(EngineQueryFunction.of(engine))
+            .build();
+  }
+
+  private void waitForAlerts(URI uri) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    ObjectMapper json = new ObjectMapper();
+    long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      if (!prometheus.isAlive()) {
+        throw new IllegalStateException("prometheus exited: " + log());
+      }
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        last = r.body();
+        if (r.statusCode() == 200) {
+          JsonNode alerts = json.readTree(r.body()).path("data").path("alerts");
+          if (alerts.size() == ruleOfValue.size()) {
+            for (JsonNode a : alerts) {
+              a.path("annotations")
+                  .fields()
+                  .forEachRemaining(
+                      f -> prometheusAnnotations.put(f.getKey(), f.getValue().asText()));
+            }
+            return;
+          }
+        }
+      } catch (IOException e) {
+        last = e.toString(); // not listening yet
+      }
+      prometheus.waitFor(200, TimeUnit.MILLISECONDS); // poll interval, bounded by the deadline
+    }
+    throw new IllegalStateException(
+        "prometheus did not list "
+            + ruleOfValue.size()
+            + " alerts within "
+            + STARTUP_TIMEOUT
+            + "; last answer: "
+            + last
+            + "\n"
+            + log());
+  }
+
+  private String log() {
+    try {
+      return Files.readString(dir.resolve("prometheus.log"));
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  @AfterAll
+  void stopPrometheus() throws InterruptedException {
+    if (prometheus != null) {
+      prometheus.destroy();
+      if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
+        prometheus.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  @Test
+  void caseFile_coversAtLeastSixtyCombinations() {
+    assertThat(cases()).hasSizeGreaterThanOrEqualTo(60);
+    assertThat(prometheusAnnotations).hasSize(cases().size());
+  }
+
+  @ParameterizedTest
+  @MethodSource("cases")
+  void expansion_isByteIdenticalToPrometheus(OracleCases.Case c) {
+    String expected = prometheusAnnotations.get(c.id());
+    assertThat(expected).as("Prometheus' annotation " + c.id()).isNotNull();
+    Sample s = engine.instantQuery(expr(c.value()), EVAL_TIME_MS).vector().get(0);
+    String actual =
+        expander
+            .alert(ruleOfValue.get(c.value()), s.labels(), s.value(), EVAL_TIME_MS)
+            .expand(c.template());
+    assertThat(actual).as(c.id() + ": " + c.template()).isEqualTo(expected);
+  }
+}
