@@ -394,18 +394,23 @@ final class Exec {
   private Object evalFieldChain(
       Object dot, Object receiver, Node n, List<String> idents, List<Node> args, Object fin) {
     int last = idents.size() - 1;
+    boolean fromAny = false;
     for (int i = 0; i < last; i++) {
-      receiver = evalField(idents.get(i), n, null, MISSING, receiver);
+      boolean nextFromAny = receiver instanceof AnyMap;
+      receiver = evalField(idents.get(i), n, null, MISSING, receiver, fromAny);
+      fromAny = nextFromAny;
     }
-    return evalField(idents.get(last), n, args, fin, receiver);
+    return evalField(idents.get(last), n, args, fin, receiver, fromAny);
   }
 
-  private Object evalField(String name, Node n, List<Node> args, Object fin, Object receiver) {
+  /** fromAny: the receiver was read from a map[string]interface {}, its static type. */
+  private Object evalField(
+      String name, Node n, List<Node> args, Object fin, Object receiver, boolean fromAny) {
     if (receiver == null) {
       return null;
     }
     boolean hasArgs = (args != null && args.size() > 1) || fin != MISSING;
-    String typ = GoValue.typeName(receiver);
+    String typ = fromAny ? "interface {}" : GoValue.typeName(receiver);
     switch (receiver) {
       case AlertData a -> {
         Object v =

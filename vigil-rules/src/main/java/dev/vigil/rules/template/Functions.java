@@ -96,11 +96,10 @@ final class Functions {
     builtin(
         "call",
         (c, a) -> {
-          throw new FnError(
-              "non-function "
-                  + (a[0] == null ? "<nil>" : GoFmt.sprint(a[0]))
-                  + " of type "
-                  + GoValue.typeName(a[0]));
+          if (a[0] == null) {
+            throw new FnError("call of nil");
+          }
+          throw new FnError("non-function of type " + GoValue.typeName(a[0]));
         },
         true,
         Param.VALUE,
@@ -133,7 +132,15 @@ final class Functions {
     if (a.length == 1 && a[0] instanceof String s) {
       return s;
     }
-    return GoFmt.sprint(a);
+    Object[] printable = a.clone();
+    for (int i = 0; i < printable.length; i++) {
+      if (printable[i] == null) {
+        printable[i] = "<no value>"; // Go's printableValue of an invalid value
+      } else if (printable[i] instanceof QueryResultSample s) {
+        printable[i] = new GoValue.SampleValue(s); // printableValue dereferences pointers
+      }
+    }
+    return GoFmt.sprint(printable);
   }
 
   private static Object len(Object v) throws FnError {
@@ -268,12 +275,8 @@ final class Functions {
               case STRING -> GoValue.stringOf(a1).equals(GoValue.stringOf(b));
               case INVALID -> true;
               case OTHER -> {
-                if (a1 instanceof StrMap || a1 instanceof AnyMap || a1 instanceof Vector) {
-                  throw new FnError(BAD_COMPARISON_TYPE);
-                }
-                if (!a1.getClass().equals(b.getClass())) {
-                  throw new FnError(BAD_COMPARISON);
-                }
+                nonComparable(a1);
+                nonComparable(b);
                 yield a1 == b;
               }
             };
@@ -283,6 +286,16 @@ final class Functions {
       }
     }
     return false;
+  }
+
+  /** Maps, slices and structs holding them cannot be compared in Go. */
+  private static void nonComparable(Object v) throws FnError {
+    if (v instanceof StrMap
+        || v instanceof AnyMap
+        || v instanceof Vector
+        || v instanceof GoValue.AlertData) {
+      throw new FnError("non-comparable type " + GoFmt.sprint(v) + ": " + GoValue.typeName(v));
+    }
   }
 
   private static boolean lt(Object a1, Object a2) throws FnError {

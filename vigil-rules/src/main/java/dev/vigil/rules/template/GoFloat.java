@@ -99,7 +99,15 @@ final class GoFloat {
     if (a == 0) {
       return new Digits("", 0);
     }
-    return digitsOf(new BigDecimal(Double.toString(a)));
+    Digits d = digitsOf(new BigDecimal(Double.toString(a)));
+    if (d.nd() == 2) {
+      // Double.toString prints at least two digits (4.9E-324 for Go's 5e-324): try one.
+      Digits one = roundSignificant(a, 1);
+      if (new BigDecimal("0." + one.d()).scaleByPowerOfTen(one.dp()).doubleValue() == a) {
+        return one;
+      }
+    }
+    return d;
   }
 
   private static Digits roundSignificant(double a, int digits) {

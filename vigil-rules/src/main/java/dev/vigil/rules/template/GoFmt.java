@@ -238,6 +238,7 @@ final class GoFmt {
         printStruct(s, verb, depth + 1);
       }
       case AlertData a -> printStruct(a, verb, depth + 1);
+      case GoValue.SampleValue s -> printStruct(s.sample(), verb, depth + 1);
       default -> pad(String.valueOf(arg));
     }
   }
@@ -528,7 +529,7 @@ final class GoFmt {
 
   private void fmtFloat(double v, int verb, Object arg) {
     switch (verb) {
-      case 'v' -> fmtFloat(v, 'g', -1);
+      case 'v' -> fmtFloat(v, 'g', precPresent ? prec : -1);
       case 'b', 'g', 'G', 'x', 'X' -> fmtFloat(v, (char) verb, precPresent ? prec : -1);
       case 'f', 'e', 'E' -> fmtFloat(v, (char) verb, precPresent ? prec : 6);
       case 'F' -> fmtFloat(v, 'f', precPresent ? prec : 6);
@@ -561,6 +562,9 @@ final class GoFmt {
       zero = z;
       return;
     }
+    if (sharp && verb != 'b') {
+      num = sharpFloat(num, verb, p);
+    }
     if (plus || sign != '+') {
       if (zero && widPresent && wid > num.length() + 1) {
         buf.append(sign);
@@ -572,6 +576,47 @@ final class GoFmt {
       return;
     }
     pad(num);
+  }
+
+  /** Go's '#' for floats: always a decimal point; %g keeps trailing zeros. */
+  private static String sharpFloat(String num, char verb, int p) {
+    int digits = 0;
+    if (verb == 'g' || verb == 'G' || verb == 'x' || verb == 'X') {
+      digits = p == -1 ? 6 : p;
+    }
+    String tail = "";
+    boolean hasDecimalPoint = false;
+    boolean sawNonzeroDigit = false;
+    StringBuilder n = new StringBuilder();
+    for (int i = 0; i < num.length(); i++) {
+      char c = num.charAt(i);
+      if (c == '.') {
+        hasDecimalPoint = true;
+        n.append(c);
+      } else if (c == 'p' || c == 'P' || ((c == 'e' || c == 'E') && verb != 'x' && verb != 'X')) {
+        tail = num.substring(i);
+        break;
+      } else {
+        if (c != '0') {
+          sawNonzeroDigit = true;
+        }
+        if (sawNonzeroDigit) {
+          digits--;
+        }
+        n.append(c);
+      }
+    }
+    if (!hasDecimalPoint) {
+      if (n.length() == 1 && n.charAt(0) == '0') {
+        digits--;
+      }
+      n.append('.');
+    }
+    while (digits > 0) {
+      n.append('0');
+      digits--;
+    }
+    return n.append(tail).toString();
   }
 
   // ---- time ----

@@ -32,6 +32,9 @@ final class GoValue {
   /** {@code template.queryResult}: a slice of {@code *template.sample}. */
   record Vector(List<QueryResultSample> samples) {}
 
+  /** A {@code template.sample} struct (not the pointer): what printing a {@code *sample} shows. */
+  record SampleValue(QueryResultSample sample) {}
+
   /** {@code *time.Time} (what {@code toTime} returns). */
   record Time(Instant instant) {}
 
@@ -54,6 +57,7 @@ final class GoValue {
       case SafeHtml h -> "template.HTML";
       case Vector q -> "template.queryResult";
       case QueryResultSample s -> "*template.sample";
+      case SampleValue s -> "template.sample";
       case Time t -> "*time.Time";
       case AlertData a -> ALERT_DATA_TYPE;
       default -> v.getClass().getSimpleName();

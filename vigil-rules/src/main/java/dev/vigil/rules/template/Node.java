@@ -130,12 +130,11 @@ sealed interface Node {
       int pos, String text, boolean isInt, long intValue, boolean isFloat, double floatValue)
       implements Node {
     Object constant() {
-      boolean floatSyntax =
-          isFloat
-              && !text.startsWith("'")
-              && !(text.startsWith("0x") || text.startsWith("0X"))
-              && text.chars().anyMatch(c -> c == '.' || c == 'e' || c == 'E');
-      if (floatSyntax) {
+      // Go's idealConstant: float syntax gives float64, otherwise int.
+      if (isFloat
+          && !Parser.isHexInt(text)
+          && !text.startsWith("'")
+          && Parser.containsAny(text, ".eEpP")) {
         return floatValue;
       }
       if (isInt) {

@@ -550,16 +550,40 @@ final class Parser {
     } else {
       try {
         fv = parseGoFloat(clean);
-        isFloat = true;
-        if (fv == Math.rint(fv) && Math.abs(fv) < 0x1p63) {
-          isInt = true;
-          iv = (long) fv;
-        }
       } catch (NumberFormatException e) {
         throw error("illegal number syntax: " + GoFmt.quote(text));
       }
+      // Parsed as a float but written as an integer: too large for an int (Go's rule).
+      if (!containsAny(text, ".eEpP") || isHexInt(text)) {
+        throw error("integer overflow: " + GoFmt.quote(text));
+      }
+      if (Double.isInfinite(fv)) {
+        throw error("illegal number syntax: " + GoFmt.quote(text));
+      }
+      isFloat = true;
+      if (fv == Math.rint(fv) && Math.abs(fv) < 0x1p63) {
+        isInt = true;
+        iv = (long) fv;
+      }
     }
     return new Node.Number(tok.pos(), text, isInt, iv, isFloat, fv);
+  }
+
+  static boolean containsAny(String s, String chars) {
+    for (int i = 0; i < s.length(); i++) {
+      if (chars.indexOf(s.charAt(i)) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Go's isHexInt: 0x... without a binary exponent. */
+  static boolean isHexInt(String s) {
+    return s.length() > 2
+        && s.charAt(0) == '0'
+        && (s.charAt(1) == 'x' || s.charAt(1) == 'X')
+        && !containsAny(s, "pP");
   }
 
   private static long parseGoInt(String s) {
