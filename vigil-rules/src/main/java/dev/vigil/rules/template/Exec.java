@@ -63,6 +63,8 @@ final class Exec {
   private String current; // name of the template being executed
   private Node node;
   private int depth;
+  private Node.Template deepestTemplate;
+  private String deepestTemplateCaller;
   private final ArrayList<String> varNames = new ArrayList<>(8);
   private final ArrayList<Object> varValues = new ArrayList<>(8);
 
@@ -80,7 +82,15 @@ final class Exec {
   void execute(Object data) {
     varNames.add("$");
     varValues.add(data);
-    walk(data, tmpl.root());
+    try {
+      walk(data, tmpl.root());
+    } catch (StackOverflowError e) {
+      // Go stops at MAX_DEPTH nested {{template}} calls; Java's stack may end first. Either way
+      // the error is Go's, built here where the stack has room again.
+      node = deepestTemplate;
+      current = deepestTemplateCaller;
+      throw error("exceeded maximum template depth (" + MAX_DEPTH + ")");
+    }
   }
 
   // ---- errors ----
@@ -295,6 +305,8 @@ final class Exec {
       throw error("exceeded maximum template depth (" + MAX_DEPTH + ")");
     }
     Object newDot = evalPipeline(dot, t.pipe());
+    deepestTemplate = t;
+    deepestTemplateCaller = current;
     String savedName = current;
     List<String> savedNames = new ArrayList<>(varNames);
     List<Object> savedValues = new ArrayList<>(varValues);
@@ -305,9 +317,6 @@ final class Exec {
     current = t.name();
     try {
       walk(newDot, target);
-    } catch (StackOverflowError e) {
-      at(t);
-      throw error("exceeded maximum template depth (" + MAX_DEPTH + ")");
     } finally {
       depth--;
       current = savedName;

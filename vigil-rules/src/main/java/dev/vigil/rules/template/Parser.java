@@ -39,6 +39,8 @@ final class Parser {
       return new Parsed(root, p.defines);
     } catch (ParseError e) {
       throw new TemplateException(e.getMessage());
+    } catch (StackOverflowError e) {
+      throw new TemplateException("template: " + name + ": expression nested too deeply");
     }
   }
 

@@ -15,6 +15,59 @@ import java.util.regex.Pattern;
 final class OracleCases {
   private OracleCases() {}
 
+  static final String EXTERNAL_URL = "http://vigil.example:9090/prom/";
+  static final dev.vigil.model.Labels EXTERNAL_LABELS = dev.vigil.model.Labels.of("cluster", "c1");
+  static final long EVAL_TIME_MS = 1_700_000_000_000L;
+  static final String GOLDEN = "/template/oracle-expected.json";
+
+  private static final String[][] SERIES_LABELS = {
+    {"instance", "host:9090"}, {"job", "api"}, {"html", "<b>&'\"x\"</b>"}, {"path", "/a b?c&d=é"}
+  };
+
+  /** The alert's expression: vector(value) with the series labels added by label_replace. */
+  static String expr(String value) {
+    String e = "vector(" + value + ")";
+    for (String[] l : SERIES_LABELS) {
+      e =
+          "label_replace("
+              + e
+              + ", "
+              + promqlString(l[0])
+              + ", "
+              + promqlString(l[1])
+              + ", \"\", \"\")";
+    }
+    return e;
+  }
+
+  private static String promqlString(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /** One alerting rule per distinct value, named V1, V2... in order of first use. */
+  static java.util.Map<String, String> ruleOfValue(List<Case> cases) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (Case c : cases) {
+      m.computeIfAbsent(c.value(), v -> "V" + (m.size() + 1));
+    }
+    return m;
+  }
+
+  /** Vigil's expansion of a case: the series from Vigil's PromQL engine, then the expander. */
+  static String vigilExpansion(
+      dev.vigil.promql.Engine engine, Expander expander, Case c, String ruleName) {
+    dev.vigil.promql.Sample s = engine.instantQuery(expr(c.value()), EVAL_TIME_MS).vector().get(0);
+    return expander.alert(ruleName, s.labels(), s.value(), EVAL_TIME_MS).expand(c.template());
+  }
+
+  static Expander expander(dev.vigil.promql.Engine engine) {
+    return Expander.builder()
+        .externalLabels(EXTERNAL_LABELS)
+        .externalUrl(EXTERNAL_URL)
+        .queryFunction(EngineQueryFunction.of(engine))
+        .build();
+  }
+
   /** One case: id, the value token (null for check cases) and the template text. */
   record Case(String id, String value, String template) {
     @Override

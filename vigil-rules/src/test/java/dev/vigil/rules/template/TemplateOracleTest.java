@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.vigil.model.Labels;
 import dev.vigil.promql.Engine;
-import dev.vigil.promql.Sample;
 import dev.vigil.promql.test.MemoryStorage;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -44,14 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TemplateOracleTest {
-  private static final String EXTERNAL_URL = "http://vigil.example:9090/prom/";
-  private static final Labels EXTERNAL_LABELS = Labels.of("cluster", "c1");
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
-  private static final long EVAL_TIME_MS = 1_700_000_000_000L;
-
-  private static final String[][] SERIES_LABELS = {
-    {"instance", "host:9090"}, {"job", "api"}, {"html", "<b>&'\"x\"</b>"}, {"path", "/a b?c&d=é"}
-  };
 
   private Path dir;
   private Process prometheus;
@@ -64,25 +55,6 @@ class TemplateOracleTest {
     return OracleCases.load("/template/oracle-cases.txt", true);
   }
 
-  private static String expr(String value) {
-    String e = "vector(" + value + ")";
-    for (String[] l : SERIES_LABELS) {
-      e =
-          "label_replace("
-              + e
-              + ", "
-              + promqlString(l[0])
-              + ", "
-              + promqlString(l[1])
-              + ", \"\", \"\")";
-    }
-    return e;
-  }
-
-  private static String promqlString(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
   @BeforeAll
   void startPrometheus(@TempDir Path tmp) throws Exception {
     dir = tmp;
@@ -91,9 +63,7 @@ class TemplateOracleTest {
         bin.isPresent(),
         "prometheus is not installed (Debian package prometheus, see scripts/install-test-deps):"
             + " the template oracle test needs it");
-    for (OracleCases.Case c : cases()) {
-      ruleOfValue.computeIfAbsent(c.value(), v -> "V" + (ruleOfValue.size() + 1));
-    }
+    ruleOfValue.putAll(OracleCases.ruleOfValue(cases()));
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     List<Map<String, Object>> rules = new ArrayList<>();
     for (Map.Entry<String, String> e : ruleOfValue.entrySet()) {
@@ -105,7 +75,7 @@ class TemplateOracleTest {
       }
       Map<String, Object> rule = new LinkedHashMap<>();
       rule.put("alert", e.getValue());
-      rule.put("expr", expr(e.getKey()));
+      rule.put("expr", OracleCases.expr(e.getKey()));
       rule.put("annotations", annotations);
       rules.add(rule);
     }
@@ -118,7 +88,11 @@ class TemplateOracleTest {
         yaml.writeValueAsString(
             Map.of(
                 "global",
-                Map.of("evaluation_interval", "1s", "external_labels", EXTERNAL_LABELS.toMap()),
+                Map.of(
+                    "evaluation_interval",
+                    "1s",
+                    "external_labels",
+                    OracleCases.EXTERNAL_LABELS.toMap()),
                 "rule_files",
                 List.of(dir.resolve("rules.yml").toString()))));
     int port;
@@ -131,17 +105,19 @@ class TemplateOracleTest {
                 "--config.file=" + dir.resolve("prometheus.yml"),
                 "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port,
-                "--web.external-url=" + EXTERNAL_URL)
+                "--web.external-url=" + OracleCases.EXTERNAL_URL)
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("prometheus.log").toFile())
             .start();
     waitForAlerts(URI.create("http://127.0.0.1:" + port + "/prom/api/v1/alerts"));
-    expander =
-        Expander.builder()
-            .externalLabels(EXTERNAL_LABELS)
-            .externalUrl(EXTERNAL_URL)
-            .queryFunction(EngineQueryFunction.of(engine))
-            .build();
+    expander = OracleCases.expander(engine);
+    if (Boolean.getBoolean("vigil.template.record")) {
+      // Re-records the golden file from Prometheus (run from the vigil-rules directory).
+      Map<String, String> golden = new java.util.TreeMap<>(prometheusAnnotations);
+      new ObjectMapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValue(Path.of("src/test/resources" + OracleCases.GOLDEN).toFile(), golden);
+    }
   }
 
   private void waitForAlerts(URI uri) throws Exception {
@@ -216,11 +192,15 @@ class TemplateOracleTest {
   void expansion_isByteIdenticalToPrometheus(OracleCases.Case c) {
     String expected = prometheusAnnotations.get(c.id());
     assertThat(expected).as("Prometheus' annotation " + c.id()).isNotNull();
-    Sample s = engine.instantQuery(expr(c.value()), EVAL_TIME_MS).vector().get(0);
-    String actual =
-        expander
-            .alert(ruleOfValue.get(c.value()), s.labels(), s.value(), EVAL_TIME_MS)
-            .expand(c.template());
+    String actual = OracleCases.vigilExpansion(engine, expander, c, ruleOfValue.get(c.value()));
     assertThat(actual).as(c.id() + ": " + c.template()).isEqualTo(expected);
+  }
+
+  @Test
+  void goldenFile_isWhatPrometheusAnswers() throws IOException {
+    Map<String, String> golden = TemplateGoldenTest.golden();
+    assertThat(golden)
+        .as("re-record with -Dvigil.template.record=true")
+        .isEqualTo(new java.util.TreeMap<>(prometheusAnnotations));
   }
 }
