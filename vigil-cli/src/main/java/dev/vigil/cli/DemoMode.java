@@ -1,6 +1,5 @@
 package dev.vigil.cli;
 
-import dev.vigil.collectors.recorders.ModelPrice;
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.Units;
@@ -15,11 +14,7 @@ final class DemoMode {
 
   /** Recorders with the demo models' prices, so generations have a cost. */
   static Recorders recorders(String namespace) {
-    Recorders.Builder b = Recorders.builder().namespace(namespace);
-    for (Object[] p : DemoApplications.PRICES) {
-      b.modelPrice((String) p[0], new ModelPrice((double) p[1], (double) p[2], "USD"));
-    }
-    return b.build();
+    return DemoApplications.recorders(namespace, System::currentTimeMillis);
   }
 
   /** Backfills when asked, then runs the demo until the Vigil closes. */
@@ -31,11 +26,7 @@ final class DemoMode {
       long t0 = System.nanoTime();
       long n =
           demo.backfill(
-              vigil.storage(),
-              vigil.registry(),
-              d.toMillis() / 3_600_000.0,
-              Vigil.SELF_JOB,
-              "demo-backfill");
+              vigil.storage(), d.toMillis() / 3_600_000.0, Vigil.SELF_JOB, "demo-backfill");
       out.printf(
           "  Demo:       backfilled %s of history (%,d samples) in %d ms%n",
           backfill, n, (System.nanoTime() - t0) / 1_000_000);
