@@ -1,6 +1,7 @@
 package dev.vigil.cli;
 
 import dev.vigil.collectors.recorders.Recorders;
+import dev.vigil.server.ReadyGate;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.Units;
 import dev.vigil.server.demo.DemoApplications;
@@ -17,8 +18,12 @@ final class DemoMode {
     return DemoApplications.recorders(namespace, System::currentTimeMillis);
   }
 
-  /** Backfills when asked, then runs the demo until the Vigil closes. */
-  static void start(Vigil vigil, String backfill, PrintWriter out) throws IOException {
+  /**
+   * Backfills when asked and then opens {@code backfilled} (if not null: the Vigil's {@code
+   * /-/ready} waits for it), then runs the demo until the Vigil closes.
+   */
+  static void start(Vigil vigil, String backfill, ReadyGate backfilled, PrintWriter out)
+      throws IOException {
     DemoApplications demo =
         new DemoApplications(vigil.recorders(), vigil.registry(), 42, System::currentTimeMillis);
     if (backfill != null) {
@@ -30,6 +35,9 @@ final class DemoMode {
       out.printf(
           "  Demo:       backfilled %s of history (%,d samples) in %d ms%n",
           backfill, n, (System.nanoTime() - t0) / 1_000_000);
+    }
+    if (backfilled != null) {
+      backfilled.open();
     }
     demo.start();
     vigil

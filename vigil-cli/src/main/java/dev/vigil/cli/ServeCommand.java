@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.server.ReadyGate;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.ConfigLoader;
@@ -143,10 +144,14 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
     }
     Vigil vigil;
+    ReadyGate backfilled = null; // /-/ready says 503 until the demo's history is written
     try {
       Vigil.Builder vb = Vigil.builder(c).configFile(config, env).flags(flags);
       if (demo) {
         vb.recorders(DemoMode.recorders(c.collect().namespace()));
+        if (demoBackfill != null) {
+          backfilled = vb.holdReady("demo backfill");
+        }
       }
       vigil = vb.start();
     } catch (RuntimeException e) {
@@ -156,7 +161,7 @@ final class ServeCommand implements Callable<Integer> {
     long ms = (System.nanoTime() - t0) / 1_000_000;
     if (demo) {
       try {
-        DemoMode.start(vigil, demoBackfill, out);
+        DemoMode.start(vigil, demoBackfill, backfilled, out);
       } catch (RuntimeException | java.io.IOException e) {
         err.println("vigil: demo: " + e.getMessage());
         vigil.close();

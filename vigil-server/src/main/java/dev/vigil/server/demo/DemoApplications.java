@@ -296,13 +296,13 @@ public final class DemoApplications implements AutoCloseable {
   }
 
   /**
-   * Writes {@code hours} of history ending now (by this demo's clock) into {@code storage}: a copy
-   * of this model, with its own recorders and registry on a simulated clock, runs through every
-   * second of the past, and a scrape of its registry is stored every 15 s (or every longer step, so
-   * that at most ~1,500 scrapes are made) under {@code job}/{@code instance}, with host gauges so
-   * the resources widget has history too. This demo's own recorders, registry and random sequence
-   * are not touched: the live series start from zero when {@link #start()} runs. The history ends
-   * with stale markers, so it does not overlap the live series.
+   * Writes {@code hours} of history up to now (by this demo's clock, when the backfill ends) into
+   * {@code storage}: a copy of this model, with its own recorders and registry on a simulated
+   * clock, runs through every second of the past, and a scrape of its registry is stored every 15 s
+   * (or every longer step, so that at most ~1,500 scrapes are made) under {@code job}/{@code
+   * instance}, with host gauges so the resources widget has history too. This demo's own recorders,
+   * registry and random sequence are not touched: the live series start from zero when {@link
+   * #start()} runs. The history ends with stale markers, so it does not overlap the live series.
    *
    * @return samples written
    */
@@ -320,7 +320,9 @@ public final class DemoApplications implements AutoCloseable {
     java.util.Set<Labels> last = new java.util.HashSet<>();
     long lastT = 0;
     long written = 0;
-    for (long t = start / step * step; t < end - step; t += step) {
+    // The clock is read again each step: the history catches up with the time the backfill took
+    // (a day takes seconds to write), so it ends when the live ticks begin, without a hole.
+    for (long t = start / step * step; t < clock.getAsLong() - step; t += step) {
       // Every second of the step, as live: the same rates whatever the step.
       for (long s = t - step + 1_000; s <= t; s += 1_000) {
         now[0] = s;
