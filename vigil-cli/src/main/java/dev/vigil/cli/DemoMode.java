@@ -36,6 +36,7 @@ final class DemoMode {
           "  Demo:       backfilled %s of history (%,d samples) in %d ms%n",
           backfill, n, (System.nanoTime() - t0) / 1_000_000);
     }
+    out.flush();
     if (backfilled != null) {
       backfilled.open();
     }
