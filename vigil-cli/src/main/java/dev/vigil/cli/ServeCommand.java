@@ -158,7 +158,6 @@ final class ServeCommand implements Callable<Integer> {
       err.println("vigil: cannot start: " + e.getMessage());
       return 1;
     }
-    long ms = (System.nanoTime() - t0) / 1_000_000;
     if (demo) {
       try {
         DemoMode.start(vigil, demoBackfill, backfilled, out);
@@ -173,6 +172,7 @@ final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     running.set(vigil);
+    long ms = (System.nanoTime() - t0) / 1_000_000; // after the demo's backfill: /-/ready waits too
     out.printf(
         "Vigil is ready in %d ms.%n  Dashboard:  %s/%n  API:        %s/api/v1/query?query=up%n"
             + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C; reload with %s.%n",

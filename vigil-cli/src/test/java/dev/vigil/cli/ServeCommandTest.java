@@ -209,8 +209,19 @@ class ServeCommandTest {
       }
       assertThat(ready).isEqualTo("200 Vigil is Ready.\n");
       // Ready means the history is there: the backfill had logged its end before.
-      assertThat(Files.readString(dir.resolve("serve.log")))
-          .containsPattern("Demo: +backfilled 2h of history \\([0-9,]+ samples\\)");
+      assertThat(Files.readString(dir.resolve("serve.log"))).contains("Demo:       backfilled 2h");
+      String log = awaitLog(dir, "Vigil is ready in ");
+      java.util.regex.Matcher backfill =
+          java.util.regex.Pattern.compile(
+                  "Demo: +backfilled 2h of history \\([0-9,]+ samples\\) in ([0-9]+) ms")
+              .matcher(log);
+      java.util.regex.Matcher banner =
+          java.util.regex.Pattern.compile("Vigil is ready in ([0-9]+) ms").matcher(log);
+      assertThat(backfill.find()).as(log).isTrue();
+      assertThat(banner.find()).as(log).isTrue();
+      // The banner's start-up time includes the backfill, as /-/ready does.
+      assertThat(Long.parseLong(banner.group(1)))
+          .isGreaterThanOrEqualTo(Long.parseLong(backfill.group(1)));
       String q =
           URLEncoder.encode(
               "count_over_time(app_api_requests_total{instance=\"demo-backfill\",service=\"auth\","
