@@ -91,7 +91,8 @@ class DemoReadinessTest {
                   throw new java.io.UncheckedIOException(e);
                 }
               });
-      writing.await();
+      // Bounded, so a backfill that fails before its first commit fails the test, not hangs it.
+      assertThat(writing.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
       HttpResponse<String> ready = get(vigil, "/-/ready");
       assertThat(ready.statusCode()).isEqualTo(503);
