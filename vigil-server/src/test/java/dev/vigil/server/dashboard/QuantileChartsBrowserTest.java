@@ -226,4 +226,29 @@ class QuantileChartsBrowserTest {
                     + "});");
     assertThat(String.valueOf(tip)).contains("≥ 1 min (upper bucket bound)");
   }
+
+  @Test
+  void quantileBuckets_findsTheBucketArgument_pastParenthesesInStrings_andOnlyForAWholeCall()
+      throws Exception {
+    driver.get(vigil.url() + "/");
+    Object r =
+        ((JavascriptExecutor) driver)
+            .executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + "import('/js/quantile-bounds.js').then((m) => done(JSON.stringify(["
+                    + "  m.quantileBuckets('histogram_quantile(0.99, sum by (le) (rate({__name__=~\"(.+_)?(api|http)_x\"}[5m])))'),"
+                    + "  m.quantileBuckets(' histogram_quantile ( 0.5 , b{q=\"a,)\"} ) '),"
+                    + "  m.quantileBuckets('histogram_quantile(0.9, b) * 1000'),"
+                    + "  m.quantileBuckets('sum(rate(x[5m]))'),"
+                    + "  m.leBound('+Inf') === Infinity, m.leBound('0.25')"
+                    + "])), (e) => done('import failed: ' + e));");
+    JsonNode a = Json.MAPPER.readTree(String.valueOf(r));
+    assertThat(a.get(0).asText())
+        .isEqualTo("sum by (le) (rate({__name__=~\"(.+_)?(api|http)_x\"}[5m]))");
+    assertThat(a.get(1).asText()).isEqualTo("b{q=\"a,)\"}");
+    assertThat(a.get(2).isNull()).isTrue();
+    assertThat(a.get(3).isNull()).isTrue();
+    assertThat(a.get(4).asBoolean()).as("+Inf is Infinity (parseFloat says NaN)").isTrue();
+    assertThat(a.get(5).asDouble()).isEqualTo(0.25);
+  }
 }
