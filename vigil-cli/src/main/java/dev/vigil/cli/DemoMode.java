@@ -15,7 +15,7 @@ final class DemoMode {
 
   /** Recorders with the demo models' prices, so generations have a cost. */
   static Recorders recorders(String namespace) {
-    return DemoApplications.recorders(namespace, System::currentTimeMillis);
+    return DemoApplications.recorders(namespace);
   }
 
   /**

@@ -77,17 +77,29 @@ public final class DemoApplications implements AutoCloseable {
   private int stalledFor;
   private long sessionSeq;
 
-  /** The demo's recorders: {@code namespace}, the {@link #PRICES} and this wall clock. */
+  /** The demo's recorders for live use: {@code namespace}, the {@link #PRICES}, system clocks. */
+  public static Recorders recorders(String namespace) {
+    return priced(Recorders.builder().namespace(namespace)).build();
+  }
+
+  /**
+   * The demo's recorders on a simulated clock (epoch milliseconds, also their monotonic clock): a
+   * backfill's, or a test's.
+   */
   public static Recorders recorders(String namespace, LongSupplier clockMillis) {
-    Recorders.Builder b =
-        Recorders.builder()
-            .namespace(namespace)
-            .clock(clockMillis)
-            .nanoClock(() -> clockMillis.getAsLong() * 1_000_000);
+    return priced(
+            Recorders.builder()
+                .namespace(namespace)
+                .clock(clockMillis)
+                .nanoClock(() -> clockMillis.getAsLong() * 1_000_000))
+        .build();
+  }
+
+  private static Recorders.Builder priced(Recorders.Builder b) {
     for (Object[] p : PRICES) {
       b.modelPrice((String) p[0], new ModelPrice((double) p[1], (double) p[2], "USD"));
     }
-    return b.build();
+    return b;
   }
 
   public DemoApplications(Recorders rec, MetricRegistry registry, long seed, LongSupplier clock) {
