@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.server.ReadyGate;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.ConfigLoader;
@@ -143,20 +144,23 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
     }
     Vigil vigil;
+    ReadyGate backfilled = null; // /-/ready says 503 until the demo's history is written
     try {
       Vigil.Builder vb = Vigil.builder(c).configFile(config, env).flags(flags);
       if (demo) {
         vb.recorders(DemoMode.recorders(c.collect().namespace()));
+        if (demoBackfill != null) {
+          backfilled = vb.holdReady("demo backfill");
+        }
       }
       vigil = vb.start();
     } catch (RuntimeException e) {
       err.println("vigil: cannot start: " + e.getMessage());
       return 1;
     }
-    long ms = (System.nanoTime() - t0) / 1_000_000;
     if (demo) {
       try {
-        DemoMode.start(vigil, demoBackfill, out);
+        DemoMode.start(vigil, demoBackfill, backfilled, out);
       } catch (RuntimeException | java.io.IOException e) {
         err.println("vigil: demo: " + e.getMessage());
         vigil.close();
@@ -168,6 +172,7 @@ final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     running.set(vigil);
+    long ms = (System.nanoTime() - t0) / 1_000_000; // after the demo's backfill: /-/ready waits too
     out.printf(
         "Vigil is ready in %d ms.%n  Dashboard:  %s/%n  API:        %s/api/v1/query?query=up%n"
             + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C; reload with %s.%n",

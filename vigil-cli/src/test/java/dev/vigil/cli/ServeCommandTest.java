@@ -188,6 +188,54 @@ class ServeCommandTest {
   }
 
   @Test
+  void serveDemo_withBackfill_isReadyOnlyOnceTheHistoryIsWritten(@TempDir Path dir)
+      throws Exception {
+    int port = freePort();
+    Process p = serve(dir, port, "--demo", "--demo-backfill", "2h");
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String ready = "";
+      while (System.nanoTime() < deadline && !ready.startsWith("200")) {
+        try {
+          ready = get(port, "/-/ready");
+          if (!ready.startsWith("200")) {
+            // Before the store opens a bare 503; then the work it waits for.
+            assertThat(ready).matches("503 Service Unavailable(: waiting for demo backfill)?\n");
+          }
+        } catch (IOException e) {
+          ready = e.toString(); // not listening yet
+        }
+        Thread.sleep(50);
+      }
+      assertThat(ready).isEqualTo("200 Vigil is Ready.\n");
+      // Ready means the history is there: the backfill had logged its end before.
+      assertThat(Files.readString(dir.resolve("serve.log"))).contains("Demo:       backfilled 2h");
+      String log = awaitLog(dir, "Vigil is ready in ");
+      java.util.regex.Matcher backfill =
+          java.util.regex.Pattern.compile(
+                  "Demo: +backfilled 2h of history \\([0-9,]+ samples\\) in ([0-9]+) ms")
+              .matcher(log);
+      java.util.regex.Matcher banner =
+          java.util.regex.Pattern.compile("Vigil is ready in ([0-9]+) ms").matcher(log);
+      assertThat(backfill.find()).as(log).isTrue();
+      assertThat(banner.find()).as(log).isTrue();
+      // The banner's start-up time includes the backfill, as /-/ready does.
+      assertThat(Long.parseLong(banner.group(1)))
+          .isGreaterThanOrEqualTo(Long.parseLong(backfill.group(1)));
+      String q =
+          URLEncoder.encode(
+              "count_over_time(app_api_requests_total{instance=\"demo-backfill\",service=\"auth\","
+                  + "status=\"200\"}[3h])",
+              StandardCharsets.UTF_8);
+      // 2 h of scrapes every 15 s: 480, give or take the last step and the catch-up.
+      assertThat(get(port, "/api/v1/query?query=" + q)).containsPattern("\"4[6-9][0-9]\"\\]");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
   void checkConfig_rejectsBadFileWithLineAndKey(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.yml");
     Files.writeString(bad, "storage:\n  retention_time: forever\n");

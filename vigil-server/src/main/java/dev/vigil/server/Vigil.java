@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start order: the HTTP server listens first (so {@code /-/healthy} answers and {@code /-/ready}
  * says 503), then the store opens and replays its WAL, then scraping and collection start, then
- * {@code /-/ready} turns 200. {@link #close()} stops scraping, stops the server, flushes the WAL
+ * {@code /-/ready} turns 200, or, with {@link Builder#holdReady} gates, once the last of them is
+ * opened (the demo's backfill). {@link #close()} stops scraping, stops the server, flushes the WAL
  * and closes the store. Thread-safe.
  */
 public final class Vigil implements AutoCloseable {
@@ -85,6 +86,9 @@ public final class Vigil implements AutoCloseable {
     this.configFile = b.configFile;
     this.configEnv = b.configEnv;
     this.clock = b.clock;
+    for (ReadyGate g : b.gates) {
+      state.holdReady("waiting for " + g.what(), () -> !g.isOpen());
+    }
     String ns = b.config.collect().namespace();
     this.recorders = b.recorders != null ? b.recorders : Recorders.builder().namespace(ns).build();
     var c = b.config.collect();
@@ -238,14 +242,14 @@ public final class Vigil implements AutoCloseable {
 
   private Tsdb readyTsdb() {
     Tsdb t = tsdb;
-    if (t == null || !state.ready()) {
+    if (t == null || !state.started()) {
       throw notReady();
     }
     return t;
   }
 
   private Engine readyEngine() {
-    if (!state.ready()) {
+    if (!state.started()) {
       throw notReady();
     }
     return engine;
@@ -363,7 +367,10 @@ public final class Vigil implements AutoCloseable {
     return state.config();
   }
 
-  /** Whether the store is open and everything runs. */
+  /**
+   * Whether the store is open, everything runs and every {@link Builder#holdReady} gate is open:
+   * what {@code /-/ready} says.
+   */
   public boolean ready() {
     return state.ready();
   }
@@ -419,6 +426,7 @@ public final class Vigil implements AutoCloseable {
     private final Map<String, String> flags = new LinkedHashMap<>();
     private final List<Routes> routes = new ArrayList<>();
     private LongSupplier clock = System::currentTimeMillis;
+    private final List<ReadyGate> gates = new ArrayList<>();
 
     private Builder(VigilConfig config) {
       this.config = config;
@@ -481,7 +489,21 @@ public final class Vigil implements AutoCloseable {
       return this;
     }
 
-    /** Starts everything; returns once ready. */
+    /**
+     * Startup work {@code /-/ready} must wait for beyond Vigil's own (e.g. {@code "demo
+     * backfill"}): it answers 503 naming {@code what} until the returned gate is opened, though the
+     * store and queries work meanwhile.
+     */
+    public ReadyGate holdReady(String what) {
+      ReadyGate g = new ReadyGate(what);
+      gates.add(g);
+      return g;
+    }
+
+    /**
+     * Starts everything; returns once the store is open and scraping runs (ready, unless a {@link
+     * #holdReady} gate is still closed).
+     */
     public Vigil start() {
       Vigil v = new Vigil(this);
       v.startAll(http, routes);
