@@ -135,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
                 err.flush();
               }
             });
-    if (!hangupReloads) {
+    if (!hangupReloads && config != null) {
       err.println(
           "vigil: SIGHUP is ignored in this process (started under nohup or with the signal"
               + " ignored), so kill -HUP cannot reload; POST /-/reload does. ./vigil serve resets it"
@@ -168,17 +168,19 @@ final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     running.set(vigil);
+    // Reload is advertised only where there is a file to re-read: without --config, /-/reload
+    // answers 409 and SIGHUP reports the same.
+    String reloadHint =
+        config == null
+            ? ""
+            : "; reload with "
+                + (hangupReloads
+                    ? "kill -HUP " + ProcessHandle.current().pid() + " or POST /-/reload"
+                    : "POST /-/reload");
     out.printf(
         "Vigil is ready in %d ms.%n  Dashboard:  %s/%n  API:        %s/api/v1/query?query=up%n"
-            + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C; reload with %s.%n",
-        ms,
-        vigil.url(),
-        vigil.url(),
-        vigil.url(),
-        c.storage().path().toAbsolutePath(),
-        hangupReloads
-            ? "kill -HUP " + ProcessHandle.current().pid() + " or POST /-/reload"
-            : "POST /-/reload");
+            + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C%s.%n",
+        ms, vigil.url(), vigil.url(), vigil.url(), c.storage().path().toAbsolutePath(), reloadHint);
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

@@ -188,6 +188,29 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_withoutAConfigFile_doesNotAdvertiseReload_andReloadIsAClientError(@TempDir Path dir)
+      throws Exception {
+    int port = freePort();
+    Process p = serve(dir, port);
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      String banner = awaitLog(dir, "Stop with Ctrl-C");
+      assertThat(banner).contains("Stop with Ctrl-C.").doesNotContain("reload");
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/reload"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+      assertThat(r.body()).contains("started without a configuration file");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void checkConfig_rejectsBadFileWithLineAndKey(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.yml");
     Files.writeString(bad, "storage:\n  retention_time: forever\n");

@@ -261,16 +261,20 @@ public final class Vigil implements AutoCloseable {
 
   /**
    * {@link #reload()} for {@code /-/reload}. A server started without a config file (embedded, or
-   * flags only) has nothing to reload: that is how it was set up, not an internal error, so it is
-   * answered 503 as the disabled admin API is (it was 500, found by {@code HttpFuzzTest}).
+   * flags only) has nothing to reload: that is how it was set up, not a server error, so it is a
+   * 409 conflict naming the cause (it was 500, found by {@code HttpFuzzTest}, then 503; Prometheus
+   * answers a reload it does not offer with a 4xx, 403 without {@code --web.enable-lifecycle}).
    */
   private String reloadFromHttp() {
-    String err = reload();
-    if (err != null && configFile == null) {
-      throw new ApiError(ApiError.Type.UNAVAILABLE, "reload unavailable: " + err);
+    if (configFile == null) {
+      throw new ApiError(ApiError.Type.CONFLICT, NO_CONFIG_FILE);
     }
-    return err;
+    return reload();
   }
+
+  private static final String NO_CONFIG_FILE =
+      "nothing to reload: this server was started without a configuration file (start it with"
+          + " --config FILE to reload that file)";
 
   /**
    * Re-reads the config file and applies what can change while running (scrape jobs). Settings that
@@ -280,9 +284,7 @@ public final class Vigil implements AutoCloseable {
    */
   public synchronized String reload() {
     if (configFile == null) {
-      String msg = "no configuration file was given at start; nothing to reload";
-      state.reloadFailed(msg);
-      return msg;
+      return NO_CONFIG_FILE;
     }
     VigilConfig next;
     try {
