@@ -226,7 +226,11 @@ public final class Vigil implements AutoCloseable {
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
-        new FederateRoutes(this::readyTsdb, state.config().server().limits().queryTimeout()),
+        new FederateRoutes(
+            this::readyTsdb,
+            state.config().server().limits().queryTimeout(),
+            () -> state.config().global().externalLabels(),
+            clock),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
         new AdminApi(this::readyTsdb));
