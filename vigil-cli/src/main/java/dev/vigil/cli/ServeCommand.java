@@ -1,5 +1,6 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.logging.VigilLogging;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.ConfigLoader;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
  * ./vigil serve
  * ./vigil serve --listen 0.0.0.0:9470 --storage.path /var/lib/vigil --config vigil.yml
  * ./vigil serve --config vigil.yml --check-config
+ * ./vigil serve --log.level debug       # every request, scrape failure and target change
  * }</pre>
  *
  * <p>SIGTERM and Ctrl-C shut down cleanly (scrapes stop, the WAL is flushed, blocks closed); SIGHUP
@@ -60,6 +62,14 @@ final class ServeCommand implements Callable<Integer> {
   Path storagePath;
 
   @Option(
+      names = "--log.level",
+      paramLabel = "LEVEL",
+      description =
+          "Only log messages at this level or above: debug, info, warn, error (default info;"
+              + " overrides log.level, also at a reload).")
+  String logLevel;
+
+  @Option(
       names = "--demo",
       description =
           "Also run simulated applications (API traffic, models, sessions, agents, files, and"
@@ -89,6 +99,9 @@ final class ServeCommand implements Callable<Integer> {
     if (storagePath != null) {
       env.put("VIGIL_STORAGE_PATH", storagePath.toString());
     }
+    if (logLevel != null) {
+      env.put("VIGIL_LOG_LEVEL", logLevel);
+    }
     VigilConfig c;
     try {
       c = config == null ? ConfigLoader.parse("defaults", "", env) : ConfigLoader.load(config, env);
@@ -100,6 +113,9 @@ final class ServeCommand implements Callable<Integer> {
       }
       if (storagePath != null) {
         msg = msg.replace("env VIGIL_STORAGE_PATH", "--storage.path");
+      }
+      if (logLevel != null) {
+        msg = msg.replace("env VIGIL_LOG_LEVEL", "--log.level");
       }
       err.println("vigil: invalid configuration: " + msg);
       return 2;
@@ -115,10 +131,12 @@ final class ServeCommand implements Callable<Integer> {
           c.collect().interval().toSeconds());
       return 0;
     }
+    VigilLogging.setLevel(c.logLevel());
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("config.file", config == null ? "" : config.toString());
     flags.put("web.listen-address", c.server().host() + ":" + c.server().port());
     flags.put("storage.tsdb.path", c.storage().path().toString());
+    flags.put("log.level", c.logLevel().yamlName());
     long t0 = System.nanoTime();
     // The hangup handler goes in before start: a SIGHUP at any time after this reloads (or, while
     // starting, is reported and ignored) instead of ending the JVM, its default.
@@ -144,7 +162,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     Vigil vigil;
     try {
-      Vigil.Builder vb = Vigil.builder(c).configFile(config, env).flags(flags);
+      Vigil.Builder vb =
+          Vigil.builder(c).configFile(config, env).flags(flags).logLevels(VigilLogging::setLevel);
       if (demo) {
         vb.recorders(DemoMode.recorders(c.collect().namespace()));
       }

@@ -71,6 +71,7 @@ public final class Vigil implements AutoCloseable {
   private final HostCollectors host;
   private final Path configFile;
   private final Map<String, String> configEnv;
+  private final java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels;
   private final List<VigilPlugin> plugins = new ArrayList<>();
   private volatile Tsdb tsdb;
   private final Engine engine;
@@ -84,6 +85,8 @@ public final class Vigil implements AutoCloseable {
     this.registry = b.registry != null ? b.registry : new MetricRegistry();
     this.configFile = b.configFile;
     this.configEnv = b.configEnv;
+    this.logLevels = b.logLevels;
+    logLevels.accept(b.config.logLevel());
     this.clock = b.clock;
     String ns = b.config.collect().namespace();
     this.recorders = b.recorders != null ? b.recorders : Recorders.builder().namespace(ns).build();
@@ -313,6 +316,7 @@ public final class Vigil implements AutoCloseable {
     if (m != null) {
       m.apply(next.scrapeConfigs());
     }
+    logLevels.accept(next.logLevel());
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);
     return null;
@@ -425,6 +429,7 @@ public final class Vigil implements AutoCloseable {
     private final Map<String, String> flags = new LinkedHashMap<>();
     private final List<Routes> routes = new ArrayList<>();
     private LongSupplier clock = System::currentTimeMillis;
+    private java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels = l -> {};
 
     private Builder(VigilConfig config) {
       this.config = config;
@@ -484,6 +489,17 @@ public final class Vigil implements AutoCloseable {
      */
     public Builder clock(LongSupplier millis) {
       this.clock = java.util.Objects.requireNonNull(millis, "clock");
+      return this;
+    }
+
+    /**
+     * Applies {@code log.level} to the logging backend: called with the configuration's level when
+     * Vigil starts and with the new one after every successful reload. {@code ./vigil serve} passes
+     * its own logger's; an application embedding Vigil passes its backend's (by default the level
+     * is not applied: the application owns its logging).
+     */
+    public Builder logLevels(java.util.function.Consumer<dev.vigil.server.config.LogLevel> apply) {
+      this.logLevels = java.util.Objects.requireNonNull(apply, "apply");
       return this;
     }
 

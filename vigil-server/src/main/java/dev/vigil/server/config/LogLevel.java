@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * The least severe log messages written: {@code log.level} in {@code vigil.yml} and {@code
- * --log.level}, with Prometheus' names. Libraries (Jetty, Javalin) stay at warn unless the level is
- * debug.
+ * --log.level}, with Prometheus' names. {@code ./vigil serve} applies it to its logger at start and
+ * at every reload; an application embedding Vigil receives it through {@code
+ * Vigil.Builder.logLevels}.
  */
 public enum LogLevel {
   DEBUG,
