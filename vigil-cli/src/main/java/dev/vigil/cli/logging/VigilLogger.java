@@ -56,11 +56,7 @@ final class VigilLogger extends LegacyAbstractLogger {
   @Override
   protected void handleNormalizedLoggingCall(
       Level level, Marker marker, String pattern, Object[] args, Throwable t) {
-    // AbstractLogger calls here without checking the level; the public methods must stay cheap
-    // when disabled, so the check is here once.
-    if (!enabled(level)) {
-      return;
-    }
+    // AbstractLogger checked the level already; the level may have changed since, which is fine.
     String message = MessageFormatter.basicArrayFormat(pattern, args);
     VigilLogging.write(level, shortName, message == null ? "null" : message, t);
   }
