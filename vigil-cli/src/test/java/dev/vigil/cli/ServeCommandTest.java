@@ -236,6 +236,86 @@ class ServeCommandTest {
   }
 
   @Test
+  void serve_withoutAConfigFile_doesNotAdvertiseReload_andReloadIsAClientError(@TempDir Path dir)
+      throws Exception {
+    int port = freePort();
+    Process p = serve(dir, port);
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      String banner = awaitLog(dir, "Stop with Ctrl-C");
+      assertThat(banner).contains("Stop with Ctrl-C.").doesNotContain("reload");
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/reload"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+      assertThat(r.body()).contains("started without a configuration file");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private HttpResponse<String> reload(int port) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/reload"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void logLevel_ofTheFile_isAppliedAtStartAndByAReload(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("vigil.yml");
+    String collect = "collect:\n  interval: 1s\n  system: false\n  gpu: false\n";
+    Files.writeString(config, collect + "log:\n  level: info\n");
+    int port = freePort();
+    Process p = serve(dir, port, "--config", config.toString());
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      assertThat(get(port, "/-/healthy")).startsWith("200");
+      Files.writeString(config, collect + "log:\n  level: debug\n");
+      assertThat(reload(port).statusCode()).isEqualTo(200);
+      // Requests are logged at debug: none before the reload, each one after it.
+      assertThat(awaitLog(dir, "configuration reloaded from")).doesNotContain("GET /-/healthy");
+      assertThat(get(port, "/-/healthy")).startsWith("200");
+      awaitLog(dir, "GET /-/healthy 200");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void logLevelFlag_winsOverTheFile_alsoAfterAReload(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("vigil.yml");
+    String collect = "collect:\n  interval: 1s\n  system: false\n  gpu: false\n";
+    Files.writeString(config, collect + "log:\n  level: warn\n");
+    int port = freePort();
+    Process p = serve(dir, port, "--config", config.toString(), "--log.level", "debug");
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      awaitLog(dir, "GET /-/ready 200");
+      assertThat(reload(port).statusCode()).isEqualTo(200);
+      assertThat(get(port, "/-/healthy")).startsWith("200");
+      awaitLog(dir, "GET /-/healthy 200");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new ServeCommand());
+    cl.setErr(new java.io.PrintWriter(err));
+    assertThat(cl.execute("--log.level", "verbose", "--check-config")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--log.level: log.level: unknown log level \"verbose\" (use debug, info, warn or"
+                + " error)");
+  }
+
+  @Test
   void checkConfig_rejectsBadFileWithLineAndKey(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.yml");
     Files.writeString(bad, "storage:\n  retention_time: forever\n");

@@ -72,6 +72,7 @@ public final class Vigil implements AutoCloseable {
   private final HostCollectors host;
   private final Path configFile;
   private final Map<String, String> configEnv;
+  private final java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels;
   private final List<VigilPlugin> plugins = new ArrayList<>();
   private volatile Tsdb tsdb;
   private final Engine engine;
@@ -85,6 +86,8 @@ public final class Vigil implements AutoCloseable {
     this.registry = b.registry != null ? b.registry : new MetricRegistry();
     this.configFile = b.configFile;
     this.configEnv = b.configEnv;
+    this.logLevels = b.logLevels;
+    logLevels.accept(b.config.logLevel());
     this.clock = b.clock;
     for (ReadyGate g : b.gates) {
       state.holdReady("waiting for " + g.what(), () -> !g.isOpen());
@@ -230,7 +233,11 @@ public final class Vigil implements AutoCloseable {
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
-        new FederateRoutes(this::readyTsdb, state.config().server().limits().queryTimeout()),
+        new FederateRoutes(
+            this::readyTsdb,
+            state.config().server().limits().queryTimeout(),
+            () -> state.config().global().externalLabels(),
+            clock),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
         new AdminApi(this::readyTsdb));
@@ -265,16 +272,20 @@ public final class Vigil implements AutoCloseable {
 
   /**
    * {@link #reload()} for {@code /-/reload}. A server started without a config file (embedded, or
-   * flags only) has nothing to reload: that is how it was set up, not an internal error, so it is
-   * answered 503 as the disabled admin API is (it was 500, found by {@code HttpFuzzTest}).
+   * flags only) has nothing to reload: that is how it was set up, not a server error, so it is a
+   * 409 conflict naming the cause (it was 500, found by {@code HttpFuzzTest}, then 503; Prometheus
+   * answers a reload it does not offer with a 4xx, 403 without {@code --web.enable-lifecycle}).
    */
   private String reloadFromHttp() {
-    String err = reload();
-    if (err != null && configFile == null) {
-      throw new ApiError(ApiError.Type.UNAVAILABLE, "reload unavailable: " + err);
+    if (configFile == null) {
+      throw new ApiError(ApiError.Type.CONFLICT, NO_CONFIG_FILE);
     }
-    return err;
+    return reload();
   }
+
+  private static final String NO_CONFIG_FILE =
+      "nothing to reload: this server was started without a configuration file (start it with"
+          + " --config FILE to reload that file)";
 
   /**
    * Re-reads the config file and applies what can change while running (scrape jobs). Settings that
@@ -284,9 +295,7 @@ public final class Vigil implements AutoCloseable {
    */
   public synchronized String reload() {
     if (configFile == null) {
-      String msg = "no configuration file was given at start; nothing to reload";
-      state.reloadFailed(msg);
-      return msg;
+      return NO_CONFIG_FILE;
     }
     VigilConfig next;
     try {
@@ -311,6 +320,7 @@ public final class Vigil implements AutoCloseable {
     if (m != null) {
       m.apply(next.scrapeConfigs());
     }
+    logLevels.accept(next.logLevel());
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);
     return null;
@@ -427,6 +437,7 @@ public final class Vigil implements AutoCloseable {
     private final List<Routes> routes = new ArrayList<>();
     private LongSupplier clock = System::currentTimeMillis;
     private final List<ReadyGate> gates = new ArrayList<>();
+    private java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels = l -> {};
 
     private Builder(VigilConfig config) {
       this.config = config;
@@ -498,6 +509,17 @@ public final class Vigil implements AutoCloseable {
       ReadyGate g = new ReadyGate(what);
       gates.add(g);
       return g;
+    }
+
+    /**
+     * Applies {@code log.level} to the logging backend: called with the configuration's level when
+     * Vigil starts and with the new one after every successful reload. {@code ./vigil serve} passes
+     * its own logger's; an application embedding Vigil passes its backend's (by default the level
+     * is not applied: the application owns its logging).
+     */
+    public Builder logLevels(java.util.function.Consumer<dev.vigil.server.config.LogLevel> apply) {
+      this.logLevels = java.util.Objects.requireNonNull(apply, "apply");
+      return this;
     }
 
     /**

@@ -364,6 +364,33 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
     return head.numSeries();
   }
 
+  /**
+   * The head's statistics now: series, label pairs, chunks, time range and the series count of
+   * every label pair (for {@code /api/v1/status/tsdb}). Walks every head series once; not for hot
+   * paths.
+   */
+  public HeadStats headStats() {
+    java.util.Map<String, java.util.Map<String, Long>> pairs = new java.util.HashMap<>();
+    long[] numPairs = {0};
+    head.postings()
+        .forEachSorted(
+            (name, value, ids) -> {
+              long n = ids.getLongCardinality();
+              if (n > 0) {
+                pairs.computeIfAbsent(name, k -> new java.util.HashMap<>()).put(value, n);
+                numPairs[0]++;
+              }
+            });
+    boolean empty = head.isEmpty();
+    return new HeadStats(
+        head.numSeries(),
+        numPairs[0],
+        head.chunkCount(),
+        empty ? Long.MAX_VALUE : head.minTime(),
+        empty ? Long.MIN_VALUE : head.maxTime(),
+        pairs);
+  }
+
   /** Self-metrics. */
   public TsdbMetrics metrics() {
     return metrics;
