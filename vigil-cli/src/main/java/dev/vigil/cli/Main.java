@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "vigil",
     mixinStandardHelpOptions = true,
+    // Inherited, so that every subcommand's --version prints the same line as `vigil --version`.
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = VersionProvider.class,
     description = "Metrics and monitoring in one JAR: instrument, collect, store, query, chart.",
     subcommands = {
