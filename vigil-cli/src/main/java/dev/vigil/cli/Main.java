@@ -36,10 +36,14 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (for tests). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command tree, configured as {@link #run} uses it. */
+  static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(Main::oneLine)
-        .execute(args);
+        .setExecutionExceptionHandler(Main::oneLine);
   }
 
   /**

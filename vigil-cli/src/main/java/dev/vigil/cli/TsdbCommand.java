@@ -139,11 +139,14 @@ final class TsdbCommand {
         System.err.println("vigil tsdb import openmetrics: no such file: " + file);
         return 2;
       }
+      if (Files.isDirectory(dir) && StoreTools.inUse(dir)) {
+        throw inUse(
+            new StoreInUseException(dir),
+            "stop it first: blocks are imported into a store no server holds");
+      }
       OpenMetricsImporter.Result r;
       try (ProgressBar pb = bar("import", Files.size(file))) {
         r = OpenMetricsImporter.run(file, dir, pb::stepTo);
-      } catch (StoreInUseException e) {
-        throw inUse(e, "stop it first: blocks are imported into a store no server holds");
       }
       long bytes = 0;
       for (BlockMeta m : r.blocks()) {

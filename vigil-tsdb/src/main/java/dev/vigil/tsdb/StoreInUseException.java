@@ -11,7 +11,8 @@ import java.nio.file.Path;
 public final class StoreInUseException extends IOException {
   private final Path dir;
 
-  StoreInUseException(Path dir) {
+  /** {@code dir}'s lock file is held by another store. */
+  public StoreInUseException(Path dir) {
     super(dir + " is in use by another Vigil store (lock file " + dir.resolve("lock") + ")");
     this.dir = dir;
   }
