@@ -88,7 +88,7 @@ final class TextFormatCheck {
   private int line;
   private final Map<String, Family> families = new LinkedHashMap<>();
   private Family mf;
-  private final StringBuilder token = new StringBuilder();
+  private final StringBuilder token = new StringBuilder(); // one char per byte (Latin-1)
 
   private TextFormatCheck(byte[] in) {
     this.in = in;
@@ -193,7 +193,7 @@ final class TextFormatCheck {
         throw new ParseError("second HELP line for metric name \"" + f.name + "\"");
       }
       readUntilNewline(true);
-      f.help = token.toString();
+      f.help = token.toString(); // only whether there is one matters
     } else {
       if (f.type != null) {
         throw new ParseError(
@@ -204,7 +204,7 @@ final class TextFormatCheck {
       try {
         f.type = Type.valueOf(t.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new ParseError("unknown metric type " + quote(t));
+        throw new ParseError("unknown metric type " + quoteRaw(t));
       }
     }
   }
@@ -303,7 +303,7 @@ final class TextFormatCheck {
     readUntilWhitespace();
     String value = token.toString();
     if (!isGoFloat(value)) {
-      throw new ParseError("expected float as value, got " + quote(value));
+      throw new ParseError("expected float as value, got " + quoteRaw(value));
     }
     if (cur == '\n') {
       return;
@@ -317,11 +317,11 @@ final class TextFormatCheck {
       }
       Long.parseLong(ts); // int64 range
     } catch (NumberFormatException e) {
-      throw new ParseError("expected integer as timestamp, got " + quote(ts));
+      throw new ParseError("expected integer as timestamp, got " + quoteRaw(ts));
     }
     readUntilNewline(false);
     if (!token.isEmpty()) {
-      throw new ParseError("spurious string after timestamp: " + quote(token.toString()));
+      throw new ParseError("spurious string after timestamp: " + quoteRaw(token.toString()));
     }
   }
 
@@ -390,14 +390,10 @@ final class TextFormatCheck {
     }
   }
 
-  private static String lenient(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
   private void readUntilWhitespace() throws EndOfInput {
     token.setLength(0);
     while (!blank(cur) && cur != '\n') {
-      token.append((char) cur); // only compared with ASCII or quoted in a message
+      token.append((char) cur); // one char per byte (Latin-1): see quoteRaw
       read();
     }
   }
@@ -423,7 +419,7 @@ final class TextFormatCheck {
       read();
     }
     token.setLength(0);
-    token.append(lenient(b.toByteArray()));
+    token.append(new String(b.toByteArray(), StandardCharsets.ISO_8859_1));
   }
 
   // Go's strconv.ParseFloat, less what expfmt refuses ('p', 'P', '_'): decimal with optional
@@ -464,6 +460,11 @@ final class TextFormatCheck {
       }
     }
     return sb;
+  }
+
+  /** {@link #quote(byte[])} of a token read one char per byte. */
+  private static String quoteRaw(String token) {
+    return quote(token.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   /** Go's %q of bytes: valid UTF-8 as text, each byte of an invalid sequence as \\xNN. */

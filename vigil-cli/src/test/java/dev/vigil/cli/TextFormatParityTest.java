@@ -241,4 +241,71 @@ class TextFormatParityTest extends CapturedOutput {
     }
     return tests.stream();
   }
+
+  private static final String[] INSERTS = {
+    "\\", "\"", "\n", " ", "\t", "{", "}", "=", ",", "#", "\r", "\\q", "\\n", "\u00e9", "e", ".",
+    "-", "+", "x", "1", "_", "Inf", "NaN", "TYPE", "HELP", ":"
+  };
+
+  /**
+   * Random edits with a fixed seed (a character inserted anywhere or inside a label value, a
+   * character deleted, a line repeated or swapped with another, the text cut short): 120 cases, the
+   * same on every run. A campaign of 600 such edits of real node_exporter 1.5 and Prometheus 2.42
+   * output found every verdict, line and message the same (docs/cli.md).
+   */
+  @TestFactory
+  Stream<DynamicTest> seededRandomEdits_areJudgedAsPromtoolJudgesThem(@TempDir Path dir)
+      throws Exception {
+    String promtool = promtool();
+    List<byte[]> bases = new ArrayList<>();
+    for (Path f : files()) {
+      String n = f.getFileName().toString();
+      if (n.contains("exporter") || n.contains("prometheus")) {
+        bases.add(Files.readAllBytes(f));
+      }
+    }
+    java.util.Random random = new java.util.Random(15);
+    List<DynamicTest> tests = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      String text = new String(bases.get(i % bases.size()), StandardCharsets.UTF_8);
+      int kind = random.nextInt(6);
+      String edited;
+      List<String> lines = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
+      int at = random.nextInt(text.length());
+      String insert = INSERTS[random.nextInt(INSERTS.length)];
+      switch (kind) {
+        case 0 -> edited = text.substring(0, at) + insert + text.substring(at);
+        case 1 -> edited = text.substring(0, at) + text.substring(at + 1);
+        case 2 -> {
+          int j = random.nextInt(lines.size() - 1);
+          lines.add(j, lines.get(j));
+          edited = String.join("\n", lines);
+        }
+        case 3 -> {
+          java.util.Collections.swap(
+              lines, random.nextInt(lines.size() - 1), random.nextInt(lines.size() - 1));
+          edited = String.join("\n", lines);
+        }
+        case 4 -> {
+          int v = text.indexOf("=\"", at);
+          v = v < 0 ? text.indexOf("=\"") : v;
+          edited = text.substring(0, v + 2) + insert + text.substring(v + 2);
+        }
+        default -> edited = text.substring(0, at);
+      }
+      byte[] bytes = edited.getBytes(StandardCharsets.UTF_8);
+      String name = String.format("edit %03d (kind %d at %d)", i, kind, at);
+      tests.add(
+          DynamicTest.dynamicTest(
+              name,
+              () -> {
+                Assumptions.assumeTrue(
+                    promtool != null, "promtool not installed (scripts/install-test-deps)");
+                Path f = dir.resolve("edited.prom");
+                Files.write(f, bytes);
+                assertThat(vigil(f)).isEqualTo(promtool(promtool, bytes));
+              }));
+    }
+    return tests.stream();
+  }
 }
