@@ -96,8 +96,7 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
     }
     if (l == null) {
       lockChannel.close();
-      throw new IOException(
-          dir + " is in use by another Vigil store (lock file " + dir.resolve("lock") + ")");
+      throw new StoreInUseException(dir);
     }
     fileLock = l;
     exemplars = new ExemplarStore(o.maxExemplars);
