@@ -61,9 +61,12 @@ class RulesVsPrometheusTest {
             severity: page
           annotations:
             summary: value high
+            description: "{{ $labels.instance }} is at {{ $value }} ({{ humanize $value }})"
         - alert: CmpKeep
           expr: vigil_cmp_value > 5
           keep_firing_for: 3s
+          labels:
+            level: '{{ if gt $value 5.0 }}high{{ else }}low{{ end }}'
         - alert: CmpNever
           expr: vigil_cmp_value > 100
           for: 1m
