@@ -4,11 +4,14 @@ import dev.vigil.collectors.HostCollectors;
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.promql.Engine;
+import dev.vigil.rules.RuleFileException;
+import dev.vigil.rules.RuleManager;
 import dev.vigil.server.api.AdminApi;
 import dev.vigil.server.api.FederateRoutes;
 import dev.vigil.server.api.LifecycleRoutes;
 import dev.vigil.server.api.MetricsRoutes;
 import dev.vigil.server.api.QueryApi;
+import dev.vigil.server.api.RulesApi;
 import dev.vigil.server.api.SelfMetrics;
 import dev.vigil.server.api.SeriesApi;
 import dev.vigil.server.api.ServerState;
@@ -78,6 +81,14 @@ public final class Vigil implements AutoCloseable {
   private final Engine engine;
   private final LongSupplier clock;
   private volatile ScrapeManager scrapes;
+  private volatile RuleManager rules;
+
+  /** Alerts to Alertmanagers ({@code alerting}), fed by the rules after each group evaluation. */
+  private final dev.vigil.notify.sender.AlertmanagerSender alertSender =
+      new dev.vigil.notify.sender.AlertmanagerSender(
+          dev.vigil.notify.sender.AlertmanagerSender.DEFAULT_CAPACITY);
+
+  private dev.vigil.notify.sender.AlertFeed alertFeed;
   private VigilHttpServer http;
   private volatile boolean closed;
 
@@ -102,6 +113,11 @@ public final class Vigil implements AutoCloseable {
             .jvm(c.jvm())
             .gpu(c.gpu())
             .recorders(recorders)
+            .firingAlerts(
+                () -> {
+                  RuleManager r = rules;
+                  return r == null ? 0 : r.firingAlerts();
+                })
             .build();
     // The engine and every route are built before the store opens; they reach it through these
     // lazy views, which answer 503 (unavailable) until the WAL is replayed.
@@ -183,6 +199,7 @@ public final class Vigil implements AutoCloseable {
             LocalSource.openMetrics(() -> MetricsRoutes.openMetrics(registry)));
       }
       m.apply(config.scrapeConfigs());
+      rules = startRules(config, db);
     } catch (RuntimeException e) {
       close();
       if (tsdb == null) {
@@ -198,6 +215,47 @@ public final class Vigil implements AutoCloseable {
       throw e;
     }
     state.setReady(true);
+  }
+
+  /**
+   * Loads the rule files and starts evaluating them. A broken file at start is a clear error: the
+   * server does not start without the rules it was given.
+   */
+  private RuleManager startRules(VigilConfig config, Tsdb db) {
+    var rc = config.rules();
+    alertFeed =
+        new dev.vigil.notify.sender.AlertFeed(
+            rc.resendDelay(), http != null ? http.baseUrl() : "", alertSender::send);
+    AlertmanagerWiring.apply(config, configFile, alertSender, alertFeed);
+    registry.register(new RulesCollector(alertSender::metrics));
+    alertSender.start();
+    RuleManager rm =
+        RuleManager.builder(db, db)
+            .evaluationInterval(rc.evaluationInterval())
+            .outageTolerance(rc.forOutageTolerance())
+            .forGracePeriod(rc.forGracePeriod())
+            .queryTimeout(config.server().limits().queryTimeout())
+            .externalUrl(http != null ? http.baseUrl() : "")
+            .externalLabels(config.global().externalLabels())
+            .listener(alertFeed)
+            .build();
+    try {
+      rm.reload(config.ruleFiles(), Path.of("").toAbsolutePath());
+    } catch (RuleFileException e) {
+      throw new ConfigException(
+          config.source() + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
+    }
+    registry.register(new RulesCollector(rm.metrics()));
+    rm.start();
+    return rm;
+  }
+
+  private RuleManager readyRules() {
+    RuleManager r = rules;
+    if (r == null || !state.ready()) {
+      throw notReady();
+    }
+    return r;
   }
 
   private static Tsdb openStorage(
@@ -229,7 +287,8 @@ public final class Vigil implements AutoCloseable {
   private List<Routes> coreRoutes() {
     return List.of(
         new LifecycleRoutes(state, this::reloadFromHttp),
-        new StatusApi(state, true),
+        new StatusApi(state, true, () -> AlertmanagerWiring.view(alertSender)),
+        new RulesApi(this::readyRules),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
@@ -301,6 +360,10 @@ public final class Vigil implements AutoCloseable {
     try {
       next = ConfigLoader.load(configFile, configEnv);
     } catch (ConfigException e) {
+      RuleManager r = rules;
+      if (r != null && e.getCause() instanceof RuleFileException rfe) {
+        r.reloadFailed(rfe); // the running rules stay; the API and the metric say why
+      }
       state.reloadFailed(e.getMessage());
       LOG.warn("reload failed, keeping the running configuration: {}", e.getMessage());
       return e.getMessage();
@@ -319,6 +382,20 @@ public final class Vigil implements AutoCloseable {
     ScrapeManager m = scrapes;
     if (m != null) {
       m.apply(next.scrapeConfigs());
+    }
+    RuleManager r = rules;
+    if (r != null) {
+      try {
+        r.reload(next.ruleFiles(), Path.of("").toAbsolutePath());
+      } catch (RuleFileException e) {
+        // Changed on disk since the loader read them: the running rules stay.
+        state.reloadFailed(e.getMessage());
+        return e.getMessage();
+      }
+    }
+    dev.vigil.notify.sender.AlertFeed feed = alertFeed;
+    if (feed != null) {
+      AlertmanagerWiring.apply(next, configFile, alertSender, feed);
     }
     logLevels.accept(next.logLevel());
     state.reloaded(next);
@@ -367,6 +444,11 @@ public final class Vigil implements AutoCloseable {
     return readyTsdb();
   }
 
+  /** The rule manager (groups, alerts), once the store is open. */
+  public RuleManager rules() {
+    return readyRules();
+  }
+
   /** The scrape manager (targets, metadata). */
   public ScrapeManager scrapes() {
     return readyScrapes();
@@ -406,6 +488,10 @@ public final class Vigil implements AutoCloseable {
     if (scrapes != null) {
       scrapes.close();
     }
+    if (rules != null) {
+      rules.stop();
+    }
+    alertSender.close();
     for (VigilPlugin p : plugins) {
       try {
         p.close();

@@ -36,6 +36,11 @@ final class Redacted {
     }
   }
 
+  /** A section as written, as plain maps and lists, secrets as {@code <secret>}. */
+  static Object plain(ConfigNode node) {
+    return redact(null, node.toPlain());
+  }
+
   private static boolean secret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.contains("token")
