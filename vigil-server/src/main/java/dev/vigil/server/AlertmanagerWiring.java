@@ -37,9 +37,11 @@ final class AlertmanagerWiring {
     List<String> dropped = new ArrayList<>();
     for (AlertingConfig.Alertmanagers am : ac.alertmanagers()) {
       SSLContext ssl = null;
+      javax.net.ssl.SSLParameters params = null;
       if (am.tls() != null) {
         try {
           ssl = ScrapeTls.context(am.tls());
+          params = ScrapeTls.parameters(am.tls());
         } catch (GeneralSecurityException | RuntimeException e) {
           throw new ConfigException(
               c.source() + ": alerting.alertmanagers.tls_config: " + e.getMessage(), e);
@@ -65,7 +67,7 @@ final class AlertmanagerWiring {
             dropped.add(url(after));
             continue;
           }
-          active.add(new AlertmanagerTarget(u, am.timeout(), auth, ssl));
+          active.add(new AlertmanagerTarget(u, am.timeout(), auth, ssl, params));
         }
       }
     }

@@ -273,6 +273,9 @@ public final class AlertmanagerSender implements AutoCloseable {
             if (k.ssl() != null) {
               b.sslContext(k.ssl());
             }
+            if (k.sslParameters() != null) {
+              b.sslParameters(k.sslParameters());
+            }
             return b.build();
           });
     }

@@ -11,8 +11,19 @@ import javax.net.ssl.SSLContext;
  * @param timeout the longest a post may take
  * @param authorization the {@code Authorization} header value, or null
  * @param ssl the TLS context for {@code https}, or null for the JVM's defaults
+ * @param sslParameters the TLS parameters (protocol versions), or null
  */
-public record AlertmanagerTarget(URI url, Duration timeout, String authorization, SSLContext ssl) {
+public record AlertmanagerTarget(
+    URI url,
+    Duration timeout,
+    String authorization,
+    SSLContext ssl,
+    javax.net.ssl.SSLParameters sslParameters) {
+
+  /** Without TLS settings of its own. */
+  public AlertmanagerTarget(URI url, Duration timeout, String authorization) {
+    this(url, timeout, authorization, null, null);
+  }
 
   @Override
   public String toString() {

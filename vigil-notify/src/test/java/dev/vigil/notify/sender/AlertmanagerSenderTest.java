@@ -74,7 +74,7 @@ class AlertmanagerSenderTest {
   }
 
   private static AlertmanagerTarget target(String url) {
-    return new AlertmanagerTarget(URI.create(url), Duration.ofSeconds(5), null, null);
+    return new AlertmanagerTarget(URI.create(url), Duration.ofSeconds(5), null);
   }
 
   private static AlertmanagerTarget dead() throws IOException {

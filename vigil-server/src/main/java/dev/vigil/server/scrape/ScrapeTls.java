@@ -73,7 +73,7 @@ public final class ScrapeTls {
   }
 
   /** Protocols from min/max_version (SNI is the engines' of {@link #context}). */
-  static SSLParameters parameters(ScrapeTlsConfig c) {
+  public static SSLParameters parameters(ScrapeTlsConfig c) {
     SSLParameters p = new SSLParameters();
     p.setProtocols(c.protocols());
     return p;

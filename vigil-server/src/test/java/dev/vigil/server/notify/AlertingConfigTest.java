@@ -186,6 +186,67 @@ class AlertingConfigTest {
     }
   }
 
+  /** An HTTPS stub with the test PKI's server certificate (valid for 127.0.0.1). */
+  private int httpsStub(dev.vigil.server.testing.TestPki pki, BlockingQueue<Post> posts)
+      throws Exception {
+    var ks =
+        dev.vigil.server.tls.Pem.keyStore(
+            "server",
+            dev.vigil.server.tls.Pem.privateKey(pki.text("server-key.pem")),
+            dev.vigil.server.tls.Pem.certificates(pki.text("server.pem")));
+    var kmf =
+        javax.net.ssl.KeyManagerFactory.getInstance(
+            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, new char[0]);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    var s = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    s.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ctx));
+    s.createContext(
+        "/",
+        ex -> {
+          posts.add(
+              new Post(
+                  ex.getRequestURI().getPath(),
+                  ex.getRequestHeaders().getFirst("Authorization"),
+                  JSON.readTree(ex.getRequestBody().readAllBytes())));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    s.start();
+    servers.add(s);
+    return s.getAddress().getPort();
+  }
+
+  @Test
+  void https_withTheCaOfTlsConfig() throws Exception {
+    var pki = dev.vigil.server.testing.TestPki.create(Files.createDirectories(dir.resolve("pki")));
+    BlockingQueue<Post> posts = new LinkedBlockingQueue<>();
+    int port = httpsStub(pki, posts);
+    Files.writeString(dir.resolve("rules.yml"), RULES);
+    Path yml = dir.resolve("vigil.yml");
+    Files.writeString(
+        yml,
+        """
+        global: {evaluation_interval: 1s}
+        rule_files: [rules.yml]
+        alerting:
+          alertmanagers:
+          - scheme: https
+            tls_config: {ca_file: pki/ca.pem}
+            static_configs: [{targets: ['127.0.0.1:%d']}]
+        """
+            .formatted(port));
+    try (Vigil vigil = start(yml)) {
+      Post p = posts.poll(30, TimeUnit.SECONDS);
+      assertThat(p).as("a post over TLS").isNotNull();
+      assertThat(p.body().get(0).get("labels").get("alertname").asText()).isEqualTo("AlwaysOn");
+      assertThat(get(vigil.url() + "/api/v1/alertmanagers").toString())
+          .contains("https://127.0.0.1:" + port + "/api/v2/alerts");
+    }
+  }
+
   @Test
   void aHangingAlertmanager_holdsBackNoRuleEvaluation() throws Exception {
     CountDownLatch hold = new CountDownLatch(1);
