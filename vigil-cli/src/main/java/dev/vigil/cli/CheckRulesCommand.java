@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  * }</pre>
  *
  * <p>Exit code 0 when every file is valid, 1 when any file has a problem or cannot be read. Each
- * problem is printed on its own line with its file, line, group and rule: {@code
- * rules.yml:7: group "g", rule 2, "HighCPU": could not parse expression: ...}.
+ * problem is printed on its own line with its file, line, group and rule: {@code rules.yml:7: group
+ * "g", rule 2, "HighCPU": could not parse expression: ...}.
  */
 @Command(
     name = "rules",

@@ -67,7 +67,7 @@ final class Promtool {
    * Per-file verdicts of one batch run: promtool prints {@code <header> FILE} for each file on
    * stdout, then {@code SUCCESS} on stdout or {@code FAILED:} on stderr.
    *
-   * @param header {@code "Checking "} or {@code "Unit Testing:  "}
+   * @param header {@code "Checking "} or {@code "Unit Testing: "}
    * @return file as given → true when promtool printed SUCCESS for it
    */
   static Map<String, Boolean> verdicts(String stdout, String header) {
