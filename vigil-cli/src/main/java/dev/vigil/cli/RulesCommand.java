@@ -5,7 +5,7 @@ import dev.vigil.rules.packs.RuleFileWriter;
 import dev.vigil.rules.packs.RulePacks;
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.ConfigLoader;
-import dev.vigil.server.config.RulesConfig;
+import dev.vigil.server.config.RulePacksConfig;
 import dev.vigil.server.config.VigilConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ final class RulesCommand {
         err.flush();
         return 2;
       }
-      RulesConfig rc = RulesConfig.of(c);
+      RulePacksConfig rc = RulePacksConfig.of(c);
       List<String> packs = new ArrayList<>(rc.packs());
       for (String p : extraPacks) {
         if (!RulePacks.NAMES.contains(p)) {

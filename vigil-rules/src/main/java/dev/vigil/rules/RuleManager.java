@@ -111,14 +111,23 @@ public final class RuleManager {
     try {
       files = RuleFiles.load(globs, base, templates);
     } catch (RuleFileException e) {
-      lastReloadError = e.getMessage();
-      metrics.reloaded(false, clock.millis());
-      LOG.log(
-          Level.SEVERE,
-          () -> "rule files not loaded, the previous rules keep running:\n" + e.getMessage());
+      reloadFailed(e);
       throw e;
     }
     update(files);
+  }
+
+  /**
+   * Records a reload that failed elsewhere (the server's config loader read the same files):
+   * logged, kept for {@link #lastReloadError()}, and {@code
+   * vigil_rule_config_last_reload_successful} drops to 0. The running rules stay.
+   */
+  public void reloadFailed(RuleFileException e) {
+    lastReloadError = e.getMessage();
+    metrics.reloaded(false, clock.millis());
+    LOG.log(
+        Level.SEVERE,
+        () -> "rule files not loaded, the previous rules keep running:\n" + e.getMessage());
   }
 
   /** Applies parsed rule files (see the class notes for what a reload keeps). */
