@@ -47,6 +47,10 @@ final class ManagerEvaluation implements Evaluation {
       for (Map.Entry<String, RuleGroupSpec> g : groups) {
         files.add(new RuleFile(g.getKey(), List.of(g.getValue())));
       }
+      // promtool marks every alerting rule restored, so ALERTS and ALERTS_FOR_STATE are written
+      // from the first evaluation. A manager restores 'for' state only for the groups of its
+      // first load: loading nothing first makes the test's groups those of a reload.
+      m.update(List.of());
       m.update(files);
       return new ManagerEvaluation(m, clock);
     };
