@@ -110,6 +110,27 @@ class RulesCorpusCheckTest {
                     }));
   }
 
+  @org.junit.jupiter.api.Test
+  void severalFiles_oneBadOneMissing_everyFileCheckedAndExitOne() {
+    Path good = CORPUS.resolve("check/good-minimal-record.yml");
+    Path bad = CORPUS.resolve("check/bad-promql-syntax.yml");
+    Path missing = CORPUS.resolve("check/no-such-file.yml");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = new CommandLine(new CheckRulesCommand());
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(good.toString(), bad.toString(), missing.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("Checking " + good + "\n  SUCCESS: 1 rules found")
+        .contains("Checking " + bad)
+        .contains("Checking " + missing);
+    assertThat(err.toString())
+        .contains(bad + ":5: group \"g\", rule 1, \"a\": could not parse expression")
+        .contains(missing + ": cannot read");
+  }
+
   private static void agrees(Path file, Boolean promtoolValid, String name) {
     assertThat(promtoolValid).as("promtool ran on " + name).isNotNull();
     assertThat(name.startsWith("good-"))
