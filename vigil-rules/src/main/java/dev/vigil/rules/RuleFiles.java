@@ -48,7 +48,7 @@ public final class RuleFiles {
   private static final Set<String> RULE_KEYS =
       Set.of("record", "alert", "expr", "for", "keep_firing_for", "labels", "annotations");
 
-  private static volatile AnnotationExpander defaultTemplates = AnnotationExpander.IDENTITY;
+  private static volatile AnnotationExpander defaultTemplates = GoTemplates.CHECK;
 
   private RuleFiles() {}
 

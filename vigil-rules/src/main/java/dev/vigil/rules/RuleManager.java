@@ -83,14 +83,20 @@ public final class RuleManager {
     this.externalLabels = Map.copyOf(b.externalLabels);
     this.externalUrl = b.externalUrl;
     this.listener = b.listener;
-    this.templates = b.templates;
-    this.query =
-        b.query != null
-            ? b.query
-            : QueryFunction.of(
-                Engine.builder(b.queryable)
-                    .timeout(b.queryTimeout)
-                    .maxConcurrent(b.maxConcurrentQueries)
+    Engine engine =
+        Engine.builder(b.queryable)
+            .timeout(b.queryTimeout)
+            .maxConcurrent(b.maxConcurrentQueries)
+            .build();
+    this.query = b.query != null ? b.query : QueryFunction.of(engine);
+    this.templates =
+        b.templates != null
+            ? b.templates
+            : new GoTemplates(
+                dev.vigil.rules.template.Expander.builder()
+                    .externalLabels(dev.vigil.model.Labels.of(b.externalLabels))
+                    .externalUrl(b.externalUrl)
+                    .queryFunction(dev.vigil.rules.template.EngineQueryFunction.of(engine))
                     .build());
   }
 
@@ -404,7 +410,7 @@ public final class RuleManager {
     private Map<String, String> externalLabels = Map.of();
     private String externalUrl = "";
     private AlertListener listener = AlertListener.NONE;
-    private AnnotationExpander templates = AnnotationExpander.IDENTITY;
+    private AnnotationExpander templates;
     private QueryFunction query;
 
     private Builder(Queryable queryable, Appendable appendable) {
@@ -484,7 +490,10 @@ public final class RuleManager {
       return this;
     }
 
-    /** Expands labels and annotations of alerts (default: left as written). */
+    /**
+     * Expands labels and annotations of alerts (default: Prometheus' Go templates, with the
+     * external labels and URL, {@code query} on the rules' engine).
+     */
     public Builder templates(AnnotationExpander t) {
       templates = Objects.requireNonNull(t);
       return this;

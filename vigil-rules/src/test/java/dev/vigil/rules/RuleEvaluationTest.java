@@ -226,6 +226,36 @@ class RuleEvaluationTest extends RulesFixture {
   }
 
   @Test
+  void goTemplates_expandAsPrometheus_byDefault() throws Exception {
+    add("up{instance=\"i1\",job=\"api\"}", T0, 0.000123456);
+    RuleManager m =
+        RuleManager.builder(db, db).clock(clock).externalUrl("http://vigil:9090/x").build();
+    m.update(
+        List.of(
+            RuleFiles.parse(
+                "r.yml",
+                """
+                groups:
+                - name: g
+                  rules:
+                  - alert: Low
+                    expr: up < 1
+                    labels: {job_was: "{{ $labels.job }}"}
+                    annotations:
+                      summary: "{{ $labels.instance }} at {{ $value }} ({{ humanize $value }})"
+                      url: "{{ $externalURL }}"
+                      broken: '{{ humanize "x" }}'
+                """)));
+    m.evaluateAt(T0);
+    Alert a = m.alerts().get(0);
+    assertThat(a.labels().get("job_was")).isEqualTo("api");
+    assertThat(a.annotations())
+        .containsEntry("summary", "i1 at 0.000123456 (123.5u)")
+        .containsEntry("url", "http://vigil:9090/x");
+    assertThat(a.annotations().get("broken")).startsWith("<error expanding template: ");
+  }
+
+  @Test
   void templatesExpandLabelsAndAnnotations_withValueAndLabels() throws Exception {
     AnnotationExpander fake =
         new AnnotationExpander() {

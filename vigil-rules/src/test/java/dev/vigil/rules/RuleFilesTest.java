@@ -226,6 +226,31 @@ class RuleFilesTest {
   }
 
   @Test
+  void parse_withTheDefaultTemplateEngine_reportsTemplateErrorsAsPromtool() {
+    List<Problem> ps =
+        problems(
+            """
+            groups:
+            - name: g
+              rules:
+              - alert: X
+                expr: up
+                labels:
+                  severity: "{{ $labels.foo"
+                annotations:
+                  ok: "{{ $labels.instance }} is {{ humanize $value }}"
+                  bad: "{{ nosuchfunc 1 }}"
+            """);
+    assertThat(ps)
+        .extracting(Problem::toString)
+        .containsExactly(
+            "r.yml:7: group \"g\", rule 1, \"X\": label \"severity\": template: __alert_X:1: unclosed"
+                + " action",
+            "r.yml:10: group \"g\", rule 1, \"X\": annotation \"bad\": template: __alert_X:1:"
+                + " function \"nosuchfunc\" not defined");
+  }
+
+  @Test
   void durations_followPrometheusSyntax() {
     assertThat(PromDuration.parse("0")).isEqualTo(Duration.ZERO);
     assertThat(PromDuration.parse("1d2h3m4s5ms")).isEqualTo(Duration.ofMillis(93_784_005L));

@@ -1,5 +1,6 @@
 package dev.vigil.server.api;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.vigil.model.Labels;
 import dev.vigil.rules.Alert;
 import dev.vigil.rules.GroupStatus;
@@ -84,9 +85,9 @@ public final class RulesApi implements Routes {
       gm.put("name", g.name());
       gm.put("file", g.file());
       gm.put("rules", rs);
-      gm.put("interval", g.interval().toMillis() / 1000.0);
+      gm.put("interval", goFloat(g.interval().toMillis() / 1000.0));
       gm.put("limit", g.limit());
-      gm.put("evaluationTime", g.evaluationSeconds());
+      gm.put("evaluationTime", goFloat(g.evaluationSeconds()));
       gm.put("lastEvaluation", time(g.lastEvaluation()));
       out.add(gm);
     }
@@ -104,8 +105,8 @@ public final class RulesApi implements Routes {
       m.put("state", r.state().apiName());
       m.put("name", r.name());
       m.put("query", r.query());
-      m.put("duration", r.forDuration().toMillis() / 1000.0);
-      m.put("keepFiringFor", r.keepFiringFor().toMillis() / 1000.0);
+      m.put("duration", goFloat(r.forDuration().toMillis() / 1000.0));
+      m.put("keepFiringFor", goFloat(r.keepFiringFor().toMillis() / 1000.0));
       m.put("labels", new TreeMap<>(r.labels()));
       m.put("annotations", new TreeMap<>(r.annotations()));
       List<Object> alerts = new ArrayList<>();
@@ -124,7 +125,7 @@ public final class RulesApi implements Routes {
     if (!r.lastError().isEmpty()) {
       m.put("lastError", r.lastError());
     }
-    m.put("evaluationTime", r.evaluationSeconds());
+    m.put("evaluationTime", goFloat(r.evaluationSeconds()));
     m.put("lastEvaluation", time(r.lastEvaluation()));
     m.put("type", r.alerting() ? "alerting" : "recording");
     return m;
@@ -169,6 +170,20 @@ public final class RulesApi implements Routes {
     }
     String frac = String.format(Locale.ROOT, "%09d", nanos).replaceAll("0+$", "");
     return base.substring(0, base.length() - 1) + "." + frac + "Z";
+  }
+
+  /**
+   * A float as Go's {@code encoding/json} writes it: shortest digits, {@code 3} not {@code 3.0},
+   * {@code 0.000123} not {@code 1.23E-4}, an exponent only below 1e-6 or from 1e21 ({@code 1e-7}).
+   */
+  static RawValue goFloat(double v) {
+    double abs = Math.abs(v);
+    if (abs != 0 && (abs < 1e-6 || abs >= 1e21)) {
+      String e = formatE(v);
+      // Go's clean-up: e-07 becomes e-7.
+      return new RawValue(e.replaceFirst("e-0(\\d)$", "e-$1"));
+    }
+    return new RawValue(Json.formatValue(v));
   }
 
   /** Go's {@code strconv.FormatFloat(v, 'e', -1, 64)}: {@code 1e+00}, {@code 1.5e-07}. */
