@@ -35,6 +35,15 @@ class RulesCorpusCheckTest {
   static final Path PACKS = Path.of("../vigil-rules/src/main/resources/dev/vigil/rules/packs");
   private static final Pattern PROMTOOL_RULE = Pattern.compile("rule (\\d+), \"([^\"]*)\"");
 
+  /**
+   * Files where Vigil's verdict differs from promtool's today, with the reason; reported as skipped
+   * (not passed) until the parser catches up.
+   */
+  static final Map<String, String> KNOWN_DIFFERENCES =
+      Map.of(
+          "good-anchors.yml",
+          "YAML aliases (*name) are not resolved by RuleFiles' YAML reader; promtool resolves them");
+
   static Map<String, Boolean> plain;
   static String plainErrors;
   static Map<String, Boolean> specs;
@@ -133,6 +142,13 @@ class RulesCorpusCheckTest {
 
   private static void agrees(Path file, Boolean promtoolValid, String name) {
     assertThat(promtoolValid).as("promtool ran on " + name).isNotNull();
+    if (KNOWN_DIFFERENCES.containsKey(name)) {
+      boolean vigilValid = vigilCheck(file)[0].equals("0");
+      assertThat(vigilValid)
+          .as(name + " agrees with promtool now: remove it from KNOWN_DIFFERENCES")
+          .isNotEqualTo(promtoolValid);
+      org.junit.jupiter.api.Assumptions.abort("known difference: " + KNOWN_DIFFERENCES.get(name));
+    }
     assertThat(name.startsWith("good-"))
         .as("file name states promtool's verdict")
         .isEqualTo(promtoolValid);
