@@ -51,8 +51,11 @@ final class TestRulesCommand implements Callable<Integer> {
         failed = true;
         err.println("  FAILED:");
         for (String e : r.errors()) {
+          // As promtool: the error on stderr, the blank line after it on stdout.
           err.println(e);
-          err.println();
+          err.flush();
+          out.println();
+          out.flush();
         }
       }
       err.flush();

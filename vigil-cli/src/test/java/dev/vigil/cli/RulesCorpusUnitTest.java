@@ -25,6 +25,7 @@ class RulesCorpusUnitTest {
   static final Path PACK_TESTS = Path.of("src/test/resources/rules-packs");
 
   static Map<String, Boolean> corpus;
+  static Map<String, String> corpusReports = new java.util.HashMap<>();
   static Map<String, String> corpusErrors;
   static Map<String, Boolean> packs;
 
@@ -32,6 +33,20 @@ class RulesCorpusUnitTest {
   static void runPromtoolOnce() throws Exception {
     Promtool.Run run = promtoolTest(TESTS);
     corpus = Promtool.verdicts(run.stdout(), "Unit Testing:  ");
+    // stderr holds one "  FAILED:" report per failing file, in file order.
+    StringBuilder noWarnings = new StringBuilder();
+    for (String line : run.stderr().split("\n", -1)) {
+      if (!line.startsWith("  WARNING:")) {
+        noWarnings.append(line).append('\n');
+      }
+    }
+    String[] reports = noWarnings.toString().split("  FAILED:\n", -1);
+    int i = 1;
+    for (Map.Entry<String, Boolean> e : corpus.entrySet()) {
+      if (!e.getValue()) {
+        corpusReports.put(e.getKey(), "  FAILED:\n" + reports[i++].stripTrailing());
+      }
+    }
     packs = Promtool.verdicts(promtoolTest(PACK_TESTS).stdout(), "Unit Testing:  ");
   }
 
@@ -55,7 +70,18 @@ class RulesCorpusUnitTest {
   @TestFactory
   Stream<DynamicTest> unitTestFiles_sameVerdictAsPromtool() throws Exception {
     return RulesCorpusCheckTest.names(TESTS).stream()
-        .map(f -> DynamicTest.dynamicTest(f, () -> agrees(TESTS.resolve(f), corpus.get(f), f)));
+        .map(
+            f ->
+                DynamicTest.dynamicTest(
+                    f,
+                    () -> {
+                      String[] r = agrees(TESTS.resolve(f), corpus.get(f), f);
+                      // Expected against got reads exactly as promtool prints it.
+                      String report = corpusReports.get(f);
+                      if (report != null && report.contains("exp:")) {
+                        assertThat(r[2].stripTrailing()).isEqualTo(report);
+                      }
+                    }));
   }
 
   @TestFactory
@@ -71,7 +97,7 @@ class RulesCorpusUnitTest {
                     }));
   }
 
-  private static void agrees(Path file, Boolean promtoolPassed, String name) {
+  private static String[] agrees(Path file, Boolean promtoolPassed, String name) {
     assertThat(promtoolPassed).as("promtool ran on " + name).isNotNull();
     if (name.startsWith("pass-") || name.startsWith("fail-")) {
       assertThat(name.startsWith("pass-"))
@@ -83,9 +109,10 @@ class RulesCorpusUnitTest {
     if (promtoolPassed) {
       assertThat(r[0]).as(r[2]).isEqualTo("0");
       assertThat(r[1]).contains("  SUCCESS");
-      return;
+      return r;
     }
     assertThat(r[0]).as(r[1]).isEqualTo("1");
     assertThat(r[2]).contains("  FAILED:");
+    return r;
   }
 }

@@ -75,7 +75,9 @@ public final class RuleUnitTests {
     } catch (UnitTestFile.FormatException e) {
       return fail(file, List.of(e.getMessage()), warnings);
     }
-    Path base = file.toAbsolutePath().getParent();
+    // Rule files are named as promtool names them: the test file's directory joined with the
+    // pattern, so problems read "rules/x.yml:5: ...".
+    Path base = file.getParent() == null ? Path.of("") : file.getParent();
     List<Map.Entry<String, RuleGroupSpec>> groups;
     try {
       groups = loadGroups(f, base, warnings);

@@ -273,21 +273,52 @@ record UnitTestFile(
     }
   }
 
+  /* A YAML 1.1 number as Go's yaml.v2 reads one into a float64: decimal and hexadecimal
+   * integers, floats, .inf and .nan; anything else, NaN and quoted numbers included, is an error. */
+  private static final java.util.regex.Pattern YAML_FLOAT =
+      java.util.regex.Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  private static final java.util.regex.Pattern YAML_INT =
+      java.util.regex.Pattern.compile("[-+]?[0-9_]+");
+  private static final java.util.regex.Pattern YAML_HEX =
+      java.util.regex.Pattern.compile("([-+]?)0x([0-9a-fA-F_]+)");
+
   private static double number(Node n, String where) throws FormatException {
-    String s = string(n, where).trim();
+    String s = string(n, where);
     if (s.isEmpty()) {
       return 0;
     }
-    try {
-      return switch (s.toLowerCase(java.util.Locale.ROOT)) {
-        case ".inf", "+.inf" -> Double.POSITIVE_INFINITY;
-        case "-.inf" -> Double.NEGATIVE_INFINITY;
-        case ".nan" -> Double.NaN;
-        default -> Double.parseDouble(s);
-      };
-    } catch (NumberFormatException e) {
-      throw new FormatException(line(n) + where + ": cannot read " + s + " as a number");
+    boolean plain =
+        n instanceof ScalarNode sn
+            && sn.getScalarStyle() == org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN;
+    if (plain) {
+      String unsigned = s.startsWith("+") || s.startsWith("-") ? s.substring(1) : s;
+      double sign = s.startsWith("-") ? -1 : 1;
+      switch (unsigned) {
+        case ".inf", ".Inf", ".INF" -> {
+          return sign * Double.POSITIVE_INFINITY;
+        }
+        case ".nan", ".NaN", ".NAN" -> {
+          if (unsigned.equals(s)) {
+            return Double.NaN;
+          }
+        }
+        default -> {
+          if (YAML_FLOAT.matcher(s).matches()) {
+            return Double.parseDouble(s);
+          }
+          if (YAML_INT.matcher(s).matches() && s.indexOf('_') >= 0) {
+            return Double.parseDouble(s.replace("_", ""));
+          }
+          java.util.regex.Matcher hex = YAML_HEX.matcher(s);
+          if (hex.matches()) {
+            double v = new java.math.BigInteger(hex.group(2).replace("_", ""), 16).doubleValue();
+            return hex.group(1).equals("-") ? -v : v;
+          }
+        }
+      }
     }
+    throw new FormatException(
+        line(n) + where + ": cannot unmarshal !!str `" + s + "` into float64");
   }
 
   private static String kind(Node n) {
