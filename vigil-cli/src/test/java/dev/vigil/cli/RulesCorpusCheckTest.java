@@ -46,6 +46,7 @@ class RulesCorpusCheckTest {
 
   static Map<String, Boolean> plain;
   static String plainErrors;
+  static String plainOutput;
   static Map<String, Boolean> specs;
   static Map<String, Boolean> packs;
 
@@ -55,6 +56,7 @@ class RulesCorpusCheckTest {
     Promtool.Run run = promtoolCheck(dir, names(dir));
     plain = Promtool.verdicts(run.stdout(), "Checking ");
     plainErrors = run.stderr();
+    plainOutput = run.stdout();
     Path k8s = CORPUS.resolve("check-prometheusrule");
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     for (String f : names(k8s)) {
@@ -157,6 +159,11 @@ class RulesCorpusCheckTest {
     if (promtoolValid) {
       assertThat(r[0]).as(r[2]).isEqualTo("0");
       assertThat(r[1]).containsPattern("  SUCCESS: \\d+ rules found");
+      if (plainOutput != null && file.getParent().getFileName().toString().equals("check")) {
+        // The same rule count as promtool.
+        String success = r[1].lines().filter(l -> l.startsWith("  SUCCESS")).findFirst().get();
+        assertThat(plainOutput).contains("Checking " + name + "\n" + success + "\n");
+      }
       return;
     }
     assertThat(r[0]).as(r[1]).isEqualTo("1");
