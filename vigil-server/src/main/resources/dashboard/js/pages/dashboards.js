@@ -56,7 +56,7 @@ export function mountDashboards(container, { configured = true, onRefresh } = {}
       el(
         'ol',
         { class: 'how-to' },
-        el('li', {}, 'Name a folder in vigil.yml (the key is ', el('code', {}, 'dashboard.folder'), ', relative to where Vigil runs):', el('pre', {}, el('code', {}, 'dashboard:\n  folder: dashboards'))),
+        el('li', {}, 'Name a folder in vigil.yml (the key is ', el('code', {}, 'dashboard.folder'), '):', el('pre', {}, el('code', {}, 'dashboard:\n  folder: dashboards'))),
         el('li', {}, 'Put ', el('code', {}, '*.yml'), ', ', el('code', {}, '*.yaml'), ' or ', el('code', {}, '*.json'), ' files in it, for example ', el('code', {}, 'dashboards/host.yml'), ':', el('pre', {}, el('code', {}, EXAMPLE))),
         el('li', {}, 'Restart Vigil (or ', el('code', {}, 'POST /-/reload'), ' when it was started with --config); the files are listed here and each opens as its own page.'),
       ),

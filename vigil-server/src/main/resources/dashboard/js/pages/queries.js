@@ -14,9 +14,10 @@ export const DISK_PERCENT = `100 * (node_filesystem_size_bytes{${FS}} - node_fil
 
 /**
  * Namespaces of servers' own metrics, left out of application selectors: PromQL 2.x rejects a
- * rate() over two metric names whose label sets are equal once the name is dropped.
+ * rate() over two metric names whose label sets are equal once the name is dropped. Vigil's own
+ * HTTP metrics too: the dashboard's own polling is not an application's requests.
  */
-const NOT_APP = '__name__!~"(prometheus|promhttp|go|process|net|scrape|jvm|node)_.*"';
+const NOT_APP = '__name__!~"(prometheus|promhttp|go|process|net|scrape|jvm|node|vigil_http)_.*"';
 
 /** A selector for metrics named `suffix` with any namespace prefix, e.g. byName('api_requests_total'). */
 export function byName(suffix, extra = '') {
