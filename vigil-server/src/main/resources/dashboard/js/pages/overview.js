@@ -132,6 +132,9 @@ async function updateHealth(node, win) {
   if (Number.isFinite(exported)) {
     const points = wholePoints(penalties.map((p) => p.exact), 100 - Math.round(score));
     factors = penalties.map((p, i) => ({ penalty: points[i], text: p.text })).filter((f) => f.penalty > 0);
+    // A score without its breakdown (a demo backfill, another exporter): still add up.
+    const rest = 100 - Math.round(score) - points.reduce((a, b) => a + b, 0);
+    if (rest > 0) factors.push({ penalty: rest, text: 'not broken down by input at this time (no vigil_health_score_penalty)' });
   }
   const level = score >= 80 ? 'ok' : score >= 50 ? 'warn' : 'crit';
   const status = level === 'ok' ? 'Healthy' : level === 'warn' ? 'Degraded' : 'Unhealthy';
