@@ -96,7 +96,7 @@ class DashboardTruthBrowserTest {
     demo =
         new DemoApplications(
             demoVigil.recorders(), demoVigil.registry(), 42, System::currentTimeMillis);
-    demo.backfill(demoVigil.storage(), demoVigil.registry(), 24, Vigil.SELF_JOB, "demo-backfill");
+    demo.backfill(demoVigil.storage(), 24, Vigil.SELF_JOB, "demo-backfill");
     demo.start();
     demoVigil
         .scrapes()
