@@ -85,6 +85,9 @@ final class Exec {
     try {
       walk(data, tmpl.root());
     } catch (StackOverflowError e) {
+      if (deepestTemplate == null) {
+        throw e; // not template recursion: a defect, reported as a panic by the Expander
+      }
       // Go stops at MAX_DEPTH nested {{template}} calls; Java's stack may end first. Either way
       // the error is Go's, built here where the stack has room again.
       node = deepestTemplate;
@@ -208,9 +211,11 @@ final class Exec {
     at(n);
     if (v == null) {
       out.append("<no value>");
-      return;
+    } else if (v instanceof String s) {
+      out.append(s);
+    } else {
+      GoFmt.print(out, v);
     }
-    GoFmt.print(out, v);
   }
 
   private void walkIfOrWith(Object dot, Node.Branch b) {
@@ -440,7 +445,7 @@ final class Exec {
       case QueryResultSample s -> {
         Object v =
             switch (name) {
-              case "Labels" -> new StrMap(s.labels().toMap());
+              case "Labels" -> new StrMap(new LabelsMap(s.labels()));
               case "Value" -> s.value();
               default -> MISSING;
             };

@@ -261,7 +261,7 @@ final class GoFmt {
   private void printStruct(Object o, int verb, int depth) {
     buf.append('{');
     if (o instanceof QueryResultSample s) {
-      printArg(new StrMap(s.labels().toMap()), verb, depth);
+      printArg(new StrMap(new LabelsMap(s.labels())), verb, depth);
       buf.append(' ');
       printArg(s.value(), verb, depth);
     } else if (o instanceof AlertData a) {
