@@ -67,6 +67,11 @@ public final class Templates {
         cached = CompiledTemplate.parse(alertTemplateName(alertName), ALERT_DEFS + text);
       } catch (TemplateException e) {
         cached = e;
+      } catch (RuntimeException e) {
+        // A parser defect must not stop rule loading: the template is refused, saying why.
+        cached =
+            new TemplateException(
+                "template: " + alertTemplateName(alertName) + ": internal parser error: " + e);
       }
       if (ALERT_CACHE.size() >= CACHE_LIMIT) {
         ALERT_CACHE.clear();
