@@ -25,6 +25,13 @@ final class Exec {
   /** What Prometheus' functions need from the evaluation: query, time, external URL. */
   record Context(QueryFunction queryFunction, long timeMs, String externalURL, String pathPrefix) {}
 
+  /**
+   * The most characters one expansion may produce. Go has no limit; here a template that doubles
+   * its output per nesting level ({@code {{template}}} twice in each level) would exhaust the
+   * server's heap during rule evaluation. Real annotations are far below it.
+   */
+  static final int MAX_OUTPUT = 4 << 20;
+
   /** Go's maxExecDepth; Java's stack may end recursion earlier, reported the same way. */
   static final int MAX_DEPTH = 100_000;
 
@@ -182,7 +189,10 @@ final class Exec {
   private void walk(Object dot, Node n) {
     at(n);
     switch (n) {
-      case Node.Text t -> out.append(t.text());
+      case Node.Text t -> {
+        out.append(t.text());
+        checkOutput();
+      }
       case Node.Action a -> {
         Object val = evalPipeline(dot, a.pipe());
         if (a.pipe().decl().isEmpty()) {
@@ -215,6 +225,13 @@ final class Exec {
       out.append(s);
     } else {
       GoFmt.print(out, v);
+    }
+    checkOutput();
+  }
+
+  private void checkOutput() {
+    if (out.length() > MAX_OUTPUT) {
+      throw error("output exceeds " + MAX_OUTPUT + " characters (a Vigil limit)");
     }
   }
 

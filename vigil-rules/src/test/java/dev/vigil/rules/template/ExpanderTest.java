@@ -76,6 +76,24 @@ class ExpanderTest {
   }
 
   @Test
+  void exponentialOutput_isStoppedAtTheLimitWithAClearError() {
+    StringBuilder t = new StringBuilder("{{ define \"l0\" }}0123456789{{ end }}");
+    for (int i = 1; i <= 24; i++) {
+      t.append("{{ define \"l")
+          .append(i)
+          .append("\" }}{{ template \"l")
+          .append(i - 1)
+          .append("\" }}{{ template \"l")
+          .append(i - 1)
+          .append("\" }}{{ end }}");
+    }
+    t.append("{{ template \"l24\" }}"); // 10 * 2^24 characters
+    assertThat(Expander.builder().build().expandAlert("Big", t.toString(), LABELS, 0, 0))
+        .startsWith("<error expanding template: error executing template __alert_Big: template:")
+        .endsWith(": output exceeds " + Exec.MAX_OUTPUT + " characters (a Vigil limit)>");
+  }
+
+  @Test
   void query_withoutQueryFunction_failsWithAClearError() {
     assertThat(Expander.builder().build().expandAlert("A", "{{ query \"up\" }}", LABELS, 0, 0))
         .endsWith("error calling query: no query function>");
