@@ -240,7 +240,7 @@ public final class Vigil implements AutoCloseable {
             .listener(alertFeed)
             .build();
     try {
-      rm.reload(config.ruleFiles(), Path.of("").toAbsolutePath());
+      loadRules(rm, config);
     } catch (RuleFileException e) {
       throw new ConfigException(
           config.source() + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
@@ -248,6 +248,25 @@ public final class Vigil implements AutoCloseable {
     registry.register(new RulesCollector(rm.metrics()));
     rm.start();
     return rm;
+  }
+
+  /**
+   * Applies {@code rule_files} and, after them, the enabled rule packs ({@code pack:NAME}) and the
+   * {@code alerts} thresholds ({@code vigil.yml#thresholds}). On a broken rule file nothing
+   * changes.
+   */
+  private static void loadRules(RuleManager rm, VigilConfig config) throws RuleFileException {
+    List<dev.vigil.rules.RuleFile> files;
+    try {
+      files =
+          new ArrayList<>(
+              dev.vigil.rules.RuleFiles.load(config.ruleFiles(), Path.of("").toAbsolutePath()));
+    } catch (RuleFileException e) {
+      rm.reloadFailed(e);
+      throw e;
+    }
+    files.addAll(dev.vigil.server.config.RulePacksConfig.of(config).ruleFiles());
+    rm.update(files);
   }
 
   private RuleManager readyRules() {
@@ -383,10 +402,11 @@ public final class Vigil implements AutoCloseable {
     if (m != null) {
       m.apply(next.scrapeConfigs());
     }
+    logLevels.accept(next.logLevel());
     RuleManager r = rules;
     if (r != null) {
       try {
-        r.reload(next.ruleFiles(), Path.of("").toAbsolutePath());
+        loadRules(r, next);
       } catch (RuleFileException e) {
         // Changed on disk since the loader read them: the running rules stay.
         state.reloadFailed(e.getMessage());
@@ -397,7 +417,6 @@ public final class Vigil implements AutoCloseable {
     if (feed != null) {
       AlertmanagerWiring.apply(next, configFile, alertSender, feed);
     }
-    logLevels.accept(next.logLevel());
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);
     return null;

@@ -201,6 +201,8 @@ public final class ConfigLoader {
     // Validated here, where --check-config sees it, not only when serve mounts the dashboard.
     dev.vigil.server.dashboard.DashboardRoutes.fromConfig(dashboard, false);
     dev.vigil.ingest.IngestLimits ingest = bindIngest(root.section("ingest"));
+    // rule_packs and alerts: validated here (with their lines); RulePacksConfig.of reads them.
+    RulePacksConfig.bind(root, collect.namespace());
     root.finish();
     return new VigilConfig(
         server,
