@@ -358,6 +358,7 @@ public final class Vigil implements AutoCloseable {
     RuleManager r = rules;
     if (r != null) {
       try {
+        r.evaluationInterval(next.rules().evaluationInterval());
         r.reload(next.ruleFiles(), Path.of("").toAbsolutePath());
       } catch (RuleFileException e) {
         // Changed on disk since the loader read them: the running rules stay.
