@@ -116,6 +116,34 @@ class RuleEvaluationTest extends RulesFixture {
   }
 
   @Test
+  void aQueryPastTheRulesTimeout_isReportedByTheRealEngine_andTheNextRuleRuns() throws Exception {
+    RuleManager m =
+        RuleManager.builder(db, db)
+            .clock(clock)
+            .queryTimeout(java.time.Duration.ofMillis(200))
+            .build();
+    m.update(
+        List.of(
+            RuleFiles.parse(
+                "r.yml",
+                """
+                groups:
+                - name: g
+                  rules:
+                  - record: heavy
+                    expr: count_over_time(vector(1)[11d:1s])
+                  - record: light
+                    expr: vector(1)
+                """)));
+    m.evaluateAt(T0);
+    List<RuleStatus> rs = m.groups().get(0).rules();
+    assertThat(rs.get(0).health()).isEqualTo("err");
+    assertThat(rs.get(0).lastError()).isEqualTo("query timed out in query execution");
+    assertThat(rs.get(1).health()).isEqualTo("ok");
+    assertThat(raw("light")).containsExactly("0s=1.0");
+  }
+
+  @Test
   void queryOffset_queriesAndWritesAtTheOffsetTime() throws Exception {
     add("x", T0, 1);
     add("x", T0 + 60_000, 2);
