@@ -72,6 +72,12 @@ class RuleEvaluationTest extends RulesFixture {
     assertThat(rs.get(1).health()).isEqualTo("ok");
     assertThat(rs.get(2).lastError()).isEqualTo("exceeded limit of 1 with 2 alerts");
     assertThat(rs.get(2).alerts()).isEmpty();
+    assertThat(events)
+        .extracting(e -> e.labels().get("instance") + ":" + e.from() + "->" + e.to())
+        .containsExactlyInAnyOrder(
+            "1:INACTIVE->PENDING", "2:INACTIVE->PENDING",
+            "1:PENDING->FIRING", "2:PENDING->FIRING",
+            "1:FIRING->INACTIVE", "2:FIRING->INACTIVE");
     assertThat(raw("many{instance=\"1\"}")).isEmpty();
     assertThat(raw("one")).containsExactly("1s=2.0");
   }
