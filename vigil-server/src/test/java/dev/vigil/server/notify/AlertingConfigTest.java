@@ -248,6 +248,53 @@ class AlertingConfigTest {
   }
 
   @Test
+  void aFailingAlertmanager_isReportedAndGetsTheAlertAgainAtTheNextResend() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    BlockingQueue<Post> accepted = new LinkedBlockingQueue<>();
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    s.createContext(
+        "/",
+        ex -> {
+          byte[] in = ex.getRequestBody().readAllBytes();
+          if (calls.incrementAndGet() <= 2) {
+            ex.sendResponseHeaders(500, -1); // the first two posts fail
+          } else {
+            accepted.add(new Post(ex.getRequestURI().getPath(), null, JSON.readTree(in)));
+            ex.sendResponseHeaders(200, -1);
+          }
+          ex.close();
+        });
+    s.start();
+    servers.add(s);
+    Files.writeString(dir.resolve("rules.yml"), RULES);
+    Path yml = dir.resolve("vigil.yml");
+    Files.writeString(
+        yml,
+        """
+        global: {evaluation_interval: 1s}
+        rule_files: [rules.yml]
+        rules: {resend_delay: 1s}
+        alerting:
+          alertmanagers:
+          - static_configs: [{targets: ['127.0.0.1:%d']}]
+        """
+            .formatted(s.getAddress().getPort()));
+    try (Vigil vigil = start(yml)) {
+      Post p = accepted.poll(30, TimeUnit.SECONDS);
+      assertThat(p).as("the alert, re-sent after two failed posts").isNotNull();
+      String url = "http://127.0.0.1:" + s.getAddress().getPort() + "/api/v2/alerts";
+      HttpResponse<String> m =
+          http.send(
+              HttpRequest.newBuilder(URI.create(vigil.url() + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(m.body())
+          .contains("vigil_notifications_errors_total{alertmanager=\"" + url + "\"} 2")
+          .contains("vigil_notifications_dropped_total 2");
+    }
+  }
+
+  @Test
   void aHangingAlertmanager_holdsBackNoRuleEvaluation() throws Exception {
     CountDownLatch hold = new CountDownLatch(1);
     BlockingQueue<Post> posts = new LinkedBlockingQueue<>();
