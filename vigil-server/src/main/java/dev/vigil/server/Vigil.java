@@ -416,7 +416,14 @@ public final class Vigil implements AutoCloseable {
     }
     dev.vigil.notify.sender.AlertFeed feed = alertFeed;
     if (feed != null) {
-      AlertmanagerWiring.apply(next, configFile, alertSender, feed);
+      try {
+        AlertmanagerWiring.apply(next, configFile, alertSender, feed);
+      } catch (ConfigException e) {
+        // A tls_config file changed since the loader read it: the running Alertmanagers stay.
+        state.reloadFailed(e.getMessage());
+        LOG.warn("reload: {}", e.getMessage());
+        return e.getMessage();
+      }
     }
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);
