@@ -391,6 +391,7 @@ public final class Vigil implements AutoCloseable {
     RuleManager r = rules;
     if (r != null) {
       try {
+        r.evaluationInterval(next.rules().evaluationInterval());
         loadRules(r, next);
       } catch (RuleFileException e) {
         // Changed on disk since the loader read them: the running rules stay.
