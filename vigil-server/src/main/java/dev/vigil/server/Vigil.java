@@ -88,7 +88,7 @@ public final class Vigil implements AutoCloseable {
       new dev.vigil.notify.sender.AlertmanagerSender(
           dev.vigil.notify.sender.AlertmanagerSender.DEFAULT_CAPACITY);
 
-  private dev.vigil.notify.sender.AlertFeed alertFeed;
+  private volatile dev.vigil.notify.sender.AlertFeed alertFeed;
   private VigilHttpServer http;
   private volatile boolean closed;
 
