@@ -32,8 +32,10 @@ public final class SilenceJson {
   private SilenceJson() {}
 
   /**
-   * Input that API v2 refuses before it reaches the silences: go-swagger's schema errors, answered
-   * with 422 and {@code {"code":602,"message":…}} as Alertmanager does, or a bad value (400).
+   * Input that API v2 refuses before it reaches the silences, answered as Alertmanager 0.25 does: a
+   * schema error is 422 with {@code {"code":602,"message":…}} ({@link #code()} non-zero), an
+   * unreadable body 400 with {@code {"code":400,…}}, an invalid matcher 400 with the message as a
+   * JSON string ({@link #code()} 0).
    */
   public static final class Invalid extends RuntimeException {
     private final int status;
@@ -50,7 +52,7 @@ public final class SilenceJson {
       return status;
     }
 
-    /** go-swagger's error code in a 422 body (602 required, 601 type). */
+    /** go-swagger's error code (602 required, 601 type, 612 too few items, 400), 0 for none. */
     public int code() {
       return code;
     }
@@ -98,7 +100,8 @@ public final class SilenceJson {
    */
   public static Silence fromPostable(JsonNode n) {
     if (n == null || !n.isObject()) {
-      throw new Invalid(400, 0, "parsing silence body from \"\" failed: expected a JSON object");
+      throw new Invalid(
+          400, 400, "parsing silence body from \"\" failed, because the body is not a JSON object");
     }
     String id = optionalString(n, "id", "body");
     String createdBy = requiredString(n, "createdBy");
@@ -111,6 +114,9 @@ public final class SilenceJson {
     }
     if (!ms.isArray()) {
       throw new Invalid(422, 601, "matchers in body must be of type array");
+    }
+    if (ms.isEmpty()) {
+      throw new Invalid(422, 612, "matchers in body should have at least 1 items");
     }
     List<LabelMatcher> matchers = new ArrayList<>();
     for (int i = 0; i < ms.size(); i++) {
@@ -128,7 +134,8 @@ public final class SilenceJson {
       try {
         matchers.add(Matchers.of(type, name, value));
       } catch (IllegalArgumentException e) {
-        throw new Invalid(400, 0, "invalid label matcher " + i + ": " + e.getMessage());
+        throw new Invalid(
+            400, 0, "silence invalid: invalid label matcher " + i + ": " + e.getMessage());
       }
     }
     return new Silence(id, matchers, startsAt, endsAt, null, createdBy, comment);
@@ -177,7 +184,12 @@ public final class SilenceJson {
     try {
       return OffsetDateTime.parse(s).toInstant();
     } catch (DateTimeParseException e) {
-      throw new Invalid(422, 601, key + " in body must be of type date-time: \"" + s + "\"");
+      throw new Invalid(
+          400,
+          400,
+          "parsing silence body from \"\" failed, because parsing time \""
+              + s
+              + "\" as an RFC 3339 date-time failed");
     }
   }
 

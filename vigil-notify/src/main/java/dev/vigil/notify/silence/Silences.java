@@ -132,6 +132,13 @@ public final class Silences implements AutoCloseable {
     if (s.matchers().isEmpty()) {
       throw SilenceException.invalid("at least one matcher required");
     }
+    boolean allMatchEmpty = true;
+    for (LabelMatcher m : s.matchers()) {
+      allMatchEmpty &= m.matchesEmpty();
+    }
+    if (allMatchEmpty) {
+      throw SilenceException.invalid("at least one matcher must not match the empty string");
+    }
     if (s.startsAt() == null) {
       throw SilenceException.invalid("invalid zero start timestamp");
     }
@@ -157,7 +164,9 @@ public final class Silences implements AutoCloseable {
   /**
    * Expires a silence now: a pending one gets start and end now, an active one ends now.
    *
-   * @throws SilenceException if unknown ({@link SilenceException#notFound()}) or already expired
+   * <p>An already expired silence stays as it is (Alertmanager 0.25 answers 200 as well).
+   *
+   * @throws SilenceException if unknown ({@link SilenceException#notFound()})
    */
   public void expire(String id) {
     synchronized (lock) {
@@ -167,7 +176,7 @@ public final class Silences implements AutoCloseable {
       }
       Instant now = clock.instant();
       if (s.state(now) == Silence.State.EXPIRED) {
-        throw SilenceException.invalid("silence " + id + " already expired");
+        return;
       }
       expireLocked(s, now);
     }

@@ -87,6 +87,8 @@ class SilencesTest {
           .hasMessage("at least one matcher required");
       assertThatThrownBy(() -> s.set(silence("a=b", T0.plusSeconds(10), T0.plusSeconds(5))))
           .hasMessage("end time must not be before start time");
+      assertThatThrownBy(() -> s.set(silence("a=~.*,b=\"\"", T0, T0.plusSeconds(5))))
+          .hasMessage("at least one matcher must not match the empty string");
     }
   }
 
