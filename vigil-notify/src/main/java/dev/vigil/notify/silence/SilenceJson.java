@@ -13,7 +13,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Silences in Alertmanager 0.25's API v2 JSON: {@code gettableSilence} out, {@code postableSilence}
@@ -194,25 +193,14 @@ public final class SilenceJson {
   }
 
   /**
-   * Whether a silence passes API v2's {@code filter} matchers: each filter matcher must match the
-   * value of the silence's matcher of the same name (Alertmanager's {@code
-   * CheckSilenceMatchesFilterLabels}; an empty filter value also passes a silence without that
-   * name).
+   * Whether a silence passes API v2's {@code filter} matchers, as Alertmanager 0.25's {@code
+   * CheckSilenceMatchesFilterLabels}: for each filter matcher the silence has a matcher with the
+   * same name, operator and value (a filter {@code alertname=~"Disk.*"} finds the silences written
+   * with that very regex, not those for {@code alertname="DiskFull"}).
    */
   public static boolean passesFilter(Silence s, List<LabelMatcher> filter) {
-    Map<String, String> values = new java.util.HashMap<>();
-    for (LabelMatcher m : s.matchers()) {
-      values.put(m.name(), m.value());
-    }
     for (LabelMatcher f : filter) {
-      String v = values.get(f.name());
-      boolean present = v != null;
-      boolean negative =
-          f.type() == LabelMatcher.Type.NOT_EQUAL || f.type() == LabelMatcher.Type.NOT_REGEX;
-      if (f.value().isEmpty() && (negative ? present : !present)) {
-        continue;
-      }
-      if (!f.matches(v == null ? "" : v)) {
+      if (!s.matchers().contains(f)) {
         return false;
       }
     }
