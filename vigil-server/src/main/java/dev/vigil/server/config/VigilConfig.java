@@ -17,7 +17,9 @@ import java.util.List;
  * @param storage data directory, retention, WAL fsync
  * @param collect self-collection of host, JVM and Vigil
  * @param scrapeConfigs Prometheus-compatible scrape jobs
- * @param ruleFiles paths or globs of Prometheus rule files
+ * @param ruleFiles paths or globs of Prometheus rule files, relative ones resolved against the
+ *     configuration file's directory
+ * @param rules how rules are evaluated ({@code global.evaluation_interval}, {@code rules})
  * @param alerting the {@code alerting} section as written (bound by the rules module)
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
  * @param slos the {@code slos} section as written
@@ -36,6 +38,7 @@ public record VigilConfig(
     CollectConfig collect,
     List<ScrapeConfig> scrapeConfigs,
     List<String> ruleFiles,
+    RulesConfig rules,
     ConfigNode alerting,
     ConfigNode remoteWrite,
     ConfigNode slos,
@@ -75,6 +78,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -99,6 +103,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -118,6 +123,7 @@ public record VigilConfig(
         c,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -137,6 +143,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -156,6 +163,7 @@ public record VigilConfig(
         collect,
         jobs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -175,6 +183,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -194,6 +203,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,

@@ -404,13 +404,19 @@ public final class DemoApplications implements AutoCloseable {
             .build(),
         at,
         0.62);
+    // The figure the disk tile, the realtime API and the health score read: the same disk.
+    app.append(
+        0,
+        host.toBuilder().set(Labels.METRIC_NAME, "vigil_filesystem_fullest_usage_ratio").build(),
+        at,
+        0.62);
     app.append(
         0,
         host.toBuilder().set(Labels.METRIC_NAME, "vigil_health_score").build(),
         at,
         burstLeft > 0 ? 70 : 95 - 20 * cpu);
     app.commit();
-    return n[0] + 4;
+    return n[0] + 5;
   }
 
   @Override
