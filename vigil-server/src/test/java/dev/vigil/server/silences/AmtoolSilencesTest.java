@@ -169,6 +169,32 @@ class AmtoolSilencesTest {
         amIds.add(Json.MAPPER.readTree(ra.body()).path("silenceID").asText());
         vIds.add(Json.MAPPER.readTree(rv.body()).path("silenceID").asText());
       }
+      // updates: same matchers and a later start on a pending silence stay in place; new
+      // matchers expire the old silence and create a new one
+      String inPlace =
+          withId(
+              amIds.get(0),
+              body(
+                  "[{\"name\":\"alertname\",\"value\":\"DiskFull\",\"isRegex\":false}]",
+                  t.plusSeconds(30),
+                  t.plusSeconds(5400)));
+      HttpResponse<String> ua = send(amUrl, "POST", "/api/v2/silences", inPlace);
+      HttpResponse<String> uv =
+          send(vigil.url(), "POST", "/api/v2/silences", inPlace.replace(amIds.get(0), vIds.get(0)));
+      assertThat(ua.body()).contains(amIds.get(0));
+      assertThat(uv.body()).contains(vIds.get(0));
+      String replaced =
+          body(
+              "[{\"name\":\"alertname\",\"value\":\"DiskFull2\",\"isRegex\":false}]",
+              t,
+              t.plusSeconds(600));
+      ua = send(amUrl, "POST", "/api/v2/silences", withId(amIds.get(1), replaced));
+      uv = send(vigil.url(), "POST", "/api/v2/silences", withId(vIds.get(1), replaced));
+      assertThat(uv.statusCode()).isEqualTo(ua.statusCode()).isEqualTo(200);
+      amIds.add(Json.MAPPER.readTree(ua.body()).path("silenceID").asText());
+      vIds.add(Json.MAPPER.readTree(uv.body()).path("silenceID").asText());
+      assertThat(amIds.get(3)).isNotEqualTo(amIds.get(1));
+      assertThat(vIds.get(3)).isNotEqualTo(vIds.get(1));
       // expire one on both
       send(amUrl, "DELETE", "/api/v2/silence/" + amIds.get(2), null);
       send(vigil.url(), "DELETE", "/api/v2/silence/" + vIds.get(2), null);
@@ -247,6 +273,10 @@ class AmtoolSilencesTest {
     return s.replaceAll(
         "(\"state\":\"expired\"\\}.*?\"endsAt\":\")[^\"]*(\".*?\"startsAt\":\")[^\"]*\"",
         "$1T$2T\"");
+  }
+
+  static String withId(String id, String body) {
+    return "{\"id\":\"" + id + "\"," + body.substring(1);
   }
 
   static String body(String matchers, Instant start, Instant end) {
