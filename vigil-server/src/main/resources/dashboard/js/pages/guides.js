@@ -12,7 +12,7 @@ const DOCS = 'docs/metrics.md ("Application recorders") and docs/collectors.md i
 /** Per page: the metrics whose presence means "this page has data", and how to produce them. */
 export const GUIDES = {
   api: {
-    probe: '(api|http)_requests_total',
+    probe: '(api|http)_(requests_total|request_duration_seconds_(bucket|count))',
     metric: '<ns>api_requests_total',
     call: 'vigil.recorders().recordApiRequest("checkout", "/orders/{id}", "GET", 200, 0.042);',
   },

@@ -61,6 +61,10 @@ public final class TsdbMetrics {
               "Corrupt blocks moved aside into the corrupted directory at open."),
           Map.entry("vigil_tsdb_blocks_loaded", "Blocks (raw and rollups) loaded now."),
           Map.entry("vigil_tsdb_storage_blocks_bytes", "Bytes on disk of the blocks loaded now."),
+          Map.entry(
+              "vigil_tsdb_retention_limit_bytes",
+              "storage.retention_size in bytes: blocks beyond it are deleted, oldest first (0: no"
+                  + " size limit)."),
           Map.entry("vigil_tsdb_exemplar_exemplars_appended_total", "Exemplars appended and kept."),
           Map.entry(
               "vigil_tsdb_exemplar_out_of_order_exemplars_total",
