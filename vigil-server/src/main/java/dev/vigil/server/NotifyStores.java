@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import dev.vigil.notify.nflog.NotificationLog;
+import dev.vigil.notify.nflog.RecordLog;
 import dev.vigil.notify.silence.Silences;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,11 +65,25 @@ final class NotifyStores implements AutoCloseable {
     Clock clock = clock(millis);
     Path dir = dataDir.resolve(DIR);
     Silences s = Silences.open(dir.resolve("silences.log"), clock, Silences.DEFAULT_RETENTION);
+    if (s.cutBytes() > 0) {
+      LOG.warn(
+          "silences: cut {} bytes of a torn or corrupt tail from {} (kept in {}); the silences"
+              + " before it are loaded",
+          s.cutBytes(),
+          dir.resolve("silences.log"),
+          RecordLog.cutFile(dir.resolve("silences.log")));
+    }
     try {
-      return new NotifyStores(
-          s,
-          NotificationLog.open(dir.resolve("nflog.log"), clock, NotificationLog.DEFAULT_RETENTION),
-          every);
+      NotificationLog n =
+          NotificationLog.open(dir.resolve("nflog.log"), clock, NotificationLog.DEFAULT_RETENTION);
+      if (n.cutBytes() > 0) {
+        LOG.warn(
+            "notification log: cut {} bytes of a torn or corrupt tail from {} (kept in {})",
+            n.cutBytes(),
+            dir.resolve("nflog.log"),
+            RecordLog.cutFile(dir.resolve("nflog.log")));
+      }
+      return new NotifyStores(s, n, every);
     } catch (IOException | RuntimeException e) {
       s.close();
       throw e;

@@ -174,6 +174,14 @@ public final class NotificationLog implements AutoCloseable {
     return e;
   }
 
+  /**
+   * Bytes of a torn or corrupt tail cut from the file when it was opened (0 for a clean file), kept
+   * in {@link RecordLog#cutFile}.
+   */
+  public long cutBytes() {
+    return log.cutBytes();
+  }
+
   /** The entry of this group and receiver, if any. */
   public synchronized Optional<Entry> query(String groupKey, String receiver) {
     return Optional.ofNullable(entries.get(new Key(groupKey, receiver)));

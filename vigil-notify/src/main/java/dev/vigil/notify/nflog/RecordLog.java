@@ -32,7 +32,8 @@ import java.util.zip.CRC32;
  * an abrupt kill of the process (kill -9) cannot lose a completed write, since the page cache
  * belongs to the kernel; fsync (sync = true) is for power loss. On open, the first line that is
  * incomplete (no newline) or whose CRC does not match ends the file: it and all after it are cut,
- * as the TSDB's WAL cuts a torn tail, and the cut is reported by cutBytes(). rewrite() writes the
+ * as the TSDB's WAL cuts a torn tail; the cut is reported by cutBytes() and its bytes are kept in
+ * <file>.cut (a record cut in the middle of the file takes the later ones with it: they are there). rewrite() writes the
  * live records to a temporary file, forces it, and renames it over the log (atomic on POSIX), so a
  * crash during a snapshot leaves either the old log or the new one.
  *
@@ -88,6 +89,8 @@ public final class RecordLog implements AutoCloseable {
         good = pos;
       }
       if (good < total) {
+        // Keep what is cut for inspection (one file, the latest cut) before truncating.
+        Files.write(cutFile(file), java.util.Arrays.copyOfRange(all, (int) good, all.length));
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
           ch.truncate(good);
           ch.force(true);
@@ -144,7 +147,15 @@ public final class RecordLog implements AutoCloseable {
     return replayed;
   }
 
-  /** How many bytes of a torn or corrupt tail {@link #open} cut (0 for a clean file). */
+  /** Where {@link #open} keeps the bytes it cut: {@code <file>.cut}. */
+  public static Path cutFile(Path file) {
+    return file.resolveSibling(file.getFileName() + ".cut");
+  }
+
+  /**
+   * How many bytes of a torn or corrupt tail {@link #open} cut (0 for a clean file); they are kept
+   * in {@link #cutFile}.
+   */
   public long cutBytes() {
     return cutBytes;
   }

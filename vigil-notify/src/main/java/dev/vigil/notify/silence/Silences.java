@@ -88,6 +88,14 @@ public final class Silences implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Bytes of a torn or corrupt tail cut from the file when it was opened (0 for a clean file), kept
+   * in {@link RecordLog#cutFile}.
+   */
+  public long cutBytes() {
+    return log.cutBytes();
+  }
+
   /** The clock's current time. */
   public Instant now() {
     return clock.instant();

@@ -144,10 +144,16 @@ class SilencesTest {
     String bad = lines.get(1).replace("\"a\"", "\"z\"");
     Files.write(f, List.of(lines.get(0), bad));
     Files.writeString(f, "0123abcd {\"id\":", StandardOpenOption.APPEND);
+    long before = Files.size(f);
     try (Silences s = open()) {
       assertThat(s.list()).extracting(Silence::id).containsExactly(first);
+      assertThat(s.cutBytes()).isEqualTo(before - (lines.get(0).length() + 1));
     }
     assertThat(Files.readAllLines(f)).hasSize(1);
+    // what was cut is kept for inspection
+    assertThat(Files.readString(dir.resolve("silences.log.cut")))
+        .startsWith(bad)
+        .endsWith("0123abcd {\"id\":");
   }
 
   @Test
