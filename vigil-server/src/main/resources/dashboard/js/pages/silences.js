@@ -264,8 +264,18 @@ export function mountSilences(container, ctx) {
       return;
     }
     const by = (st) => list.filter((s) => s.status.state === st);
-    clear(lists).append(table('Active', 'active', by('active')), table('Pending', 'pending', by('pending')), table('Expired', 'expired', by('expired')));
-    renderAlerts(by('active').map((s) => s.matchers.map((m) => ({ name: m.name, op: opOf(m), value: m.value }))));
+    // Re-render only what changed, so a button is not replaced under the user's pointer.
+    const listKey = JSON.stringify(list);
+    if (listKey !== lists.dataset.key) {
+      clear(lists).append(table('Active', 'active', by('active')), table('Pending', 'pending', by('pending')), table('Expired', 'expired', by('expired')));
+      lists.dataset.key = listKey;
+    }
+    const silenced = by('active').map((s) => s.matchers.map((m) => ({ name: m.name, op: opOf(m), value: m.value })));
+    const alertsKey = JSON.stringify([alerts, silenced]);
+    if (alertsKey !== alertsBox.dataset.key) {
+      renderAlerts(silenced);
+      alertsBox.dataset.key = alertsKey;
+    }
     refreshPreview();
   }
 

@@ -125,6 +125,17 @@ class SilencesBrowserTest {
     return new WebDriverWait(driver, Duration.ofSeconds(20));
   }
 
+  /** Clicks, finding the element again if a refresh replaced it between finding and clicking. */
+  private void clickWhenStable(String css) {
+    waiting()
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(By.cssSelector(css)).click();
+              return true;
+            });
+  }
+
   private String previewCount() {
     return driver.findElement(By.id("silence-preview")).getDomAttribute("data-count");
   }
@@ -182,9 +193,7 @@ class SilencesBrowserTest {
                     == 1);
 
     // one click from an alert: its labels in the editor, then create
-    WebElement cpu =
-        driver.findElement(By.cssSelector("#silence-alerts li[data-alertname='CpuHot']"));
-    cpu.findElement(By.cssSelector("button.silence-alert")).click();
+    clickWhenStable("#silence-alerts li[data-alertname='CpuHot'] button.silence-alert");
     assertThat(driver.findElements(By.cssSelector(".matcher-row .m-value")))
         .extracting(e -> e.getDomProperty("value"))
         .containsExactly("CpuHot", "web-1", "ticket");
@@ -193,9 +202,7 @@ class SilencesBrowserTest {
     waiting().until(d -> rows("active").size() == 2);
 
     // expire the first one
-    WebElement row =
-        driver.findElement(By.cssSelector("[data-silences='active'] tr[data-id='" + s.id() + "']"));
-    row.findElement(By.cssSelector("button.expire")).click();
+    clickWhenStable("[data-silences='active'] tr[data-id='" + s.id() + "'] button.expire");
     waiting().until(d -> rows("expired").size() == 1 && rows("active").size() == 1);
     assertThat(rows("expired").get(0).getDomAttribute("data-id")).isEqualTo(s.id());
   }
