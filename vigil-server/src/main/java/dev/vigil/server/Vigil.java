@@ -4,11 +4,14 @@ import dev.vigil.collectors.HostCollectors;
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.promql.Engine;
+import dev.vigil.rules.RuleFileException;
+import dev.vigil.rules.RuleManager;
 import dev.vigil.server.api.AdminApi;
 import dev.vigil.server.api.FederateRoutes;
 import dev.vigil.server.api.LifecycleRoutes;
 import dev.vigil.server.api.MetricsRoutes;
 import dev.vigil.server.api.QueryApi;
+import dev.vigil.server.api.RulesApi;
 import dev.vigil.server.api.SelfMetrics;
 import dev.vigil.server.api.SeriesApi;
 import dev.vigil.server.api.ServerState;
@@ -76,6 +79,7 @@ public final class Vigil implements AutoCloseable {
   private final Engine engine;
   private final LongSupplier clock;
   private volatile ScrapeManager scrapes;
+  private volatile RuleManager rules;
   private VigilHttpServer http;
   private volatile boolean closed;
 
@@ -95,6 +99,11 @@ public final class Vigil implements AutoCloseable {
             .jvm(c.jvm())
             .gpu(c.gpu())
             .recorders(recorders)
+            .firingAlerts(
+                () -> {
+                  RuleManager r = rules;
+                  return r == null ? 0 : r.firingAlerts();
+                })
             .build();
     // The engine and every route are built before the store opens; they reach it through these
     // lazy views, which answer 503 (unavailable) until the WAL is replayed.
@@ -176,6 +185,7 @@ public final class Vigil implements AutoCloseable {
             LocalSource.openMetrics(() -> MetricsRoutes.openMetrics(registry)));
       }
       m.apply(config.scrapeConfigs());
+      rules = startRules(config, db);
     } catch (RuntimeException e) {
       close();
       if (tsdb == null) {
@@ -191,6 +201,39 @@ public final class Vigil implements AutoCloseable {
       throw e;
     }
     state.setReady(true);
+  }
+
+  /**
+   * Loads the rule files and starts evaluating them. A broken file at start is a clear error: the
+   * server does not start without the rules it was given.
+   */
+  private RuleManager startRules(VigilConfig config, Tsdb db) {
+    var rc = config.rules();
+    RuleManager rm =
+        RuleManager.builder(db, db)
+            .evaluationInterval(rc.evaluationInterval())
+            .outageTolerance(rc.forOutageTolerance())
+            .forGracePeriod(rc.forGracePeriod())
+            .queryTimeout(config.server().limits().queryTimeout())
+            .externalUrl(http != null ? http.baseUrl() : "")
+            .build();
+    try {
+      rm.reload(config.ruleFiles(), Path.of("").toAbsolutePath());
+    } catch (RuleFileException e) {
+      throw new ConfigException(
+          config.source() + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
+    }
+    registry.register(new RulesCollector(rm.metrics()));
+    rm.start();
+    return rm;
+  }
+
+  private RuleManager readyRules() {
+    RuleManager r = rules;
+    if (r == null || !state.ready()) {
+      throw notReady();
+    }
+    return r;
   }
 
   private static Tsdb openStorage(
@@ -223,6 +266,7 @@ public final class Vigil implements AutoCloseable {
     return List.of(
         new LifecycleRoutes(state, this::reloadFromHttp),
         new StatusApi(state, true),
+        new RulesApi(this::readyRules),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
@@ -288,6 +332,10 @@ public final class Vigil implements AutoCloseable {
     try {
       next = ConfigLoader.load(configFile, configEnv);
     } catch (ConfigException e) {
+      RuleManager r = rules;
+      if (r != null && e.getCause() instanceof RuleFileException rfe) {
+        r.reloadFailed(rfe); // the running rules stay; the API and the metric say why
+      }
       state.reloadFailed(e.getMessage());
       LOG.warn("reload failed, keeping the running configuration: {}", e.getMessage());
       return e.getMessage();
@@ -306,6 +354,16 @@ public final class Vigil implements AutoCloseable {
     ScrapeManager m = scrapes;
     if (m != null) {
       m.apply(next.scrapeConfigs());
+    }
+    RuleManager r = rules;
+    if (r != null) {
+      try {
+        r.reload(next.ruleFiles(), Path.of("").toAbsolutePath());
+      } catch (RuleFileException e) {
+        // Changed on disk since the loader read them: the running rules stay.
+        state.reloadFailed(e.getMessage());
+        return e.getMessage();
+      }
     }
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);
@@ -353,6 +411,11 @@ public final class Vigil implements AutoCloseable {
     return readyTsdb();
   }
 
+  /** The rule manager (groups, alerts), once the store is open. */
+  public RuleManager rules() {
+    return readyRules();
+  }
+
   /** The scrape manager (targets, metadata). */
   public ScrapeManager scrapes() {
     return readyScrapes();
@@ -388,6 +451,9 @@ public final class Vigil implements AutoCloseable {
     state.setReady(false);
     if (scrapes != null) {
       scrapes.close();
+    }
+    if (rules != null) {
+      rules.stop();
     }
     for (VigilPlugin p : plugins) {
       try {

@@ -17,7 +17,9 @@ import java.util.List;
  * @param storage data directory, retention, WAL fsync
  * @param collect self-collection of host, JVM and Vigil
  * @param scrapeConfigs Prometheus-compatible scrape jobs
- * @param ruleFiles paths or globs of Prometheus rule files
+ * @param ruleFiles paths or globs of Prometheus rule files, relative ones resolved against the
+ *     configuration file's directory
+ * @param rules how rules are evaluated ({@code global.evaluation_interval}, {@code rules})
  * @param alerting the {@code alerting} section as written (bound by the rules module)
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
  * @param slos the {@code slos} section as written
@@ -33,6 +35,7 @@ public record VigilConfig(
     CollectConfig collect,
     List<ScrapeConfig> scrapeConfigs,
     List<String> ruleFiles,
+    RulesConfig rules,
     ConfigNode alerting,
     ConfigNode remoteWrite,
     ConfigNode slos,
@@ -70,6 +73,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -92,6 +96,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -109,6 +114,7 @@ public record VigilConfig(
         c,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -126,6 +132,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
@@ -143,6 +150,7 @@ public record VigilConfig(
         collect,
         jobs,
         ruleFiles,
+        rules,
         alerting,
         remoteWrite,
         slos,
