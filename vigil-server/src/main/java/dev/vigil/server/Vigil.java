@@ -6,7 +6,9 @@ import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.promql.Engine;
 import dev.vigil.rules.RuleFileException;
 import dev.vigil.rules.RuleManager;
+import dev.vigil.rules.history.AlertHistory;
 import dev.vigil.server.api.AdminApi;
+import dev.vigil.server.api.AlertHistoryApi;
 import dev.vigil.server.api.FederateRoutes;
 import dev.vigil.server.api.LifecycleRoutes;
 import dev.vigil.server.api.MetricsRoutes;
@@ -80,6 +82,7 @@ public final class Vigil implements AutoCloseable {
   private final LongSupplier clock;
   private volatile ScrapeManager scrapes;
   private volatile RuleManager rules;
+  private volatile AlertHistory alertHistory;
   private VigilHttpServer http;
   private volatile boolean closed;
 
@@ -209,8 +212,11 @@ public final class Vigil implements AutoCloseable {
    */
   private RuleManager startRules(VigilConfig config, Tsdb db) {
     var rc = config.rules();
+    AlertHistory history = openAlertHistory(config);
+    alertHistory = history;
     RuleManager rm =
         RuleManager.builder(db, db)
+            .listener(history)
             .evaluationInterval(rc.evaluationInterval())
             .outageTolerance(rc.forOutageTolerance())
             .forGracePeriod(rc.forGracePeriod())
@@ -224,8 +230,44 @@ public final class Vigil implements AutoCloseable {
           config.source() + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
     }
     registry.register(new RulesCollector(rm.metrics()));
+    registry.register(new AlertHistoryCollector(history));
     rm.start();
     return rm;
+  }
+
+  /**
+   * The alert history in {@code <storage.path>/alert-history}: kept for {@code
+   * storage.retention_time}, fsynced as the WAL ({@code storage.wal_fsync}), at most {@code
+   * rules.history.max_size}.
+   */
+  private static AlertHistory openAlertHistory(VigilConfig config) {
+    var s = config.storage();
+    var rc = config.rules();
+    Path dir = s.path().resolve("alert-history");
+    try {
+      return AlertHistory.builder(dir)
+          .retention(s.retentionTime())
+          .fsyncInterval(s.walFsync())
+          .maxBytes(rc.historyMaxBytes())
+          .flapping(rc.flappingChanges(), rc.flappingWindow())
+          .messages(m -> LOG.warn("{}", m))
+          .open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the alert history in " + dir + ": " + e, e);
+    }
+  }
+
+  private AlertHistory readyAlertHistory() {
+    AlertHistory h = alertHistory;
+    if (h == null || !state.ready()) {
+      throw notReady();
+    }
+    return h;
+  }
+
+  private boolean flapping(dev.vigil.model.Labels alert) {
+    AlertHistory h = alertHistory;
+    return h != null && h.isFlapping(alert);
   }
 
   private RuleManager readyRules() {
@@ -266,7 +308,8 @@ public final class Vigil implements AutoCloseable {
     return List.of(
         new LifecycleRoutes(state, this::reloadFromHttp),
         new StatusApi(state, true),
-        new RulesApi(this::readyRules),
+        new RulesApi(this::readyRules, this::flapping),
+        new AlertHistoryApi(this::readyAlertHistory),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
@@ -454,6 +497,13 @@ public final class Vigil implements AutoCloseable {
     }
     if (rules != null) {
       rules.stop();
+    }
+    if (alertHistory != null) {
+      try {
+        alertHistory.close();
+      } catch (IOException e) {
+        LOG.warn("closing the alert history failed", e);
+      }
     }
     for (VigilPlugin p : plugins) {
       try {

@@ -56,6 +56,9 @@ public final class AlertHistory implements AlertListener, Closeable {
   /** Ordered by timestamp; records of one timestamp in the order they were written. */
   private final ArrayList<Stored> entries = new ArrayList<>();
 
+  /** The last recorded change of each alert that is pending or firing: what a restart restores. */
+  private final Map<Labels, HistoryEntry> active = new HashMap<>();
+
   private final Map<String, long[]> changes = new HashMap<>();
   private final AtomicLong writeFailures = new AtomicLong();
   private final ScheduledExecutorService ticker;
@@ -84,6 +87,7 @@ public final class AlertHistory implements AlertListener, Closeable {
         continue; // a record kind this version does not know
       }
       insert(new Stored(e, r.segment()));
+      track(e);
       flapping.record(e.labels(), e.timestampMs());
       nextId = Math.max(nextId, e.id() + 1);
     }
@@ -109,7 +113,7 @@ public final class AlertHistory implements AlertListener, Closeable {
   @Override
   public void onStateChange(AlertEvent e) {
     synchronized (lock) {
-      if (closed) {
+      if (closed || restated(e)) {
         return;
       }
       boolean flaps = flapping.record(e.labels(), e.timestampMs());
@@ -137,10 +141,33 @@ public final class AlertHistory implements AlertListener, Closeable {
         segment = log.currentSegment();
       }
       insert(new Stored(h, segment));
+      track(h);
       changes
           .computeIfAbsent(h.alertname(), k -> new long[AlertState.values().length])[
           h.to().ordinal()]++;
       trim();
+    }
+  }
+
+  /**
+   * Whether the change only restates what the history already holds: after a restart the rule
+   * engine restores an active alert (inactive → pending, then → firing) with the activeAt it had,
+   * to the second ({@code ALERTS_FOR_STATE}). The history keeps the alert as it was, so a restart
+   * does not show a firing alert as new.
+   */
+  private boolean restated(AlertEvent e) {
+    HistoryEntry last = active.get(e.labels());
+    return last != null
+        && e.to() != AlertState.INACTIVE
+        && e.to().ordinal() <= last.to().ordinal()
+        && last.activeAt() / 1000 == e.activeAt() / 1000;
+  }
+
+  private void track(HistoryEntry e) {
+    if (e.to() == AlertState.INACTIVE) {
+      active.remove(e.labels());
+    } else {
+      active.put(e.labels(), e);
     }
   }
 

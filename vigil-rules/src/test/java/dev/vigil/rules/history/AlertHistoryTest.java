@@ -199,6 +199,47 @@ class AlertHistoryTest {
   }
 
   @Test
+  void restoredAlertAfterARestart_isNotRecordedAsNew_butALaterResolutionIs() throws IOException {
+    long t = now.get();
+    long activeAt = t - 1000;
+    try (AlertHistory h = open()) {
+      h.onStateChange(event("Down", "a", AlertState.INACTIVE, AlertState.PENDING, t));
+      h.onStateChange(event("Down", "a", AlertState.PENDING, AlertState.FIRING, t + 500));
+      h.onStateChange(event("Down", "b", AlertState.INACTIVE, AlertState.PENDING, t));
+    }
+    try (AlertHistory h = open()) {
+      // The engine restores both with their activeAt (whole seconds), then fires them again.
+      h.onStateChange(restored("a", AlertState.INACTIVE, AlertState.PENDING, t + 9000, activeAt));
+      h.onStateChange(restored("a", AlertState.PENDING, AlertState.FIRING, t + 9500, activeAt));
+      h.onStateChange(restored("b", AlertState.INACTIVE, AlertState.PENDING, t + 9000, activeAt));
+      h.onStateChange(restored("b", AlertState.PENDING, AlertState.FIRING, t + 9500, activeAt));
+      h.onStateChange(restored("a", AlertState.FIRING, AlertState.INACTIVE, t + 9900, activeAt));
+      assertThat(h.query(List.of(), 0, Long.MAX_VALUE, 10))
+          .extracting(e -> e.labels().get("instance") + " " + e.from() + ">" + e.to())
+          .containsExactly(
+              "a FIRING>INACTIVE",
+              "b PENDING>FIRING",
+              "a PENDING>FIRING",
+              "b INACTIVE>PENDING",
+              "a INACTIVE>PENDING");
+    }
+  }
+
+  private static AlertEvent restored(
+      String instance, AlertState from, AlertState to, long t, long activeAt) {
+    return new AlertEvent(
+        "g",
+        "rules.yml",
+        Labels.of("alertname", "Down", "instance", instance),
+        Map.of(),
+        1,
+        from,
+        to,
+        t,
+        activeAt / 1000 * 1000);
+  }
+
+  @Test
   void unknownRecordKinds_areSkipped() throws IOException {
     try (AlertHistory h = open()) {
       h.onStateChange(event("Down", "a", AlertState.INACTIVE, AlertState.PENDING, now.get()));

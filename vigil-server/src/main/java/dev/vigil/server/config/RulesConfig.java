@@ -13,10 +13,29 @@ import java.time.Duration;
  * @param forGracePeriod the minimum wait between a start and a restored alert firing, for rules
  *     whose {@code for} is at least this long (default 10 m, Prometheus' {@code
  *     --rules.alert.for-grace-period})
+ * @param flappingChanges {@code rules.flapping.changes}: an alert with more state changes than this
+ *     within the window is flapping (default 6)
+ * @param flappingWindow {@code rules.flapping.window} (default 1 h)
+ * @param historyMaxBytes {@code rules.history.max_size}: the alert history's size bound on disk
+ *     (default 64 MiB); its age bound is {@code storage.retention_time}
  */
 public record RulesConfig(
-    Duration evaluationInterval, Duration forOutageTolerance, Duration forGracePeriod) {
-  /** Prometheus' defaults. */
+    Duration evaluationInterval,
+    Duration forOutageTolerance,
+    Duration forGracePeriod,
+    int flappingChanges,
+    Duration flappingWindow,
+    long historyMaxBytes) {
+  /** The smallest {@code rules.history.max_size}. */
+  public static final long MIN_HISTORY_BYTES = 64 << 10;
+
+  /** Prometheus' defaults, and Vigil's for flapping and history. */
   public static final RulesConfig DEFAULTS =
-      new RulesConfig(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10));
+      new RulesConfig(
+          Duration.ofMinutes(1),
+          Duration.ofHours(1),
+          Duration.ofMinutes(10),
+          6,
+          Duration.ofHours(1),
+          64L << 20);
 }
