@@ -59,6 +59,9 @@ public final class AlertHistory implements AlertListener, Closeable {
   /** The last recorded change of each alert that is pending or firing: what a restart restores. */
   private final Map<Labels, HistoryEntry> active = new HashMap<>();
 
+  /** A restored alert's first change after a restart, until the next tells if it was new. */
+  private final Map<Labels, AlertEvent> restoring = new HashMap<>();
+
   private final Map<String, long[]> changes = new HashMap<>();
   private final AtomicLong writeFailures = new AtomicLong();
   private final ScheduledExecutorService ticker;
@@ -113,54 +116,75 @@ public final class AlertHistory implements AlertListener, Closeable {
   @Override
   public void onStateChange(AlertEvent e) {
     synchronized (lock) {
-      if (closed || restated(e)) {
+      if (closed) {
         return;
       }
-      boolean flaps = flapping.record(e.labels(), e.timestampMs());
-      HistoryEntry h =
-          new HistoryEntry(
-              nextId++,
-              e.labels(),
-              e.annotations(),
-              e.value(),
-              e.from(),
-              e.to(),
-              e.timestampMs(),
-              e.activeAt(),
-              e.group(),
-              e.file(),
-              flaps,
-              List.of());
-      int segment;
-      try {
-        segment = log.append(HistoryCodec.encode(h));
-      } catch (IOException ex) {
-        if (writeFailures.getAndIncrement() == 0) {
-          messages.accept("alert history: cannot write a record: " + ex);
-        }
-        segment = log.currentSegment();
+      AlertEvent held = restoring.remove(e.labels());
+      HistoryEntry last = active.get(e.labels());
+      if (held != null && !sameActiveAt(last, e)) {
+        record(held); // not a restore: the alert ended unseen while Vigil was down
       }
-      insert(new Stored(h, segment));
-      track(h);
-      changes
-          .computeIfAbsent(h.alertname(), k -> new long[AlertState.values().length])[
-          h.to().ordinal()]++;
-      trim();
+      if (last != null && e.from() == AlertState.INACTIVE && !sameActiveAt(last, e)) {
+        // After a restart the engine's first evaluation makes an active alert pending as new and
+        // restores its activeAt afterwards; the next change tells which it was.
+        restoring.put(e.labels(), e);
+        return;
+      }
+      if (!restated(e)) {
+        record(e);
+      }
     }
+  }
+
+  private static boolean sameActiveAt(HistoryEntry last, AlertEvent e) {
+    // ALERTS_FOR_STATE, what the engine restores from, keeps whole seconds.
+    return last != null && last.activeAt() / 1000 == e.activeAt() / 1000;
+  }
+
+  private void record(AlertEvent e) {
+    boolean flaps = flapping.record(e.labels(), e.timestampMs());
+    HistoryEntry h =
+        new HistoryEntry(
+            nextId++,
+            e.labels(),
+            e.annotations(),
+            e.value(),
+            e.from(),
+            e.to(),
+            e.timestampMs(),
+            e.activeAt(),
+            e.group(),
+            e.file(),
+            flaps,
+            List.of());
+    int segment;
+    try {
+      segment = log.append(HistoryCodec.encode(h));
+    } catch (IOException ex) {
+      if (writeFailures.getAndIncrement() == 0) {
+        messages.accept("alert history: cannot write a record: " + ex);
+      }
+      segment = log.currentSegment();
+    }
+    insert(new Stored(h, segment));
+    track(h);
+    changes
+        .computeIfAbsent(h.alertname(), k -> new long[AlertState.values().length])[
+        h.to().ordinal()]++;
+    trim();
   }
 
   /**
    * Whether the change only restates what the history already holds: after a restart the rule
-   * engine restores an active alert (inactive → pending, then → firing) with the activeAt it had,
-   * to the second ({@code ALERTS_FOR_STATE}). The history keeps the alert as it was, so a restart
-   * does not show a firing alert as new.
+   * engine restores an active alert (pending, then firing) with the activeAt it had. The history
+   * keeps the alert as it was, so a restart does not show a firing alert as new.
    */
   private boolean restated(AlertEvent e) {
     HistoryEntry last = active.get(e.labels());
-    return last != null
-        && e.to() != AlertState.INACTIVE
+    return e.to() != AlertState.INACTIVE
+        && last != null
         && e.to().ordinal() <= last.to().ordinal()
-        && last.activeAt() / 1000 == e.activeAt() / 1000;
+        && sameActiveAt(last, e);
   }
 
   private void track(HistoryEntry e) {

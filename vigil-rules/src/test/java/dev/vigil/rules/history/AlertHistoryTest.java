@@ -209,7 +209,8 @@ class AlertHistoryTest {
     }
     try (AlertHistory h = open()) {
       // The engine restores both with their activeAt (whole seconds), then fires them again.
-      h.onStateChange(restored("a", AlertState.INACTIVE, AlertState.PENDING, t + 9000, activeAt));
+      // As the engine does it: pending as new at the first evaluation, restored activeAt after.
+      h.onStateChange(restored("a", AlertState.INACTIVE, AlertState.PENDING, t + 9000, t + 9000));
       h.onStateChange(restored("a", AlertState.PENDING, AlertState.FIRING, t + 9500, activeAt));
       h.onStateChange(restored("b", AlertState.INACTIVE, AlertState.PENDING, t + 9000, activeAt));
       h.onStateChange(restored("b", AlertState.PENDING, AlertState.FIRING, t + 9500, activeAt));
@@ -237,6 +238,27 @@ class AlertHistoryTest {
         to,
         t,
         activeAt / 1000 * 1000);
+  }
+
+  @Test
+  void alertThatEndedWhileDown_andStartsAgain_isRecordedAsNew() throws IOException {
+    long t = now.get();
+    try (AlertHistory h = open()) {
+      h.onStateChange(restored("a", AlertState.INACTIVE, AlertState.PENDING, t, t));
+      h.onStateChange(restored("a", AlertState.PENDING, AlertState.FIRING, t + 500, t));
+    }
+    try (AlertHistory h = open()) {
+      long again = t + 3_600_000;
+      h.onStateChange(restored("a", AlertState.INACTIVE, AlertState.PENDING, again, again));
+      h.onStateChange(restored("a", AlertState.PENDING, AlertState.FIRING, again + 500, again));
+      assertThat(h.query(List.of(), 0, Long.MAX_VALUE, 10))
+          .extracting(e -> e.from() + ">" + e.to() + "@" + (e.timestampMs() - t))
+          .containsExactly(
+              "PENDING>FIRING@3600500",
+              "INACTIVE>PENDING@3600000",
+              "PENDING>FIRING@500",
+              "INACTIVE>PENDING@0");
+    }
   }
 
   @Test
