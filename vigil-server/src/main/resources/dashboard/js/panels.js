@@ -11,6 +11,7 @@ import { format, guessUnit } from './units.js';
 import { query, queryRange } from './api.js';
 import { substitute, intervalVars, formatTime } from './time.js';
 import { renderInstant, instantCsv } from './panels-instant.js';
+import { drawAlertBands } from './alertbands.js';
 
 /** The ECharts connect group: crosshair and tooltip are synchronised across all charts in it. */
 export const GROUP = 'vigil';
@@ -143,7 +144,10 @@ export function createPanel(spec) {
         footer.textContent = '';
         ensureChart();
         if (type === 'heatmap') drawHeatmap(chart, series, spec);
-        else drawTimeseries(chart, series, spec, win, footer);
+        else {
+          drawTimeseries(chart, series, spec, win, footer);
+          drawAlertBands(chart, series, win).then((n) => (root.dataset.alertBands = String(n)));
+        }
         setState('ok', series.length, points);
       } else {
         const results = await Promise.all(targets.map((t) => query(substitute(t.expr, all), win.end).then((d) => ({ t, d }))));
