@@ -75,6 +75,8 @@ class AlertsBrowserTest {
             annotations: {summary: "{{ $labels.instance }} is at {{ $value }}"}
           - record: alert_test:sum
             expr: sum(alert_test_value)
+          - alert: CheckoutBusy
+            expr: sum by (service) (rate(shop_http_requests_total[1m])) > 0
         """);
     String yaml =
         """
@@ -99,6 +101,11 @@ class AlertsBrowserTest {
     for (long t = now - 120_000; t <= now + 300_000; t += 1000) {
       app.append(0, Labels.of("__name__", "alert_test_value", "instance", "x"), t, 10);
       app.append(0, Labels.of("__name__", "alert_other_value", "instance", "y"), t, 1);
+      app.append(
+          0,
+          Labels.of("__name__", "shop_http_requests_total", "service", "checkout"),
+          t,
+          (t - now) / 1000.0 + 1000);
     }
     app.commit();
 
@@ -183,7 +190,7 @@ class AlertsBrowserTest {
     assertThat(row.getDomAttribute("data-flapping")).isEqualTo("true");
     assertThat(row.findElements(By.cssSelector(".badge.flapping"))).hasSize(1);
     assertThat(driver.findElement(By.id("alerts-summary")).getText())
-        .isEqualTo("1 firing, 0 pending.");
+        .isEqualTo("2 firing, 0 pending.");
 
     WebElement group =
         driver.findElement(By.cssSelector("#alerts-groups tr[data-group='browser']"));
@@ -234,13 +241,19 @@ class AlertsBrowserTest {
   }
 
   @Test
-  void overview_namesTheFiringAlerts() {
-    awaitFiring();
-    open("page=overview&range=15m");
+  void overview_namesTheFiringAlerts_andBandsItsRequestsChart() throws Exception {
+    new WebDriverWait(driver, Duration.ofSeconds(40)).until(d -> vigil.rules().firingAlerts() == 2);
+    open("page=overview&range=1h");
     WebElement firing = await(".firing-alerts");
-    assertThat(firing.getText()).isEqualTo("Firing: ValueHigh");
+    assertThat(firing.getText()).isEqualTo("Firing: CheckoutBusy, ValueHigh");
     assertThat(firing.findElement(By.tagName("a")).getDomAttribute("href"))
         .isEqualTo("#page=alerts");
+    // "Requests by service" draws sum by (service): its series {service="checkout"} matches
+    // CheckoutBusy (firing at once: one band); the CPU chart matches no alert.
+    WebElement requests =
+        await("section.panel[aria-label='Requests by service'][data-alert-bands]");
+    assertThat(requests.getDomAttribute("data-alert-bands")).isEqualTo("1");
+    screenshot("overview-alerts");
   }
 
   private void screenshot(String name) throws Exception {
@@ -251,7 +264,15 @@ class AlertsBrowserTest {
             .getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
   }
 
+  /** Waits until ValueHigh fires (CheckoutBusy, without 'for', fires at the first evaluation). */
   private void awaitFiring() {
-    new WebDriverWait(driver, Duration.ofSeconds(40)).until(d -> vigil.rules().firingAlerts() == 1);
+    new WebDriverWait(driver, Duration.ofSeconds(40))
+        .until(
+            d ->
+                vigil.rules().alerts().stream()
+                    .anyMatch(
+                        a ->
+                            a.labels().get("alertname").equals("ValueHigh")
+                                && a.state() == dev.vigil.rules.AlertState.FIRING));
   }
 }
