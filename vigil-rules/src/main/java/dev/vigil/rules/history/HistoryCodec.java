@@ -1,6 +1,7 @@
 package dev.vigil.rules.history;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,6 @@ import dev.vigil.model.Labels;
 import dev.vigil.rules.AlertState;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +21,8 @@ import java.util.TreeMap;
  */
 final class HistoryCodec {
   static final String CHANGE = "change";
+  private static final java.util.Set<String> STRUCTURED =
+      java.util.Set.of("labels", "annotations", "notified");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HistoryCodec() {}
@@ -52,34 +54,91 @@ final class HistoryCodec {
 
   /** The change in the payload, or null for a record of another kind. */
   static HistoryEntry decode(byte[] payload) throws IOException {
-    JsonNode o = JSON.readTree(payload);
-    if (!CHANGE.equals(o.path("kind").asText())) {
-      return null;
+    // A streaming read: at open every record is decoded, and a tree per record took 54 us.
+    try (JsonParser p = JSON.getFactory().createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new IOException("an alert history record is not a JSON object");
+      }
+      String kind = null;
+      long id = 0;
+      long t = 0;
+      long activeAt = 0;
+      String from = null;
+      String to = null;
+      double value = Double.NaN;
+      String group = "";
+      String file = "";
+      boolean flapping = false;
+      Labels labels = Labels.EMPTY;
+      Map<String, String> ann = Map.of();
+      List<String> notified = new ArrayList<>();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken v = p.nextToken();
+        if (v.isStructStart() != STRUCTURED.contains(f)) {
+          p.skipChildren(); // another kind's field of the same name (a no-op on a scalar)
+          continue;
+        }
+        switch (f) {
+          case "kind" -> kind = p.getText();
+          case "id" -> id = p.getLongValue();
+          case "t" -> t = p.getLongValue();
+          case "activeAt" -> activeAt = p.getLongValue();
+          case "from" -> from = p.getText();
+          case "to" -> to = p.getText();
+          case "value" -> value = Double.parseDouble(p.getText());
+          case "group" -> group = p.getText();
+          case "file" -> file = p.getText();
+          case "flapping" -> flapping = v == JsonToken.VALUE_TRUE;
+          case "labels" -> {
+            Map<String, String> m = strings(p);
+            Labels.Builder lb = Labels.builder();
+            m.forEach(lb::set);
+            labels = lb.build();
+          }
+          case "annotations" -> ann = strings(p);
+          case "notified" -> {
+            for (JsonToken n = p.nextToken(); n != JsonToken.END_ARRAY; n = p.nextToken()) {
+              if (n.isStructStart()) {
+                p.skipChildren(); // a richer entry of a later version
+              } else {
+                notified.add(p.getText());
+              }
+            }
+          }
+          default -> p.skipChildren(); // a field of a later version
+        }
+      }
+      if (!CHANGE.equals(kind)) {
+        return null;
+      }
+      if (from == null || to == null) {
+        throw new IOException("an alert history change without from or to");
+      }
+      return new HistoryEntry(
+          id,
+          labels,
+          ann,
+          value,
+          state(from),
+          state(to),
+          t,
+          activeAt,
+          group,
+          file,
+          flapping,
+          notified);
     }
-    Labels.Builder lb = Labels.builder();
-    for (Iterator<Map.Entry<String, JsonNode>> it = o.path("labels").fields(); it.hasNext(); ) {
-      var f = it.next();
-      lb.set(f.getKey(), f.getValue().asText());
+  }
+
+  private static Map<String, String> strings(JsonParser p) throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String k = p.currentName();
+      p.nextToken();
+      m.put(k, p.getText());
     }
-    Map<String, String> ann = new TreeMap<>();
-    o.path("annotations")
-        .fields()
-        .forEachRemaining(f -> ann.put(f.getKey(), f.getValue().asText()));
-    List<String> notified = new ArrayList<>();
-    o.path("notified").forEach(n -> notified.add(n.asText()));
-    return new HistoryEntry(
-        o.path("id").asLong(),
-        lb.build(),
-        ann,
-        Double.parseDouble(o.path("value").asText("NaN")),
-        state(o.path("from").asText()),
-        state(o.path("to").asText()),
-        o.path("t").asLong(),
-        o.path("activeAt").asLong(),
-        o.path("group").asText(),
-        o.path("file").asText(),
-        o.path("flapping").asBoolean(),
-        notified);
+    return m;
   }
 
   private static AlertState state(String s) throws IOException {

@@ -269,9 +269,21 @@ class AlertHistoryTest {
     HistoryLog log = new HistoryLog(dir, 1 << 20, true, m -> {});
     log.open();
     log.append("{\"kind\":\"notified\",\"ref\":1,\"to\":[\"pager\"]}".getBytes());
+    // A change of a later version: unknown fields, and objects where this one has strings.
+    log.append(
+        ("{\"kind\":\"change\",\"id\":2,\"t\":1,\"from\":\"inactive\",\"to\":\"pending\","
+                + "\"value\":\"2.5\",\"extra\":{\"a\":[1,{\"b\":2}]},\"labels\":{\"alertname\":\"X\"},"
+                + "\"notified\":[\"mail\",{\"who\":\"pager\"}],\"group\":7}")
+            .getBytes());
     log.close();
-    try (AlertHistory h = open()) {
-      assertThat(h.query(List.of(), 0, Long.MAX_VALUE, 10)).hasSize(1);
+    try (AlertHistory h = open(AlertHistory.builder(dir).retention(Duration.ofDays(100000)))) {
+      List<HistoryEntry> got = h.query(List.of(), 0, Long.MAX_VALUE, 10);
+      assertThat(got).hasSize(2);
+      HistoryEntry later = got.get(1); // t = 1: the oldest
+      assertThat(later.alertname()).isEqualTo("X");
+      assertThat(later.value()).isEqualTo(2.5);
+      assertThat(later.notified()).containsExactly("mail");
+      assertThat(later.group()).isEqualTo("7"); // a scalar of another type reads as its text
       assertThat(messages).isEmpty();
     }
   }
