@@ -1,6 +1,7 @@
 package dev.vigil.server.api;
 
 import dev.vigil.model.LabelMatcher;
+import dev.vigil.model.Labels;
 import dev.vigil.rules.history.AlertHistory;
 import dev.vigil.rules.history.HistoryEntry;
 import dev.vigil.server.http.ApiError;
@@ -21,9 +22,10 @@ import java.util.function.Supplier;
 /**
  * {@code GET /api/v1/alerts/history} (a Vigil extension, docs/api.md): the recorded state changes
  * of alerts, newest first. {@code match[]} selects alerts by their labels ({@code
- * {alertname="Down"}}; several are ORed), {@code start} and {@code end} (Prometheus' time formats)
- * bound the change's evaluation time, {@code limit} (default {@value #DEFAULT_LIMIT}, at most
- * {@value #MAX_LIMIT}) the number returned. Every parameter is checked before any work.
+ * {alertname="Down"}}, or {@code Down}: a selector's metric name is the alert's name; several are
+ * ORed), {@code start} and {@code end} (Prometheus' time formats) bound the change's evaluation
+ * time, {@code limit} (default {@value #DEFAULT_LIMIT}, at most {@value #MAX_LIMIT}) the number
+ * returned. Every parameter is checked before any work.
  */
 public final class AlertHistoryApi implements Routes {
   static final int DEFAULT_LIMIT = 1000;
@@ -49,7 +51,10 @@ public final class AlertHistoryApi implements Routes {
       throw ApiError.badData(
           "invalid parameter \"match[]\": at most " + MAX_MATCHERS + " selectors per request");
     }
-    List<List<LabelMatcher>> matchers = SeriesApi.matchers(ctx);
+    List<List<LabelMatcher>> matchers = new ArrayList<>();
+    for (List<LabelMatcher> set : SeriesApi.matchers(ctx)) {
+      matchers.add(set.stream().map(AlertHistoryApi::nameAsAlertname).toList());
+    }
     long start = Params.time(ctx, "start", Long.MIN_VALUE);
     long end = Params.time(ctx, "end", Long.MAX_VALUE);
     if (end < start) {
@@ -74,6 +79,13 @@ public final class AlertHistoryApi implements Routes {
     data.put("changes", out);
     data.put("truncated", truncated);
     Json.successObject(ctx, data);
+  }
+
+  /** A selector's metric name selects the alert's name: {@code Down{severity="page"}}. */
+  private static LabelMatcher nameAsAlertname(LabelMatcher m) {
+    return m.name().equals(Labels.METRIC_NAME)
+        ? LabelMatcher.of(m.type(), "alertname", m.value())
+        : m;
   }
 
   private static Map<String, Object> entry(HistoryEntry e) {

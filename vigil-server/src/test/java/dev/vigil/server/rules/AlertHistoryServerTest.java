@@ -105,6 +105,9 @@ class AlertHistoryServerTest {
 
       assertThat(history(v, "match[]=" + enc("{alertname=\"Down\",severity=~\"p.*\"}"))).hasSize(3);
       assertThat(history(v, "match[]=" + enc("{alertname=\"Other\"}"))).isEmpty();
+      // A selector's metric name is the alert's name.
+      assertThat(history(v, "match[]=" + enc("Down{instance=\"a\"}"))).hasSize(3);
+      assertThat(history(v, "match[]=" + enc("Other"))).isEmpty();
       assertThat(
               transitions(
                   history(v, "start=" + (t0 + 30_000) / 1000 + "&end=" + (t0 + 90_000) / 1000)))
