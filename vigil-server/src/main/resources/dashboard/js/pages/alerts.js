@@ -133,6 +133,9 @@ function drawHistory(target, changes, win) {
     target.body.appendChild(el('p', { class: 'muted' }, 'No alert changed state in this time range.'));
     return;
   }
+  target.body.appendChild(
+    el('div', { class: 'alert-timeline-axis muted' }, el('span', {}, formatTime(win.start)), el('span', {}, 'pending', el('span', { class: 'alert-key pending' }), ' firing', el('span', { class: 'alert-key firing' })), el('span', {}, formatTime(win.end))),
+  );
   const span = win.end - win.start;
   const pct = (t) => `${(((t - win.start) / span) * 100).toFixed(3)}%`;
   for (const a of byAlert.values()) {
