@@ -47,6 +47,9 @@ final class HistoryLog implements Closeable {
   private int currentSegment;
   private boolean dirty;
 
+  /** A failed write left bytes that could not be taken back: the next append starts a segment. */
+  private boolean broken;
+
   HistoryLog(Path dir, long segmentBytes, boolean fsyncEach, Consumer<String> log) {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
@@ -139,15 +142,27 @@ final class HistoryLog implements Closeable {
       throw new IOException(
           "alert history record of " + payload.length + " bytes exceeds " + MAX_RECORD);
     }
-    if (segments.get(currentSegment) >= segmentBytes) {
+    if (broken || segments.get(currentSegment) >= segmentBytes) {
       rotate();
     }
     CRC32C crc = new CRC32C();
     crc.update(payload);
     ByteBuffer b = ByteBuffer.allocate(HEADER + payload.length).order(ByteOrder.BIG_ENDIAN);
     b.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-    while (b.hasRemaining()) {
-      current.write(b);
+    long before = segments.get(currentSegment);
+    try {
+      while (b.hasRemaining()) {
+        current.write(b);
+      }
+    } catch (IOException e) {
+      // A part-written frame would end the readable log there (and be cut as a torn tail with
+      // every record after it): take it back, or leave it at the end of a closed segment.
+      try {
+        current.truncate(before);
+      } catch (IOException again) {
+        broken = true;
+      }
+      throw e;
     }
     segments.merge(currentSegment, (long) (HEADER + payload.length), Long::sum);
     if (fsyncEach) {
@@ -159,11 +174,20 @@ final class HistoryLog implements Closeable {
   }
 
   private void rotate() throws IOException {
-    current.force(false);
+    IOException unsynced = null;
+    try {
+      current.force(false);
+    } catch (IOException e) {
+      unsynced = e; // reported after the switch, so later appends have a segment to go to
+    }
     current.close();
     currentSegment++;
     dirty = false;
+    broken = false;
     openCurrent();
+    if (unsynced != null) {
+      throw unsynced;
+    }
   }
 
   /** Puts written records on the disk (the interval fsync policy). */
