@@ -54,12 +54,29 @@ export function matches(alertLabels, metric) {
   return shared > 0;
 }
 
-/** The intervals of every alert over [start, end], fetched once for the charts of one render. */
+/**
+ * The intervals of every alert over [start, end], fetched once for the charts of one render: the
+ * changes inside the window, and the alerts active now that did not change in it (active across
+ * the whole window when it ends now).
+ */
 export function alertIntervals(start, end) {
   const key = `${Math.floor(start)}|${Math.floor(end)}`;
   if (cache && cache.key === key && Date.now() - cache.at < CACHE_MS) return cache.promise;
-  const promise = fetchJson('/api/v1/alerts/history', { params: { end: String(end), limit: '10000' } })
-    .then((d) => intervals(d.changes || [], start, end))
+  const promise = Promise.all([
+    fetchJson('/api/v1/alerts/history', { params: { start: String(start), end: String(end), limit: '10000' } }),
+    fetchJson('/api/v1/alerts'),
+  ])
+    .then(([h, a]) => {
+      const changes = h.changes || [];
+      const list = intervals(changes, start, end);
+      const changed = new Set(changes.map((c) => JSON.stringify(c.labels)));
+      for (const alert of a.alerts || []) {
+        const since = Date.parse(alert.activeAt) / 1000;
+        if (changed.has(JSON.stringify(alert.labels)) || !(since < end)) continue;
+        list.push({ labels: alert.labels, name: alert.labels.alertname || '', state: alert.state, from: Math.max(since, start), to: end, flapping: Boolean(alert.flapping) });
+      }
+      return list;
+    })
     .catch(() => []); // a server without the history (another Prometheus) draws no bands
   cache = { key, promise, at: Date.now() };
   return promise;
