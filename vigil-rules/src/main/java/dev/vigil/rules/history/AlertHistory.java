@@ -380,7 +380,7 @@ public final class AlertHistory implements AlertListener, Closeable {
   public static final class Builder {
     private final Path dir;
     private Duration retention = Duration.ofDays(15);
-    private long maxBytes = 64L << 20;
+    private long maxBytes = 16L << 20;
     private Duration fsyncInterval = Duration.ofSeconds(1);
     private int flappingChanges = 6;
     private Duration flappingWindow = Duration.ofHours(1);
@@ -401,7 +401,7 @@ public final class AlertHistory implements AlertListener, Closeable {
       return this;
     }
 
-    /** The log's size bound: the oldest segments go past it (default 64 MiB). */
+    /** The log's size bound: the oldest segments go past it (default 16 MiB). */
     public Builder maxBytes(long n) {
       if (n < 4096) {
         throw new IllegalArgumentException("maxBytes must be at least 4096, got " + n);

@@ -17,7 +17,7 @@ import java.time.Duration;
  *     within the window is flapping (default 6)
  * @param flappingWindow {@code rules.flapping.window} (default 1 h)
  * @param historyMaxBytes {@code rules.history.max_size}: the alert history's size bound on disk
- *     (default 64 MiB); its age bound is {@code storage.retention_time}
+ *     (default 16 MiB); its age bound is {@code storage.retention_time}
  */
 public record RulesConfig(
     Duration evaluationInterval,
@@ -37,5 +37,5 @@ public record RulesConfig(
           Duration.ofMinutes(10),
           6,
           Duration.ofHours(1),
-          64L << 20);
+          16L << 20);
 }
