@@ -1,5 +1,7 @@
-# Sourced by ./vigil and scripts/test: sets JAVA_HOME to a JDK >= 21 or exits with a clear message.
-# Looks at JAVA_HOME first, then the system's usual JVM folders, newest first.
+# Sourced by ./vigil and scripts/*: sets JAVA_HOME to a JDK >= 21 (and VIGIL_JAVA_MAJOR to its
+# major version) or exits with a clear message. Looks at JAVA_HOME first, then the system's usual
+# JVM folders, newest first. Run as `bash scripts/find-jdk.sh --print` (as ./mvnw does, being a
+# POSIX sh script) it prints "MAJOR JAVA_HOME" on one line instead.
 
 vigil_java_major() { # prints the major version of the java binary $1
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n 1
@@ -35,3 +37,6 @@ vigil_find_jdk() {
 }
 
 vigil_find_jdk
+if [ "${BASH_SOURCE[0]}" = "$0" ] && [ "${1:-}" = --print ]; then
+  printf '%s %s\n' "$VIGIL_JAVA_MAJOR" "$JAVA_HOME"
+fi

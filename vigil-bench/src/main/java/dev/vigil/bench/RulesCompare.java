@@ -32,7 +32,8 @@ import java.util.TreeSet;
  * over 20,000 series (200 shards of 100), identical samples remote-written to both (15 s apart,
  * from 5 minutes before the start to 9 minutes after), groups every 15 s. After 2 warm-up
  * iterations it records each group's duration per iteration ({@code evaluationTime} of {@code
- * /api/v1/rules}) on both sides and prints the medians and their ratio.
+ * /api/v1/rules}) on both sides and prints the medians and their ratio, and Vigil's resident memory
+ * (this process, after a full GC) with the data before the rules were loaded and after they ran.
  *
  * <pre>
  * java -cp vigil-bench/target/benchmarks.jar dev.vigil.bench.RulesCompare [ITERATIONS]
@@ -54,7 +55,8 @@ public final class RulesCompare {
     Files.writeString(
         dir.resolve("prometheus.yml"),
         "global:\n  evaluation_interval: 15s\nrule_files: [rules.yml]\n");
-    Files.writeString(dir.resolve("vigil.yml"), "rule_files: [rules.yml]\n");
+    // Vigil starts without rules: its resident memory is measured before and after they run.
+    Files.writeString(dir.resolve("vigil.yml"), "rule_files: []\n");
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -75,7 +77,7 @@ public final class RulesCompare {
             .withListen("127.0.0.1", 0)
             .withStoragePath(dir.resolve("vigil"))
             .withCollect(new CollectConfig(Duration.ofMinutes(10), false, false, false, false, ""));
-    try (Vigil vigil = Vigil.start(c)) {
+    try (Vigil vigil = Vigil.builder(c).configFile(dir.resolve("vigil.yml")).start()) {
       String promUrl = "http://127.0.0.1:" + port;
       waitReady(promUrl);
       long now = System.currentTimeMillis() / 15_000 * 15_000;
@@ -84,10 +86,25 @@ public final class RulesCompare {
         write(promUrl, body);
         write(vigil.url(), body);
       }
+      long rssBefore = settledRss();
+      Files.writeString(dir.resolve("vigil.yml"), "rule_files: [rules.yml]\n");
+      String err = vigil.reload();
+      if (err != null) {
+        throw new IllegalStateException(err);
+      }
       System.err.println("data written; measuring " + iterations + " iterations per group");
       Map<String, List<Double>> p = measure(promUrl, iterations);
       Map<String, List<Double>> v = measure(vigil.url(), iterations);
+      long rssAfter = settledRss();
       print(p, v);
+      System.out.printf(
+          Locale.ROOT,
+          "Vigil RSS with the data, before rules: %d MiB; after %d iterations of them: %d MiB"
+              + " (%+.1f %%)%n",
+          rssBefore >> 20,
+          iterations,
+          rssAfter >> 20,
+          100.0 * (rssAfter - rssBefore) / rssBefore);
       for (String base : List.of(promUrl, vigil.url())) {
         System.out.println(
             base.equals(promUrl) ? "Prometheus: " + check(base) : "Vigil: " + check(base));
@@ -224,6 +241,18 @@ public final class RulesCompare {
       Thread.sleep(500);
     }
     throw new IllegalStateException(base + ": not enough iterations in 8 minutes: " + out);
+  }
+
+  /** This process's resident set after a full GC and a pause (Linux /proc). */
+  private static long settledRss() throws Exception {
+    System.gc();
+    Thread.sleep(3000);
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return -1;
   }
 
   /** What a side computed: rule health, alerts, recorded series (both must agree). */

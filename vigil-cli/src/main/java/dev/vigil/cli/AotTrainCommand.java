@@ -58,7 +58,7 @@ public final class AotTrainCommand implements Callable<Integer> {
       VigilConfig c = ConfigLoader.parse("defaults", "", env);
       try (Vigil vigil =
           Vigil.builder(c).recorders(DemoMode.recorders(c.collect().namespace())).start()) {
-        DemoMode.start(vigil, "1h", new PrintWriter(PrintWriter.nullWriter()));
+        DemoMode.start(vigil, "1h", null, new PrintWriter(PrintWriter.nullWriter()));
         long requests = train(vigil.url(), rounds);
         out.printf("aot-train: %d requests answered%n", requests);
       }

@@ -1,8 +1,8 @@
 package dev.vigil.cli;
 
-import dev.vigil.collectors.recorders.ModelPrice;
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.model.Durations;
+import dev.vigil.server.ReadyGate;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.demo.DemoApplications;
 import java.io.IOException;
@@ -15,15 +15,15 @@ final class DemoMode {
 
   /** Recorders with the demo models' prices, so generations have a cost. */
   static Recorders recorders(String namespace) {
-    Recorders.Builder b = Recorders.builder().namespace(namespace);
-    for (Object[] p : DemoApplications.PRICES) {
-      b.modelPrice((String) p[0], new ModelPrice((double) p[1], (double) p[2], "USD"));
-    }
-    return b.build();
+    return DemoApplications.recorders(namespace);
   }
 
-  /** Backfills when asked, then runs the demo until the Vigil closes. */
-  static void start(Vigil vigil, String backfill, PrintWriter out) throws IOException {
+  /**
+   * Backfills when asked and then opens {@code backfilled} (if not null: the Vigil's {@code
+   * /-/ready} waits for it), then runs the demo until the Vigil closes.
+   */
+  static void start(Vigil vigil, String backfill, ReadyGate backfilled, PrintWriter out)
+      throws IOException {
     DemoApplications demo =
         new DemoApplications(vigil.recorders(), vigil.registry(), 42, System::currentTimeMillis);
     if (backfill != null) {
@@ -31,14 +31,14 @@ final class DemoMode {
       long t0 = System.nanoTime();
       long n =
           demo.backfill(
-              vigil.storage(),
-              vigil.registry(),
-              d.toMillis() / 3_600_000.0,
-              Vigil.SELF_JOB,
-              "demo-backfill");
+              vigil.storage(), d.toMillis() / 3_600_000.0, Vigil.SELF_JOB, "demo-backfill");
       out.printf(
           "  Demo:       backfilled %s of history (%,d samples) in %d ms%n",
           backfill, n, (System.nanoTime() - t0) / 1_000_000);
+    }
+    out.flush();
+    if (backfilled != null) {
+      backfilled.open();
     }
     demo.start();
     vigil

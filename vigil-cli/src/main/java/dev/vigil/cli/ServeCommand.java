@@ -1,5 +1,7 @@
 package dev.vigil.cli;
 
+import dev.vigil.cli.logging.VigilLogging;
+import dev.vigil.server.ReadyGate;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.ConfigLoader;
@@ -24,6 +26,7 @@ import picocli.CommandLine.Spec;
  * ./vigil serve
  * ./vigil serve --listen 0.0.0.0:9470 --storage.path /var/lib/vigil --config vigil.yml
  * ./vigil serve --config vigil.yml --check-config
+ * ./vigil serve --log.level debug       # every request, scrape failure and target change
  * }</pre>
  *
  * <p>SIGTERM and Ctrl-C shut down cleanly (scrapes stop, the WAL is flushed, blocks closed); SIGHUP
@@ -60,6 +63,14 @@ final class ServeCommand implements Callable<Integer> {
   Path storagePath;
 
   @Option(
+      names = "--log.level",
+      paramLabel = "LEVEL",
+      description =
+          "Only log messages at this level or above: debug, info, warn, error (default info;"
+              + " overrides log.level, also at a reload).")
+  String logLevel;
+
+  @Option(
       names = "--demo",
       description =
           "Also run simulated applications (API traffic, models, sessions, agents, files, and"
@@ -89,6 +100,9 @@ final class ServeCommand implements Callable<Integer> {
     if (storagePath != null) {
       env.put("VIGIL_STORAGE_PATH", storagePath.toString());
     }
+    if (logLevel != null) {
+      env.put("VIGIL_LOG_LEVEL", logLevel);
+    }
     VigilConfig c;
     try {
       c = config == null ? ConfigLoader.parse("defaults", "", env) : ConfigLoader.load(config, env);
@@ -100,6 +114,9 @@ final class ServeCommand implements Callable<Integer> {
       }
       if (storagePath != null) {
         msg = msg.replace("env VIGIL_STORAGE_PATH", "--storage.path");
+      }
+      if (logLevel != null) {
+        msg = msg.replace("env VIGIL_LOG_LEVEL", "--log.level");
       }
       err.println("vigil: invalid configuration: " + msg);
       return 2;
@@ -115,10 +132,12 @@ final class ServeCommand implements Callable<Integer> {
           c.collect().interval().toSeconds());
       return 0;
     }
+    VigilLogging.setLevel(c.logLevel());
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("config.file", config == null ? "" : config.toString());
     flags.put("web.listen-address", c.server().host() + ":" + c.server().port());
     flags.put("storage.tsdb.path", c.storage().path().toString());
+    flags.put("log.level", c.logLevel().yamlName());
     long t0 = System.nanoTime();
     // The hangup handler goes in before start: a SIGHUP at any time after this reloads (or, while
     // starting, is reported and ignored) instead of ending the JVM, its default.
@@ -135,7 +154,7 @@ final class ServeCommand implements Callable<Integer> {
                 err.flush();
               }
             });
-    if (!hangupReloads) {
+    if (!hangupReloads && config != null) {
       err.println(
           "vigil: SIGHUP is ignored in this process (started under nohup or with the signal"
               + " ignored), so kill -HUP cannot reload; POST /-/reload does. ./vigil serve resets it"
@@ -143,20 +162,24 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
     }
     Vigil vigil;
+    ReadyGate backfilled = null; // /-/ready says 503 until the demo's history is written
     try {
-      Vigil.Builder vb = Vigil.builder(c).configFile(config, env).flags(flags);
+      Vigil.Builder vb =
+          Vigil.builder(c).configFile(config, env).flags(flags).logLevels(VigilLogging::setLevel);
       if (demo) {
         vb.recorders(DemoMode.recorders(c.collect().namespace()));
+        if (demoBackfill != null) {
+          backfilled = vb.holdReady("demo backfill");
+        }
       }
       vigil = vb.start();
     } catch (RuntimeException e) {
       err.println("vigil: cannot start: " + e.getMessage());
       return 1;
     }
-    long ms = (System.nanoTime() - t0) / 1_000_000;
     if (demo) {
       try {
-        DemoMode.start(vigil, demoBackfill, out);
+        DemoMode.start(vigil, demoBackfill, backfilled, out);
       } catch (RuntimeException | java.io.IOException e) {
         err.println("vigil: demo: " + e.getMessage());
         vigil.close();
@@ -168,17 +191,20 @@ final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     running.set(vigil);
+    long ms = (System.nanoTime() - t0) / 1_000_000; // after the demo's backfill: /-/ready waits too
+    // Reload is advertised only where there is a file to re-read: without --config, /-/reload
+    // answers 409 and SIGHUP reports the same.
+    String reloadHint =
+        config == null
+            ? ""
+            : "; reload with "
+                + (hangupReloads
+                    ? "kill -HUP " + ProcessHandle.current().pid() + " or POST /-/reload"
+                    : "POST /-/reload");
     out.printf(
         "Vigil is ready in %d ms.%n  Dashboard:  %s/%n  API:        %s/api/v1/query?query=up%n"
-            + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C; reload with %s.%n",
-        ms,
-        vigil.url(),
-        vigil.url(),
-        vigil.url(),
-        c.storage().path().toAbsolutePath(),
-        hangupReloads
-            ? "kill -HUP " + ProcessHandle.current().pid() + " or POST /-/reload"
-            : "POST /-/reload");
+            + "  Metrics:    %s/metrics%n  Storage:    %s%n  Stop with Ctrl-C%s.%n",
+        ms, vigil.url(), vigil.url(), vigil.url(), c.storage().path().toAbsolutePath(), reloadHint);
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =

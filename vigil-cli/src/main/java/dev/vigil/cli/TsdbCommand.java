@@ -6,6 +6,7 @@ import dev.vigil.cli.tsdb.Selector;
 import dev.vigil.cli.tsdb.StoreTools;
 import dev.vigil.cli.tsdb.WriteBenchmark;
 import dev.vigil.model.Labels;
+import dev.vigil.tsdb.StoreInUseException;
 import dev.vigil.tsdb.Tsdb;
 import dev.vigil.tsdb.block.BlockMeta;
 import java.io.BufferedOutputStream;
@@ -87,6 +88,13 @@ final class TsdbCommand {
 
     @Override
     public Integer call() throws Exception {
+      if (Files.isDirectory(out) && StoreTools.inUse(out)) {
+        throw new java.io.IOException(
+            out
+                + " is in use by a running Vigil store (lock file "
+                + out.resolve("lock")
+                + "); --out is emptied first, so give another directory");
+      }
       List<Labels> labels = LabelsJson.read(file, metrics);
       if (Files.exists(out)) {
         dev.vigil.tsdb.block.BlockWriter.deleteTree(out);
@@ -127,6 +135,15 @@ final class TsdbCommand {
 
     @Override
     public Integer call() throws Exception {
+      if (!Files.isRegularFile(file)) {
+        System.err.println("vigil tsdb import openmetrics: no such file: " + file);
+        return 2;
+      }
+      if (Files.isDirectory(dir) && StoreTools.inUse(dir)) {
+        throw inUse(
+            new StoreInUseException(dir),
+            "stop it first: blocks are imported into a store no server holds");
+      }
       OpenMetricsImporter.Result r;
       try (ProgressBar pb = bar("import", Files.size(file))) {
         r = OpenMetricsImporter.run(file, dir, pb::stepTo);
@@ -176,10 +193,21 @@ final class TsdbCommand {
         System.err.println("vigil tsdb stats: " + dir + " is not a directory");
         return 2;
       }
+      Map<String, String> stats;
       try (Tsdb db = open(dir)) {
-        for (Map.Entry<String, String> e : StoreTools.stats(db).entrySet()) {
-          System.out.println(e.getKey() + ": " + e.getValue());
-        }
+        stats = StoreTools.stats(db);
+      } catch (StoreInUseException e) {
+        System.err.println(
+            "vigil tsdb stats: "
+                + dir
+                + " is in use by a running Vigil server (lock file "
+                + dir.resolve("lock")
+                + "); showing its persisted blocks, read without the lock (the head and WAL are"
+                + " the server's)");
+        stats = StoreTools.blockStats(dir);
+      }
+      for (Map.Entry<String, String> e : stats.entrySet()) {
+        System.out.println(e.getKey() + ": " + e.getValue());
       }
       return 0;
     }
@@ -216,10 +244,25 @@ final class TsdbCommand {
       PrintStream out = new PrintStream(new BufferedOutputStream(System.out, 1 << 16), false);
       try (Tsdb db = open(dir)) {
         StoreTools.dump(db, matchers, minTime, maxTime, out);
+      } catch (StoreInUseException e) {
+        throw inUse(
+            e,
+            "stop it first, or ask the server: /api/v1/query_range, /federate,"
+                + " or /api/v1/admin/tsdb/snapshot and dump the snapshot");
       }
       out.flush();
       return 0;
     }
+  }
+
+  private static java.io.IOException inUse(StoreInUseException e, String what) {
+    return new java.io.IOException(
+        e.dir()
+            + " is in use by a running Vigil server (lock file "
+            + e.dir().resolve("lock")
+            + "): "
+            + what,
+        e);
   }
 
   private static Tsdb open(Path dir) throws java.io.IOException {

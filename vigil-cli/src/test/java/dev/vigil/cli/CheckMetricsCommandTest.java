@@ -23,13 +23,13 @@ class CheckMetricsCommandTest extends CapturedOutput {
     Path f = dir.resolve("bad.txt");
     Files.writeString(f, "# TYPE a gauge\na 1\na{b=\"1\"} x\n");
     assertThat(Main.run("check", "metrics", f.toString())).isEqualTo(1);
-    assertThat(err.toString()).startsWith("line 3: invalid value 'x'");
+    assertThat(err.toString()).isEqualTo("line 3: expected float as value, got \"x\"\n");
   }
 
   @Test
   void prometheusTextWithoutEof_isValidButNotAsOpenMetrics(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("p.txt");
-    Files.writeString(f, "# TYPE a gauge\na 1\n");
+    Files.writeString(f, "# HELP a A.\n# TYPE a gauge\na 1\n");
     assertThat(Main.run("check", "metrics", f.toString())).isZero();
     assertThat(Main.run("check", "metrics", "--openmetrics", f.toString())).isEqualTo(1);
     assertThat(err.toString()).contains("missing '# EOF'");

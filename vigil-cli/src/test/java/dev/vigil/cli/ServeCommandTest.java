@@ -188,6 +188,134 @@ class ServeCommandTest {
   }
 
   @Test
+  void serveDemo_withBackfill_isReadyOnlyOnceTheHistoryIsWritten(@TempDir Path dir)
+      throws Exception {
+    int port = freePort();
+    Process p = serve(dir, port, "--demo", "--demo-backfill", "2h");
+    try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      String ready = "";
+      while (System.nanoTime() < deadline && !ready.startsWith("200")) {
+        try {
+          ready = get(port, "/-/ready");
+          if (!ready.startsWith("200")) {
+            // Before the store opens a bare 503; then the work it waits for.
+            assertThat(ready).matches("503 Service Unavailable(: waiting for demo backfill)?\n");
+          }
+        } catch (IOException e) {
+          ready = e.toString(); // not listening yet
+        }
+        Thread.sleep(50);
+      }
+      assertThat(ready).isEqualTo("200 Vigil is Ready.\n");
+      // Ready means the history is there: the backfill had logged its end before.
+      assertThat(Files.readString(dir.resolve("serve.log"))).contains("Demo:       backfilled 2h");
+      String log = awaitLog(dir, "Vigil is ready in ");
+      java.util.regex.Matcher backfill =
+          java.util.regex.Pattern.compile(
+                  "Demo: +backfilled 2h of history \\([0-9,]+ samples\\) in ([0-9]+) ms")
+              .matcher(log);
+      java.util.regex.Matcher banner =
+          java.util.regex.Pattern.compile("Vigil is ready in ([0-9]+) ms").matcher(log);
+      assertThat(backfill.find()).as(log).isTrue();
+      assertThat(banner.find()).as(log).isTrue();
+      // The banner's start-up time includes the backfill, as /-/ready does.
+      assertThat(Long.parseLong(banner.group(1)))
+          .isGreaterThanOrEqualTo(Long.parseLong(backfill.group(1)));
+      String q =
+          URLEncoder.encode(
+              "count_over_time(app_api_requests_total{instance=\"demo-backfill\",service=\"auth\","
+                  + "status=\"200\"}[3h])",
+              StandardCharsets.UTF_8);
+      // 2 h of scrapes every 15 s: 480, give or take the last step and the catch-up.
+      assertThat(get(port, "/api/v1/query?query=" + q)).containsPattern("\"4[6-9][0-9]\"\\]");
+    } finally {
+      p.destroy();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  @Test
+  void serve_withoutAConfigFile_doesNotAdvertiseReload_andReloadIsAClientError(@TempDir Path dir)
+      throws Exception {
+    int port = freePort();
+    Process p = serve(dir, port);
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      String banner = awaitLog(dir, "Stop with Ctrl-C");
+      assertThat(banner).contains("Stop with Ctrl-C.").doesNotContain("reload");
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/reload"))
+                  .POST(HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+      assertThat(r.body()).contains("started without a configuration file");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  private HttpResponse<String> reload(int port) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/reload"))
+            .POST(HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void logLevel_ofTheFile_isAppliedAtStartAndByAReload(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("vigil.yml");
+    String collect = "collect:\n  interval: 1s\n  system: false\n  gpu: false\n";
+    Files.writeString(config, collect + "log:\n  level: info\n");
+    int port = freePort();
+    Process p = serve(dir, port, "--config", config.toString());
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      assertThat(get(port, "/-/healthy")).startsWith("200");
+      Files.writeString(config, collect + "log:\n  level: debug\n");
+      assertThat(reload(port).statusCode()).isEqualTo(200);
+      // Requests are logged at debug: none before the reload, each one after it.
+      assertThat(awaitLog(dir, "configuration reloaded from")).doesNotContain("GET /-/healthy");
+      assertThat(get(port, "/-/healthy")).startsWith("200");
+      awaitLog(dir, "GET /-/healthy 200");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void logLevelFlag_winsOverTheFile_alsoAfterAReload(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("vigil.yml");
+    String collect = "collect:\n  interval: 1s\n  system: false\n  gpu: false\n";
+    Files.writeString(config, collect + "log:\n  level: warn\n");
+    int port = freePort();
+    Process p = serve(dir, port, "--config", config.toString(), "--log.level", "debug");
+    try {
+      awaitBody(port, "/-/ready", "Ready");
+      awaitLog(dir, "GET /-/ready 200");
+      assertThat(reload(port).statusCode()).isEqualTo(200);
+      assertThat(get(port, "/-/healthy")).startsWith("200");
+      awaitLog(dir, "GET /-/healthy 200");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new ServeCommand());
+    cl.setErr(new java.io.PrintWriter(err));
+    assertThat(cl.execute("--log.level", "verbose", "--check-config")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--log.level: log.level: unknown log level \"verbose\" (use debug, info, warn or"
+                + " error)");
+  }
+
+  @Test
   void checkConfig_rejectsBadFileWithLineAndKey(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.yml");
     Files.writeString(bad, "storage:\n  retention_time: forever\n");

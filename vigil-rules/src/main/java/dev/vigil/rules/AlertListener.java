@@ -10,8 +10,11 @@ package dev.vigil.rules;
  * <p>Changes are: inactive → pending (a new alert; with {@code for: 0} the next change to firing
  * comes in the same evaluation), pending → firing, pending → inactive (the condition went away
  * before {@code for} passed), firing → inactive (resolved, after {@code keep_firing_for} if set). A
- * reload that keeps a rule keeps its alerts and sends nothing; an alert restored after a restart
- * sends inactive → pending with its restored {@code activeAt}.
+ * reload that keeps a rule keeps its alerts and sends nothing. After a start, an alert that was
+ * active before appears as a new pending one at the first evaluation ({@code activeAt} = that
+ * evaluation); its {@code activeAt} is restored from {@code ALERTS_FOR_STATE} after the second
+ * evaluation, and the pending → firing change that follows carries the restored {@code activeAt}:
+ * match an alert across restarts by its labels and {@code activeAt}.
  *
  * <p>Called on the evaluating group's thread after the rule's evaluation, in the order the changes
  * happened; groups evaluate concurrently, so an implementation must be thread-safe. It must return

@@ -153,6 +153,12 @@ final class AlertingRule extends Rule {
         }
       }
       if (limit > 0 && numActivePending > limit) {
+        // Prometheus forgets every alert of the rule; listeners hear that they ended.
+        for (Active a : active.values()) {
+          if (a.state != AlertState.INACTIVE) {
+            event(ctx, a, a.state, AlertState.INACTIVE, ts);
+          }
+        }
         active = new HashMap<>();
         throw new EvalException(
             "exceeded limit of " + limit + " with " + numActivePending + " alerts");

@@ -51,7 +51,7 @@ public final class RuleManager {
   private final Queryable queryable;
   private final Appendable appendable;
   private final Clock clock;
-  private final long defaultIntervalMs;
+  private volatile long defaultIntervalMs;
   private final long defaultQueryOffsetMs;
   private final long outageToleranceMs;
   private final long gracePeriodMs;
@@ -134,6 +134,17 @@ public final class RuleManager {
     LOG.log(
         Level.SEVERE,
         () -> "rule files not loaded, the previous rules keep running:\n" + e.getMessage());
+  }
+
+  /**
+   * Changes the interval of groups that set none ({@code global.evaluation_interval} after a
+   * reload); takes effect at the next {@link #reload} or {@link #update}, as in Prometheus.
+   */
+  public void evaluationInterval(Duration d) {
+    if (d.toMillis() <= 0) {
+      throw new IllegalArgumentException("evaluation interval must be positive, got " + d);
+    }
+    defaultIntervalMs = d.toMillis();
   }
 
   /** Applies parsed rule files (see the class notes for what a reload keeps). */
@@ -361,9 +372,13 @@ public final class RuleManager {
         group.missed(missed);
         evalTs += missed * group.intervalMs;
       }
-      evalOnce(evalTs);
-      evalTs += group.intervalMs;
-      schedule(evalTs - clock.millis());
+      try {
+        evalOnce(evalTs);
+      } finally {
+        // Even after an Error in an evaluation, the group keeps its schedule.
+        evalTs += group.intervalMs;
+        schedule(evalTs - clock.millis());
+      }
     }
 
     void evalOnce(long ts) {

@@ -126,4 +126,25 @@ class RestoreAndReloadTest extends RulesFixture {
     assertThat(m.groups()).isEmpty();
     assertThat(raw("kept")).containsExactly("0s=0.0", "60s=0.0", "120s=stale");
   }
+
+  @Test
+  void reload_withANewDefaultInterval_reschedulesGroupsWithoutTheirOwn_keepingAlerts()
+      throws Exception {
+    String yaml =
+        """
+        groups:
+        - {name: default, rules: [{alert: Down, expr: up == 0}]}
+        - {name: own, interval: 5m, rules: [{record: r, expr: up}]}
+        """;
+    RuleManager m = manager(yaml);
+    add("up", T0, 0);
+    m.evaluateAt(T0);
+    Alert firing = m.alerts().get(0);
+    RuleGroup own = m.group("rules.yml", "own");
+    m.evaluationInterval(java.time.Duration.ofMinutes(2));
+    m.update(List.of(RuleFiles.parse("rules.yml", yaml)));
+    assertThat(m.group("rules.yml", "default").intervalMs).isEqualTo(2 * MIN);
+    assertThat(m.group("rules.yml", "own")).isSameAs(own);
+    assertThat(m.alerts()).containsExactly(firing);
+  }
 }

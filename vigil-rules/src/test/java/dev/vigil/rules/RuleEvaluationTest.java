@@ -72,6 +72,12 @@ class RuleEvaluationTest extends RulesFixture {
     assertThat(rs.get(1).health()).isEqualTo("ok");
     assertThat(rs.get(2).lastError()).isEqualTo("exceeded limit of 1 with 2 alerts");
     assertThat(rs.get(2).alerts()).isEmpty();
+    assertThat(events)
+        .extracting(e -> e.labels().get("instance") + ":" + e.from() + "->" + e.to())
+        .containsExactlyInAnyOrder(
+            "1:INACTIVE->PENDING", "2:INACTIVE->PENDING",
+            "1:PENDING->FIRING", "2:PENDING->FIRING",
+            "1:FIRING->INACTIVE", "2:FIRING->INACTIVE");
     assertThat(raw("many{instance=\"1\"}")).isEmpty();
     assertThat(raw("one")).containsExactly("1s=2.0");
   }
@@ -113,6 +119,34 @@ class RuleEvaluationTest extends RulesFixture {
         .filteredOn(f -> f.name().equals("vigil_rule_evaluation_failures"))
         .first()
         .satisfies(f -> assertThat(f.points().get(0).value()).isGreaterThanOrEqualTo(1));
+  }
+
+  @Test
+  void aQueryPastTheRulesTimeout_isReportedByTheRealEngine_andTheNextRuleRuns() throws Exception {
+    RuleManager m =
+        RuleManager.builder(db, db)
+            .clock(clock)
+            .queryTimeout(java.time.Duration.ofMillis(200))
+            .build();
+    m.update(
+        List.of(
+            RuleFiles.parse(
+                "r.yml",
+                """
+                groups:
+                - name: g
+                  rules:
+                  - record: heavy
+                    expr: count_over_time(vector(1)[11d:1s])
+                  - record: light
+                    expr: vector(1)
+                """)));
+    m.evaluateAt(T0);
+    List<RuleStatus> rs = m.groups().get(0).rules();
+    assertThat(rs.get(0).health()).isEqualTo("err");
+    assertThat(rs.get(0).lastError()).isEqualTo("query timed out in query execution");
+    assertThat(rs.get(1).health()).isEqualTo("ok");
+    assertThat(raw("light")).containsExactly("0s=1.0");
   }
 
   @Test

@@ -36,7 +36,8 @@ class SchedulingTest extends RulesFixture {
       throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch slowStarted = new CountDownLatch(1);
-    CountDownLatch fastRanThrice = new CountDownLatch(3);
+    java.util.concurrent.atomic.AtomicReference<CountDownLatch> fastRuns =
+        new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(0));
     CountDownLatch slowTwice = new CountDownLatch(2);
     QueryFunction q =
         (expr, t) -> {
@@ -49,7 +50,7 @@ class SchedulingTest extends RulesFixture {
               Thread.currentThread().interrupt();
             }
           } else {
-            fastRanThrice.countDown();
+            fastRuns.get().countDown();
           }
           return List.of(new Sample(Labels.EMPTY, t, 1));
         };
@@ -66,10 +67,12 @@ class SchedulingTest extends RulesFixture {
     m.start();
     try {
       assertThat(slowStarted.await(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(fastRanThrice.await(30, TimeUnit.SECONDS))
+      CountDownLatch fiveMore = new CountDownLatch(5);
+      fastRuns.set(fiveMore);
+      assertThat(fiveMore.await(30, TimeUnit.SECONDS))
           .as("the fast group runs while the slow one is stuck")
           .isTrue();
-      // Stuck for at least three of its intervals (the fast group ran three times meanwhile).
+      // Stuck for at least four intervals (the fast group ran five times meanwhile).
       release.countDown();
       RuleGroup slow = m.group("rules.yml", "slow");
       assertThat(slowTwice.await(30, TimeUnit.SECONDS)).isTrue();

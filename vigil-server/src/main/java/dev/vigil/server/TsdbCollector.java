@@ -37,13 +37,13 @@ final class TsdbCollector implements Collector {
         String base = name.substring(0, name.length() - "_total".length());
         out.add(
             new MetricSnapshot(
-                MetricMetadata.of(base),
+                new MetricMetadata(base, TsdbMetrics.help(name), ""),
                 MetricType.COUNTER,
                 List.of(CounterDataPoint.of(Labels.EMPTY, e.getValue()))));
       } else {
         out.add(
             new MetricSnapshot(
-                MetricMetadata.of(name),
+                new MetricMetadata(name, TsdbMetrics.help(name), ""),
                 MetricType.GAUGE,
                 List.of(new GaugeDataPoint(Labels.EMPTY, e.getValue()))));
       }

@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start order: the HTTP server listens first (so {@code /-/healthy} answers and {@code /-/ready}
  * says 503), then the store opens and replays its WAL, then scraping and collection start, then
- * {@code /-/ready} turns 200. {@link #close()} stops scraping, stops the server, flushes the WAL
+ * {@code /-/ready} turns 200, or, with {@link Builder#holdReady} gates, once the last of them is
+ * opened (the demo's backfill). {@link #close()} stops scraping, stops the server, flushes the WAL
  * and closes the store. Thread-safe.
  */
 public final class Vigil implements AutoCloseable {
@@ -76,6 +77,7 @@ public final class Vigil implements AutoCloseable {
   private final HostCollectors host;
   private final Path configFile;
   private final Map<String, String> configEnv;
+  private final java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels;
   private final List<VigilPlugin> plugins = new ArrayList<>();
   private volatile Tsdb tsdb;
   private final Engine engine;
@@ -91,7 +93,12 @@ public final class Vigil implements AutoCloseable {
     this.registry = b.registry != null ? b.registry : new MetricRegistry();
     this.configFile = b.configFile;
     this.configEnv = b.configEnv;
+    this.logLevels = b.logLevels;
+    logLevels.accept(b.config.logLevel());
     this.clock = b.clock;
+    for (ReadyGate g : b.gates) {
+      state.holdReady("waiting for " + g.what(), () -> !g.isOpen());
+    }
     String ns = b.config.collect().namespace();
     this.recorders = b.recorders != null ? b.recorders : Recorders.builder().namespace(ns).build();
     var c = b.config.collect();
@@ -224,7 +231,7 @@ public final class Vigil implements AutoCloseable {
             .externalUrl(http != null ? http.baseUrl() : "")
             .build();
     try {
-      rm.reload(config.ruleFiles(), Path.of("").toAbsolutePath());
+      loadRules(rm, config);
     } catch (RuleFileException e) {
       throw new ConfigException(
           config.source() + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
@@ -270,6 +277,25 @@ public final class Vigil implements AutoCloseable {
     return h != null && h.isFlapping(alert);
   }
 
+  /**
+   * Applies {@code rule_files} and, after them, the enabled rule packs ({@code pack:NAME}) and the
+   * {@code alerts} thresholds ({@code vigil.yml#thresholds}). On a broken rule file nothing
+   * changes.
+   */
+  private static void loadRules(RuleManager rm, VigilConfig config) throws RuleFileException {
+    List<dev.vigil.rules.RuleFile> files;
+    try {
+      files =
+          new ArrayList<>(
+              dev.vigil.rules.RuleFiles.load(config.ruleFiles(), Path.of("").toAbsolutePath()));
+    } catch (RuleFileException e) {
+      rm.reloadFailed(e);
+      throw e;
+    }
+    files.addAll(dev.vigil.server.config.RulePacksConfig.of(config).ruleFiles());
+    rm.update(files);
+  }
+
   private RuleManager readyRules() {
     RuleManager r = rules;
     if (r == null || !state.ready()) {
@@ -313,7 +339,11 @@ public final class Vigil implements AutoCloseable {
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
-        new FederateRoutes(this::readyTsdb, state.config().server().limits().queryTimeout()),
+        new FederateRoutes(
+            this::readyTsdb,
+            state.config().server().limits().queryTimeout(),
+            () -> state.config().global().externalLabels(),
+            clock),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
         new AdminApi(this::readyTsdb));
@@ -325,14 +355,14 @@ public final class Vigil implements AutoCloseable {
 
   private Tsdb readyTsdb() {
     Tsdb t = tsdb;
-    if (t == null || !state.ready()) {
+    if (t == null || !state.started()) {
       throw notReady();
     }
     return t;
   }
 
   private Engine readyEngine() {
-    if (!state.ready()) {
+    if (!state.started()) {
       throw notReady();
     }
     return engine;
@@ -348,16 +378,20 @@ public final class Vigil implements AutoCloseable {
 
   /**
    * {@link #reload()} for {@code /-/reload}. A server started without a config file (embedded, or
-   * flags only) has nothing to reload: that is how it was set up, not an internal error, so it is
-   * answered 503 as the disabled admin API is (it was 500, found by {@code HttpFuzzTest}).
+   * flags only) has nothing to reload: that is how it was set up, not a server error, so it is a
+   * 409 conflict naming the cause (it was 500, found by {@code HttpFuzzTest}, then 503; Prometheus
+   * answers a reload it does not offer with a 4xx, 403 without {@code --web.enable-lifecycle}).
    */
   private String reloadFromHttp() {
-    String err = reload();
-    if (err != null && configFile == null) {
-      throw new ApiError(ApiError.Type.UNAVAILABLE, "reload unavailable: " + err);
+    if (configFile == null) {
+      throw new ApiError(ApiError.Type.CONFLICT, NO_CONFIG_FILE);
     }
-    return err;
+    return reload();
   }
+
+  private static final String NO_CONFIG_FILE =
+      "nothing to reload: this server was started without a configuration file (start it with"
+          + " --config FILE to reload that file)";
 
   /**
    * Re-reads the config file and applies what can change while running (scrape jobs). Settings that
@@ -367,9 +401,7 @@ public final class Vigil implements AutoCloseable {
    */
   public synchronized String reload() {
     if (configFile == null) {
-      String msg = "no configuration file was given at start; nothing to reload";
-      state.reloadFailed(msg);
-      return msg;
+      return NO_CONFIG_FILE;
     }
     VigilConfig next;
     try {
@@ -398,10 +430,12 @@ public final class Vigil implements AutoCloseable {
     if (m != null) {
       m.apply(next.scrapeConfigs());
     }
+    logLevels.accept(next.logLevel());
     RuleManager r = rules;
     if (r != null) {
       try {
-        r.reload(next.ruleFiles(), Path.of("").toAbsolutePath());
+        r.evaluationInterval(next.rules().evaluationInterval());
+        loadRules(r, next);
       } catch (RuleFileException e) {
         // Changed on disk since the loader read them: the running rules stay.
         state.reloadFailed(e.getMessage());
@@ -469,7 +503,10 @@ public final class Vigil implements AutoCloseable {
     return state.config();
   }
 
-  /** Whether the store is open and everything runs. */
+  /**
+   * Whether the store is open, everything runs and every {@link Builder#holdReady} gate is open:
+   * what {@code /-/ready} says.
+   */
   public boolean ready() {
     return state.ready();
   }
@@ -535,6 +572,8 @@ public final class Vigil implements AutoCloseable {
     private final Map<String, String> flags = new LinkedHashMap<>();
     private final List<Routes> routes = new ArrayList<>();
     private LongSupplier clock = System::currentTimeMillis;
+    private final List<ReadyGate> gates = new ArrayList<>();
+    private java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels = l -> {};
 
     private Builder(VigilConfig config) {
       this.config = config;
@@ -597,7 +636,32 @@ public final class Vigil implements AutoCloseable {
       return this;
     }
 
-    /** Starts everything; returns once ready. */
+    /**
+     * Startup work {@code /-/ready} must wait for beyond Vigil's own (e.g. {@code "demo
+     * backfill"}): it answers 503 naming {@code what} until the returned gate is opened, though the
+     * store and queries work meanwhile.
+     */
+    public ReadyGate holdReady(String what) {
+      ReadyGate g = new ReadyGate(what);
+      gates.add(g);
+      return g;
+    }
+
+    /**
+     * Applies {@code log.level} to the logging backend: called with the configuration's level when
+     * Vigil starts and with the new one after every successful reload. {@code ./vigil serve} passes
+     * its own logger's; an application embedding Vigil passes its backend's (by default the level
+     * is not applied: the application owns its logging).
+     */
+    public Builder logLevels(java.util.function.Consumer<dev.vigil.server.config.LogLevel> apply) {
+      this.logLevels = java.util.Objects.requireNonNull(apply, "apply");
+      return this;
+    }
+
+    /**
+     * Starts everything; returns once the store is open and scraping runs (ready, unless a {@link
+     * #holdReady} gate is still closed).
+     */
     public Vigil start() {
       Vigil v = new Vigil(this);
       v.startAll(http, routes);

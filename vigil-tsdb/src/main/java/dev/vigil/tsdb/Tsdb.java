@@ -96,8 +96,7 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
     }
     if (l == null) {
       lockChannel.close();
-      throw new IOException(
-          dir + " is in use by another Vigil store (lock file " + dir.resolve("lock") + ")");
+      throw new StoreInUseException(dir);
     }
     fileLock = l;
     exemplars = new ExemplarStore(o.maxExemplars);
@@ -134,6 +133,7 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
         () -> blocks.size(),
         () -> blocks.stream().mapToLong(Block::sizeBytes).sum());
     metrics.exemplars(exemplars);
+    metrics.retentionLimit(o.retentionBytes);
     headCompactor = new HeadCompactor(this);
     blockCompactor = new BlockCompactor(this);
     if (o.backgroundIntervalMs > 0) {
@@ -362,6 +362,33 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
   /** Number of series in the head. */
   public int headSeries() {
     return head.numSeries();
+  }
+
+  /**
+   * The head's statistics now: series, label pairs, chunks, time range and the series count of
+   * every label pair (for {@code /api/v1/status/tsdb}). Walks every head series once; not for hot
+   * paths.
+   */
+  public HeadStats headStats() {
+    java.util.Map<String, java.util.Map<String, Long>> pairs = new java.util.HashMap<>();
+    long[] numPairs = {0};
+    head.postings()
+        .forEachSorted(
+            (name, value, ids) -> {
+              long n = ids.getLongCardinality();
+              if (n > 0) {
+                pairs.computeIfAbsent(name, k -> new java.util.HashMap<>()).put(value, n);
+                numPairs[0]++;
+              }
+            });
+    boolean empty = head.isEmpty();
+    return new HeadStats(
+        head.numSeries(),
+        numPairs[0],
+        head.chunkCount(),
+        empty ? Long.MAX_VALUE : head.minTime(),
+        empty ? Long.MIN_VALUE : head.maxTime(),
+        pairs);
   }
 
   /** Self-metrics. */

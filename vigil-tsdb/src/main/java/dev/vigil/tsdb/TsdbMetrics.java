@@ -25,7 +25,60 @@ public final class TsdbMetrics {
   private volatile LongSupplier headSeries = () -> 0;
   private volatile LongSupplier blockCount = () -> 0;
   private volatile LongSupplier blockBytes = () -> 0;
+  private volatile long retentionLimitBytes;
   private volatile ExemplarStore exemplars = new ExemplarStore(0);
+
+  /**
+   * The HELP text of every name {@link #snapshot()} returns (Prometheus' wording where it has one).
+   */
+  private static final Map<String, String> HELP =
+      Map.ofEntries(
+          Map.entry(
+              "vigil_tsdb_head_series", "Series in the head, the in-memory part of the store."),
+          Map.entry(
+              "vigil_tsdb_head_samples_appended_total", "Samples appended to the head and kept."),
+          Map.entry(
+              "vigil_tsdb_out_of_order_samples_total",
+              "Samples refused because they were older than their series' newest sample (beyond"
+                  + " the out-of-order window) or than the head's start."),
+          Map.entry(
+              "vigil_tsdb_duplicate_samples_total",
+              "Samples refused because their series held another value at the same timestamp."),
+          Map.entry(
+              "vigil_tsdb_wal_fsync_duration_seconds_count", "WAL fsyncs since the store opened."),
+          Map.entry(
+              "vigil_tsdb_wal_fsync_duration_seconds_sum",
+              "Time spent in WAL fsyncs since the store opened."),
+          Map.entry(
+              "vigil_tsdb_compactions_total",
+              "Compactions of several blocks into one (the head's cuts into blocks are counted"
+                  + " in vigil_tsdb_head_truncations_total)."),
+          Map.entry(
+              "vigil_tsdb_head_truncations_total",
+              "Cuts of the head's oldest part into a block, after which the head drops it."),
+          Map.entry(
+              "vigil_tsdb_blocks_quarantined_total",
+              "Corrupt blocks moved aside into the corrupted directory at open."),
+          Map.entry("vigil_tsdb_blocks_loaded", "Blocks (raw and rollups) loaded now."),
+          Map.entry("vigil_tsdb_storage_blocks_bytes", "Bytes on disk of the blocks loaded now."),
+          Map.entry(
+              "vigil_tsdb_retention_limit_bytes",
+              "storage.retention_size in bytes: blocks beyond it are deleted, oldest first (0: no"
+                  + " size limit)."),
+          Map.entry("vigil_tsdb_exemplar_exemplars_appended_total", "Exemplars appended and kept."),
+          Map.entry(
+              "vigil_tsdb_exemplar_out_of_order_exemplars_total",
+              "Exemplars refused because they were older than their series' newest exemplar."),
+          Map.entry("vigil_tsdb_exemplar_exemplars_in_storage", "Exemplars kept in memory now."),
+          Map.entry(
+              "vigil_tsdb_exemplar_series_with_exemplars_in_storage",
+              "Series with at least one exemplar kept now."),
+          Map.entry(
+              "vigil_tsdb_exemplar_max_exemplars",
+              "Most exemplars kept (storage.exemplars.max_exemplars); 0 disables them."),
+          Map.entry(
+              "vigil_tsdb_exemplar_last_exemplars_timestamp_seconds",
+              "Timestamp of the newest exemplar kept, in seconds since the epoch (0: none)."));
 
   TsdbMetrics() {
     for (StorageWriteException.Reason r : StorageWriteException.Reason.values()) {
@@ -37,6 +90,11 @@ public final class TsdbMetrics {
     this.headSeries = headSeries;
     this.blockCount = blockCount;
     this.blockBytes = blockBytes;
+  }
+
+  /** The size retention keeps blocks under (0: no limit), for "storage near its limit" alerts. */
+  void retentionLimit(long bytes) {
+    this.retentionLimitBytes = bytes;
   }
 
   void exemplars(ExemplarStore store) {
@@ -64,7 +122,21 @@ public final class TsdbMetrics {
     return m;
   }
 
-  /** Name → value, Prometheus names and base units. */
+  /**
+   * The HELP text of a name of {@link #snapshot()}.
+   *
+   * @throws IllegalArgumentException for another name, so that a metric added to the snapshot
+   *     without a text fails its first test instead of reaching {@code /metrics} without HELP
+   */
+  public static String help(String name) {
+    String h = HELP.get(name);
+    if (h == null) {
+      throw new IllegalArgumentException("no HELP text for " + name);
+    }
+    return h;
+  }
+
+  /** Name → value, Prometheus names and base units; {@link #help(String)} has each one's text. */
   public Map<String, Double> snapshot() {
     Map<String, Double> m = new LinkedHashMap<>();
     m.put("vigil_tsdb_head_series", (double) headSeries.getAsLong());
@@ -78,6 +150,7 @@ public final class TsdbMetrics {
     m.put("vigil_tsdb_blocks_quarantined_total", (double) blocksQuarantined.sum());
     m.put("vigil_tsdb_blocks_loaded", (double) blockCount.getAsLong());
     m.put("vigil_tsdb_storage_blocks_bytes", (double) blockBytes.getAsLong());
+    m.put("vigil_tsdb_retention_limit_bytes", (double) retentionLimitBytes);
     ExemplarStore ex = exemplars;
     m.put("vigil_tsdb_exemplar_exemplars_appended_total", (double) ex.appended.sum());
     m.put("vigil_tsdb_exemplar_out_of_order_exemplars_total", (double) ex.outOfOrder.sum());

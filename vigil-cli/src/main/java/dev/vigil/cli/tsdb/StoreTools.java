@@ -100,6 +100,135 @@ public final class StoreTools {
     return m;
   }
 
+  /**
+   * Statistics of a store's persisted blocks, read without the store's lock, for a store that a
+   * running server holds open. Safe because a published block is never modified (compaction and
+   * retention write new directories and delete old ones): blocks are opened read-only, and the WAL
+   * and head chunks, which the server is writing, are not read at all (only their size on disk). A
+   * block deleted while it is read (a compaction or retention finished) is skipped by reading the
+   * directory again; the sources of a compaction whose result is already present are not counted
+   * twice.
+   *
+   * @throws IOException when the directory cannot be listed, or a block cannot be read for a reason
+   *     other than its removal
+   */
+  public static Map<String, String> blockStats(Path dir) throws IOException {
+    List<Block> blocks = null;
+    for (int attempt = 0; blocks == null; attempt++) {
+      try {
+        blocks = openBlocksReadOnly(dir);
+      } catch (java.nio.file.NoSuchFileException e) {
+        if (attempt == 4) {
+          throw e;
+        }
+      }
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    java.util.Set<Labels> series = new java.util.HashSet<>();
+    long samples = 0;
+    long rawBytes = 0;
+    long rollupBytes = 0;
+    long mint = Long.MAX_VALUE;
+    long maxt = Long.MIN_VALUE;
+    int raw = 0;
+    for (Block b : blocks) {
+      long bytes = dirBytes(b.dir());
+      if (b.meta().resolution() != 0) {
+        rollupBytes += bytes;
+        continue;
+      }
+      raw++;
+      rawBytes += bytes;
+      samples += b.meta().numSamples();
+      mint = Math.min(mint, b.meta().minTime());
+      maxt = Math.max(maxt, b.meta().maxTime() - 1);
+      for (int i = 0; i < b.numSeries(); i++) {
+        series.add(b.labels(i));
+      }
+    }
+    m.put("series in blocks", Long.toString(series.size()));
+    m.put("samples in blocks", Long.toString(samples));
+    m.put("head", "not read (the running server's; GET /api/v1/status/tsdb on it)");
+    m.put(
+        "min time in blocks",
+        mint == Long.MAX_VALUE ? "-" : java.time.Instant.ofEpochMilli(mint) + " (" + mint + ")");
+    m.put(
+        "max time in blocks",
+        maxt == Long.MIN_VALUE ? "-" : java.time.Instant.ofEpochMilli(maxt) + " (" + maxt + ")");
+    m.put("blocks", raw + " raw, " + (blocks.size() - raw) + " rollup");
+    m.put("bytes wal", Long.toString(liveDirBytes(dir.resolve("wal"))));
+    m.put(
+        "bytes head chunks (preallocated)",
+        Long.toString(liveDirBytes(dir.resolve("chunks_head"))));
+    m.put("bytes blocks", Long.toString(rawBytes));
+    m.put("bytes rollups", Long.toString(rollupBytes));
+    m.put(
+        "bytes per sample in blocks",
+        samples == 0 ? "-" : String.format("%.4f", (double) rawBytes / samples));
+    return m;
+  }
+
+  /**
+   * Whether another store (in this process or another) holds {@code dir}'s lock file. Nothing is
+   * created: a directory without a lock file is not in use.
+   */
+  public static boolean inUse(Path dir) throws IOException {
+    Path lock = dir.resolve("lock");
+    if (!Files.exists(lock)) {
+      return false;
+    }
+    try (java.nio.channels.FileChannel c =
+        java.nio.channels.FileChannel.open(lock, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock l = c.tryLock();
+      if (l == null) {
+        return true;
+      }
+      l.release();
+      return false;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      return true;
+    }
+  }
+
+  /** {@link #dirBytes} of a directory whose files a running server creates and deletes. */
+  private static long liveDirBytes(Path dir) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return dirBytes(dir);
+      } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+        if (attempt == 4) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static List<Block> openBlocksReadOnly(Path dir) throws IOException {
+    List<Block> all = new java.util.ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.sorted().toList()) {
+        if (Files.isDirectory(p) && dev.vigil.tsdb.block.BlockId.is(p.getFileName().toString())) {
+          all.add(Block.open(p));
+        }
+      }
+    }
+    List<Block> keep = new java.util.ArrayList<>();
+    for (Block b : all) {
+      boolean compactedAlready = false;
+      for (Block o : all) {
+        compactedAlready |=
+            o != b
+                && o.meta().resolution() == b.meta().resolution()
+                && o.meta().level() > b.meta().level()
+                && o.meta().sources().containsAll(b.meta().sources());
+      }
+      if (!compactedAlready) {
+        keep.add(b);
+      }
+    }
+    return keep;
+  }
+
   /** Writes matching samples as OpenMetrics text (seconds timestamps), ending with # EOF. */
   public static long dump(
       Tsdb db, List<LabelMatcher> matchers, long mint, long maxt, PrintStream out) {

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * {@code /federate}: the newest sample (within the 5 minute lookback, not stale) of every series
  * matching any {@code match[]}, in Prometheus text format 0.0.4 with timestamps, grouped by metric
  * name with {@code # TYPE name untyped}, as Prometheus' federation endpoint. A central Prometheus
- * scrapes it with {@code honor_labels: true}.
+ * scrapes it with {@code honor_labels: true}. The {@code global.external_labels} are added to every
+ * series that lacks the label, as Prometheus adds them (a series' own value wins).
  */
 public final class FederateRoutes implements Routes {
   /** Prometheus' default lookback delta. */
@@ -34,13 +35,29 @@ public final class FederateRoutes implements Routes {
 
   private final Supplier<Queryable> storage;
   private final Duration timeout;
+  private final Supplier<Map<String, String>> externalLabels;
+  private final java.util.function.LongSupplier clock;
+
+  /** Without external labels, at the system clock. */
+  public FederateRoutes(Supplier<Queryable> storage, Duration timeout) {
+    this(storage, timeout, Map::of, System::currentTimeMillis);
+  }
 
   /**
    * @param timeout the server's query timeout: past it, selection stops with 503 timeout
+   * @param externalLabels the {@code global.external_labels} in force (read per request, so a
+   *     reload applies)
+   * @param clock epoch milliseconds: the end of the lookback window
    */
-  public FederateRoutes(Supplier<Queryable> storage, Duration timeout) {
+  public FederateRoutes(
+      Supplier<Queryable> storage,
+      Duration timeout,
+      Supplier<Map<String, String>> externalLabels,
+      java.util.function.LongSupplier clock) {
     this.storage = storage;
     this.timeout = timeout;
+    this.externalLabels = externalLabels;
+    this.clock = clock;
   }
 
   @Override
@@ -53,8 +70,9 @@ public final class FederateRoutes implements Routes {
     if (sets.isEmpty()) {
       throw ApiError.badData("no match[] parameter provided");
     }
-    long now = System.currentTimeMillis();
+    long now = clock.getAsLong();
     long mint = now - LOOKBACK_MS;
+    Map<String, String> external = externalLabels.get();
     TreeMap<String, TreeMap<Labels, long[]>> byName = new TreeMap<>();
     Map<Labels, Double> values = new java.util.HashMap<>();
     QueryDeadline deadline = QueryDeadline.after(timeout);
@@ -99,17 +117,20 @@ public final class FederateRoutes implements Routes {
       for (var se : e.getValue().entrySet()) {
         Labels l = se.getKey();
         sb.append(l.metricName()).append('{');
-        boolean first = true;
+        TreeMap<String, String> out = new TreeMap<>(external);
         for (int i = 0; i < l.size(); i++) {
-          if (l.name(i).equals(Labels.METRIC_NAME)) {
-            continue;
+          if (!l.name(i).equals(Labels.METRIC_NAME)) {
+            out.put(l.name(i), l.value(i)); // the series' own value wins
           }
+        }
+        boolean first = true;
+        for (Map.Entry<String, String> lv : out.entrySet()) {
           if (!first) {
             sb.append(',');
           }
           first = false;
-          sb.append(l.name(i)).append("=\"");
-          escape(sb, l.value(i));
+          sb.append(lv.getKey()).append("=\"");
+          escape(sb, lv.getValue());
           sb.append('"');
         }
         sb.append("} ").append(formatValue(values.get(l))).append(' ').append(se.getValue()[0]);

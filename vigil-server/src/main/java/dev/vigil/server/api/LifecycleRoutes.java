@@ -8,8 +8,9 @@ import io.javalin.http.Context;
 import java.util.function.Supplier;
 
 /**
- * {@code /-/healthy}, {@code /-/ready} (503 until the WAL is replayed) and {@code /-/reload} (POST
- * or PUT, write role), with Prometheus' status codes.
+ * {@code /-/healthy}, {@code /-/ready} (503 until the WAL is replayed and startup work such as the
+ * demo's backfill is done, see {@code ReadyGate}) and {@code /-/reload} (POST or PUT, write role),
+ * with Prometheus' status codes.
  */
 public final class LifecycleRoutes implements Routes {
   private final ServerState state;
@@ -41,7 +42,8 @@ public final class LifecycleRoutes implements Routes {
     if (state.ready()) {
       ctx.result("Vigil is Ready.\n");
     } else {
-      ctx.status(503).result("Service Unavailable\n");
+      String work = state.started() ? state.waitingFor() : null;
+      ctx.status(503).result("Service Unavailable" + (work != null ? ": " + work : "") + "\n");
     }
   }
 

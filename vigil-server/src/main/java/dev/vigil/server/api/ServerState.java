@@ -14,6 +14,8 @@ public final class ServerState {
   private final Map<String, String> flags;
   private final AtomicReference<VigilConfig> config;
   private volatile boolean ready;
+  private final Map<String, java.util.function.BooleanSupplier> holds =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean lastReloadOk = true;
   private volatile Instant lastReloadTime = Instant.now();
   private volatile String lastReloadError = "";
@@ -36,13 +38,39 @@ public final class ServerState {
     return config.get();
   }
 
-  /** Whether the storage has replayed its WAL and queries see all data. */
+  /**
+   * Whether the storage has replayed its WAL, everything runs and no startup work is pending (see
+   * {@link #holdReady}): what {@code /-/ready} answers.
+   */
   public boolean ready() {
+    return ready && waitingFor() == null;
+  }
+
+  /** Whether the storage has replayed its WAL and everything runs: the store may be used. */
+  public boolean started() {
     return ready;
   }
 
   public void setReady(boolean r) {
     ready = r;
+  }
+
+  /**
+   * Holds {@link #ready()} false until {@code pending} says false: startup work beyond the server's
+   * own (the demo's backfill). {@code what} names it in {@code /-/ready}'s answer.
+   */
+  public void holdReady(String what, java.util.function.BooleanSupplier pending) {
+    holds.put(what, pending);
+  }
+
+  /** The startup work {@code /-/ready} still waits for, or null. */
+  public String waitingFor() {
+    for (var h : holds.entrySet()) {
+      if (h.getValue().getAsBoolean()) {
+        return h.getKey();
+      }
+    }
+    return null;
   }
 
   /** Records a successful reload with the new config. */

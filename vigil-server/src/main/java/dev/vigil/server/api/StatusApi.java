@@ -80,8 +80,12 @@ public final class StatusApi implements Routes {
     Json.successObject(ctx, m);
   }
 
+  /**
+   * The configuration in force (defaults, file, environment and flags), secrets as {@code
+   * <secret>}: {@code {"status":"success","data":{"yaml":"..."}}} as Prometheus.
+   */
   private void config(Context ctx) {
-    Json.successObject(ctx, Map.of("yaml", state.config().text()));
+    Json.successObject(ctx, Map.of("yaml", state.config().effectiveYaml()));
   }
 
   private void runtimeinfo(Context ctx) {

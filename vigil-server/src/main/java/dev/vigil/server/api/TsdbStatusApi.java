@@ -1,38 +1,30 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.vigil.model.LabelMatcher;
 import dev.vigil.model.Labels;
-import dev.vigil.model.Querier;
-import dev.vigil.model.SelectHints;
-import dev.vigil.model.SeriesSet;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Params;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
+import dev.vigil.tsdb.HeadStats;
 import dev.vigil.tsdb.Tsdb;
-import dev.vigil.tsdb.block.Block;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code /api/v1/status/tsdb}: head cardinality statistics in Prometheus' shape ({@code headStats},
- * and the top {@code limit} (default 10) of series count by metric name, label value count by label
- * name, memory by label name, series count by label pair), computed over the series of the last two
- * hours.
+ * {@code /api/v1/status/tsdb}: head statistics in Prometheus' shape: {@code headStats} ({@code
+ * numSeries}, {@code numLabelPairs}, {@code chunkCount}, {@code minTime}, {@code maxTime} of the
+ * head, the in-memory part of the store) and the top {@code limit} (default 10) of series count by
+ * metric name, label value count by label name, memory by label name (the length of each value
+ * times the series carrying it) and series count by label pair, all over the head's series.
  */
 public final class TsdbStatusApi implements Routes {
-  /** The window standing for Prometheus' head block. */
-  static final long HEAD_WINDOW_MS = 2 * 3_600_000L;
-
   private final Supplier<Tsdb> tsdb;
 
   public TsdbStatusApi(Supplier<Tsdb> tsdb) {
@@ -46,55 +38,36 @@ public final class TsdbStatusApi implements Routes {
 
   private void status(Context ctx) {
     int limit = Params.limit(ctx, "limit");
-    if (limit == 0) {
-      limit = 10;
-    }
-    Tsdb db = tsdb.get();
-    long now = System.currentTimeMillis();
+    int lim = limit == 0 ? 10 : limit;
+    HeadStats h = tsdb.get().headStats();
     Map<String, Long> byName = new HashMap<>();
-    Map<String, Set<String>> valuesByLabel = new HashMap<>();
+    Map<String, Long> valueCounts = new HashMap<>();
     Map<String, Long> bytesByLabel = new HashMap<>();
     Map<String, Long> byPair = new HashMap<>();
-    long series = 0;
-    try (Querier q = db.querier(now - HEAD_WINDOW_MS, now)) {
-      SeriesSet s =
-          q.select(
-              SelectHints.range(now - HEAD_WINDOW_MS, now),
-              List.of(LabelMatcher.regex(Labels.METRIC_NAME, ".+")));
-      while (s.next()) {
-        Labels l = s.at().labels();
-        series++;
-        byName.merge(l.getOrEmpty(Labels.METRIC_NAME), 1L, Long::sum);
-        for (int i = 0; i < l.size(); i++) {
-          String n = l.name(i);
-          String v = l.value(i);
-          if (valuesByLabel.computeIfAbsent(n, k -> new HashSet<>()).add(v)) {
-            bytesByLabel.merge(n, (long) v.length(), Long::sum);
-          }
-          byPair.merge(n + "=" + v, 1L, Long::sum);
-        }
-      }
-    }
-    Map<String, Long> valueCounts = new HashMap<>();
-    valuesByLabel.forEach((k, v) -> valueCounts.put(k, (long) v.size()));
-    long pairs = byPair.size();
-    long minTime = now;
-    for (Block b : db.blocks()) {
-      minTime = Math.min(minTime, b.meta().minTime());
-    }
-    long headSeries = db.headSeries();
-    long mt = minTime;
-    int lim = limit;
+    h.seriesByLabelPair()
+        .forEach(
+            (name, values) -> {
+              valueCounts.put(name, (long) values.size());
+              long bytes = 0;
+              for (Map.Entry<String, Long> v : values.entrySet()) {
+                bytes += v.getKey().length() * v.getValue();
+                byPair.put(name + "=" + v.getKey(), v.getValue());
+              }
+              bytesByLabel.put(name, bytes);
+              if (name.equals(Labels.METRIC_NAME)) {
+                byName.putAll(values);
+              }
+            });
     Json.success(
         ctx,
         g -> {
           g.writeStartObject();
           g.writeObjectFieldStart("headStats");
-          g.writeNumberField("numSeries", headSeries);
-          g.writeNumberField("numLabelPairs", pairs);
-          g.writeNumberField("chunkCount", 0);
-          g.writeNumberField("minTime", mt);
-          g.writeNumberField("maxTime", now);
+          g.writeNumberField("numSeries", h.numSeries());
+          g.writeNumberField("numLabelPairs", h.numLabelPairs());
+          g.writeNumberField("chunkCount", h.chunkCount());
+          g.writeNumberField("minTime", h.minTime());
+          g.writeNumberField("maxTime", h.maxTime());
           g.writeEndObject();
           top(g, "seriesCountByMetricName", byName, lim);
           top(g, "labelValueCountByLabelName", valueCounts, lim);

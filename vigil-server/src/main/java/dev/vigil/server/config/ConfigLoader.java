@@ -55,7 +55,8 @@ public final class ConfigLoader {
           "collect.jvm",
           "collect.gpu",
           "collect.self",
-          "collect.namespace");
+          "collect.namespace",
+          "log.level");
 
   private static final Set<String> LIST_KEYS =
       Set.of(
@@ -150,17 +151,10 @@ public final class ConfigLoader {
   }
 
   private static VigilConfig bind(Section root, String source, String text, Path baseDir) {
-    Section global = root.section("global");
-    Duration defInterval =
-        global.duration(
-            "scrape_interval", VigilConfig.DEFAULT_SCRAPE_INTERVAL, Duration.ofSeconds(1));
-    Duration defTimeout =
-        global.duration(
-            "scrape_timeout", VigilConfig.DEFAULT_SCRAPE_TIMEOUT, Duration.ofMillis(10));
-    Duration evalInterval =
-        global.duration(
-            "evaluation_interval", RulesConfig.DEFAULTS.evaluationInterval(), Duration.ofMillis(1));
-    global.finish();
+    GlobalConfig global = bindGlobal(root.section("global"));
+    Section logSection = root.section("log");
+    LogLevel logLevel = logSection.value("level", LogLevel.INFO, LogLevel::parse);
+    logSection.finish();
 
     ServerConfig server = bindServer(root.section("server"));
     StorageConfig storage = bindStorage(root.section("storage"));
@@ -169,7 +163,8 @@ public final class ConfigLoader {
     List<ScrapeConfig> jobs = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (Section s : root.sections("scrape_configs")) {
-      ScrapeConfig job = ScrapeConfig.bind(s, defInterval, defTimeout, baseDir);
+      ScrapeConfig job =
+          ScrapeConfig.bind(s, global.scrapeInterval(), global.scrapeTimeout(), baseDir);
       if (!names.add(job.jobName())) {
         throw s.error("job_name", "duplicate job name \"" + job.jobName() + "\"");
       }
@@ -183,7 +178,7 @@ public final class ConfigLoader {
         throw root.error("rule_files", "not a valid file name or glob: " + e.getReason());
       }
     }
-    RulesConfig rules = bindRules(root.section("rules"), evalInterval);
+    RulesConfig rules = bindRules(root.section("rules"), global.evaluationInterval());
     // Read here, where --check-config sees a missing or broken rule file, and again by serve.
     try {
       dev.vigil.rules.RuleFiles.load(
@@ -204,6 +199,8 @@ public final class ConfigLoader {
     // Validated here, where --check-config sees it, not only when serve mounts the dashboard.
     dev.vigil.server.dashboard.DashboardRoutes.fromConfig(dashboard, false);
     dev.vigil.ingest.IngestLimits ingest = bindIngest(root.section("ingest"));
+    // rule_packs and alerts: validated here (with their lines); RulePacksConfig.of reads them.
+    RulePacksConfig.bind(root, collect.namespace());
     root.finish();
     return new VigilConfig(
         server,
@@ -217,8 +214,80 @@ public final class ConfigLoader {
         slos,
         dashboard,
         ingest,
+        global,
+        logLevel,
         source,
         text);
+  }
+
+  /*
+   * Prometheus' global keys that Vigil does not honour, each with why and what to do instead:
+   * refused rather than accepted and ignored, like rule_files.
+   */
+  private static final Map<String, String> UNSUPPORTED_GLOBAL =
+      Map.of(
+          "query_log_file",
+          "queries are not logged to a file by this version of Vigil; remove it",
+          "scrape_failure_log_file",
+          "scrape failures are not logged to a file by this version of Vigil (see"
+              + " /api/v1/targets); remove it",
+          "rule_query_offset",
+          "rule evaluation is " + NOT_SUPPORTED + "; remove it",
+          "body_size_limit",
+          "not a global default in Vigil; set body_size_limit in each scrape_configs job",
+          "sample_limit",
+          "not a global default in Vigil; set sample_limit in each scrape_configs job",
+          "label_limit",
+          "not a global default in Vigil; set label_limit in each scrape_configs job",
+          "label_name_length_limit",
+          "not a global default in Vigil; set label_name_length_limit in each scrape_configs job",
+          "label_value_length_limit",
+          "not a global default in Vigil; set label_value_length_limit in each scrape_configs"
+              + " job",
+          "target_limit",
+          "target limits are " + NOT_SUPPORTED + "; remove it",
+          "keep_dropped_targets",
+          "dropped targets are not kept by this version of Vigil; remove it");
+
+  /** A label name as Prometheus allows it. */
+  private static final java.util.regex.Pattern LABEL_NAME =
+      java.util.regex.Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+  /** {@code global}: the Prometheus keys a pasted prometheus.yml brings, each taking effect. */
+  private static GlobalConfig bindGlobal(Section s) {
+    for (String key : s.node().entries().keySet()) {
+      String why = UNSUPPORTED_GLOBAL.get(key);
+      if (why != null) {
+        throw s.error(key, why);
+      }
+    }
+    GlobalConfig d = GlobalConfig.defaults();
+    Duration interval = s.duration("scrape_interval", d.scrapeInterval(), Duration.ofSeconds(1));
+    Duration timeout = s.duration("scrape_timeout", d.scrapeTimeout(), Duration.ofMillis(10));
+    if (!s.has("scrape_timeout")) {
+      timeout = timeout.compareTo(interval) > 0 ? interval : timeout; // as Prometheus
+    } else if (timeout.compareTo(interval) > 0) {
+      throw s.error("scrape_timeout", "must not be longer than scrape_interval");
+    }
+    Duration evaluation =
+        s.duration("evaluation_interval", d.evaluationInterval(), Duration.ofSeconds(1));
+    Map<String, String> external = s.stringMap("external_labels");
+    for (Map.Entry<String, String> e : external.entrySet()) {
+      String name = e.getKey();
+      if (!LABEL_NAME.matcher(name).matches()) {
+        throw s.error("external_labels", "\"" + name + "\" is not a valid label name");
+      }
+      if (name.startsWith("__")) {
+        throw s.error("external_labels", "\"" + name + "\": names starting with __ are reserved");
+      }
+      if (e.getValue().isEmpty()) {
+        throw s.error(
+            "external_labels",
+            "\"" + name + "\" has an empty value, which would add no label; remove it");
+      }
+    }
+    s.finish();
+    return new GlobalConfig(interval, timeout, evaluation, external);
   }
 
   /** {@code ingest}: limits of push ingest (the body size is {@code server.limits}'). */

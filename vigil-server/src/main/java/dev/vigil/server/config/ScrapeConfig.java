@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  * @param labelValueLengthLimit longest label value; 0 for no limit
  * @param bodySizeLimit largest uncompressed body; 0 for no limit
  * @param tls the {@code tls_config} used for {@code https} targets, or null for the JVM's defaults
+ * @param bearerTokenFile the {@code authorization.credentials_file} {@code bearerToken} was read
+ *     from (resolved against the configuration file's directory), or null when given inline
  */
 public record ScrapeConfig(
     String jobName,
@@ -51,7 +53,8 @@ public record ScrapeConfig(
     long labelNameLengthLimit,
     long labelValueLengthLimit,
     long bodySizeLimit,
-    ScrapeTlsConfig tls) {
+    ScrapeTlsConfig tls,
+    String bearerTokenFile) {
 
   private static final Pattern HOST_PORT =
       Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^\\s/:\\[\\]]+)(:\\d{1,5})?");
@@ -100,6 +103,52 @@ public record ScrapeConfig(
         null);
   }
 
+  /** A config whose bearer token, if any, was given inline. */
+  public ScrapeConfig(
+      String jobName,
+      Duration interval,
+      Duration timeout,
+      String metricsPath,
+      String scheme,
+      Map<String, List<String>> params,
+      List<TargetGroup> staticConfigs,
+      List<FileSdConfig> fileSdConfigs,
+      BasicAuth basicAuth,
+      String bearerToken,
+      boolean honorLabels,
+      boolean honorTimestamps,
+      List<RelabelConfig> relabelConfigs,
+      List<RelabelConfig> metricRelabelConfigs,
+      long sampleLimit,
+      long labelLimit,
+      long labelNameLengthLimit,
+      long labelValueLengthLimit,
+      long bodySizeLimit,
+      ScrapeTlsConfig tls) {
+    this(
+        jobName,
+        interval,
+        timeout,
+        metricsPath,
+        scheme,
+        params,
+        staticConfigs,
+        fileSdConfigs,
+        basicAuth,
+        bearerToken,
+        honorLabels,
+        honorTimestamps,
+        relabelConfigs,
+        metricRelabelConfigs,
+        sampleLimit,
+        labelLimit,
+        labelNameLengthLimit,
+        labelValueLengthLimit,
+        bodySizeLimit,
+        tls,
+        null);
+  }
+
   /** A copy with another {@code tls_config}. */
   public ScrapeConfig withTls(ScrapeTlsConfig t) {
     return new ScrapeConfig(
@@ -122,7 +171,8 @@ public record ScrapeConfig(
         labelNameLengthLimit,
         labelValueLengthLimit,
         bodySizeLimit,
-        t);
+        t,
+        bearerTokenFile);
   }
 
   /** A group of targets sharing labels. */
@@ -131,8 +181,18 @@ public record ScrapeConfig(
   /** A file service discovery: file globs and how often to re-read them. */
   public record FileSdConfig(List<String> files, Duration refreshInterval) {}
 
-  /** HTTP basic authentication. */
-  public record BasicAuth(String username, String password) {}
+  /**
+   * HTTP basic authentication.
+   *
+   * @param passwordFile the {@code password_file} the password was read from (resolved against the
+   *     configuration file's directory), or null when given inline
+   */
+  public record BasicAuth(String username, String password, String passwordFile) {
+    /** With the password given inline. */
+    public BasicAuth(String username, String password) {
+      this(username, password, null);
+    }
+  }
 
   /** A minimal config for tests and embedding: one job, static targets, 15 s. */
   public static ScrapeConfig of(String job, Duration interval, String... targets) {
@@ -223,15 +283,18 @@ public record ScrapeConfig(
       if (pass != null && passFile != null) {
         throw b.error("password_file", "set either password or password_file, not both");
       }
+      String passPath = null;
       if (passFile != null) {
+        passPath = resolve(b, "password_file", baseDir, passFile).toString();
         pass = readSecret(b, "password_file", baseDir, passFile);
       }
       b.finish();
-      basic = new BasicAuth(user, pass == null ? "" : pass);
+      basic = new BasicAuth(user, pass == null ? "" : pass, passPath);
     } else {
       s.section("basic_auth");
     }
     String bearer = null;
+    String bearerFile = null;
     if (s.has("authorization")) {
       Section a = s.section("authorization");
       String type = a.string("type", "Bearer");
@@ -244,6 +307,7 @@ public record ScrapeConfig(
         throw a.error("credentials_file", "set either credentials or credentials_file, not both");
       }
       if (credFile != null) {
+        bearerFile = resolve(a, "credentials_file", baseDir, credFile).toString();
         bearer = readSecret(a, "credentials_file", baseDir, credFile);
       }
       a.finish();
@@ -294,7 +358,17 @@ public record ScrapeConfig(
         nameLen,
         valueLen,
         bodyLimit,
-        tls);
+        tls,
+        bearerFile);
+  }
+
+  private static java.nio.file.Path resolve(
+      Section s, String key, java.nio.file.Path baseDir, String file) {
+    try {
+      return baseDir == null ? java.nio.file.Path.of(file) : baseDir.resolve(file);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw s.error(key, "not a valid file name: " + e.getReason());
+    }
   }
 
   private static String readSecret(Section s, String key, java.nio.file.Path baseDir, String file) {

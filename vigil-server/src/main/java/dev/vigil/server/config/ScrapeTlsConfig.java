@@ -28,8 +28,10 @@ import java.util.List;
  * @param insecureSkipVerify accept any certificate of the target (never the default)
  * @param minVersion lowest TLS version: {@code TLS12} or {@code TLS13}
  * @param maxVersion highest TLS version, or null for the highest the JVM supports
- * @param origin where the CA and client certificate came from ({@code ca_file /etc/ca.pem}), for
- *     messages
+ * @param caFile the {@code ca_file} {@code ca} was read from (resolved against the configuration
+ *     file's directory), or null when given inline or not at all
+ * @param certFile the {@code cert_file} {@code cert} was read from, or null
+ * @param keyFile the {@code key_file} {@code key} was read from, or null
  */
 public record ScrapeTlsConfig(
     String ca,
@@ -39,9 +41,20 @@ public record ScrapeTlsConfig(
     boolean insecureSkipVerify,
     String minVersion,
     String maxVersion,
-    String origin) {
+    String caFile,
+    String certFile,
+    String keyFile) {
 
   private static final List<String> VERSIONS = List.of("TLS10", "TLS11", "TLS12", "TLS13");
+
+  /** Where the CA and client certificate came from ({@code ca_file /etc/ca.pem}), for messages. */
+  public String origin() {
+    String ca = this.ca == null ? "ca none" : caFile == null ? "ca inline" : "ca_file " + caFile;
+    if (cert == null) {
+      return ca;
+    }
+    return ca + ", " + (certFile == null ? "cert inline" : "cert_file " + certFile);
+  }
 
   /** The JSSE protocol names enabled by {@code min_version} and {@code max_version}. */
   public String[] protocols() {
@@ -87,7 +100,7 @@ public record ScrapeTlsConfig(
         + ", maxVersion="
         + maxVersion
         + ", origin="
-        + origin
+        + origin()
         + "]";
   }
 
@@ -128,19 +141,12 @@ public record ScrapeTlsConfig(
             return null;
           });
     }
-    String origin = ca.origin() + (cert.text == null ? "" : ", " + cert.origin());
-    return new ScrapeTlsConfig(ca.text, cert.text, key.text, serverName, skip, min, max, origin);
+    return new ScrapeTlsConfig(
+        ca.text, cert.text, key.text, serverName, skip, min, max, ca.file, cert.file, key.file);
   }
 
   /** Where a PEM came from: the key read ({@code ca} or {@code ca_file}), the file, the text. */
-  private record Pick(String key, String file, String text) {
-    String origin() {
-      if (text == null) {
-        return key + " none";
-      }
-      return file == null ? key + " inline" : key + " " + file;
-    }
-  }
+  private record Pick(String key, String file, String text) {}
 
   private static Pick pick(Section t, String name, Path baseDir) {
     String inline = t.string(name, null);

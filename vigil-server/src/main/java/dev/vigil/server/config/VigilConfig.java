@@ -25,9 +25,12 @@ import java.util.List;
  * @param slos the {@code slos} section as written
  * @param dashboard the {@code dashboard} section as written
  * @param ingest the {@code ingest} section: push ingest limits (series, labels, rate)
+ * @param global the {@code global} section: scrape defaults, the default interval of rule groups,
+ *     external labels
+ * @param logLevel {@code log.level}: the least severe messages logged
  * @param source the file name, or {@code defaults}
- * @param text the configuration as YAML with secrets redacted (served by {@code
- *     /api/v1/status/config}); empty for defaults
+ * @param text the file as written (with environment overrides) as YAML with secrets redacted; empty
+ *     for defaults. {@link #effectiveYaml()} is the whole configuration in force
  */
 public record VigilConfig(
     ServerConfig server,
@@ -41,6 +44,8 @@ public record VigilConfig(
     ConfigNode slos,
     ConfigNode dashboard,
     dev.vigil.ingest.IngestLimits ingest,
+    GlobalConfig global,
+    LogLevel logLevel,
     String source,
     String text) {
 
@@ -79,6 +84,8 @@ public record VigilConfig(
         slos,
         dashboard,
         ingest,
+        global,
+        logLevel,
         source,
         text);
   }
@@ -102,6 +109,8 @@ public record VigilConfig(
         slos,
         dashboard,
         ingest,
+        global,
+        logLevel,
         source,
         text);
   }
@@ -120,6 +129,8 @@ public record VigilConfig(
         slos,
         dashboard,
         ingest,
+        global,
+        logLevel,
         source,
         text);
   }
@@ -138,6 +149,8 @@ public record VigilConfig(
         slos,
         dashboard,
         limits,
+        global,
+        logLevel,
         source,
         text);
   }
@@ -156,7 +169,59 @@ public record VigilConfig(
         slos,
         dashboard,
         ingest,
+        global,
+        logLevel,
         source,
         text);
+  }
+
+  /** A copy with another {@code global} section (the scrape jobs keep their bound intervals). */
+  public VigilConfig withGlobal(GlobalConfig g) {
+    return new VigilConfig(
+        server,
+        storage,
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        rules,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        ingest,
+        g,
+        logLevel,
+        source,
+        text);
+  }
+
+  /** A copy logging at another level. */
+  public VigilConfig withLogLevel(LogLevel level) {
+    return new VigilConfig(
+        server,
+        storage,
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        rules,
+        alerting,
+        remoteWrite,
+        slos,
+        dashboard,
+        ingest,
+        global,
+        level,
+        source,
+        text);
+  }
+
+  /**
+   * The configuration in force as YAML, in the file's layout: every key with its value, defaults,
+   * environment overrides and flags included, secrets (tokens, passwords, credentials, private
+   * keys) as {@code <secret>}, as Prometheus serves it at {@code /api/v1/status/config}. Fed back
+   * as a file (with the secrets filled in) it gives this configuration again.
+   */
+  public String effectiveYaml() {
+    return EffectiveYaml.render(this, true);
   }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.server.demo;
 
+import dev.vigil.collectors.recorders.ModelPrice;
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.model.Appendable;
@@ -27,11 +28,21 @@ import java.util.function.LongSupplier;
  *
  * <pre>{@code
  * DemoApplications demo = new DemoApplications(recorders, registry, 42, System::currentTimeMillis);
- * demo.backfill(storage, Duration.ofHours(24), "vigil", "127.0.0.1:9470");  // a day of history
- * demo.start();                                                              // then live
+ * demo.backfill(storage, 24, "vigil", "demo-backfill");  // a day of history
+ * demo.start();                                          // then live
  * }</pre>
  *
  * <p>Thread-safe: one scheduler thread drives {@link #tick()}.
+ */
+/*
+ * One model, past and present: every simulated second is one call of tick(at), whose rates,
+ * error ratios and latency distributions depend only on the time of day of `at` (a diurnal load
+ * factor, see load()). The live demo ticks once per real second; the backfill runs a second copy
+ * of the model (its own recorders and registry on a simulated clock) through every second of the
+ * past and stores a scrape of it every step. So a chart across the boundary is continuous: the
+ * backfill used to tick once per scrape step (one second of traffic per minute of history), so a
+ * day of history averaged 1/60 of the live rate, and its registry was the live one, so the live
+ * self-scrape saw a day of counts arrive in the seconds the backfill ran.
  */
 public final class DemoApplications implements AutoCloseable {
   /** The model prices the demo's generations are costed at (pass to the recorders' builder). */
@@ -53,6 +64,7 @@ public final class DemoApplications implements AutoCloseable {
   };
   private static final String[] AGENTS = {"planner", "coder", "reviewer", "indexer"};
 
+  private final long seed;
   private final Recorders rec;
   private final SeedMetrics seeds;
   private final SplittableRandom rnd;
@@ -62,9 +74,36 @@ public final class DemoApplications implements AutoCloseable {
   private long ticks;
   private int burstLeft;
   private int stalledLeft;
+  private int stalledFor;
   private long sessionSeq;
 
+  /** The demo's recorders for live use: {@code namespace}, the {@link #PRICES}, system clocks. */
+  public static Recorders recorders(String namespace) {
+    return priced(Recorders.builder().namespace(namespace)).build();
+  }
+
+  /**
+   * The demo's recorders on a simulated clock (epoch milliseconds, also their monotonic clock): a
+   * backfill's, or a test's.
+   */
+  public static Recorders recorders(String namespace, LongSupplier clockMillis) {
+    return priced(
+            Recorders.builder()
+                .namespace(namespace)
+                .clock(clockMillis)
+                .nanoClock(() -> clockMillis.getAsLong() * 1_000_000))
+        .build();
+  }
+
+  private static Recorders.Builder priced(Recorders.Builder b) {
+    for (Object[] p : PRICES) {
+      b.modelPrice((String) p[0], new ModelPrice((double) p[1], (double) p[2], "USD"));
+    }
+    return b;
+  }
+
   public DemoApplications(Recorders rec, MetricRegistry registry, long seed, LongSupplier clock) {
+    this.seed = seed;
     this.rec = rec;
     this.rnd = new SplittableRandom(seed);
     this.seeds = new SeedMetrics(registry, new java.util.Random(seed));
@@ -106,9 +145,31 @@ public final class DemoApplications implements AutoCloseable {
     }
   }
 
-  /** One second of every simulated application. */
-  public synchronized void tick() {
+  /**
+   * The load at {@code atMillis} relative to the day's mean: 0.5 at 03:00 UTC, 1.5 at 15:00 UTC.
+   * Every rate of the model is its mean times this factor.
+   */
+  static double load(long atMillis) {
+    double hour = (atMillis / 3_600_000.0) % 24;
+    return 1 + 0.5 * Math.sin((hour - 9) / 24 * 2 * Math.PI);
+  }
+
+  /** One second of every simulated application, now by the clock. */
+  public void tick() {
+    tick(clock.getAsLong());
+  }
+
+  /** Events per second with mean {@code mean * load}: its integer part plus one at that chance. */
+  private int count(double mean, double load) {
+    double m = mean * load;
+    int n = (int) m;
+    return rnd.nextDouble() < m - n ? n + 1 : n;
+  }
+
+  /** One second of every simulated application at {@code atMillis}. */
+  synchronized void tick(long atMillis) {
     ticks++;
+    double load = load(atMillis);
     if (burstLeft == 0 && rnd.nextDouble() < 0.01) {
       burstLeft = 20 + rnd.nextInt(40); // an error burst of 20-60 s every ~100 s
     }
@@ -117,7 +178,7 @@ public final class DemoApplications implements AutoCloseable {
       burstLeft--;
     }
     for (String[] s : SERVICES) {
-      int n = 1 + rnd.nextInt(s[0].equals("api") ? 8 : 3);
+      int n = count(s[0].equals("api") ? 4.5 : 2, load);
       for (int i = 0; i < n; i++) {
         boolean fail =
             burst && s[0].equals("comfyui") ? rnd.nextDouble() < 0.6 : rnd.nextDouble() < 0.02;
@@ -136,7 +197,7 @@ public final class DemoApplications implements AutoCloseable {
     if (rnd.nextDouble() < 0.05) {
       rec.recordError("validation_error", "Invalid request payload", "api", "warning");
     }
-    if (rnd.nextDouble() < 0.6) {
+    if (rnd.nextDouble() < 0.6 * load / 1.5) {
       String[] m = MODELS[rnd.nextInt(MODELS.length)];
       boolean ok = rnd.nextDouble() < (burst ? 0.7 : 0.96);
       rec.recordModelGeneration(
@@ -164,7 +225,7 @@ public final class DemoApplications implements AutoCloseable {
         rec.touchUserSession(id);
       }
     }
-    if (rnd.nextDouble() < 0.1) {
+    if (rnd.nextDouble() < 0.1 * load) {
       int steps = 3 + rnd.nextInt(4);
       boolean ok = rnd.nextDouble() < 0.9;
       rec.recordWorkflowExecution(
@@ -195,9 +256,10 @@ public final class DemoApplications implements AutoCloseable {
     rec.setQueueSize("events", rnd.nextInt(20));
     int active = rec.activeSessions();
     seeds.tick(
-        30 + 25 * Math.sin(ticks / 300.0) + 10 * rnd.nextDouble(),
-        55 + 10 * Math.sin(ticks / 900.0),
-        62 + ticks / 86_400.0,
+        load,
+        20 + 30 * load + 10 * rnd.nextDouble(),
+        45 + 15 * load,
+        62 + (atMillis % 86_400_000L) / 86_400_000.0,
         active,
         burst);
   }
@@ -205,6 +267,7 @@ public final class DemoApplications implements AutoCloseable {
   private void agents() {
     if (stalledLeft == 0 && rnd.nextDouble() < 0.003) {
       stalledLeft = 120 + rnd.nextInt(180); // the indexer stalls for 2-5 minutes now and then
+      stalledFor = stalledLeft;
     }
     for (String a : AGENTS) {
       boolean stalled = a.equals("indexer") && stalledLeft > 0;
@@ -230,7 +293,7 @@ public final class DemoApplications implements AutoCloseable {
       }
     }
     if (stalledLeft > 0 && --stalledLeft == 0) {
-      rec.recordAgentRecovery("indexer", 150);
+      rec.recordAgentRecovery("indexer", stalledFor);
     }
   }
 
@@ -245,74 +308,41 @@ public final class DemoApplications implements AutoCloseable {
   }
 
   /**
-   * Writes {@code hours} of history ending now into {@code storage}: the demo ticks through the
-   * past (one scrape per 15 s, or per longer step so that at most ~1,500 scrapes are made), and
-   * each scrape of the registry is stored under {@code job}/{@code instance} as the self-scrape
-   * would, with host gauges so the resources widget has history too. Run it before {@link
-   * #start()}.
+   * Writes {@code hours} of history up to now (by this demo's clock, when the backfill ends) into
+   * {@code storage}: a copy of this model, with its own recorders and registry on a simulated
+   * clock, runs through every second of the past, and a scrape of its registry is stored every 15 s
+   * (or every longer step, so that at most ~1,500 scrapes are made) under {@code job}/{@code
+   * instance}, with host gauges so the resources widget has history too. This demo's own recorders,
+   * registry and random sequence are not touched: the live series start from zero when {@link
+   * #start()} runs. The history ends with stale markers, so it does not overlap the live series.
    *
    * @return samples written
    */
-  public long backfill(
-      Appendable storage, MetricRegistry registry, double hours, String job, String instance)
+  public long backfill(Appendable storage, double hours, String job, String instance)
       throws IOException {
     long end = clock.getAsLong();
     long start = end - (long) (hours * 3_600_000);
-    long written = 0;
+    long[] now = {start};
+    MetricRegistry registry = new MetricRegistry();
+    Recorders past = recorders(rec.namespace(), () -> now[0]);
+    registry.register(past);
+    DemoApplications model = new DemoApplications(past, registry, seed + 1, () -> now[0]);
     // At most ~1,500 scrapes whatever the span (24 h: one per minute), so a day takes seconds.
     long step = Math.max(15_000, (end - start) / 1_500 / 15_000 * 15_000);
     java.util.Set<Labels> last = new java.util.HashSet<>();
     long lastT = 0;
-    for (long t = start / step * step; t < end - step; t += step) {
-      tick();
-      long at = t;
+    long written = 0;
+    // The clock is read again each step: the history catches up with the time the backfill took
+    // (a day takes seconds to write), so it ends when the live ticks begin, without a hole.
+    for (long t = start / step * step; t < clock.getAsLong() - step; t += step) {
+      // Every second of the step, as live: the same rates whatever the step.
+      for (long s = t - step + 1_000; s <= t; s += 1_000) {
+        now[0] = s;
+        model.tick(s);
+      }
       lastT = t;
       last.clear();
-      long[] n = {0};
-      Appender app = storage.appender();
-      try {
-        ScrapeParser.parse(
-            exposition(registry),
-            ScrapeFormat.PROMETHEUS_TEXT,
-            (key, name, labels, value, ts) -> {
-              Labels.Builder b = Labels.builder().set(Labels.METRIC_NAME, name);
-              for (int i = 0; i < labels.size(); i += 2) {
-                b.set(labels.get(i), labels.get(i + 1));
-              }
-              b.set("job", job).set("instance", instance);
-              Labels l = b.build();
-              app.append(0, l, at, value);
-              last.add(l);
-              n[0]++;
-            });
-      } catch (ScrapeParser.ParseException e) {
-        throw new IOException("demo backfill: the registry's exposition did not parse", e);
-      }
-      double hour = (at / 3_600_000.0) % 24;
-      double cpu = 0.25 + 0.2 * Math.sin((hour - 9) / 24 * 2 * Math.PI) + 0.05 * rnd.nextDouble();
-      Labels host = Labels.of("job", job, "instance", instance);
-      app.append(
-          0, host.toBuilder().set(Labels.METRIC_NAME, "vigil_cpu_usage_ratio").build(), at, cpu);
-      app.append(
-          0,
-          host.toBuilder().set(Labels.METRIC_NAME, "vigil_memory_usage_ratio").build(),
-          at,
-          0.5 + 0.1 * cpu);
-      app.append(
-          0,
-          host.toBuilder()
-              .set(Labels.METRIC_NAME, "vigil_filesystem_usage_ratio")
-              .set("mountpoint", "/")
-              .build(),
-          at,
-          0.62);
-      app.append(
-          0,
-          host.toBuilder().set(Labels.METRIC_NAME, "vigil_health_score").build(),
-          at,
-          burstLeft > 0 ? 70 : 95 - 20 * cpu);
-      app.commit();
-      written += n[0] + 4;
+      written += model.scrapeInto(storage, registry, t, job, instance, last);
     }
     // End the history cleanly: the live series (another instance) take over from here.
     Appender app = storage.appender();
@@ -321,6 +351,87 @@ public final class DemoApplications implements AutoCloseable {
     }
     app.commit();
     return written;
+  }
+
+  /**
+   * Stores one scrape of {@code registry} (and of the seed series it cannot hold) at {@code at} as
+   * {@code job}/{@code instance}, with simulated host gauges; adds the series to {@code seen}.
+   *
+   * @return samples written
+   */
+  long scrapeInto(
+      Appendable storage,
+      MetricRegistry registry,
+      long at,
+      String job,
+      String instance,
+      java.util.Set<Labels> seen)
+      throws IOException {
+    long[] n = {0};
+    Appender app = storage.appender();
+    try {
+      ScrapeParser.parse(
+          exposition(registry),
+          ScrapeFormat.PROMETHEUS_TEXT,
+          (key, name, labels, value, ts) -> {
+            Labels.Builder b = Labels.builder().set(Labels.METRIC_NAME, name);
+            for (int i = 0; i < labels.size(); i += 2) {
+              b.set(labels.get(i), labels.get(i + 1));
+            }
+            b.set("job", job).set("instance", instance);
+            Labels l = b.build();
+            app.append(0, l, at, value);
+            seen.add(l);
+            n[0]++;
+          });
+    } catch (ScrapeParser.ParseException e) {
+      throw new IOException("demo backfill: the registry's exposition did not parse", e);
+    }
+    double cpu = 0.05 + 0.2 * load(at) + 0.05 * rnd.nextDouble();
+    Labels host = Labels.of("job", job, "instance", instance);
+    hostAppend(
+        app,
+        seen,
+        host.toBuilder().set(Labels.METRIC_NAME, "vigil_cpu_usage_ratio").build(),
+        at,
+        cpu);
+    hostAppend(
+        app,
+        seen,
+        host.toBuilder().set(Labels.METRIC_NAME, "vigil_memory_usage_ratio").build(),
+        at,
+        0.5 + 0.1 * cpu);
+    hostAppend(
+        app,
+        seen,
+        host.toBuilder()
+            .set(Labels.METRIC_NAME, "vigil_filesystem_usage_ratio")
+            .set("mountpoint", "/")
+            .build(),
+        at,
+        0.62);
+    // The figure the disk tile, the realtime API and the health score read: the same disk.
+    hostAppend(
+        app,
+        seen,
+        host.toBuilder().set(Labels.METRIC_NAME, "vigil_filesystem_fullest_usage_ratio").build(),
+        at,
+        0.62);
+    hostAppend(
+        app,
+        seen,
+        host.toBuilder().set(Labels.METRIC_NAME, "vigil_health_score").build(),
+        at,
+        burstLeft > 0 ? 70 : 95 - 20 * cpu);
+    app.commit();
+    return n[0] + 5;
+  }
+
+  /** A simulated host gauge: stored, and remembered so the backfill's end marks it stale. */
+  private static void hostAppend(
+      Appender app, java.util.Set<Labels> seen, Labels l, long at, double value) {
+    app.append(0, l, at, value);
+    seen.add(l);
   }
 
   @Override

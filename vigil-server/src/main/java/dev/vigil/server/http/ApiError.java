@@ -4,8 +4,9 @@ package dev.vigil.server.http;
  * An API error with Prometheus' error type, which fixes the HTTP status: {@code bad_data} 400,
  * {@code execution} 422, {@code timeout} and {@code unavailable} 503, {@code canceled} 499, {@code
  * not_found} 404, {@code method_not_allowed} 405 (a known path with another method), {@code
- * unavailable} 507 (the store's disk is full), {@code internal} 500. Route handlers throw it; the
- * server renders {@code {"status":"error","errorType":...,"error":...}}.
+ * conflict} 409 (valid, but not possible as the server runs), {@code unavailable} 507 (the store's
+ * disk is full), {@code internal} 500. Route handlers throw it; the server renders {@code
+ * {"status":"error","errorType":...,"error":...}}.
  */
 public final class ApiError extends RuntimeException {
   /** Prometheus' error types. */
@@ -21,6 +22,11 @@ public final class ApiError extends RuntimeException {
     TOO_LARGE("bad_data", 413),
     UNAUTHORIZED("unauthorized", 401),
     FORBIDDEN("forbidden", 403),
+    /**
+     * The request is valid and allowed but conflicts with how the server runs (a reload of a server
+     * started without a configuration file): retrying cannot help until that changes.
+     */
+    CONFLICT("conflict", 409),
     /** The store's disk is full: nothing was written; retry once space is freed. */
     INSUFFICIENT_STORAGE("unavailable", 507),
     INTERNAL("internal", 500);

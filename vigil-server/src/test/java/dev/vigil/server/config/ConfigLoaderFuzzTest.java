@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * {@link ConfigException} whose message starts with the file (and line, when there is one) and says
  * what is wrong in words, never with a Java message such as {@code For input string}. Nothing else
  * is thrown (no NumberFormatException, ArithmeticException, StackOverflowError...) and nothing
- * hangs, whatever the nesting, aliases, numbers, durations or regular expressions.
+ * hangs, whatever the nesting, aliases, numbers, durations or regular expressions. What loads
+ * renders an effective configuration ({@link VigilConfig#effectiveYaml()}) that loads back to
+ * itself.
  *
  * <p>{@code scripts/fuzz ConfigLoaderFuzzTest} fuzzes for the annotated duration; otherwise the
  * saved corpus in {@code ConfigLoaderFuzzTestInputs/parse} runs as a regression test. {@link
@@ -43,6 +45,12 @@ class ConfigLoaderFuzzTest {
       VigilConfig c = ConfigLoader.parse(SOURCE, text, env);
       assertThat(c.server().port()).isBetween(0, 65535);
       assertThat(c.scrapeConfigs()).allSatisfy(j -> assertThat(j.jobName()).isNotEmpty());
+      // What loads has an effective configuration (/api/v1/status/config) that loads again to
+      // the same configuration.
+      String effective = EffectiveYaml.render(c, false);
+      assertThat(EffectiveYaml.render(ConfigLoader.parse("effective", effective, Map.of()), false))
+          .as("effective configuration of%n%s", text)
+          .isEqualTo(effective);
     } catch (ConfigException e) {
       String m = e.getMessage();
       assertThat(m)

@@ -87,6 +87,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void logLevel_isPrometheusNames_fileOrEnvironment_andABadOneNamesFileLineAndChoices() {
+    assertThat(ConfigLoader.parse("vigil.yml", "", Map.of()).logLevel()).isEqualTo(LogLevel.INFO);
+    assertThat(ConfigLoader.parse("vigil.yml", "log:\n  level: error\n", Map.of()).logLevel())
+        .isEqualTo(LogLevel.ERROR);
+    assertThat(
+            ConfigLoader.parse(
+                    "vigil.yml", "log:\n  level: error\n", Map.of("VIGIL_LOG_LEVEL", "debug"))
+                .logLevel())
+        .isEqualTo(LogLevel.DEBUG);
+    assertRejected(
+        "log:\n  level: verbose\n",
+        "vigil.yml:2: log.level: unknown log level \"verbose\" (use debug, info, warn or error)");
+  }
+
+  @Test
   void unknownKey_isRejectedWithFileLineAndPath() {
     assertRejected(
         """

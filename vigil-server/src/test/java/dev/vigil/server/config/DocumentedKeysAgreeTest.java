@@ -57,8 +57,10 @@ class DocumentedKeysAgreeTest {
       }
     }
     for (List<Object> path : maps) {
-      if (!path.isEmpty() && path.get(path.size() - 1).equals("labels")) {
-        continue; // target labels: any label name is valid
+      if (!path.isEmpty()
+          && (path.get(path.size() - 1).equals("labels")
+              || path.get(path.size() - 1).equals("external_labels"))) {
+        continue; // target and external labels: any label name is valid
       }
       Map<String, Object> variant = copy(base);
       @SuppressWarnings("unchecked")

@@ -2,32 +2,64 @@ package dev.vigil.server.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.collectors.recorders.ModelPrice;
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.metrics.MetricRegistry;
+import dev.vigil.model.Labels;
 import dev.vigil.promql.Engine;
+import dev.vigil.promql.QueryResult;
 import dev.vigil.server.seeds.DashboardData;
 import dev.vigil.server.testing.TestStorage;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DemoApplicationsTest {
-  private static Recorders recorders() {
-    Recorders.Builder b = Recorders.builder().namespace("app");
-    for (Object[] p : DemoApplications.PRICES) {
-      b.modelPrice((String) p[0], new ModelPrice((double) p[1], (double) p[2], "USD"));
+  /** 2023-11-14 22:13:20 UTC: a fixed instant, so nothing depends on the time of day of a run. */
+  private static final long NOW = 1_700_000_000_000L;
+
+  /** The dashboard's API latency selector (pages/queries.js: byName, NOT_APP). */
+  private static final String API_BUCKETS =
+      "{__name__=~\"(.+_)?(api|http)_(request_duration|response_time)_seconds_bucket\","
+          + " __name__!~\"(prometheus|promhttp|go|process|net|scrape|jvm|node)_.*\"}";
+
+  private static Recorders recorders(AtomicLong clock) {
+    return DemoApplications.recorders("app", clock::get);
+  }
+
+  /**
+   * A demo with {@code hours} of backfill ending at {@link #NOW}, then {@code liveSeconds} of live
+   * ticks on an injected clock, each 15 s scraped into the store as the self-scrape would.
+   */
+  private static TestStorage backfillThenLive(double hours, int liveSeconds) throws Exception {
+    AtomicLong clock = new AtomicLong(NOW);
+    MetricRegistry registry = new MetricRegistry();
+    Recorders rec = recorders(clock);
+    registry.register(rec);
+    DemoApplications demo = new DemoApplications(rec, registry, 7, clock::get);
+    TestStorage store = new TestStorage();
+    demo.backfill(store, hours, "vigil", "demo-backfill");
+    Set<Labels> seen = new HashSet<>();
+    for (int s = 1; s <= liveSeconds; s++) {
+      clock.set(NOW + s * 1_000L);
+      demo.tick();
+      if (s % 15 == 0) {
+        demo.scrapeInto(store, registry, clock.get(), "vigil", "127.0.0.1:9470", seen);
+      }
     }
-    return b.build();
+    return store;
   }
 
   @Test
   void ticks_feedEveryRecorderAndTheSeedsOwnNames() throws Exception {
     MetricRegistry registry = new MetricRegistry();
-    Recorders rec = recorders();
+    Recorders rec = recorders(new AtomicLong(NOW));
     registry.register(rec);
-    DemoApplications demo = new DemoApplications(rec, registry, 7, () -> 1_700_000_000_000L);
+    DemoApplications demo = new DemoApplications(rec, registry, 7, () -> NOW);
     for (int i = 0; i < 120; i++) {
       demo.tick();
     }
@@ -62,16 +94,15 @@ class DemoApplicationsTest {
   @Test
   void backfill_givesEveryWidgetDataAndTheSeedsQueriesAnswers() throws Exception {
     MetricRegistry registry = new MetricRegistry();
-    Recorders rec = recorders();
+    Recorders rec = recorders(new AtomicLong(NOW));
     registry.register(rec);
-    long now = 1_700_000_000_000L;
-    DemoApplications demo = new DemoApplications(rec, registry, 7, () -> now);
+    DemoApplications demo = new DemoApplications(rec, registry, 7, () -> NOW);
     TestStorage store = new TestStorage();
-    long written = demo.backfill(store, registry, 0.5, "vigil", "127.0.0.1:9470");
+    long written = demo.backfill(store, 0.5, "vigil", "127.0.0.1:9470");
     assertThat(written).isGreaterThan(10_000);
     Engine engine = Engine.builder(store).build();
     // The history ends with stale markers just before now; look at it a minute earlier.
-    long at = now - 60_000;
+    long at = NOW - 60_000;
     DashboardData d = new DashboardData(engine, rec.namespace(), rec::recentErrors, () -> at);
     Map<String, Object> overview = d.widget("overview", 1);
     assertThat(overview.get("status")).isIn("healthy", "degraded", "critical");
@@ -83,7 +114,10 @@ class DemoApplicationsTest {
     assertThat((List<?>) d.widget("files", 0.5).get("operations")).hasSize(4);
     assertThat((List<?>) d.widget("api", 0.5).get("services")).hasSize(5);
     // At now the history has ended: stale markers, so no double counting with the live series.
-    assertThat(engine.instantQuery("app_active_sessions", now).vector()).isEmpty();
+    assertThat(engine.instantQuery("app_active_sessions", NOW).vector()).isEmpty();
+    // The backfill ran a copy of the model: the live registry starts from zero.
+    assertThat(new String(demo.exposition(registry), StandardCharsets.UTF_8))
+        .doesNotContain("app_api_requests_total{");
     // The seeds' own queries (DevLoop's success rate, AgentOS' latency) find data.
     assertThat(
             engine
@@ -101,5 +135,88 @@ class DemoApplicationsTest {
                 .vector())
         .singleElement()
         .satisfies(s -> assertThat(s.value()).isBetween(0.01, 1.0));
+  }
+
+  @Test
+  void requestRate_ofTheBackfill_agreesWithTheLiveRate() throws Exception {
+    // 2 h of history, then 30 min live: the rates of the last 10 min of each agree (the diurnal
+    // load changes by under 10% in 40 minutes; the old backfill ran at 1/60 of the live rate).
+    Engine engine = Engine.builder(backfillThenLive(2, 1_800)).build();
+    for (String metric :
+        List.of(
+            "app_api_requests_total",
+            "dinoair_custom_api_requests_total",
+            "backend_http_requests_total",
+            "app_api_request_duration_seconds_count",
+            "app_model_generations_total")) {
+      String q = "sum(rate(" + metric + "[10m]))";
+      double past = engine.instantQuery(q, NOW - 2 * 60_000).vector().getFirst().value();
+      double live = engine.instantQuery(q, NOW + 1_800_000).vector().getFirst().value();
+      assertThat(past).as(metric).isGreaterThan(0.3);
+      assertThat(past / live)
+          .as(metric + ": backfill %.2f/s, live %.2f/s", past, live)
+          .isBetween(0.85, 1.15);
+    }
+    // The whole request rate across the boundary: no step changes by more than noise.
+    QueryResult r =
+        engine.rangeQuery(
+            "sum(rate({__name__=~\"(.+_)?(api|http)_requests_total\"}[2m]))",
+            NOW - 3_600_000,
+            NOW + 1_800_000,
+            60_000);
+    double[] v = r.matrix().getFirst().values();
+    double mean = java.util.Arrays.stream(v).average().orElseThrow();
+    assertThat(java.util.Arrays.stream(v).boxed().toList())
+        .hasSize(91)
+        .allSatisfy(x -> assertThat(x).isBetween(0.75 * mean, 1.25 * mean));
+  }
+
+  @Test
+  void histogramQuantiles_ofTheDemo_neverFallInThePlusInfBucket() throws Exception {
+    TestStorage store = backfillThenLive(2, 900);
+    Engine engine = Engine.builder(store).build();
+    long start = NOW - 7_200_000 + 600_000;
+    long end = NOW + 900_000;
+    // Every histogram family on its own, and the dashboard's API latency over all of them.
+    Map<String, String> selectors = new java.util.TreeMap<>();
+    for (var s :
+        engine
+            .instantQuery("group by (__name__) ({__name__=~\".+_bucket\"})", NOW - 60_000)
+            .vector()) {
+      String name = s.labels().get("__name__");
+      selectors.put(name, name);
+    }
+    assertThat(selectors).containsKeys("app_model_generation_duration_seconds_bucket");
+    selectors.put("dashboard API latency", API_BUCKETS);
+    for (var e : selectors.entrySet()) {
+      double top = 0;
+      for (var s :
+          engine.instantQuery("group by (le) (" + e.getValue() + ")", NOW - 60_000).vector()) {
+        String bound = s.labels().get("le");
+        double le = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+        if (le != Double.POSITIVE_INFINITY) {
+          top = Math.max(top, le);
+        }
+      }
+      QueryResult r =
+          engine.rangeQuery(
+              "histogram_quantile(0.99, sum by (le) (rate(" + e.getValue() + "[5m])))",
+              start,
+              end,
+              60_000);
+      Set<Double> values = new TreeSet<>();
+      for (var series : r.matrix()) {
+        for (double x : series.values()) {
+          if (!Double.isNaN(x)) { // NaN: no observation in the window (a rare event)
+            values.add(x);
+          }
+        }
+      }
+      double highest = top;
+      assertThat(values)
+          .as("p99 of %s (highest finite bucket %s)", e.getKey(), top)
+          .isNotEmpty()
+          .allSatisfy(x -> assertThat(x).isLessThan(highest));
+    }
   }
 }

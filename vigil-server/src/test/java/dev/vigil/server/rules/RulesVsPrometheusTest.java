@@ -116,18 +116,19 @@ class RulesVsPrometheusTest {
       write(promUrl, body);
       write(vigil.url(), body);
 
-      waitForEvaluation(promUrl, t + 26_000);
-      waitForEvaluation(vigil.url(), t + 26_000);
+      // Everything has happened by T+16 s (instance a's keep_firing_for ends at T+15 s).
+      waitForEvaluation(promUrl, t + 19_000);
+      waitForEvaluation(vigil.url(), t + 19_000);
 
       for (String q :
           List.of(
-              "ALERTS[25s]",
-              "ALERTS_FOR_STATE[25s]",
-              "instance:cmp:doubled[25s]",
-              "cmp:count[25s]",
-              "too:many[25s]")) {
-        JsonNode p = query(promUrl, q, t + 25_000);
-        JsonNode v = query(vigil.url(), q, t + 25_000);
+              "ALERTS[18s]",
+              "ALERTS_FOR_STATE[18s]",
+              "instance:cmp:doubled[18s]",
+              "cmp:count[18s]",
+              "too:many[18s]")) {
+        JsonNode p = query(promUrl, q, t + 18_000);
+        JsonNode v = query(vigil.url(), q, t + 18_000);
         assertThat(p.size())
             .as(q + " series on Prometheus")
             .isGreaterThan(q.startsWith("too") ? -1 : 0);

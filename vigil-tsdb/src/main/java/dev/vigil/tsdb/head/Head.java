@@ -264,6 +264,23 @@ public final class Head implements AutoCloseable {
     return byLabels.size();
   }
 
+  /** The head's postings index (label pair to series refs). */
+  public PostingsIndex postings() {
+    return postings;
+  }
+
+  /**
+   * Chunks held now: every series' full and open chunks, and its out-of-order buffer when not
+   * empty. Takes each series' monitor in turn.
+   */
+  public long chunkCount() {
+    long n = 0;
+    for (MemSeries s : byLabels.values()) {
+      n += s.chunkCount();
+    }
+    return n;
+  }
+
   public HeadChunkFile chunkFile() {
     return chunkFile;
   }

@@ -312,6 +312,11 @@ public final class MemSeries {
     return min != Long.MAX_VALUE && min <= maxt && max >= mint;
   }
 
+  /** Full chunks, the open chunk when it holds samples, the out-of-order buffer when not empty. */
+  synchronized int chunkCount() {
+    return nFull + (open != null && open.count() > 0 ? 1 : 0) + (oooN > 0 ? 1 : 0);
+  }
+
   /** Minimum timestamp held, or Long.MAX_VALUE when empty. */
   synchronized long minTime() {
     long m = Long.MAX_VALUE;

@@ -1,0 +1,235 @@
+package dev.vigil.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.model.Appender;
+import dev.vigil.model.Labels;
+import dev.vigil.tsdb.Tsdb;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code vigil} launcher and {@code mvnw} at the repository root, run as a user runs them (a
+ * subprocess, the jar that {@code package} built). Tagged "launcher": they run in the
+ * integration-test phase, after the jar exists ({@code ./mvnw -pl vigil-cli -am verify
+ * -Dtest=LauncherTest -Dsurefire.failIfNoSpecifiedTests=false}).
+ */
+@Tag("launcher")
+class LauncherTest {
+  private static final Path ROOT = Path.of(System.getProperty("vigil.root", "..")).toAbsolutePath();
+  private static final Path JAR = ROOT.resolve("vigil-cli/target/vigil.jar");
+
+  record Run(int code, String out, String err) {}
+
+  /** Runs a command in a clean environment: JAVA_HOME is this JVM's unless the caller says. */
+  private static Run run(Path dir, Map<String, String> env, String... cmd) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+    Map<String, String> e = pb.environment();
+    // Maven exports these to the tests; a user's shell has none of them.
+    e.remove("VIGIL_JAVA_MAJOR");
+    e.remove("VIGIL_JAVA_OPTS");
+    e.remove("MAVEN_OPTS");
+    e.remove("JAVA_TOOL_OPTIONS");
+    e.put("JAVA_HOME", System.getProperty("java.home"));
+    e.put("VIGIL_AOT", "0");
+    for (var kv : env.entrySet()) {
+      if (kv.getValue() == null) {
+        e.remove(kv.getKey());
+      } else {
+        e.put(kv.getKey(), kv.getValue());
+      }
+    }
+    Path out = Files.createTempFile("launcher", ".out");
+    Path err = Files.createTempFile("launcher", ".err");
+    try {
+      Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!p.waitFor(180, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError(String.join(" ", cmd) + " did not finish within 180 s");
+      }
+      return new Run(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+
+  private static Run vigil(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ROOT.resolve("vigil").toString());
+    cmd.addAll(List.of(args));
+    return run(ROOT, Map.of(), cmd.toArray(String[]::new));
+  }
+
+  @Test
+  void version_isTheSameLineFromEveryCommand() throws Exception {
+    Run top = vigil("--version");
+    assertThat(top.code()).isZero();
+    assertThat(top.out()).matches("vigil \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n");
+    assertThat(top.err()).as("the jar is fresh: no build").isEmpty();
+    for (String[] args :
+        new String[][] {
+          {"serve", "--version"}, {"tsdb", "stats", "--version"}, {"check", "metrics", "-V"}
+        }) {
+      Run r = vigil(args);
+      assertThat(r.code()).as(String.join(" ", args)).isZero();
+      assertThat(r.out()).as(String.join(" ", args)).isEqualTo(top.out());
+    }
+  }
+
+  @Test
+  void tsdbOnAStoreInUse_saysSoInOneLine(@TempDir Path dir) throws Exception {
+    Path db = dir.resolve("data");
+    try (Tsdb server =
+        Tsdb.builder(db).backgroundInterval(Duration.ZERO).clock(() -> 1_800_000_000_000L).open()) {
+      Appender a = server.appender();
+      a.append(0, Labels.of("__name__", "up", "job", "a"), 1_800_000_000_000L, 1);
+      a.commit();
+      Run stats = vigil("tsdb", "stats", db.toString());
+      assertThat(stats.code()).isZero();
+      assertThat(stats.out()).contains("series in blocks: 0").contains("head: not read");
+      assertThat(stats.err())
+          .hasLineCount(1)
+          .contains("in use by a running Vigil server (lock file " + db.resolve("lock") + ")");
+      Run dump = vigil("tsdb", "dump", db.toString());
+      assertThat(dump.code()).isEqualTo(1);
+      assertThat(dump.out()).isEmpty();
+      assertThat(dump.err())
+          .hasLineCount(1)
+          .startsWith("vigil tsdb dump: " + db + " is in use by a running Vigil server")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void checkMetrics_refusesAnInvalidEscapeWithItsLine(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("m.prom");
+    Files.writeString(f, "# HELP a A.\n# TYPE a gauge\na{cpu=\"\\q1\"} 1\n");
+    Run r = vigil("check", "metrics", f.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("line 3: invalid escape sequence '\\q'\n");
+  }
+
+  /** A JDK older than 21 on this machine (Debian's default 17), or null. */
+  private static Path oldJdk() throws Exception {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    try (Stream<Path> s = Files.list(jvms)) {
+      return s.filter(p -> p.getFileName().toString().matches(".*-(1[1-9]|8)-.*"))
+          .filter(p -> Files.isExecutable(p.resolve("bin/javac")))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  @Test
+  void mvnw_buildsWithTheJdkTheLauncherFinds_evenWhenJavaHomeIsOld() throws Exception {
+    Path old = oldJdk();
+    Map<String, String> env = new java.util.HashMap<>();
+    // The default java first on the PATH, and JAVA_HOME on an old JDK (or unset when none).
+    env.put("PATH", "/usr/bin:/bin");
+    env.put("JAVA_HOME", old == null ? null : old.toString());
+    Run r = run(ROOT, env, ROOT.resolve("mvnw").toString(), "-v");
+    assertThat(r.code()).as(r.err()).isZero();
+    String v =
+        r.out().lines().filter(l -> l.startsWith("Java version: ")).findFirst().orElseThrow();
+    int major = Integer.parseInt(v.replaceFirst("Java version: (\\d+).*", "$1"));
+    assertThat(major).isGreaterThanOrEqualTo(21);
+    if (old != null) {
+      assertThat(r.err()).contains("mvnw: using JDK " + major + " at ");
+    }
+    // Maven's own start-up (Guice) prints sun.misc.Unsafe warnings on JDK 24+ unless allowed.
+    Run validate =
+        run(ROOT, env, ROOT.resolve("mvnw").toString(), "-B", "-o", "-q", "-N", "validate");
+    assertThat(validate.code()).as(validate.out() + validate.err()).isZero();
+    assertThat(validate.out() + validate.err()).doesNotContain("sun.misc.Unsafe");
+  }
+
+  /**
+   * A copy of the launcher beside a stand-in {@code mvnw} that prints what Maven prints (300 lines,
+   * the reactor's "Building X [n/m]" among them) and then exits with {@code status}, after putting
+   * the real jar in place when it succeeds.
+   */
+  private static Path launcherWithFakeMaven(Path dir, int status) throws Exception {
+    Files.createDirectories(dir.resolve("scripts"));
+    Files.copy(ROOT.resolve("vigil"), dir.resolve("vigil"));
+    Files.copy(ROOT.resolve("scripts/find-jdk.sh"), dir.resolve("scripts/find-jdk.sh"));
+    StringBuilder sh = new StringBuilder("#!/usr/bin/env bash\n");
+    String[] modules = {"Vigil", "vigil-metrics", "vigil-tsdb", "vigil-cli"};
+    for (int m = 0; m < modules.length; m++) {
+      sh.append(
+          String.format(
+              "echo '[INFO] Building %s 0.1.0-SNAPSHOT                          [%d/%d]'%n",
+              modules[m], m + 1, modules.length));
+      sh.append("for i in $(seq 1 75); do echo \"[INFO] noise line $i of ")
+          .append(modules[m])
+          .append("\"; done\n");
+    }
+    sh.append("echo 'WARNING: sun.misc.Unsafe::staticFieldBase has been called' >&2\n");
+    if (status == 0) {
+      sh.append("mkdir -p \"$(dirname \"$0\")/vigil-cli/target\"\n")
+          .append("cp '")
+          .append(JAR)
+          .append("' \"$(dirname \"$0\")/vigil-cli/target/vigil.jar\"\n");
+    } else {
+      sh.append("echo '[ERROR] COMPILATION ERROR: Foo.java:[3,1] class, interface expected'\n");
+    }
+    sh.append("exit ").append(status).append('\n');
+    Files.writeString(dir.resolve("mvnw"), sh);
+    for (String f : new String[] {"vigil", "mvnw", "scripts/find-jdk.sh"}) {
+      Files.setPosixFilePermissions(dir.resolve(f), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    return dir;
+  }
+
+  @Test
+  void firstBuild_isQuiet_namesTheJdk_andShowsModuleProgress(@TempDir Path dir) throws Exception {
+    Path root = launcherWithFakeMaven(dir, 0);
+    Run r = run(root, Map.of(), root.resolve("vigil").toString(), "--version");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("vigil ");
+    List<String> lines = r.err().lines().toList();
+    assertThat(lines.get(0))
+        .startsWith("vigil: building " + root.resolve("vigil-cli/target/vigil.jar") + " with JDK ")
+        .contains(System.getProperty("java.home"));
+    assertThat(lines)
+        .contains("vigil: building 2/4 vigil-metrics", "vigil: building 4/4 vigil-cli")
+        .hasSizeLessThanOrEqualTo(6)
+        .noneMatch(l -> l.contains("noise") || l.contains("Unsafe"));
+    assertThat(lines.get(lines.size() - 1)).startsWith("vigil: built ");
+    assertThat(root.resolve("vigil-cli/target/build.log"))
+        .content()
+        .contains("noise line 75 of vigil-cli");
+  }
+
+  @Test
+  void failedBuild_showsTheEndOfItsLog(@TempDir Path dir) throws Exception {
+    Path root = launcherWithFakeMaven(dir, 1);
+    Run r = run(root, Map.of(), root.resolve("vigil").toString(), "--version");
+    assertThat(r.code()).isNotZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err())
+        .contains("vigil: the build failed; the end of its log (")
+        .contains("[ERROR] COMPILATION ERROR: Foo.java:[3,1]")
+        .contains("noise line 75 of vigil-cli")
+        .doesNotContain("noise line 1 of Vigil\n");
+    assertThat(new File(root.resolve("vigil-cli/target/vigil.jar").toString())).doesNotExist();
+  }
+}
