@@ -17,6 +17,7 @@ import dev.vigil.server.api.RulesApi;
 import dev.vigil.server.api.SelfMetrics;
 import dev.vigil.server.api.SeriesApi;
 import dev.vigil.server.api.ServerState;
+import dev.vigil.server.api.SilencesApiV2;
 import dev.vigil.server.api.StatusApi;
 import dev.vigil.server.api.TargetsApi;
 import dev.vigil.server.api.TsdbStatusApi;
@@ -85,6 +86,8 @@ public final class Vigil implements AutoCloseable {
   private volatile ScrapeManager scrapes;
   private volatile RuleManager rules;
   private volatile AlertHistory alertHistory;
+  private volatile NotifyStores notifyStores;
+  private final java.time.Instant startedAt = java.time.Instant.now();
   private VigilHttpServer http;
   private volatile boolean closed;
 
@@ -181,6 +184,16 @@ public final class Vigil implements AutoCloseable {
         throw cause instanceof RuntimeException re ? re : e;
       }
       tsdb = db;
+      try {
+        notifyStores = NotifyStores.open(config.storage().path(), clock);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot open silences and notification log in "
+                + config.storage().path()
+                + ": "
+                + e.getMessage(),
+            e);
+      }
       registry.register(new TsdbCollector(db.metrics()));
       ScrapeManager m = new ScrapeManager(db);
       scrapes = m;
@@ -346,7 +359,8 @@ public final class Vigil implements AutoCloseable {
             clock),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
-        new AdminApi(this::readyTsdb));
+        new AdminApi(this::readyTsdb),
+        new SilencesApiV2(this::silences, () -> "", startedAt));
   }
 
   private static ApiError notReady() {
@@ -498,6 +512,24 @@ public final class Vigil implements AutoCloseable {
     return readyScrapes();
   }
 
+  /** The silences (persisted in {@code <storage.path>/notify/}); 503 while starting. */
+  public dev.vigil.notify.silence.Silences silences() {
+    NotifyStores n = notifyStores;
+    if (n == null || !state.started()) {
+      throw notReady();
+    }
+    return n.silences;
+  }
+
+  /** The notification log (persisted in {@code <storage.path>/notify/}); 503 while starting. */
+  public dev.vigil.notify.nflog.NotificationLog notificationLog() {
+    NotifyStores n = notifyStores;
+    if (n == null || !state.started()) {
+      throw notReady();
+    }
+    return n.nflog;
+  }
+
   /** The configuration in force. */
   public VigilConfig config() {
     return state.config();
@@ -551,6 +583,13 @@ public final class Vigil implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (notifyStores != null) {
+      try {
+        notifyStores.close();
+      } catch (IOException e) {
+        LOG.error("closing silences and notification log failed", e);
+      }
     }
     if (tsdb != null) {
       try {
