@@ -20,6 +20,7 @@ import { mountTargets } from './pages/targets.js';
 import { mountMetrics } from './pages/metrics.js';
 import { mountExplore } from './pages/explore.js';
 import { mountDashboards } from './pages/dashboards.js';
+import { mountAlerts } from './pages/alerts.js';
 import { mountSilences } from './pages/silences.js';
 
 const LIVE_REFRESH = 5;
@@ -70,6 +71,7 @@ const PAGES = [
   { id: 'users', title: 'Users and sessions', refresh: 60, mount: boardPage(builtin.users, GUIDES.users) },
   { id: 'agents', title: 'Agents', refresh: 15, mount: boardPage(builtin.agents, GUIDES.agents) },
   { id: 'files', title: 'File operations', refresh: 15, mount: boardPage(builtin.files, GUIDES.files) },
+  { id: 'alerts', title: 'Alerts', refresh: 15, mount: mountAlerts },
   { id: 'targets', title: 'Targets', refresh: 15, mount: mountTargets },
   { id: 'metrics', title: 'Metrics', refresh: 60, mount: mountMetrics },
   { id: 'explore', title: 'Explore', refresh: 0, mount: mountExplore },

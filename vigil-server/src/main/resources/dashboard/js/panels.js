@@ -12,6 +12,7 @@ import { query, queryRange } from './api.js';
 import { substitute, intervalVars, formatTime } from './time.js';
 import { renderInstant, instantCsv } from './panels-instant.js';
 import { leBound, bucketBounds, markBound } from './quantile-bounds.js';
+import { drawAlertBands } from './alertbands.js';
 
 /** The ECharts connect group: crosshair and tooltip are synchronised across all charts in it. */
 export const GROUP = 'vigil';
@@ -149,7 +150,10 @@ export function createPanel(spec) {
         footer.textContent = '';
         ensureChart();
         if (type === 'heatmap') drawHeatmap(chart, series, spec, win);
-        else root.dataset.bounded = String(drawTimeseries(chart, series, spec, win, footer));
+        else {
+          root.dataset.bounded = String(drawTimeseries(chart, series, spec, win, footer));
+          drawAlertBands(chart, series, win).then((n) => (root.dataset.alertBands = String(n)));
+        }
         setState('ok', series.length, points);
       } else {
         const results = await Promise.all(targets.map((t) => query(substitute(t.expr, all), win.end).then((d) => ({ t, d }))));

@@ -36,4 +36,24 @@ public interface AlertListener {
 
   /** Ignores every change. */
   AlertListener NONE = e -> {};
+
+  /**
+   * Both listeners, {@code first} then {@code second}, for every event and every group evaluation
+   * (what {@link RuleManager.Builder#listener} does when it is called more than once).
+   */
+  static AlertListener both(AlertListener first, AlertListener second) {
+    return new AlertListener() {
+      @Override
+      public void onStateChange(AlertEvent event) {
+        first.onStateChange(event);
+        second.onStateChange(event);
+      }
+
+      @Override
+      public void onGroupEvaluated(GroupEvaluation evaluation) {
+        first.onGroupEvaluated(evaluation);
+        second.onGroupEvaluated(evaluation);
+      }
+    };
+  }
 }

@@ -499,9 +499,10 @@ public final class RuleManager {
       return this;
     }
 
-    /** Receives every alert state change. */
+    /** Receives every alert state change; called again, adds another listener (called in order). */
     public Builder listener(AlertListener l) {
-      listener = Objects.requireNonNull(l);
+      Objects.requireNonNull(l);
+      listener = listener == AlertListener.NONE ? l : AlertListener.both(listener, l);
       return this;
     }
 

@@ -6,7 +6,9 @@ import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.promql.Engine;
 import dev.vigil.rules.RuleFileException;
 import dev.vigil.rules.RuleManager;
+import dev.vigil.rules.history.AlertHistory;
 import dev.vigil.server.api.AdminApi;
+import dev.vigil.server.api.AlertHistoryApi;
 import dev.vigil.server.api.FederateRoutes;
 import dev.vigil.server.api.LifecycleRoutes;
 import dev.vigil.server.api.MetricsRoutes;
@@ -83,6 +85,7 @@ public final class Vigil implements AutoCloseable {
   private final LongSupplier clock;
   private volatile ScrapeManager scrapes;
   private volatile RuleManager rules;
+  private volatile AlertHistory alertHistory;
   private volatile NotifyStores notifyStores;
   private final java.time.Instant startedAt = java.time.Instant.now();
 
@@ -236,6 +239,8 @@ public final class Vigil implements AutoCloseable {
    */
   private RuleManager startRules(VigilConfig config, Tsdb db) {
     var rc = config.rules();
+    AlertHistory history = openAlertHistory(config);
+    alertHistory = history;
     alertFeed =
         new dev.vigil.notify.sender.AlertFeed(
             rc.resendDelay(), http != null ? http.baseUrl() : "", alertSender::send);
@@ -244,6 +249,7 @@ public final class Vigil implements AutoCloseable {
     alertSender.start();
     RuleManager rm =
         RuleManager.builder(db, db)
+            .listener(history)
             .evaluationInterval(rc.evaluationInterval())
             .outageTolerance(rc.forOutageTolerance())
             .forGracePeriod(rc.forGracePeriod())
@@ -259,8 +265,44 @@ public final class Vigil implements AutoCloseable {
           config.source() + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
     }
     registry.register(new RulesCollector(rm.metrics()));
+    registry.register(new AlertHistoryCollector(history));
     rm.start();
     return rm;
+  }
+
+  /**
+   * The alert history in {@code <storage.path>/alert-history}: kept for {@code
+   * storage.retention_time}, fsynced as the WAL ({@code storage.wal_fsync}), at most {@code
+   * rules.history.max_size}.
+   */
+  private static AlertHistory openAlertHistory(VigilConfig config) {
+    var s = config.storage();
+    var rc = config.rules();
+    Path dir = s.path().resolve("alert-history");
+    try {
+      return AlertHistory.builder(dir)
+          .retention(s.retentionTime())
+          .fsyncInterval(s.walFsync())
+          .maxBytes(rc.historyMaxBytes())
+          .flapping(rc.flappingChanges(), rc.flappingWindow())
+          .messages(m -> LOG.warn("{}", m))
+          .open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the alert history in " + dir + ": " + e, e);
+    }
+  }
+
+  private AlertHistory readyAlertHistory() {
+    AlertHistory h = alertHistory;
+    if (h == null || !state.ready()) {
+      throw notReady();
+    }
+    return h;
+  }
+
+  private boolean flapping(dev.vigil.model.Labels alert) {
+    AlertHistory h = alertHistory;
+    return h != null && h.isFlapping(alert);
   }
 
   /**
@@ -320,7 +362,8 @@ public final class Vigil implements AutoCloseable {
     return List.of(
         new LifecycleRoutes(state, this::reloadFromHttp),
         new StatusApi(state, true, () -> AlertmanagerWiring.view(alertSender)),
-        new RulesApi(this::readyRules),
+        new RulesApi(this::readyRules, this::flapping),
+        new AlertHistoryApi(this::readyAlertHistory),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
@@ -551,6 +594,13 @@ public final class Vigil implements AutoCloseable {
       rules.stop();
     }
     alertSender.close();
+    if (alertHistory != null) {
+      try {
+        alertHistory.close();
+      } catch (IOException e) {
+        LOG.warn("closing the alert history failed", e);
+      }
+    }
     for (VigilPlugin p : plugins) {
       try {
         p.close();

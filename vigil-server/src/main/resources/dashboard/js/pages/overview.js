@@ -12,7 +12,7 @@
 //   errors per minute            1 point each, at most 20
 
 import { el, clear } from '../dom.js';
-import { query } from '../api.js';
+import { query, fetchJson } from '../api.js';
 import { mountBoard } from '../board.js';
 import { CPU_BUSY, MEM_USED, DISK_USED, REQUESTS, ERRORS_PER_MIN, SESSIONS, FIRING, byName } from './queries.js';
 import { intervalVars, substitute } from '../time.js';
@@ -106,7 +106,7 @@ async function serverPenalties(win) {
 }
 
 async function updateHealth(node, win) {
-  const [cpu, mem, disk, errs, down, total, firing, exported] = await Promise.all([
+  const [cpu, mem, disk, errs, down, total, firing, exported, alerts] = await Promise.all([
     scalar(CPU_BUSY, win),
     scalar(MEM_USED, win),
     scalar(DISK_USED, win),
@@ -115,6 +115,7 @@ async function updateHealth(node, win) {
     scalar('count(up)', win),
     scalar(FIRING, win),
     scalar('max(vigil_health_score)', win),
+    fetchJson('/api/v1/alerts').then((d) => (d.alerts || []).filter((a) => a.state === 'firing'), () => []),
   ]);
   let factors = [];
   const add = (cond, penalty, text) => {
@@ -158,6 +159,20 @@ async function updateHealth(node, win) {
       el('h2', {}, 'What pulls the score down'),
       list,
       el('p', { class: 'muted' }, `Firing alerts: ${Number.isFinite(firing) ? firing : 0}${Number.isFinite(exported) ? ' · score reported by the server' : ' · score computed in the browser'}`),
+      firingList(alerts),
     ),
+  );
+}
+
+/** Which alerts fire now, by name (with how many of each), linking to the Alerts page. */
+function firingList(alerts) {
+  if (!alerts.length) return null;
+  const counts = new Map();
+  for (const a of alerts) counts.set(a.labels.alertname || '', (counts.get(a.labels.alertname || '') || 0) + 1);
+  return el(
+    'p',
+    { class: 'firing-alerts', dataset: { firing: String(alerts.length) } },
+    'Firing: ',
+    [...counts].sort().map(([name, n], i) => [i ? ', ' : '', el('a', { href: '#page=alerts' }, name), n > 1 ? ` ×${n}` : '']),
   );
 }

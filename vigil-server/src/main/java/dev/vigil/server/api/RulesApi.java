@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -38,12 +39,22 @@ public final class RulesApi implements Routes {
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
   private final Supplier<RuleManager> rules;
+  private final Predicate<Labels> flapping;
 
   /**
    * @param rules the rule manager (throws {@link ApiError} unavailable until the store is open)
    */
   public RulesApi(Supplier<RuleManager> rules) {
+    this(rules, l -> false);
+  }
+
+  /**
+   * @param flapping whether an alert (by its labels) is flapping: a Vigil field {@code flapping}
+   *     after Prometheus' fields of each alert
+   */
+  public RulesApi(Supplier<RuleManager> rules, Predicate<Labels> flapping) {
     this.rules = rules;
+    this.flapping = flapping;
   }
 
   @Override
@@ -99,7 +110,7 @@ public final class RulesApi implements Routes {
     Json.success(ctx, warnings, List.of(), g -> Json.MAPPER.writeValue(g, Map.of("groups", out)));
   }
 
-  private static Map<String, Object> rule(RuleStatus r) {
+  private Map<String, Object> rule(RuleStatus r) {
     Map<String, Object> m = new LinkedHashMap<>();
     if (r.alerting()) {
       m.put("state", r.state().apiName());
@@ -139,7 +150,7 @@ public final class RulesApi implements Routes {
     Json.successObject(ctx, Map.of("alerts", out));
   }
 
-  private static Map<String, Object> alert(Alert a) {
+  private Map<String, Object> alert(Alert a) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("labels", labels(a.labels()));
     m.put("annotations", new TreeMap<>(a.annotations()));
@@ -149,6 +160,7 @@ public final class RulesApi implements Routes {
       m.put("keepFiringSince", time(Instant.ofEpochMilli(a.keepFiringSince())));
     }
     m.put("value", formatE(a.value()));
+    m.put("flapping", flapping.test(a.labels()));
     return m;
   }
 

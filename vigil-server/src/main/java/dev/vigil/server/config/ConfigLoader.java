@@ -439,15 +439,32 @@ public final class ConfigLoader {
     return out;
   }
 
-  /** {@code rules}: restoring alerts' {@code for} state at start, as Prometheus' flags. */
+  /**
+   * {@code rules}: restoring alerts' {@code for} state at start, as Prometheus' flags; flapping and
+   * the alert history's size.
+   */
   private static RulesConfig bindRules(Section s, Duration evaluationInterval) {
     RulesConfig d = RulesConfig.DEFAULTS;
+    Section flapping = s.section("flapping");
+    Section history = s.section("history");
     RulesConfig out =
         new RulesConfig(
             evaluationInterval,
             s.duration("for_outage_tolerance", d.forOutageTolerance(), Duration.ZERO),
             s.duration("for_grace_period", d.forGracePeriod(), Duration.ZERO),
-            s.duration("resend_delay", d.resendDelay(), Duration.ZERO));
+            s.duration("resend_delay", d.resendDelay(), Duration.ZERO),
+            (int) flapping.integer("changes", d.flappingChanges(), 1, 1_000_000),
+            flapping.duration("window", d.flappingWindow(), Duration.ofSeconds(1)),
+            history.bytes("max_size", d.historyMaxBytes()));
+    if (out.historyMaxBytes() < RulesConfig.MIN_HISTORY_BYTES) {
+      throw history.error(
+          "max_size",
+          "must be at least 64KiB, got "
+              + out.historyMaxBytes()
+              + " (the history keeps whole segments of an eighth of it)");
+    }
+    flapping.finish();
+    history.finish();
     s.finish();
     return out;
   }

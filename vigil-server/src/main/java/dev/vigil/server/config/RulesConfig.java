@@ -15,17 +15,31 @@ import java.time.Duration;
  *     --rules.alert.for-grace-period})
  * @param resendDelay how long to wait before re-sending a firing alert to Alertmanager (default 1
  *     m, Prometheus' {@code --rules.alert.resend-delay})
+ * @param flappingChanges {@code rules.flapping.changes}: an alert with more state changes than this
+ *     within the window is flapping (default 6)
+ * @param flappingWindow {@code rules.flapping.window} (default 1 h)
+ * @param historyMaxBytes {@code rules.history.max_size}: the alert history's size bound on disk
+ *     (default 16 MiB); its age bound is {@code storage.retention_time}
  */
 public record RulesConfig(
     Duration evaluationInterval,
     Duration forOutageTolerance,
     Duration forGracePeriod,
-    Duration resendDelay) {
-  /** Prometheus' defaults. */
+    Duration resendDelay,
+    int flappingChanges,
+    Duration flappingWindow,
+    long historyMaxBytes) {
+  /** The smallest {@code rules.history.max_size}. */
+  public static final long MIN_HISTORY_BYTES = 64 << 10;
+
+  /** Prometheus' defaults, and Vigil's for flapping and history. */
   public static final RulesConfig DEFAULTS =
       new RulesConfig(
           Duration.ofMinutes(1),
           Duration.ofHours(1),
           Duration.ofMinutes(10),
-          Duration.ofMinutes(1));
+          Duration.ofMinutes(1),
+          6,
+          Duration.ofHours(1),
+          16L << 20);
 }
