@@ -1,0 +1,144 @@
+package dev.vigil.notify.builtin;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiPredicate;
+
+/**
+ * Vigil's built-in notifier: alerts in (from the rule engine, or {@code POST /api/v2/alerts}),
+ * routed, grouped, inhibited and delivered to receivers with Alertmanager's semantics, and
+ * Alertmanager's API v2 for alerts, groups and receivers.
+ *
+ * <pre>{@code
+ * BuiltinNotifier n = BuiltinNotifier.start(NotifyConfig.parse("vigil.yml", text), "http://vigil:9090");
+ * AlertsApi.Response r = n.api().handle("GET", "/api/v2/alerts", Map.of(), null);
+ * n.close();
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops timers and deliveries in flight.
+ */
+public final class BuiltinNotifier implements AutoCloseable {
+  private final NotifyConfig config;
+  private final Timers timers;
+  private final Dispatcher dispatcher;
+  private final NotifyMetrics metrics = new NotifyMetrics();
+  private final ExecutorService executor;
+  private final ScheduledExecutorService scheduler;
+  private final AlertsApi api;
+
+  BuiltinNotifier(
+      NotifyConfig config,
+      Timers timers,
+      ExecutorService executor,
+      ScheduledExecutorService scheduler,
+      HttpClient http,
+      Duration requestTimeout,
+      String externalURL,
+      BiPredicate<String, Instant> timeIntervals) {
+    this.config = config;
+    this.timers = timers;
+    this.executor = executor;
+    this.scheduler = scheduler;
+    this.dispatcher =
+        new Dispatcher(
+            config,
+            timers,
+            Integrations.build(config, http, requestTimeout),
+            new Delivery(executor, metrics),
+            externalURL,
+            timeIntervals);
+    this.api = new AlertsApi(this);
+  }
+
+  /** Starts on the system clock with virtual-thread delivery. */
+  public static BuiltinNotifier start(NotifyConfig config, String externalURL) {
+    ScheduledExecutorService ses =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("vigil-notify-timer").unstarted(r));
+    ExecutorService exec =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-notify-", 0).factory());
+    HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Integrations.HTTP_TIMEOUT).executor(exec).build();
+    BuiltinNotifier n =
+        new BuiltinNotifier(
+            config,
+            Timers.of(Clock.systemUTC(), ses),
+            exec,
+            ses,
+            http,
+            Integrations.HTTP_TIMEOUT,
+            externalURL,
+            TimeIntervalsMin.evaluator(config.timeIntervals));
+    ses.scheduleWithFixedDelay(
+        n.dispatcher::collectGarbage, 30, 30, java.util.concurrent.TimeUnit.MINUTES);
+    return n;
+  }
+
+  /** Ingests alerts as an Alertmanager receives them from Prometheus. */
+  public void post(List<PostableAlert> alerts) {
+    Instant now = timers.now();
+    List<Alert> batch =
+        alerts.stream().map(p -> p.toAlert(now, config.global.resolveTimeout())).toList();
+    dispatcher.put(batch);
+  }
+
+  /** An alert as posted to {@code /api/v2/alerts}; null times as Alertmanager defaults them. */
+  public record PostableAlert(
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Instant startsAt,
+      Instant endsAt,
+      String generatorURL) {
+    Alert toAlert(Instant now, Duration resolveTimeout) {
+      Instant start = startsAt != null ? startsAt : (endsAt != null ? endsAt : now);
+      boolean timeout = endsAt == null;
+      Instant end = timeout ? now.plus(resolveTimeout) : endsAt;
+      return new Alert(
+          new java.util.TreeMap<>(labels),
+          new java.util.TreeMap<>(annotations == null ? Map.of() : annotations),
+          start,
+          end,
+          generatorURL == null ? "" : generatorURL,
+          now,
+          timeout);
+    }
+  }
+
+  public AlertsApi api() {
+    return api;
+  }
+
+  public NotifyMetrics metrics() {
+    return metrics;
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  Instant now() {
+    return timers.now();
+  }
+
+  List<String> receiverNames() {
+    return List.copyOf(config.receivers.keySet());
+  }
+
+  @Override
+  public void close() {
+    dispatcher.close();
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+}
