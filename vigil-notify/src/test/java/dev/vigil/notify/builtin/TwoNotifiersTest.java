@@ -378,10 +378,14 @@ class TwoNotifiersTest {
 
   /** Bounded polling (30 s): the peers run on real time. */
   static void await(Supplier<Boolean> cond, String what) throws InterruptedException {
+    await(cond, () -> what);
+  }
+
+  static void await(Supplier<Boolean> cond, Supplier<String> what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!cond.get()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for: " + what);
+        throw new AssertionError("timed out waiting for: " + what.get());
       }
       Thread.sleep(50);
     }
