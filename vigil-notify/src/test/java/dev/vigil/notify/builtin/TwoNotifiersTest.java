@@ -316,6 +316,12 @@ class TwoNotifiersTest {
 
   /** Serves the notifier's API v2 on a JDK HttpServer, as the Vigil server routes it. */
   private String serve(BuiltinNotifier n) throws IOException {
+    HttpServer s = serveApi(n);
+    closers.add(() -> s.stop(0));
+    return "http://127.0.0.1:" + s.getAddress().getPort();
+  }
+
+  static HttpServer serveApi(BuiltinNotifier n) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     s.createContext(
         "/api/v2/",
@@ -342,8 +348,7 @@ class TwoNotifiersTest {
           ex.close();
         });
     s.start();
-    closers.add(() -> s.stop(0));
-    return "http://127.0.0.1:" + s.getAddress().getPort();
+    return s;
   }
 
   private int get(String url) {
