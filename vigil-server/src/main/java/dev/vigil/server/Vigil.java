@@ -81,6 +81,9 @@ public final class Vigil implements AutoCloseable {
   private VigilHttpServer http;
   private volatile boolean closed;
 
+  /** The built-in notifier when vigil.yml has a {@code notify} section; else null. */
+  private volatile dev.vigil.notify.builtin.BuiltinNotifier notifier;
+
   private Vigil(Builder b) {
     this.state = new ServerState(b.config, b.flags);
     this.registry = b.registry != null ? b.registry : new MetricRegistry();
@@ -145,6 +148,14 @@ public final class Vigil implements AutoCloseable {
       if (withHttp) {
         RequestObserver observer = new SelfMetrics(registry);
         List<Routes> areas = new ArrayList<>(coreRoutes());
+        if (!config.notifySection().entries().isEmpty()) {
+          notifier =
+              dev.vigil.notify.builtin.BuiltinNotifier.start(
+                  dev.vigil.notify.builtin.NotifyConfig.bind(
+                      dev.vigil.server.config.NotifyYaml.tree(config.notifySection()), "notify"),
+                  "http://" + config.server().host() + ":" + config.server().port());
+          areas.add(new dev.vigil.server.api.NotifyApiV2(notifier.api()));
+        }
         areas.addAll(extraRoutes);
         for (VigilPlugin p : ServiceLoader.load(VigilPlugin.class)) {
           plugins.add(p);
@@ -415,6 +426,9 @@ public final class Vigil implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (notifier != null) {
+      notifier.close();
     }
     if (tsdb != null) {
       try {

@@ -122,8 +122,12 @@ public final class NotifyConfig {
     return bind(YNode.parse(source, text), "");
   }
 
-  /** Binds the {@code notify} node of vigil.yml; {@code path} prefixes keys in messages. */
-  static NotifyConfig bind(YNode node, String path) {
+  /**
+   * Binds the {@code notify} node of vigil.yml; {@code path} prefixes keys in messages.
+   *
+   * @throws NotifyConfigException naming file, line and key
+   */
+  public static NotifyConfig bind(YNode node, String path) {
     Obj root = Obj.of(node, path);
     Global g = bindGlobal(root.obj("global"));
     Map<String, YNode> intervals = new LinkedHashMap<>();

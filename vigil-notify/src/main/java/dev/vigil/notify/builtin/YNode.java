@@ -12,9 +12,11 @@ import java.util.Map;
 
 /**
  * A YAML node with the line it starts on: a map (insertion order kept), a list, a scalar or null.
- * Duplicate keys are refused. Immutable once read.
+ * Duplicate keys are refused. Immutable once read. Public so that vigil.yml's loader hands its
+ * already-parsed {@code notify} section over with the file's lines.
  */
-record YNode(String source, int line, Map<String, YNode> map, List<YNode> list, String scalar) {
+public record YNode(
+    String source, int line, Map<String, YNode> map, List<YNode> list, String scalar) {
   private static final YAMLFactory FACTORY = new YAMLFactory();
 
   boolean isMap() {

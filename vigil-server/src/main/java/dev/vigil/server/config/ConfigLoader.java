@@ -186,6 +186,15 @@ public final class ConfigLoader {
       }
     }
     ConfigNode alerting = root.node("alerting");
+    ConfigNode notify = root.node("notify");
+    if (root.node().entries().containsKey("notify")) {
+      // Checked here, where --check-config sees it, with the file's lines.
+      try {
+        dev.vigil.notify.builtin.NotifyConfig.bind(NotifyYaml.tree(notify), "notify");
+      } catch (dev.vigil.notify.builtin.NotifyConfigException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+    }
     ConfigNode remoteWrite = root.node("remote_write");
     ConfigNode slos = root.node("slos");
     ConfigNode dashboard = root.node("dashboard");
@@ -200,6 +209,7 @@ public final class ConfigLoader {
         jobs,
         ruleFiles,
         alerting,
+        notify,
         remoteWrite,
         slos,
         dashboard,

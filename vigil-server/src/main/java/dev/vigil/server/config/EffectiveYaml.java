@@ -62,6 +62,9 @@ final class EffectiveYaml {
     root.put("scrape_configs", jobs);
     root.put("rule_files", c.ruleFiles());
     root.put("dashboard", c.dashboard().toPlain());
+    if (!c.notifySection().entries().isEmpty()) {
+      root.put("notify", redact ? Redacted.plain(c.notifySection()) : c.notifySection().toPlain());
+    }
     try {
       return YAML.writeValueAsString(root);
     } catch (JsonProcessingException e) {

@@ -36,11 +36,17 @@ final class Redacted {
     }
   }
 
+  /** A section as plain maps and lists with its secrets redacted. */
+  static Object plain(ConfigNode node) {
+    return redact(null, node.toPlain());
+  }
+
   private static boolean secret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     return k.contains("token")
         || k.contains("password")
         || k.equals("credentials")
+        || k.endsWith("api_url") // a Slack incoming-webhook URL is its credential
         || k.equals("key");
   }
 

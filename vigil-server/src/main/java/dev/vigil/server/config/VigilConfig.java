@@ -19,6 +19,9 @@ import java.util.List;
  * @param scrapeConfigs Prometheus-compatible scrape jobs
  * @param ruleFiles paths or globs of Prometheus rule files
  * @param alerting the {@code alerting} section as written (bound by the rules module)
+ * @param notifySection the {@code notify} section as written (Alertmanager's configuration format,
+ *     checked by {@code dev.vigil.notify.builtin.NotifyConfig}); empty when absent: no built-in
+ *     notifier
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
  * @param slos the {@code slos} section as written
  * @param dashboard the {@code dashboard} section as written
@@ -37,6 +40,7 @@ public record VigilConfig(
     List<ScrapeConfig> scrapeConfigs,
     List<String> ruleFiles,
     ConfigNode alerting,
+    ConfigNode notifySection,
     ConfigNode remoteWrite,
     ConfigNode slos,
     ConfigNode dashboard,
@@ -76,6 +80,7 @@ public record VigilConfig(
         scrapeConfigs,
         ruleFiles,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -100,6 +105,7 @@ public record VigilConfig(
         scrapeConfigs,
         ruleFiles,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -119,6 +125,7 @@ public record VigilConfig(
         scrapeConfigs,
         ruleFiles,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -138,6 +145,7 @@ public record VigilConfig(
         scrapeConfigs,
         ruleFiles,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -157,6 +165,7 @@ public record VigilConfig(
         jobs,
         ruleFiles,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -176,6 +185,7 @@ public record VigilConfig(
         scrapeConfigs,
         ruleFiles,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -195,6 +205,7 @@ public record VigilConfig(
         scrapeConfigs,
         ruleFiles,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,

@@ -1,0 +1,126 @@
+package dev.vigil.server.notify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.vigil.server.Vigil;
+import dev.vigil.server.config.ConfigException;
+import dev.vigil.server.config.ConfigLoader;
+import dev.vigil.server.config.VigilConfig;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** vigil.yml's {@code notify} section: checked by the loader, served on /api/v2 by the server. */
+class BuiltinNotifierServerTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  final HttpClient client = HttpClient.newHttpClient();
+
+  @Test
+  void notifySection_postedAlert_isListedAndDeliveredToTheWebhook(@TempDir Path tmp)
+      throws Exception {
+    List<JsonNode> got = new CopyOnWriteArrayList<>();
+    HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    sink.createContext(
+        "/hook",
+        ex -> {
+          got.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    sink.start();
+    String yaml =
+        """
+        notify:
+          route:
+            receiver: hook
+            group_by: [alertname]
+            group_wait: 0s
+          receivers:
+            - name: hook
+              webhook_configs:
+                - url: http://127.0.0.1:PORT/hook
+        """
+            .replace("PORT", Integer.toString(sink.getAddress().getPort()));
+    VigilConfig c =
+        ConfigLoader.parse("vigil.yml", yaml, Map.of())
+            .withListen("127.0.0.1", 0)
+            .withStoragePath(tmp.resolve("data"));
+    try (Vigil v = Vigil.start(c)) {
+      String alerts =
+          "[{\"labels\":{\"alertname\":\"DiskFull\",\"instance\":\"a\"},\"annotations\":{\"summary\":\"full\"}}]";
+      HttpResponse<String> post =
+          client.send(
+              HttpRequest.newBuilder(URI.create(v.url() + "/api/v2/alerts"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(alerts))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(200);
+      JsonNode list = JSON.readTree(get(v.url() + "/api/v2/alerts").body());
+      assertThat(list.get(0).get("labels").get("alertname").asText()).isEqualTo("DiskFull");
+      assertThat(list.get(0).get("receivers").get(0).get("name").asText()).isEqualTo("hook");
+      assertThat(get(v.url() + "/api/v2/receivers").body()).isEqualTo("[{\"name\":\"hook\"}]");
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (got.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(got).hasSize(1);
+      assertThat(got.get(0).get("groupKey").asText()).isEqualTo("{}:{alertname=\"DiskFull\"}");
+      // Bad input: a 400 naming the problem.
+      HttpResponse<String> bad =
+          client.send(
+              HttpRequest.newBuilder(URI.create(v.url() + "/api/v2/alerts"))
+                  .POST(HttpRequest.BodyPublishers.ofString("[{\"labels\":{}}]"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(bad.statusCode()).isEqualTo(400);
+      assertThat(bad.body()).contains("alerts[0].labels: at least one label pair required");
+      assertThat(get(v.url() + "/api/v2/alerts?filter=%7Bbad").statusCode()).isEqualTo(400);
+    } finally {
+      sink.stop(0);
+    }
+  }
+
+  @Test
+  void invalidNotifySection_isRefusedByTheLoader_withFileLineAndKey() {
+    String yaml =
+        """
+        notify:
+          route:
+            receiver: hook
+            group_wiat: 1s
+          receivers:
+            - name: hook
+        """;
+    assertThatThrownBy(() -> ConfigLoader.parse("vigil.yml", yaml, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("vigil.yml:4: notify.route.group_wiat: unknown key");
+  }
+
+  @Test
+  void withoutNotifySection_apiV2IsAbsent(@TempDir Path tmp) throws Exception {
+    VigilConfig c =
+        VigilConfig.defaults().withListen("127.0.0.1", 0).withStoragePath(tmp.resolve("data"));
+    try (Vigil v = Vigil.start(c)) {
+      assertThat(get(v.url() + "/api/v2/alerts").statusCode()).isEqualTo(404);
+    }
+  }
+
+  private HttpResponse<String> get(String url) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
