@@ -150,6 +150,36 @@ class DispatcherTimingTest {
     assertThat(sent).containsExactly("0 firing [1]");
   }
 
+  @Test
+  void muteTimeInterval_holdsNotificationsInsideIt_andTheyGoOutAfter() {
+    String yaml =
+        YAML.replace(
+                "  repeat_interval: 1h\n",
+                "  repeat_interval: 1h\n  routes:\n    - matchers: [alertname=A]\n      mute_time_intervals: [night]\n")
+            + """
+            time_intervals:
+              - name: night
+                time_intervals:
+                  - times: [{start_time: '00:00', end_time: '00:10'}]
+                    weekdays: ['thursday:friday']
+            """;
+    NotifyConfig c = NotifyConfig.parse("t", yaml);
+    Dispatcher d =
+        new Dispatcher(
+            c,
+            timers,
+            Map.of("log", List.of(recorder())),
+            new Delivery(new Direct(), new NotifyMetrics()),
+            "http://x",
+            TimeIntervalsMin.evaluator(c.timeIntervals));
+    // 2026-01-01 is a Thursday; the clock starts at 00:00 UTC, inside the interval.
+    d.put(List.of(alert("A", "1", timers.now, null)));
+    timers.advance(Duration.ofMinutes(9));
+    assertThat(sent).isEmpty();
+    timers.advance(Duration.ofMinutes(2)); // the flush at 10:30 is outside
+    assertThat(sent).containsExactly("630 firing [1]");
+  }
+
   private Integration recorder() {
     Instant start = timers.now;
     return new Integration() {
