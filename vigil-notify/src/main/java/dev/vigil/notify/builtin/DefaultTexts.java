@@ -93,4 +93,74 @@ final class DefaultTexts {
     }
     return b.toString();
   }
+
+  /** The plain-text mail body: subject line, then the firing and resolved alert lists. */
+  static String emailText(NotificationData d) {
+    StringBuilder b = new StringBuilder(subject(d)).append("\n\n");
+    if (!d.firing().isEmpty()) {
+      b.append("Alerts Firing:\n").append(alertList(d.firing()));
+    }
+    if (!d.resolved().isEmpty()) {
+      b.append("\nAlerts Resolved:\n").append(alertList(d.resolved()));
+    }
+    return b.append("\nView in ").append(alertmanagerURL(d)).append('\n').toString();
+  }
+
+  /** The HTML mail body: the same content, escaped, as a simple table per alert. */
+  static String emailHtml(NotificationData d) {
+    StringBuilder b =
+        new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
+    b.append("<h2>").append(esc(subject(d))).append("</h2>");
+    section(b, "Firing", d.firing());
+    section(b, "Resolved", d.resolved());
+    b.append("<p><a href=\"")
+        .append(esc(alertmanagerURL(d)))
+        .append("\">View in Vigil</a></p></body></html>");
+    return b.toString();
+  }
+
+  private static void section(StringBuilder b, String title, List<Alert> alerts) {
+    if (alerts.isEmpty()) {
+      return;
+    }
+    b.append("<h3>").append(alerts.size()).append(' ').append(title).append("</h3>");
+    for (Alert a : alerts) {
+      b.append(
+          "<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse;margin-bottom:8px\">");
+      b.append("<tr><th colspan=\"2\" align=\"left\">Labels</th></tr>");
+      a.labels()
+          .forEach(
+              (k, v) ->
+                  b.append("<tr><td>")
+                      .append(esc(k))
+                      .append("</td><td>")
+                      .append(esc(v))
+                      .append("</td></tr>"));
+      if (!a.annotations().isEmpty()) {
+        b.append("<tr><th colspan=\"2\" align=\"left\">Annotations</th></tr>");
+        a.annotations()
+            .forEach(
+                (k, v) ->
+                    b.append("<tr><td>")
+                        .append(esc(k))
+                        .append("</td><td>")
+                        .append(esc(v))
+                        .append("</td></tr>"));
+      }
+      if (a.generatorURL() != null && !a.generatorURL().isEmpty()) {
+        b.append("<tr><td colspan=\"2\"><a href=\"")
+            .append(esc(a.generatorURL()))
+            .append("\">Source</a></td></tr>");
+      }
+      b.append("</table>");
+    }
+  }
+
+  static String esc(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
+        .replace("'", "&#39;");
+  }
 }

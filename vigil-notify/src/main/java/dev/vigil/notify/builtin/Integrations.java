@@ -16,7 +16,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The integrations of a receiver: webhook, Slack incoming webhook and the log. */
+/** The integrations of a receiver: webhook, Slack incoming webhook, email and the log. */
 final class Integrations {
   private static final Logger LOG = LoggerFactory.getLogger("dev.vigil.notify.log");
   static final ObjectMapper JSON = new ObjectMapper();
@@ -53,6 +53,9 @@ final class Integrations {
                 http,
                 requestTimeout,
                 d -> SlackMessage.of(s, d)));
+      }
+      for (NotifyConfig.Email e : r.emails()) {
+        list.add(new EmailIntegration(e, requestTimeout));
       }
       for (NotifyConfig.Log l : r.logs()) {
         list.add(

@@ -33,9 +33,6 @@ public final class NotifyConfig {
           "discord_configs",
           "webex_configs");
 
-  /** Email delivery is parsed but not yet delivered: refused until it is. */
-  private static final boolean EMAIL_SUPPORTED = false;
-
   final Global global;
   final Route root;
   final Map<String, ReceiverConfig> receivers;
@@ -258,12 +255,6 @@ public final class NotifyConfig {
     }
     List<Email> emails = new ArrayList<>();
     for (Obj e : r.objs("email_configs")) {
-      if (!EMAIL_SUPPORTED) {
-        throw Obj.fail(
-            e.node,
-            r.key("email_configs"),
-            "not supported by this version of Vigil yet (webhook_configs, slack_configs and log_configs are)");
-      }
       String to = e.string("to", null);
       if (to == null) {
         throw Obj.fail(e.node, e.key("to"), "missing to address in email config");
