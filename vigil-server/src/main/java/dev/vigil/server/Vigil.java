@@ -148,13 +148,9 @@ public final class Vigil implements AutoCloseable {
       if (withHttp) {
         RequestObserver observer = new SelfMetrics(registry);
         List<Routes> areas = new ArrayList<>(coreRoutes());
-        if (!config.notifySection().entries().isEmpty()) {
-          notifier =
-              dev.vigil.notify.builtin.BuiltinNotifier.start(
-                  dev.vigil.notify.builtin.NotifyConfig.bind(
-                      dev.vigil.server.config.NotifyYaml.tree(config.notifySection()), "notify"),
-                  "http://" + config.server().host() + ":" + config.server().port());
-          areas.add(new dev.vigil.server.api.NotifyApiV2(notifier.api()));
+        boolean notifying = !config.notifySection().entries().isEmpty();
+        if (notifying) {
+          areas.add(new dev.vigil.server.api.NotifyApiV2(() -> notifier));
         }
         areas.addAll(extraRoutes);
         for (VigilPlugin p : ServiceLoader.load(VigilPlugin.class)) {
@@ -166,6 +162,15 @@ public final class Vigil implements AutoCloseable {
             dev.vigil.server.dashboard.DashboardRoutes.fromConfig(
                 config.dashboard(), !plugins.isEmpty()));
         http = VigilHttpServer.start(config.server(), areas, observer);
+        if (notifying) {
+          // Started once the port is known: webhooks carry it as externalURL.
+          notifier =
+              dev.vigil.notify.builtin.BuiltinNotifier.start(
+                  dev.vigil.notify.builtin.NotifyConfig.bind(
+                      dev.vigil.server.config.NotifyYaml.tree(config.notifySection()), "notify"),
+                  http.baseUrl());
+          registry.register(new NotifyCollector(notifier));
+        }
         http.queryPool().register(registry);
       }
       Tsdb db;

@@ -111,6 +111,24 @@ public final class BuiltinNotifier implements AutoCloseable {
     }
   }
 
+  /** Stored alerts that are not resolved, by state: {@code active} or {@code suppressed}. */
+  public Map<String, Long> alertsByState() {
+    Instant now = timers.now();
+    long active = 0;
+    long suppressed = 0;
+    for (Alert a : dispatcher.alerts()) {
+      if (a.resolvedAt(now)) {
+        continue;
+      }
+      if (dispatcher.inhibitedBy(a).isEmpty()) {
+        active++;
+      } else {
+        suppressed++;
+      }
+    }
+    return Map.of("active", active, "suppressed", suppressed);
+  }
+
   public AlertsApi api() {
     return api;
   }

@@ -182,6 +182,14 @@ final class Dispatcher {
     final Map<Long, Alert> alerts = new LinkedHashMap<>();
     boolean hasFlushed;
     private Runnable timer;
+    /*
+     * Flushes of one group never overlap (Alertmanager runs them on the group's goroutine): a
+     * timer that fires while a flush is delivering marks itself pending and runs when it is done.
+     * Without this, group_wait 0s sent the first notification twice (the dedup entry is written
+     * only once the first send has succeeded).
+     */
+    private boolean inFlight;
+    private boolean pending;
 
     /** Per integration index: what was last sent (the notification log's entry). */
     final Map<Integer, Delivery.LogEntry> log = new ConcurrentHashMap<>();
@@ -212,6 +220,11 @@ final class Dispatcher {
         if (closed || groups.get(key) != this) {
           return;
         }
+        if (inFlight) {
+          pending = true;
+          return;
+        }
+        inFlight = true;
         now = timers.now();
         hasFlushed = true;
         timer = timers.schedule(this::fire, route.groupInterval);
@@ -237,21 +250,31 @@ final class Dispatcher {
     }
 
     private void done(boolean ok, List<Alert> sent, Instant now) {
+      boolean again;
       synchronized (Dispatcher.this) {
-        if (!ok) {
-          return;
+        inFlight = false;
+        again = pending;
+        pending = false;
+        if (ok) {
+          removeDelivered(sent, now);
         }
-        for (Alert a : sent) {
-          long fp = a.fingerprint();
-          if (a.resolvedAt(now) && a.equals(alerts.get(fp))) {
-            alerts.remove(fp);
-          }
+      }
+      if (again) {
+        fire();
+      }
+    }
+
+    private void removeDelivered(List<Alert> sent, Instant now) {
+      for (Alert a : sent) {
+        long fp = a.fingerprint();
+        if (a.resolvedAt(now) && a.equals(alerts.get(fp))) {
+          alerts.remove(fp);
         }
-        if (alerts.isEmpty() && groups.get(key) == this) {
-          cancel();
-          groups.remove(key);
-          LOG.debug("aggregation group {} is empty and removed", key);
-        }
+      }
+      if (alerts.isEmpty() && groups.get(key) == this) {
+        cancel();
+        groups.remove(key);
+        LOG.debug("aggregation group {} is empty and removed", key);
       }
     }
   }

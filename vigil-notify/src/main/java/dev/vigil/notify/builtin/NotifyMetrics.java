@@ -45,6 +45,27 @@ public final class NotifyMetrics {
     return new TreeMap<>(lastErrors);
   }
 
+  /** Attempts per integration kind (webhook, slack, email, log). */
+  public Map<String, Long> notificationsByIntegration() {
+    Map<String, Long> m = new TreeMap<>();
+    total.forEach((k, v) -> m.put(k, v.sum()));
+    return m;
+  }
+
+  /** Failed attempts per integration kind, every kind that was attempted included. */
+  public Map<String, Long> failedByIntegration() {
+    Map<String, Long> m = new TreeMap<>();
+    total.forEach((k, v) -> m.put(k, failed(k)));
+    return m;
+  }
+
+  /** Seconds spent in attempts per integration kind (the latency's sum). */
+  public Map<String, Double> latencySecondsByIntegration() {
+    Map<String, Double> m = new TreeMap<>();
+    latencyNanos.forEach((k, v) -> m.put(k, v.sum() / 1e9));
+    return m;
+  }
+
   /** The counters in Prometheus' text format. */
   public String exposition() {
     StringBuilder b = new StringBuilder();

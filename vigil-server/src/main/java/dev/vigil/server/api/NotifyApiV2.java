@@ -1,10 +1,13 @@
 package dev.vigil.server.api;
 
 import dev.vigil.notify.builtin.AlertsApi;
+import dev.vigil.notify.builtin.BuiltinNotifier;
+import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
 import io.javalin.http.Context;
+import java.util.function.Supplier;
 
 /**
  * Alertmanager's API v2 for the built-in notifier ({@code notify} in vigil.yml): {@code GET|POST
@@ -12,10 +15,11 @@ import io.javalin.http.Context;
  * /api/v2/receivers}. Answers are Alertmanager's plain JSON, not Prometheus' envelope.
  */
 public final class NotifyApiV2 implements Routes {
-  private final AlertsApi api;
+  private final Supplier<BuiltinNotifier> notifier;
 
-  public NotifyApiV2(AlertsApi api) {
-    this.api = api;
+  /** {@code notifier} answers null until the notifier has started (503 meanwhile). */
+  public NotifyApiV2(Supplier<BuiltinNotifier> notifier) {
+    this.notifier = notifier;
   }
 
   @Override
@@ -28,7 +32,11 @@ public final class NotifyApiV2 implements Routes {
 
   private void handle(Context ctx) {
     String method = ctx.method().name().equals("HEAD") ? "GET" : ctx.method().name();
-    AlertsApi.Response res = api.handle(method, ctx.path(), ctx.queryParamMap(), ctx.body());
+    BuiltinNotifier n = notifier.get();
+    if (n == null) {
+      throw new ApiError(ApiError.Type.UNAVAILABLE, "the notifier is starting");
+    }
+    AlertsApi.Response res = n.api().handle(method, ctx.path(), ctx.queryParamMap(), ctx.body());
     ctx.status(res.status()).contentType("application/json").result(res.body());
   }
 }

@@ -77,8 +77,15 @@ class BuiltinNotifierServerTest {
       while (got.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
+      // Exactly one: with group_wait 0s two overlapping flushes once sent it twice.
       assertThat(got).hasSize(1);
+      assertThat(got.get(0).get("externalURL").asText()).isEqualTo(v.url());
       assertThat(got.get(0).get("groupKey").asText()).isEqualTo("{}:{alertname=\"DiskFull\"}");
+      String metrics = get(v.url() + "/metrics").body();
+      assertThat(metrics)
+          .contains("vigil_notify_notifications_total{integration=\"webhook\"} 1")
+          .contains("vigil_notify_notifications_failed_total{integration=\"webhook\"} 0")
+          .contains("vigil_notify_alerts{state=\"active\"} 1");
       // Bad input: a 400 naming the problem.
       HttpResponse<String> bad =
           client.send(
