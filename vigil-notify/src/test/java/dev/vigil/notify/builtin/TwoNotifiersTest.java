@@ -145,6 +145,13 @@ class TwoNotifiersTest {
     // The API agrees on what is inhibited.
     assertThat(inhibited(vigilUrl)).isEqualTo(inhibited(amUrl)).hasSize(1);
 
+    // And on the groups: labels, receiver and the alerts in each (inhibited ones with
+    // active=false).
+    assertThat(groups(vigilUrl, "")).isEqualTo(groups(amUrl, "")).hasSize(3);
+    assertThat(groups(vigilUrl, "?active=false&inhibited=true"))
+        .isEqualTo(groups(amUrl, "?active=false&inhibited=true"))
+        .hasSize(1);
+
     // Resolve HighLatency on a: the default receiver (send_resolved) hears of it on both sides.
     String resolve = "[" + alert("HighLatency", "a", "warning", "web", t0, Instant.now()) + "]";
     for (String base : List.of(amUrl, vigilUrl)) {
@@ -273,6 +280,25 @@ class TwoNotifiersTest {
         + b.get("truncatedAlerts")
         + " "
         + alerts;
+  }
+
+  private Set<String> groups(String base, String query) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/api/v2/alerts/groups" + query)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    Set<String> out = new TreeSet<>();
+    for (JsonNode g : Integrations.JSON.readTree(r.body())) {
+      Set<String> fps = new TreeSet<>();
+      for (JsonNode a : g.get("alerts")) {
+        fps.add(a.get("fingerprint").asText() + "/" + a.get("status").get("state").asText());
+      }
+      if (!fps.isEmpty()) {
+        out.add(g.get("labels") + " " + g.get("receiver").get("name").asText() + " " + fps);
+      }
+    }
+    return out;
   }
 
   private Set<String> inhibited(String base) throws Exception {

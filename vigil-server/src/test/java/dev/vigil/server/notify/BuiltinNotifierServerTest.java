@@ -85,7 +85,8 @@ class BuiltinNotifierServerTest {
       assertThat(metrics)
           .contains("vigil_notify_notifications_total{integration=\"webhook\"} 1")
           .contains("vigil_notify_notifications_failed_total{integration=\"webhook\"} 0")
-          .contains("vigil_notify_alerts{state=\"active\"} 1");
+          .contains("vigil_notify_alerts{state=\"active\"} 1")
+          .contains("vigil_notify_notification_latency_seconds_total{integration=\"webhook\"} ");
       // Bad input: a 400 naming the problem.
       HttpResponse<String> bad =
           client.send(
