@@ -332,6 +332,10 @@ public final class Vigil implements AutoCloseable {
       LOG.warn("reload: ingest limits change only at restart; kept as they were");
       next = next.withIngest(cur.ingest());
     }
+    if (!next.notifySection().toPlain().equals(cur.notifySection().toPlain())) {
+      LOG.warn("reload: the notify section changes only at restart; kept as it was");
+      next = next.withNotifySection(cur.notifySection());
+    }
     ScrapeManager m = scrapes;
     if (m != null) {
       m.apply(next.scrapeConfigs());

@@ -156,6 +156,26 @@ public record VigilConfig(
         text);
   }
 
+  /** A copy with another {@code notify} section. */
+  public VigilConfig withNotifySection(ConfigNode n) {
+    return new VigilConfig(
+        server,
+        storage,
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        alerting,
+        n,
+        remoteWrite,
+        slos,
+        dashboard,
+        ingest,
+        global,
+        logLevel,
+        source,
+        text);
+  }
+
   /** A copy with other scrape jobs. */
   public VigilConfig withScrapeConfigs(List<ScrapeConfig> jobs) {
     return new VigilConfig(

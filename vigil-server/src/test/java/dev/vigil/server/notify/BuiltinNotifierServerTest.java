@@ -119,6 +119,32 @@ class BuiltinNotifierServerTest {
   }
 
   @Test
+  void reload_keepsTheRunningNotifySection(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("vigil.yml");
+    String yaml =
+        """
+        notify:
+          route: {receiver: a}
+          receivers: [{name: a, log_configs: [{}]}]
+        """;
+    java.nio.file.Files.writeString(file, yaml);
+    VigilConfig c =
+        ConfigLoader.load(file, Map.of())
+            .withListen("127.0.0.1", 0)
+            .withStoragePath(tmp.resolve("data"));
+    try (Vigil v = Vigil.builder(c).configFile(file, Map.of()).start()) {
+      java.nio.file.Files.writeString(
+          file, yaml.replace("name: a,", "name: b,").replace("receiver: a", "receiver: b"));
+      assertThat(v.reload()).isNull();
+      // Still the receivers that run, in the API and in the configuration shown.
+      assertThat(get(v.url() + "/api/v2/receivers").body()).isEqualTo("[{\"name\":\"a\"}]");
+      assertThat(get(v.url() + "/api/v1/status/config").body())
+          .contains("name: a")
+          .doesNotContain("name: b");
+    }
+  }
+
+  @Test
   void withoutNotifySection_apiV2IsAbsent(@TempDir Path tmp) throws Exception {
     VigilConfig c =
         VigilConfig.defaults().withListen("127.0.0.1", 0).withStoragePath(tmp.resolve("data"));
