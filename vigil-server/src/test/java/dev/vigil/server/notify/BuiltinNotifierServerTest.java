@@ -145,6 +145,30 @@ class BuiltinNotifierServerTest {
   }
 
   @Test
+  void effectiveConfig_showsNotifyWithSecretsRedacted_andLoadsBack() {
+    String yaml =
+        """
+        notify:
+          route: {receiver: s, group_wait: 1m30s, routes: [{matchers: ['a=~"x|y"'], continue: true}]}
+          receivers:
+            - name: s
+              slack_configs: [{api_url: 'https://hooks.slack.com/services/T0/B0/XYZ', send_resolved: true}]
+              webhook_configs: [{url: 'http://127.0.0.1:1/', http_config: {basic_auth: {username: u, password: pw}}}]
+        """;
+    VigilConfig c = ConfigLoader.parse("vigil.yml", yaml, Map.of());
+    String shown = c.effectiveYaml();
+    assertThat(shown)
+        .contains("api_url: <secret>", "password: <secret>")
+        .doesNotContain("XYZ", "pw\n");
+    String filled =
+        shown
+            .replace("api_url: <secret>", "api_url: https://hooks.slack.com/services/T0/B0/XYZ")
+            .replace("password: <secret>", "password: pw");
+    VigilConfig back = ConfigLoader.parse("effective", filled, Map.of());
+    assertThat(back.notifySection().toPlain()).isEqualTo(c.notifySection().toPlain());
+  }
+
+  @Test
   void withoutNotifySection_apiV2IsAbsent(@TempDir Path tmp) throws Exception {
     VigilConfig c =
         VigilConfig.defaults().withListen("127.0.0.1", 0).withStoragePath(tmp.resolve("data"));
