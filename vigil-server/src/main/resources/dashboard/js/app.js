@@ -7,13 +7,14 @@
 // refresh interval (overview 1 min, performance pages 15 s, live range 5 s, as DevLoop's tiers).
 
 import { el, clear } from './dom.js';
-import { fetchJson, currentToken } from './api.js';
-import { getState, setState, onState } from './state.js';
+import { fetchJson, currentToken, query } from './api.js';
+import { getState, setState, onState, setDefaultRange } from './state.js';
 import { RANGES, resolveRange, parseDuration, formatTime } from './time.js';
 import { onZoom } from './panels.js';
 import { mountBoard } from './board.js';
 import { renderWidget } from './widgets.js';
 import * as builtin from './pages/builtin.js';
+import { GUIDES, hasData, renderGuide } from './pages/guides.js';
 import { mountOverview } from './pages/overview.js';
 import { mountTargets } from './pages/targets.js';
 import { mountMetrics } from './pages/metrics.js';
@@ -24,15 +25,30 @@ const LIVE_REFRESH = 5;
 const LIVE_MIN_GAP = 2000;
 const LIVE_PUSH = 2;
 
-function boardPage(board) {
+/**
+ * A built-in board page. An application page (one with a guide) shows its charts only when some
+ * application sent its metrics in the range, and otherwise how to send them.
+ */
+function boardPage(board, guide) {
   return (container, ctx) => {
     const widgetBox = board.widget && ctx.config.widgets ? el('section', { class: 'widget' }) : null;
+    const guideBox = guide ? el('section', { class: 'guide', hidden: true, 'aria-live': 'polite' }) : null;
     const body = el('div');
+    if (guideBox) container.appendChild(guideBox);
     container.appendChild(body);
     if (widgetBox) container.appendChild(widgetBox);
     const b = mountBoard(body, board);
     return {
       async update(win) {
+        const empty = guide && !(await hasData(guide, win));
+        if (guideBox) {
+          if (empty && guideBox.hidden) renderGuide(guideBox, guide);
+          guideBox.hidden = !empty;
+          body.hidden = empty;
+          if (widgetBox) widgetBox.hidden = empty;
+          container.dataset.empty = String(empty);
+        }
+        if (empty) return;
         await Promise.all([b.update(win), widgetBox ? renderWidget(widgetBox, board.widget, Math.max(1, Math.round((win.end - win.start) / 3600))) : null]);
       },
       dispose() {
@@ -47,16 +63,16 @@ function boardPage(board) {
 const PAGES = [
   { id: 'overview', title: 'Overview', refresh: 60, mount: mountOverview },
   { id: 'resources', title: 'Resources', refresh: 15, mount: boardPage(builtin.resources) },
-  { id: 'api', title: 'API performance', refresh: 15, mount: boardPage(builtin.api) },
-  { id: 'models', title: 'Models', refresh: 15, mount: boardPage(builtin.models) },
-  { id: 'errors', title: 'Errors', refresh: 15, mount: boardPage(builtin.errors) },
-  { id: 'users', title: 'Users and sessions', refresh: 60, mount: boardPage(builtin.users) },
-  { id: 'agents', title: 'Agents', refresh: 15, mount: boardPage(builtin.agents) },
-  { id: 'files', title: 'File operations', refresh: 15, mount: boardPage(builtin.files) },
+  { id: 'api', title: 'API performance', refresh: 15, mount: boardPage(builtin.api, GUIDES.api) },
+  { id: 'models', title: 'Models', refresh: 15, mount: boardPage(builtin.models, GUIDES.models) },
+  { id: 'errors', title: 'Errors', refresh: 15, mount: boardPage(builtin.errors, GUIDES.errors) },
+  { id: 'users', title: 'Users and sessions', refresh: 60, mount: boardPage(builtin.users, GUIDES.users) },
+  { id: 'agents', title: 'Agents', refresh: 15, mount: boardPage(builtin.agents, GUIDES.agents) },
+  { id: 'files', title: 'File operations', refresh: 15, mount: boardPage(builtin.files, GUIDES.files) },
   { id: 'targets', title: 'Targets', refresh: 15, mount: mountTargets },
   { id: 'metrics', title: 'Metrics', refresh: 60, mount: mountMetrics },
   { id: 'explore', title: 'Explore', refresh: 0, mount: mountExplore },
-  { id: 'dashboards', title: 'Dashboards', refresh: 60, mount: (c, ctx) => mountDashboards(c, { onRefresh: (r) => (ctx.boardRefresh = parseDuration(r)) }) },
+  { id: 'dashboards', title: 'Dashboards', refresh: 60, mount: (c, ctx) => mountDashboards(c, { configured: ctx.config.dashboards, onRefresh: (r) => (ctx.boardRefresh = parseDuration(r)) }) },
 ];
 
 const REFRESH_CHOICES = ['auto', 'off', '5s', '15s', '1m', '5m'];
@@ -188,7 +204,6 @@ function highlightNav(id) {
 function buildShell() {
   const nav = document.getElementById('nav');
   for (const p of PAGES) {
-    if (p.id === 'dashboards' && !config.dashboards) continue;
     nav.appendChild(el('a', { href: `#page=${p.id}`, dataset: { page: p.id }, onclick: (e) => (e.preventDefault(), setState({ page: p.id, d: undefined, q: undefined, tab: undefined, search: undefined })) }, p.title));
   }
   const ranges = document.getElementById('ranges');
@@ -247,6 +262,20 @@ function syncControls(s) {
   document.getElementById('refresh').value = s.refresh && REFRESH_CHOICES.includes(s.refresh) ? s.refresh : 'auto';
 }
 
+/**
+ * The range shown when the URL names none: the longest of 5 m live and 1 h that the server has data
+ * for, so a server started a minute ago does not show an hour of empty chart with its data at the
+ * right edge. "Has data for 1 h" means a target was up (or Vigil scored its health) an hour ago.
+ */
+async function chooseDefaultRange() {
+  try {
+    const d = await query('count(up) or count(vigil_health_score)', Math.floor(Date.now() / 1000) - 3600);
+    setDefaultRange(d.result && d.result.length ? '1h' : '5m');
+  } catch {
+    setDefaultRange('1h');
+  }
+}
+
 async function start() {
   applyTheme();
   try {
@@ -255,6 +284,7 @@ async function start() {
     // A plain Prometheus-compatible server: no WebSocket, no widgets, no dashboard folder.
     config = { ws: false, widgets: false, dashboards: false };
   }
+  await chooseDefaultRange();
   buildShell();
   onState((s) => {
     syncControls(s);

@@ -242,12 +242,13 @@ function toPoints(values, step) {
 
 function drawTimeseries(chart, series, spec, win, footer) {
   const unit = unitOf(spec);
-  const many = series.length > 12;
   const option = {
     animation: false,
-    grid: { left: 8, right: 16, top: 12, bottom: many ? 8 : 36, containLabel: true },
+    grid: { left: 8, right: 16, top: 12, bottom: 36, containLabel: true },
     tooltip: { trigger: 'axis', confine: true, formatter: tooltipFormatter(unit), axisPointer: { type: 'cross', label: { show: false } } },
-    legend: many ? { show: false } : { type: 'scroll', bottom: 0, textStyle: { fontSize: 11 } },
+    // Every chart has a legend, however many series (Explore draws up to hundreds): it pages
+    // when it does not fit, and clicking a name hides or shows that series.
+    legend: { type: 'scroll', bottom: 0, textStyle: { fontSize: 11 } },
     brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', transformable: false, throttleType: 'debounce', brushStyle: { color: 'rgba(68,147,248,0.15)', borderColor: 'rgba(68,147,248,0.6)' } },
     toolbox: { show: false },
     xAxis: { type: 'time', min: win.start * 1000, max: win.end * 1000, axisLabel: { hideOverlap: true } },
@@ -388,7 +389,7 @@ function drawHeatmap(chart, series, spec, win) {
       xAxis: { type: 'category', data: times.map((t) => t * 1000), axisLabel: { hideOverlap: true, formatter: (ms) => formatTime(ms / 1000).slice(11, 16) } },
       yAxis: { type: 'category', data: rows.map((r) => r.name) },
       visualMap: { min: 0, max: max || 1, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 80, itemWidth: 10, textStyle: { fontSize: 10 } },
-      series: [{ type: 'heatmap', data, progressive: 2000 }],
+      series: [{ type: 'heatmap', data, progressive: 0 }],
     },
     { notMerge: true },
   );

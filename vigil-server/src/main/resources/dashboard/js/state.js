@@ -17,8 +17,15 @@ export function getState() {
   };
 }
 
+let fallbackRange = '1h';
+
 function defaultRange() {
-  return '1h';
+  return fallbackRange;
+}
+
+/** Sets the range used when the URL names none (the dashboard picks it from the data at start). */
+export function setDefaultRange(id) {
+  fallbackRange = id;
 }
 
 /**

@@ -6,6 +6,10 @@ import picocli.CommandLine.Command;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = "Check files Vigil reads: metrics expositions, PromQL test files.",
-    subcommands = {CheckMetricsCommand.class, CheckPromqlTestCommand.class})
+    description = "Check files Vigil reads: metrics expositions, PromQL test files, rule files.",
+    subcommands = {
+      CheckMetricsCommand.class,
+      CheckPromqlTestCommand.class,
+      CheckRulesCommand.class
+    })
 final class CheckCommand {}

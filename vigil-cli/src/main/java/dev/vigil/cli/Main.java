@@ -10,6 +10,9 @@ import picocli.CommandLine.Command;
  * ./vigil serve                      # the monitoring server on 127.0.0.1:9470
  * ./vigil --help
  * ./vigil check metrics --openmetrics exposition.txt
+ * ./vigil check rules rules.yml      # promtool check rules
+ * ./vigil test rules rules_test.yml  # promtool test rules
+ * ./vigil rules print --config vigil.yml
  * }</pre>
  */
 @Command(
@@ -25,6 +28,8 @@ import picocli.CommandLine.Command;
       TsdbCommand.class,
       ServeCommand.class,
       AotTrainCommand.class,
+      TestCommand.class,
+      RulesCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

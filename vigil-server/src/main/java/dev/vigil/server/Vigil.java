@@ -4,11 +4,14 @@ import dev.vigil.collectors.HostCollectors;
 import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.metrics.MetricRegistry;
 import dev.vigil.promql.Engine;
+import dev.vigil.rules.RuleFileException;
+import dev.vigil.rules.RuleManager;
 import dev.vigil.server.api.AdminApi;
 import dev.vigil.server.api.FederateRoutes;
 import dev.vigil.server.api.LifecycleRoutes;
 import dev.vigil.server.api.MetricsRoutes;
 import dev.vigil.server.api.QueryApi;
+import dev.vigil.server.api.RulesApi;
 import dev.vigil.server.api.SelfMetrics;
 import dev.vigil.server.api.SeriesApi;
 import dev.vigil.server.api.ServerState;
@@ -78,11 +81,14 @@ public final class Vigil implements AutoCloseable {
   private final Engine engine;
   private final LongSupplier clock;
   private volatile ScrapeManager scrapes;
+  private volatile RuleManager rules;
   private VigilHttpServer http;
   private volatile boolean closed;
 
   /** The built-in notifier when vigil.yml has a {@code notify} section; else null. */
   private volatile dev.vigil.notify.builtin.BuiltinNotifier notifier;
+
+  private volatile RuleAlertsToNotifier ruleAlertsFeed;
 
   private Vigil(Builder b) {
     this.state = new ServerState(b.config, b.flags);
@@ -105,6 +111,11 @@ public final class Vigil implements AutoCloseable {
             .jvm(c.jvm())
             .gpu(c.gpu())
             .recorders(recorders)
+            .firingAlerts(
+                () -> {
+                  RuleManager r = rules;
+                  return r == null ? 0 : r.firingAlerts();
+                })
             .build();
     // The engine and every route are built before the store opens; they reach it through these
     // lazy views, which answer 503 (unavailable) until the WAL is replayed.
@@ -199,6 +210,7 @@ public final class Vigil implements AutoCloseable {
             LocalSource.openMetrics(() -> MetricsRoutes.openMetrics(registry)));
       }
       m.apply(config.scrapeConfigs());
+      rules = startRules(config, db);
     } catch (RuntimeException e) {
       close();
       if (tsdb == null) {
@@ -214,6 +226,71 @@ public final class Vigil implements AutoCloseable {
       throw e;
     }
     state.setReady(true);
+  }
+
+  /**
+   * Loads the rule files and starts evaluating them. A broken file at start is a clear error: the
+   * server does not start without the rules it was given.
+   */
+  /** The rules' alerts go to the built-in notifier when there is one. */
+  private dev.vigil.rules.AlertListener ruleAlertsListener(VigilConfig config) {
+    if (notifier == null) {
+      return dev.vigil.rules.AlertListener.NONE;
+    }
+    RuleAlertsToNotifier feed =
+        new RuleAlertsToNotifier(
+            notifier, config.rules().evaluationInterval(), http != null ? http.baseUrl() : "");
+    ruleAlertsFeed = feed;
+    return feed;
+  }
+
+  private RuleManager startRules(VigilConfig config, Tsdb db) {
+    var rc = config.rules();
+    RuleManager rm =
+        RuleManager.builder(db, db)
+            .evaluationInterval(rc.evaluationInterval())
+            .outageTolerance(rc.forOutageTolerance())
+            .forGracePeriod(rc.forGracePeriod())
+            .queryTimeout(config.server().limits().queryTimeout())
+            .externalUrl(http != null ? http.baseUrl() : "")
+            .listener(ruleAlertsListener(config))
+            .build();
+    try {
+      loadRules(rm, config);
+    } catch (RuleFileException e) {
+      throw new ConfigException(
+          config.source() + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
+    }
+    registry.register(new RulesCollector(rm.metrics()));
+    rm.start();
+    return rm;
+  }
+
+  /**
+   * Applies {@code rule_files} and, after them, the enabled rule packs ({@code pack:NAME}) and the
+   * {@code alerts} thresholds ({@code vigil.yml#thresholds}). On a broken rule file nothing
+   * changes.
+   */
+  private static void loadRules(RuleManager rm, VigilConfig config) throws RuleFileException {
+    List<dev.vigil.rules.RuleFile> files;
+    try {
+      files =
+          new ArrayList<>(
+              dev.vigil.rules.RuleFiles.load(config.ruleFiles(), Path.of("").toAbsolutePath()));
+    } catch (RuleFileException e) {
+      rm.reloadFailed(e);
+      throw e;
+    }
+    files.addAll(dev.vigil.server.config.RulePacksConfig.of(config).ruleFiles());
+    rm.update(files);
+  }
+
+  private RuleManager readyRules() {
+    RuleManager r = rules;
+    if (r == null || !state.ready()) {
+      throw notReady();
+    }
+    return r;
   }
 
   private static Tsdb openStorage(
@@ -246,6 +323,7 @@ public final class Vigil implements AutoCloseable {
     return List.of(
         new LifecycleRoutes(state, this::reloadFromHttp),
         new StatusApi(state, true),
+        new RulesApi(this::readyRules),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
@@ -317,6 +395,10 @@ public final class Vigil implements AutoCloseable {
     try {
       next = ConfigLoader.load(configFile, configEnv);
     } catch (ConfigException e) {
+      RuleManager r = rules;
+      if (r != null && e.getCause() instanceof RuleFileException rfe) {
+        r.reloadFailed(rfe); // the running rules stay; the API and the metric say why
+      }
       state.reloadFailed(e.getMessage());
       LOG.warn("reload failed, keeping the running configuration: {}", e.getMessage());
       return e.getMessage();
@@ -341,6 +423,17 @@ public final class Vigil implements AutoCloseable {
       m.apply(next.scrapeConfigs());
     }
     logLevels.accept(next.logLevel());
+    RuleManager r = rules;
+    if (r != null) {
+      try {
+        r.evaluationInterval(next.rules().evaluationInterval());
+        loadRules(r, next);
+      } catch (RuleFileException e) {
+        // Changed on disk since the loader read them: the running rules stay.
+        state.reloadFailed(e.getMessage());
+        return e.getMessage();
+      }
+    }
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);
     return null;
@@ -387,6 +480,11 @@ public final class Vigil implements AutoCloseable {
     return readyTsdb();
   }
 
+  /** The rule manager (groups, alerts), once the store is open. */
+  public RuleManager rules() {
+    return readyRules();
+  }
+
   /** The scrape manager (targets, metadata). */
   public ScrapeManager scrapes() {
     return readyScrapes();
@@ -426,6 +524,9 @@ public final class Vigil implements AutoCloseable {
     if (scrapes != null) {
       scrapes.close();
     }
+    if (rules != null) {
+      rules.stop();
+    }
     for (VigilPlugin p : plugins) {
       try {
         p.close();
@@ -435,6 +536,9 @@ public final class Vigil implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (ruleAlertsFeed != null) {
+      ruleAlertsFeed.close();
     }
     if (notifier != null) {
       notifier.close();

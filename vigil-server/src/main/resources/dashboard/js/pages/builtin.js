@@ -1,7 +1,7 @@
 // The built-in boards: Resources and the seeds' pages (API performance, Models, Errors, Users
 // and sessions, Agents, File operations). Each is a board (see board.js) of PromQL panels.
 
-import { FS, byName, rateBy, quantile, average, CPU_BUSY, MEM_USED } from './queries.js';
+import { DISK_PERCENT, ERRORS, byName, rateBy, quantile, average, CPU_BUSY, MEM_USED } from './queries.js';
 
 const ts = (title, targets, more = {}) => ({ type: 'timeseries', title, span: 12, targets: targets.map((t) => (typeof t === 'string' ? { expr: t } : t)), ...more });
 const t = (expr, legendFormat) => ({ expr, legendFormat });
@@ -39,8 +39,8 @@ export const resources = {
     {
       title: 'Disk',
       panels: [
-        { type: 'bargauge', title: 'Disk usage now', span: 12, unit: 'percent', max: 100, targets: [t(`100 * (1 - node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}})`, '{{mountpoint}}')] },
-        ts('Disk usage', [t(`100 * (1 - node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}})`, '{{mountpoint}}')], { unit: 'percent' }),
+        { type: 'bargauge', title: 'Disk usage now', span: 12, unit: 'percent', max: 100, targets: [t(DISK_PERCENT, '{{mountpoint}}')] },
+        ts('Disk usage', [t(DISK_PERCENT, '{{mountpoint}}')], { unit: 'percent' }),
         ts('Disk read', [t('sum by (device) (rate(node_disk_read_bytes_total[$__rate_interval]))', '{{device}}')], { unit: 'Bps' }),
         ts('Disk written', [t('sum by (device) (rate(node_disk_written_bytes_total[$__rate_interval]))', '{{device}}')], { unit: 'Bps' }),
       ],
@@ -123,17 +123,20 @@ export const models = {
   ],
 };
 
-/** Errors: trend by type, service and severity. The recent error log comes from the widget. */
+/**
+ * Errors: trend by type, service and severity, from the error recorder's family only (ERRORS).
+ * The recorder labels an error with `type`; DinoAir's scraped metrics use `error_type`.
+ */
 export const errors = {
   title: 'Errors',
   widget: 'errors',
   rows: [
     {
       panels: [
-        ts('Errors per minute by type', [t(`60 * ${rateBy('errors_total', 'error_type, type')}`, '{{error_type}}{{type}}')], { unit: 'errors/min', stack: true }),
-        ts('Errors per minute by service', [t(`60 * ${rateBy('errors_total', 'service')}`, '{{service}}')], { unit: 'errors/min' }),
-        { type: 'bargauge', title: 'Errors by severity in range', span: 12, targets: [t(`sum by (severity) (increase(${byName('errors_total')}[$__range]))`, '{{severity}}')] },
-        { type: 'table', title: 'Error counts in range', span: 12, targets: [t(`sum by (error_type, service, severity) (increase(${byName('errors_total')}[$__range]))`)] },
+        ts('Errors per minute by type', [t(`60 * sum by (type, error_type) (rate(${ERRORS}[$__rate_interval]))`, '{{type}}{{error_type}}')], { unit: 'errors/min', stack: true }),
+        ts('Errors per minute by service', [t(`60 * sum by (service) (rate(${ERRORS}[$__rate_interval]))`, '{{service}}')], { unit: 'errors/min' }),
+        { type: 'bargauge', title: 'Errors by severity in range', span: 12, targets: [t(`sum by (severity) (increase(${ERRORS}[$__range]))`, '{{severity}}')] },
+        { type: 'table', title: 'Error counts in range', span: 12, targets: [t(`sum by (type, error_type, service, severity) (increase(${ERRORS}[$__range]))`)] },
       ],
     },
   ],

@@ -1,7 +1,10 @@
 // Overview: status and health score with what pulls it down, resources now, requests, error rate,
 // sessions, firing alerts, service status.
 //
-// Health score (0-100), when the server exports no *_health_score of its own: 100 minus
+// Health score (0-100): Vigil's own vigil_health_score, the figure /api/metrics/dashboard?widget=
+// overview reports, with the points each input took away (vigil_health_score_penalty); the listed
+// points always add up to 100 minus the headline (see wholePoints). Against a server that exports
+// no vigil_health_score, computed in the browser as 100 minus
 //   CPU busy above 70 %          1 point per point, at most 30
 //   memory used above 80 %       1.5 points per point, at most 30
 //   fullest disk above 85 %      2 points per point, at most 20
@@ -71,18 +74,31 @@ async function scalar(expr, win) {
   }
 }
 
+/**
+ * Rounds penalties to whole points so that they add up to the rounded total (largest remainder):
+ * rounding each on its own could list "-20" and "-23" beside a score of 58.
+ */
+export function wholePoints(penalties, total) {
+  const floors = penalties.map((p) => Math.floor(p));
+  let left = Math.round(total) - floors.reduce((a, b) => a + b, 0);
+  const order = penalties.map((p, i) => [p - Math.floor(p), i]).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    floors[i]++;
+    left--;
+  }
+  return floors;
+}
+
 async function serverPenalties(win) {
   try {
-    const [p, v] = await Promise.all([
-      query(`${byName('health_score_penalty')} > 0`, win.end),
-      query(byName('health_input'), win.end),
-    ]);
+    const [p, v] = await Promise.all([query('vigil_health_score_penalty', win.end), query('vigil_health_input', win.end)]);
     const values = new Map((v.result || []).map((r) => [r.metric.input, +r.value[1]]));
     return (p.result || []).map((r) => {
       const input = r.metric.input || 'unknown';
       const value = values.get(input);
       const unit = ['cpu', 'memory', 'disk'].includes(input) ? 'percentunit' : 'none';
-      return { penalty: Math.round(+r.value[1]), text: `${input}${Number.isFinite(value) ? ` at ${format(value, unit)}` : ''}` };
+      return { exact: +r.value[1], text: `${input}${Number.isFinite(value) ? ` at ${format(value, unit)}` : ''}` };
     });
   } catch {
     return [];
@@ -98,7 +114,7 @@ async function updateHealth(node, win) {
     scalar('count(up == 0)', win),
     scalar('count(up)', win),
     scalar(FIRING, win),
-    scalar(`max(${byName('health_score')})`, win),
+    scalar('max(vigil_health_score)', win),
   ]);
   let factors = [];
   const add = (cond, penalty, text) => {
@@ -112,8 +128,14 @@ async function updateHealth(node, win) {
   add(down > 0, Math.min(30, down * 10), `${down} of ${total} scrape targets down`);
   add(errs > 0, Math.min(20, errs), `${format(errs, 'none')} errors per minute`);
   const computed = Math.max(0, 100 - factors.reduce((s, f) => s + f.penalty, 0));
-  if (penalties.length) factors = penalties;
   const score = Number.isFinite(exported) ? exported : computed;
+  if (Number.isFinite(exported)) {
+    const points = wholePoints(penalties.map((p) => p.exact), 100 - Math.round(score));
+    factors = penalties.map((p, i) => ({ penalty: points[i], text: p.text })).filter((f) => f.penalty > 0);
+    // A score without its breakdown (a demo backfill, another exporter): still add up.
+    const rest = 100 - Math.round(score) - points.reduce((a, b) => a + b, 0);
+    if (rest > 0) factors.push({ penalty: rest, text: 'not broken down by input at this time (no vigil_health_score_penalty)' });
+  }
   const level = score >= 80 ? 'ok' : score >= 50 ? 'warn' : 'crit';
   const status = level === 'ok' ? 'Healthy' : level === 'warn' ? 'Degraded' : 'Unhealthy';
   clear(node);

@@ -2,14 +2,22 @@
 // application metrics are matched by suffix on __name__, so the seeds' recorder names work with
 // any namespace prefix (dinoair_custom_api_requests_total, devloop_agent_runs_total, ...).
 
-/** Filesystems that are not real disks. */
-export const FS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|devtmpfs|nsfs|autofs|proc|sysfs|fuse.*"';
+/**
+ * Filesystems that are real disks: node_exporter's default exclusions (pseudo filesystems, /dev,
+ * /proc, /sys, container layers) plus memory-backed ones (tmpfs, ramfs) and /run.
+ */
+export const FS =
+  'fstype!~"tmpfs|ramfs|autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|squashfs|erofs|sysfs|tracefs|fuse[.].*", mountpoint!~"/(dev|proc|sys|run)(/.*)?|/var/lib/(docker|containers/storage)/.+"';
+
+/** Used share of each filesystem as df shows it: used / (used + available), in percent. */
+export const DISK_PERCENT = `100 * (node_filesystem_size_bytes{${FS}} - node_filesystem_free_bytes{${FS}}) / (node_filesystem_size_bytes{${FS}} - node_filesystem_free_bytes{${FS}} + node_filesystem_avail_bytes{${FS}})`;
 
 /**
  * Namespaces of servers' own metrics, left out of application selectors: PromQL 2.x rejects a
- * rate() over two metric names whose label sets are equal once the name is dropped.
+ * rate() over two metric names whose label sets are equal once the name is dropped. Vigil's own
+ * HTTP metrics too: the dashboard's own polling is not an application's requests.
  */
-const NOT_APP = '__name__!~"(prometheus|promhttp|go|process|net|scrape|jvm|node)_.*"';
+const NOT_APP = '__name__!~"(prometheus|promhttp|go|process|net|scrape|jvm|node|vigil_http)_.*"';
 
 /** A selector for metrics named `suffix` with any namespace prefix, e.g. byName('api_requests_total'). */
 export function byName(suffix, extra = '') {
@@ -34,9 +42,20 @@ export function average(suffix, by = '') {
 
 export const CPU_BUSY = '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[$__rate_interval])))';
 export const MEM_USED = '100 * (1 - sum(node_memory_MemAvailable_bytes) / sum(node_memory_MemTotal_bytes))';
-export const DISK_USED = `100 * max(1 - node_filesystem_avail_bytes{${FS}} / node_filesystem_size_bytes{${FS}})`;
+/**
+ * The fullest writable disk, in percent: Vigil's own figure (the one /api/metrics/realtime and the
+ * health score use), else df's figure from node_exporter's metrics for other servers.
+ */
+export const DISK_USED = `(100 * max(vigil_filesystem_fullest_usage_ratio)) or max(${DISK_PERCENT} unless on (device, mountpoint) node_filesystem_readonly == 1)`;
+/**
+ * The error recorder's family, `<namespace>errors_total`, and not the other counters that share its
+ * suffix: the API and agent recorders' (api_errors_total, agent_errors_total) and Vigil's own
+ * (vigil_collector_errors_total). Their labels differ, so each made a row of blank labels.
+ */
+export const ERRORS_EXCLUDE = '__name__!~"vigil_.*|(.+_)?(api|http|agent|model|file)_errors_total"';
+export const ERRORS = byName('errors_total', ERRORS_EXCLUDE);
 export const REQUESTS = rateBy('(api|http)_requests_total', '');
 /** Errors per minute: the applications' error events, else their API errors. */
-export const ERRORS_PER_MIN = `(60 * ${rateBy('errors_total', '')}) or (60 * ${rateBy('(api|http)_errors_total', '')})`;
+export const ERRORS_PER_MIN = `(60 * sum(rate(${ERRORS}[$__rate_interval]))) or (60 * ${rateBy('(api|http)_errors_total', '')})`;
 export const SESSIONS = `sum(${byName('active_sessions')})`;
 export const FIRING = 'count(ALERTS{alertstate="firing"}) or vector(0)';

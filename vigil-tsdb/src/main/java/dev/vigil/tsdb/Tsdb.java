@@ -133,6 +133,7 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
         () -> blocks.size(),
         () -> blocks.stream().mapToLong(Block::sizeBytes).sum());
     metrics.exemplars(exemplars);
+    metrics.retentionLimit(o.retentionBytes);
     headCompactor = new HeadCompactor(this);
     blockCompactor = new BlockCompactor(this);
     if (o.backgroundIntervalMs > 0) {

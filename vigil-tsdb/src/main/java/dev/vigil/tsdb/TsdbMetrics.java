@@ -25,6 +25,7 @@ public final class TsdbMetrics {
   private volatile LongSupplier headSeries = () -> 0;
   private volatile LongSupplier blockCount = () -> 0;
   private volatile LongSupplier blockBytes = () -> 0;
+  private volatile long retentionLimitBytes;
   private volatile ExemplarStore exemplars = new ExemplarStore(0);
 
   /**
@@ -60,6 +61,10 @@ public final class TsdbMetrics {
               "Corrupt blocks moved aside into the corrupted directory at open."),
           Map.entry("vigil_tsdb_blocks_loaded", "Blocks (raw and rollups) loaded now."),
           Map.entry("vigil_tsdb_storage_blocks_bytes", "Bytes on disk of the blocks loaded now."),
+          Map.entry(
+              "vigil_tsdb_retention_limit_bytes",
+              "storage.retention_size in bytes: blocks beyond it are deleted, oldest first (0: no"
+                  + " size limit)."),
           Map.entry("vigil_tsdb_exemplar_exemplars_appended_total", "Exemplars appended and kept."),
           Map.entry(
               "vigil_tsdb_exemplar_out_of_order_exemplars_total",
@@ -85,6 +90,11 @@ public final class TsdbMetrics {
     this.headSeries = headSeries;
     this.blockCount = blockCount;
     this.blockBytes = blockBytes;
+  }
+
+  /** The size retention keeps blocks under (0: no limit), for "storage near its limit" alerts. */
+  void retentionLimit(long bytes) {
+    this.retentionLimitBytes = bytes;
   }
 
   void exemplars(ExemplarStore store) {
@@ -140,6 +150,7 @@ public final class TsdbMetrics {
     m.put("vigil_tsdb_blocks_quarantined_total", (double) blocksQuarantined.sum());
     m.put("vigil_tsdb_blocks_loaded", (double) blockCount.getAsLong());
     m.put("vigil_tsdb_storage_blocks_bytes", (double) blockBytes.getAsLong());
+    m.put("vigil_tsdb_retention_limit_bytes", (double) retentionLimitBytes);
     ExemplarStore ex = exemplars;
     m.put("vigil_tsdb_exemplar_exemplars_appended_total", (double) ex.appended.sum());
     m.put("vigil_tsdb_exemplar_out_of_order_exemplars_total", (double) ex.outOfOrder.sum());

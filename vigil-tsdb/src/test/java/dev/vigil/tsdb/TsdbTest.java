@@ -112,6 +112,22 @@ class TsdbTest {
   }
 
   @Test
+  void metrics_reportTheRetentionSizeLimit() throws Exception {
+    try (Tsdb db = open()) {
+      assertThat(db.metrics().snapshot().get("vigil_tsdb_retention_limit_bytes")).isEqualTo(0.0);
+    }
+    try (Tsdb db =
+        Tsdb.builder(dir)
+            .backgroundInterval(Duration.ZERO)
+            .retentionBytes(10L << 30)
+            .log(m -> {})
+            .open()) {
+      assertThat(db.metrics().snapshot().get("vigil_tsdb_retention_limit_bytes"))
+          .isEqualTo((double) (10L << 30));
+    }
+  }
+
+  @Test
   void append_outOfOrderSample_isRejectedWithSeriesName() throws Exception {
     try (Tsdb db = open()) {
       Appender app = db.appender();

@@ -2,13 +2,24 @@ package dev.vigil.collectors.system;
 
 import dev.vigil.collectors.SnapshotList;
 import dev.vigil.metrics.model.Labels;
+import java.util.regex.Pattern;
 
 /**
  * The space and inode families of one collection, written the same way by the {@code /proc} and the
- * OSHI collectors, and the used share of the fullest writable filesystem (for the health score).
- * Not thread-safe: one per collection.
+ * OSHI collectors, and the used share of the fullest writable disk ({@code
+ * vigil_filesystem_fullest_usage_ratio}): the one figure the health score, {@code
+ * /api/metrics/realtime}, the overview widget and the dashboard's "Fullest disk" all show. Not
+ * thread-safe: one per collection.
  */
 final class FilesystemFamilies {
+  /**
+   * Memory-backed filesystems: no disk to fill. node_exporter reports them (so do we, under {@code
+   * node_filesystem_*}), but a full {@code /dev/shm} or a read-only tmpfs of tools is not a full
+   * disk.
+   */
+  static final Pattern NOT_A_DISK = Pattern.compile("tmpfs|ramfs");
+
+  private final SnapshotList out;
   private final SnapshotList.Family size;
   private final SnapshotList.Family free;
   private final SnapshotList.Family avail;
@@ -18,6 +29,7 @@ final class FilesystemFamilies {
   private double fullest = Double.NaN;
 
   FilesystemFamilies(SnapshotList out) {
+    this.out = out;
     size = out.gaugeFamily("node_filesystem_size_bytes", "Filesystem size in bytes.");
     free =
         out.gaugeFamily(
@@ -40,7 +52,9 @@ final class FilesystemFamilies {
     double ratio = used + usable > 0 ? (double) used / (used + usable) : 0;
     usage.add(labels, ratio);
     // A read-only filesystem (an image, a squashfs) is full by design: no pressure.
-    if (!readOnly && !(ratio <= fullest)) {
+    String type = labels.get("fstype");
+    boolean disk = type == null || !NOT_A_DISK.matcher(type).matches();
+    if (!readOnly && disk && !(ratio <= fullest)) {
       fullest = ratio;
     }
   }
@@ -53,8 +67,18 @@ final class FilesystemFamilies {
     }
   }
 
-  /** The fullest writable filesystem's used share so far, or NaN. */
-  double fullest() {
+  /**
+   * Ends the collection: writes {@code vigil_filesystem_fullest_usage_ratio} (left out when no
+   * writable disk could be read) and returns it, or NaN.
+   */
+  double finish() {
+    if (!Double.isNaN(fullest)) {
+      out.gauge(
+          "vigil_filesystem_fullest_usage_ratio",
+          "Used share (as df shows it) of the fullest writable disk, 0-1: pseudo, memory-backed"
+              + " and read-only filesystems left out.",
+          fullest);
+    }
     return fullest;
   }
 }

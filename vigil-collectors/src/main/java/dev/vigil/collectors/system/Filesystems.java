@@ -92,6 +92,6 @@ final class Filesystems {
         fs.inodes(e.labels, ic.files(), ic.free());
       }
     }
-    return fs.fullest();
+    return fs.finish();
   }
 }

@@ -194,7 +194,7 @@ public final class OshiSystemCollector implements Collector {
         // vanished since listing
       }
     }
-    return fs.fullest();
+    return fs.finish();
   }
 
   private void network(SnapshotList out) {

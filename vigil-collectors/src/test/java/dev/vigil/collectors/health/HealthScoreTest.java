@@ -10,6 +10,33 @@ class HealthScoreTest {
   private final HealthScore health = HealthScore.builder().build();
 
   @Test
+  void score_isAlways100MinusThePenaltiesItLists() {
+    // The dashboard shows the score and, beside it, the points each input took away: they must
+    // add up, whatever the inputs (the weights sum to 100 and no penalty exceeds its weight, so
+    // the clamp to 0-100 never changes the sum).
+    double[] xs = {
+      Double.NaN, -1, 0, 0.5, 0.72, 0.8, 0.9, 0.95, 1, 3, 12, 50, Double.POSITIVE_INFINITY
+    };
+    java.util.Random rnd = new java.util.Random(7);
+    for (int i = 0; i < 10_000; i++) {
+      HealthScore.Inputs in =
+          new HealthScore.Inputs(
+              xs[rnd.nextInt(xs.length)],
+              xs[rnd.nextInt(xs.length)],
+              xs[rnd.nextInt(xs.length)],
+              xs[rnd.nextInt(xs.length)],
+              xs[rnd.nextInt(xs.length)]);
+      HealthScore.Result r = health.compute(in);
+      double penalties =
+          r.contributions().stream().mapToDouble(HealthScore.Contribution::penalty).sum();
+      assertThat(r.score())
+          .as("%s", in)
+          .isCloseTo(100 - penalties, within(1e-9))
+          .isBetween(0.0, 100.0);
+    }
+  }
+
+  @Test
   void idleHealthyMachine_scores100() {
     HealthScore.Result r = health.compute(new HealthScore.Inputs(0.10, 0.30, 0.40, 0, 0));
     assertThat(r.score()).isEqualTo(100);

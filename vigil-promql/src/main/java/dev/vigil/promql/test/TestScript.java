@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * The commands of one Prometheus {@code .test} file: {@code load}, {@code clear} and {@code eval}
  * with their expectations. Parsing only; {@link TestRunner} executes.
  */
-final class TestScript {
+public final class TestScript {
   /** A command of the script. */
   public sealed interface Command {
     /** 1-based line of the command in its file. */

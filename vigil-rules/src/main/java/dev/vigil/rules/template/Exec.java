@@ -25,6 +25,13 @@ final class Exec {
   /** What Prometheus' functions need from the evaluation: query, time, external URL. */
   record Context(QueryFunction queryFunction, long timeMs, String externalURL, String pathPrefix) {}
 
+  /**
+   * The most characters one expansion may produce. Go has no limit; here a template that doubles
+   * its output per nesting level ({@code {{template}}} twice in each level) would exhaust the
+   * server's heap during rule evaluation. Real annotations are far below it.
+   */
+  static final int MAX_OUTPUT = 4 << 20;
+
   /** Go's maxExecDepth; Java's stack may end recursion earlier, reported the same way. */
   static final int MAX_DEPTH = 100_000;
 
@@ -85,6 +92,9 @@ final class Exec {
     try {
       walk(data, tmpl.root());
     } catch (StackOverflowError e) {
+      if (deepestTemplate == null) {
+        throw e; // not template recursion: a defect, reported as a panic by the Expander
+      }
       // Go stops at MAX_DEPTH nested {{template}} calls; Java's stack may end first. Either way
       // the error is Go's, built here where the stack has room again.
       node = deepestTemplate;
@@ -179,7 +189,10 @@ final class Exec {
   private void walk(Object dot, Node n) {
     at(n);
     switch (n) {
-      case Node.Text t -> out.append(t.text());
+      case Node.Text t -> {
+        out.append(t.text());
+        checkOutput();
+      }
       case Node.Action a -> {
         Object val = evalPipeline(dot, a.pipe());
         if (a.pipe().decl().isEmpty()) {
@@ -208,9 +221,18 @@ final class Exec {
     at(n);
     if (v == null) {
       out.append("<no value>");
-      return;
+    } else if (v instanceof String s) {
+      out.append(s);
+    } else {
+      GoFmt.print(out, v);
     }
-    GoFmt.print(out, v);
+    checkOutput();
+  }
+
+  private void checkOutput() {
+    if (out.length() > MAX_OUTPUT) {
+      throw error("output exceeds " + MAX_OUTPUT + " characters (a Vigil limit)");
+    }
   }
 
   private void walkIfOrWith(Object dot, Node.Branch b) {
@@ -440,7 +462,7 @@ final class Exec {
       case QueryResultSample s -> {
         Object v =
             switch (name) {
-              case "Labels" -> new StrMap(s.labels().toMap());
+              case "Labels" -> new StrMap(new LabelsMap(s.labels()));
               case "Value" -> s.value();
               default -> MISSING;
             };

@@ -30,7 +30,7 @@ public final class Expander {
   private final QueryFunction queryFunction;
 
   private Expander(Builder b) {
-    this.externalLabels = new GoValue.StrMap(b.externalLabels.toMap());
+    this.externalLabels = new GoValue.StrMap(new LabelsMap(b.externalLabels));
     this.externalUrl = b.externalUrl;
     this.pathPrefix = pathOf(b.externalUrl);
     this.queryFunction = b.queryFunction;
@@ -62,7 +62,7 @@ public final class Expander {
       this.alertName = alertName;
       this.data =
           new GoValue.AlertData(
-              new GoValue.StrMap(labels.toMap()), externalLabels, externalUrl, value);
+              new GoValue.StrMap(new LabelsMap(labels)), externalLabels, externalUrl, value);
       this.ctx = new Exec.Context(queryFunction, evalTimeMs, externalUrl, pathPrefix);
     }
 
@@ -82,17 +82,23 @@ public final class Expander {
      *     ...} or {@code error executing template __alert_X: ...})
      */
     public String tryExpand(String text) throws TemplateException {
-      String name = Templates.alertTemplateName(alertName);
       CompiledTemplate t;
       try {
         t = Templates.alert(alertName, text);
       } catch (TemplateException e) {
-        throw new TemplateException("error parsing template " + name + ": " + e.getMessage());
+        throw new TemplateException(
+            "error parsing template "
+                + Templates.alertTemplateName(alertName)
+                + ": "
+                + e.getMessage());
       }
       try {
         return t.execute(data, ctx);
       } catch (TemplateException e) {
-        throw new TemplateException("error executing template " + name + ": " + e.getMessage());
+        throw new TemplateException("error executing template " + t.name() + ": " + e.getMessage());
+      } catch (RuntimeException | StackOverflowError e) {
+        // A defect here must not stop rule evaluation: reported as Prometheus reports a panic.
+        throw new TemplateException("panic expanding template " + t.name() + ": " + e);
       }
     }
   }

@@ -17,8 +17,9 @@ import java.util.Map;
  * precision, and Go's error strings ({@code %!d(string=x)}, {@code %!s(MISSING)}, {@code %!(EXTRA
  * ...)}, {@code %!(NOVERB)}); {@code Sprint} and {@code Sprintln}.
  *
- * <p>Not supported: argument indexes ({@code %[2]d}), {@code *} widths, {@code %#v} Go syntax and
- * {@code #} on floats (printed as without {@code #}).
+ * <p>Argument indexes ({@code %[2]d}) and {@code *} widths and precisions work as in Go.
+ *
+ * <p>Not supported: {@code %#v} Go syntax (printed as {@code %v}).
  */
 final class GoFmt {
   private static final char[] HEX_LOWER = "0123456789abcdef".toCharArray();
@@ -40,7 +41,7 @@ final class GoFmt {
   }
 
   private void clearFlags() {
-    plus = minus = sharp = space = zero = widPresent = precPresent = false;
+    plus = minus = sharp = space = zero = widPresent = precPresent = plusV = false;
     wid = prec = 0;
   }
 
@@ -90,10 +91,17 @@ final class GoFmt {
     f.printArg(v, 'v', 0);
   }
 
+  private boolean reordered;
+  private boolean goodArgNum;
+  private boolean plusV;
+
   private void doPrintf(String format, Object[] args) {
     int end = format.length();
     int argNum = 0;
+    boolean afterIndex;
+    reordered = false;
     for (int i = 0; i < end; ) {
+      goodArgNum = true;
       int lasti = i;
       while (i < end && format.charAt(i) != '%') {
         i++;
@@ -122,22 +130,76 @@ final class GoFmt {
           }
         }
       }
-      int start = i;
-      while (i < end && isDigit(format.charAt(i))) {
+      // An explicit argument index: %[2]d.
+      long an = argNumber(argNum, format, i, args.length);
+      argNum = (int) (an >> 32);
+      i = (int) (an & 0x7fffffffL);
+      afterIndex = (an & 0x80000000L) != 0;
+      if (i < end && format.charAt(i) == '*') {
         i++;
-      }
-      if (i > start) {
-        wid = parseNum(format, start, i);
-        widPresent = true;
-      }
-      if (i < end && format.charAt(i) == '.') {
-        i++;
-        precPresent = true;
-        start = i;
-        while (i < end && isDigit(format.charAt(i))) {
-          i++;
+        Integer w = intFromArg(args, argNum);
+        argNum++;
+        if (w == null) {
+          buf.append("%!(BADWIDTH)");
+        } else {
+          wid = w;
+          widPresent = true;
+          if (wid < 0) {
+            wid = -wid;
+            minus = true;
+            zero = false;
+          }
         }
-        prec = i > start ? parseNum(format, start, i) : 0;
+        afterIndex = false;
+      } else {
+        int start = i;
+        int[] num = parseNum(format, i, end);
+        i = num[1];
+        if (num[2] == 1) {
+          wid = num[0];
+          widPresent = true;
+          if (afterIndex) {
+            goodArgNum = false; // "%[3]2d"
+          }
+        } else if (i == end && start < end && isDigit(format.charAt(start))) {
+          widPresent = false; // overflow: Go gives up on the verb
+        }
+      }
+      if (i + 1 < end && format.charAt(i) == '.') {
+        i++;
+        if (afterIndex) {
+          goodArgNum = false; // "%[3].2d"
+        }
+        an = argNumber(argNum, format, i, args.length);
+        argNum = (int) (an >> 32);
+        i = (int) (an & 0x7fffffffL);
+        afterIndex = (an & 0x80000000L) != 0;
+        if (i < end && format.charAt(i) == '*') {
+          i++;
+          Integer pr = intFromArg(args, argNum);
+          argNum++;
+          if (pr != null && pr >= 0) {
+            prec = pr;
+            precPresent = true;
+          } else {
+            prec = 0;
+            precPresent = false;
+          }
+          if (!precPresent) {
+            buf.append("%!(BADPREC)");
+          }
+          afterIndex = false;
+        } else {
+          int[] num = parseNum(format, i, end);
+          i = num[1];
+          prec = num[2] == 1 ? num[0] : 0;
+          precPresent = true;
+        }
+      }
+      if (!afterIndex) {
+        an = argNumber(argNum, format, i, args.length);
+        argNum = (int) (an >> 32);
+        i = (int) (an & 0x7fffffffL);
       }
       if (i >= end) {
         buf.append("%!(NOVERB)");
@@ -147,15 +209,21 @@ final class GoFmt {
       i += Character.charCount(verb);
       if (verb == '%') {
         buf.append('%');
-        continue;
-      }
-      if (argNum >= args.length) {
+      } else if (!goodArgNum) {
+        buf.append("%!").appendCodePoint(verb).append("(BADINDEX)");
+      } else if (argNum >= args.length) {
         buf.append("%!").appendCodePoint(verb).append("(MISSING)");
-        continue;
+      } else {
+        if (verb == 'v') {
+          // %#v (Go syntax) is not supported: printed as %v. %+v names struct fields.
+          sharp = false;
+          plusV = plus;
+          plus = false;
+        }
+        printArg(args[argNum++], verb, 0);
       }
-      printArg(args[argNum++], verb, 0);
     }
-    if (argNum < args.length) {
+    if (!reordered && argNum < args.length) {
       clearFlags();
       buf.append("%!(EXTRA ");
       for (int k = argNum; k < args.length; k++) {
@@ -173,19 +241,58 @@ final class GoFmt {
     }
   }
 
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
+  /**
+   * Go's argNumber: an index like [2] at i. Returns (argNum << 32) | newI, with bit 31 set when an
+   * index was found.
+   */
+  private long argNumber(int argNum, String format, int i, int numArgs) {
+    if (i >= format.length() || format.charAt(i) != '[') {
+      return ((long) argNum << 32) | i;
+    }
+    reordered = true;
+    int close = format.indexOf(']', i + 1);
+    if (format.length() - i < 3 || close < 0) {
+      goodArgNum = false;
+      return ((long) argNum << 32) | (i + 1);
+    }
+    int[] num = parseNum(format, i + 1, close);
+    if (num[2] != 1 || num[1] != close) {
+      goodArgNum = false;
+      return ((long) argNum << 32) | (close + 1);
+    }
+    int index = num[0] - 1;
+    if (index >= 0 && index < numArgs) {
+      return ((long) index << 32) | 0x80000000L | (close + 1);
+    }
+    goodArgNum = false;
+    return ((long) argNum << 32) | 0x80000000L | (close + 1);
   }
 
-  private static int parseNum(String s, int from, int to) {
-    int n = 0;
-    for (int i = from; i < to; i++) {
-      n = n * 10 + (s.charAt(i) - '0');
-      if (n > 1_000_000) {
-        return 1_000_000; // Go reports %!(BADWIDTH); this only bounds the padding.
-      }
+  /** Go's intFromArg: the int argument for a '*', or null when it is not an int. */
+  private static Integer intFromArg(Object[] args, int argNum) {
+    if (argNum < args.length && args[argNum] instanceof Long l && Math.abs(l) <= 1_000_000) {
+      return (int) (long) l;
     }
-    return n;
+    return null;
+  }
+
+  /** Go's parsenum: {value, newIndex, 1 if a number was read}; an overflow reads to the end. */
+  private static int[] parseNum(String s, int start, int end) {
+    int num = 0;
+    boolean isNum = false;
+    int i = start;
+    for (; i < end && isDigit(s.charAt(i)); i++) {
+      if (num > 1_000_000) {
+        return new int[] {0, end, 0};
+      }
+      num = num * 10 + (s.charAt(i) - '0');
+      isNum = true;
+    }
+    return new int[] {num, i, isNum ? 1 : 0};
+  }
+
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   private void printArg(Object arg, int verb, int depth) {
@@ -261,19 +368,31 @@ final class GoFmt {
   private void printStruct(Object o, int verb, int depth) {
     buf.append('{');
     if (o instanceof QueryResultSample s) {
-      printArg(new StrMap(s.labels().toMap()), verb, depth);
+      field("Labels");
+      printArg(new StrMap(new LabelsMap(s.labels())), verb, depth);
       buf.append(' ');
+      field("Value");
       printArg(s.value(), verb, depth);
     } else if (o instanceof AlertData a) {
+      field("Labels");
       printArg(a.labels(), verb, depth);
       buf.append(' ');
+      field("ExternalLabels");
       printArg(a.externalLabels(), verb, depth);
       buf.append(' ');
+      field("ExternalURL");
       printArg(a.externalURL(), verb, depth);
       buf.append(' ');
+      field("Value");
       printArg(a.value(), verb, depth);
     }
     buf.append('}');
+  }
+
+  private void field(String name) {
+    if (plusV) {
+      buf.append(name).append(':');
+    }
   }
 
   private void badVerb(int verb, Object arg) {
@@ -282,22 +401,7 @@ final class GoFmt {
       buf.append("<nil>");
     } else {
       buf.append(GoValue.typeName(arg)).append('=');
-      boolean p = plus,
-          m = minus,
-          s = sharp,
-          sp = space,
-          z = zero,
-          wp = widPresent,
-          pp = precPresent;
-      clearFlags();
-      printArg(arg, 'v', 0);
-      plus = p;
-      minus = m;
-      sharp = s;
-      space = sp;
-      zero = z;
-      widPresent = wp;
-      precPresent = pp;
+      printArg(arg, 'v', 0); // with the verb's flags and width, as Go does
     }
     buf.append(')');
   }

@@ -19,7 +19,10 @@ final class GoValue {
   /** {@code map[string]string} (labels); iteration and printing are in key order, as Go's. */
   record StrMap(Map<String, String> map) {
     StrMap {
-      map = map instanceof TreeMap<String, String> t ? t : new TreeMap<>(map);
+      // Labels are sorted by name already: iterating them is Go's sorted map order.
+      if (!(map instanceof TreeMap<String, String>) && !(map instanceof LabelsMap)) {
+        map = new TreeMap<>(map);
+      }
     }
   }
 

@@ -242,8 +242,7 @@ final class Lexer {
       error("unclosed comment");
       return;
     }
-    line += count(input, pos, x + RIGHT_COMMENT.length());
-    pos = x + RIGHT_COMMENT.length();
+    pos = x + RIGHT_COMMENT.length(); // ignore() below counts the comment's newlines
     if (!atRightDelim()) {
       error("comment ends before closing delimiter");
       return;

@@ -224,12 +224,7 @@ final class Parser {
       case IF:
         return parseControl(it, "if");
       case RANGE:
-        rangeDepth++;
-        try {
-          return parseControl(it, "range");
-        } finally {
-          rangeDepth--;
-        }
+        return parseControl(it, "range");
       case TEMPLATE:
         return templateControl(it);
       case WITH:
@@ -268,7 +263,18 @@ final class Parser {
     int mark = vars.size();
     try {
       Node.Pipe pipe = pipeline(context, Type.RIGHT_DELIM);
-      ListResult body = itemList();
+      boolean range = context.equals("range");
+      if (range) {
+        rangeDepth++; // {{break}} and {{continue}} belong to the body only, not to {{else}}
+      }
+      ListResult body;
+      try {
+        body = itemList();
+      } finally {
+        if (range) {
+          rangeDepth--;
+        }
+      }
       Node.ListNode elseList = null;
       if (body.end().isElse()) {
         if (context.equals("if") && body.end().elseIf()) {

@@ -24,7 +24,9 @@ public final class Templates {
   /** Parsed templates are cached up to this many; past it the cache starts over. */
   static final int CACHE_LIMIT = 16_384;
 
-  private static final ConcurrentHashMap<Key, Object> CACHE = new ConcurrentHashMap<>();
+  // Keyed by (alert name, text) as given: no concatenation per lookup, and the rule engine passes
+  // the same String instances every evaluation, whose hash codes are cached.
+  private static final ConcurrentHashMap<Key, Object> ALERT_CACHE = new ConcurrentHashMap<>();
 
   private record Key(String name, String text) {}
 
@@ -58,22 +60,23 @@ public final class Templates {
 
   /** The parsed alert template (definitions prepended), from the cache when seen before. */
   static CompiledTemplate alert(String alertName, String text) throws TemplateException {
-    return parse(alertTemplateName(alertName), ALERT_DEFS + text);
-  }
-
-  static CompiledTemplate parse(String name, String text) throws TemplateException {
-    Key key = new Key(name, text);
-    Object cached = CACHE.get(key);
+    Key key = new Key(alertName, text);
+    Object cached = ALERT_CACHE.get(key);
     if (cached == null) {
       try {
-        cached = CompiledTemplate.parse(name, text);
+        cached = CompiledTemplate.parse(alertTemplateName(alertName), ALERT_DEFS + text);
       } catch (TemplateException e) {
         cached = e;
+      } catch (RuntimeException e) {
+        // A parser defect must not stop rule loading: the template is refused, saying why.
+        cached =
+            new TemplateException(
+                "template: " + alertTemplateName(alertName) + ": internal parser error: " + e);
       }
-      if (CACHE.size() >= CACHE_LIMIT) {
-        CACHE.clear();
+      if (ALERT_CACHE.size() >= CACHE_LIMIT) {
+        ALERT_CACHE.clear();
       }
-      CACHE.put(key, cached);
+      ALERT_CACHE.put(key, cached);
     }
     if (cached instanceof TemplateException e) {
       throw new TemplateException(e.getMessage());

@@ -76,6 +76,21 @@ class TemplateCheckOracleTest {
       }
     }
     assertThat(promtool).as("promtool output:\n" + out).isNotEmpty();
+    if (Boolean.getBoolean("vigil.template.record")) {
+      // Re-records the golden file from promtool (run from the vigil-rules directory).
+      new ObjectMapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValue(
+              Path.of("src/test/resources" + TemplateCheckGoldenTest.GOLDEN).toFile(),
+              new java.util.TreeMap<>(promtool));
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void goldenFile_isWhatPromtoolAnswers() throws java.io.IOException {
+    assertThat(TemplateCheckGoldenTest.golden())
+        .as("re-record with -Dvigil.template.record=true")
+        .isEqualTo(new java.util.TreeMap<>(promtool));
   }
 
   @ParameterizedTest

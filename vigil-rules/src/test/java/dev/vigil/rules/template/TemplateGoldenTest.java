@@ -25,10 +25,15 @@ class TemplateGoldenTest {
       OracleCases.load("/template/oracle-cases.txt", true);
   private static final Map<String, String> RULES = OracleCases.ruleOfValue(CASES);
 
-  static Map<String, String> golden() throws IOException {
-    try (InputStream in = TemplateGoldenTest.class.getResourceAsStream(OracleCases.GOLDEN)) {
-      return new ObjectMapper().readValue(in, new TypeReference<Map<String, String>>() {});
+  private static Map<String, String> golden;
+
+  static synchronized Map<String, String> golden() throws IOException {
+    if (golden == null) {
+      try (InputStream in = TemplateGoldenTest.class.getResourceAsStream(OracleCases.GOLDEN)) {
+        golden = new ObjectMapper().readValue(in, new TypeReference<Map<String, String>>() {});
+      }
     }
+    return golden;
   }
 
   static List<OracleCases.Case> cases() {

@@ -13,8 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /api/v1/status/buildinfo|config|flags|runtimeinfo}, and {@code /api/v1/rules} and {@code
- * /api/v1/alerts} answering empty until the rules module registers its own.
+ * {@code /api/v1/status/buildinfo|config|flags|runtimeinfo}, and {@code /api/v1/alertmanagers}
+ * answering empty until notifications land ({@code /api/v1/rules} and {@code /api/v1/alerts} are
+ * {@link RulesApi}'s).
  *
  * <p>buildinfo reports {@code version} as {@code 2.42.0-vigil.<version>}: Grafana reads the
  * Prometheus version to choose query features, and Vigil implements the API of Prometheus 2.42.
@@ -27,8 +28,7 @@ public final class StatusApi implements Routes {
   private final boolean withRulesPlaceholders;
 
   /**
-   * @param withRulesPlaceholders register empty {@code /api/v1/rules}, {@code /api/v1/alerts} and
-   *     {@code /api/v1/alertmanagers}
+   * @param withRulesPlaceholders register an empty {@code /api/v1/alertmanagers}
    */
   public StatusApi(ServerState state, boolean withRulesPlaceholders) {
     this.state = state;
@@ -59,10 +59,6 @@ public final class StatusApi implements Routes {
           Json.successObject(ctx, m);
         });
     if (withRulesPlaceholders) {
-      r.get(
-          "/api/v1/rules", Role.READ, ctx -> Json.successObject(ctx, Map.of("groups", List.of())));
-      r.get(
-          "/api/v1/alerts", Role.READ, ctx -> Json.successObject(ctx, Map.of("alerts", List.of())));
       r.get(
           "/api/v1/alertmanagers",
           Role.READ,

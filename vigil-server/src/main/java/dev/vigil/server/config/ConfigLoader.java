@@ -170,14 +170,21 @@ public final class ConfigLoader {
       }
       jobs.add(job);
     }
-    List<String> ruleFiles = root.strings("rule_files");
-    if (!ruleFiles.isEmpty()) {
-      throw root.error(
-          "rule_files",
-          "rule evaluation is "
-              + NOT_SUPPORTED
-              + ": the rule files would not be read; leave"
-              + " rule_files empty");
+    List<String> ruleFiles = new ArrayList<>();
+    for (String glob : root.strings("rule_files")) {
+      try {
+        ruleFiles.add(baseDir == null ? glob : baseDir.resolve(glob).toString());
+      } catch (java.nio.file.InvalidPathException e) {
+        throw root.error("rule_files", "not a valid file name or glob: " + e.getReason());
+      }
+    }
+    RulesConfig rules = bindRules(root.section("rules"), global.evaluationInterval());
+    // Read here, where --check-config sees a missing or broken rule file, and again by serve.
+    try {
+      dev.vigil.rules.RuleFiles.load(
+          ruleFiles, baseDir == null ? Path.of("").toAbsolutePath() : baseDir);
+    } catch (dev.vigil.rules.RuleFileException e) {
+      throw new ConfigException(source + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
     }
     for (String section : List.of("alerting", "remote_write", "slos")) {
       if (root.node().entries().containsKey(section)) {
@@ -201,6 +208,8 @@ public final class ConfigLoader {
     // Validated here, where --check-config sees it, not only when serve mounts the dashboard.
     dev.vigil.server.dashboard.DashboardRoutes.fromConfig(dashboard, false);
     dev.vigil.ingest.IngestLimits ingest = bindIngest(root.section("ingest"));
+    // rule_packs and alerts: validated here (with their lines); RulePacksConfig.of reads them.
+    RulePacksConfig.bind(root, collect.namespace());
     root.finish();
     return new VigilConfig(
         server,
@@ -208,6 +217,7 @@ public final class ConfigLoader {
         collect,
         jobs,
         ruleFiles,
+        rules,
         alerting,
         notify,
         remoteWrite,
@@ -434,6 +444,18 @@ public final class ConfigLoader {
     for (List<String> l : lists) {
       out.addAll(l);
     }
+    return out;
+  }
+
+  /** {@code rules}: restoring alerts' {@code for} state at start, as Prometheus' flags. */
+  private static RulesConfig bindRules(Section s, Duration evaluationInterval) {
+    RulesConfig d = RulesConfig.DEFAULTS;
+    RulesConfig out =
+        new RulesConfig(
+            evaluationInterval,
+            s.duration("for_outage_tolerance", d.forOutageTolerance(), Duration.ZERO),
+            s.duration("for_grace_period", d.forGracePeriod(), Duration.ZERO));
+    s.finish();
     return out;
   }
 

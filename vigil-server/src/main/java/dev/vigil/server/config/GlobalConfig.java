@@ -24,7 +24,7 @@ public record GlobalConfig(
     Map<String, String> externalLabels) {
 
   /** Default of {@code global.evaluation_interval}. */
-  public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofMinutes(1);
 
   public GlobalConfig {
     externalLabels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(externalLabels));

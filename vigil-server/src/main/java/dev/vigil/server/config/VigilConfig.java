@@ -17,7 +17,9 @@ import java.util.List;
  * @param storage data directory, retention, WAL fsync
  * @param collect self-collection of host, JVM and Vigil
  * @param scrapeConfigs Prometheus-compatible scrape jobs
- * @param ruleFiles paths or globs of Prometheus rule files
+ * @param ruleFiles paths or globs of Prometheus rule files, relative ones resolved against the
+ *     configuration file's directory
+ * @param rules how rules are evaluated ({@code global.evaluation_interval}, {@code rules})
  * @param alerting the {@code alerting} section as written (bound by the rules module)
  * @param notifySection the {@code notify} section as written (Alertmanager's configuration format,
  *     checked by {@code dev.vigil.notify.builtin.NotifyConfig}); empty when absent: no built-in
@@ -39,6 +41,7 @@ public record VigilConfig(
     CollectConfig collect,
     List<ScrapeConfig> scrapeConfigs,
     List<String> ruleFiles,
+    RulesConfig rules,
     ConfigNode alerting,
     ConfigNode notifySection,
     ConfigNode remoteWrite,
@@ -79,6 +82,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         notifySection,
         remoteWrite,
@@ -104,6 +108,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         notifySection,
         remoteWrite,
@@ -124,6 +129,7 @@ public record VigilConfig(
         c,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         notifySection,
         remoteWrite,
@@ -144,6 +150,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         notifySection,
         remoteWrite,
@@ -164,6 +171,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         n,
         remoteWrite,
@@ -184,6 +192,7 @@ public record VigilConfig(
         collect,
         jobs,
         ruleFiles,
+        rules,
         alerting,
         notifySection,
         remoteWrite,
@@ -204,6 +213,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         notifySection,
         remoteWrite,
@@ -224,6 +234,7 @@ public record VigilConfig(
         collect,
         scrapeConfigs,
         ruleFiles,
+        rules,
         alerting,
         notifySection,
         remoteWrite,

@@ -389,28 +389,49 @@ public final class DemoApplications implements AutoCloseable {
     }
     double cpu = 0.05 + 0.2 * load(at) + 0.05 * rnd.nextDouble();
     Labels host = Labels.of("job", job, "instance", instance);
-    app.append(
-        0, host.toBuilder().set(Labels.METRIC_NAME, "vigil_cpu_usage_ratio").build(), at, cpu);
-    app.append(
-        0,
+    hostAppend(
+        app,
+        seen,
+        host.toBuilder().set(Labels.METRIC_NAME, "vigil_cpu_usage_ratio").build(),
+        at,
+        cpu);
+    hostAppend(
+        app,
+        seen,
         host.toBuilder().set(Labels.METRIC_NAME, "vigil_memory_usage_ratio").build(),
         at,
         0.5 + 0.1 * cpu);
-    app.append(
-        0,
+    hostAppend(
+        app,
+        seen,
         host.toBuilder()
             .set(Labels.METRIC_NAME, "vigil_filesystem_usage_ratio")
             .set("mountpoint", "/")
             .build(),
         at,
         0.62);
-    app.append(
-        0,
+    // The figure the disk tile, the realtime API and the health score read: the same disk.
+    hostAppend(
+        app,
+        seen,
+        host.toBuilder().set(Labels.METRIC_NAME, "vigil_filesystem_fullest_usage_ratio").build(),
+        at,
+        0.62);
+    hostAppend(
+        app,
+        seen,
         host.toBuilder().set(Labels.METRIC_NAME, "vigil_health_score").build(),
         at,
         burstLeft > 0 ? 70 : 95 - 20 * cpu);
     app.commit();
-    return n[0] + 4;
+    return n[0] + 5;
+  }
+
+  /** A simulated host gauge: stored, and remembered so the backfill's end marks it stale. */
+  private static void hostAppend(
+      Appender app, java.util.Set<Labels> seen, Labels l, long at, double value) {
+    app.append(0, l, at, value);
+    seen.add(l);
   }
 
   @Override

@@ -136,7 +136,7 @@ public final class DashboardData {
 
   static final String CPU = "avg(vigil_cpu_usage_ratio) * 100";
   static final String MEMORY = "avg(vigil_memory_usage_ratio) * 100";
-  static final String DISK = "max(vigil_filesystem_usage_ratio) * 100";
+  static final String DISK = "max(vigil_filesystem_fullest_usage_ratio) * 100";
   static final String NET_RX = "sum(rate(node_network_receive_bytes_total{device!=\"lo\"}[5m]))";
   static final String NET_TX = "sum(rate(node_network_transmit_bytes_total{device!=\"lo\"}[5m]))";
   static final String ERRORS_PER_MINUTE = "sum(rate({ns}errors_total[5m])) * 60";

@@ -83,7 +83,8 @@ class DocumentedKeysAgreeTest {
   void keysThisVersionCannotHonour_areRefusedByCheckConfig_namingThem() {
     Map<String, String> cases =
         Map.of(
-            "rule_files: [rules.yml]\n", "rule_files: rule evaluation is not supported",
+            "rule_files: [missing-rules.yml]\n",
+                "rule_files: invalid rule files:\nmissing-rules.yml: no such file",
             "alerting:\n  alertmanagers: []\n", "alerting: this section is not supported",
             "remote_write:\n  - url: http://x\n", "remote_write: this section is not supported",
             "slos: {}\n", "slos: this section is not supported",

@@ -59,9 +59,9 @@ class PrometheusGlobalKeysTest {
   }
 
   @Test
-  void defaults_evaluateRulesEvery15s_withoutExternalLabels() {
+  void defaults_evaluateRulesEveryMinute_asPrometheus_withoutExternalLabels() {
     GlobalConfig g = VigilConfig.defaults().global();
-    assertThat(g.evaluationInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(g.evaluationInterval()).isEqualTo(Duration.ofMinutes(1));
     assertThat(g.externalLabels()).isEmpty();
     // Without scrape_timeout, the global timeout is at most the global interval (Prometheus).
     VigilConfig c = ConfigLoader.parse("vigil.yml", "global:\n  scrape_interval: 4s\n", Map.of());

@@ -103,6 +103,64 @@ class BuiltinNotifierServerTest {
   }
 
   @Test
+  void ruleEnginesFiringAlert_reachesTheWebhook_withItsLabelsAndAnnotations(@TempDir Path tmp)
+      throws Exception {
+    List<JsonNode> got = new CopyOnWriteArrayList<>();
+    HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    sink.createContext(
+        "/hook",
+        ex -> {
+          got.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    sink.start();
+    java.nio.file.Files.writeString(
+        tmp.resolve("rules.yml"),
+        """
+        groups:
+          - name: g
+            interval: 1s
+            rules:
+              - alert: AlwaysOn
+                expr: vector(1)
+                labels: {severity: page}
+                annotations: {summary: 'value {{ $value }}'}
+        """);
+    Path file = tmp.resolve("vigil.yml");
+    java.nio.file.Files.writeString(
+        file,
+        """
+        rule_files: [rules.yml]
+        notify:
+          route: {receiver: hook, group_by: [alertname], group_wait: 0s}
+          receivers:
+            - name: hook
+              webhook_configs: [{url: 'http://127.0.0.1:PORT/hook'}]
+        """
+            .replace("PORT", Integer.toString(sink.getAddress().getPort())));
+    VigilConfig c =
+        ConfigLoader.load(file, Map.of())
+            .withListen("127.0.0.1", 0)
+            .withStoragePath(tmp.resolve("data"));
+    try (Vigil v = Vigil.start(c)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (got.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(got).isNotEmpty();
+      JsonNode a = got.get(0).get("alerts").get(0);
+      assertThat(a.get("status").asText()).isEqualTo("firing");
+      assertThat(a.get("labels").get("alertname").asText()).isEqualTo("AlwaysOn");
+      assertThat(a.get("labels").get("severity").asText()).isEqualTo("page");
+      assertThat(a.get("annotations").get("summary").asText()).isEqualTo("value 1");
+      assertThat(a.get("generatorURL").asText()).startsWith(v.url());
+    } finally {
+      sink.stop(0);
+    }
+  }
+
+  @Test
   void invalidNotifySection_isRefusedByTheLoader_withFileLineAndKey() {
     String yaml =
         """

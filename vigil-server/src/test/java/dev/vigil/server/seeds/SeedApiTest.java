@@ -106,6 +106,19 @@ class SeedApiTest {
     app.append(
         0, Labels.of("__name__", "vigil_memory_usage_ratio"), t, 0.5 + (t - T0) / 3_000_000.0);
     app.append(0, Labels.of("__name__", "vigil_filesystem_usage_ratio", "mountpoint", "/"), t, 0.7);
+    // A full /dev/shm is memory, not a disk: the collector leaves it out of the fullest disk.
+    app.append(
+        0,
+        Labels.of(
+            "__name__",
+            "vigil_filesystem_usage_ratio",
+            "mountpoint",
+            "/dev/shm",
+            "fstype",
+            "tmpfs"),
+        t,
+        0.95);
+    app.append(0, Labels.of("__name__", "vigil_filesystem_fullest_usage_ratio"), t, 0.7);
     app.append(0, Labels.of("__name__", "vigil_health_score"), t, 90);
     app.append(0, Labels.of("__name__", "vigil_health_score_penalty", "input", "cpu"), t, 10);
     app.append(0, Labels.of("__name__", "vigil_health_input", "input", "cpu"), t, 42);
@@ -211,6 +224,7 @@ class SeedApiTest {
   void realtimeSummaryHistoryAndReport() throws Exception {
     JsonNode rt = get("/api/metrics/realtime").get("metrics");
     assertThat(rt.get("cpu_percent").asDouble()).isEqualTo(42);
+    assertThat(rt.get("disk_percent").asDouble()).as("fullest disk, tmpfs left out").isEqualTo(70);
     assertThat(rt.get("active_sessions").asDouble()).isEqualTo(2);
     JsonNode mem = get("/api/metrics/summary?timeframe=0.1").get("metrics").get("memory_percent");
     assertThat(mem.get("peak").asDouble()).isCloseTo(60, within(0.6));
