@@ -20,6 +20,7 @@ import { mountTargets } from './pages/targets.js';
 import { mountMetrics } from './pages/metrics.js';
 import { mountExplore } from './pages/explore.js';
 import { mountDashboards } from './pages/dashboards.js';
+import { mountSilences } from './pages/silences.js';
 
 const LIVE_REFRESH = 5;
 const LIVE_MIN_GAP = 2000;
@@ -73,6 +74,7 @@ const PAGES = [
   { id: 'metrics', title: 'Metrics', refresh: 60, mount: mountMetrics },
   { id: 'explore', title: 'Explore', refresh: 0, mount: mountExplore },
   { id: 'dashboards', title: 'Dashboards', refresh: 60, mount: (c, ctx) => mountDashboards(c, { configured: ctx.config.dashboards, onRefresh: (r) => (ctx.boardRefresh = parseDuration(r)) }) },
+  { id: 'silences', title: 'Silences', refresh: 15, mount: mountSilences },
 ];
 
 const REFRESH_CHOICES = ['auto', 'off', '5s', '15s', '1m', '5m'];

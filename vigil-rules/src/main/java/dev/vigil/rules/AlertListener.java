@@ -26,6 +26,14 @@ public interface AlertListener {
   /** One state change. */
   void onStateChange(AlertEvent event);
 
+  /**
+   * After each evaluation of a group that has alerting rules, on the group's thread, with every
+   * alert those rules keep (resolved ones included): where a notifier sends and re-sends alerts, as
+   * Prometheus' rule manager calls its notifier. Same contract as {@link #onStateChange}: quick,
+   * thread-safe. Does nothing by default.
+   */
+  default void onGroupEvaluated(GroupEvaluation evaluation) {}
+
   /** Ignores every change. */
   AlertListener NONE = e -> {};
 }

@@ -285,6 +285,15 @@ final class AlertingRule extends Rule {
     return active.size();
   }
 
+  /** Every alert kept: pending, firing and resolved within the retention. */
+  synchronized List<Alert> keptAlerts() {
+    List<Alert> out = new ArrayList<>(active.size());
+    for (Active a : active.values()) {
+      out.add(a.snapshot());
+    }
+    return out;
+  }
+
   synchronized List<Alert> activeAlerts() {
     List<Alert> out = new ArrayList<>();
     for (Active a : active.values()) {

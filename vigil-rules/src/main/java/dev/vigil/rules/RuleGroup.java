@@ -172,6 +172,24 @@ final class RuleGroup {
     lastEvaluation = start;
     lastEvalTs.set(ts);
     metrics.finish(secs, ts, samples);
+    notifyEvaluated(ts);
+  }
+
+  private void notifyEvaluated(long ts) {
+    List<GroupEvaluation.RuleAlerts> alerting = new ArrayList<>();
+    for (Rule rule : rules) {
+      if (rule instanceof AlertingRule ar) {
+        alerting.add(new GroupEvaluation.RuleAlerts(ar.name, ar.query, ar.keptAlerts()));
+      }
+    }
+    if (alerting.isEmpty()) {
+      return;
+    }
+    try {
+      listener.onGroupEvaluated(new GroupEvaluation(file, name, ts, intervalMs, alerting));
+    } catch (RuntimeException ex) {
+      LOG.log(Level.WARNING, "alert listener failed after group " + key(), ex);
+    }
   }
 
   private void notifyListener(List<AlertEvent> events) {

@@ -15,16 +15,21 @@ import java.util.List;
 
 /** Exposes rule evaluation's self-metrics ({@code vigil_rule_*}) through the registry. */
 final class RulesCollector implements Collector {
-  private final RuleMetrics metrics;
+  private final java.util.function.Supplier<List<RuleMetrics.Family>> metrics;
 
   RulesCollector(RuleMetrics metrics) {
-    this.metrics = metrics;
+    this(metrics::collect);
+  }
+
+  /** Families in RuleMetrics' shape from elsewhere (the Alertmanager sender's). */
+  RulesCollector(java.util.function.Supplier<List<RuleMetrics.Family>> families) {
+    this.metrics = families;
   }
 
   @Override
   public List<MetricSnapshot> collect() {
     List<MetricSnapshot> out = new ArrayList<>();
-    for (RuleMetrics.Family f : metrics.collect()) {
+    for (RuleMetrics.Family f : metrics.get()) {
       List<DataPoint> points = new ArrayList<>();
       for (RuleMetrics.Point p : f.points()) {
         Labels l = Labels.of(p.labels());

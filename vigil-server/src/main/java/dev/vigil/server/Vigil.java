@@ -15,6 +15,7 @@ import dev.vigil.server.api.RulesApi;
 import dev.vigil.server.api.SelfMetrics;
 import dev.vigil.server.api.SeriesApi;
 import dev.vigil.server.api.ServerState;
+import dev.vigil.server.api.SilencesApiV2;
 import dev.vigil.server.api.StatusApi;
 import dev.vigil.server.api.TargetsApi;
 import dev.vigil.server.api.TsdbStatusApi;
@@ -82,6 +83,15 @@ public final class Vigil implements AutoCloseable {
   private final LongSupplier clock;
   private volatile ScrapeManager scrapes;
   private volatile RuleManager rules;
+  private volatile NotifyStores notifyStores;
+  private final java.time.Instant startedAt = java.time.Instant.now();
+
+  /** Alerts to Alertmanagers ({@code alerting}), fed by the rules after each group evaluation. */
+  private final dev.vigil.notify.sender.AlertmanagerSender alertSender =
+      new dev.vigil.notify.sender.AlertmanagerSender(
+          dev.vigil.notify.sender.AlertmanagerSender.DEFAULT_CAPACITY);
+
+  private volatile dev.vigil.notify.sender.AlertFeed alertFeed;
   private VigilHttpServer http;
   private volatile boolean closed;
 
@@ -196,6 +206,16 @@ public final class Vigil implements AutoCloseable {
         throw cause instanceof RuntimeException re ? re : e;
       }
       tsdb = db;
+      try {
+        notifyStores = NotifyStores.open(config.storage().path(), clock);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot open silences and notification log in "
+                + config.storage().path()
+                + ": "
+                + e.getMessage(),
+            e);
+      }
       registry.register(new TsdbCollector(db.metrics()));
       ScrapeManager m = new ScrapeManager(db);
       scrapes = m;
@@ -232,6 +252,18 @@ public final class Vigil implements AutoCloseable {
    * Loads the rule files and starts evaluating them. A broken file at start is a clear error: the
    * server does not start without the rules it was given.
    */
+  /** Each rule alert change to the Alertmanager sender's feed, then to the built-in notifier's. */
+  private static dev.vigil.rules.AlertListener bothListeners(
+      dev.vigil.rules.AlertListener first, dev.vigil.rules.AlertListener second) {
+    if (second == dev.vigil.rules.AlertListener.NONE) {
+      return first;
+    }
+    return e -> {
+      first.onStateChange(e);
+      second.onStateChange(e);
+    };
+  }
+
   /** The rules' alerts go to the built-in notifier when there is one. */
   private dev.vigil.rules.AlertListener ruleAlertsListener(VigilConfig config) {
     if (notifier == null) {
@@ -246,6 +278,12 @@ public final class Vigil implements AutoCloseable {
 
   private RuleManager startRules(VigilConfig config, Tsdb db) {
     var rc = config.rules();
+    alertFeed =
+        new dev.vigil.notify.sender.AlertFeed(
+            rc.resendDelay(), http != null ? http.baseUrl() : "", alertSender::send);
+    AlertmanagerWiring.apply(config, configFile, alertSender, alertFeed);
+    registry.register(new RulesCollector(alertSender::metrics));
+    alertSender.start();
     RuleManager rm =
         RuleManager.builder(db, db)
             .evaluationInterval(rc.evaluationInterval())
@@ -253,7 +291,8 @@ public final class Vigil implements AutoCloseable {
             .forGracePeriod(rc.forGracePeriod())
             .queryTimeout(config.server().limits().queryTimeout())
             .externalUrl(http != null ? http.baseUrl() : "")
-            .listener(ruleAlertsListener(config))
+            .externalLabels(config.global().externalLabels())
+            .listener(bothListeners(alertFeed, ruleAlertsListener(config)))
             .build();
     try {
       loadRules(rm, config);
@@ -322,7 +361,7 @@ public final class Vigil implements AutoCloseable {
   private List<Routes> coreRoutes() {
     return List.of(
         new LifecycleRoutes(state, this::reloadFromHttp),
-        new StatusApi(state, true),
+        new StatusApi(state, true, () -> AlertmanagerWiring.view(alertSender)),
         new RulesApi(this::readyRules),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
@@ -334,7 +373,8 @@ public final class Vigil implements AutoCloseable {
             clock),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
-        new AdminApi(this::readyTsdb));
+        new AdminApi(this::readyTsdb),
+        new SilencesApiV2(this::silences, () -> "", startedAt));
   }
 
   private static ApiError notReady() {
@@ -434,6 +474,17 @@ public final class Vigil implements AutoCloseable {
         return e.getMessage();
       }
     }
+    dev.vigil.notify.sender.AlertFeed feed = alertFeed;
+    if (feed != null) {
+      try {
+        AlertmanagerWiring.apply(next, configFile, alertSender, feed);
+      } catch (ConfigException e) {
+        // A tls_config file changed since the loader read it: the running Alertmanagers stay.
+        state.reloadFailed(e.getMessage());
+        LOG.warn("reload: {}", e.getMessage());
+        return e.getMessage();
+      }
+    }
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);
     return null;
@@ -490,6 +541,24 @@ public final class Vigil implements AutoCloseable {
     return readyScrapes();
   }
 
+  /** The silences (persisted in {@code <storage.path>/notify/}); 503 while starting. */
+  public dev.vigil.notify.silence.Silences silences() {
+    NotifyStores n = notifyStores;
+    if (n == null || !state.started()) {
+      throw notReady();
+    }
+    return n.silences;
+  }
+
+  /** The notification log (persisted in {@code <storage.path>/notify/}); 503 while starting. */
+  public dev.vigil.notify.nflog.NotificationLog notificationLog() {
+    NotifyStores n = notifyStores;
+    if (n == null || !state.started()) {
+      throw notReady();
+    }
+    return n.nflog;
+  }
+
   /** The configuration in force. */
   public VigilConfig config() {
     return state.config();
@@ -527,6 +596,7 @@ public final class Vigil implements AutoCloseable {
     if (rules != null) {
       rules.stop();
     }
+    alertSender.close();
     for (VigilPlugin p : plugins) {
       try {
         p.close();
@@ -542,6 +612,13 @@ public final class Vigil implements AutoCloseable {
     }
     if (notifier != null) {
       notifier.close();
+    }
+    if (notifyStores != null) {
+      try {
+        notifyStores.close();
+      } catch (IOException e) {
+        LOG.error("closing silences and notification log failed", e);
+      }
     }
     if (tsdb != null) {
       try {

@@ -31,9 +31,26 @@ public final class StatusApi implements Routes {
    * @param withRulesPlaceholders register an empty {@code /api/v1/alertmanagers}
    */
   public StatusApi(ServerState state, boolean withRulesPlaceholders) {
+    this(
+        state,
+        withRulesPlaceholders,
+        () -> Map.of("activeAlertmanagers", List.of(), "droppedAlertmanagers", List.of()));
+  }
+
+  /**
+   * @param withRulesPlaceholders register {@code /api/v1/alertmanagers}
+   * @param alertmanagers its data: {@code activeAlertmanagers} and {@code droppedAlertmanagers}
+   */
+  public StatusApi(
+      ServerState state,
+      boolean withRulesPlaceholders,
+      java.util.function.Supplier<Map<String, Object>> alertmanagers) {
     this.state = state;
     this.withRulesPlaceholders = withRulesPlaceholders;
+    this.alertmanagers = alertmanagers;
   }
+
+  private final java.util.function.Supplier<Map<String, Object>> alertmanagers;
 
   /** Vigil's version from the jar manifest, or {@code development}. */
   public static String vigilVersion() {
@@ -60,12 +77,7 @@ public final class StatusApi implements Routes {
         });
     if (withRulesPlaceholders) {
       r.get(
-          "/api/v1/alertmanagers",
-          Role.READ,
-          ctx ->
-              Json.successObject(
-                  ctx,
-                  Map.of("activeAlertmanagers", List.of(), "droppedAlertmanagers", List.of())));
+          "/api/v1/alertmanagers", Role.READ, ctx -> Json.successObject(ctx, alertmanagers.get()));
     }
   }
 

@@ -186,13 +186,15 @@ public final class ConfigLoader {
     } catch (dev.vigil.rules.RuleFileException e) {
       throw new ConfigException(source + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
     }
-    for (String section : List.of("alerting", "remote_write", "slos")) {
+    for (String section : List.of("remote_write", "slos")) {
       if (root.node().entries().containsKey(section)) {
         throw root.error(
             section, "this section is " + NOT_SUPPORTED + ": it would be ignored; remove it");
       }
     }
     ConfigNode alerting = root.node("alerting");
+    // Bound here for the errors (file, line, key); the server binds it again from the node.
+    AlertingConfig.bind(alerting, baseDir);
     ConfigNode notify = root.node("notify");
     if (root.node().entries().containsKey("notify")) {
       // Checked here, where --check-config sees it, with the file's lines.
@@ -454,7 +456,8 @@ public final class ConfigLoader {
         new RulesConfig(
             evaluationInterval,
             s.duration("for_outage_tolerance", d.forOutageTolerance(), Duration.ZERO),
-            s.duration("for_grace_period", d.forGracePeriod(), Duration.ZERO));
+            s.duration("for_grace_period", d.forGracePeriod(), Duration.ZERO),
+            s.duration("resend_delay", d.resendDelay(), Duration.ZERO));
     s.finish();
     return out;
   }

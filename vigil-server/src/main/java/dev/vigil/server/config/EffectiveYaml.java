@@ -61,6 +61,10 @@ final class EffectiveYaml {
     }
     root.put("scrape_configs", jobs);
     root.put("rule_files", c.ruleFiles());
+    if (c.alerting().kind() == ConfigNode.Kind.MAP && !c.alerting().entries().isEmpty()) {
+      // As written (its keys are Prometheus'), secrets redacted.
+      root.put("alerting", redact ? Redacted.plain(c.alerting()) : c.alerting().toPlain());
+    }
     root.put("dashboard", c.dashboard().toPlain());
     if (!c.notifySection().entries().isEmpty()) {
       root.put("notify", redact ? Redacted.plain(c.notifySection()) : c.notifySection().toPlain());

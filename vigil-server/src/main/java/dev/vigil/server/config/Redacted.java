@@ -36,7 +36,7 @@ final class Redacted {
     }
   }
 
-  /** A section as plain maps and lists with its secrets redacted. */
+  /** A section as written, as plain maps and lists, secrets as {@code <secret>}. */
   static Object plain(ConfigNode node) {
     return redact(null, node.toPlain());
   }

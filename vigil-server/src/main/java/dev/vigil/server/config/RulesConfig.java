@@ -13,10 +13,19 @@ import java.time.Duration;
  * @param forGracePeriod the minimum wait between a start and a restored alert firing, for rules
  *     whose {@code for} is at least this long (default 10 m, Prometheus' {@code
  *     --rules.alert.for-grace-period})
+ * @param resendDelay how long to wait before re-sending a firing alert to Alertmanager (default 1
+ *     m, Prometheus' {@code --rules.alert.resend-delay})
  */
 public record RulesConfig(
-    Duration evaluationInterval, Duration forOutageTolerance, Duration forGracePeriod) {
+    Duration evaluationInterval,
+    Duration forOutageTolerance,
+    Duration forGracePeriod,
+    Duration resendDelay) {
   /** Prometheus' defaults. */
   public static final RulesConfig DEFAULTS =
-      new RulesConfig(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofMinutes(10));
+      new RulesConfig(
+          Duration.ofMinutes(1),
+          Duration.ofHours(1),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(1));
 }

@@ -362,7 +362,7 @@ public record ScrapeConfig(
         bearerFile);
   }
 
-  private static java.nio.file.Path resolve(
+  static java.nio.file.Path resolve(
       Section s, String key, java.nio.file.Path baseDir, String file) {
     try {
       return baseDir == null ? java.nio.file.Path.of(file) : baseDir.resolve(file);
@@ -371,7 +371,7 @@ public record ScrapeConfig(
     }
   }
 
-  private static String readSecret(Section s, String key, java.nio.file.Path baseDir, String file) {
+  static String readSecret(Section s, String key, java.nio.file.Path baseDir, String file) {
     try {
       java.nio.file.Path p = baseDir == null ? java.nio.file.Path.of(file) : baseDir.resolve(file);
       return java.nio.file.Files.readString(p).strip();

@@ -46,11 +46,11 @@ import javax.net.ssl.X509TrustManager;
  * <p>Failures carry Go's wording ({@code x509: certificate signed by unknown authority}), which
  * {@link #describe} turns into the target's {@code lastError}.
  */
-final class ScrapeTls {
+public final class ScrapeTls {
   private ScrapeTls() {}
 
   /** The SSL context of a job's TLS settings. */
-  static SSLContext context(ScrapeTlsConfig c) throws GeneralSecurityException {
+  public static SSLContext context(ScrapeTlsConfig c) throws GeneralSecurityException {
     X509TrustManager chain = chainValidator(c.caCertificates());
     TrustManager tm = new NameCheckingTrustManager(chain, c.serverName(), c.insecureSkipVerify());
     KeyManager[] kms = null;
@@ -73,7 +73,7 @@ final class ScrapeTls {
   }
 
   /** Protocols from min/max_version (SNI is the engines' of {@link #context}). */
-  static SSLParameters parameters(ScrapeTlsConfig c) {
+  public static SSLParameters parameters(ScrapeTlsConfig c) {
     SSLParameters p = new SSLParameters();
     p.setProtocols(c.protocols());
     return p;

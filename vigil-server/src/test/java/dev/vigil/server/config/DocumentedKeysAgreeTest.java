@@ -85,7 +85,8 @@ class DocumentedKeysAgreeTest {
         Map.of(
             "rule_files: [missing-rules.yml]\n",
                 "rule_files: invalid rule files:\nmissing-rules.yml: no such file",
-            "alerting:\n  alertmanagers: []\n", "alerting: this section is not supported",
+            "alerting:\n  alertmanagers:\n    - api_version: v1\n",
+                "alerting.alertmanagers[0].api_version: v1 is not supported",
             "remote_write:\n  - url: http://x\n", "remote_write: this section is not supported",
             "slos: {}\n", "slos: this section is not supported",
             "dashboard:\n  enabled: true\n", "dashboard.enabled: unknown key",

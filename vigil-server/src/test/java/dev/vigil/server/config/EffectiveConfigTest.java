@@ -61,7 +61,7 @@ class EffectiveConfigTest {
     VigilConfig d = VigilConfig.defaults();
     String yaml = d.effectiveYaml();
     assertThat(yaml)
-        .contains("evaluation_interval: 15s")
+        .contains("evaluation_interval: 1m")
         .contains("listen: 127.0.0.1:9470")
         .contains("retention_time: 2w1d")
         .contains("max_body_size: 10MiB")
