@@ -216,6 +216,10 @@ public final class Vigil implements AutoCloseable {
                 + e.getMessage(),
             e);
       }
+      if (notifier != null) {
+        dev.vigil.notify.silence.Silences sil = notifyStores.silences;
+        notifier.silencer((labels, at) -> sil.mutes(dev.vigil.model.Labels.of(labels), at));
+      }
       registry.register(new TsdbCollector(db.metrics()));
       ScrapeManager m = new ScrapeManager(db);
       scrapes = m;

@@ -227,13 +227,16 @@ public final class AlertsApi {
       return null;
     }
     List<String> inhibitedBy = d.inhibitedBy(a).stream().map(Alert::fingerprintHex).toList();
-    boolean suppressed = !inhibitedBy.isEmpty();
-    if ((!f.inhibited() && suppressed) || (!f.active() && !suppressed)) {
+    List<String> silencedBy = d.silencedBy(a);
+    boolean suppressed = !inhibitedBy.isEmpty() || !silencedBy.isEmpty();
+    if ((!f.inhibited() && !inhibitedBy.isEmpty())
+        || (!f.silenced() && !silencedBy.isEmpty())
+        || (!f.active() && !suppressed)) {
       return null;
     }
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("inhibitedBy", inhibitedBy);
-    status.put("silencedBy", List.of());
+    status.put("silencedBy", silencedBy);
     status.put("state", suppressed ? "suppressed" : "active");
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("annotations", a.annotations());

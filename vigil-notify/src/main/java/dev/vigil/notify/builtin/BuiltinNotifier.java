@@ -120,13 +120,22 @@ public final class BuiltinNotifier implements AutoCloseable {
       if (a.resolvedAt(now)) {
         continue;
       }
-      if (dispatcher.inhibitedBy(a).isEmpty()) {
+      if (dispatcher.inhibitedBy(a).isEmpty() && dispatcher.silencedBy(a).isEmpty()) {
         active++;
       } else {
         suppressed++;
       }
     }
     return Map.of("active", active, "suppressed", suppressed);
+  }
+
+  /**
+   * Mutes alerts that silences match: {@code silencer} answers the ids of the silences muting an
+   * alert's labels at a time (empty: not silenced), as {@code Silences.mutes} does.
+   */
+  public void silencer(
+      java.util.function.BiFunction<Map<String, String>, Instant, List<String>> silencer) {
+    dispatcher.silencer(silencer);
   }
 
   public AlertsApi api() {

@@ -44,6 +44,10 @@ final class Dispatcher {
   private final String externalURL;
   private final BiPredicate<String, Instant> timeIntervalActive;
 
+  /** Silence ids muting labels at a time (wt/silences' Silences.mutes); none by default. */
+  private volatile java.util.function.BiFunction<Map<String, String>, Instant, List<String>>
+      silencer = (l, t) -> List.of();
+
   private final Map<Long, Alert> alerts = new HashMap<>();
   private final Map<String, Group> groups = new LinkedHashMap<>();
   private boolean closed;
@@ -99,6 +103,14 @@ final class Dispatcher {
 
   synchronized List<Long> inhibitedBy(Alert a) {
     return inhibitor.inhibitedBy(a, alerts.values(), timers.now());
+  }
+
+  void silencer(java.util.function.BiFunction<Map<String, String>, Instant, List<String>> s) {
+    silencer = s;
+  }
+
+  List<String> silencedBy(Alert a) {
+    return silencer.apply(a.labels(), timers.now());
   }
 
   /** The receivers an alert routes to, in route order. */
@@ -171,7 +183,8 @@ final class Dispatcher {
         return true;
       }
     }
-    return !inhibitor.inhibitedBy(a, alerts.values(), now).isEmpty();
+    return !inhibitor.inhibitedBy(a, alerts.values(), now).isEmpty()
+        || !silencer.apply(a.labels(), now).isEmpty();
   }
 
   /** One aggregation group: a route and the values of its group_by labels. */

@@ -161,6 +161,73 @@ class BuiltinNotifierServerTest {
   }
 
   @Test
+  void silencedAlert_isLeftOutOfItsGroupsNotification_andShownSuppressed(@TempDir Path tmp)
+      throws Exception {
+    List<JsonNode> got = new CopyOnWriteArrayList<>();
+    HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    sink.createContext(
+        "/hook",
+        ex -> {
+          got.add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    sink.start();
+    String yaml =
+        """
+        notify:
+          route: {receiver: hook, group_by: [alertname], group_wait: 2s}
+          receivers: [{name: hook, webhook_configs: [{url: 'http://127.0.0.1:PORT/hook'}]}]
+        """
+            .replace("PORT", Integer.toString(sink.getAddress().getPort()));
+    VigilConfig c =
+        ConfigLoader.parse("vigil.yml", yaml, Map.of())
+            .withListen("127.0.0.1", 0)
+            .withStoragePath(tmp.resolve("data"));
+    try (Vigil v = Vigil.start(c)) {
+      java.time.Instant now = java.time.Instant.now();
+      String silence =
+          "{\"matchers\":[{\"name\":\"instance\",\"value\":\"a\",\"isRegex\":false,\"isEqual\":true}],"
+              + "\"startsAt\":\""
+              + now.minusSeconds(60)
+              + "\",\"endsAt\":\""
+              + now.plusSeconds(3600)
+              + "\",\"createdBy\":\"test\",\"comment\":\"maintenance\"}";
+      HttpResponse<String> created = post(v.url() + "/api/v2/silences", silence);
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+      String id = JSON.readTree(created.body()).get("silenceID").asText();
+      String alerts =
+          "[{\"labels\":{\"alertname\":\"DiskFull\",\"instance\":\"a\"}},"
+              + "{\"labels\":{\"alertname\":\"DiskFull\",\"instance\":\"b\"}}]";
+      assertThat(post(v.url() + "/api/v2/alerts", alerts).statusCode()).isEqualTo(200);
+      JsonNode shown =
+          JSON.readTree(get(v.url() + "/api/v2/alerts?filter=instance%3D%22a%22").body());
+      assertThat(shown.get(0).get("status").get("state").asText()).isEqualTo("suppressed");
+      assertThat(shown.get(0).get("status").get("silencedBy").get(0).asText()).isEqualTo(id);
+      assertThat(JSON.readTree(get(v.url() + "/api/v2/alerts?silenced=false").body())).hasSize(1);
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (got.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(got).hasSize(1);
+      JsonNode sent = got.get(0).get("alerts");
+      assertThat(sent).hasSize(1);
+      assertThat(sent.get(0).get("labels").get("instance").asText()).isEqualTo("b");
+    } finally {
+      sink.stop(0);
+    }
+  }
+
+  private HttpResponse<String> post(String url, String body) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void invalidNotifySection_isRefusedByTheLoader_withFileLineAndKey() {
     String yaml =
         """
