@@ -75,10 +75,30 @@ public final class BuiltinNotifier implements AutoCloseable {
             http,
             Integrations.HTTP_TIMEOUT,
             externalURL,
-            TimeIntervalsMin.evaluator(config.timeIntervals));
+            timeIntervals(config));
     ses.scheduleWithFixedDelay(
         n.dispatcher::collectGarbage, 30, 30, java.util.concurrent.TimeUnit.MINUTES);
     return n;
+  }
+
+  /** The named time intervals, evaluated by wt/silences' TimeIntervals (checked at bind). */
+  static BiPredicate<String, Instant> timeIntervals(NotifyConfig config) {
+    Map<String, List<dev.vigil.notify.timeinterval.TimeInterval>> byName =
+        new java.util.LinkedHashMap<>();
+    config.timeIntervals.forEach(
+        (name, node) -> {
+          List<dev.vigil.notify.timeinterval.TimeInterval> list = new java.util.ArrayList<>();
+          YNode entries = node.map().get("time_intervals");
+          if (entries != null && entries.isList()) {
+            for (YNode e : entries.list()) {
+              list.add(dev.vigil.notify.timeinterval.TimeIntervals.interval(e.toJson()));
+            }
+          }
+          byName.put(name, list);
+        });
+    dev.vigil.notify.timeinterval.TimeIntervals tis =
+        dev.vigil.notify.timeinterval.TimeIntervals.of(byName);
+    return tis::contains;
   }
 
   /** Ingests alerts as an Alertmanager receives them from Prometheus. */

@@ -134,8 +134,20 @@ public final class NotifyConfig {
         if (name.isEmpty()) {
           throw Obj.fail(ti.node, ti.key("name"), "a time interval needs a name");
         }
-        ti.get("time_intervals");
+        YNode entries = ti.get("time_intervals");
         ti.finish();
+        if (entries != null) {
+          if (!entries.isList()) {
+            throw Obj.fail(entries, ti.key("time_intervals"), "must be a list");
+          }
+          for (YNode e : entries.list()) {
+            try {
+              dev.vigil.notify.timeinterval.TimeIntervals.interval(e.toJson());
+            } catch (IllegalArgumentException ex) {
+              throw Obj.fail(e, ti.key("time_intervals"), ex.getMessage());
+            }
+          }
+        }
         if (intervals.put(name, ti.node) != null) {
           throw Obj.fail(
               ti.node, ti.key("name"), "time interval " + GoQuote.quote(name) + " defined twice");

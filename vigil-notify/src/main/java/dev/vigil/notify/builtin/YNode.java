@@ -83,4 +83,20 @@ public record YNode(
       }
     }
   }
+
+  /** As Jackson's tree (scalars as text), for parsers that take one. */
+  com.fasterxml.jackson.databind.JsonNode toJson() {
+    var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    if (isMap()) {
+      var o = f.objectNode();
+      map.forEach((k, v) -> o.set(k, v.toJson()));
+      return o;
+    }
+    if (isList()) {
+      var a = f.arrayNode();
+      list.forEach(v -> a.add(v.toJson()));
+      return a;
+    }
+    return scalar == null ? f.nullNode() : f.textNode(scalar);
+  }
 }

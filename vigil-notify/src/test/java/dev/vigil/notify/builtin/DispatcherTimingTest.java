@@ -171,7 +171,7 @@ class DispatcherTimingTest {
             Map.of("log", List.of(recorder())),
             new Delivery(new Direct(), new NotifyMetrics()),
             "http://x",
-            TimeIntervalsMin.evaluator(c.timeIntervals));
+            BuiltinNotifier.timeIntervals(c));
     // 2026-01-01 is a Thursday; the clock starts at 00:00 UTC, inside the interval.
     d.put(List.of(alert("A", "1", timers.now, null)));
     timers.advance(Duration.ofMinutes(9));

@@ -76,6 +76,21 @@ class NotifyConfigTest {
   }
 
   @Test
+  void badTimeInterval_isRefusedAtBind_withLineAndAlertmanagersWording() {
+    String yaml =
+        BASE
+            + """
+            time_intervals:
+              - name: nights
+                time_intervals:
+                  - times: [{start_time: '23:00', end_time: '22:00'}]
+            """;
+    assertThatThrownBy(() -> NotifyConfig.parse("f", yaml))
+        .hasMessage(
+            "f:17: time_intervals[0].time_intervals: times: start time cannot be equal or greater than end time");
+  }
+
+  @Test
   void matcherSyntax_quotedUnquotedAndLists() {
     assertThat(Matcher.parseList("{a=\"x,y\", b=~c.*, d!=\"q\\\"\"}").toString())
         .isEqualTo("[a=\"x,y\", b=~\"c.*\", d!=\"q\\\"\"]");
