@@ -98,6 +98,11 @@ public final class Vigil implements AutoCloseable {
   private VigilHttpServer http;
   private volatile boolean closed;
 
+  /** The built-in notifier when vigil.yml has a {@code notify} section; else null. */
+  private volatile dev.vigil.notify.builtin.BuiltinNotifier notifier;
+
+  private volatile RuleAlertsToNotifier ruleAlertsFeed;
+
   private Vigil(Builder b) {
     this.state = new ServerState(b.config, b.flags);
     this.registry = b.registry != null ? b.registry : new MetricRegistry();
@@ -167,6 +172,10 @@ public final class Vigil implements AutoCloseable {
       if (withHttp) {
         RequestObserver observer = new SelfMetrics(registry);
         List<Routes> areas = new ArrayList<>(coreRoutes());
+        boolean notifying = !config.notifySection().entries().isEmpty();
+        if (notifying) {
+          areas.add(new dev.vigil.server.api.NotifyApiV2(() -> notifier));
+        }
         areas.addAll(extraRoutes);
         for (VigilPlugin p : ServiceLoader.load(VigilPlugin.class)) {
           plugins.add(p);
@@ -177,6 +186,15 @@ public final class Vigil implements AutoCloseable {
             dev.vigil.server.dashboard.DashboardRoutes.fromConfig(
                 config.dashboard(), !plugins.isEmpty()));
         http = VigilHttpServer.start(config.server(), areas, observer);
+        if (notifying) {
+          // Started once the port is known: webhooks carry it as externalURL.
+          notifier =
+              dev.vigil.notify.builtin.BuiltinNotifier.start(
+                  dev.vigil.notify.builtin.NotifyConfig.bind(
+                      dev.vigil.server.config.NotifyYaml.tree(config.notifySection()), "notify"),
+                  http.baseUrl());
+          registry.register(new NotifyCollector(notifier));
+        }
         http.queryPool().register(registry);
       }
       Tsdb db;
@@ -200,6 +218,10 @@ public final class Vigil implements AutoCloseable {
                 + ": "
                 + e.getMessage(),
             e);
+      }
+      if (notifier != null) {
+        dev.vigil.notify.silence.Silences sil = notifyStores.silences;
+        notifier.silencer((labels, at) -> sil.mutes(dev.vigil.model.Labels.of(labels), at));
       }
       registry.register(new TsdbCollector(db.metrics()));
       ScrapeManager m = new ScrapeManager(db);
@@ -237,6 +259,30 @@ public final class Vigil implements AutoCloseable {
    * Loads the rule files and starts evaluating them. A broken file at start is a clear error: the
    * server does not start without the rules it was given.
    */
+  /** Each rule alert change to the Alertmanager sender's feed, then to the built-in notifier's. */
+  private static dev.vigil.rules.AlertListener bothListeners(
+      dev.vigil.rules.AlertListener first, dev.vigil.rules.AlertListener second) {
+    if (second == dev.vigil.rules.AlertListener.NONE) {
+      return first;
+    }
+    return e -> {
+      first.onStateChange(e);
+      second.onStateChange(e);
+    };
+  }
+
+  /** The rules' alerts go to the built-in notifier when there is one. */
+  private dev.vigil.rules.AlertListener ruleAlertsListener(VigilConfig config) {
+    if (notifier == null) {
+      return dev.vigil.rules.AlertListener.NONE;
+    }
+    RuleAlertsToNotifier feed =
+        new RuleAlertsToNotifier(
+            notifier, config.rules().evaluationInterval(), http != null ? http.baseUrl() : "");
+    ruleAlertsFeed = feed;
+    return feed;
+  }
+
   private RuleManager startRules(VigilConfig config, Tsdb db) {
     var rc = config.rules();
     AlertHistory history = openAlertHistory(config);
@@ -256,7 +302,7 @@ public final class Vigil implements AutoCloseable {
             .queryTimeout(config.server().limits().queryTimeout())
             .externalUrl(http != null ? http.baseUrl() : "")
             .externalLabels(config.global().externalLabels())
-            .listener(alertFeed)
+            .listener(bothListeners(alertFeed, ruleAlertsListener(config)))
             .build();
     try {
       loadRules(rm, config);
@@ -455,6 +501,10 @@ public final class Vigil implements AutoCloseable {
       LOG.warn("reload: ingest limits change only at restart; kept as they were");
       next = next.withIngest(cur.ingest());
     }
+    if (!next.notifySection().toPlain().equals(cur.notifySection().toPlain())) {
+      LOG.warn("reload: the notify section changes only at restart; kept as it was");
+      next = next.withNotifySection(cur.notifySection());
+    }
     ScrapeManager m = scrapes;
     if (m != null) {
       m.apply(next.scrapeConfigs());
@@ -610,6 +660,12 @@ public final class Vigil implements AutoCloseable {
     }
     if (http != null) {
       http.close();
+    }
+    if (ruleAlertsFeed != null) {
+      ruleAlertsFeed.close();
+    }
+    if (notifier != null) {
+      notifier.close();
     }
     if (notifyStores != null) {
       try {

@@ -195,6 +195,15 @@ public final class ConfigLoader {
     ConfigNode alerting = root.node("alerting");
     // Bound here for the errors (file, line, key); the server binds it again from the node.
     AlertingConfig.bind(alerting, baseDir);
+    ConfigNode notify = root.node("notify");
+    if (root.node().entries().containsKey("notify")) {
+      // Checked here, where --check-config sees it, with the file's lines.
+      try {
+        dev.vigil.notify.builtin.NotifyConfig.bind(NotifyYaml.tree(notify), "notify");
+      } catch (dev.vigil.notify.builtin.NotifyConfigException e) {
+        throw new ConfigException(e.getMessage(), e);
+      }
+    }
     ConfigNode remoteWrite = root.node("remote_write");
     ConfigNode slos = root.node("slos");
     ConfigNode dashboard = root.node("dashboard");
@@ -212,6 +221,7 @@ public final class ConfigLoader {
         ruleFiles,
         rules,
         alerting,
+        notify,
         remoteWrite,
         slos,
         dashboard,

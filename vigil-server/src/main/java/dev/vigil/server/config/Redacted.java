@@ -46,6 +46,7 @@ final class Redacted {
     return k.contains("token")
         || k.contains("password")
         || k.equals("credentials")
+        || k.endsWith("api_url") // a Slack incoming-webhook URL is its credential
         || k.equals("key");
   }
 

@@ -21,6 +21,9 @@ import java.util.List;
  *     configuration file's directory
  * @param rules how rules are evaluated ({@code global.evaluation_interval}, {@code rules})
  * @param alerting the {@code alerting} section as written (bound by the rules module)
+ * @param notifySection the {@code notify} section as written (Alertmanager's configuration format,
+ *     checked by {@code dev.vigil.notify.builtin.NotifyConfig}); empty when absent: no built-in
+ *     notifier
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
  * @param slos the {@code slos} section as written
  * @param dashboard the {@code dashboard} section as written
@@ -40,6 +43,7 @@ public record VigilConfig(
     List<String> ruleFiles,
     RulesConfig rules,
     ConfigNode alerting,
+    ConfigNode notifySection,
     ConfigNode remoteWrite,
     ConfigNode slos,
     ConfigNode dashboard,
@@ -80,6 +84,7 @@ public record VigilConfig(
         ruleFiles,
         rules,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -105,6 +110,7 @@ public record VigilConfig(
         ruleFiles,
         rules,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -125,6 +131,7 @@ public record VigilConfig(
         ruleFiles,
         rules,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -145,10 +152,32 @@ public record VigilConfig(
         ruleFiles,
         rules,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
         limits,
+        global,
+        logLevel,
+        source,
+        text);
+  }
+
+  /** A copy with another {@code notify} section. */
+  public VigilConfig withNotifySection(ConfigNode n) {
+    return new VigilConfig(
+        server,
+        storage,
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        rules,
+        alerting,
+        n,
+        remoteWrite,
+        slos,
+        dashboard,
+        ingest,
         global,
         logLevel,
         source,
@@ -165,6 +194,7 @@ public record VigilConfig(
         ruleFiles,
         rules,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -185,6 +215,7 @@ public record VigilConfig(
         ruleFiles,
         rules,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,
@@ -205,6 +236,7 @@ public record VigilConfig(
         ruleFiles,
         rules,
         alerting,
+        notifySection,
         remoteWrite,
         slos,
         dashboard,

@@ -1,0 +1,281 @@
+package dev.vigil.notify.builtin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Alertmanager's API v2 for alerts: {@code GET/POST /api/v2/alerts}, {@code GET
+ * /api/v2/alerts/groups}, {@code GET /api/v2/receivers}; request and answer shapes as
+ * Alertmanager's OpenAPI spec, so {@code amtool alert query} works unchanged. Bad input gets a 400
+ * naming the problem. Thread-safe.
+ */
+public final class AlertsApi {
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+  private final BuiltinNotifier notifier;
+
+  AlertsApi(BuiltinNotifier notifier) {
+    this.notifier = notifier;
+  }
+
+  /** An answer: status and JSON body. */
+  public record Response(int status, String body) {}
+
+  /**
+   * Answers one request.
+   *
+   * @param query the query parameters, each with its values in order
+   */
+  public Response handle(String method, String path, Map<String, List<String>> query, String body) {
+    try {
+      return switch (path) {
+        case "/api/v2/alerts" ->
+            switch (method) {
+              case "GET" -> ok(alerts(query));
+              case "POST" -> post(body);
+              default -> notAllowed();
+            };
+        case "/api/v2/alerts/groups" -> method.equals("GET") ? ok(groups(query)) : notAllowed();
+        case "/api/v2/receivers" ->
+            method.equals("GET")
+                ? ok(notifier.receiverNames().stream().map(n -> Map.of("name", n)).toList())
+                : notAllowed();
+        default -> new Response(404, json("not found"));
+      };
+    } catch (BadRequest e) {
+      return new Response(400, json(e.getMessage()));
+    }
+  }
+
+  private static final class BadRequest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BadRequest(String m) {
+      super(m, null, false, false);
+    }
+  }
+
+  private static Response notAllowed() {
+    return new Response(405, json("method not allowed"));
+  }
+
+  private static String json(Object o) {
+    try {
+      return Integrations.JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Response ok(Object o) {
+    return new Response(200, json(o));
+  }
+
+  private Response post(String body) {
+    JsonNode root;
+    try {
+      root = Integrations.JSON.readTree(body == null ? "" : body);
+    } catch (JsonProcessingException e) {
+      throw new BadRequest("body is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (root == null || !root.isArray()) {
+      throw new BadRequest("body must be a JSON array of alerts");
+    }
+    List<BuiltinNotifier.PostableAlert> alerts = new ArrayList<>();
+    for (int i = 0; i < root.size(); i++) {
+      JsonNode a = root.get(i);
+      String where = "alerts[" + i + "]";
+      if (!a.isObject()) {
+        throw new BadRequest(where + ": must be an object");
+      }
+      Map<String, String> labels = strMap(a.get("labels"), where + ".labels");
+      if (labels.isEmpty()) {
+        throw new BadRequest(where + ".labels: at least one label pair required");
+      }
+      for (Map.Entry<String, String> e : labels.entrySet()) {
+        if (!LABEL_NAME.matcher(e.getKey()).matches()) {
+          throw new BadRequest(where + ".labels: invalid label name " + GoQuote.quote(e.getKey()));
+        }
+        if (e.getValue().isEmpty()) {
+          throw new BadRequest(where + ".labels: empty value for label " + e.getKey());
+        }
+      }
+      Instant start = time(a.get("startsAt"), where + ".startsAt");
+      Instant end = time(a.get("endsAt"), where + ".endsAt");
+      if (start != null && end != null && end.isBefore(start)) {
+        throw new BadRequest(where + ": start time must be before end time");
+      }
+      JsonNode gen = a.get("generatorURL");
+      alerts.add(
+          new BuiltinNotifier.PostableAlert(
+              labels,
+              strMap(a.get("annotations"), where + ".annotations"),
+              start,
+              end,
+              gen == null || gen.isNull() ? "" : gen.asText()));
+    }
+    notifier.post(alerts);
+    return new Response(200, "");
+  }
+
+  private static Map<String, String> strMap(JsonNode n, String where) {
+    Map<String, String> m = new TreeMap<>();
+    if (n == null || n.isNull()) {
+      return m;
+    }
+    if (!n.isObject()) {
+      throw new BadRequest(where + ": must be an object of strings");
+    }
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      if (!e.getValue().isTextual()) {
+        throw new BadRequest(where + "." + e.getKey() + ": must be a string");
+      }
+      m.put(e.getKey(), e.getValue().asText());
+    }
+    return m;
+  }
+
+  private static Instant time(JsonNode n, String where) {
+    if (n == null
+        || n.isNull()
+        || n.asText().isEmpty()
+        || n.asText().startsWith("0001-01-01T00:00:00")) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(n.asText()).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new BadRequest(where + ": not an RFC 3339 time: " + n.asText());
+    }
+  }
+
+  private static boolean flag(Map<String, List<String>> q, String k) {
+    List<String> v = q.get(k);
+    if (v == null || v.isEmpty()) {
+      return true;
+    }
+    return switch (v.get(0)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new BadRequest(k + ": must be true or false, not " + v.get(0));
+    };
+  }
+
+  private record Filter(
+      List<Matcher> matchers,
+      Pattern receiver,
+      boolean active,
+      boolean silenced,
+      boolean inhibited) {}
+
+  private static Filter filter(Map<String, List<String>> q) {
+    List<Matcher> ms = new ArrayList<>();
+    for (String f : q.getOrDefault("filter", List.of())) {
+      try {
+        ms.addAll(Matcher.parseList(f));
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest("filter: " + e.getMessage());
+      }
+    }
+    Pattern recv = null;
+    List<String> r = q.get("receiver");
+    if (r != null && !r.isEmpty() && !r.get(0).isEmpty()) {
+      try {
+        recv = Pattern.compile("^(?:" + r.get(0) + ")$");
+      } catch (PatternSyntaxException e) {
+        throw new BadRequest("receiver: invalid regular expression: " + e.getDescription());
+      }
+    }
+    flag(q, "unprocessed");
+    return new Filter(ms, recv, flag(q, "active"), flag(q, "silenced"), flag(q, "inhibited"));
+  }
+
+  private List<Map<String, Object>> alerts(Map<String, List<String>> q) {
+    Filter f = filter(q);
+    Dispatcher d = notifier.dispatcher();
+    Instant now = notifier.now();
+    List<Alert> all = d.alerts();
+    all.sort(Comparator.comparing(a -> Alert.fingerprintHex(a.fingerprint())));
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Alert a : all) {
+      Map<String, Object> g = gettable(a, d, now, f);
+      if (g != null) {
+        out.add(g);
+      }
+    }
+    return out;
+  }
+
+  /** The gettable alert, or null when resolved or filtered out. */
+  private static Map<String, Object> gettable(Alert a, Dispatcher d, Instant now, Filter f) {
+    if (a.resolvedAt(now) || !Matcher.all(f.matchers(), a.labels())) {
+      return null;
+    }
+    List<String> receivers = d.receiversOf(a);
+    if (f.receiver() != null
+        && receivers.stream().noneMatch(r -> f.receiver().matcher(r).matches())) {
+      return null;
+    }
+    List<String> inhibitedBy = d.inhibitedBy(a).stream().map(Alert::fingerprintHex).toList();
+    List<String> silencedBy = d.silencedBy(a);
+    boolean suppressed = !inhibitedBy.isEmpty() || !silencedBy.isEmpty();
+    if ((!f.inhibited() && !inhibitedBy.isEmpty())
+        || (!f.silenced() && !silencedBy.isEmpty())
+        || (!f.active() && !suppressed)) {
+      return null;
+    }
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("inhibitedBy", inhibitedBy);
+    status.put("silencedBy", silencedBy);
+    status.put("state", suppressed ? "suppressed" : "active");
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("annotations", a.annotations());
+    m.put("endsAt", NotificationData.time(a.endsAt()));
+    m.put("fingerprint", Alert.fingerprintHex(a.fingerprint()));
+    m.put("receivers", receivers.stream().map(r -> Map.of("name", r)).toList());
+    m.put("startsAt", NotificationData.time(a.startsAt()));
+    m.put("status", status);
+    m.put("updatedAt", NotificationData.time(a.updatedAt()));
+    m.put("generatorURL", a.generatorURL());
+    m.put("labels", a.labels());
+    return m;
+  }
+
+  private List<Map<String, Object>> groups(Map<String, List<String>> q) {
+    Filter f = filter(q);
+    Dispatcher d = notifier.dispatcher();
+    Instant now = notifier.now();
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Dispatcher.GroupView g : d.groups()) {
+      if (f.receiver() != null && !f.receiver().matcher(g.receiver()).matches()) {
+        continue;
+      }
+      List<Map<String, Object>> as = new ArrayList<>();
+      for (Alert a : g.alerts()) {
+        Map<String, Object> ga = gettable(a, d, now, f);
+        if (ga != null) {
+          as.add(ga);
+        }
+      }
+      if (as.isEmpty()) {
+        continue;
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("alerts", as);
+      m.put("labels", g.labels());
+      m.put("receiver", Map.of("name", g.receiver()));
+      out.add(m);
+    }
+    return out;
+  }
+}

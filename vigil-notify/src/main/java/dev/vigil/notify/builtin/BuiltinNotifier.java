@@ -1,0 +1,191 @@
+package dev.vigil.notify.builtin;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiPredicate;
+
+/**
+ * Vigil's built-in notifier: alerts in (from the rule engine, or {@code POST /api/v2/alerts}),
+ * routed, grouped, inhibited and delivered to receivers with Alertmanager's semantics, and
+ * Alertmanager's API v2 for alerts, groups and receivers.
+ *
+ * <pre>{@code
+ * BuiltinNotifier n = BuiltinNotifier.start(NotifyConfig.parse("vigil.yml", text), "http://vigil:9090");
+ * AlertsApi.Response r = n.api().handle("GET", "/api/v2/alerts", Map.of(), null);
+ * n.close();
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #close()} stops timers and deliveries in flight.
+ */
+public final class BuiltinNotifier implements AutoCloseable {
+  private final NotifyConfig config;
+  private final Timers timers;
+  private final Dispatcher dispatcher;
+  private final NotifyMetrics metrics = new NotifyMetrics();
+  private final ExecutorService executor;
+  private final ScheduledExecutorService scheduler;
+  private final AlertsApi api;
+
+  BuiltinNotifier(
+      NotifyConfig config,
+      Timers timers,
+      ExecutorService executor,
+      ScheduledExecutorService scheduler,
+      HttpClient http,
+      Duration requestTimeout,
+      String externalURL,
+      BiPredicate<String, Instant> timeIntervals) {
+    this.config = config;
+    this.timers = timers;
+    this.executor = executor;
+    this.scheduler = scheduler;
+    this.dispatcher =
+        new Dispatcher(
+            config,
+            timers,
+            Integrations.build(config, http, requestTimeout),
+            new Delivery(executor, metrics),
+            externalURL,
+            timeIntervals);
+    this.api = new AlertsApi(this);
+  }
+
+  /** Starts on the system clock with virtual-thread delivery. */
+  public static BuiltinNotifier start(NotifyConfig config, String externalURL) {
+    ScheduledExecutorService ses =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("vigil-notify-timer").unstarted(r));
+    ExecutorService exec =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-notify-", 0).factory());
+    HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Integrations.HTTP_TIMEOUT).executor(exec).build();
+    BuiltinNotifier n =
+        new BuiltinNotifier(
+            config,
+            Timers.of(Clock.systemUTC(), ses),
+            exec,
+            ses,
+            http,
+            Integrations.HTTP_TIMEOUT,
+            externalURL,
+            timeIntervals(config));
+    ses.scheduleWithFixedDelay(
+        n.dispatcher::collectGarbage, 30, 30, java.util.concurrent.TimeUnit.MINUTES);
+    return n;
+  }
+
+  /** The named time intervals, evaluated by wt/silences' TimeIntervals (checked at bind). */
+  static BiPredicate<String, Instant> timeIntervals(NotifyConfig config) {
+    Map<String, List<dev.vigil.notify.timeinterval.TimeInterval>> byName =
+        new java.util.LinkedHashMap<>();
+    config.timeIntervals.forEach(
+        (name, node) -> {
+          List<dev.vigil.notify.timeinterval.TimeInterval> list = new java.util.ArrayList<>();
+          YNode entries = node.map().get("time_intervals");
+          if (entries != null && entries.isList()) {
+            for (YNode e : entries.list()) {
+              list.add(dev.vigil.notify.timeinterval.TimeIntervals.interval(e.toJson()));
+            }
+          }
+          byName.put(name, list);
+        });
+    dev.vigil.notify.timeinterval.TimeIntervals tis =
+        dev.vigil.notify.timeinterval.TimeIntervals.of(byName);
+    return tis::contains;
+  }
+
+  /** Ingests alerts as an Alertmanager receives them from Prometheus. */
+  public void post(List<PostableAlert> alerts) {
+    Instant now = timers.now();
+    List<Alert> batch =
+        alerts.stream().map(p -> p.toAlert(now, config.global.resolveTimeout())).toList();
+    dispatcher.put(batch);
+  }
+
+  /** An alert as posted to {@code /api/v2/alerts}; null times as Alertmanager defaults them. */
+  public record PostableAlert(
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Instant startsAt,
+      Instant endsAt,
+      String generatorURL) {
+    Alert toAlert(Instant now, Duration resolveTimeout) {
+      Instant start = startsAt != null ? startsAt : (endsAt != null ? endsAt : now);
+      boolean timeout = endsAt == null;
+      Instant end = timeout ? now.plus(resolveTimeout) : endsAt;
+      return new Alert(
+          new java.util.TreeMap<>(labels),
+          new java.util.TreeMap<>(annotations == null ? Map.of() : annotations),
+          start,
+          end,
+          generatorURL == null ? "" : generatorURL,
+          now,
+          timeout);
+    }
+  }
+
+  /** Stored alerts that are not resolved, by state: {@code active} or {@code suppressed}. */
+  public Map<String, Long> alertsByState() {
+    Instant now = timers.now();
+    long active = 0;
+    long suppressed = 0;
+    for (Alert a : dispatcher.alerts()) {
+      if (a.resolvedAt(now)) {
+        continue;
+      }
+      if (dispatcher.inhibitedBy(a).isEmpty() && dispatcher.silencedBy(a).isEmpty()) {
+        active++;
+      } else {
+        suppressed++;
+      }
+    }
+    return Map.of("active", active, "suppressed", suppressed);
+  }
+
+  /**
+   * Mutes alerts that silences match: {@code silencer} answers the ids of the silences muting an
+   * alert's labels at a time (empty: not silenced), as {@code Silences.mutes} does.
+   */
+  public void silencer(
+      java.util.function.BiFunction<Map<String, String>, Instant, List<String>> silencer) {
+    dispatcher.silencer(silencer);
+  }
+
+  public AlertsApi api() {
+    return api;
+  }
+
+  public NotifyMetrics metrics() {
+    return metrics;
+  }
+
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  Instant now() {
+    return timers.now();
+  }
+
+  List<String> receiverNames() {
+    return List.copyOf(config.receivers.keySet());
+  }
+
+  @Override
+  public void close() {
+    dispatcher.close();
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package dev.vigil.notify.builtin;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends a group's notification to each integration of its receiver: deduplicated against what was
+ * last sent to that integration, and retried with exponential backoff until the flush's deadline
+ * (the group_interval, at least 10 s, as Alertmanager's). Each send runs on the executor (virtual
+ * threads), so a slow or failing receiver holds back neither other receivers nor ingestion.
+ */
+final class Delivery {
+  private static final Logger LOG = LoggerFactory.getLogger(Delivery.class);
+
+  /** Alertmanager's notify.MinTimeout: a flush gets at least this long to deliver. */
+  static final Duration MIN_TIMEOUT = Duration.ofSeconds(10);
+
+  static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+  /** What was last sent to one integration for one group: the notification log's entry. */
+  record LogEntry(Set<Long> firing, Set<Long> resolved, Instant at) {}
+
+  private final ExecutorService executor;
+  private final NotifyMetrics metrics;
+
+  Delivery(ExecutorService executor, NotifyMetrics metrics) {
+    this.executor = executor;
+    this.metrics = metrics;
+  }
+
+  void deliver(
+      Dispatcher.Group group,
+      List<Integration> ints,
+      NotificationData data,
+      Duration repeat,
+      Duration groupInterval,
+      Consumer<Boolean> done) {
+    Set<Long> firing = new HashSet<>();
+    Set<Long> resolved = new HashSet<>();
+    for (Alert a : data.alerts()) {
+      (a.resolvedAt(data.now()) ? resolved : firing).add(a.fingerprint());
+    }
+    Duration timeout = groupInterval.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : groupInterval;
+    List<CompletableFuture<Boolean>> all = new ArrayList<>();
+    for (int i = 0; i < ints.size(); i++) {
+      Integration in = ints.get(i);
+      int idx = i;
+      LogEntry entry = group.log.get(idx);
+      if (!needsUpdate(entry, firing, resolved, in.sendResolved(), repeat, data.now())) {
+        continue;
+      }
+      NotificationData sent = data;
+      if (!in.sendResolved()) {
+        sent =
+            new NotificationData(
+                data.receiver(),
+                data.groupKey(),
+                data.groupLabels(),
+                data.firing(),
+                data.now(),
+                data.externalURL());
+      }
+      LogEntry next = new LogEntry(firing, resolved, data.now());
+      if (sent.alerts().isEmpty()) {
+        group.log.put(idx, next);
+        continue;
+      }
+      NotificationData toSend = sent;
+      all.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                boolean ok = sendWithRetry(in, toSend, timeout);
+                if (ok) {
+                  group.log.put(idx, next);
+                }
+                return ok;
+              },
+              executor));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .whenComplete(
+            (v, t) -> done.accept(t == null && all.stream().allMatch(CompletableFuture::join)));
+  }
+
+  /** Alertmanager's DedupStage.needsUpdate. */
+  static boolean needsUpdate(
+      LogEntry entry,
+      Set<Long> firing,
+      Set<Long> resolved,
+      boolean sendResolved,
+      Duration repeat,
+      Instant now) {
+    if (entry == null) {
+      return !firing.isEmpty();
+    }
+    if (!entry.firing().containsAll(firing)) {
+      return true;
+    }
+    if (firing.isEmpty()) {
+      return !entry.firing().isEmpty();
+    }
+    if (sendResolved && !entry.resolved().containsAll(resolved)) {
+      return true;
+    }
+    return entry.at().isBefore(now.minus(repeat));
+  }
+
+  private boolean sendWithRetry(Integration in, NotificationData data, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long backoff = FIRST_BACKOFF.toNanos();
+    int attempt = 0;
+    while (true) {
+      attempt++;
+      long start = System.nanoTime();
+      Integration.Failure f;
+      try {
+        f = in.send(data);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } catch (RuntimeException e) {
+        f = new Integration.Failure(e.toString(), false);
+      }
+      metrics.sent(in.kind(), System.nanoTime() - start, f == null);
+      if (f == null) {
+        if (attempt > 1) {
+          LOG.info(
+              "notify {} {} for {} succeeded after {} attempts",
+              data.receiver(),
+              in.kind(),
+              data.groupKey(),
+              attempt);
+        }
+        return true;
+      }
+      LOG.warn(
+          "notify {} {} for {} failed (attempt {}): {}",
+          data.receiver(),
+          in.kind(),
+          data.groupKey(),
+          attempt,
+          f.reason());
+      metrics.lastError(data.receiver(), in.kind(), f.reason());
+      if (!f.retryable() || System.nanoTime() + backoff > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(Duration.ofNanos(backoff));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      backoff = Math.min(MAX_BACKOFF.toNanos(), backoff * 3 / 2);
+    }
+  }
+}
