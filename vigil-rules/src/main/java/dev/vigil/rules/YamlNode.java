@@ -28,7 +28,8 @@ import org.yaml.snakeyaml.reader.StreamReader;
  * <p>Anchors and aliases are resolved as Go's yaml.v3 resolves them: an alias stands for the node
  * last anchored under its name, and carries the alias' own line. Expansion is bounded as yaml.v3
  * bounds it (a document where aliases make up too much of the decoded nodes is refused as
- * "excessive aliasing"), so a "billion laughs" file cannot make the rule walk explode.
+ * "excessive aliasing"), so a "billion laughs" file cannot make the rule walk explode. Merge keys
+ * ({@code <<: *base}) merge a map, or a list of maps, under the keys written explicitly.
  */
 record YamlNode(
     Kind kind,
@@ -155,21 +156,45 @@ record YamlNode(
       if (e instanceof MappingStartEvent) {
         Map<String, YamlNode> m = new LinkedHashMap<>();
         Map<String, Integer> lines = new LinkedHashMap<>();
+        // Merge keys (<<: *base, or a list of maps): explicit keys win, then earlier sources.
+        List<YamlNode> merged = new ArrayList<>();
+        List<Integer> mergeLines = new ArrayList<>();
         Event k;
         while (!(k = events.getEvent()).is(Event.ID.MappingEnd)) {
           int keyLine = k.getStartMark().getLine() + 1;
+          boolean mergeKey =
+              k instanceof ScalarEvent ks && ks.isPlain() && "<<".equals(ks.getValue());
           YamlNode keyNode = read(k);
           String key = keyNode.kind == Kind.NULL ? "null" : keyNode.text;
           if (keyNode.kind == Kind.MAP || keyNode.kind == Kind.LIST) {
             throw new YamlError(keyLine, "a map key must be a scalar, got " + keyNode.describe());
           }
           YamlNode v = read(events.getEvent());
+          if (mergeKey) {
+            for (YamlNode source : v.kind == Kind.LIST ? v.list : List.of(v)) {
+              if (source.kind != Kind.MAP) {
+                throw new YamlError(
+                    source.line, "map merge requires map or sequence of maps as the value");
+              }
+              merged.add(source);
+              mergeLines.add(keyLine);
+            }
+            continue;
+          }
           if (m.containsKey(key)) {
             throw new YamlError(
                 keyLine, "mapping key \"" + key + "\" already defined at line " + lines.get(key));
           }
           m.put(key, v);
           lines.put(key, keyLine);
+        }
+        for (int i = 0; i < merged.size(); i++) {
+          for (Map.Entry<String, YamlNode> en : merged.get(i).map.entrySet()) {
+            if (!m.containsKey(en.getKey())) {
+              m.put(en.getKey(), en.getValue());
+              lines.put(en.getKey(), mergeLines.get(i));
+            }
+          }
         }
         return new YamlNode(
             Kind.MAP,

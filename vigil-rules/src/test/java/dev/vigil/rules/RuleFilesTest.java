@@ -184,6 +184,34 @@ class RuleFilesTest {
   }
 
   @Test
+  void parse_mergeKeys_mergeUnderTheExplicitKeys() throws Exception {
+    RuleFile f =
+        RuleFiles.parse(
+            "r.yml",
+            """
+            groups:
+            - name: g
+              rules:
+              - alert: A
+                expr: up == 0
+                labels: &common
+                  severity: warning
+                  team: a
+              - alert: B
+                expr: up == 2
+                labels:
+                  team: b
+                  <<: [*common, {owner: ops, team: c}]
+            """);
+    AlertingRuleSpec b = (AlertingRuleSpec) f.groups().get(0).rules().get(1);
+    assertThat(b.labels())
+        .containsOnly(
+            java.util.Map.entry("severity", "warning"),
+            java.util.Map.entry("team", "b"),
+            java.util.Map.entry("owner", "ops"));
+  }
+
+  @Test
   void parse_aliasErrors_nameTheAliasSite() {
     assertThat(
             problems(
