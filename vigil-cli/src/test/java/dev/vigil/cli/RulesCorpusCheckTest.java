@@ -39,10 +39,7 @@ class RulesCorpusCheckTest {
    * Files where Vigil's verdict differs from promtool's today, with the reason; reported as skipped
    * (not passed) until the parser catches up.
    */
-  static final Map<String, String> KNOWN_DIFFERENCES =
-      Map.of(
-          "good-anchors.yml",
-          "YAML aliases (*name) are not resolved by RuleFiles' YAML reader; promtool resolves them");
+  static final Map<String, String> KNOWN_DIFFERENCES = Map.of();
 
   static Map<String, Boolean> plain;
   static String plainErrors;

@@ -157,6 +157,100 @@ class RuleFilesTest {
   }
 
   @Test
+  void parse_anchorsAndAliases_areResolvedAsPromtoolDoes() throws Exception {
+    RuleFile f =
+        RuleFiles.parse(
+            "r.yml",
+            """
+            groups:
+            - name: g
+              interval: &i 30s
+              rules:
+              - alert: A
+                expr: &e up == 0
+                labels: &common
+                  severity: warning
+                annotations:
+                  summary: &notDuration "1.5m"
+              - alert: B
+                expr: *e
+                for: *i
+                labels: *common
+            """);
+    AlertingRuleSpec b = (AlertingRuleSpec) f.groups().get(0).rules().get(1);
+    assertThat(b.expr()).isEqualTo("up == 0");
+    assertThat(b.forDuration()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(b.labels()).containsExactly(java.util.Map.entry("severity", "warning"));
+  }
+
+  @Test
+  void parse_mergeKeys_mergeUnderTheExplicitKeys() throws Exception {
+    RuleFile f =
+        RuleFiles.parse(
+            "r.yml",
+            """
+            groups:
+            - name: g
+              rules:
+              - alert: A
+                expr: up == 0
+                labels: &common
+                  severity: warning
+                  team: a
+              - alert: B
+                expr: up == 2
+                labels:
+                  team: b
+                  <<: [*common, {owner: ops, team: c}]
+            """);
+    AlertingRuleSpec b = (AlertingRuleSpec) f.groups().get(0).rules().get(1);
+    assertThat(b.labels())
+        .containsOnly(
+            java.util.Map.entry("severity", "warning"),
+            java.util.Map.entry("team", "b"),
+            java.util.Map.entry("owner", "ops"));
+  }
+
+  @Test
+  void parse_aliasErrors_nameTheAliasSite() {
+    assertThat(
+            problems(
+                    """
+                    groups:
+                    - name: g
+                      rules:
+                      - alert: A
+                        expr: up
+                        annotations:
+                          summary: &notDuration "1.5m"
+                      - alert: B
+                        expr: up
+                        for: *notDuration
+                    """)
+                .get(0)
+                .toString())
+        .isEqualTo(
+            "r.yml:10: group \"g\", rule 2, \"B\": for: not a valid duration string: \"1.5m\"");
+    assertThat(problems("groups:\n- name: g\n  rules: *nowhere\n").get(0).toString())
+        .isEqualTo("r.yml:3: unknown anchor 'nowhere' referenced");
+  }
+
+  @Test
+  void parse_billionLaughs_isRefusedQuicklyAsExcessiveAliasing() {
+    StringBuilder y = new StringBuilder("x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (int i = 1; i < 10; i++) {
+      y.append("x").append(i).append(": &a").append(i).append(" [");
+      for (int j = 0; j < 9; j++) {
+        y.append(j > 0 ? ", " : "").append("*a").append(i - 1);
+      }
+      y.append("]\n");
+    }
+    y.append("groups: []\n");
+    List<Problem> ps = problems(y.toString());
+    assertThat(ps).extracting(Problem::message).contains("document contains excessive aliasing");
+  }
+
+  @Test
   void parse_badYaml_namesTheLine() {
     List<Problem> ps = problems("groups:\n- name: a\n  rules: [\n");
     assertThat(ps).hasSize(1);

@@ -2,9 +2,12 @@
 // searchable, Netdata-style: an application's own counters get charts with no configuration.
 // Counters are charted as rates, histograms as p50/p95/p99, gauges as they are; at most 10
 // series per chart (topk), so a high-cardinality family stays readable.
+// The application recorders export their families (app_*) at zero from the start; a family whose
+// every series is zero throughout the range has no data yet, and is counted in a note instead of
+// charted as if it had any (a plain `vigil serve` has no application).
 
 import { el, clear } from '../dom.js';
-import { labelValues, metadata } from '../api.js';
+import { labelValues, metadata, queryRange } from '../api.js';
 import { mountBoard } from '../board.js';
 import { getState, setState } from '../state.js';
 
@@ -50,6 +53,32 @@ export function familyPanel(f) {
   return { type: 'timeseries', title: f.name, description: f.help, span: 8, height: 180, unit, targets };
 }
 
+/** The recorders' default namespace (collect.namespace in vigil.yml). */
+const APP = 'app_';
+
+/** Whether a series name belongs to family `f` (a histogram's _bucket, _sum, _count included). */
+function inFamily(name, f) {
+  return name === f.name || (name.startsWith(`${f.name}_`) && /^(bucket|sum|count|total)$/.test(name.slice(f.name.length + 1)));
+}
+
+/**
+ * Names of the application families with no series other than zero anywhere in the window: one
+ * range query, sampled at up to 240 steps (counters only grow, so a recorded one stays non-zero).
+ */
+async function zeroApplicationFamilies(list, win) {
+  const apps = list.filter((f) => f.name.startsWith(APP));
+  if (apps.length === 0) return new Set();
+  const step = Math.max(1, Math.ceil((win.end - win.start) / 240));
+  let names;
+  try {
+    const d = await queryRange(`count by (__name__) ({__name__=~"${APP}.+"} != 0)`, win.start, win.end, step);
+    names = d.result.map((r) => r.metric.__name__);
+  } catch {
+    return new Set(); // when in doubt, chart them: the charts show any error themselves
+  }
+  return new Set(apps.filter((f) => !names.some((n) => inFamily(n, f))).map((f) => f.name));
+}
+
 function prefixOf(name) {
   const i = name.indexOf('_');
   return i > 0 ? name.slice(0, i) : name;
@@ -66,10 +95,12 @@ export function mountMetrics(container) {
     value: state.params.get('search') || '',
   });
   const info = el('p', { class: 'muted' });
+  const note = el('p', { class: 'muted', id: 'metrics-no-data', hidden: true });
   const nav = el('nav', { class: 'prefixes', 'aria-label': 'Metric groups' });
   const body = el('div');
-  container.append(el('div', { class: 'toolbar' }, search, info), nav, body);
+  container.append(el('div', { class: 'toolbar' }, search, info), note, nav, body);
   let all = [];
+  let empty = new Set();
   let board = null;
   let win = null;
   let timer = null;
@@ -77,7 +108,7 @@ export function mountMetrics(container) {
   function render() {
     if (board) board.dispose();
     const q = search.value.trim().toLowerCase();
-    const shown = all.filter((f) => !q || f.name.toLowerCase().includes(q) || f.help.toLowerCase().includes(q));
+    const shown = all.filter((f) => !empty.has(f.name) && (!q || f.name.toLowerCase().includes(q) || f.help.toLowerCase().includes(q)));
     const groups = new Map();
     for (const f of shown) {
       const p = prefixOf(f.name);
@@ -89,7 +120,16 @@ export function mountMetrics(container) {
     for (const [p, list] of groups) nav.appendChild(el('a', { href: `#group-${p}`, onclick: (e) => jump(e, p) }, `${p} (${list.length})`));
     board = mountBoard(body, { rows: [...groups].map(([p, list]) => ({ title: p, panels: list.map(familyPanel) })) });
     [...body.querySelectorAll('h2.row-title')].forEach((h) => (h.id = `group-${h.textContent}`));
-    if (win) board.update(win);
+    return win ? board.update(win) : Promise.resolve();
+  }
+
+  function showNote() {
+    note.hidden = empty.size === 0;
+    note.textContent =
+      empty.size === 0
+        ? ''
+        : `${empty.size} application families have no data yet (${[...empty].join(', ')}): the recorders export them at zero until an application records; see docs/metrics.md ("Application recorders").`;
+    note.dataset.count = String(empty.size);
   }
 
   function jump(e, p) {
@@ -106,15 +146,19 @@ export function mountMetrics(container) {
   });
 
   const loaded = Promise.all([labelValues('__name__'), metadata().catch(() => ({}))]).then(([names, meta]) => {
-    all = families(names, meta || {});
-    render();
+    all = families(names, meta || {}); // charted once the first window says which have data
   });
 
   return {
     async update(w) {
       win = w;
       await loaded;
-      if (board) await board.update(w);
+      const now = await zeroApplicationFamilies(all, w);
+      if (win !== w) return; // a newer window is on its way
+      const changed = now.size !== empty.size || [...now].some((n) => !empty.has(n));
+      empty = now;
+      showNote();
+      await (changed || !board ? render() : board.update(w));
     },
     dispose() {
       if (board) board.dispose();

@@ -362,6 +362,39 @@ class DashboardTruthBrowserTest {
   }
 
   @Test
+  void withoutAnApplication_metricsPageHidesTheRecordersZeroFamilies_withANote() throws Exception {
+    // A plain server exports the recorders' app_* families at zero (nothing was recorded).
+    List<String> appNames = new ArrayList<>();
+    get(plainVigil, "/api/v1/label/__name__/values")
+        .get("data")
+        .forEach(n -> appNames.add(n.asText()));
+    appNames.removeIf(n -> !n.startsWith("app_"));
+    assertThat(appNames).as("the recorders' families on a plain server").isNotEmpty();
+    assertThat(query(plainVigil, "count({__name__=~\"app_.+\"} != 0)"))
+        .as("every app_* series is zero")
+        .isEmpty();
+
+    open(plainVigil, "page=metrics&range=1h");
+    WebElement note = waitFor(By.cssSelector("#metrics-no-data[data-count]"));
+    int hidden = Integer.parseInt(note.getAttribute("data-count"));
+    assertThat(hidden).isPositive();
+    assertThat(note.getText())
+        .contains(hidden + " application families have no data yet", "docs/metrics.md");
+    waitFor(By.cssSelector("#page-metrics section.panel h3"));
+    assertThat(driver.findElements(By.cssSelector("#page-metrics section.panel h3")))
+        .extracting(WebElement::getText)
+        .isNotEmpty()
+        .noneMatch(t -> t.startsWith("app_"));
+
+    // On a server whose application records, its families are charted and none is hidden.
+    open(demoVigil, "page=metrics&range=1h");
+    waitFor(By.cssSelector("#metrics-no-data[data-count]"));
+    assertThat(driver.findElements(By.cssSelector("#page-metrics section.panel h3")))
+        .extracting(WebElement::getText)
+        .contains("app_errors_total", "app_api_requests_total");
+  }
+
+  @Test
   void dashboardsIsAlwaysInTheNavigation_andWithoutAFolderExplainsHowToAddOne() {
     open(plainVigil, "page=overview");
     WebElement link = waitFor(By.cssSelector("#nav a[data-page='dashboards']"));
