@@ -123,8 +123,47 @@ class RuleEvaluationTest extends RulesFixture {
 
   @Test
   void aQueryPastTheRulesTimeout_isReportedByTheRealEngine_andTheNextRuleRuns() throws Exception {
+    // A storage that is slow for one metric: selecting `slow` returns only once the query's own
+    // deadline has passed, so the first rule times out whatever the machine's speed (a heavy
+    // query finished within the timeout on a quiet machine).
+    dev.vigil.model.Queryable slowForOne =
+        (mint, maxt) -> {
+          dev.vigil.model.Querier q = db.querier(mint, maxt);
+          return new dev.vigil.model.Querier() {
+            @Override
+            public dev.vigil.model.SeriesSet select(
+                dev.vigil.model.SelectHints hints, List<dev.vigil.model.LabelMatcher> matchers) {
+              if (matchers.stream()
+                  .anyMatch(x -> x.name().equals("__name__") && x.matches("slow"))) {
+                long bound = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (System.nanoTime() < bound) {
+                  dev.vigil.model.QueryDeadline.current().check(); // throws once past it
+                  java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+                throw new AssertionError("the rule's query had no deadline");
+              }
+              return q.select(hints, matchers);
+            }
+
+            @Override
+            public List<String> labelNames(List<dev.vigil.model.LabelMatcher> matchers) {
+              return q.labelNames(matchers);
+            }
+
+            @Override
+            public List<String> labelValues(
+                String name, List<dev.vigil.model.LabelMatcher> matchers) {
+              return q.labelValues(name, matchers);
+            }
+
+            @Override
+            public void close() {
+              q.close();
+            }
+          };
+        };
     RuleManager m =
-        RuleManager.builder(db, db)
+        RuleManager.builder(slowForOne, db)
             .clock(clock)
             .queryTimeout(java.time.Duration.ofMillis(200))
             .build();
@@ -137,7 +176,7 @@ class RuleEvaluationTest extends RulesFixture {
                 - name: g
                   rules:
                   - record: heavy
-                    expr: count_over_time(vector(1)[11d:1s])
+                    expr: count_over_time(slow[5m])
                   - record: light
                     expr: vector(1)
                 """)));
