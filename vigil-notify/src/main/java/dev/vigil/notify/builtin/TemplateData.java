@@ -34,7 +34,7 @@ final class TemplateData {
     String status = d.status();
     String receiver = quoteMeta(d.receiver());
     return new Struct(
-        "template.Data",
+        "*template.Data",
         name ->
             switch (name) {
               case "Receiver" -> receiver;

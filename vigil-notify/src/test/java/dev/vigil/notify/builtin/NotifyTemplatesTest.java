@@ -94,4 +94,20 @@ class NotifyTemplatesTest {
         .hasMessage(
             "template: :1:12: executing \"\" at <{{template \"nope\" .}}>: template \"nope\" not defined");
   }
+
+  @Test
+  void renderError_inAFileDefine_namesTheFileAndLine() throws Exception {
+    Files.createDirectories(dir.resolve("tmpl"));
+    Files.writeString(dir.resolve("tmpl/e.tmpl"), "{{ define \"e\" }}\nok {{ .Nope }}{{ end }}\n");
+    NotifyConfig c = parse(BASE.replace("TITLE", "'{{ template \"e\" . }}'"));
+    NotificationData d =
+        new NotificationData("r", "{}", new TreeMap<>(), List.of(), Instant.EPOCH, "http://ext");
+    assertThatThrownBy(
+            () -> SlackMessage.of(c.receivers.get("r").slacks().get(0), d, c.notifyTemplates))
+        .hasMessage(
+            "template: "
+                + dir.resolve("tmpl/e.tmpl")
+                + ":2:6: executing \"e\" at <.Nope>: can't evaluate field Nope in type"
+                + " *template.Data");
+  }
 }

@@ -122,7 +122,8 @@ final class Exec {
 
   /** Go's ErrorContext: name:line:byteColumn (0-based bytes since the last newline). */
   private String location(int pos) {
-    String text = tmpl.text();
+    CompiledTemplate.Source src = tmpl.sourceOf(current);
+    String text = src.text();
     int p = Math.min(pos, text.length());
     int lastNl = text.lastIndexOf('\n', p - 1);
     int line = 1;
@@ -132,7 +133,7 @@ final class Exec {
       }
     }
     int col = utf8Length(text, lastNl + 1, p);
-    return tmpl.name() + ":" + line + ":" + col;
+    return src.name() + ":" + line + ":" + col;
   }
 
   private static int utf8Length(String s, int from, int to) {

@@ -22,9 +22,12 @@ public final class NotificationTemplates {
   private static final Exec.Context CONTEXT = new Exec.Context(null, 0, "", "");
 
   private final Map<String, Node.ListNode> defines;
+  private final Map<String, CompiledTemplate.Source> sources;
 
-  private NotificationTemplates(Map<String, Node.ListNode> defines) {
+  private NotificationTemplates(
+      Map<String, Node.ListNode> defines, Map<String, CompiledTemplate.Source> sources) {
     this.defines = Map.copyOf(defines);
+    this.sources = Map.copyOf(sources);
   }
 
   /**
@@ -36,6 +39,7 @@ public final class NotificationTemplates {
   public static NotificationTemplates load(List<Map.Entry<String, String>> files)
       throws TemplateException {
     Map<String, Node.ListNode> defines = new HashMap<>();
+    Map<String, CompiledTemplate.Source> sources = new HashMap<>();
     for (Map.Entry<String, String> f : files) {
       Parser.Parsed p;
       try {
@@ -44,8 +48,12 @@ public final class NotificationTemplates {
         throw new TemplateException("template: " + f.getKey() + ": internal parser error: " + e);
       }
       defines.putAll(p.defines());
+      CompiledTemplate.Source src = new CompiledTemplate.Source(f.getKey(), f.getValue());
+      for (String name : p.defines().keySet()) {
+        sources.put(name, src);
+      }
     }
-    return new NotificationTemplates(defines);
+    return new NotificationTemplates(defines, sources);
   }
 
   /** Whether a template of this name is defined. */
@@ -67,7 +75,9 @@ public final class NotificationTemplates {
     }
     Map<String, Node.ListNode> all = new HashMap<>(defines);
     all.putAll(p.defines());
-    return new CompiledTemplate("", text, p.root(), all);
+    Map<String, CompiledTemplate.Source> src = new HashMap<>(sources);
+    src.keySet().removeAll(p.defines().keySet()); // defined in the text itself
+    return new CompiledTemplate("", text, p.root(), all, src);
   }
 
   /**
