@@ -315,7 +315,7 @@ public final class NotifyConfig {
               e.string("auth_username", g.smtpAuthUsername()),
               e.string("auth_password", g.smtpAuthPassword()),
               e.bool("require_tls", g.smtpRequireTls()),
-              e.stringMap("headers"),
+              e.textMap("headers"),
               e.text("html"),
               e.text("text"),
               e.bool("send_resolved", false)));

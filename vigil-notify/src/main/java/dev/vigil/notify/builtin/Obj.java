@@ -158,6 +158,17 @@ final class Obj {
     return out;
   }
 
+  /** A map of notification texts (templates checked as {@link #text}). */
+  Map<String, String> textMap(String k) {
+    Obj o = obj(k);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String name : o.node.map().keySet()) {
+      String v = o.text(name);
+      out.put(name, v == null ? "" : v);
+    }
+    return out;
+  }
+
   Obj obj(String k) {
     return of(get(k), key(k));
   }

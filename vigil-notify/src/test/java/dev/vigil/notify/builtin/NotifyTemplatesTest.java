@@ -49,6 +49,18 @@ class NotifyTemplatesTest {
         .isInstanceOf(NotifyConfigException.class)
         .hasMessageContaining("receivers[0].slack_configs[0].title")
         .hasMessageContaining("function \"humanize\" not defined");
+    String mail =
+        """
+        route: {receiver: m}
+        receivers:
+          - name: m
+            email_configs:
+              - {to: a@b, from: c@d, smarthost: 'h:25', headers: {Subject: '{{ .Status '}}
+        """;
+    assertThatThrownBy(() -> parse(mail))
+        .isInstanceOf(NotifyConfigException.class)
+        .hasMessageContaining("headers.Subject")
+        .hasMessageContaining("template: :1:");
   }
 
   @Test
