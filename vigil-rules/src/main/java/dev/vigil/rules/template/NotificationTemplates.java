@@ -16,13 +16,18 @@ import java.util.Map;
  * String title = t.execute("{{ template \"my.title\" . }}", data);
  * }</pre>
  *
- * <p>Immutable and thread-safe. Data objects reach the executor as {@link TemplateObject}s.
+ * <p>Thread-safe; the template set is immutable, parsed receiver texts are cached. Data objects
+ * reach the executor as {@link TemplateObject}s.
  */
 public final class NotificationTemplates {
   private static final Exec.Context CONTEXT = new Exec.Context(null, 0, "", "");
 
   private final Map<String, Node.ListNode> defines;
   private final Map<String, CompiledTemplate.Source> sources;
+
+  // Receivers' texts parsed once per config, not per notification; bounded like Templates'.
+  private final java.util.concurrent.ConcurrentHashMap<String, CompiledTemplate> parsed =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private NotificationTemplates(
       Map<String, Node.ListNode> defines, Map<String, CompiledTemplate.Source> sources) {
@@ -90,6 +95,14 @@ public final class NotificationTemplates {
     if (!text.contains("{{")) {
       return text;
     }
-    return parse(text).execute(data, CONTEXT);
+    CompiledTemplate t = parsed.get(text);
+    if (t == null) {
+      t = parse(text);
+      if (parsed.size() >= Templates.CACHE_LIMIT) {
+        parsed.clear();
+      }
+      parsed.put(text, t);
+    }
+    return t.execute(data, CONTEXT);
   }
 }
