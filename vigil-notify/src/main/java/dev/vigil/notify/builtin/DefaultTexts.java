@@ -11,8 +11,8 @@ import java.util.TreeMap;
 
 /**
  * The built-in notification texts, as Alertmanager's default templates ({@code __subject}, {@code
- * __text_alert_list}, {@code slack.default.*}) render them; Slack's default text also lists each
- * alert's annotations (alertmanager #250), which Alertmanager's empty default leaves out.
+ * __text_alert_list}) render them, for the log and the mail bodies; receivers' texts use the
+ * templates of {@code default.tmpl} (see {@link NotifyTemplates}).
  */
 final class DefaultTexts {
   private DefaultTexts() {}
@@ -75,23 +75,6 @@ final class DefaultTexts {
         b.append(" - ").append(e.getKey()).append(" = ").append(e.getValue()).append('\n');
       }
     }
-  }
-
-  /** Slack's default text: the firing, then the resolved alerts, each with its annotations. */
-  static String slackText(NotificationData d) {
-    StringBuilder b = new StringBuilder();
-    List<Alert> firing = d.firing();
-    List<Alert> resolved = d.resolved();
-    if (!firing.isEmpty()) {
-      b.append("*Alerts Firing:*\n").append(alertList(firing));
-    }
-    if (!resolved.isEmpty()) {
-      if (!b.isEmpty()) {
-        b.append('\n');
-      }
-      b.append("*Alerts Resolved:*\n").append(alertList(resolved));
-    }
-    return b.toString();
   }
 
   /** The plain-text mail body: subject line, then the firing and resolved alert lists. */

@@ -23,10 +23,12 @@ import java.util.Properties;
 final class EmailIntegration implements Integration {
   private final NotifyConfig.Email cfg;
   private final Duration timeout;
+  private final NotifyTemplates templates;
 
-  EmailIntegration(NotifyConfig.Email cfg, Duration timeout) {
+  EmailIntegration(NotifyConfig.Email cfg, Duration timeout, NotifyTemplates templates) {
     this.cfg = cfg;
     this.timeout = timeout;
+    this.templates = templates;
   }
 
   @Override
@@ -76,23 +78,37 @@ final class EmailIntegration implements Integration {
                   }
                 }
                 : null);
+    Map<String, String> headers = new java.util.LinkedHashMap<>();
+    String textBody;
+    String htmlBody;
+    try {
+      for (Map.Entry<String, String> h : cfg.headers().entrySet()) {
+        headers.put(h.getKey(), templates.render(h.getValue(), "", d));
+      }
+      headers.putIfAbsent(
+          "Subject", templates.render(null, "{{ template \"email.default.subject\" . }}", d));
+      textBody =
+          cfg.text() != null ? templates.render(cfg.text(), "", d) : DefaultTexts.emailText(d);
+      htmlBody =
+          cfg.html() != null ? templates.render(cfg.html(), "", d) : DefaultTexts.emailHtml(d);
+    } catch (NotifyTemplates.RenderException e) {
+      return new Failure("cannot render the mail: " + e.getMessage(), false);
+    }
     try {
       MimeMessage m = new MimeMessage(session);
-      Map<String, String> headers = cfg.headers();
       m.setFrom(new InternetAddress(headers.getOrDefault("From", cfg.from())));
       m.setRecipients(
           Message.RecipientType.TO, InternetAddress.parse(headers.getOrDefault("To", cfg.to())));
-      m.setSubject(headers.getOrDefault("Subject", DefaultTexts.subject(d)), "UTF-8");
+      m.setSubject(headers.get("Subject"), "UTF-8");
       for (Map.Entry<String, String> h : headers.entrySet()) {
         if (!List.of("From", "To", "Subject").contains(h.getKey())) {
           m.setHeader(h.getKey(), h.getValue());
         }
       }
       MimeBodyPart text = new MimeBodyPart();
-      text.setText(cfg.text() != null ? cfg.text() : DefaultTexts.emailText(d), "UTF-8");
+      text.setText(textBody, "UTF-8");
       MimeBodyPart html = new MimeBodyPart();
-      html.setContent(
-          cfg.html() != null ? cfg.html() : DefaultTexts.emailHtml(d), "text/html; charset=UTF-8");
+      html.setContent(htmlBody, "text/html; charset=UTF-8");
       MimeMultipart alt = new MimeMultipart("alternative");
       alt.addBodyPart(text);
       alt.addBodyPart(html);

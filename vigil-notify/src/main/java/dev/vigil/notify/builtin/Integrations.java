@@ -52,10 +52,10 @@ final class Integrations {
                 s.http(),
                 http,
                 requestTimeout,
-                d -> SlackMessage.of(s, d)));
+                d -> SlackMessage.of(s, d, c.notifyTemplates)));
       }
       for (NotifyConfig.Email e : r.emails()) {
-        list.add(new EmailIntegration(e, requestTimeout));
+        list.add(new EmailIntegration(e, requestTimeout, c.notifyTemplates));
       }
       for (NotifyConfig.Log l : r.logs()) {
         list.add(
@@ -104,6 +104,8 @@ final class Integrations {
       byte[] json;
       try {
         json = JSON.writeValueAsBytes(body.apply(d));
+      } catch (NotifyTemplates.RenderException e) {
+        return new Failure("cannot render the message: " + e.getMessage(), false);
       } catch (JsonProcessingException e) {
         return new Failure("cannot encode the message: " + e.getOriginalMessage(), false);
       }

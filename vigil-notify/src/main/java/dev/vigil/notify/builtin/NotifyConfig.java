@@ -43,19 +43,24 @@ public final class NotifyConfig {
 
   final List<String> templates;
 
+  /** The built-in templates and those of {@code templates:}, read at bind time. */
+  final NotifyTemplates notifyTemplates;
+
   private NotifyConfig(
       Global global,
       Route root,
       Map<String, ReceiverConfig> receivers,
       List<InhibitRule> inhibitRules,
       Map<String, YNode> timeIntervals,
-      List<String> templates) {
+      List<String> templates,
+      NotifyTemplates notifyTemplates) {
     this.global = global;
     this.root = root;
     this.receivers = receivers;
     this.inhibitRules = inhibitRules;
     this.timeIntervals = timeIntervals;
     this.templates = templates;
+    this.notifyTemplates = notifyTemplates;
   }
 
   record Global(
@@ -172,6 +177,12 @@ public final class NotifyConfig {
       ir.finish();
     }
     List<String> templates = root.strings("templates");
+    NotifyTemplates notifyTemplates;
+    try {
+      notifyTemplates = NotifyTemplates.load(baseDir(node), templates);
+    } catch (IllegalArgumentException e) {
+      throw Obj.fail(root.node, root.key("templates"), e.getMessage());
+    }
     YNode routeNode = root.get("route");
     if (routeNode == null) {
       throw Obj.fail(root.node, root.key("route"), "no route provided in config");
@@ -190,7 +201,23 @@ public final class NotifyConfig {
     }
     root.finish();
     return new NotifyConfig(
-        g, rootRoute, Map.copyOf(receivers), List.copyOf(inhibit), intervals, templates);
+        g,
+        rootRoute,
+        Map.copyOf(receivers),
+        List.copyOf(inhibit),
+        intervals,
+        templates,
+        notifyTemplates);
+  }
+
+  /** The directory of the config file, against which template globs resolve. */
+  private static java.nio.file.Path baseDir(YNode node) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of(node.source()).getParent();
+      return dir == null ? java.nio.file.Path.of(".") : dir;
+    } catch (java.nio.file.InvalidPathException e) {
+      return java.nio.file.Path.of(".");
+    }
   }
 
   private static Global bindGlobal(Obj o) {
@@ -288,7 +315,7 @@ public final class NotifyConfig {
               e.string("auth_username", g.smtpAuthUsername()),
               e.string("auth_password", g.smtpAuthPassword()),
               e.bool("require_tls", g.smtpRequireTls()),
-              e.stringMap("headers"),
+              e.textMap("headers"),
               e.text("html"),
               e.text("text"),
               e.bool("send_resolved", false)));

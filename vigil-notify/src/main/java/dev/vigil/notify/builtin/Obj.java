@@ -158,6 +158,17 @@ final class Obj {
     return out;
   }
 
+  /** A map of notification texts (templates checked as {@link #text}). */
+  Map<String, String> textMap(String k) {
+    Obj o = obj(k);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String name : o.node.map().keySet()) {
+      String v = o.text(name);
+      out.put(name, v == null ? "" : v);
+    }
+    return out;
+  }
+
   Obj obj(String k) {
     return of(get(k), key(k));
   }
@@ -178,16 +189,17 @@ final class Obj {
   }
 
   /**
-   * A notification text: null when absent (the built-in default applies). Go templates in it are
-   * refused until notification templates are supported, rather than sent verbatim.
+   * A notification text, a Go template rendered per notification: null when absent (the built-in
+   * default applies). Refused here when it does not parse.
    */
   String text(String k) {
     String v = string(k, null);
     if (v != null && v.contains("{{")) {
-      throw fail(
-          get(k),
-          key(k),
-          "templates in notification texts are not supported by this version of Vigil yet; use plain text or leave the key out for the default");
+      try {
+        NotifyTemplates.check(v);
+      } catch (dev.vigil.rules.template.TemplateException e) {
+        throw fail(get(k), key(k), e.getMessage());
+      }
     }
     return v;
   }

@@ -79,6 +79,33 @@ class EmailTest {
   }
 
   @Test
+  void subjectHeaderTextAndHtml_areRenderedTemplates() throws Exception {
+    String keys =
+        """
+                require_tls: false
+                html: '<b>{{ .Status | toUpper }}</b> {{ .CommonAnnotations.summary | html }}'
+                text: '{{ template "__text_alert_list" .Alerts.Firing }}'
+                headers: {X-Team: '{{ .GroupLabels.alertname }}', \
+        Subject: '{{ template "email.default.subject" . }}!'}""";
+    try (BuiltinNotifier n =
+        BuiltinNotifier.start(
+            NotifyConfig.parse("t", config("").replace("        headers: {X-Team: storage}", keys)),
+            "http://vigil.example")) {
+      post(n);
+      assertThat(mail.waitForIncomingEmail(20_000, 1)).isTrue();
+      MimeMessage m = mail.getReceivedMessages()[mail.getReceivedMessages().length - 1];
+      assertThat(m.getSubject()).isEqualTo("[FIRING:1] DiskFull (a<1>)!");
+      assertThat(m.getHeader("X-Team")).containsExactly("DiskFull");
+      MimeMultipart alt = (MimeMultipart) m.getContent();
+      assertThat(((String) alt.getBodyPart(0).getContent()).replace("\r\n", "\n")) // MIME line ends
+          .isEqualTo(
+              "Labels:\n - alertname = DiskFull\n - instance = a<1>\nAnnotations:\n"
+                  + " - summary = disk 97% full\nSource: http://vigil.example/explore\n");
+      assertThat((String) alt.getBodyPart(1).getContent()).isEqualTo("<b>FIRING</b> disk 97% full");
+    }
+  }
+
+  @Test
   void requireTls_isTheDefault_andAServerWithoutStartTls_isAFailureNotAPlaintextSend()
       throws Exception {
     try (BuiltinNotifier n =

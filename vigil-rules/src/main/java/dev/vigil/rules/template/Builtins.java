@@ -42,6 +42,9 @@ final class Builtins {
       case StrMap m -> (long) m.map().size();
       case AnyMap m -> (long) m.map().size();
       case Vector q -> (long) q.samples().size();
+      case TemplateObject o when o.asMap() != null -> (long) o.asMap().size();
+      case TemplateObject o when o.asList() != null -> (long) o.asList().size();
+      case java.util.List<?> l -> (long) l.size();
       case null -> throw new FnError("reflect: call of reflect.Value.Type on zero Value");
       default -> throw new FnError("len of type " + GoValue.typeName(v));
     };

@@ -122,7 +122,8 @@ final class Exec {
 
   /** Go's ErrorContext: name:line:byteColumn (0-based bytes since the last newline). */
   private String location(int pos) {
-    String text = tmpl.text();
+    CompiledTemplate.Source src = tmpl.sourceOf(current);
+    String text = src.text();
     int p = Math.min(pos, text.length());
     int lastNl = text.lastIndexOf('\n', p - 1);
     int line = 1;
@@ -132,7 +133,7 @@ final class Exec {
       }
     }
     int col = utf8Length(text, lastNl + 1, p);
-    return tmpl.name() + ":" + line + ":" + col;
+    return src.name() + ":" + line + ":" + col;
   }
 
   private static int utf8Length(String s, int from, int to) {
@@ -283,6 +284,17 @@ final class Exec {
             }
           }
         }
+        case TemplateObject o when o.asMap() != null -> {
+          for (Map.Entry<String, String> e : new java.util.TreeMap<>(o.asMap()).entrySet()) {
+            any = true;
+            if (!oneIteration(r, decls, e.getKey(), e.getValue(), mark)) {
+              break;
+            }
+          }
+        }
+        case TemplateObject o when o.asList() != null ->
+            any = rangeList(r, decls, o.asList(), mark);
+        case List<?> l -> any = rangeList(r, decls, l, mark);
         case null -> {}
         default -> {
           // Go reports this at the last node evaluated (the pipeline's), not at the range.
@@ -295,6 +307,15 @@ final class Exec {
     } finally {
       pop(outer);
     }
+  }
+
+  private boolean rangeList(Node.Branch r, int decls, List<?> list, int mark) {
+    for (int i = 0; i < list.size(); i++) {
+      if (!oneIteration(r, decls, (long) i, GoValue.wrap(list.get(i)), mark)) {
+        break;
+      }
+    }
+    return !list.isEmpty();
   }
 
   /** Runs the body once; false on {{break}}. */
@@ -428,15 +449,21 @@ final class Exec {
     boolean fromAny = false;
     for (int i = 0; i < last; i++) {
       boolean nextFromAny = receiver instanceof AnyMap;
-      receiver = evalField(idents.get(i), n, null, MISSING, receiver, fromAny);
+      receiver = evalField(dot, idents.get(i), n, null, MISSING, receiver, fromAny);
       fromAny = nextFromAny;
     }
-    return evalField(idents.get(last), n, args, fin, receiver, fromAny);
+    return evalField(dot, idents.get(last), n, args, fin, receiver, fromAny);
   }
 
   /** fromAny: the receiver was read from a map[string]interface {}, its static type. */
   private Object evalField(
-      String name, Node n, List<Node> args, Object fin, Object receiver, boolean fromAny) {
+      Object dot,
+      String name,
+      Node n,
+      List<Node> args,
+      Object fin,
+      Object receiver,
+      boolean fromAny) {
     if (receiver == null) {
       return null;
     }
@@ -471,6 +498,34 @@ final class Exec {
             throw error(name + " has arguments but cannot be invoked as function");
           }
           return v;
+        }
+      }
+      case TemplateObject o -> {
+        List<Object> argv = new ArrayList<>();
+        if (args != null) {
+          for (int i = 1; i < args.size(); i++) {
+            argv.add(evalArg(dot, null, args.get(i)));
+          }
+        }
+        if (fin != MISSING) {
+          argv.add(fin);
+        }
+        Object v;
+        try {
+          v = o.field(name, argv);
+        } catch (IllegalArgumentException e) {
+          throw error("error calling " + name + ": " + e.getMessage());
+        }
+        if (v != TemplateObject.NO_SUCH_FIELD) {
+          return GoValue.wrap(v);
+        }
+        Map<String, String> m = o.asMap();
+        if (m != null) {
+          if (hasArgs) {
+            throw error(name + " is not a method but has arguments");
+          }
+          String s = m.get(name);
+          return s == null ? "" : s;
         }
       }
       case StrMap m -> {

@@ -60,13 +60,75 @@ final class Functions {
   /** One function: name, parameters (the last repeats when variadic), implementation. */
   record Fn(String name, Param[] params, boolean variadic, boolean builtin, Impl impl) {}
 
-  static final Functions PROMETHEUS = new Functions();
+  static final Functions PROMETHEUS = new Functions(false);
+
+  /** Go's builtins and Alertmanager 0.25's template functions (template/template.go). */
+  static final Functions ALERTMANAGER = new Functions(true);
 
   private final Map<String, Fn> table = new HashMap<>();
 
-  private Functions() {
+  private Functions(boolean alertmanager) {
     builtins();
-    prometheus();
+    if (alertmanager) {
+      alertmanager();
+    } else {
+      prometheus();
+    }
+  }
+
+  private void alertmanager() {
+    add("toUpper", (c, a) -> GoStrings.toUpper((String) a[0]), false, Param.STRING);
+    add("toLower", (c, a) -> GoStrings.toLower((String) a[0]), false, Param.STRING);
+    add("title", (c, a) -> GoStrings.title((String) a[0]), false, Param.STRING);
+    add(
+        "join",
+        (c, a) -> {
+          if (!(a[1] instanceof List<?> l)) {
+            throw new FnError(
+                "wrong type for value; expected []string; got " + GoValue.typeName(a[1]));
+          }
+          List<String> parts = new ArrayList<>();
+          for (Object o : l) {
+            parts.add(String.valueOf(o));
+          }
+          return String.join((String) a[0], parts);
+        },
+        false,
+        Param.STRING,
+        Param.ANY);
+    add(
+        "match",
+        (c, a) -> {
+          Pattern p;
+          try {
+            p = Pattern.compile((String) a[0]);
+          } catch (PatternSyntaxException e) {
+            throw new FnError(e.getMessage());
+          }
+          return p.matcher((String) a[1]).find();
+        },
+        false,
+        Param.STRING,
+        Param.STRING);
+    add("safeHtml", (c, a) -> new SafeHtml((String) a[0]), false, Param.STRING);
+    add(
+        "reReplaceAll",
+        (c, a) -> reReplaceAll((String) a[0], (String) a[1], (String) a[2]),
+        false,
+        Param.STRING,
+        Param.STRING,
+        Param.STRING);
+    add(
+        "stringSlice",
+        (c, a) -> {
+          List<String> out = new ArrayList<>();
+          for (Object o : a) {
+            out.add((String) o);
+          }
+          return List.copyOf(out);
+        },
+        true,
+        Param.STRING);
   }
 
   Fn lookup(String name) {

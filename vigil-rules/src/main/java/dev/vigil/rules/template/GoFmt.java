@@ -346,6 +346,10 @@ final class GoFmt {
       }
       case AlertData a -> printStruct(a, verb, depth + 1);
       case GoValue.SampleValue s -> printStruct(s.sample(), verb, depth + 1);
+      case TemplateObject o when o.asMap() != null ->
+          printMap(new java.util.TreeMap<>(o.asMap()), verb, depth);
+      case TemplateObject o when o.asList() != null -> printList(o.asList(), verb, depth);
+      case java.util.List<?> l -> printList(l, verb, depth);
       default -> pad(String.valueOf(arg));
     }
   }
@@ -754,5 +758,16 @@ final class GoFmt {
       sb.append('0');
     }
     return sb.append(s);
+  }
+
+  private void printList(java.util.List<?> l, int verb, int depth) {
+    buf.append('[');
+    for (int i = 0; i < l.size(); i++) {
+      if (i > 0) {
+        buf.append(' ');
+      }
+      printArg(GoValue.wrap(l.get(i)), verb, depth + 1);
+    }
+    buf.append(']');
   }
 }

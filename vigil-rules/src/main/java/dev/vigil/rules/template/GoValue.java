@@ -48,6 +48,19 @@ final class GoValue {
       "struct { Labels map[string]string; ExternalLabels map[string]string; ExternalURL string;"
           + " Value float64 }";
 
+  /** A value from a {@link TemplateObject} as the executor's Go value. */
+  static Object wrap(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> sm = (Map<String, String>) m;
+      return new StrMap(sm);
+    }
+    if (v instanceof Integer i) {
+      return (long) i;
+    }
+    return v;
+  }
+
   static String typeName(Object v) {
     return switch (v) {
       case null -> "<nil>";
@@ -63,6 +76,8 @@ final class GoValue {
       case SampleValue s -> "template.sample";
       case Time t -> "*time.Time";
       case AlertData a -> ALERT_DATA_TYPE;
+      case TemplateObject o -> o.goTypeName();
+      case List<?> l -> "[]string";
       default -> v.getClass().getSimpleName();
     };
   }
@@ -79,6 +94,9 @@ final class GoValue {
       case StrMap m -> !m.map().isEmpty();
       case AnyMap m -> !m.map().isEmpty();
       case Vector q -> !q.samples().isEmpty();
+      case TemplateObject o when o.asMap() != null -> !o.asMap().isEmpty();
+      case TemplateObject o when o.asList() != null -> !o.asList().isEmpty();
+      case List<?> l -> !l.isEmpty();
       default -> true; // non-nil pointers and structs
     };
   }
