@@ -152,7 +152,8 @@ class DeliveryFailureTest {
         .contains("vigil_notify_notifications_failed_total{integration=\"webhook\"}");
 
     // Slack's incoming-webhook schema: top-level channel/username/attachments; one attachment
-    // with Slack's documented fields; the default texts are Alertmanager's.
+    // with Slack's documented fields; the default text carries the annotations (alertmanager #250:
+    // Alertmanager's own default text is empty).
     JsonNode s = slack.get(0);
     assertThat(s.get("channel").asText()).isEqualTo("#ops");
     assertThat(s.get("username").asText()).isEqualTo("Vigil");
@@ -163,8 +164,12 @@ class DeliveryFailureTest {
     assertThat(att.get("color").asText()).isEqualTo("danger");
     assertThat(att.get("fallback").asText())
         .isEqualTo("[FIRING:1] DiskFull (a) | http://vigil.example/#/alerts?receiver=all");
-    // Alertmanager 0.25's slack.default.text is empty, and sent as such.
-    assertThat(att.get("text").asText()).isEmpty();
+    assertThat(att.get("text").asText())
+        .contains(
+            "*Alerts Firing:*",
+            " - summary = disk 97% full",
+            " - description = only 3 GB left",
+            "Source: http://vigil.example/explore");
     assertThat(Integrations.JSON.convertValue(att.get("mrkdwn_in"), List.class))
         .containsExactly("fallback", "pretext", "text");
     List<String> allowed =
