@@ -222,6 +222,7 @@ public final class Vigil implements AutoCloseable {
       if (notifier != null) {
         dev.vigil.notify.silence.Silences sil = notifyStores.silences;
         notifier.silencer((labels, at) -> sil.mutes(dev.vigil.model.Labels.of(labels), at));
+        notifier.notificationLog(notifyStores.nflog);
       }
       registry.register(new TsdbCollector(db.metrics()));
       ScrapeManager m = new ScrapeManager(db);

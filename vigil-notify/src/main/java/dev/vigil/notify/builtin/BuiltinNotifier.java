@@ -32,6 +32,7 @@ public final class BuiltinNotifier implements AutoCloseable {
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
   private final AlertsApi api;
+  private final Delivery delivery;
 
   BuiltinNotifier(
       NotifyConfig config,
@@ -46,12 +47,13 @@ public final class BuiltinNotifier implements AutoCloseable {
     this.timers = timers;
     this.executor = executor;
     this.scheduler = scheduler;
+    this.delivery = new Delivery(executor, metrics, DedupLog.inMemory(timers));
     this.dispatcher =
         new Dispatcher(
             config,
             timers,
             Integrations.build(config, http, requestTimeout),
-            new Delivery(executor, metrics),
+            delivery,
             externalURL,
             timeIntervals);
     this.api = new AlertsApi(this);
@@ -156,6 +158,16 @@ public final class BuiltinNotifier implements AutoCloseable {
   public void silencer(
       java.util.function.BiFunction<Map<String, String>, Instant, List<String>> silencer) {
     dispatcher.silencer(silencer);
+  }
+
+  /**
+   * Deduplicates against the persisted notification log from now on (Alertmanager's DedupStage): a
+   * group's notification is sent to an integration only when its alerts changed since the last
+   * successful delivery recorded there, or repeat_interval has passed; each delivery is recorded.
+   * Until called, the log is kept in memory.
+   */
+  public void notificationLog(dev.vigil.notify.nflog.NotificationLog nflog) {
+    delivery.dedup(DedupLog.of(nflog));
   }
 
   public AlertsApi api() {

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * after each flush the next one comes group_interval later. Each flush hands the group's alerts
  * (muted ones removed: inhibited, outside active or inside mute time intervals) to each integration
  * of the route's receiver, which sends when the alert set changed since the last send to it (the
- * notification log's dedup: new firing alerts, all resolved, newly resolved with send_resolved) or
- * when repeat_interval has passed. When every integration succeeded, the resolved alerts that were
+ * notification log's dedup, DedupLog: new firing alerts, all resolved, newly resolved with
+ * send_resolved) or when repeat_interval has passed. When every integration succeeded, the resolved alerts that were
  * sent leave the group; an empty group is removed.
  */
 final class Dispatcher {
@@ -203,9 +202,6 @@ final class Dispatcher {
      */
     private boolean inFlight;
     private boolean pending;
-
-    /** Per integration index: what was last sent (the notification log's entry). */
-    final Map<Integer, Delivery.LogEntry> log = new ConcurrentHashMap<>();
 
     Group(Route route, String key, SortedMap<String, String> labels) {
       this.route = route;
