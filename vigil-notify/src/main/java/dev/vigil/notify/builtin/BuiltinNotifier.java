@@ -25,9 +25,14 @@ import java.util.function.BiPredicate;
  * <p>Thread-safe. {@link #close()} stops timers and deliveries in flight.
  */
 public final class BuiltinNotifier implements AutoCloseable {
-  private final NotifyConfig config;
+  private volatile NotifyConfig config;
   private final Timers timers;
-  private final Dispatcher dispatcher;
+  private volatile Dispatcher dispatcher;
+  private final HttpClient http;
+  private final Duration requestTimeout;
+  private final String externalURL;
+  private volatile java.util.function.BiFunction<Map<String, String>, Instant, List<String>>
+      silencer;
   private final NotifyMetrics metrics = new NotifyMetrics();
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
@@ -45,6 +50,9 @@ public final class BuiltinNotifier implements AutoCloseable {
       BiPredicate<String, Instant> timeIntervals) {
     this.config = config;
     this.timers = timers;
+    this.http = http;
+    this.requestTimeout = requestTimeout;
+    this.externalURL = externalURL;
     this.executor = executor;
     this.scheduler = scheduler;
     this.delivery = new Delivery(executor, metrics, DedupLog.inMemory(timers));
@@ -79,7 +87,7 @@ public final class BuiltinNotifier implements AutoCloseable {
             externalURL,
             timeIntervals(config));
     ses.scheduleWithFixedDelay(
-        n.dispatcher::collectGarbage, 30, 30, java.util.concurrent.TimeUnit.MINUTES);
+        () -> n.dispatcher.collectGarbage(), 30, 30, java.util.concurrent.TimeUnit.MINUTES);
     return n;
   }
 
@@ -104,7 +112,7 @@ public final class BuiltinNotifier implements AutoCloseable {
   }
 
   /** Ingests alerts as an Alertmanager receives them from Prometheus. */
-  public void post(List<PostableAlert> alerts) {
+  public synchronized void post(List<PostableAlert> alerts) {
     Instant now = timers.now();
     List<Alert> batch =
         alerts.stream().map(p -> p.toAlert(now, config.global.resolveTimeout())).toList();
@@ -157,7 +165,34 @@ public final class BuiltinNotifier implements AutoCloseable {
    */
   public void silencer(
       java.util.function.BiFunction<Map<String, String>, Instant, List<String>> silencer) {
+    this.silencer = silencer;
     dispatcher.silencer(silencer);
+  }
+
+  /**
+   * Applies a new {@code notify} section as Alertmanager applies a reloaded configuration: routes,
+   * receivers, inhibitions and time intervals are rebuilt, and the alerts held are routed again
+   * into new aggregation groups. What was already delivered is not sent again (the notification log
+   * is kept: a group whose alerts did not change waits for its repeat_interval); alerts older than
+   * group_wait are flushed at once, as after a restart.
+   */
+  public synchronized void reload(NotifyConfig next) {
+    Dispatcher old = dispatcher;
+    Dispatcher d =
+        new Dispatcher(
+            next,
+            timers,
+            Integrations.build(next, http, requestTimeout),
+            delivery,
+            externalURL,
+            timeIntervals(next));
+    if (silencer != null) {
+      d.silencer(silencer);
+    }
+    config = next;
+    dispatcher = d;
+    old.close();
+    d.put(old.alerts());
   }
 
   /**
