@@ -288,6 +288,20 @@ public final class Vigil implements AutoCloseable {
     var rc = config.rules();
     AlertHistory history = openAlertHistory(config);
     alertHistory = history;
+    dev.vigil.notify.builtin.BuiltinNotifier n = notifier;
+    if (n != null) {
+      // Who was notified of each rule alert's latest change (alerts posted to the API have none).
+      n.onDelivered(
+          d -> {
+            for (Map<String, String> labels : d.alerts()) {
+              history.notified(
+                  dev.vigil.model.Labels.of(labels),
+                  d.receiver(),
+                  d.integration(),
+                  d.at().toEpochMilli());
+            }
+          });
+    }
     alertFeed =
         new dev.vigil.notify.sender.AlertFeed(
             rc.resendDelay(), http != null ? http.baseUrl() : "", alertSender::send);

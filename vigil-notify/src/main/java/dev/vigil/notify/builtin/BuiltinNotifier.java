@@ -196,6 +196,21 @@ public final class BuiltinNotifier implements AutoCloseable {
   }
 
   /**
+   * A notification delivered to one integration of a receiver.
+   *
+   * @param integration the integration, as {@code kind/index} ({@code webhook/0})
+   * @param alerts the labels of the alerts it carried
+   * @param at when the delivery succeeded
+   */
+  public record Delivered(
+      String receiver, String integration, List<Map<String, String>> alerts, Instant at) {}
+
+  /** Tells {@code listener} of each successful delivery, on the delivering thread. */
+  public void onDelivered(java.util.function.Consumer<Delivered> listener) {
+    delivery.onDelivered(listener);
+  }
+
+  /**
    * Deduplicates against the persisted notification log from now on (Alertmanager's DedupStage): a
    * group's notification is sent to an integration only when its alerts changed since the last
    * successful delivery recorded there, or repeat_interval has passed; each delivery is recorded.

@@ -35,11 +35,17 @@ final class Delivery {
   private final ExecutorService executor;
   private final NotifyMetrics metrics;
   private volatile DedupLog dedup;
+  private volatile Consumer<BuiltinNotifier.Delivered> delivered = d -> {};
 
   Delivery(ExecutorService executor, NotifyMetrics metrics, DedupLog dedup) {
     this.executor = executor;
     this.metrics = metrics;
     this.dedup = dedup;
+  }
+
+  /** Told of each successful delivery, on the delivering thread (after the log has it). */
+  void onDelivered(Consumer<BuiltinNotifier.Delivered> listener) {
+    delivered = listener;
   }
 
   /** Replaces where the last deliveries are kept (the persisted notification log once open). */
@@ -66,7 +72,8 @@ final class Delivery {
     List<CompletableFuture<Boolean>> all = new ArrayList<>();
     for (Integration in : ints) {
       int idx = perKind.merge(in.kind(), 1, Integer::sum) - 1;
-      String name = data.receiver() + "/" + in.kind() + "/" + idx;
+      String integration = in.kind() + "/" + idx;
+      String name = data.receiver() + "/" + integration;
       LogEntry entry = log.get(groupKey, name);
       if (!needsUpdate(entry, firing, resolved, in.sendResolved(), repeat, data.now())) {
         continue;
@@ -94,6 +101,14 @@ final class Delivery {
                 try {
                   if (error == null) {
                     log.delivered(groupKey, name, firing, resolved);
+                    delivered.accept(
+                        new BuiltinNotifier.Delivered(
+                            toSend.receiver(),
+                            integration,
+                            toSend.alerts().stream()
+                                .map(a -> (Map<String, String>) a.labels())
+                                .toList(),
+                            toSend.now()));
                   } else {
                     log.failed(groupKey, name, error);
                   }

@@ -155,6 +155,14 @@ class BuiltinNotifierServerTest {
       assertThat(a.get("labels").get("severity").asText()).isEqualTo("page");
       assertThat(a.get("annotations").get("summary").asText()).isEqualTo("value 1");
       assertThat(a.get("generatorURL").asText()).startsWith(v.url());
+      // The alert history shows who was notified of the change to firing.
+      awaitTrue(() -> firingChange(v).path("notified").size() > 0, "notified in the alert history");
+      JsonNode change = firingChange(v);
+      assertThat(change.path("notified")).hasSize(1);
+      String who = change.path("notified").get(0).asText();
+      assertThat(who).startsWith("hook/webhook/0@");
+      java.time.Instant at = java.time.Instant.parse(who.substring(who.indexOf('@') + 1));
+      assertThat(at).isAfterOrEqualTo(java.time.Instant.parse(change.path("time").asText()));
     } finally {
       sink.stop(0);
     }
@@ -306,6 +314,24 @@ class BuiltinNotifierServerTest {
       assertThat(got.get("a")).hasSize(1);
     } finally {
       sink.stop(0);
+    }
+  }
+
+  /** The alert history's change of AlwaysOn to firing (empty if not yet recorded). */
+  private JsonNode firingChange(Vigil v) {
+    try {
+      JsonNode changes =
+          JSON.readTree(get(v.url() + "/api/v1/alerts/history").body())
+              .path("data")
+              .path("changes");
+      for (JsonNode c : changes) {
+        if (c.path("to").asText().equals("firing")) {
+          return c;
+        }
+      }
+      return JSON.createObjectNode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
