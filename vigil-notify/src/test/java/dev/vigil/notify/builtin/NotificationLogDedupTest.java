@@ -27,6 +27,7 @@ class NotificationLogDedupTest {
   @TempDir Path dir;
   final ManualTimers timers = new ManualTimers();
   final List<String> sent = new ArrayList<>();
+  boolean failing;
 
   final Clock clock =
       new Clock() {
@@ -113,6 +114,31 @@ class NotificationLogDedupTest {
     }
   }
 
+  @Test
+  void failedSendBeforeTheRestart_isSentAfterIt() throws Exception {
+    Path file = dir.resolve("nflog.log");
+    Instant t0 = timers.now;
+    failing = true;
+    try (NotificationLog log = open(file)) {
+      Dispatcher d = dispatcher(log);
+      d.put(List.of(alert("A", "1", t0, null)));
+      timers.advance(Duration.ofSeconds(30));
+      d.close();
+    }
+    NotificationLog.Entry e = entry(file);
+    assertThat(e.lastError()).isEqualTo("500 from the sink");
+    assertThat(e.delivered()).isNull();
+    failing = false;
+    try (NotificationLog log = open(file)) {
+      Dispatcher d = dispatcher(log);
+      d.put(List.of(alert("A", "1", t0, null)));
+      timers.advance(Duration.ZERO);
+      assertThat(sent).containsExactly("firing [1]");
+      d.close();
+    }
+    assertThat(entry(file).succeeded()).isTrue();
+  }
+
   private NotificationLog open(Path file) throws Exception {
     return NotificationLog.open(file, clock, NotificationLog.DEFAULT_RETENTION);
   }
@@ -147,6 +173,9 @@ class NotificationLogDedupTest {
 
       @Override
       public Failure send(NotificationData d) {
+        if (failing) {
+          return new Failure("500 from the sink", false);
+        }
         sent.add(d.status() + " " + d.alerts().stream().map(a -> a.labels().get("i")).toList());
         return null;
       }
