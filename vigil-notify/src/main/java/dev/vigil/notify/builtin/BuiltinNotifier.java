@@ -25,6 +25,16 @@ import java.util.function.BiPredicate;
  * <p>Thread-safe. {@link #close()} stops timers and deliveries in flight.
  */
 public final class BuiltinNotifier implements AutoCloseable {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BuiltinNotifier.class);
+
+  /**
+   * How long a reload waits for the old configuration's deliveries in flight (their retries end at
+   * the flush deadline, group_interval and at least 10 s): past it the new groups may repeat what
+   * those deliver.
+   */
+  static final Duration RELOAD_DRAIN = Duration.ofSeconds(30);
+
   private volatile NotifyConfig config;
   private final Timers timers;
   private volatile Dispatcher dispatcher;
@@ -192,6 +202,14 @@ public final class BuiltinNotifier implements AutoCloseable {
     config = next;
     dispatcher = d;
     old.close();
+    try {
+      if (!old.awaitFlushes(RELOAD_DRAIN)) {
+        LOG.warn(
+            "notify reload: a delivery of the old configuration still runs after {}", RELOAD_DRAIN);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     d.put(old.alerts());
   }
 

@@ -51,6 +51,9 @@ final class Dispatcher {
   private final Map<String, Group> groups = new LinkedHashMap<>();
   private boolean closed;
 
+  /** Flushes delivering now, over all groups (guarded by this). */
+  private int flushing;
+
   Dispatcher(
       NotifyConfig config,
       Timers timers,
@@ -153,6 +156,25 @@ final class Dispatcher {
     groups.clear();
   }
 
+  /**
+   * Waits until no flush is delivering, at most {@code max}: a reload does so after closing the old
+   * dispatcher (Alertmanager's Dispatcher.Stop waits for its groups), so that the new one reads the
+   * notification log after what they sent is in it, and does not send it again.
+   *
+   * @return whether every flush had ended
+   */
+  synchronized boolean awaitFlushes(Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (flushing > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
   /** Alertmanager's model.LabelSet.String(): {@code {a="b", c="d"}}. */
   static String labelSetString(SortedMap<String, String> labels) {
     StringBuilder b = new StringBuilder("{");
@@ -234,6 +256,7 @@ final class Dispatcher {
           return;
         }
         inFlight = true;
+        flushing++;
         now = timers.now();
         hasFlushed = true;
         timer = timers.schedule(this::fire, route.groupInterval);
@@ -262,6 +285,8 @@ final class Dispatcher {
       boolean again;
       synchronized (Dispatcher.this) {
         inFlight = false;
+        flushing--;
+        Dispatcher.this.notifyAll();
         again = pending;
         pending = false;
         if (ok) {
