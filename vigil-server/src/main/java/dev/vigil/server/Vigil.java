@@ -222,6 +222,7 @@ public final class Vigil implements AutoCloseable {
       if (notifier != null) {
         dev.vigil.notify.silence.Silences sil = notifyStores.silences;
         notifier.silencer((labels, at) -> sil.mutes(dev.vigil.model.Labels.of(labels), at));
+        notifier.notificationLog(notifyStores.nflog);
       }
       registry.register(new TsdbCollector(db.metrics()));
       ScrapeManager m = new ScrapeManager(db);
@@ -287,6 +288,20 @@ public final class Vigil implements AutoCloseable {
     var rc = config.rules();
     AlertHistory history = openAlertHistory(config);
     alertHistory = history;
+    dev.vigil.notify.builtin.BuiltinNotifier n = notifier;
+    if (n != null) {
+      // Who was notified of each rule alert's latest change (alerts posted to the API have none).
+      n.onDelivered(
+          d -> {
+            for (Map<String, String> labels : d.alerts()) {
+              history.notified(
+                  dev.vigil.model.Labels.of(labels),
+                  d.receiver(),
+                  d.integration(),
+                  d.at().toEpochMilli());
+            }
+          });
+    }
     alertFeed =
         new dev.vigil.notify.sender.AlertFeed(
             rc.resendDelay(), http != null ? http.baseUrl() : "", alertSender::send);
@@ -501,9 +516,25 @@ public final class Vigil implements AutoCloseable {
       LOG.warn("reload: ingest limits change only at restart; kept as they were");
       next = next.withIngest(cur.ingest());
     }
+    dev.vigil.notify.builtin.NotifyConfig notifyNext = null;
     if (!next.notifySection().toPlain().equals(cur.notifySection().toPlain())) {
-      LOG.warn("reload: the notify section changes only at restart; kept as it was");
-      next = next.withNotifySection(cur.notifySection());
+      dev.vigil.notify.builtin.BuiltinNotifier n = notifier;
+      if (n == null || next.notifySection().entries().isEmpty()) {
+        // The API and the alert feed are wired at start: adding or removing the section is not.
+        LOG.warn("reload: adding or removing the notify section needs a restart; kept as it was");
+        next = next.withNotifySection(cur.notifySection());
+      } else {
+        try {
+          notifyNext =
+              dev.vigil.notify.builtin.NotifyConfig.bind(
+                  dev.vigil.server.config.NotifyYaml.tree(next.notifySection()), "notify");
+        } catch (dev.vigil.notify.builtin.NotifyConfigException e) {
+          // The loader checks the section; this is a second line: the running one stays.
+          state.reloadFailed(e.getMessage());
+          LOG.warn("reload failed, keeping the running configuration: {}", e.getMessage());
+          return e.getMessage();
+        }
+      }
     }
     ScrapeManager m = scrapes;
     if (m != null) {
@@ -531,6 +562,10 @@ public final class Vigil implements AutoCloseable {
         LOG.warn("reload: {}", e.getMessage());
         return e.getMessage();
       }
+    }
+    if (notifyNext != null) {
+      // Last: the steps above may still refuse the file, and then the running section stays.
+      notifier.reload(notifyNext);
     }
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);

@@ -25,13 +25,29 @@ import java.util.function.BiPredicate;
  * <p>Thread-safe. {@link #close()} stops timers and deliveries in flight.
  */
 public final class BuiltinNotifier implements AutoCloseable {
-  private final NotifyConfig config;
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(BuiltinNotifier.class);
+
+  /**
+   * How long a reload waits for the old configuration's deliveries in flight (their retries end at
+   * the flush deadline, group_interval and at least 10 s): past it the new groups may repeat what
+   * those deliver.
+   */
+  static final Duration RELOAD_DRAIN = Duration.ofSeconds(30);
+
+  private volatile NotifyConfig config;
   private final Timers timers;
-  private final Dispatcher dispatcher;
+  private volatile Dispatcher dispatcher;
+  private final HttpClient http;
+  private final Duration requestTimeout;
+  private final String externalURL;
+  private volatile java.util.function.BiFunction<Map<String, String>, Instant, List<String>>
+      silencer;
   private final NotifyMetrics metrics = new NotifyMetrics();
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
   private final AlertsApi api;
+  private final Delivery delivery;
 
   BuiltinNotifier(
       NotifyConfig config,
@@ -44,14 +60,18 @@ public final class BuiltinNotifier implements AutoCloseable {
       BiPredicate<String, Instant> timeIntervals) {
     this.config = config;
     this.timers = timers;
+    this.http = http;
+    this.requestTimeout = requestTimeout;
+    this.externalURL = externalURL;
     this.executor = executor;
     this.scheduler = scheduler;
+    this.delivery = new Delivery(executor, metrics, DedupLog.inMemory(timers));
     this.dispatcher =
         new Dispatcher(
             config,
             timers,
             Integrations.build(config, http, requestTimeout),
-            new Delivery(executor, metrics),
+            delivery,
             externalURL,
             timeIntervals);
     this.api = new AlertsApi(this);
@@ -77,7 +97,7 @@ public final class BuiltinNotifier implements AutoCloseable {
             externalURL,
             timeIntervals(config));
     ses.scheduleWithFixedDelay(
-        n.dispatcher::collectGarbage, 30, 30, java.util.concurrent.TimeUnit.MINUTES);
+        () -> n.dispatcher.collectGarbage(), 30, 30, java.util.concurrent.TimeUnit.MINUTES);
     return n;
   }
 
@@ -102,7 +122,7 @@ public final class BuiltinNotifier implements AutoCloseable {
   }
 
   /** Ingests alerts as an Alertmanager receives them from Prometheus. */
-  public void post(List<PostableAlert> alerts) {
+  public synchronized void post(List<PostableAlert> alerts) {
     Instant now = timers.now();
     List<Alert> batch =
         alerts.stream().map(p -> p.toAlert(now, config.global.resolveTimeout())).toList();
@@ -155,7 +175,67 @@ public final class BuiltinNotifier implements AutoCloseable {
    */
   public void silencer(
       java.util.function.BiFunction<Map<String, String>, Instant, List<String>> silencer) {
+    this.silencer = silencer;
     dispatcher.silencer(silencer);
+  }
+
+  /**
+   * Applies a new {@code notify} section as Alertmanager applies a reloaded configuration: routes,
+   * receivers, inhibitions and time intervals are rebuilt, and the alerts held are routed again
+   * into new aggregation groups. What was already delivered is not sent again (the notification log
+   * is kept: a group whose alerts did not change waits for its repeat_interval); alerts older than
+   * group_wait are flushed at once, as after a restart.
+   */
+  public synchronized void reload(NotifyConfig next) {
+    Dispatcher old = dispatcher;
+    Dispatcher d =
+        new Dispatcher(
+            next,
+            timers,
+            Integrations.build(next, http, requestTimeout),
+            delivery,
+            externalURL,
+            timeIntervals(next));
+    if (silencer != null) {
+      d.silencer(silencer);
+    }
+    config = next;
+    dispatcher = d;
+    old.close();
+    try {
+      if (!old.awaitFlushes(RELOAD_DRAIN)) {
+        LOG.warn(
+            "notify reload: a delivery of the old configuration still runs after {}", RELOAD_DRAIN);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    d.put(old.alerts());
+  }
+
+  /**
+   * A notification delivered to one integration of a receiver.
+   *
+   * @param integration the integration, as {@code kind/index} ({@code webhook/0})
+   * @param alerts the labels of the alerts it carried
+   * @param at when the delivery succeeded
+   */
+  public record Delivered(
+      String receiver, String integration, List<Map<String, String>> alerts, Instant at) {}
+
+  /** Tells {@code listener} of each successful delivery, on the delivering thread. */
+  public void onDelivered(java.util.function.Consumer<Delivered> listener) {
+    delivery.onDelivered(listener);
+  }
+
+  /**
+   * Deduplicates against the persisted notification log from now on (Alertmanager's DedupStage): a
+   * group's notification is sent to an integration only when its alerts changed since the last
+   * successful delivery recorded there, or repeat_interval has passed; each delivery is recorded.
+   * Until called, the log is kept in memory.
+   */
+  public void notificationLog(dev.vigil.notify.nflog.NotificationLog nflog) {
+    delivery.dedup(DedupLog.of(nflog));
   }
 
   public AlertsApi api() {

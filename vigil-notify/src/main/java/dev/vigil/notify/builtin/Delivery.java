@@ -3,8 +3,10 @@ package dev.vigil.notify.builtin;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -32,10 +34,23 @@ final class Delivery {
 
   private final ExecutorService executor;
   private final NotifyMetrics metrics;
+  private volatile DedupLog dedup;
+  private volatile Consumer<BuiltinNotifier.Delivered> delivered = d -> {};
 
-  Delivery(ExecutorService executor, NotifyMetrics metrics) {
+  Delivery(ExecutorService executor, NotifyMetrics metrics, DedupLog dedup) {
     this.executor = executor;
     this.metrics = metrics;
+    this.dedup = dedup;
+  }
+
+  /** Told of each successful delivery, on the delivering thread (after the log has it). */
+  void onDelivered(Consumer<BuiltinNotifier.Delivered> listener) {
+    delivered = listener;
+  }
+
+  /** Replaces where the last deliveries are kept (the persisted notification log once open). */
+  void dedup(DedupLog d) {
+    dedup = d;
   }
 
   void deliver(
@@ -51,11 +66,15 @@ final class Delivery {
       (a.resolvedAt(data.now()) ? resolved : firing).add(a.fingerprint());
     }
     Duration timeout = groupInterval.compareTo(MIN_TIMEOUT) < 0 ? MIN_TIMEOUT : groupInterval;
+    DedupLog log = dedup;
+    String groupKey = data.groupKey();
+    Map<String, Integer> perKind = new HashMap<>();
     List<CompletableFuture<Boolean>> all = new ArrayList<>();
-    for (int i = 0; i < ints.size(); i++) {
-      Integration in = ints.get(i);
-      int idx = i;
-      LogEntry entry = group.log.get(idx);
+    for (Integration in : ints) {
+      int idx = perKind.merge(in.kind(), 1, Integer::sum) - 1;
+      String integration = in.kind() + "/" + idx;
+      String name = data.receiver() + "/" + integration;
+      LogEntry entry = log.get(groupKey, name);
       if (!needsUpdate(entry, firing, resolved, in.sendResolved(), repeat, data.now())) {
         continue;
       }
@@ -70,20 +89,37 @@ final class Delivery {
                 data.now(),
                 data.externalURL());
       }
-      LogEntry next = new LogEntry(firing, resolved, data.now());
       if (sent.alerts().isEmpty()) {
-        group.log.put(idx, next);
+        log.delivered(groupKey, name, firing, resolved);
         continue;
       }
       NotificationData toSend = sent;
       all.add(
           CompletableFuture.supplyAsync(
               () -> {
-                boolean ok = sendWithRetry(in, toSend, timeout);
-                if (ok) {
-                  group.log.put(idx, next);
+                String error = sendWithRetry(in, toSend, timeout);
+                try {
+                  if (error == null) {
+                    log.delivered(groupKey, name, firing, resolved);
+                    delivered.accept(
+                        new BuiltinNotifier.Delivered(
+                            toSend.receiver(),
+                            integration,
+                            toSend.alerts().stream()
+                                .map(a -> (Map<String, String>) a.labels())
+                                .toList(),
+                            toSend.now()));
+                  } else {
+                    log.failed(groupKey, name, error);
+                  }
+                } catch (RuntimeException e) {
+                  LOG.error(
+                      "cannot record the notification of {} to {}: {}",
+                      groupKey,
+                      name,
+                      e.toString());
                 }
-                return ok;
+                return error == null;
               },
               executor));
     }
@@ -115,7 +151,8 @@ final class Delivery {
     return entry.at().isBefore(now.minus(repeat));
   }
 
-  private boolean sendWithRetry(Integration in, NotificationData data, Duration timeout) {
+  /** Null once delivered, else the last attempt's error. */
+  private String sendWithRetry(Integration in, NotificationData data, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long backoff = FIRST_BACKOFF.toNanos();
     int attempt = 0;
@@ -127,7 +164,7 @@ final class Delivery {
         f = in.send(data);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
+        return "interrupted";
       } catch (RuntimeException e) {
         f = new Integration.Failure(e.toString(), false);
       }
@@ -141,7 +178,7 @@ final class Delivery {
               data.groupKey(),
               attempt);
         }
-        return true;
+        return null;
       }
       LOG.warn(
           "notify {} {} for {} failed (attempt {}): {}",
@@ -152,13 +189,13 @@ final class Delivery {
           f.reason());
       metrics.lastError(data.receiver(), in.kind(), f.reason());
       if (!f.retryable() || System.nanoTime() + backoff > deadline) {
-        return false;
+        return f.reason();
       }
       try {
         Thread.sleep(Duration.ofNanos(backoff));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
+        return "interrupted";
       }
       backoff = Math.min(MAX_BACKOFF.toNanos(), backoff * 3 / 2);
     }

@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * after each flush the next one comes group_interval later. Each flush hands the group's alerts
  * (muted ones removed: inhibited, outside active or inside mute time intervals) to each integration
  * of the route's receiver, which sends when the alert set changed since the last send to it (the
- * notification log's dedup: new firing alerts, all resolved, newly resolved with send_resolved) or
- * when repeat_interval has passed. When every integration succeeded, the resolved alerts that were
+ * notification log's dedup, DedupLog: new firing alerts, all resolved, newly resolved with
+ * send_resolved) or when repeat_interval has passed. When every integration succeeded, the resolved alerts that were
  * sent leave the group; an empty group is removed.
  */
 final class Dispatcher {
@@ -51,6 +50,9 @@ final class Dispatcher {
   private final Map<Long, Alert> alerts = new HashMap<>();
   private final Map<String, Group> groups = new LinkedHashMap<>();
   private boolean closed;
+
+  /** Flushes delivering now, over all groups (guarded by this). */
+  private int flushing;
 
   Dispatcher(
       NotifyConfig config,
@@ -154,6 +156,25 @@ final class Dispatcher {
     groups.clear();
   }
 
+  /**
+   * Waits until no flush is delivering, at most {@code max}: a reload does so after closing the old
+   * dispatcher (Alertmanager's Dispatcher.Stop waits for its groups), so that the new one reads the
+   * notification log after what they sent is in it, and does not send it again.
+   *
+   * @return whether every flush had ended
+   */
+  synchronized boolean awaitFlushes(Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (flushing > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
+  }
+
   /** Alertmanager's model.LabelSet.String(): {@code {a="b", c="d"}}. */
   static String labelSetString(SortedMap<String, String> labels) {
     StringBuilder b = new StringBuilder("{");
@@ -204,9 +225,6 @@ final class Dispatcher {
     private boolean inFlight;
     private boolean pending;
 
-    /** Per integration index: what was last sent (the notification log's entry). */
-    final Map<Integer, Delivery.LogEntry> log = new ConcurrentHashMap<>();
-
     Group(Route route, String key, SortedMap<String, String> labels) {
       this.route = route;
       this.key = key;
@@ -238,6 +256,7 @@ final class Dispatcher {
           return;
         }
         inFlight = true;
+        flushing++;
         now = timers.now();
         hasFlushed = true;
         timer = timers.schedule(this::fire, route.groupInterval);
@@ -266,6 +285,8 @@ final class Dispatcher {
       boolean again;
       synchronized (Dispatcher.this) {
         inFlight = false;
+        flushing--;
+        Dispatcher.this.notifyAll();
         again = pending;
         pending = false;
         if (ok) {

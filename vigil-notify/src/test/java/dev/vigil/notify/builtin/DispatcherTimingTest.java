@@ -109,7 +109,7 @@ class DispatcherTimingTest {
             NotifyConfig.parse("t", YAML),
             timers,
             Map.of("log", List.of(recorder())),
-            new Delivery(new Direct(), new NotifyMetrics()),
+            new Delivery(new Direct(), new NotifyMetrics(), DedupLog.inMemory(timers)),
             "http://x",
             (a, b) -> false);
     Instant t0 = timers.now;
@@ -142,7 +142,7 @@ class DispatcherTimingTest {
             NotifyConfig.parse("t", YAML),
             timers,
             Map.of("log", List.of(recorder())),
-            new Delivery(new Direct(), new NotifyMetrics()),
+            new Delivery(new Direct(), new NotifyMetrics(), DedupLog.inMemory(timers)),
             "http://x",
             (a, b) -> false);
     d.put(List.of(alert("A", "1", timers.now.minus(Duration.ofMinutes(1)), null)));
@@ -169,7 +169,7 @@ class DispatcherTimingTest {
             c,
             timers,
             Map.of("log", List.of(recorder())),
-            new Delivery(new Direct(), new NotifyMetrics()),
+            new Delivery(new Direct(), new NotifyMetrics(), DedupLog.inMemory(timers)),
             "http://x",
             BuiltinNotifier.timeIntervals(c));
     // 2026-01-01 is a Thursday; the clock starts at 00:00 UTC, inside the interval.

@@ -92,7 +92,15 @@ public final class AlertHistory implements AlertListener, Closeable {
         continue;
       }
       if (e == null) {
-        continue; // a record kind this version does not know
+        try {
+          HistoryCodec.Notified n = HistoryCodec.decodeNotified(r.payload());
+          if (n != null) {
+            attach(n);
+          }
+        } catch (IOException | RuntimeException ex) {
+          skipped++;
+        }
+        continue; // else a record kind this version does not know
       }
       e = canonical(e);
       insert(new Stored(e, r.segment()));
@@ -139,6 +147,77 @@ public final class AlertHistory implements AlertListener, Closeable {
       if (!restated(e)) {
         record(e);
       }
+    }
+  }
+
+  /**
+   * Records that the alert with these labels was notified: a {@code notified} record referring to
+   * its latest change is written before this returns, and {@link HistoryEntry#notified} of that
+   * change lists {@code receiver/integration@time}.
+   *
+   * @param integration the receiver's integration, e.g. {@code webhook/0}
+   * @return false when no change of this alert is held (an alert not from the rules, or expired)
+   */
+  public boolean notified(Labels alert, String receiver, String integration, long timestampMs) {
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      HistoryEntry latest = null;
+      for (int i = entries.size() - 1; i >= 0; i--) {
+        HistoryEntry e = entries.get(i).entry;
+        if (e.labels().equals(alert)) {
+          latest = e; // entries are in time order: the first from the end is the latest
+          break;
+        }
+      }
+      if (latest == null) {
+        return false;
+      }
+      HistoryCodec.Notified n =
+          new HistoryCodec.Notified(latest.id(), timestampMs, receiver, integration);
+      try {
+        log.append(HistoryCodec.encode(n));
+      } catch (IOException ex) {
+        if (writeFailures.getAndIncrement() == 0) {
+          messages.accept("alert history: cannot write a record: " + ex);
+        }
+      }
+      attach(n);
+      return true;
+    }
+  }
+
+  /** Adds a notification to the change it refers to, if that change is still held. */
+  private void attach(HistoryCodec.Notified n) {
+    // Notifications follow their change closely: the scan from the newest end is short.
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      Stored s = entries.get(i);
+      HistoryEntry e = s.entry;
+      if (e.id() != n.ref()) {
+        continue;
+      }
+      List<String> who = new ArrayList<>(e.notified());
+      who.add(n.who());
+      HistoryEntry withWho =
+          new HistoryEntry(
+              e.id(),
+              e.labels(),
+              e.annotations(),
+              e.value(),
+              e.from(),
+              e.to(),
+              e.timestampMs(),
+              e.activeAt(),
+              e.group(),
+              e.file(),
+              e.flapping(),
+              who);
+      entries.set(i, new Stored(withWho, s.segment()));
+      if (active.get(e.labels()) == e) {
+        active.put(e.labels(), withWho);
+      }
+      return;
     }
   }
 

@@ -75,6 +75,34 @@ class AlertHistoryTest {
   }
 
   @Test
+  void notified_isAttachedToTheAlertsLatestChange_andSurvivesReopen() throws IOException {
+    Labels a = Labels.of("alertname", "Down", "instance", "a");
+    try (AlertHistory h = open()) {
+      h.onStateChange(event("Down", "a", AlertState.INACTIVE, AlertState.PENDING, now.get()));
+      h.onStateChange(event("Down", "a", AlertState.PENDING, AlertState.FIRING, now.get() + 1));
+      assertThat(h.notified(a, "team", "webhook/0", 1_700_000_005_000L)).isTrue();
+      assertThat(h.notified(a, "team", "slack/0", 1_700_000_005_000L)).isTrue();
+      // An alert the rules never recorded (posted to the API) has nothing to refer to.
+      assertThat(h.notified(Labels.of("alertname", "Posted"), "team", "webhook/0", 1)).isFalse();
+    }
+    try (AlertHistory h = open()) {
+      List<HistoryEntry> got = h.query(List.of(), 0, Long.MAX_VALUE, 10);
+      assertThat(got.get(0).to()).isEqualTo(AlertState.FIRING);
+      assertThat(got.get(0).notified())
+          .containsExactly(
+              "team/webhook/0@2023-11-14T22:13:25Z", "team/slack/0@2023-11-14T22:13:25Z");
+      assertThat(got.get(1).notified()).isEmpty();
+      assertThat(messages).noneMatch(m -> m.contains("skipped"));
+      // The resolution is a new change: its notification goes to it, not to the firing one.
+      h.onStateChange(event("Down", "a", AlertState.FIRING, AlertState.INACTIVE, now.get() + 2));
+      h.notified(a, "team", "webhook/0", 1_700_000_010_000L);
+      assertThat(h.query(List.of(), 0, Long.MAX_VALUE, 1).get(0).notified())
+          .containsExactly("team/webhook/0@2023-11-14T22:13:30Z");
+      assertThat(h.query(List.of(), 0, Long.MAX_VALUE, 2).get(1).notified()).hasSize(2);
+    }
+  }
+
+  @Test
   void tornTail_isCutAtOpen_andAppendsContinueAfterIt() throws IOException {
     try (AlertHistory h = open()) {
       h.onStateChange(event("Down", "a", AlertState.INACTIVE, AlertState.PENDING, now.get()));

@@ -155,6 +155,14 @@ class BuiltinNotifierServerTest {
       assertThat(a.get("labels").get("severity").asText()).isEqualTo("page");
       assertThat(a.get("annotations").get("summary").asText()).isEqualTo("value 1");
       assertThat(a.get("generatorURL").asText()).startsWith(v.url());
+      // The alert history shows who was notified of the change to firing.
+      awaitTrue(() -> firingChange(v).path("notified").size() > 0, "notified in the alert history");
+      JsonNode change = firingChange(v);
+      assertThat(change.path("notified")).hasSize(1);
+      String who = change.path("notified").get(0).asText();
+      assertThat(who).startsWith("hook/webhook/0@");
+      java.time.Instant at = java.time.Instant.parse(who.substring(who.indexOf('@') + 1));
+      assertThat(at).isAfterOrEqualTo(java.time.Instant.parse(change.path("time").asText()));
     } finally {
       sink.stop(0);
     }
@@ -244,28 +252,95 @@ class BuiltinNotifierServerTest {
   }
 
   @Test
-  void reload_keepsTheRunningNotifySection(@TempDir Path tmp) throws Exception {
+  void reloadThroughHttp_appliesNotify_reroutesHeldAlerts_andKeepsItWhenInvalid(@TempDir Path tmp)
+      throws Exception {
+    Map<String, List<JsonNode>> got = new java.util.concurrent.ConcurrentHashMap<>();
+    HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    for (String hook : List.of("a", "b")) {
+      got.put(hook, new CopyOnWriteArrayList<>());
+      sink.createContext(
+          "/" + hook,
+          ex -> {
+            got.get(hook).add(JSON.readTree(ex.getRequestBody().readAllBytes()));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+          });
+    }
+    sink.start();
     Path file = tmp.resolve("vigil.yml");
     String yaml =
         """
         notify:
-          route: {receiver: a}
-          receivers: [{name: a, log_configs: [{}]}]
-        """;
+          route: {receiver: a, group_by: [alertname], group_wait: 0s, group_interval: 1s}
+          receivers:
+            - name: a
+              webhook_configs: [{url: 'http://127.0.0.1:PORT/a'}]
+        """
+            .replace("PORT", Integer.toString(sink.getAddress().getPort()));
     java.nio.file.Files.writeString(file, yaml);
     VigilConfig c =
         ConfigLoader.load(file, Map.of())
             .withListen("127.0.0.1", 0)
             .withStoragePath(tmp.resolve("data"));
     try (Vigil v = Vigil.builder(c).configFile(file, Map.of()).start()) {
+      String alert = "[{\"labels\":{\"alertname\":\"X\"}}]";
+      assertThat(post(v.url() + "/api/v2/alerts", alert).statusCode()).isEqualTo(200);
+      awaitTrue(() -> got.get("a").size() == 1, "X delivered to a");
+
+      // Receiver a is renamed b with another URL: the held alert X is routed to b and sent there
+      // (b was never told), a gets nothing more.
       java.nio.file.Files.writeString(
-          file, yaml.replace("name: a,", "name: b,").replace("receiver: a", "receiver: b"));
-      assertThat(v.reload()).isNull();
-      // Still the receivers that run, in the API and in the configuration shown.
-      assertThat(get(v.url() + "/api/v2/receivers").body()).isEqualTo("[{\"name\":\"a\"}]");
-      assertThat(get(v.url() + "/api/v1/status/config").body())
-          .contains("name: a")
-          .doesNotContain("name: b");
+          file,
+          yaml.replace("name: a", "name: b")
+              .replace("receiver: a", "receiver: b")
+              .replace("/a'", "/b'"));
+      HttpResponse<String> r = post(v.url() + "/-/reload", "");
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      assertThat(get(v.url() + "/api/v2/receivers").body()).isEqualTo("[{\"name\":\"b\"}]");
+      awaitTrue(() -> got.get("b").size() == 1, "X delivered to b after the reload");
+      assertThat(got.get("b").get(0).get("receiver").asText()).isEqualTo("b");
+      assertThat(got.get("b").get(0).get("groupKey").asText()).isEqualTo("{}:{alertname=\"X\"}");
+      assertThat(get(v.url() + "/api/v1/status/config").body()).contains("name: b");
+
+      // An invalid section: refused with file, line and key; the running one stays.
+      java.nio.file.Files.writeString(file, yaml.replace("group_wait", "group_wiat"));
+      HttpResponse<String> bad = post(v.url() + "/-/reload", "");
+      assertThat(bad.statusCode()).isGreaterThanOrEqualTo(400);
+      assertThat(bad.body()).contains("notify.route.group_wiat: unknown key");
+      assertThat(get(v.url() + "/api/v2/receivers").body()).isEqualTo("[{\"name\":\"b\"}]");
+      assertThat(post(v.url() + "/api/v2/alerts", alert.replace("X", "Y")).statusCode())
+          .isEqualTo(200);
+      awaitTrue(() -> got.get("b").size() == 2, "Y delivered to b");
+      assertThat(got.get("a")).hasSize(1);
+    } finally {
+      sink.stop(0);
+    }
+  }
+
+  /** The alert history's change of AlwaysOn to firing (empty if not yet recorded). */
+  private JsonNode firingChange(Vigil v) {
+    try {
+      JsonNode changes =
+          JSON.readTree(get(v.url() + "/api/v1/alerts/history").body())
+              .path("data")
+              .path("changes");
+      for (JsonNode c : changes) {
+        if (c.path("to").asText().equals("firing")) {
+          return c;
+        }
+      }
+      return JSON.createObjectNode();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier cond, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!cond.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("timed out waiting: " + what).isLessThan(deadline);
+      Thread.sleep(20);
     }
   }
 
