@@ -49,9 +49,12 @@ class FairSchedulingTest {
     fx.heavyRangeQuery(STEP_SECONDS); // warm up the engine's code paths
     long from = System.currentTimeMillis();
     long t0 = System.nanoTime();
+    // Each worker runs heavy queries back to back for at least twice the bound, so the probes
+    // meet busy query threads however fast the machine is (one query took 0.95 s on an idle one).
+    long busyUntil = t0 + 2 * BOUND.toNanos();
     List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      running.add(CompletableFuture.supplyAsync(this::heavy, queries));
+      running.add(CompletableFuture.supplyAsync(() -> heavy(busyUntil), queries));
     }
     long maxHealth = 0;
     long maxWrite = 0;
@@ -76,9 +79,6 @@ class FairSchedulingTest {
         "two heavy queries %.1f s; %d probes; slowest health %.3f s, write %.3f s; longest"
             + " self-scrape gap %.3f s%n",
         queriesNs / 1e9, probes, maxHealth / 1e9, maxWrite / 1e9, gap / 1e3);
-    // The fixture is heavy enough to mean something: the queries ran for longer than the bound
-    // (with 5,000 series and 31 steps: 1.2 s at load average 7, 3.8-4.6 s at 25).
-    assertThat(Duration.ofNanos(queriesNs)).isGreaterThan(BOUND);
     assertThat(Duration.ofNanos(maxHealth)).as("slowest /-/healthy").isLessThan(BOUND);
     assertThat(Duration.ofNanos(maxWrite)).as("slowest write").isLessThan(BOUND);
     assertThat(probes).isGreaterThan(1);
@@ -88,9 +88,14 @@ class FairSchedulingTest {
         .isLessThan(2 * LoadFixture.SCRAPE_INTERVAL.toMillis());
   }
 
-  private HttpResponse<String> heavy() {
+  /** Heavy range queries, one after another, until {@code untilNanos}; the last answer. */
+  private HttpResponse<String> heavy(long untilNanos) {
     try {
-      return fx.heavyRangeQuery(STEP_SECONDS);
+      HttpResponse<String> last;
+      do {
+        last = fx.heavyRangeQuery(STEP_SECONDS);
+      } while (last.statusCode() == 200 && System.nanoTime() < untilNanos);
+      return last;
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
