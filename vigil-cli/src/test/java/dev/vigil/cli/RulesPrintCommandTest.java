@@ -47,9 +47,9 @@ class RulesPrintCommandTest {
     Files.writeString(rules, r[1]);
 
     Promtool.Run check = Promtool.run(dir, List.of("check", "rules", "printed.yml"));
-    // host 9, vigil 6, seeds 7, thresholds 3 + 4 + 4.
-    assertThat(check.stdout()).as(check.stderr()).contains("SUCCESS: 33 rules found");
-    assertThat(RulesCorpusCheckTest.vigilCheck(rules)[1]).contains("SUCCESS: 33 rules found");
+    // host 12 (3 forecasts), vigil 6, seeds 7, thresholds 3 + 4 + 4.
+    assertThat(check.stdout()).as(check.stderr()).contains("SUCCESS: 36 rules found");
+    assertThat(RulesCorpusCheckTest.vigilCheck(rules)[1]).contains("SUCCESS: 36 rules found");
     assertThat(r[1])
         .contains("# pack:host", "# pack:vigil", "# pack:seeds", "# vigil.yml#thresholds")
         .contains("- name: \"thresholds\"", "- alert: \"SuccessRateLow\"");
