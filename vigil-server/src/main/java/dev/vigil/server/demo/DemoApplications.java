@@ -26,6 +26,11 @@ import java.util.function.LongSupplier;
  * heartbeats and, now and then, a stalled agent) and feed the seeds' own metric names ({@link
  * SeedMetrics}), so every widget shows live data on a fresh machine.
  *
+ * <p>An incident recurs every {@link #INCIDENT_EVERY}: for {@link #INCIDENT_LENGTH} DevLoop's
+ * production agents fail a quarter of their runs and take seconds, so the DevLoop SLOs' error
+ * budgets visibly burn and their page alerts fire. The first one began {@link #INCIDENT_LEAD}
+ * before the demo started: a fresh demo shows it at once, a backfilled one also the earlier ones.
+ *
  * <pre>{@code
  * DemoApplications demo = new DemoApplications(recorders, registry, 42, System::currentTimeMillis);
  * demo.backfill(storage, 24, "vigil", "demo-backfill");  // a day of history
@@ -64,7 +69,17 @@ public final class DemoApplications implements AutoCloseable {
   };
   private static final String[] AGENTS = {"planner", "coder", "reviewer", "indexer"};
 
+  /** How often the demo's incident recurs. */
+  static final long INCIDENT_EVERY = 6 * 3_600_000L;
+
+  /** How long each incident lasts. */
+  static final long INCIDENT_LENGTH = 3_600_000L;
+
+  /** How long before the demo's start the first incident began. */
+  static final long INCIDENT_LEAD = 15 * 60_000L;
+
   private final long seed;
+  private long incidentAnchor;
   private final Recorders rec;
   private final SeedMetrics seeds;
   private final SplittableRandom rnd;
@@ -108,6 +123,12 @@ public final class DemoApplications implements AutoCloseable {
     this.rnd = new SplittableRandom(seed);
     this.seeds = new SeedMetrics(registry, new java.util.Random(seed));
     this.clock = clock;
+    this.incidentAnchor = clock.getAsLong() - INCIDENT_LEAD;
+  }
+
+  /** Whether the demo's incident is on at {@code atMillis}. */
+  boolean incident(long atMillis) {
+    return Math.floorMod(atMillis - incidentAnchor, INCIDENT_EVERY) < INCIDENT_LENGTH;
   }
 
   /**
@@ -261,7 +282,8 @@ public final class DemoApplications implements AutoCloseable {
         45 + 15 * load,
         62 + (atMillis % 86_400_000L) / 86_400_000.0,
         active,
-        burst);
+        burst,
+        incident(atMillis));
   }
 
   private void agents() {
@@ -327,6 +349,7 @@ public final class DemoApplications implements AutoCloseable {
     Recorders past = recorders(rec.namespace(), () -> now[0]);
     registry.register(past);
     DemoApplications model = new DemoApplications(past, registry, seed + 1, () -> now[0]);
+    model.incidentAnchor = incidentAnchor; // the same incidents as the live demo's
     // At most ~1,500 scrapes whatever the span (24 h: one per minute), so a day takes seconds.
     long step = Math.max(15_000, (end - start) / 1_500 / 15_000 * 15_000);
     java.util.Set<Labels> last = new java.util.HashSet<>();

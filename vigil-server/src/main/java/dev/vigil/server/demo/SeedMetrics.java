@@ -91,15 +91,17 @@ final class SeedMetrics {
     dinoGenerations =
         counter(r, "dinoair_custom_model_generations_total", "Total model generations", "model");
     dinoErrorRate = gauge(r, "dinoair_custom_error_rate_per_minute", "Error rate per minute");
-    devRuns = counter(r, "devloop_agent_runs_total", "Agent runs", "agent", "status");
+    devRuns =
+        counter(r, "devloop_agent_runs_total", "Agent runs", "agent", "status", "environment");
     devQueue = gauge(r, "devloop_agent_queue_depth", "Agent queue depth", "agent");
     devExecMs =
         histogram(
             r,
             "devloop_agent_execution_duration_ms",
             "Agent execution time in ms",
-            new double[] {50, 100, 250, 500, 1000, 2500, 5000},
-            "agent");
+            new double[] {50, 100, 250, 500, 1000, 2000, 2500, 5000},
+            "agent",
+            "environment");
     devIssues = counter(r, "devloop_issues_found_total", "Issues found", "severity");
     devActiveIssues = gauge(r, "devloop_active_issues", "Open issues", "severity");
     devEventMs =
@@ -176,8 +178,39 @@ final class SeedMetrics {
     vzCost = counter(r, "vibezen_cost_usd_total", "Estimated cost by provider (USD)", "provider");
   }
 
+  /** DevLoop's environments, in the order of {@link #BASE_FAILURES}. */
+  static final String[] ENVIRONMENTS = {"development", "staging", "production"};
+
+  /**
+   * Share of failed agent runs per environment: under a third of each objective's budget (95 %, 98
+   * %, 99.5 % success), so budgets burn slowly outside the incident.
+   */
+  private static final double[] BASE_FAILURES = {0.015, 0.005, 0.0015};
+
+  /**
+   * Production's incident: a quarter of the runs fail (50 times its budget) and runs take 1.2 s.
+   */
+  static final double INCIDENT_FAILURES = 0.25;
+
+  private static final double INCIDENT_MEDIAN_MS = 1200;
+
   /** One second of the seed applications at {@code load} times their mean rates. */
   void tick(double load, double cpu, double mem, double disk, int sessions, boolean errorBurst) {
+    tick(load, cpu, mem, disk, sessions, errorBurst, false);
+  }
+
+  /**
+   * One second of the seed applications; during {@code incident} DevLoop's production agents fail
+   * and slow down (see {@link DemoApplications#incident}).
+   */
+  void tick(
+      double load,
+      double cpu,
+      double mem,
+      double disk,
+      int sessions,
+      boolean errorBurst,
+      boolean incident) {
     uptime++;
     dinoCpu.set(cpu);
     dinoMem.set(mem);
@@ -203,10 +236,18 @@ final class SeedMetrics {
     }
     for (String agent : new String[] {"linter", "formatter", "security"}) {
       if (rnd.nextDouble() < 0.5) {
+        // DevLoop's SLOs are per environment: half of the runs in production, then staging,
+        // then development, each well inside its objectives except in production's incident.
+        double e = rnd.nextDouble();
+        int env = e < 0.5 ? 2 : e < 0.8 ? 1 : 0;
+        boolean hit = incident && env == 2;
+        double fails = hit ? INCIDENT_FAILURES : BASE_FAILURES[env];
         String status =
-            rnd.nextDouble() < 0.97 ? "success" : rnd.nextBoolean() ? "failure" : "error";
-        devRuns.labelValues(agent, status).inc();
-        devExecMs.labelValues(agent).observe(lognormal(200, 0.8));
+            rnd.nextDouble() >= fails ? "success" : rnd.nextBoolean() ? "failure" : "error";
+        devRuns.labelValues(agent, status, ENVIRONMENTS[env]).inc();
+        devExecMs
+            .labelValues(agent, ENVIRONMENTS[env])
+            .observe(lognormal(hit ? INCIDENT_MEDIAN_MS : 200, 0.45));
       }
       devQueue.labelValues(agent).set(rnd.nextInt(agent.equals("security") ? 12 : 5));
     }

@@ -219,4 +219,53 @@ class DemoApplicationsTest {
           .allSatisfy(x -> assertThat(x).isLessThan(highest));
     }
   }
+
+  /** Failed share of DevLoop's runs in {@code environment}, from a demo's exposition. */
+  private static double failedShare(String text, String environment) {
+    double all = 0;
+    double failed = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("devloop_agent_runs_total{")
+          && line.contains("environment=\"" + environment + "\"")) {
+        double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        all += v;
+        if (!line.contains("status=\"success\"")) failed += v;
+      }
+    }
+    assertThat(all).as("runs in " + environment).isGreaterThan(100);
+    return failed / all;
+  }
+
+  @Test
+  void incident_failsAQuarterOfProductionsRuns_fromBeforeTheStartForAnHour_every6Hours()
+      throws Exception {
+    MetricRegistry registry = new MetricRegistry();
+    Recorders rec = recorders(new AtomicLong(NOW));
+    registry.register(rec);
+    DemoApplications demo = new DemoApplications(rec, registry, 7, () -> NOW);
+    assertThat(demo.incident(NOW - 15 * 60_000)).isTrue();
+    assertThat(demo.incident(NOW - 15 * 60_000 - 1)).isFalse();
+    assertThat(demo.incident(NOW + 45 * 60_000 - 1)).isTrue();
+    assertThat(demo.incident(NOW + 45 * 60_000)).isFalse();
+    assertThat(demo.incident(NOW + 6 * 3_600_000L)).isTrue();
+    for (int i = 0; i < 1200; i++) {
+      demo.tick(NOW + i * 1000L);
+    }
+    String during = new String(demo.exposition(registry), StandardCharsets.UTF_8);
+    assertThat(failedShare(during, "production")).isBetween(0.18, 0.32);
+    assertThat(failedShare(during, "staging")).isLessThan(0.02);
+
+    MetricRegistry calm = new MetricRegistry();
+    Recorders calmRec = recorders(new AtomicLong(NOW));
+    calm.register(calmRec);
+    DemoApplications after = new DemoApplications(calmRec, calm, 7, () -> NOW);
+    for (int i = 0; i < 1200; i++) {
+      after.tick(NOW + 2 * 3_600_000L + i * 1000L);
+    }
+    String text = new String(after.exposition(calm), StandardCharsets.UTF_8);
+    // Within DevLoop's objectives: 99.5 % in production, 98 % in staging, 95 % in development.
+    assertThat(failedShare(text, "production")).isLessThan(0.005);
+    assertThat(failedShare(text, "staging")).isLessThan(0.02);
+    assertThat(failedShare(text, "development")).isLessThan(0.05);
+  }
 }
