@@ -10,7 +10,7 @@ import { el, clear } from './dom.js';
 import { fetchJson, currentToken, query } from './api.js';
 import { getState, setState, onState, setDefaultRange } from './state.js';
 import { RANGES, resolveRange, parseDuration, formatTime } from './time.js';
-import { onZoom } from './panels.js';
+import { onZoom, COMPARE } from './panels.js';
 import { mountBoard } from './board.js';
 import { renderWidget } from './widgets.js';
 import * as builtin from './pages/builtin.js';
@@ -21,6 +21,7 @@ import { mountMetrics } from './pages/metrics.js';
 import { mountExplore } from './pages/explore.js';
 import { mountDashboards } from './pages/dashboards.js';
 import { mountAlerts } from './pages/alerts.js';
+import { mountSlos, useSloApi } from './pages/slos.js';
 import { mountSilences } from './pages/silences.js';
 
 const LIVE_REFRESH = 5;
@@ -72,6 +73,7 @@ const PAGES = [
   { id: 'agents', title: 'Agents', refresh: 15, mount: boardPage(builtin.agents, GUIDES.agents) },
   { id: 'files', title: 'File operations', refresh: 15, mount: boardPage(builtin.files, GUIDES.files) },
   { id: 'alerts', title: 'Alerts', refresh: 15, mount: mountAlerts },
+  { id: 'slos', title: 'SLOs', refresh: 60, mount: mountSlos },
   { id: 'targets', title: 'Targets', refresh: 15, mount: mountTargets },
   { id: 'metrics', title: 'Metrics', refresh: 60, mount: mountMetrics },
   { id: 'explore', title: 'Explore', refresh: 0, mount: mountExplore },
@@ -98,7 +100,7 @@ function mountKey(s) {
 
 function dataKey(s) {
   const vars = [...s.params].filter(([k]) => k.startsWith('var-')).map(([k, v]) => `${k}=${v}`).join('&');
-  return `${s.range}|${s.from}|${s.to}|${vars}`;
+  return `${s.range}|${s.from}|${s.to}|${s.params.get('compare') || ''}|${vars}`;
 }
 
 function pageOf(s) {
@@ -138,7 +140,9 @@ async function render() {
 
 async function update() {
   if (rendering) return rendering;
-  const win = resolveRange(getState());
+  const s = getState();
+  // The compared period (`compare` in the URL) travels with the window to every chart.
+  const win = { ...resolveRange(s), compare: COMPARE[s.params.get('compare')] ? s.params.get('compare') : undefined };
   const started = performance.now();
   document.body.dataset.updating = 'true';
   rendering = (async () => {
@@ -226,6 +230,10 @@ function buildShell() {
     }
     setState({ range: 'custom', from: Math.floor(f), to: Math.floor(t) });
   });
+  const compare = document.getElementById('compare');
+  compare.appendChild(el('option', { value: '' }, 'no comparison'));
+  for (const [id, c] of Object.entries(COMPARE)) compare.appendChild(el('option', { value: id }, `compare with ${c.label}`));
+  compare.addEventListener('change', () => setState({ compare: compare.value || undefined }));
   const refresh = document.getElementById('refresh');
   for (const r of REFRESH_CHOICES) refresh.appendChild(el('option', { value: r }, r === 'auto' ? 'auto refresh' : r === 'off' ? 'no refresh' : `every ${r}`));
   refresh.addEventListener('change', () => setState({ refresh: refresh.value === 'auto' ? undefined : refresh.value }, { replace: true }));
@@ -263,6 +271,7 @@ function syncControls(s) {
   const local = (sec) => new Date(sec * 1000 - new Date().getTimezoneOffset() * 60000).toISOString().slice(0, 16);
   document.getElementById('from').value = local(win.start);
   document.getElementById('to').value = local(win.end);
+  document.getElementById('compare').value = COMPARE[s.params.get('compare')] ? s.params.get('compare') : '';
   document.getElementById('refresh').value = s.refresh && REFRESH_CHOICES.includes(s.refresh) ? s.refresh : 'auto';
 }
 
@@ -284,6 +293,7 @@ async function start() {
   applyTheme();
   try {
     config = { ...config, ...(await fetchJson('/api/dashboard/config', { raw: true })) };
+    useSloApi(true);
   } catch {
     // A plain Prometheus-compatible server: no WebSocket, no widgets, no dashboard folder.
     config = { ws: false, widgets: false, dashboards: false };

@@ -4,6 +4,13 @@
 //    span (of 24 columns), height, targets: [{expr, legendFormat}], description}
 // Each panel element carries data-state (loading|ok|empty|error), data-series and data-points,
 // which the browser tests read.
+//
+// Period comparison: with `win.compare` set (`1d` or `1w`, the URL's `compare`), a time-series
+// chart also draws each series as it was one day or week earlier, dashed, and gives the change in
+// percent (tooltip per point, footer over the range's average). The earlier series is the same
+// query over the window moved back by the period, its points moved forward again: what `offset 1d`
+// on every selector of the query gives, without rewriting the query (Grafana's time shift does the
+// same).
 
 import * as echarts from './vendor.js';
 import { el, clear, escapeHtml, legendName, seriesName, download, csvCell } from './dom.js';
@@ -123,20 +130,36 @@ export function createPanel(spec) {
     try {
       if (type === 'timeseries' || type === 'heatmap') {
         // Quantile targets also ask for their buckets' top bounds, to mark where they are reached.
+        const shift = type === 'timeseries' && !spec.noCompare ? COMPARE[win.compare] : undefined;
         const results = await Promise.all(
           targets.map((t) => {
             const expr = substitute(t.expr, all);
             const bounds = type === 'timeseries' ? bucketBounds(expr, win.end) : null;
-            return Promise.all([queryRange(expr, win.start, win.end, win.step), bounds]).then(([d, b]) => ({ t, d, b }));
+            const before = shift ? queryRange(expr, win.start - shift.seconds, win.end - shift.seconds, win.step) : null;
+            return Promise.all([queryRange(expr, win.start, win.end, win.step), bounds, before]).then(([d, b, p]) => ({ t, d, b, p }));
           }),
         );
         const series = [];
-        for (const { t, d, b } of results) {
+        const earlier = [];
+        for (const { t, d, b, p } of results) {
+          const here = [];
           for (const r of d.result || []) {
-            series.push({ name: legendName(r.metric, t.legendFormat), metric: r.metric, values: r.values || [], bound: b?.of(r.metric) });
+            here.push({ name: legendName(r.metric, t.legendFormat), metric: r.metric, values: r.values || [], bound: b?.of(r.metric) });
+          }
+          series.push(...here);
+          for (const r of p?.result || []) {
+            const key = JSON.stringify(r.metric);
+            const now = here.find((s) => JSON.stringify(s.metric) === key);
+            earlier.push({ metric: r.metric, of: now, values: (r.values || []).map(([ts, v]) => [ts + shift.seconds, v]) });
           }
         }
         shortenNames(series, targets);
+        for (const e of earlier) {
+          e.name = `${e.of ? e.of.name : legendName(e.metric)} (${shift.label})`;
+          e.earlier = true;
+          if (e.of) e.of.before = e;
+        }
+        series.push(...earlier);
         last = { kind: 'range', series };
         const points = series.reduce((n, s) => n + s.values.length, 0);
         error.textContent = '';
@@ -144,7 +167,7 @@ export function createPanel(spec) {
         if (!points) {
           setState('empty');
           clearChart();
-          footer.textContent = 'no data in this range';
+          footer.textContent = spec.empty || 'no data in this range';
           return;
         }
         footer.textContent = '';
@@ -152,7 +175,8 @@ export function createPanel(spec) {
         if (type === 'heatmap') drawHeatmap(chart, series, spec, win);
         else {
           root.dataset.bounded = String(drawTimeseries(chart, series, spec, win, footer));
-          drawAlertBands(chart, series, win).then((n) => (root.dataset.alertBands = String(n)));
+          compareFooter(root, footer, series, shift, unitOf(spec));
+          drawAlertBands(chart, series.filter((s) => !s.earlier), win).then((n) => (root.dataset.alertBands = String(n)));
         }
         setState('ok', series.length, points);
       } else {
@@ -167,7 +191,7 @@ export function createPanel(spec) {
         }
         last = { kind: 'instant', rows };
         error.textContent = '';
-        footer.textContent = rows.length ? '' : 'no data';
+        footer.textContent = rows.length ? '' : spec.empty || 'no data';
         if (type === 'gauge') {
           ensureChart();
           drawGauge(chart, rows, spec);
@@ -197,6 +221,57 @@ export function createPanel(spec) {
   return { el: root, update, dispose, spec };
 }
 
+/** The periods a chart can be compared with (the URL's `compare`). */
+export const COMPARE = {
+  '1d': { seconds: 86400, label: '1 day before' },
+  '1w': { seconds: 7 * 86400, label: '1 week before' },
+};
+
+/** Mean of the finite values of [t, "v"] samples (NaN without any). */
+function mean(values) {
+  let sum = 0;
+  let n = 0;
+  for (const [, v] of values) {
+    const x = parseFloat(v);
+    if (Number.isFinite(x)) {
+      sum += x;
+      n++;
+    }
+  }
+  return n ? sum / n : NaN;
+}
+
+/** The change from `before` to `now` in percent, as text ("+12.5 %", "−3 %", "n/a" from 0). */
+export function changeText(now, before) {
+  if (!Number.isFinite(now) || !Number.isFinite(before) || before === 0) return 'n/a';
+  const pct = ((now - before) / Math.abs(before)) * 100;
+  const a = Math.abs(pct);
+  const digits = a >= 100 ? 0 : a >= 10 ? 1 : 2;
+  const t = a.toFixed(digits);
+  return `${pct >= 0 ? '+' : '−'}${t.includes('.') ? t.replace(/\.?0+$/, '') : t} %`;
+}
+
+/**
+ * Footer and data-compare of a compared chart: per series the change of the range's average
+ * against the earlier period's (at most 4 listed, the rest counted).
+ */
+function compareFooter(root, footer, series, shift, unit) {
+  if (!shift) {
+    delete root.dataset.compare;
+    return;
+  }
+  const pairs = series.filter((s) => s.before);
+  root.dataset.compare = String(pairs.length);
+  const parts = pairs.slice(0, 4).map((s) => {
+    const now = mean(s.values);
+    const before = mean(s.before.values);
+    return `${pairs.length > 1 ? `${s.name} ` : ''}${changeText(now, before)} (avg ${format(now, unit)} vs ${format(before, unit)})`;
+  });
+  if (pairs.length > 4) parts.push(`+${pairs.length - 4} more`);
+  const text = pairs.length ? `vs ${shift.label}: ${parts.join(' · ')}` : `vs ${shift.label}: no data then`;
+  footer.appendChild(el('div', { class: 'compare-change' }, text));
+}
+
 /**
  * Without a legend format, names series by the labels that differ between them (job, instance and
  * the metric name are usually the same for all), so legends and tooltips stay short.
@@ -213,14 +288,21 @@ function unitOf(spec) {
   return spec.unit || guessUnit((spec.targets || []).map((t) => t.expr).join(' '));
 }
 
-function tooltipFormatter(unit) {
+function tooltipFormatter(unit, series = []) {
+  // A compared chart: each series' value also shows its change from the earlier period's.
+  const earlierOf = new Map(series.filter((s) => s.before).map((s) => [s.name, s.before.name]));
   return (params) => {
     const list = (Array.isArray(params) ? params : [params]).filter((p) => p.seriesType !== 'scatter' && p.value && p.value[1] !== null);
     if (!list.length) return '';
+    const valueOf = new Map(list.map((p) => [p.seriesName, p.value[1]]));
     list.sort((a, b) => b.value[1] - a.value[1]);
+    const change = (p) => {
+      const before = earlierOf.has(p.seriesName) ? valueOf.get(earlierOf.get(p.seriesName)) : undefined;
+      return before === undefined ? '' : ` <span class="tt-change">${escapeHtml(changeText(p.value[1], before))}</span>`;
+    };
     const rows = list
       .slice(0, 12)
-      .map((p) => `<div class="tt-row">${p.marker}<span class="tt-name">${escapeHtml(p.seriesName)}</span><b>${escapeHtml(valueText(p, unit))}</b></div>`);
+      .map((p) => `<div class="tt-row">${p.marker}<span class="tt-name">${escapeHtml(p.seriesName)}</span><b>${escapeHtml(valueText(p, unit))}${change(p)}</b></div>`);
     if (list.length > 12) rows.push(`<div class="tt-more">+${list.length - 12} more</div>`);
     return `<div class="tt-time">${escapeHtml(formatTime(list[0].value[0] / 1000))}</div>${rows.join('')}`;
   };
@@ -249,7 +331,7 @@ function drawTimeseries(chart, series, spec, win, footer) {
   const option = {
     animation: false,
     grid: { left: 8, right: 16, top: 12, bottom: 36, containLabel: true },
-    tooltip: { trigger: 'axis', confine: true, formatter: tooltipFormatter(unit), axisPointer: { type: 'cross', label: { show: false } } },
+    tooltip: { trigger: 'axis', confine: true, formatter: tooltipFormatter(unit, series), axisPointer: { type: 'cross', label: { show: false } } },
     // Every chart has a legend, however many series (Explore draws up to hundreds): it pages
     // when it does not fit, and clicking a name hides or shows that series.
     legend: { type: 'scroll', bottom: 0, textStyle: { fontSize: 11 } },
@@ -268,9 +350,9 @@ function drawTimeseries(chart, series, spec, win, footer) {
       type: spec.bars ? 'bar' : 'line',
       showSymbol: false,
       sampling: 'lttb',
-      stack: spec.stack ? 'total' : undefined,
-      areaStyle: spec.stack || spec.fill ? { opacity: 0.25 } : undefined,
-      lineStyle: { width: 1.5 },
+      lineStyle: s.earlier ? { width: 1, type: 'dashed', opacity: 0.7 } : { width: 1.5 },
+      areaStyle: s.earlier ? undefined : spec.stack || spec.fill ? { opacity: 0.25 } : undefined,
+      stack: spec.stack && !s.earlier ? 'total' : undefined,
       emphasis: { focus: 'series' },
       data: toPoints(s.values, win.step),
     })),
@@ -291,7 +373,7 @@ function drawTimeseries(chart, series, spec, win, footer) {
   // Silent: connected charts re-broadcast every action to the whole group, which made this
   // O(charts²) — 30 charts took 5 s to draw instead of under 1.5 s.
   chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } }, { silent: true });
-  footer.textContent = summary(series, unit);
+  footer.textContent = summary(series.filter((s) => !s.earlier), unit);
   const marked = bounded.reduce((n, b) => n + b.n, 0);
   if (marked) {
     const top = Math.max(...bounded.map((b) => b.bound));

@@ -1,7 +1,7 @@
 // The built-in boards: Resources and the seeds' pages (API performance, Models, Errors, Users
 // and sessions, Agents, File operations). Each is a board (see board.js) of PromQL panels.
 
-import { DISK_PERCENT, ERRORS, byName, rateBy, quantile, average, CPU_BUSY, MEM_USED } from './queries.js';
+import { DISK_PERCENT, DISK_FULL_IN, MEM_EXHAUSTED_IN, ERRORS, byName, rateBy, quantile, average, CPU_BUSY, MEM_USED } from './queries.js';
 
 const ts = (title, targets, more = {}) => ({ type: 'timeseries', title, span: 12, targets: targets.map((t) => (typeof t === 'string' ? { expr: t } : t)), ...more });
 const t = (expr, legendFormat) => ({ expr, legendFormat });
@@ -43,6 +43,33 @@ export const resources = {
         ts('Disk usage', [t(DISK_PERCENT, '{{mountpoint}}')], { unit: 'percent' }),
         ts('Disk read', [t('sum by (device) (rate(node_disk_read_bytes_total[$__rate_interval]))', '{{device}}')], { unit: 'Bps' }),
         ts('Disk written', [t('sum by (device) (rate(node_disk_written_bytes_total[$__rate_interval]))', '{{device}}')], { unit: 'Bps' }),
+      ],
+    },
+    {
+      title: 'Forecasts',
+      panels: [
+        {
+          type: 'stat',
+          title: 'Disk full in',
+          description: 'At the rate of the last 6 hours (predict_linear over node_filesystem_avail_bytes), per writable filesystem that is filling',
+          span: 6,
+          unit: 's',
+          thresholds: [{ value: 0, level: 'crit' }, { value: 86400, level: 'warn' }, { value: 7 * 86400, level: '' }],
+          targets: [t(DISK_FULL_IN, '{{mountpoint}}')],
+          showName: true,
+          empty: 'no filesystem is filling (free space did not shrink over the last 6 h)',
+        },
+        {
+          type: 'stat',
+          title: 'Memory exhausted in',
+          description: 'At the rate of the last hour (predict_linear over node_memory_MemAvailable_bytes)',
+          span: 6,
+          unit: 's',
+          thresholds: [{ value: 0, level: 'crit' }, { value: 4 * 3600, level: 'warn' }, { value: 86400, level: '' }],
+          targets: [t(MEM_EXHAUSTED_IN, 'memory')],
+          empty: 'available memory did not shrink over the last hour',
+        },
+        ts('Time left until full (forecast)', [t(DISK_FULL_IN, '{{mountpoint}}'), t(MEM_EXHAUSTED_IN, 'memory')], { unit: 's', min: 0, empty: 'nothing was filling in this range' }),
       ],
     },
     {

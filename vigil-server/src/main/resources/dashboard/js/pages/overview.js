@@ -17,6 +17,7 @@ import { mountBoard } from '../board.js';
 import { CPU_BUSY, MEM_USED, DISK_USED, REQUESTS, ERRORS_PER_MIN, SESSIONS, FIRING, byName } from './queries.js';
 import { intervalVars, substitute } from '../time.js';
 import { format } from '../units.js';
+import { loadSlos, pct } from './slos.js';
 
 const stat = (title, expr, unit, more = {}) => ({ type: 'stat', title, span: 4, unit, targets: [{ expr }], ...more });
 const ts = (title, expr, legendFormat, unit) => ({ type: 'timeseries', title, span: 12, unit, targets: [{ expr, legendFormat }] });
@@ -49,18 +50,54 @@ board.rows[1].panels[0].targets.push({ expr: MEM_USED, legendFormat: 'memory use
 export function mountOverview(container) {
   const health = el('section', { class: 'health', 'aria-live': 'polite' });
   container.appendChild(health);
+  const slos = el('section', { class: 'slo-tiles', id: 'overview-slos', hidden: true, 'aria-label': 'SLO indicators' });
+  container.appendChild(slos);
   const boardEl = el('div');
   container.appendChild(boardEl);
   const b = mountBoard(boardEl, board, { lazy: false });
   return {
     async update(win) {
-      await Promise.all([b.update(win), updateHealth(health, win)]);
+      await Promise.all([b.update(win), updateHealth(health, win), updateSloTiles(slos, win)]);
     },
     dispose() {
       b.dispose();
       clear(container);
     },
   };
+}
+
+const SLO_BADGE = { ok: 'ok', warn: 'warn', crit: 'crit', unknown: 'warn' };
+
+/**
+ * DevLoop's "critical SLO indicators": one tile per SLO (its status, SLI and budget left), linking
+ * to the SLO page; hidden on a server without SLOs.
+ */
+async function updateSloTiles(node, win) {
+  let list = [];
+  try {
+    list = await loadSlos(win.end);
+  } catch {
+    list = [];
+  }
+  node.hidden = !list.length;
+  clear(node);
+  if (!list.length) return;
+  node.append(
+    el('h2', {}, el('a', { href: '#page=slos' }, 'SLOs')),
+    el(
+      'div',
+      { class: 'slo-tile-list' },
+      list.map((s) =>
+        el(
+          'a',
+          { class: `slo-tile ${s.status}`, href: '#page=slos', dataset: { slo: s.id, status: s.status } },
+          el('span', { class: `badge ${SLO_BADGE[s.status]}` }, s.status === 'ok' ? 'ok' : s.status === 'unknown' ? 'no data' : s.status === 'warn' ? 'burning' : 'at risk'),
+          el('b', {}, ` ${s.service || ''} · ${s.name || s.id}`),
+          el('span', { class: 'muted' }, ` SLI ${pct(s.sliPeriod)} of ${pct(s.objective)} · budget left ${pct(s.remaining)}`),
+        ),
+      ),
+    ),
+  );
 }
 
 async function scalar(expr, win) {

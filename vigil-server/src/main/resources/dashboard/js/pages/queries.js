@@ -13,6 +13,16 @@ export const FS =
 export const DISK_PERCENT = `100 * (node_filesystem_size_bytes{${FS}} - node_filesystem_free_bytes{${FS}}) / (node_filesystem_size_bytes{${FS}} - node_filesystem_free_bytes{${FS}} + node_filesystem_avail_bytes{${FS}})`;
 
 /**
+ * Forecasts, in seconds left (as the host pack's vigil:filesystem_full_in:hours and
+ * vigil:memory_exhausted_in:hours, times 3600, so the dashboard needs no pack): the least-squares
+ * line's value now over its loss per second, only while the line goes down. Disks over 6 h (a
+ * download or a log rotation makes no forecast), writable ones only; memory over 1 h.
+ */
+const AVAIL = `node_filesystem_avail_bytes{${FS}}`;
+export const DISK_FULL_IN = `clamp_min(predict_linear(${AVAIL}[6h], 0) / -deriv(${AVAIL}[6h]), 0) and deriv(${AVAIL}[6h]) < 0 and on (device, fstype, mountpoint) node_filesystem_readonly == 0`;
+export const MEM_EXHAUSTED_IN = 'clamp_min(predict_linear(node_memory_MemAvailable_bytes[1h], 0) / -deriv(node_memory_MemAvailable_bytes[1h]), 0) and deriv(node_memory_MemAvailable_bytes[1h]) < 0';
+
+/**
  * Namespaces of servers' own metrics, left out of application selectors: PromQL 2.x rejects a
  * rate() over two metric names whose label sets are equal once the name is dropped. Vigil's own
  * HTTP metrics too: the dashboard's own polling is not an application's requests.
