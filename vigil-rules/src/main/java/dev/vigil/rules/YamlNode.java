@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.reader.StreamReader;
  * "excessive aliasing"), so a "billion laughs" file cannot make the rule walk explode. Merge keys
  * ({@code <<: *base}) merge a map, or a list of maps, under the keys written explicitly.
  */
-record YamlNode(
+public record YamlNode(
     Kind kind,
     int line,
     Map<String, YamlNode> map,
@@ -40,7 +40,7 @@ record YamlNode(
     String text,
     boolean quoted) {
 
-  enum Kind {
+  public enum Kind {
     MAP,
     LIST,
     SCALAR,
@@ -51,8 +51,13 @@ record YamlNode(
   private static final Set<String> NULLS = Set.of("", "~", "null", "Null", "NULL");
 
   /** Thrown for text that is not YAML or has a duplicate key. */
-  static final class YamlError extends Exception {
+  public static final class YamlError extends Exception {
     final int line;
+
+    /** 1-based line of the problem. */
+    public int line() {
+      return line;
+    }
 
     YamlError(int line, String message) {
       super(message);
@@ -61,7 +66,7 @@ record YamlNode(
   }
 
   /** Parses the first document of {@code text}; an empty document is a NULL node. */
-  static YamlNode parse(String text) throws YamlError {
+  public static YamlNode parse(String text) throws YamlError {
     Parser events = new ParserImpl(new StreamReader(text), new LoaderOptions());
     try {
       Event e = events.getEvent(); // stream start
@@ -225,20 +230,20 @@ record YamlNode(
     }
   }
 
-  boolean isNull() {
+  public boolean isNull() {
     return kind == Kind.NULL;
   }
 
-  YamlNode get(String key) {
+  public YamlNode get(String key) {
     return map.get(key);
   }
 
-  int keyLine(String key) {
+  public int keyLine(String key) {
     Integer l = keyLines.get(key);
     return l == null ? line : l;
   }
 
-  String describe() {
+  public String describe() {
     return switch (kind) {
       case MAP -> "a map";
       case LIST -> "a list";
