@@ -293,7 +293,7 @@ async function start() {
   applyTheme();
   try {
     config = { ...config, ...(await fetchJson('/api/dashboard/config', { raw: true })) };
-    useSloApi(true);
+    useSloApi(config.slos === true);
   } catch {
     // A plain Prometheus-compatible server: no WebSocket, no widgets, no dashboard folder.
     config = { ws: false, widgets: false, dashboards: false };

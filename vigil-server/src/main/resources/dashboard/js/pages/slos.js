@@ -36,7 +36,7 @@ const FIGURES = 'slo:(sli_error:ratio_rate.+|objective:ratio|error_budget:ratio|
 
 let sloApi = false;
 
-/** Whether the server is a Vigil, which serves GET /api/v1/slos (another server's rules suffice). */
+/** Whether the server serves GET /api/v1/slos (/api/dashboard/config's `slos`); the rules suffice. */
 export function useSloApi(enabled) {
   sloApi = enabled;
 }

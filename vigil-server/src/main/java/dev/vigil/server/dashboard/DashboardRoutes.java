@@ -55,6 +55,7 @@ public final class DashboardRoutes implements Routes {
   private final Path folder;
   private final boolean webSocket;
   private final boolean widgets;
+  private final boolean slos;
   private final Map<String, String> refresh;
 
   private DashboardRoutes(Builder b) {
@@ -62,6 +63,7 @@ public final class DashboardRoutes implements Routes {
     this.folder = b.folder;
     this.webSocket = b.webSocket;
     this.widgets = b.widgets;
+    this.slos = b.slos;
   }
 
   /**
@@ -160,6 +162,7 @@ public final class DashboardRoutes implements Routes {
     n.put("ws", webSocket);
     n.put("widgets", widgets);
     n.put("dashboards", folder != null);
+    n.put("slos", slos);
     ObjectNode r = n.putObject("refresh");
     refresh.forEach(r::put);
     ctx.contentType("application/json").result(n.toString());
@@ -232,6 +235,7 @@ public final class DashboardRoutes implements Routes {
     private Path folder;
     private boolean webSocket;
     private boolean widgets;
+    private boolean slos;
     private final Map<String, String> refresh = new LinkedHashMap<>();
 
     private Builder() {}
@@ -257,6 +261,15 @@ public final class DashboardRoutes implements Routes {
     /** Whether the server offers the seeds' {@code /api/metrics/dashboard} widgets. */
     public Builder widgets(boolean on) {
       this.widgets = on;
+      return this;
+    }
+
+    /**
+     * Whether the server serves {@code GET /api/v1/slos} (the SLO page asks it only then; without
+     * it the page reads the SLO rules' series alone).
+     */
+    public Builder slos(boolean on) {
+      this.slos = on;
       return this;
     }
 
