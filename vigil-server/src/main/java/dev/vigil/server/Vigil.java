@@ -18,6 +18,7 @@ import dev.vigil.server.api.SelfMetrics;
 import dev.vigil.server.api.SeriesApi;
 import dev.vigil.server.api.ServerState;
 import dev.vigil.server.api.SilencesApiV2;
+import dev.vigil.server.api.SlosApi;
 import dev.vigil.server.api.StatusApi;
 import dev.vigil.server.api.TargetsApi;
 import dev.vigil.server.api.TsdbStatusApi;
@@ -85,6 +86,10 @@ public final class Vigil implements AutoCloseable {
   private final LongSupplier clock;
   private volatile ScrapeManager scrapes;
   private volatile RuleManager rules;
+
+  /** The SLOs whose rules run, replaced at each successful rule load. */
+  private volatile List<dev.vigil.rules.slo.Slo> slos = List.of();
+
   private volatile AlertHistory alertHistory;
   private volatile NotifyStores notifyStores;
   private final java.time.Instant startedAt = java.time.Instant.now();
@@ -371,18 +376,34 @@ public final class Vigil implements AutoCloseable {
    * {@code alerts} thresholds ({@code vigil.yml#thresholds}). On a broken rule file nothing
    * changes.
    */
-  private static void loadRules(RuleManager rm, VigilConfig config) throws RuleFileException {
+  private void loadRules(RuleManager rm, VigilConfig config) throws RuleFileException {
     List<dev.vigil.rules.RuleFile> files;
+    List<dev.vigil.rules.slo.Slo> nextSlos;
     try {
       files =
           new ArrayList<>(
               dev.vigil.rules.RuleFiles.load(config.ruleFiles(), Path.of("").toAbsolutePath()));
+      nextSlos = slos(config);
     } catch (RuleFileException e) {
       rm.reloadFailed(e);
       throw e;
     }
     files.addAll(dev.vigil.server.config.RulePacksConfig.of(config).ruleFiles());
+    files.addAll(dev.vigil.server.config.SlosConfig.ruleFiles(nextSlos));
     rm.update(files);
+    slos = List.copyOf(nextSlos);
+  }
+
+  /** The configuration's SLOs ({@code slo_files} and inline {@code slos}), read again. */
+  private static List<dev.vigil.rules.slo.Slo> slos(VigilConfig config) throws RuleFileException {
+    try {
+      return dev.vigil.server.config.SlosConfig.of(config);
+    } catch (ConfigException e) {
+      if (e.getCause() instanceof RuleFileException rfe) {
+        throw rfe;
+      }
+      throw e;
+    }
   }
 
   private RuleManager readyRules() {
@@ -424,6 +445,11 @@ public final class Vigil implements AutoCloseable {
         new LifecycleRoutes(state, this::reloadFromHttp),
         new StatusApi(state, true, () -> AlertmanagerWiring.view(alertSender)),
         new RulesApi(this::readyRules, this::flapping),
+        new SlosApi(
+            () -> {
+              readyRules();
+              return slos;
+            }),
         new AlertHistoryApi(this::readyAlertHistory),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),

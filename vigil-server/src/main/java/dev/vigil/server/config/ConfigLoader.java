@@ -186,7 +186,15 @@ public final class ConfigLoader {
     } catch (dev.vigil.rules.RuleFileException e) {
       throw new ConfigException(source + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
     }
-    for (String section : List.of("remote_write", "slos")) {
+    List<String> sloFiles = new ArrayList<>();
+    for (String glob : root.strings("slo_files")) {
+      try {
+        sloFiles.add(baseDir == null ? glob : baseDir.resolve(glob).toString());
+      } catch (java.nio.file.InvalidPathException e) {
+        throw root.error("slo_files", "not a valid file name or glob: " + e.getReason());
+      }
+    }
+    for (String section : List.of("remote_write")) {
       if (root.node().entries().containsKey(section)) {
         throw root.error(
             section, "this section is " + NOT_SUPPORTED + ": it would be ignored; remove it");
@@ -206,6 +214,8 @@ public final class ConfigLoader {
     }
     ConfigNode remoteWrite = root.node("remote_write");
     ConfigNode slos = root.node("slos");
+    // Read here, where --check-config sees a broken spec (file, SLO, field), and again by serve.
+    SlosConfig.load(sloFiles, slos, source);
     ConfigNode dashboard = root.node("dashboard");
     // Validated here, where --check-config sees it, not only when serve mounts the dashboard.
     dev.vigil.server.dashboard.DashboardRoutes.fromConfig(dashboard, false);
@@ -224,6 +234,7 @@ public final class ConfigLoader {
         notify,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         ingest,
         global,

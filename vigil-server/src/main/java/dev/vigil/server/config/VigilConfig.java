@@ -25,7 +25,10 @@ import java.util.List;
  *     checked by {@code dev.vigil.notify.builtin.NotifyConfig}); empty when absent: no built-in
  *     notifier
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
- * @param slos the {@code slos} section as written
+ * @param slos the {@code slos} section as written: inline SLO specs (Sloth or Pyrra), checked by
+ *     {@link SlosConfig}
+ * @param sloFiles paths or globs of SLO spec files ({@code slo_files}), relative ones resolved
+ *     against the configuration file's directory
  * @param dashboard the {@code dashboard} section as written
  * @param ingest the {@code ingest} section: push ingest limits (series, labels, rate)
  * @param global the {@code global} section: scrape defaults, the default interval of rule groups,
@@ -46,6 +49,7 @@ public record VigilConfig(
     ConfigNode notifySection,
     ConfigNode remoteWrite,
     ConfigNode slos,
+    List<String> sloFiles,
     ConfigNode dashboard,
     dev.vigil.ingest.IngestLimits ingest,
     GlobalConfig global,
@@ -62,6 +66,7 @@ public record VigilConfig(
   public VigilConfig {
     scrapeConfigs = List.copyOf(scrapeConfigs);
     ruleFiles = List.copyOf(ruleFiles);
+    sloFiles = List.copyOf(sloFiles);
   }
 
   /** Every key at its default: what runs when no file is given. */
@@ -87,6 +92,7 @@ public record VigilConfig(
         notifySection,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         ingest,
         global,
@@ -113,6 +119,7 @@ public record VigilConfig(
         notifySection,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         ingest,
         global,
@@ -134,6 +141,7 @@ public record VigilConfig(
         notifySection,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         ingest,
         global,
@@ -155,6 +163,7 @@ public record VigilConfig(
         notifySection,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         limits,
         global,
@@ -176,6 +185,7 @@ public record VigilConfig(
         n,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         ingest,
         global,
@@ -197,6 +207,7 @@ public record VigilConfig(
         notifySection,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         ingest,
         global,
@@ -218,6 +229,7 @@ public record VigilConfig(
         notifySection,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         ingest,
         g,
@@ -239,6 +251,7 @@ public record VigilConfig(
         notifySection,
         remoteWrite,
         slos,
+        sloFiles,
         dashboard,
         ingest,
         global,
