@@ -4,10 +4,15 @@ import dev.vigil.collectors.recorders.Recorders;
 import dev.vigil.model.Durations;
 import dev.vigil.server.ReadyGate;
 import dev.vigil.server.Vigil;
+import dev.vigil.server.config.VigilConfig;
 import dev.vigil.server.demo.DemoApplications;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code vigil serve --demo [--demo-backfill 24h]}: wires {@link DemoApplications} to a Vigil. */
 final class DemoMode {
@@ -16,6 +21,21 @@ final class DemoMode {
   /** Recorders with the demo models' prices, so generations have a cost. */
   static Recorders recorders(String namespace) {
     return DemoApplications.recorders(namespace);
+  }
+
+  /**
+   * {@code config} with DevLoop's SLOs ({@link DemoApplications#sloSpec()}, written to a temporary
+   * file removed at exit) added to its {@code slo_files}, so the demo's SLO page has SLOs whose
+   * budgets the demo's incident burns. A {@code /-/reload} reads the configuration file again and
+   * drops them.
+   */
+  static VigilConfig withSlos(VigilConfig config) throws IOException {
+    Path spec = Files.createTempFile("vigil-demo-slos-", ".yml");
+    spec.toFile().deleteOnExit();
+    Files.writeString(spec, DemoApplications.sloSpec());
+    List<String> files = new ArrayList<>(config.sloFiles());
+    files.add(spec.toString());
+    return config.withSloFiles(files);
   }
 
   /**
@@ -51,6 +71,9 @@ final class DemoMode {
     out.println(
         "  Demo:       simulated applications running (seed metrics: dinoair_*, devloop_*,"
             + " backend_*/ai_*/kernel_*, file_*, vibezen_*)");
+    out.println(
+        "  Demo:       DevLoop's SLOs per environment; production's agents have an incident for"
+            + " an hour every 6 hours, the first under way now (SLOs page)");
     out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "vigil-demo-stop"));
   }

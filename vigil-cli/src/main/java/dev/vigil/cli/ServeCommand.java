@@ -163,6 +163,14 @@ final class ServeCommand implements Callable<Integer> {
     }
     Vigil vigil;
     ReadyGate backfilled = null; // /-/ready says 503 until the demo's history is written
+    if (demo) {
+      try {
+        c = DemoMode.withSlos(c);
+      } catch (java.io.IOException e) {
+        err.println("vigil: demo: cannot write its SLO spec: " + e.getMessage());
+        return 1;
+      }
+    }
     try {
       Vigil.Builder vb =
           Vigil.builder(c).configFile(config, env).flags(flags).logLevels(VigilLogging::setLevel);

@@ -208,6 +208,13 @@ class ServeCommandTest {
         Thread.sleep(50);
       }
       assertThat(ready).isEqualTo("200 Vigil is Ready.\n");
+      // The demo runs DevLoop's SLOs: two per environment.
+      String slos = get(port, "/api/v1/slos");
+      for (String env : List.of("development", "staging", "production")) {
+        assertThat(slos)
+            .contains("\"devloop-agents-success-rate-" + env + "\"")
+            .contains("\"devloop-agents-response-time-" + env + "\"");
+      }
       // Ready means the history is there: the backfill had logged its end before.
       assertThat(Files.readString(dir.resolve("serve.log"))).contains("Demo:       backfilled 2h");
       String log = awaitLog(dir, "Vigil is ready in ");

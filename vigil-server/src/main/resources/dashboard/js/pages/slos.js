@@ -53,8 +53,12 @@ export function threshold(w, days) {
   return (w.share * days * 24) / HOURS[w.long];
 }
 
-/** Seconds until the budget is gone at burn rate `burn` (0 when gone, Infinity when not burning). */
+/**
+ * Seconds until the budget is gone at burn rate `burn` (0 when gone, Infinity when not burning,
+ * NaN without a budget figure yet).
+ */
 export function budgetLeftSeconds(remaining, burn, days) {
+  if (!Number.isFinite(remaining)) return NaN;
   if (!(remaining > 0)) return 0;
   if (!(burn > 0)) return Infinity;
   return (remaining * days * 86400) / burn;
@@ -73,7 +77,7 @@ function num(x) {
 
 /**
  * Loads every SLO: [{id, service, name, objective (0-1), days, description, pageAlert,
- * ticketAlert, figures: {name: value}, alerts: [{labels, state}]}], sorted by service and name.
+ * ticketAlert, figures: {name: value}, alerts: [{labels, state}]}], the ones at risk first.
  * `specs` from /api/v1/slos when served; otherwise the rules' series alone.
  */
 export async function loadSlos(time) {
@@ -119,7 +123,9 @@ export async function loadSlos(time) {
     slo.alerts = alerts.filter((a) => a.labels.sloth_id === slo.id || (a.labels.alertname && [slo.pageAlert, slo.ticketAlert].includes(a.labels.alertname) && (!a.labels.sloth_id || a.labels.sloth_id === slo.id)));
     slo.status = status(slo);
   }
-  return [...byId.values()].sort((a, b) => `${a.service}/${a.name}`.localeCompare(`${b.service}/${b.name}`));
+  // The SLOs at risk first, then burning, within budget, without data; by service and name.
+  const rank = { crit: 0, warn: 1, ok: 2, unknown: 3 };
+  return [...byId.values()].sort((a, b) => rank[a.status] - rank[b.status] || `${a.service}/${a.name}`.localeCompare(`${b.service}/${b.name}`));
 }
 
 function severityOf(a) {
@@ -140,6 +146,7 @@ const BADGE = { ok: 'ok', warn: 'warn', crit: 'crit', unknown: 'warn' };
 
 /** The time left as text: "exhausted", "not burning", "3.2 d" (and the date). */
 export function leftText(seconds, now) {
+  if (Number.isNaN(seconds)) return '–';
   if (seconds === 0) return 'exhausted';
   if (!Number.isFinite(seconds)) return 'not burning';
   return `${format(seconds, 's')} (${formatTime(now + seconds).slice(0, 16)})`;

@@ -194,6 +194,28 @@ public record VigilConfig(
         text);
   }
 
+  /** A copy with other SLO spec files ({@code slo_files}). */
+  public VigilConfig withSloFiles(List<String> files) {
+    return new VigilConfig(
+        server,
+        storage,
+        collect,
+        scrapeConfigs,
+        ruleFiles,
+        rules,
+        alerting,
+        notifySection,
+        remoteWrite,
+        slos,
+        files,
+        dashboard,
+        ingest,
+        global,
+        logLevel,
+        source,
+        text);
+  }
+
   /** A copy with other scrape jobs. */
   public VigilConfig withScrapeConfigs(List<ScrapeConfig> jobs) {
     return new VigilConfig(

@@ -81,7 +81,8 @@ public final class DashboardRoutes implements Routes {
    * @throws ConfigException naming file and line for an unknown key or a folder that is not one
    */
   public static DashboardRoutes fromConfig(ConfigNode section, boolean seedApi) {
-    Builder b = builder().webSocket(seedApi).widgets(seedApi);
+    // A Vigil always serves GET /api/v1/slos (SlosApi), so its SLO page reads the specs too.
+    Builder b = builder().webSocket(seedApi).widgets(seedApi).slos(true);
     for (var e : section.entries().entrySet()) {
       ConfigNode v = e.getValue();
       switch (e.getKey()) {

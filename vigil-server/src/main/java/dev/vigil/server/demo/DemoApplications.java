@@ -126,6 +126,22 @@ public final class DemoApplications implements AutoCloseable {
     this.incidentAnchor = clock.getAsLong() - INCIDENT_LEAD;
   }
 
+  /**
+   * DevLoop's SLOs as the demo runs them (Sloth's format, {@code devloop-slos.yml} beside this
+   * class): per environment the agents' success rate and p95 response time, on the series this demo
+   * writes.
+   */
+  public static String sloSpec() {
+    try (java.io.InputStream in = DemoApplications.class.getResourceAsStream("devloop-slos.yml")) {
+      if (in == null) {
+        throw new IllegalStateException("devloop-slos.yml is missing from the demo package");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Whether the demo's incident is on at {@code atMillis}. */
   boolean incident(long atMillis) {
     return Math.floorMod(atMillis - incidentAnchor, INCIDENT_EVERY) < INCIDENT_LENGTH;

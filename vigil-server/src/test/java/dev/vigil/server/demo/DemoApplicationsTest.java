@@ -254,6 +254,10 @@ class DemoApplicationsTest {
     String during = new String(demo.exposition(registry), StandardCharsets.UTF_8);
     assertThat(failedShare(during, "production")).isBetween(0.18, 0.32);
     assertThat(failedShare(during, "staging")).isLessThan(0.02);
+    // The bucket the demo's latency SLO counts (devloop-slos.yml: le="500.0" in production).
+    assertThat(during)
+        .containsPattern(
+            "devloop_agent_execution_duration_ms_bucket\\{[^}]*environment=\"production\",le=\"500.0\"\\}");
 
     MetricRegistry calm = new MetricRegistry();
     Recorders calmRec = recorders(new AtomicLong(NOW));
