@@ -22,15 +22,27 @@ import { createPanel } from '../panels.js';
 import { formatTime } from '../time.js';
 import { format } from '../units.js';
 
-/** Page and ticket windows of the SRE workbook: long and short window, budget share burnt. */
+/**
+ * Page and ticket windows of the SRE workbook as Sloth's catalogs have them: long and short
+ * window, budget share burnt in the long one (7 days: 8 %, 12.5 %, 20 %, 42 %).
+ */
 export const WINDOWS = [
-  { severity: 'page', long: '1h', short: '5m', share: 0.02 },
-  { severity: 'page', long: '6h', short: '30m', share: 0.05 },
-  { severity: 'ticket', long: '1d', short: '2h', share: 0.1 },
-  { severity: 'ticket', long: '3d', short: '6h', share: 0.1 },
+  { severity: 'page', long: '1h', short: '5m', share: 0.02, week: 0.08 },
+  { severity: 'page', long: '6h', short: '30m', share: 0.05, week: 0.125 },
+  { severity: 'ticket', long: '1d', short: '2h', share: 0.1, week: 0.2 },
+  { severity: 'ticket', long: '3d', short: '6h', share: 0.1, week: 0.42 },
 ];
 
 const HOURS = { '5m': 1 / 12, '30m': 0.5, '1h': 1, '2h': 2, '6h': 6, '1d': 24, '3d': 72 };
+
+/**
+ * An SLO's alert windows with their thresholds: Vigil's /api/v1/slos gives them (Pyrra's differ
+ * from Sloth's); for rules alone, Sloth's catalog for the period.
+ */
+export function windowsOf(slo) {
+  if (Array.isArray(slo.windows) && slo.windows.length) return slo.windows.map((w) => ({ severity: w.severity, long: w.long, short: w.short, factor: +w.factor }));
+  return WINDOWS.map((w) => ({ severity: w.severity, long: w.long, short: w.short, factor: threshold(w, slo.days) }));
+}
 
 const FIGURES = 'slo:(sli_error:ratio_rate.+|objective:ratio|error_budget:ratio|period_error_budget_remaining:ratio|current_burn_rate:ratio|period_burn_rate:ratio|time_period:days)';
 
@@ -50,7 +62,7 @@ export function periodDays(text) {
 
 /** The burn-rate threshold of a window for a period of `days` (14.4 for 1 h of 30 d). */
 export function threshold(w, days) {
-  return (w.share * days * 24) / HOURS[w.long];
+  return ((days === 7 ? w.week : w.share) * days * 24) / HOURS[w.long];
 }
 
 /**
@@ -99,7 +111,7 @@ export async function loadSlos(time) {
   };
   for (const s of specs) {
     const slo = get(s.id);
-    Object.assign(slo, { service: s.service, name: s.name, objective: s.objective / 100, days: periodDays(s.period), period: s.period, description: s.description, pageAlert: s.pageAlert, ticketAlert: s.ticketAlert, kind: s.kind, source: s.source });
+    Object.assign(slo, { service: s.service, name: s.name, objective: s.objective / 100, days: periodDays(s.period), period: s.period, description: s.description, pageAlert: s.pageAlert, ticketAlert: s.ticketAlert, kind: s.kind, source: s.source, windows: s.windows });
   }
   for (const r of figures.result || []) {
     const id = r.metric.sloth_id;
@@ -160,8 +172,8 @@ function alertState(slo, severity) {
 }
 
 function burnTable(slo) {
-  const rows = WINDOWS.map((w) => {
-    const limit = threshold(w, slo.days);
+  const rows = windowsOf(slo).map((w) => {
+    const limit = w.factor;
     const long = slo.figures[`slo:sli_error:ratio_rate${w.long}`] / slo.budget;
     const short = slo.figures[`slo:sli_error:ratio_rate${w.short}`] / slo.budget;
     const burning = long > limit && short > limit;

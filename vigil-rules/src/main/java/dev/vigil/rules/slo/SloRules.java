@@ -91,6 +91,24 @@ public final class SloRules {
     return w;
   }
 
+  /**
+   * The multi-window alerts of {@code slo} as the SLO page draws them: per window pair its severity
+   * ({@code page} or {@code ticket}), long and short window (as the recordings name them) and the
+   * burn rate both must exceed.
+   */
+  public static List<Map<String, Object>> alertWindows(Slo slo) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (AlertWindows.Window w : windows(slo).windows()) {
+      Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("severity", w.page() ? "page" : "ticket");
+      m.put("long", window(w.longWindow()));
+      m.put("short", window(w.shortWindow()));
+      m.put("factor", w.factor());
+      out.add(m);
+    }
+    return out;
+  }
+
   /** Windows of the SLI recordings: the alerts' windows and 5m, shortest first. */
   static List<Duration> sliWindows(Slo slo) {
     TreeSet<Duration> s = new TreeSet<>(windows(slo).alertWindows());

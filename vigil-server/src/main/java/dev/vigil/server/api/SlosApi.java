@@ -57,6 +57,8 @@ public final class SlosApi implements Routes {
     m.put("pageAlert", s.pageAlert());
     m.put("ticketAlert", s.ticketAlert());
     m.put("selector", s.selector());
+    // The burn-rate alerts' windows and thresholds, which depend on the period and the format.
+    m.put("windows", dev.vigil.rules.slo.SloRules.alertWindows(s));
     return m;
   }
 }
