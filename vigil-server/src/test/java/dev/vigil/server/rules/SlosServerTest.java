@@ -99,7 +99,11 @@ class SlosServerTest {
                   + "\"labels\":{\"team\":\"core\"},\"source\":"
                   + JSON.writeValueAsString(dir.resolve("slos/api.yml").toString())
                   + ",\"kind\":\"events\",\"pageAlert\":\"ApiAvailability\","
-                  + "\"ticketAlert\":null,\"selector\":\"{sloth_id=\\\"api-availability\\\"}\"}");
+                  + "\"ticketAlert\":null,\"selector\":\"{sloth_id=\\\"api-availability\\\"}\","
+                  + "\"windows\":[{\"severity\":\"page\",\"long\":\"1h\",\"short\":\"5m\",\"factor\":14.4},"
+                  + "{\"severity\":\"page\",\"long\":\"6h\",\"short\":\"30m\",\"factor\":6.0},"
+                  + "{\"severity\":\"ticket\",\"long\":\"1d\",\"short\":\"2h\",\"factor\":3.0},"
+                  + "{\"severity\":\"ticket\",\"long\":\"3d\",\"short\":\"6h\",\"factor\":1.0}]}");
       JsonNode inline = slos.path("data").path("slos").get(1);
       assertThat(inline.path("id").asText()).isEqualTo("web-latency");
       assertThat(inline.path("source").asText()).isEqualTo("inline");
