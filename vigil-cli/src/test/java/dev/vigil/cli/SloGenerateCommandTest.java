@@ -65,6 +65,21 @@ class SloGenerateCommandTest {
   }
 
   @Test
+  void devLoopExamples_generateRulesPromtoolAccepts() throws Exception {
+    String[] r =
+        generate(
+            EXAMPLES.resolve("devloop-development.yml").toString(),
+            EXAMPLES.resolve("devloop-staging.yml").toString(),
+            EXAMPLES.resolve("devloop-production.yml").toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    Files.writeString(dir.resolve("devloop.yml"), r[1]);
+    Promtool.Run check = Promtool.run(dir, List.of("check", "rules", "devloop.yml"));
+    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+    // Six SLOs: 15 recordings each, 2 alerts each in staging and production, 1 in development.
+    assertThat(check.stdout()).contains("SUCCESS: 100 rules found");
+  }
+
+  @Test
   void output_writesTheFile() throws Exception {
     Path out = dir.resolve("rules.yml");
     String[] r = generate(EXAMPLES.resolve("checkout.yml").toString(), "--output", out.toString());
