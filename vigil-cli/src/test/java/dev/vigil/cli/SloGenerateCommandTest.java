@@ -66,17 +66,19 @@ class SloGenerateCommandTest {
 
   @Test
   void devLoopExamples_generateRulesPromtoolAccepts() throws Exception {
-    String[] r =
-        generate(
-            EXAMPLES.resolve("devloop-development.yml").toString(),
-            EXAMPLES.resolve("devloop-staging.yml").toString(),
-            EXAMPLES.resolve("devloop-production.yml").toString());
-    assertThat(r[0]).as(r[2]).isEqualTo("0");
-    Files.writeString(dir.resolve("devloop.yml"), r[1]);
-    Promtool.Run check = Promtool.run(dir, List.of("check", "rules", "devloop.yml"));
-    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
-    // Six SLOs: 15 recordings each, 2 alerts each in staging and production, 1 in development.
-    assertThat(check.stdout()).contains("SUCCESS: 100 rules found");
+    // One rule file per environment, as Sloth generates one per spec: the alerts of two
+    // environments have the same names and labels, which promtool's lint calls duplicates.
+    for (String env : List.of("development", "staging", "production")) {
+      String[] r = generate(EXAMPLES.resolve("devloop-" + env + ".yml").toString());
+      assertThat(r[0]).as(r[2]).isEqualTo("0");
+      Files.writeString(dir.resolve(env + ".yml"), r[1]);
+      Promtool.Run check = Promtool.run(dir, List.of("check", "rules", env + ".yml"));
+      assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+      // Two SLOs: 15 recordings each, and 2 alerts each (1 in development: no page).
+      assertThat(check.stdout())
+          .as(check.stderr())
+          .contains("SUCCESS: " + (env.equals("development") ? 32 : 34) + " rules found");
+    }
   }
 
   @Test
