@@ -130,9 +130,20 @@ public final class SloRules {
         new RecordingRuleSpec(
             SLI_ERROR + p,
             "sum_over_time(" + five + ")\n/ ignoring (sloth_window)\ncount_over_time(" + five + ")",
-            Map.of("sloth_window", p),
+            periodLabels(slo, p),
             0));
     return out;
+  }
+
+  /**
+   * The period recording's labels. Sloth sets only {@code sloth_window} (the rest come from the 5m
+   * series), so two SLOs in one file give two rules promtool's lint calls duplicates; Vigil sets
+   * the SLO's labels too, which changes no series.
+   */
+  private static Map<String, String> periodLabels(Slo slo, String period) {
+    Map<String, String> m = ids(slo);
+    m.put("sloth_window", period);
+    return m;
   }
 
   private static List<RuleSpec> metaRecordings(Slo slo) {
