@@ -95,7 +95,7 @@ const main = document.getElementById('main');
 const statusEl = document.getElementById('status');
 
 function mountKey(s) {
-  return `${s.page}|${s.params.get('d') || ''}`;
+  return `${s.page}|${s.params.get('d') || ''}|${s.params.get('slo') || ''}`;
 }
 
 function dataKey(s) {
@@ -212,7 +212,7 @@ function highlightNav(id) {
 function buildShell() {
   const nav = document.getElementById('nav');
   for (const p of PAGES) {
-    nav.appendChild(el('a', { href: `#page=${p.id}`, dataset: { page: p.id }, onclick: (e) => (e.preventDefault(), setState({ page: p.id, d: undefined, q: undefined, tab: undefined, search: undefined })) }, p.title));
+    nav.appendChild(el('a', { href: `#page=${p.id}`, dataset: { page: p.id }, onclick: (e) => (e.preventDefault(), setState({ page: p.id, d: undefined, q: undefined, tab: undefined, search: undefined, slo: undefined })) }, p.title));
   }
   const ranges = document.getElementById('ranges');
   for (const r of RANGES) {

@@ -19,6 +19,7 @@
 import { el, clear } from '../dom.js';
 import { fetchJson, query } from '../api.js';
 import { createPanel } from '../panels.js';
+import { getState } from '../state.js';
 import { formatTime } from '../time.js';
 import { format } from '../units.js';
 
@@ -232,9 +233,10 @@ function card(slo, now) {
 /** Mounts the SLO page. */
 export function mountSlos(container) {
   const summary = el('p', { class: 'muted', id: 'slos-summary' });
+  const filter = el('p', { class: 'muted', id: 'slos-filter', hidden: true });
   const list = el('div', { class: 'slo-list' });
   const guide = el('section', { class: 'guide', hidden: true });
-  container.append(summary, guide, list);
+  container.append(summary, filter, guide, list);
   let charts = [];
   let shown = '';
 
@@ -245,11 +247,16 @@ export function mountSlos(container) {
 
   return {
     async update(win) {
-      const slos = await loadSlos(win.end);
-      container.dataset.empty = String(!slos.length);
-      guide.hidden = slos.length > 0;
+      const all = await loadSlos(win.end);
+      // #page=slos&slo=<sloth_id> (the alerts' runbook_url) shows that SLO alone.
+      const only = getState().params.get('slo');
+      const slos = only ? all.filter((x) => x.id === only) : all;
+      filter.hidden = !only;
+      if (only) clear(filter).append(slos.length ? `Only the SLO ${only}. ` : `No SLO ${only}. `, el('a', { href: '#page=slos' }, `All ${all.length} SLOs`));
+      container.dataset.empty = String(!all.length);
+      guide.hidden = all.length > 0;
       if (!slos.length) {
-        if (!guide.firstChild) renderSloGuide(guide);
+        if (!all.length && !guide.firstChild) renderSloGuide(guide);
         summary.textContent = '';
         disposeCharts();
         clear(list);

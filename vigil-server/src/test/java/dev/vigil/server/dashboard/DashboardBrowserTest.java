@@ -334,6 +334,22 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void sloPage_withoutSlos_showsHowToDeclareOne() {
+    open("page=slos&range=5m");
+    WebElement guide = driver.findElement(By.cssSelector("#page-slos .guide"));
+    assertThat(guide.getDomAttribute("hidden")).isNull();
+    assertThat(guide.getText())
+        .contains("No SLO declared yet", "slo_files:", "version: prometheus/v1", "--demo");
+    assertThat(driver.findElements(By.cssSelector(".slo"))).isEmpty();
+    assertThat(driver.findElement(By.id("page-slos")).getDomAttribute("data-empty"))
+        .isEqualTo("true");
+    assertThat(consoleErrors()).isEmpty();
+    // No SLO tiles on the Overview either.
+    open("page=overview&range=5m");
+    assertThat(driver.findElement(By.id("overview-slos")).getDomAttribute("hidden")).isNotNull();
+  }
+
+  @Test
   void valueWrittenThroughARecorder_appearsWithinTwoRefreshIntervals_withoutReload() {
     vigil.recorders().setAgentQueueDepth("live-agent", 7);
     open(

@@ -342,6 +342,13 @@ class SloForecastBrowserTest {
         .isEqualTo("2 SLOs: 1 within budget, 0 burning, 1 at risk.");
     screenshot("slos");
 
+    // The alerts' runbook_url opens the page on one SLO.
+    open("page=slos&range=1h&slo=search-requests-availability");
+    await(".slo[data-slo='search-requests-availability'] .slo-budget");
+    assertThat(driver.findElements(By.cssSelector(".slo"))).hasSize(1);
+    assertThat(driver.findElement(By.id("slos-filter")).getText())
+        .isEqualTo("Only the SLO search-requests-availability. All 2 SLOs");
+
     // The Overview's SLO indicators: one tile per SLO, its status, linking to the page.
     open("page=overview&range=1h");
     WebElement tile = await("#overview-slos .slo-tile[data-slo='checkout-requests-availability']");
