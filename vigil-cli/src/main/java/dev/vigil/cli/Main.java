@@ -30,6 +30,10 @@ import picocli.CommandLine.Command;
       AotTrainCommand.class,
       TestCommand.class,
       RulesCommand.class,
+      ImportCommand.class,
+      QueryCommand.class,
+      StatusCommand.class,
+      SummaryCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -126,15 +125,18 @@ public final class ImportHandler {
    * line per bad input line and per refusal message.
    */
   static String report(WriteResult r, List<LineError> errors, long lines) {
-    Map<String, Long> byReason = new LinkedHashMap<>();
-    for (RejectReason reason : RejectReason.values()) {
-      if (r.rejected(reason) > 0) {
-        byReason.put(reason.label(), r.rejected(reason));
-      }
-    }
     StringBuilder sb = new StringBuilder();
     sb.append(r.accepted()).append(" samples written, ").append(r.rejectedCount());
-    sb.append(" rejected ").append(byReason).append("; ");
+    sb.append(" rejected (");
+    boolean first = true;
+    for (RejectReason reason : RejectReason.values()) {
+      long n = r.rejected(reason);
+      if (n > 0) {
+        sb.append(first ? "" : ", ").append(reason.label()).append(": ").append(n);
+        first = false;
+      }
+    }
+    sb.append("); ");
     sb.append(errors.size()).append(" of ").append(lines).append(" lines had errors\n");
     List<String> msgs = new ArrayList<>();
     for (LineError e : errors) {
