@@ -58,10 +58,10 @@ import picocli.CommandLine.Parameters;
  * ./vigil import --format csv --storage.path data metrics.csv.gz
  * }</pre>
  *
- * <p>Each file is read line by line in chunks of {@code --batch} samples: a line that does not parse
- * is reported (file, line, column) and nothing of it is stored; the others are. Samples the store
- * refuses (out of order, too old, limits) are counted by reason. Exit 0 when everything was stored,
- * 1 when some line or sample was not, 2 for a file that cannot be read.
+ * <p>Each file is read line by line in chunks of {@code --batch} samples: a line that does not
+ * parse is reported (file, line, column) and nothing of it is stored; the others are. Samples the
+ * store refuses (out of order, too old, limits) are counted by reason. Exit 0 when everything was
+ * stored, 1 when some line or sample was not, 2 for a file that cannot be read.
  */
 @Command(
     name = "import",
@@ -81,7 +81,10 @@ final class ImportCommand implements Callable<Integer> {
     openmetrics
   }
 
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files to import (.gz read as gzip; - for stdin).")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "FILE",
+      description = "Files to import (.gz read as gzip; - for stdin).")
   List<String> files;
 
   @Option(
@@ -102,11 +105,16 @@ final class ImportCommand implements Callable<Integer> {
         description = "Store directory (no server may hold it).")
     Path storage;
 
-    @Option(names = "--url", paramLabel = "URL", description = "A running server, e.g. http://127.0.0.1:9470.")
+    @Option(
+        names = "--url",
+        paramLabel = "URL",
+        description = "A running server, e.g. http://127.0.0.1:9470.")
     String url;
   }
 
-  @Option(names = "--token", description = "Bearer token with the write role (default: $VIGIL_TOKEN).")
+  @Option(
+      names = "--token",
+      description = "Bearer token with the write role (default: $VIGIL_TOKEN).")
   String token;
 
   @Option(

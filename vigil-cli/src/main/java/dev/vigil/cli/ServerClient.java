@@ -34,6 +34,7 @@ final class ServerClient {
   private final String token;
   private final HttpClient http;
   private final Duration timeout;
+  private final List<String[]> extraHeaders = new java.util.ArrayList<>();
 
   /**
    * @param url the server's address, {@code http://} or {@code https://}
@@ -72,6 +73,16 @@ final class ServerClient {
     return env == null || env.isBlank() ? null : env;
   }
 
+  /** Adds headers written {@code Name: value} to every request; returns this. */
+  ServerClient withHeaders(List<String> headers) {
+    for (String h : headers) {
+      int colon = h.indexOf(':');
+      extraHeaders.add(
+          new String[] {h.substring(0, colon).strip(), h.substring(colon + 1).strip()});
+    }
+    return this;
+  }
+
   String url() {
     return base.toString();
   }
@@ -89,7 +100,12 @@ final class ServerClient {
       body = JSON.readTree(r.body());
     } catch (IOException e) {
       throw new IOException(
-          base + path + " answered " + r.statusCode() + " with a body that is not JSON: " + snip(r));
+          base
+              + path
+              + " answered "
+              + r.statusCode()
+              + " with a body that is not JSON: "
+              + snip(r));
     }
     if (r.statusCode() / 100 != 2 || !"success".equals(body.path("status").asText())) {
       String err = body.path("error").asText(snip(r));
@@ -121,7 +137,11 @@ final class ServerClient {
   }
 
   private HttpRequest.Builder request(String pathAndQuery) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(timeout);
+    for (String[] h : extraHeaders) {
+      b.header(h[0], h[1]);
+    }
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
