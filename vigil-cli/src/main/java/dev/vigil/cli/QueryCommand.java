@@ -207,6 +207,11 @@ final class QueryCommand {
             out.println(csv(s.path("__name__").asText("")) + "," + csv(selector(s, false)));
           }
         }
+        case promql -> {
+          for (JsonNode s : data) {
+            out.println(labelSet(s));
+          }
+        }
         default -> {
           for (JsonNode s : data) {
             out.println(selector(s, true));
@@ -440,6 +445,18 @@ final class QueryCommand {
       return head.isEmpty() ? "{}" : head;
     }
     return head + "{" + String.join(", ", parts) + "}";
+  }
+
+  /**
+   * A label set as Prometheus' {@code model.LabelSet} prints it: every label, {@code __name__} too.
+   */
+  static String labelSet(JsonNode labels) {
+    List<String> parts = new ArrayList<>();
+    labels
+        .fields()
+        .forEachRemaining(e -> parts.add(e.getKey() + "=" + quote(e.getValue().asText())));
+    java.util.Collections.sort(parts);
+    return "{" + String.join(", ", parts) + "}";
   }
 
   /** Go's {@code %q} for the characters label values hold. */
