@@ -36,36 +36,47 @@ public final class CsvDecoder implements LineDecoder {
     if (header) {
       return;
     }
-    List<String> fields = new ArrayList<>(4);
-    List<Integer> columns = new ArrayList<>(4);
-    split(line, fields, columns);
+    List<Field> fields = split(line);
     if (fields.size() != 4) {
       throw new ImportLineException(
           fields.size() + " fields where 4 are expected (timestamp,name,labels,value)",
-          fields.size() > 4 ? columns.get(4) : line.length() + 1);
+          fields.size() > 4 ? fields.get(4).column(0) : line.length() + 1);
     }
-    long t = time(fields.get(0), columns.get(0));
-    String name = fields.get(1).strip();
+    long t = time(fields.get(0).text(), fields.get(0).column(0));
+    String name = fields.get(1).text().strip();
     if (!Ingester.validMetricName(name)) {
-      throw new ImportLineException("invalid metric name \"" + name + "\"", columns.get(1));
+      throw new ImportLineException(
+          "invalid metric name \"" + name + "\"", fields.get(1).column(0));
     }
     Labels.Builder b = Labels.builder();
-    labels(fields.get(2), columns.get(2), b);
+    labels(fields.get(2), b);
     b.set(Labels.METRIC_NAME, name);
-    double v = value(fields.get(3).strip(), columns.get(3));
+    double v = value(fields.get(3).text().strip(), fields.get(3).column(0));
     out.add(new ImportedSample(b.build(), t, v));
   }
 
-  /** Splits a CSV record; columns are the 1-based start of each field's content. */
-  private static void split(String line, List<String> fields, List<Integer> columns) {
+  /**
+   * A field's content and, for each of its characters (and one past the end), its 1-based column in
+   * the line: a quoted field's {@code ""} is one character of content but two columns.
+   */
+  private record Field(String text, int[] columns) {
+    int column(int index) {
+      return columns[Math.min(index, columns.length - 1)];
+    }
+  }
+
+  /** Splits a CSV record into fields. */
+  private static List<Field> split(String line) {
+    List<Field> fields = new ArrayList<>(4);
     int i = 0;
     int n = line.length();
     while (true) {
       StringBuilder f = new StringBuilder();
+      int[] cols = new int[16];
+      int k = 0;
       if (i < n && line.charAt(i) == '"') {
         int start = i;
         i++;
-        columns.add(i + 1);
         while (true) {
           if (i >= n) {
             throw new ImportLineException("unterminated quoted field", start + 1);
@@ -73,13 +84,16 @@ public final class CsvDecoder implements LineDecoder {
           char c = line.charAt(i);
           if (c == '"') {
             if (i + 1 < n && line.charAt(i + 1) == '"') {
+              cols = put(cols, k++, i + 1);
               f.append('"');
               i += 2;
               continue;
             }
+            cols = put(cols, k++, i + 1);
             i++;
             break;
           }
+          cols = put(cols, k++, i + 1);
           f.append(c);
           i++;
         }
@@ -87,18 +101,28 @@ public final class CsvDecoder implements LineDecoder {
           throw new ImportLineException("expected ',' after a quoted field", i + 1);
         }
       } else {
-        columns.add(i + 1);
         int end = line.indexOf(',', i);
         end = end < 0 ? n : end;
+        for (int j = i; j <= end; j++) {
+          cols = put(cols, k++, j + 1);
+        }
         f.append(line, i, end);
         i = end;
       }
-      fields.add(f.toString());
+      fields.add(new Field(f.toString(), java.util.Arrays.copyOf(cols, k)));
       if (i >= n) {
-        return;
+        return fields;
       }
       i++; // the comma
     }
+  }
+
+  private static int[] put(int[] a, int i, int v) {
+    if (i == a.length) {
+      a = java.util.Arrays.copyOf(a, a.length * 2);
+    }
+    a[i] = v;
+    return a;
   }
 
   private static long time(String s, int col) {
@@ -141,15 +165,17 @@ public final class CsvDecoder implements LineDecoder {
     }
   }
 
-  /** Parses {@code {a="b", c="d"}} into {@code b}; {@code col} is the field's first column. */
-  private static void labels(String s, int col, Labels.Builder b) {
+  /** Parses {@code {a="b", c="d"}} into {@code b}, naming columns of the line. */
+  private static void labels(Field field, Labels.Builder b) {
+    String s = field.text();
     int n = s.length();
     int i = skip(s, 0);
     if (i == n) {
       return;
     }
     if (s.charAt(i) != '{') {
-      throw new ImportLineException("labels must be written {name=\"value\", ...}", col + i);
+      throw new ImportLineException(
+          "labels must be written {name=\"value\", ...}", field.column(i));
     }
     i = skip(s, i + 1);
     while (i < n && s.charAt(i) != '}') {
@@ -161,21 +187,21 @@ public final class CsvDecoder implements LineDecoder {
       if (!Ingester.validLabelName(name) || name.equals(Labels.METRIC_NAME)) {
         throw new ImportLineException(
             name.isEmpty() ? "expected a label name" : "invalid label name \"" + name + "\"",
-            col + start);
+            field.column(start));
       }
       i = skip(s, i);
       if (i >= n || s.charAt(i) != '=') {
-        throw new ImportLineException("expected '=' after label " + name, col + i);
+        throw new ImportLineException("expected '=' after label " + name, field.column(i));
       }
       i = skip(s, i + 1);
       if (i >= n || s.charAt(i) != '"') {
-        throw new ImportLineException("expected a quoted value for label " + name, col + i);
+        throw new ImportLineException("expected a quoted value for label " + name, field.column(i));
       }
       i++;
       StringBuilder v = new StringBuilder();
       while (true) {
         if (i >= n) {
-          throw new ImportLineException("unterminated value of label " + name, col + i);
+          throw new ImportLineException("unterminated value of label " + name, field.column(i));
         }
         char c = s.charAt(i);
         if (c == '"') {
@@ -188,7 +214,8 @@ public final class CsvDecoder implements LineDecoder {
             case '\\' -> v.append('\\');
             case '"' -> v.append('"');
             case 'n' -> v.append('\n');
-            default -> throw new ImportLineException("invalid escape in label " + name, col + i);
+            default ->
+                throw new ImportLineException("invalid escape in label " + name, field.column(i));
           }
           i += 2;
           continue;
@@ -197,7 +224,7 @@ public final class CsvDecoder implements LineDecoder {
         i++;
       }
       if (b.get(name) != null) {
-        throw new ImportLineException("duplicate label \"" + name + "\"", col + start);
+        throw new ImportLineException("duplicate label \"" + name + "\"", field.column(start));
       }
       if (!v.isEmpty()) {
         b.set(name, v.toString());
@@ -206,14 +233,14 @@ public final class CsvDecoder implements LineDecoder {
       if (i < n && s.charAt(i) == ',') {
         i = skip(s, i + 1);
       } else if (i < n && s.charAt(i) != '}') {
-        throw new ImportLineException("expected ',' or '}' after label " + name, col + i);
+        throw new ImportLineException("expected ',' or '}' after label " + name, field.column(i));
       }
     }
     if (i >= n) {
-      throw new ImportLineException("labels not closed with '}'", col + n);
+      throw new ImportLineException("labels not closed with '}'", field.column(n));
     }
     if (skip(s, i + 1) != n) {
-      throw new ImportLineException("unexpected text after the labels", col + i + 1);
+      throw new ImportLineException("unexpected text after the labels", field.column(i + 1));
     }
   }
 
