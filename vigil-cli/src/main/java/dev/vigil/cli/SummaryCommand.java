@@ -133,6 +133,7 @@ final class SummaryCommand implements Callable<Integer> {
     if (!topErrors.isEmpty()) {
       lines.add("Top errors: " + String.join(", ", topErrors));
     }
+    boolean anyApplication = !lines.isEmpty();
     List<String> slos = slos();
     if (!slos.isEmpty()) {
       lines.add("SLOs: " + String.join("; ", slos));
@@ -147,8 +148,9 @@ final class SummaryCommand implements Callable<Integer> {
       }
     }
     PrintStream out = System.out;
-    out.println("Vigil summary, last " + w + " to " + WHEN.format(Instant.ofEpochMilli(end)));
-    if (lines.isEmpty()) {
+    out.println(
+        "Vigil summary, last " + since.strip() + " to " + WHEN.format(Instant.ofEpochMilli(end)));
+    if (!anyApplication) {
       out.println(
           "No application metrics ("
               + ns

@@ -389,6 +389,21 @@ class ImportQueryCommandsTest extends CapturedOutput {
           .append(",sum_errors_total,\"{type=\"\"ValueError\"\"}\",")
           .append(5 * f)
           .append('\n');
+      for (String[] b : new String[][] {{"0.1", "800"}, {"0.5", "950"}, {"+Inf", "1000"}}) {
+        csv.append(t)
+            .append(",sum_api_request_duration_seconds_bucket,\"{le=\"\"")
+            .append(b[0])
+            .append("\"\"}\",")
+            .append(Double.parseDouble(b[1]) * f)
+            .append('\n');
+      }
+      String slo = "\"{sloth_service=\"\"api\"\", sloth_slo=\"\"availability\"\"}\",";
+      csv.append(t).append(",slo:objective:ratio,").append(slo).append("0.999\n");
+      csv.append(t)
+          .append(",slo:period_error_budget_remaining:ratio,")
+          .append(slo)
+          .append("0.75\n");
+      csv.append(t).append(",slo:current_burn_rate:ratio,").append(slo).append("0.5\n");
     }
     Path f = dir.resolve("app.csv");
     Files.writeString(f, csv);
@@ -411,7 +426,9 @@ class ImportQueryCommandsTest extends CapturedOutput {
     assertThat(stdout())
         .startsWith("Vigil summary, last 2h to ")
         .contains("Requests: 1,000 (0.14/s), errors 20 (2.00%)")
+        .contains("Latency: p50 63 ms, p95 500 ms, p99 500 ms")
         .contains("Cost: 15.00 (openai 12.00, anthropic 3.00)")
+        .contains("SLOs: api/availability objective 99.9%, 75% budget left, burn rate 0.50")
         .contains("Top errors: TimeoutError 15, ValueError 5")
         .contains("Alerts: none firing");
     out.reset();
