@@ -133,6 +133,7 @@ final class ImportCommand implements Callable<Integer> {
   boolean noProgress;
 
   private static final int MAX_SHOWN = 20;
+  private static final int MAX_REFUSALS_SHOWN = 5;
   private static final Pattern REFUSED =
       Pattern.compile("^(\\d+) samples written, (\\d+) rejected \\(([^)]*)\\)");
 
@@ -205,7 +206,7 @@ final class ImportCommand implements Callable<Integer> {
         written += t.written();
         t.refused().forEach((k, v) -> refused.merge(k, v, Long::sum));
         for (String m : t.messages()) {
-          if (messages.size() < MAX_SHOWN) {
+          if (messages.size() < MAX_REFUSALS_SHOWN) {
             messages.add(m);
           }
         }
