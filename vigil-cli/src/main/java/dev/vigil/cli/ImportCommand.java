@@ -13,6 +13,7 @@ import dev.vigil.ingest.imports.ImportedSample;
 import dev.vigil.ingest.imports.JsonLinesDecoder;
 import dev.vigil.ingest.imports.LineDecoder;
 import dev.vigil.ingest.imports.LineError;
+import dev.vigil.ingest.imports.VmCsvDecoder;
 import dev.vigil.ingest.influx.InfluxLineDecoder;
 import dev.vigil.ingest.remote.RemoteWriteEncoder;
 import dev.vigil.ingest.wire.Snappy;
@@ -124,6 +125,14 @@ final class ImportCommand implements Callable<Integer> {
   String precision;
 
   @Option(
+      names = "--csv-format",
+      paramLabel = "SPEC",
+      description =
+          "For --format csv: VictoriaMetrics' column spec instead of the long layout, e.g."
+              + " 1:time:unix_s,2:label:host,3:metric:cpu_usage.")
+  String csvFormat;
+
+  @Option(
       names = "--batch",
       defaultValue = "10000",
       description = "Samples per write (${DEFAULT-VALUE}).")
@@ -155,6 +164,12 @@ final class ImportCommand implements Callable<Integer> {
     }
     if (format == Format.influx) {
       new InfluxLineDecoder(precision, () -> 0); // a bad --precision fails before anything opens
+    }
+    if (csvFormat != null) {
+      if (format != Format.csv) {
+        throw new IllegalArgumentException("--csv-format goes with --format csv");
+      }
+      new VmCsvDecoder(csvFormat, () -> 0); // a bad spec fails before anything opens
     }
     for (String f : files) {
       if (!f.equals("-") && !Files.isRegularFile(Path.of(f))) {
@@ -239,7 +254,10 @@ final class ImportCommand implements Callable<Integer> {
 
   private LineDecoder decoder() {
     return switch (format) {
-      case csv -> new CsvDecoder();
+      case csv ->
+          csvFormat == null
+              ? new CsvDecoder()
+              : new VmCsvDecoder(csvFormat, System::currentTimeMillis);
       case jsonl -> new JsonLinesDecoder();
       case influx -> new InfluxLineDecoder(precision, System::currentTimeMillis);
       case openmetrics -> new OpenMetricsDecoder(System::currentTimeMillis);

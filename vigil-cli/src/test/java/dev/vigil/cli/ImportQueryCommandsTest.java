@@ -159,6 +159,61 @@ class ImportQueryCommandsTest extends CapturedOutput {
   }
 
   @Test
+  void import_csvWithVictoriaMetricsColumnSpec() throws Exception {
+    Path f = dir.resolve("vm.csv");
+    Files.writeString(
+        f,
+        "%s,web1,0.5,1024\n%s,web2,bad,1\n"
+            .formatted(QueryCommand.apiTime(base + 60_000), QueryCommand.apiTime(base + 60_000)));
+    int rc =
+        Main.run(
+            "import",
+            "--format",
+            "csv",
+            "--csv-format",
+            "1:time:unix_s,2:label:host,3:metric:spec_cpu,4:metric:spec_mem",
+            "--url",
+            vigil.url(),
+            f.toString());
+    assertThat(rc).isEqualTo(1);
+    assertThat(stderr())
+        .contains(
+            f
+                + ":2:"
+                + (QueryCommand.apiTime(base).length() + 7)
+                + ": value \"bad\" is not a number");
+    out.reset();
+    assertThat(
+            Main.run(
+                "query",
+                "instant",
+                "-o",
+                "promql",
+                "--time",
+                QueryCommand.apiTime(base + 60_000),
+                vigil.url(),
+                "{__name__=~\"spec_.*\"}"))
+        .isZero();
+    assertThat(stdout().lines().sorted().toList())
+        .containsExactly(
+            "spec_cpu{host=\"web1\"} => 0.5 @[" + QueryCommand.apiTime(base + 60_000) + "]",
+            "spec_mem{host=\"web1\"} => 1024 @[" + QueryCommand.apiTime(base + 60_000) + "]");
+    err.reset();
+    assertThat(
+            Main.run(
+                "import",
+                "--format",
+                "csv",
+                "--csv-format",
+                "1:when:x",
+                "--url",
+                vigil.url(),
+                f.toString()))
+        .isEqualTo(1);
+    assertThat(stderr()).contains("invalid format part \"1:when:x\"");
+  }
+
+  @Test
   void import_badLine_isReportedWithLineAndColumn_andNothingOfItIsStored() throws Exception {
     long t = base + 60_000;
     Path f = dir.resolve("bad.jsonl");

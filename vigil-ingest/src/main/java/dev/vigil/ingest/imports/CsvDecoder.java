@@ -59,14 +59,14 @@ public final class CsvDecoder implements LineDecoder {
    * A field's content and, for each of its characters (and one past the end), its 1-based column in
    * the line: a quoted field's {@code ""} is one character of content but two columns.
    */
-  private record Field(String text, int[] columns) {
+  record Field(String text, int[] columns) {
     int column(int index) {
       return columns[Math.min(index, columns.length - 1)];
     }
   }
 
   /** Splits a CSV record into fields. */
-  private static List<Field> split(String line) {
+  static List<Field> split(String line) {
     List<Field> fields = new ArrayList<>(4);
     int i = 0;
     int n = line.length();

@@ -9,6 +9,7 @@ import dev.vigil.ingest.MetadataStore;
 import dev.vigil.ingest.imports.CsvDecoder;
 import dev.vigil.ingest.imports.ImportHandler;
 import dev.vigil.ingest.imports.JsonLinesDecoder;
+import dev.vigil.ingest.imports.VmCsvDecoder;
 import dev.vigil.ingest.influx.InfluxHandler;
 import dev.vigil.ingest.otlp.OtlpHandler;
 import dev.vigil.ingest.remote.RemoteWriteHandler;
@@ -53,6 +54,7 @@ public final class IngestRoutes implements Routes {
   private final OtlpHandler otlp;
   private final ImportHandler importJson;
   private final ImportHandler importCsv;
+  private final LongSupplier clockMillis;
 
   /**
    * @param registry where the ingest counters are registered, or null for none
@@ -67,6 +69,7 @@ public final class IngestRoutes implements Routes {
     this.otlp = new OtlpHandler(ingester, clockMillis);
     this.importJson = new ImportHandler(ingester, JsonLinesDecoder::new);
     this.importCsv = new ImportHandler(ingester, CsvDecoder::new);
+    this.clockMillis = clockMillis;
     if (registry != null) {
       register(registry, ingester.stats());
     }
@@ -112,15 +115,22 @@ public final class IngestRoutes implements Routes {
         "/api/v1/import/csv",
         Role.WRITE,
         ctx -> {
-          if (ctx.queryParam("format") != null) {
-            // VictoriaMetrics' column spec is not read: refuse rather than misread the columns.
-            ctx.status(400).contentType("text/plain; charset=utf-8");
-            ctx.result(
-                "the format= column spec is not supported: send the long layout"
-                    + " timestamp,name,labels,value (docs/api.md)\n");
+          String format = ctx.queryParam("format");
+          if (format == null) {
+            serve(ctx, importCsv::handle);
             return;
           }
-          serve(ctx, importCsv::handle);
+          // VictoriaMetrics' column spec: checked once here, a decoder per request.
+          try {
+            new VmCsvDecoder(format, clockMillis);
+          } catch (IllegalArgumentException e) {
+            ctx.status(400).contentType("text/plain; charset=utf-8");
+            ctx.result("invalid format parameter: " + e.getMessage() + "\n");
+            return;
+          }
+          serve(
+              ctx,
+              new ImportHandler(ingester, () -> new VmCsvDecoder(format, clockMillis))::handle);
         });
   }
 
