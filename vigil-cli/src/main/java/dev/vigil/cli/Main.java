@@ -31,6 +31,10 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       RulesCommand.class,
       SloCommand.class,
+      ImportCommand.class,
+      QueryCommand.class,
+      StatusCommand.class,
+      SummaryCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

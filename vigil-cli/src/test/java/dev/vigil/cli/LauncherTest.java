@@ -140,6 +140,53 @@ class LauncherTest {
   }
 
   @Test
+  void importQueryStatus_throughTheLauncher_pipedWithoutProgressBar_exitCodes(@TempDir Path dir)
+      throws Exception {
+    StringBuilder csv = new StringBuilder("timestamp,name,labels,value\n");
+    for (int i = 0; i < 20_000; i++) {
+      csv.append(1_700_000_000 + i * 15)
+          .append(",launched,\"{k=\"\"v\"\"}\",")
+          .append(i)
+          .append('\n');
+    }
+    csv.append("1,launched,{},oops\n");
+    Path file = dir.resolve("in.csv");
+    Files.writeString(file, csv);
+    Run r =
+        vigil(
+            "import",
+            "--format",
+            "csv",
+            "--storage.path",
+            dir.resolve("data").toString(),
+            file.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("20002 lines, 20000 samples read, 20000 written, 0 refused, 1 bad lines");
+    // Piped: the bad line and nothing else; no progress bar (it would draw "%" and "MB").
+    assertThat(r.err().strip()).isEqualTo(file + ":20002:15: value \"oops\" is not a number");
+
+    Run help = vigil("import", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--format").contains("--storage.path").contains("--url");
+    Run missing =
+        vigil("import", "--format", "csv", "--storage.path", "x", dir.resolve("no.csv").toString());
+    assertThat(missing.code()).isEqualTo(2);
+    Run query = vigil("query", "instant", "http://127.0.0.1:1", "up");
+    assertThat(query.code()).isEqualTo(1);
+    assertThat(query.err().strip())
+        .isEqualTo(
+            "vigil query instant: cannot connect to http://127.0.0.1:1 (is the server running?)");
+    Run badTime = vigil("query", "range", "--start", "soon", "http://127.0.0.1:1", "up");
+    assertThat(badTime.code()).isEqualTo(1);
+    assertThat(badTime.err())
+        .startsWith("vigil query range: error parsing start time: invalid time \"soon\"");
+    Run status = vigil("status", "--url", "http://127.0.0.1:1");
+    assertThat(status.code()).isEqualTo(1);
+    assertThat(vigil("summary", "--help").code()).isZero();
+  }
+
+  @Test
   void mvnw_buildsWithTheJdkTheLauncherFinds_evenWhenJavaHomeIsOld() throws Exception {
     Path old = oldJdk();
     Map<String, String> env = new java.util.HashMap<>();

@@ -6,6 +6,10 @@ import dev.vigil.ingest.IngestResponse;
 import dev.vigil.ingest.IngestStats;
 import dev.vigil.ingest.Ingester;
 import dev.vigil.ingest.MetadataStore;
+import dev.vigil.ingest.imports.CsvDecoder;
+import dev.vigil.ingest.imports.ImportHandler;
+import dev.vigil.ingest.imports.JsonLinesDecoder;
+import dev.vigil.ingest.imports.VmCsvDecoder;
 import dev.vigil.ingest.influx.InfluxHandler;
 import dev.vigil.ingest.otlp.OtlpHandler;
 import dev.vigil.ingest.remote.RemoteWriteHandler;
@@ -29,6 +33,8 @@ import java.util.function.LongSupplier;
  *   <li>{@code POST /write}: InfluxDB 1.x line protocol
  *   <li>{@code POST /api/v2/write}: InfluxDB 2.x line protocol
  *   <li>{@code POST /v1/metrics}: OTLP/HTTP metrics (protobuf or JSON)
+ *   <li>{@code POST /api/v1/import}, {@code POST /api/v1/import/csv}: VictoriaMetrics' JSON lines
+ *       and the long CSV layout
  * </ul>
  *
  * <pre>{@code
@@ -46,6 +52,9 @@ public final class IngestRoutes implements Routes {
   private final InfluxHandler influx1;
   private final InfluxHandler influx2;
   private final OtlpHandler otlp;
+  private final ImportHandler importJson;
+  private final ImportHandler importCsv;
+  private final LongSupplier clockMillis;
 
   /**
    * @param registry where the ingest counters are registered, or null for none
@@ -58,6 +67,9 @@ public final class IngestRoutes implements Routes {
     this.influx1 = new InfluxHandler(ingester, clockMillis, InfluxHandler.Api.V1);
     this.influx2 = new InfluxHandler(ingester, clockMillis, InfluxHandler.Api.V2);
     this.otlp = new OtlpHandler(ingester, clockMillis);
+    this.importJson = new ImportHandler(ingester, JsonLinesDecoder::new);
+    this.importCsv = new ImportHandler(ingester, CsvDecoder::new);
+    this.clockMillis = clockMillis;
     if (registry != null) {
       register(registry, ingester.stats());
     }
@@ -98,6 +110,28 @@ public final class IngestRoutes implements Routes {
     r.post("/write", Role.WRITE, ctx -> serve(ctx, influx1::handle));
     r.post("/api/v2/write", Role.WRITE, ctx -> serve(ctx, influx2::handle));
     r.post("/v1/metrics", Role.WRITE, ctx -> serve(ctx, otlp::handle));
+    r.post("/api/v1/import", Role.WRITE, ctx -> serve(ctx, importJson::handle));
+    r.post(
+        "/api/v1/import/csv",
+        Role.WRITE,
+        ctx -> {
+          String format = ctx.queryParam("format");
+          if (format == null) {
+            serve(ctx, importCsv::handle);
+            return;
+          }
+          // VictoriaMetrics' column spec: checked once here, a decoder per request.
+          try {
+            new VmCsvDecoder(format, clockMillis);
+          } catch (IllegalArgumentException e) {
+            ctx.status(400).contentType("text/plain; charset=utf-8");
+            ctx.result("invalid format parameter: " + e.getMessage() + "\n");
+            return;
+          }
+          serve(
+              ctx,
+              new ImportHandler(ingester, () -> new VmCsvDecoder(format, clockMillis))::handle);
+        });
   }
 
   private static void serve(Context ctx, Function<IngestRequest, IngestResponse> handler) {

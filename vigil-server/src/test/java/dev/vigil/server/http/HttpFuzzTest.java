@@ -99,6 +99,8 @@ class HttpFuzzTest {
           "/write",
           "/api/v2/write",
           "/v1/metrics",
+          "/api/v1/import",
+          "/api/v1/import/csv",
           "/-/reload",
           "/-/healthy",
           "/-/ready",
