@@ -127,6 +127,6 @@ public record Slo(
 
   /** The error ratio query over {@code window} (a Prometheus duration such as {@code 5m}). */
   public String errorRatioOver(String window) {
-    return SloSpecs.WINDOW_VAR.matcher(errorRatio).replaceAll(window);
+    return SpecReader.WINDOW_VAR.matcher(errorRatio).replaceAll(window);
   }
 }
