@@ -1,0 +1,171 @@
+package dev.vigil.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.text.DecimalFormat;
+import java.text.FieldPosition;
+import java.text.NumberFormat;
+import java.text.ParsePosition;
+import java.text.SimpleDateFormat;
+import java.util.TimeZone;
+import javax.imageio.ImageIO;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.DateAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYAreaRenderer;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYItemRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.data.time.FixedMillisecond;
+import org.jfree.data.time.TimeSeries;
+import org.jfree.data.time.TimeSeriesCollection;
+
+/**
+ * Draws a report chart with JFreeChart: a time axis in UTC, a value axis labelled with the unit and
+ * formatted like the tables, a legend below, one colour per series from a fixed palette (the
+ * dashboard's), white background so it prints. Runs headless (the class sets {@code
+ * java.awt.headless} before AWT loads when nobody has).
+ *
+ * <p>Thread-safe: each call builds its own chart.
+ */
+final class Charts {
+  static final int WIDTH = 1000;
+  static final int HEIGHT = 420;
+
+  private static final Color[] PALETTE = {
+    new Color(0x5470c6), new Color(0x91cc75), new Color(0xee6666), new Color(0xfac858),
+    new Color(0x73c0de), new Color(0x3ba272), new Color(0xfc8452), new Color(0x9a60b4),
+    new Color(0xea7ccc), new Color(0x2f4554), new Color(0x61a0a8), new Color(0xd48265)
+  };
+
+  static {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+  }
+
+  private Charts() {}
+
+  /** The chart as an image of {@link #WIDTH} × {@link #HEIGHT} pixels. */
+  static BufferedImage image(Report.ChartData c) {
+    return chart(c).createBufferedImage(WIDTH, HEIGHT);
+  }
+
+  /** The chart as PNG bytes. */
+  static byte[] png(Report.ChartData c) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(image(c), "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  static JFreeChart chart(Report.ChartData c) {
+    TimeSeriesCollection data = new TimeSeriesCollection(TimeZone.getTimeZone("UTC"));
+    for (Report.Line l : c.lines()) {
+      TimeSeries ts = new TimeSeries(l.name().isEmpty() ? "value" : l.name());
+      for (int i = 0; i < l.timestamps().length; i++) {
+        double v = l.values()[i];
+        // NaN leaves a gap in the line; infinities cannot be drawn.
+        ts.add(
+            new FixedMillisecond(l.timestamps()[i]),
+            Double.isFinite(v) ? (Number) c.unit().scale(v) : null,
+            false);
+      }
+      data.addSeries(ts);
+    }
+    DateAxis time = new DateAxis("Time (UTC)");
+    time.setTimeZone(TimeZone.getTimeZone("UTC"));
+    long span = spanMs(c);
+    SimpleDateFormat f = new SimpleDateFormat(span > 2 * 86_400_000L ? "MMM d HH:mm" : "HH:mm");
+    f.setTimeZone(TimeZone.getTimeZone("UTC"));
+    time.setDateFormatOverride(f);
+    NumberAxis value = new NumberAxis(c.unit().axisLabel());
+    value.setAutoRangeIncludesZero(true);
+    value.setNumberFormatOverride(new UnitFormat(c.unit()));
+    XYItemRenderer renderer =
+        switch (c.kind()) {
+          case AREA -> new XYAreaRenderer();
+          case BAR -> new XYBarRenderer(0.1);
+          default -> {
+            XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+            for (int i = 0; i < c.lines().size(); i++) {
+              r.setSeriesStroke(i, new BasicStroke(2f));
+            }
+            yield r;
+          }
+        };
+    if (renderer instanceof XYBarRenderer b) {
+      b.setShadowVisible(false);
+      b.setBarPainter(new org.jfree.chart.renderer.xy.StandardXYBarPainter());
+    }
+    for (int i = 0; i < c.lines().size(); i++) {
+      renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
+    }
+    XYPlot plot = new XYPlot(data, time, value, renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xdddddd));
+    plot.setRangeGridlinePaint(new Color(0xdddddd));
+    plot.setDomainGridlinesVisible(true);
+    plot.setRangeGridlinesVisible(true);
+    plot.setOutlineVisible(false);
+    JFreeChart chart =
+        new JFreeChart(c.caption(), new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, false);
+    chart.setBackgroundPaint(Color.WHITE);
+    LegendTitle legend = new LegendTitle(plot);
+    legend.setPosition(RectangleEdge.BOTTOM);
+    legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    chart.addLegend(legend);
+    return chart;
+  }
+
+  private static long spanMs(Report.ChartData c) {
+    for (Report.Line l : c.lines()) {
+      long[] ts = l.timestamps();
+      if (ts.length > 1) {
+        return ts[ts.length - 1] - ts[0];
+      }
+    }
+    return 0;
+  }
+
+  /** Axis tick labels in the chart's unit (values are already scaled for ratios). */
+  private static final class UnitFormat extends NumberFormat {
+    private static final long serialVersionUID = 1L;
+    private final Unit unit;
+    private final DecimalFormat plain = new DecimalFormat("#,##0.###");
+
+    UnitFormat(Unit unit) {
+      this.unit = unit;
+    }
+
+    @Override
+    public StringBuffer format(double number, StringBuffer to, FieldPosition pos) {
+      return to.append(
+          switch (unit) {
+            case BYTES, BYTES_PER_SECOND, SECONDS -> unit.format(number);
+            default -> plain.format(number);
+          });
+    }
+
+    @Override
+    public StringBuffer format(long number, StringBuffer to, FieldPosition pos) {
+      return format((double) number, to, pos);
+    }
+
+    @Override
+    public Number parse(String source, ParsePosition pos) {
+      return null;
+    }
+  }
+}
