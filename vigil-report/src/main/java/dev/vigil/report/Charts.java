@@ -18,6 +18,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StackedXYBarRenderer;
 import org.jfree.chart.renderer.xy.XYAreaRenderer;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
@@ -25,8 +26,10 @@ import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.time.FixedMillisecond;
+import org.jfree.data.time.SimpleTimePeriod;
 import org.jfree.data.time.TimeSeries;
 import org.jfree.data.time.TimeSeriesCollection;
+import org.jfree.data.time.TimeTableXYDataset;
 
 /**
  * Draws a report chart with JFreeChart: a time axis in UTC, a value axis labelled with the unit and
@@ -37,8 +40,13 @@ import org.jfree.data.time.TimeSeriesCollection;
  * <p>Thread-safe: each call builds its own chart.
  */
 final class Charts {
-  static final int WIDTH = 1000;
-  static final int HEIGHT = 420;
+  /** The chart's size in points (PDF) or CSS pixels (HTML); images are drawn at twice that. */
+  static final int WIDTH = 640;
+
+  static final int HEIGHT = 280;
+
+  /** Pixels per point of the images: sharp when printed and on high-density screens. */
+  static final int SCALE = 2;
 
   private static final Color[] PALETTE = {
     new Color(0x5470c6), new Color(0x91cc75), new Color(0xee6666), new Color(0xfac858),
@@ -54,9 +62,9 @@ final class Charts {
 
   private Charts() {}
 
-  /** The chart as an image of {@link #WIDTH} × {@link #HEIGHT} pixels. */
+  /** The chart as an image of {@link #SCALE} × ({@link #WIDTH} × {@link #HEIGHT}) pixels. */
   static BufferedImage image(Report.ChartData c) {
-    return chart(c).createBufferedImage(WIDTH, HEIGHT);
+    return chart(c).createBufferedImage(SCALE * WIDTH, SCALE * HEIGHT, WIDTH, HEIGHT, null);
   }
 
   /** The chart as PNG bytes. */
@@ -72,7 +80,22 @@ final class Charts {
 
   static JFreeChart chart(Report.ChartData c) {
     TimeSeriesCollection data = new TimeSeriesCollection(TimeZone.getTimeZone("UTC"));
+    // Bars are stacked (spend per provider adds up to the total), each as wide as its step.
+    TimeTableXYDataset bars = new TimeTableXYDataset(TimeZone.getTimeZone("UTC"));
     for (Report.Line l : c.lines()) {
+      if (c.kind() == ReportDefinition.Kind.BAR) {
+        long[] t = l.timestamps();
+        long step = t.length > 1 ? t[1] - t[0] : 60_000;
+        for (int i = 0; i < t.length; i++) {
+          double v = l.values()[i];
+          bars.add(
+              new SimpleTimePeriod(t[i] - step, t[i]),
+              Double.isFinite(v) ? c.unit().scale(v) : 0,
+              l.name().isEmpty() ? "value" : l.name(),
+              false);
+        }
+        continue;
+      }
       TimeSeries ts = new TimeSeries(l.name().isEmpty() ? "value" : l.name());
       for (int i = 0; i < l.timestamps().length; i++) {
         double v = l.values()[i];
@@ -96,7 +119,7 @@ final class Charts {
     XYItemRenderer renderer =
         switch (c.kind()) {
           case AREA -> new XYAreaRenderer();
-          case BAR -> new XYBarRenderer(0.1);
+          case BAR -> new StackedXYBarRenderer(0.1);
           default -> {
             XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
             for (int i = 0; i < c.lines().size(); i++) {
@@ -112,7 +135,14 @@ final class Charts {
     for (int i = 0; i < c.lines().size(); i++) {
       renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
     }
-    XYPlot plot = new XYPlot(data, time, value, renderer);
+    Font tick = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
+    Font label = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    time.setTickLabelFont(tick);
+    time.setLabelFont(label);
+    value.setTickLabelFont(tick);
+    value.setLabelFont(label);
+    XYPlot plot =
+        new XYPlot(c.kind() == ReportDefinition.Kind.BAR ? bars : data, time, value, renderer);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(new Color(0xdddddd));
     plot.setRangeGridlinePaint(new Color(0xdddddd));
@@ -120,7 +150,7 @@ final class Charts {
     plot.setRangeGridlinesVisible(true);
     plot.setOutlineVisible(false);
     JFreeChart chart =
-        new JFreeChart(c.caption(), new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, false);
+        new JFreeChart(c.caption(), new Font(Font.SANS_SERIF, Font.BOLD, 13), plot, false);
     chart.setBackgroundPaint(Color.WHITE);
     LegendTitle legend = new LegendTitle(plot);
     legend.setPosition(RectangleEdge.BOTTOM);

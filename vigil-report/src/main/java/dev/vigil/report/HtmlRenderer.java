@@ -16,7 +16,7 @@ final class HtmlRenderer {
           + "border-radius:6px;padding:10px 14px;min-width:140px}.tile .v{font-size:1.5em;"
           + "font-weight:bold}.tile .t{color:#666;font-size:.9em}table{border-collapse:collapse;"
           + "margin:.5em 0}th,td{border:1px solid #ddd;padding:4px 10px;text-align:left}"
-          + " td.n{text-align:right}figure{margin:1em 0}figure img{max-width:100%;height:auto;"
+          + " td.n{text-align:right}figure{margin:1em 0}figure img{width:960px;max-width:100%;height:auto;"
           + "border:1px solid #eee}figcaption{color:#444;font-style:italic}";
 
   private HtmlRenderer() {}

@@ -66,7 +66,8 @@ final class PdfRenderer {
     paragraph(r.title(), 20, 8);
     paragraph(MarkdownRenderer.range(r), 9, 12);
     for (Report.Part p : r.parts()) {
-      need(60);
+      // A heading stays with the start of its content: a chart whole, else a few lines.
+      need(p.chart() != null && p.text() == null ? chartHeight() + 60 : 80);
       y -= 6;
       paragraph(p.title(), 14, 6);
       if (p.text() != null) {
@@ -95,7 +96,7 @@ final class PdfRenderer {
   }
 
   private void chart(Report.ChartData c) throws IOException {
-    float h = WIDTH * Charts.HEIGHT / Charts.WIDTH;
+    float h = chartHeight();
     String caption = "Figure " + c.figure() + ": " + c.caption();
     if (c.dropped() > 0) {
       caption += " (" + c.dropped() + " more series not shown)";
@@ -106,6 +107,10 @@ final class PdfRenderer {
     out.drawImage(img, MARGIN, y, WIDTH, h);
     y -= 4;
     paragraph(caption, 10, 10);
+  }
+
+  private static float chartHeight() {
+    return WIDTH * Charts.HEIGHT / Charts.WIDTH;
   }
 
   private void table(List<String> header, List<List<String>> rows) throws IOException {

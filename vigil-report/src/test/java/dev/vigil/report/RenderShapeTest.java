@@ -45,9 +45,9 @@ class RenderShapeTest {
     assertThat(sections).hasSize(5);
     JsonNode total = sections.get(0).get("stats").get(0);
     assertThat(total.get("title").asText()).isEqualTo("Total cost");
-    // Only a day of data: 1440 minutes × (0.01 + 0.02) = 43.2.
+    // Only a day of data: 1450 minutes × (0.01 + 0.02) = 43.5.
     assertThat(total.get("value").asDouble())
-        .isCloseTo(43.2, org.assertj.core.data.Offset.offset(0.3));
+        .isCloseTo(43.5, org.assertj.core.data.Offset.offset(0.05));
     assertThat(total.get("unit").asText()).isEqualTo("currency");
     JsonNode chart = sections.get(1).get("chart");
     assertThat(chart.get("figure").asInt()).isEqualTo(1);
