@@ -97,7 +97,7 @@ public final class ReportLibrary {
     ReportDefinition d = builtin.get(name);
     if (d == null) {
       throw new ReportException(
-          "unknown report \"" + name + "\": one of " + String.join(", ", names()));
+          "unknown report type \"" + name + "\": one of " + String.join(", ", names()));
     }
     return d;
   }

@@ -27,6 +27,7 @@ import java.util.List;
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
  * @param slos the {@code slos} section as written
  * @param dashboard the {@code dashboard} section as written
+ * @param reports the {@code reports} section as written (checked by {@link ReportsConfig})
  * @param ingest the {@code ingest} section: push ingest limits (series, labels, rate)
  * @param global the {@code global} section: scrape defaults, the default interval of rule groups,
  *     external labels
@@ -47,6 +48,7 @@ public record VigilConfig(
     ConfigNode remoteWrite,
     ConfigNode slos,
     ConfigNode dashboard,
+    ConfigNode reports,
     dev.vigil.ingest.IngestLimits ingest,
     GlobalConfig global,
     LogLevel logLevel,
@@ -88,6 +90,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -114,6 +117,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -135,6 +139,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -156,6 +161,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        reports,
         limits,
         global,
         logLevel,
@@ -177,6 +183,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -198,6 +205,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -219,6 +227,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        reports,
         ingest,
         g,
         logLevel,
@@ -240,6 +249,7 @@ public record VigilConfig(
         remoteWrite,
         slos,
         dashboard,
+        reports,
         ingest,
         global,
         level,
