@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       AotTrainCommand.class,
       TestCommand.class,
       RulesCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {
