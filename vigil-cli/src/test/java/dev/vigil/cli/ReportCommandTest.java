@@ -61,7 +61,7 @@ class ReportCommandTest extends CapturedOutput {
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(Files.readString(md))
         .startsWith("# Last hour\n\nFrom 2026-03-02T07:00:00Z to 2026-03-02T08:00:00Z")
-        .contains("| Requests | 3600 |");
+        .contains("| Requests | 3,600 |");
 
     assertThat(Main.run("report", "--list", "--reports.folder", folder.toString())).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))

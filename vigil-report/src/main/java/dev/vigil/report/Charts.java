@@ -115,6 +115,12 @@ final class Charts {
     time.setDateFormatOverride(f);
     NumberAxis value = new NumberAxis(c.unit().axisLabel());
     value.setAutoRangeIncludesZero(true);
+    double[] values = valueSpan(c);
+    if (values[0] == values[1]) {
+      // All values equal (an idle network: all zero): JFreeChart would zoom into 1e-9 steps.
+      double v = values[0];
+      value.setRange(Math.min(0, v * 1.2), v > 0 ? v * 1.2 : v < 0 ? 0 : 1);
+    }
     value.setNumberFormatOverride(new UnitFormat(c.unit()));
     XYItemRenderer renderer =
         switch (c.kind()) {
@@ -149,6 +155,8 @@ final class Charts {
     plot.setDomainGridlinesVisible(true);
     plot.setRangeGridlinesVisible(true);
     plot.setOutlineVisible(false);
+    plot.setNoDataMessage("No data in this range");
+    plot.setNoDataMessageFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     JFreeChart chart =
         new JFreeChart(c.caption(), new Font(Font.SANS_SERIF, Font.BOLD, 13), plot, false);
     chart.setBackgroundPaint(Color.WHITE);
@@ -157,6 +165,21 @@ final class Charts {
     legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     chart.addLegend(legend);
     return chart;
+  }
+
+  /** Lowest and highest finite value drawn ({0, 0} when none). */
+  private static double[] valueSpan(Report.ChartData c) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Report.Line l : c.lines()) {
+      for (double v : l.values()) {
+        if (Double.isFinite(v)) {
+          lo = Math.min(lo, c.unit().scale(v));
+          hi = Math.max(hi, c.unit().scale(v));
+        }
+      }
+    }
+    return lo > hi ? new double[] {0, 0} : new double[] {lo, hi};
   }
 
   private static long spanMs(Report.ChartData c) {

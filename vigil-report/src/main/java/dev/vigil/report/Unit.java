@@ -64,7 +64,9 @@ public enum Unit {
       case PER_MINUTE -> num(v) + "/min";
       case CURRENCY -> String.format(Locale.ROOT, "%.4f", v);
       case COUNT ->
-          Math.abs(v) >= 1e15 || v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : num(v);
+          Math.abs(v) < 1e15 && (Math.abs(v) >= 100 || v == Math.rint(v))
+              ? String.format(Locale.ROOT, "%,.0f", v)
+              : num(v);
       default -> num(v);
     };
   }

@@ -25,11 +25,11 @@ class RenderShapeTest {
       assertThat(md).contains("\n## " + s.title() + "\n");
     }
     // 24 h of checkout at 2/s and search at 1/s: 259,200 requests; CPU ends at 0.4 + 0.2 sin(...).
-    assertThat(md).contains("| Requests | 259200 |");
-    assertThat(md).contains("| Failed requests | 1728 |");
+    assertThat(md).contains("| Requests | 259,200 |");
+    assertThat(md).contains("| Failed requests | 1,728 |");
     assertThat(md)
         .contains(
-            "| service | Requests | Errors | Error ratio |\n|---|---|---|---|\n| checkout | 172800 | 1728 | 1.00 % |\n| search | 86400 | 0 | 0 % |");
+            "| service | Requests | Errors | Error ratio |\n|---|---|---|---|\n| checkout | 172,800 | 1,728 | 1.00 % |\n| search | 86,400 | 0 | 0 % |");
     assertThat(md).contains("**Figure 3: Requests per second by service** (per second)");
     assertThat(md).contains("| checkout | 2.00/s | 2.00/s | 2.00/s | 2.00/s |");
   }
@@ -93,5 +93,27 @@ class RenderShapeTest {
     assertThatThrownBy(() -> runner.run(bad, null, Fixtures.END))
         .isInstanceOf(ReportException.class)
         .hasMessageContaining("section \"Broken\": query failed");
+  }
+
+  @Test
+  void units_printAsAPersonReadsThem() {
+    assertThat(Unit.COUNT.format(1079723)).isEqualTo("1,079,723");
+    assertThat(Unit.RATIO.format(0.0123)).isEqualTo("1.23 %");
+    assertThat(Unit.SECONDS.format(0.23)).isEqualTo("230 ms");
+    assertThat(Unit.BYTES.format(1.5 * 1024 * 1024)).isEqualTo("1.50 MiB");
+    assertThat(Unit.CURRENCY.format(43.5)).isEqualTo("43.5000");
+    assertThat(Unit.PER_SECOND.format(Double.NaN)).isEqualTo("–");
+  }
+
+  @Test
+  void flatChart_getsAReadableAxis_notOneZoomedIntoRoundingNoise() {
+    ReportDefinition flat =
+        ReportDefinition.parse(
+            "f.yml",
+            "sections:\n  - title: A\n    chart: {query: 'vector(0)', unit: bytes_per_second}\n",
+            "f");
+    Report r = runner.run(flat, Duration.ofHours(1), Fixtures.END);
+    org.jfree.chart.plot.XYPlot plot = Charts.chart(r.parts().get(0).chart()).getXYPlot();
+    assertThat(plot.getRangeAxis().getRange().getLength()).isEqualTo(1.0);
   }
 }

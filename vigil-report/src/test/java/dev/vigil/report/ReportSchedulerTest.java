@@ -86,7 +86,7 @@ class ReportSchedulerTest {
       assertThat(file).exists();
       assertThat(Files.readString(file))
           .startsWith("# System performance\n\nFrom 2026-03-01T00:00:00Z to 2026-03-02T00:00:00Z")
-          .contains("| Requests | 259200 |");
+          .contains("| Requests | 259,200 |");
       assertThat(s.runDue()).isZero();
       assertThat(s.nextRuns().get(0).toInstant()).isEqualTo(Instant.parse("2026-03-03T00:00:00Z"));
 
