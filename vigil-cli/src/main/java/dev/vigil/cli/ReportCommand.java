@@ -230,8 +230,8 @@ final class ReportCommand implements Callable<Integer> {
       return;
     }
     Path p = Path.of(output);
-    Path dir = p.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, ".vigil-report", ".tmp");
+    // Written beside and moved into place (with the umask's permissions): never half a report.
+    Path tmp = p.toAbsolutePath().resolveSibling("." + p.getFileName() + ".tmp");
     try {
       Files.write(tmp, body);
       Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
