@@ -61,7 +61,8 @@ final class ScheduledReports implements Collector, AutoCloseable {
     loop.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
   }
 
-  private void tick() {
+  /** One tick: applies a changed section, then runs what is due (the loop calls it; tests too). */
+  void tick() {
     try {
       ReportScheduler s;
       synchronized (this) {
