@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
       QueryCommand.class,
       StatusCommand.class,
       SummaryCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

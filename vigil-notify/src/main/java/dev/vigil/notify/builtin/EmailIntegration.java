@@ -43,41 +43,12 @@ final class EmailIntegration implements Integration {
 
   @Override
   public Failure send(NotificationData d) {
-    String host = cfg.smarthost();
-    int colon = host.lastIndexOf(':');
-    if (colon < 0) {
-      return new Failure("smarthost " + host + " has no port", false);
+    Session session;
+    try {
+      session = session(cfg, timeout);
+    } catch (IllegalArgumentException e) {
+      return new Failure(e.getMessage(), false);
     }
-    String port = host.substring(colon + 1);
-    host = host.substring(0, colon);
-    boolean smtps = port.equals("465");
-    String proto = smtps ? "smtps" : "smtp";
-    Properties p = new Properties();
-    p.put("mail." + proto + ".host", host);
-    p.put("mail." + proto + ".port", port);
-    p.put("mail." + proto + ".localhost", cfg.hello());
-    String ms = Long.toString(timeout.toMillis());
-    p.put("mail." + proto + ".connectiontimeout", ms);
-    p.put("mail." + proto + ".timeout", ms);
-    p.put("mail." + proto + ".writetimeout", ms);
-    if (!smtps) {
-      p.put("mail.smtp.starttls.enable", Boolean.toString(cfg.requireTls()));
-      p.put("mail.smtp.starttls.required", Boolean.toString(cfg.requireTls()));
-    }
-    boolean auth = cfg.authUsername() != null && !cfg.authUsername().isEmpty();
-    p.put("mail." + proto + ".auth", Boolean.toString(auth));
-    Session session =
-        Session.getInstance(
-            p,
-            auth
-                ? new Authenticator() {
-                  @Override
-                  protected PasswordAuthentication getPasswordAuthentication() {
-                    return new PasswordAuthentication(
-                        cfg.authUsername(), cfg.authPassword() == null ? "" : cfg.authPassword());
-                  }
-                }
-                : null);
     Map<String, String> headers = new java.util.LinkedHashMap<>();
     String textBody;
     String htmlBody;
@@ -123,5 +94,43 @@ final class EmailIntegration implements Integration {
       String why = e.getMessage() + (root != e ? " (" + root.getMessage() + ")" : "");
       return new Failure("sending mail via " + cfg.smarthost() + ": " + why, true);
     }
+  }
+
+  /** An SMTP session for {@code cfg}: STARTTLS, implicit TLS on 465, AUTH, timeouts. */
+  static Session session(NotifyConfig.Email cfg, Duration timeout) {
+    String host = cfg.smarthost();
+    int colon = host.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("smarthost " + host + " has no port");
+    }
+    String port = host.substring(colon + 1);
+    host = host.substring(0, colon);
+    boolean smtps = port.equals("465");
+    String proto = smtps ? "smtps" : "smtp";
+    Properties p = new Properties();
+    p.put("mail." + proto + ".host", host);
+    p.put("mail." + proto + ".port", port);
+    p.put("mail." + proto + ".localhost", cfg.hello());
+    String ms = Long.toString(timeout.toMillis());
+    p.put("mail." + proto + ".connectiontimeout", ms);
+    p.put("mail." + proto + ".timeout", ms);
+    p.put("mail." + proto + ".writetimeout", ms);
+    if (!smtps) {
+      p.put("mail.smtp.starttls.enable", Boolean.toString(cfg.requireTls()));
+      p.put("mail.smtp.starttls.required", Boolean.toString(cfg.requireTls()));
+    }
+    boolean auth = cfg.authUsername() != null && !cfg.authUsername().isEmpty();
+    p.put("mail." + proto + ".auth", Boolean.toString(auth));
+    return Session.getInstance(
+        p,
+        auth
+            ? new Authenticator() {
+              @Override
+              protected PasswordAuthentication getPasswordAuthentication() {
+                return new PasswordAuthentication(
+                    cfg.authUsername(), cfg.authPassword() == null ? "" : cfg.authPassword());
+              }
+            }
+            : null);
   }
 }

@@ -204,10 +204,11 @@ public final class ConfigLoader {
     // Bound here for the errors (file, line, key); the server binds it again from the node.
     AlertingConfig.bind(alerting, baseDir);
     ConfigNode notify = root.node("notify");
+    dev.vigil.notify.builtin.NotifyConfig notifyBound = null;
     if (root.node().entries().containsKey("notify")) {
       // Checked here, where --check-config sees it, with the file's lines.
       try {
-        dev.vigil.notify.builtin.NotifyConfig.bind(NotifyYaml.tree(notify), "notify");
+        notifyBound = dev.vigil.notify.builtin.NotifyConfig.bind(NotifyYaml.tree(notify), "notify");
       } catch (dev.vigil.notify.builtin.NotifyConfigException e) {
         throw new ConfigException(e.getMessage(), e);
       }
@@ -219,6 +220,29 @@ public final class ConfigLoader {
     ConfigNode dashboard = root.node("dashboard");
     // Validated here, where --check-config sees it, not only when serve mounts the dashboard.
     dev.vigil.server.dashboard.DashboardRoutes.fromConfig(dashboard, false);
+    ConfigNode reports = root.node("reports");
+    // Checked here (keys, cron expressions, the folder's definitions), where --check-config sees
+    // it.
+    ReportsConfig boundReports = ReportsConfig.bind(reports, baseDir);
+    List<String> mailable =
+        notifyBound == null
+            ? List.of()
+            : dev.vigil.notify.builtin.EmailSender.emailReceivers(notifyBound);
+    for (int i = 0; i < boundReports.jobs().size(); i++) {
+      String receiver = boundReports.jobs().get(i).emailReceiver();
+      if (receiver != null && !mailable.contains(receiver)) {
+        throw new ConfigException(
+            reports.entries().get("schedule").items().get(i).where()
+                + ": reports.schedule["
+                + i
+                + "].email: no notify receiver \""
+                + receiver
+                + "\" with email_configs"
+                + (mailable.isEmpty()
+                    ? " (the notify section has none)"
+                    : " (have: " + String.join(", ", mailable) + ")"));
+      }
+    }
     dev.vigil.ingest.IngestLimits ingest = bindIngest(root.section("ingest"));
     // rule_packs and alerts: validated here (with their lines); RulePacksConfig.of reads them.
     RulePacksConfig.bind(root, collect.namespace());
@@ -236,6 +260,7 @@ public final class ConfigLoader {
         slos,
         sloFiles,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,

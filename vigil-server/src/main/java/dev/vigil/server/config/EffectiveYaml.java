@@ -76,6 +76,7 @@ final class EffectiveYaml {
       root.put("alerting", redact ? Redacted.plain(c.alerting()) : c.alerting().toPlain());
     }
     root.put("dashboard", c.dashboard().toPlain());
+    root.put("reports", c.reports().toPlain());
     if (!c.notifySection().entries().isEmpty()) {
       root.put("notify", redact ? Redacted.plain(c.notifySection()) : c.notifySection().toPlain());
     }

@@ -30,6 +30,7 @@ import java.util.List;
  * @param sloFiles paths or globs of SLO spec files ({@code slo_files}), relative ones resolved
  *     against the configuration file's directory
  * @param dashboard the {@code dashboard} section as written
+ * @param reports the {@code reports} section as written (checked by {@link ReportsConfig})
  * @param ingest the {@code ingest} section: push ingest limits (series, labels, rate)
  * @param global the {@code global} section: scrape defaults, the default interval of rule groups,
  *     external labels
@@ -51,6 +52,7 @@ public record VigilConfig(
     ConfigNode slos,
     List<String> sloFiles,
     ConfigNode dashboard,
+    ConfigNode reports,
     dev.vigil.ingest.IngestLimits ingest,
     GlobalConfig global,
     LogLevel logLevel,
@@ -94,6 +96,7 @@ public record VigilConfig(
         slos,
         sloFiles,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -121,6 +124,7 @@ public record VigilConfig(
         slos,
         sloFiles,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -143,6 +147,7 @@ public record VigilConfig(
         slos,
         sloFiles,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -165,6 +170,7 @@ public record VigilConfig(
         slos,
         sloFiles,
         dashboard,
+        reports,
         limits,
         global,
         logLevel,
@@ -209,6 +215,7 @@ public record VigilConfig(
         slos,
         files,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -231,6 +238,7 @@ public record VigilConfig(
         slos,
         sloFiles,
         dashboard,
+        reports,
         ingest,
         global,
         logLevel,
@@ -253,6 +261,7 @@ public record VigilConfig(
         slos,
         sloFiles,
         dashboard,
+        reports,
         ingest,
         g,
         logLevel,
@@ -275,6 +284,7 @@ public record VigilConfig(
         slos,
         sloFiles,
         dashboard,
+        reports,
         ingest,
         global,
         level,

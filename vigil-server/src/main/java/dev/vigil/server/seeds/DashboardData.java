@@ -74,6 +74,11 @@ public final class DashboardData {
   }
 
   /** The engine (may throw while Vigil starts). */
+  /** The recorders' namespace prefix that query templates write as {@code {ns}}. */
+  String namespace() {
+    return q.expand("{ns}");
+  }
+
   Engine engine() {
     return engine.get();
   }

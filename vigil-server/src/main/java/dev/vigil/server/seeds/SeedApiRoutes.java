@@ -2,12 +2,16 @@ package dev.vigil.server.seeds;
 
 import dev.vigil.model.Names;
 import dev.vigil.promql.QueryResult;
+import dev.vigil.report.ReportException;
+import dev.vigil.report.ReportFormat;
+import dev.vigil.report.ReportRunner;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Params;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +28,9 @@ import java.util.Map;
  *   <li>{@code GET /api/metrics/history?metric=NAME|query=PROMQL&start=&end=&step=}
  *   <li>{@code GET /api/metrics/summary?timeframe=H}
  *   <li>{@code GET /api/metrics/report?type=system_performance|weekly_summary|cost[&timeframe=H]}
- *       (JSON, or Markdown with {@code Accept: text/markdown})
+ *       (JSON, or Markdown with {@code Accept: text/markdown}): the original shapes
+ *   <li>{@code GET /api/metrics/report?type=NAME&format=md|html|pdf|json[&timeframe=H]}: any report
+ *       definition (built-in or in {@code reports.folder}), rendered by {@code vigil-report}
  * </ul>
  *
  * <p>Answers are plain JSON objects as the seeds document them (no Prometheus envelope); errors use
@@ -38,11 +44,20 @@ public final class SeedApiRoutes implements Routes {
   private final DashboardData dashboard;
   private final Insights insights;
   private final CurrentValues current;
+  private final Reports reports;
 
+  /** The seeds' API with the built-in reports only. */
   public SeedApiRoutes(DashboardData dashboard) {
+    this(
+        dashboard,
+        new Reports(() -> null, new ReportRunner(dashboard::engine, dashboard.namespace())));
+  }
+
+  SeedApiRoutes(DashboardData dashboard, Reports reports) {
     this.dashboard = dashboard;
     this.insights = new Insights(dashboard);
     this.current = new CurrentValues(dashboard::engine);
+    this.reports = reports;
   }
 
   @Override
@@ -69,6 +84,44 @@ public final class SeedApiRoutes implements Routes {
   }
 
   private void report(Context ctx) {
+    String type = ctx.queryParam("type");
+    String format = ctx.queryParam("format");
+    if (format == null && Insights.REPORTS.contains(type)) {
+      legacyReport(ctx);
+      return;
+    }
+    ReportFormat f;
+    try {
+      f = ReportFormat.parse(format == null ? "json" : format);
+    } catch (ReportException e) {
+      throw ApiError.badData(e.getMessage());
+    }
+    String t = ctx.queryParam("timeframe");
+    Duration range = null;
+    if (t != null) {
+      double h = hours(ctx, 24.0);
+      if (!(h > 0 && h <= ReportRunner.MAX_RANGE.toHours())) {
+        throw ApiError.badData(Reports.badRange(h).getMessage());
+      }
+      range = Duration.ofMillis(Math.round(h * 3_600_000));
+    }
+    Duration r = range;
+    byte[] body = guard(() -> reports.render(type, f, r, Instant.ofEpochMilli(dashboard.now())));
+    if (f == ReportFormat.PDF || f == ReportFormat.HTML || f == ReportFormat.MD) {
+      ctx.header(
+          "Content-Disposition",
+          (f == ReportFormat.HTML ? "inline" : "attachment")
+              + "; filename=\""
+              + type
+              + "."
+              + f.extension()
+              + "\"");
+    }
+    ctx.contentType(f.contentType()).result(body);
+  }
+
+  /** The three original types without {@code format}: the shapes docs/api.md gives them. */
+  private void legacyReport(Context ctx) {
     String t = ctx.queryParam("timeframe");
     Map<String, Object> rep =
         guard(() -> insights.report(ctx.queryParam("type"), t == null ? null : hours(ctx, 24.0)));
@@ -137,6 +190,7 @@ public final class SeedApiRoutes implements Routes {
     try {
       return s.get();
     } catch (IllegalArgumentException
+        | ReportException
         | dev.vigil.promql.PromqlException
         | dev.vigil.promql.parser.ParseException e) {
       throw ApiError.badData(e.getMessage());
