@@ -82,26 +82,10 @@ public record VigilConfig(
   }
 
   /** A copy with another server section. */
-  public VigilConfig withServer(ServerConfig s) {
-    return new VigilConfig(
-        s,
-        storage,
-        collect,
-        scrapeConfigs,
-        ruleFiles,
-        rules,
-        alerting,
-        notifySection,
-        remoteWrite,
-        slos,
-        sloFiles,
-        dashboard,
-        reports,
-        ingest,
-        global,
-        logLevel,
-        source,
-        text);
+  public VigilConfig withServer(ServerConfig value) {
+    Copy c = new Copy(this);
+    c.server = value;
+    return c.build();
   }
 
   /** A copy storing data in {@code path}. */
@@ -110,186 +94,59 @@ public record VigilConfig(
   }
 
   /** A copy with another storage section. */
-  public VigilConfig withStorage(StorageConfig st) {
-    return new VigilConfig(
-        server,
-        st,
-        collect,
-        scrapeConfigs,
-        ruleFiles,
-        rules,
-        alerting,
-        notifySection,
-        remoteWrite,
-        slos,
-        sloFiles,
-        dashboard,
-        reports,
-        ingest,
-        global,
-        logLevel,
-        source,
-        text);
+  public VigilConfig withStorage(StorageConfig value) {
+    Copy c = new Copy(this);
+    c.storage = value;
+    return c.build();
   }
 
   /** A copy with another collect section. */
-  public VigilConfig withCollect(CollectConfig c) {
-    return new VigilConfig(
-        server,
-        storage,
-        c,
-        scrapeConfigs,
-        ruleFiles,
-        rules,
-        alerting,
-        notifySection,
-        remoteWrite,
-        slos,
-        sloFiles,
-        dashboard,
-        reports,
-        ingest,
-        global,
-        logLevel,
-        source,
-        text);
+  public VigilConfig withCollect(CollectConfig value) {
+    Copy c = new Copy(this);
+    c.collect = value;
+    return c.build();
   }
 
-  /** A copy with other push ingest limits. */
-  public VigilConfig withIngest(dev.vigil.ingest.IngestLimits limits) {
-    return new VigilConfig(
-        server,
-        storage,
-        collect,
-        scrapeConfigs,
-        ruleFiles,
-        rules,
-        alerting,
-        notifySection,
-        remoteWrite,
-        slos,
-        sloFiles,
-        dashboard,
-        reports,
-        limits,
-        global,
-        logLevel,
-        source,
-        text);
+  /** A copy with another set of push ingest limits. */
+  public VigilConfig withIngest(dev.vigil.ingest.IngestLimits value) {
+    Copy c = new Copy(this);
+    c.ingest = value;
+    return c.build();
   }
 
   /** A copy with another {@code notify} section. */
-  public VigilConfig withNotifySection(ConfigNode n) {
-    return new VigilConfig(
-        server,
-        storage,
-        collect,
-        scrapeConfigs,
-        ruleFiles,
-        rules,
-        alerting,
-        n,
-        remoteWrite,
-        slos,
-        sloFiles,
-        dashboard,
-        ingest,
-        global,
-        logLevel,
-        source,
-        text);
+  public VigilConfig withNotifySection(ConfigNode value) {
+    Copy c = new Copy(this);
+    c.notifySection = value;
+    return c.build();
   }
 
-  /** A copy with other SLO spec files ({@code slo_files}). */
-  public VigilConfig withSloFiles(List<String> files) {
-    return new VigilConfig(
-        server,
-        storage,
-        collect,
-        scrapeConfigs,
-        ruleFiles,
-        rules,
-        alerting,
-        notifySection,
-        remoteWrite,
-        slos,
-        files,
-        dashboard,
-        reports,
-        ingest,
-        global,
-        logLevel,
-        source,
-        text);
+  /** A copy with another list of SLO spec files ({@code slo_files}). */
+  public VigilConfig withSloFiles(List<String> value) {
+    Copy c = new Copy(this);
+    c.sloFiles = value;
+    return c.build();
   }
 
-  /** A copy with other scrape jobs. */
-  public VigilConfig withScrapeConfigs(List<ScrapeConfig> jobs) {
-    return new VigilConfig(
-        server,
-        storage,
-        collect,
-        jobs,
-        ruleFiles,
-        rules,
-        alerting,
-        notifySection,
-        remoteWrite,
-        slos,
-        sloFiles,
-        dashboard,
-        reports,
-        ingest,
-        global,
-        logLevel,
-        source,
-        text);
+  /** A copy with another list of scrape jobs. */
+  public VigilConfig withScrapeConfigs(List<ScrapeConfig> value) {
+    Copy c = new Copy(this);
+    c.scrapeConfigs = value;
+    return c.build();
   }
 
   /** A copy with another {@code global} section (the scrape jobs keep their bound intervals). */
-  public VigilConfig withGlobal(GlobalConfig g) {
-    return new VigilConfig(
-        server,
-        storage,
-        collect,
-        scrapeConfigs,
-        ruleFiles,
-        rules,
-        alerting,
-        notifySection,
-        remoteWrite,
-        slos,
-        sloFiles,
-        dashboard,
-        reports,
-        ingest,
-        g,
-        logLevel,
-        source,
-        text);
+  public VigilConfig withGlobal(GlobalConfig value) {
+    Copy c = new Copy(this);
+    c.global = value;
+    return c.build();
   }
 
-  /** A copy logging at another level. */
-  public VigilConfig withLogLevel(LogLevel level) {
-    return new VigilConfig(
-        server,
-        storage,
-        collect,
-        scrapeConfigs,
-        ruleFiles,
-        rules,
-        alerting,
-        notifySection,
-        remoteWrite,
-        slos,
-        sloFiles,
-        dashboard,
-        reports,
-        ingest,
-        global,
-        level,
-        source,
-        text);
+  /** A copy with another log level. */
+  public VigilConfig withLogLevel(LogLevel value) {
+    Copy c = new Copy(this);
+    c.logLevel = value;
+    return c.build();
   }
 
   /**
@@ -300,5 +157,73 @@ public record VigilConfig(
    */
   public String effectiveYaml() {
     return EffectiveYaml.render(this, true);
+  }
+
+  /**
+   * The one place that lists every component for a copy: each {@code withX} changes one field of a
+   * {@code Copy} and builds, so adding a component touches the record, this class and nothing else.
+   */
+  private static final class Copy {
+    ServerConfig server;
+    StorageConfig storage;
+    CollectConfig collect;
+    List<ScrapeConfig> scrapeConfigs;
+    List<String> ruleFiles;
+    RulesConfig rules;
+    ConfigNode alerting;
+    ConfigNode notifySection;
+    ConfigNode remoteWrite;
+    ConfigNode slos;
+    List<String> sloFiles;
+    ConfigNode dashboard;
+    ConfigNode reports;
+    dev.vigil.ingest.IngestLimits ingest;
+    GlobalConfig global;
+    LogLevel logLevel;
+    String source;
+    String text;
+
+    Copy(VigilConfig c) {
+      server = c.server;
+      storage = c.storage;
+      collect = c.collect;
+      scrapeConfigs = c.scrapeConfigs;
+      ruleFiles = c.ruleFiles;
+      rules = c.rules;
+      alerting = c.alerting;
+      notifySection = c.notifySection;
+      remoteWrite = c.remoteWrite;
+      slos = c.slos;
+      sloFiles = c.sloFiles;
+      dashboard = c.dashboard;
+      reports = c.reports;
+      ingest = c.ingest;
+      global = c.global;
+      logLevel = c.logLevel;
+      source = c.source;
+      text = c.text;
+    }
+
+    VigilConfig build() {
+      return new VigilConfig(
+          server,
+          storage,
+          collect,
+          scrapeConfigs,
+          ruleFiles,
+          rules,
+          alerting,
+          notifySection,
+          remoteWrite,
+          slos,
+          sloFiles,
+          dashboard,
+          reports,
+          ingest,
+          global,
+          logLevel,
+          source,
+          text);
+    }
   }
 }
