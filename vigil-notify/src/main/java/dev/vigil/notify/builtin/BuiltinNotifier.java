@@ -44,6 +44,7 @@ public final class BuiltinNotifier implements AutoCloseable {
   private volatile java.util.function.BiFunction<Map<String, String>, Instant, List<String>>
       silencer;
   private final NotifyMetrics metrics = new NotifyMetrics();
+  private final SentNotifications sent = new SentNotifications();
   private final ExecutorService executor;
   private final ScheduledExecutorService scheduler;
   private final AlertsApi api;
@@ -65,7 +66,7 @@ public final class BuiltinNotifier implements AutoCloseable {
     this.externalURL = externalURL;
     this.executor = executor;
     this.scheduler = scheduler;
-    this.delivery = new Delivery(executor, metrics, DedupLog.inMemory(timers));
+    this.delivery = new Delivery(executor, metrics, sent, DedupLog.inMemory(timers));
     this.dispatcher =
         new Dispatcher(
             config,
@@ -240,6 +241,11 @@ public final class BuiltinNotifier implements AutoCloseable {
 
   public AlertsApi api() {
     return api;
+  }
+
+  /** The most recent notifications sent or tried, with their outcome (the dashboard's log). */
+  public SentNotifications sent() {
+    return sent;
   }
 
   public NotifyMetrics metrics() {
