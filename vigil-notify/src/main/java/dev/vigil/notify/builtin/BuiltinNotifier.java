@@ -86,7 +86,14 @@ public final class BuiltinNotifier implements AutoCloseable {
     ExecutorService exec =
         Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("vigil-notify-", 0).factory());
     HttpClient http =
-        HttpClient.newBuilder().connectTimeout(Integrations.HTTP_TIMEOUT).executor(exec).build();
+        // HTTP/1.1 as Alertmanager's webhooks (no h2c upgrade attempt per connection), and the
+        // client's own executor, not the virtual threads: with them, in NotifierLoadBenchmark
+        // (500 webhooks at once) the client's selector thread waited up to 3.5 s for its lock,
+        // held by an unmounted virtual thread (JFR, contention by site).
+        HttpClient.newBuilder()
+            .connectTimeout(Integrations.HTTP_TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
     BuiltinNotifier n =
         new BuiltinNotifier(
             config,
