@@ -258,29 +258,6 @@ public final class Vigil implements AutoCloseable {
    * server does not start without the rules it was given.
    */
   /**
-   * Each rule alert change and group evaluation to the Alertmanager sender's feed, then to the
-   * built-in notifier's. (A lambda forwarded only the changes: with both {@code notify} and {@code
-   * alerting.alertmanagers} configured nothing reached the Alertmanagers, whose feed works on
-   * evaluations; found by NotificationsBrowserTest.)
-   */
-  private static dev.vigil.rules.AlertListener bothListeners(
-      dev.vigil.rules.AlertListener first, dev.vigil.rules.AlertListener second) {
-    return new dev.vigil.rules.AlertListener() {
-      @Override
-      public void onStateChange(dev.vigil.rules.AlertEvent e) {
-        first.onStateChange(e);
-        second.onStateChange(e);
-      }
-
-      @Override
-      public void onGroupEvaluated(dev.vigil.rules.GroupEvaluation e) {
-        first.onGroupEvaluated(e);
-        second.onGroupEvaluated(e);
-      }
-    };
-  }
-
-  /**
    * The rules' alerts go to the built-in notifier's feed while there is one (a reload may add or
    * remove it).
    */
@@ -395,7 +372,10 @@ public final class Vigil implements AutoCloseable {
             .queryTimeout(config.server().limits().queryTimeout())
             .externalUrl(http != null ? http.baseUrl() : "")
             .externalLabels(config.global().externalLabels())
-            .listener(bothListeners(alertFeed, ruleAlertsListener(config)))
+            // Both methods forwarded: a lambda here forwarded only the changes, and with notify and
+            // alerting.alertmanagers both set nothing reached the Alertmanagers, whose feed works
+            // on group evaluations (found by NotificationsBrowserTest).
+            .listener(dev.vigil.rules.AlertListener.both(alertFeed, ruleAlertsListener(config)))
             .build();
     try {
       loadRules(rm, config);
