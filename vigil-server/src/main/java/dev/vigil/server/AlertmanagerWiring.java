@@ -31,6 +31,7 @@ final class AlertmanagerWiring {
 
   /** Applies {@code c}; a problem (a TLS file gone bad since the loader read it) is thrown. */
   static void apply(VigilConfig c, Path configFile, AlertmanagerSender sender, AlertFeed feed) {
+    List<AlertmanagerTarget> previous = sender.activeAlertmanagers();
     Path baseDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
     AlertingConfig ac = AlertingConfig.bind(c.alerting(), baseDir);
     List<AlertmanagerTarget> active = new ArrayList<>();
@@ -77,7 +78,20 @@ final class AlertmanagerWiring {
         dropped,
         c.global().externalLabels(),
         alertRelabel.isEmpty() ? l -> l : l -> Relabeler.process(l, alertRelabel));
+    sender.capacity(ac.queueCapacity());
     feed.resendDelay(c.rules().resendDelay());
+    if (!active.isEmpty() && !sameUrls(previous, active)) {
+      // New Alertmanagers (added by a reload) hear of the firing alerts at the next evaluation,
+      // not a resend_delay later.
+      feed.resendAll();
+    }
+  }
+
+  private static boolean sameUrls(List<AlertmanagerTarget> a, List<AlertmanagerTarget> b) {
+    return a.stream()
+        .map(t -> t.url().toString())
+        .toList()
+        .equals(b.stream().map(t -> t.url().toString()).toList());
   }
 
   private static String url(Labels l) {

@@ -12,6 +12,7 @@ import dev.vigil.notify.builtin.NotifyMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The built-in notifier's self-metrics ({@code vigil_notify_*}, a prefix apart from the
@@ -19,14 +20,19 @@ import java.util.Map;
  * integration; alerts held, by state.
  */
 final class NotifyCollector implements Collector {
-  private final BuiltinNotifier notifier;
+  private final Supplier<BuiltinNotifier> current;
 
-  NotifyCollector(BuiltinNotifier notifier) {
-    this.notifier = notifier;
+  /** {@code current} answers null while there is no notifier (no metrics then). */
+  NotifyCollector(Supplier<BuiltinNotifier> current) {
+    this.current = current;
   }
 
   @Override
   public List<MetricSnapshot> collect() {
+    BuiltinNotifier notifier = current.get();
+    if (notifier == null) {
+      return List.of();
+    }
     NotifyMetrics m = notifier.metrics();
     return List.of(
         counter(

@@ -58,6 +58,26 @@ final class RuleAlertsToNotifier implements AlertListener, AutoCloseable {
     }
   }
 
+  /** Posts the alerts firing now (a notifier started by a reload has seen no change of them). */
+  void seed(List<dev.vigil.rules.Alert> alerts) {
+    for (dev.vigil.rules.Alert a : alerts) {
+      if (a.state() == AlertState.FIRING) {
+        long firedAt = a.firedAt() != dev.vigil.rules.Alert.NONE ? a.firedAt() : a.activeAt();
+        onStateChange(
+            new AlertEvent(
+                "",
+                "",
+                a.labels(),
+                a.annotations(),
+                a.value(),
+                AlertState.PENDING,
+                AlertState.FIRING,
+                Instant.now().toEpochMilli(),
+                a.activeAt() != dev.vigil.rules.Alert.NONE ? a.activeAt() : firedAt));
+      }
+    }
+  }
+
   private BuiltinNotifier.PostableAlert firing(AlertEvent e, Instant now) {
     return new BuiltinNotifier.PostableAlert(
         e.labels().toMap(),

@@ -177,10 +177,9 @@ public final class Vigil implements AutoCloseable {
       if (withHttp) {
         RequestObserver observer = new SelfMetrics(registry);
         List<Routes> areas = new ArrayList<>(coreRoutes());
-        boolean notifying = !config.notifySection().entries().isEmpty();
-        if (notifying) {
-          areas.add(new dev.vigil.server.api.NotifyApiV2(() -> notifier));
-        }
+        // Always routed: a reload may add or remove the notify section (404 while there is none).
+        areas.add(new dev.vigil.server.api.NotifyApiV2(this::notifierOr404));
+        areas.add(new dev.vigil.server.api.NotificationsApi(() -> notifier, alertSender));
         areas.addAll(extraRoutes);
         for (VigilPlugin p : ServiceLoader.load(VigilPlugin.class)) {
           plugins.add(p);
@@ -191,14 +190,14 @@ public final class Vigil implements AutoCloseable {
             dev.vigil.server.dashboard.DashboardRoutes.fromConfig(
                 config.dashboard(), !plugins.isEmpty()));
         http = VigilHttpServer.start(config.server(), areas, observer);
-        if (notifying) {
+        registry.register(new NotifyCollector(() -> notifier));
+        if (!config.notifySection().entries().isEmpty()) {
           // Started once the port is known: webhooks carry it as externalURL.
           notifier =
               dev.vigil.notify.builtin.BuiltinNotifier.start(
                   dev.vigil.notify.builtin.NotifyConfig.bind(
                       dev.vigil.server.config.NotifyYaml.tree(config.notifySection()), "notify"),
                   http.baseUrl());
-          registry.register(new NotifyCollector(notifier));
         }
         http.queryPool().register(registry);
       }
@@ -225,9 +224,7 @@ public final class Vigil implements AutoCloseable {
             e);
       }
       if (notifier != null) {
-        dev.vigil.notify.silence.Silences sil = notifyStores.silences;
-        notifier.silencer((labels, at) -> sil.mutes(dev.vigil.model.Labels.of(labels), at));
-        notifier.notificationLog(notifyStores.nflog);
+        wireStores(notifier, notifyStores);
       }
       registry.register(new TsdbCollector(db.metrics()));
       ScrapeManager m = new ScrapeManager(db);
@@ -265,28 +262,96 @@ public final class Vigil implements AutoCloseable {
    * Loads the rule files and starts evaluating them. A broken file at start is a clear error: the
    * server does not start without the rules it was given.
    */
-  /** Each rule alert change to the Alertmanager sender's feed, then to the built-in notifier's. */
-  private static dev.vigil.rules.AlertListener bothListeners(
-      dev.vigil.rules.AlertListener first, dev.vigil.rules.AlertListener second) {
-    if (second == dev.vigil.rules.AlertListener.NONE) {
-      return first;
+  /**
+   * The rules' alerts go to the built-in notifier's feed while there is one (a reload may add or
+   * remove it).
+   */
+  private dev.vigil.rules.AlertListener ruleAlertsListener(VigilConfig config) {
+    if (notifier != null) {
+      ruleAlertsFeed =
+          new RuleAlertsToNotifier(
+              notifier, config.rules().evaluationInterval(), http != null ? http.baseUrl() : "");
     }
     return e -> {
-      first.onStateChange(e);
-      second.onStateChange(e);
+      RuleAlertsToNotifier f = ruleAlertsFeed;
+      if (f != null) {
+        f.onStateChange(e);
+      }
     };
   }
 
-  /** The rules' alerts go to the built-in notifier when there is one. */
-  private dev.vigil.rules.AlertListener ruleAlertsListener(VigilConfig config) {
-    if (notifier == null) {
-      return dev.vigil.rules.AlertListener.NONE;
+  /** Silences mute the notifier's alerts; its deliveries are deduplicated against the log. */
+  private static void wireStores(dev.vigil.notify.builtin.BuiltinNotifier n, NotifyStores stores) {
+    dev.vigil.notify.silence.Silences sil = stores.silences;
+    n.silencer((labels, at) -> sil.mutes(dev.vigil.model.Labels.of(labels), at));
+    n.notificationLog(stores.nflog);
+  }
+
+  /** Who was notified of each rule alert's latest change (alerts posted to the API have none). */
+  private static void wireHistory(
+      dev.vigil.notify.builtin.BuiltinNotifier n, AlertHistory history) {
+    n.onDelivered(
+        d -> {
+          for (Map<String, String> labels : d.alerts()) {
+            history.notified(
+                dev.vigil.model.Labels.of(labels),
+                d.receiver(),
+                d.integration(),
+                d.at().toEpochMilli());
+          }
+        });
+  }
+
+  /** The notifier for API v2: 404 while vigil.yml has no notify section, 503 while it starts. */
+  private dev.vigil.notify.builtin.BuiltinNotifier notifierOr404() {
+    dev.vigil.notify.builtin.BuiltinNotifier n = notifier;
+    if (n == null && state.config().notifySection().entries().isEmpty()) {
+      throw new ApiError(
+          ApiError.Type.NOT_FOUND, "the built-in notifier is off: vigil.yml has no notify section");
+    }
+    return n;
+  }
+
+  /**
+   * Starts the built-in notifier at a reload that adds the notify section: wired to the silences,
+   * the notification log and the alert history, and fed the alerts firing now.
+   */
+  private void startNotifierAtReload(dev.vigil.notify.builtin.NotifyConfig nc, VigilConfig next) {
+    dev.vigil.notify.builtin.BuiltinNotifier n =
+        dev.vigil.notify.builtin.BuiltinNotifier.start(nc, http != null ? http.baseUrl() : "");
+    NotifyStores stores = notifyStores;
+    if (stores != null) {
+      wireStores(n, stores);
+    }
+    AlertHistory h = alertHistory;
+    if (h != null) {
+      wireHistory(n, h);
     }
     RuleAlertsToNotifier feed =
         new RuleAlertsToNotifier(
-            notifier, config.rules().evaluationInterval(), http != null ? http.baseUrl() : "");
+            n, next.rules().evaluationInterval(), http != null ? http.baseUrl() : "");
+    notifier = n;
+    RuleManager r = rules;
+    if (r != null) {
+      feed.seed(r.alerts());
+    }
     ruleAlertsFeed = feed;
-    return feed;
+    LOG.info("reload: the built-in notifier started (notify section added)");
+  }
+
+  /** Stops the built-in notifier at a reload that removes the notify section. */
+  private void stopNotifierAtReload() {
+    RuleAlertsToNotifier feed = ruleAlertsFeed;
+    dev.vigil.notify.builtin.BuiltinNotifier n = notifier;
+    ruleAlertsFeed = null;
+    notifier = null;
+    if (feed != null) {
+      feed.close();
+    }
+    if (n != null) {
+      n.close();
+    }
+    LOG.info("reload: the built-in notifier stopped (notify section removed)");
   }
 
   private RuleManager startRules(VigilConfig config, Tsdb db) {
@@ -295,17 +360,7 @@ public final class Vigil implements AutoCloseable {
     alertHistory = history;
     dev.vigil.notify.builtin.BuiltinNotifier n = notifier;
     if (n != null) {
-      // Who was notified of each rule alert's latest change (alerts posted to the API have none).
-      n.onDelivered(
-          d -> {
-            for (Map<String, String> labels : d.alerts()) {
-              history.notified(
-                  dev.vigil.model.Labels.of(labels),
-                  d.receiver(),
-                  d.integration(),
-                  d.at().toEpochMilli());
-            }
-          });
+      wireHistory(n, history);
     }
     alertFeed =
         new dev.vigil.notify.sender.AlertFeed(
@@ -322,7 +377,10 @@ public final class Vigil implements AutoCloseable {
             .queryTimeout(config.server().limits().queryTimeout())
             .externalUrl(http != null ? http.baseUrl() : "")
             .externalLabels(config.global().externalLabels())
-            .listener(bothListeners(alertFeed, ruleAlertsListener(config)))
+            // Both methods forwarded: a lambda here forwarded only the changes, and with notify and
+            // alerting.alertmanagers both set nothing reached the Alertmanagers, whose feed works
+            // on group evaluations (found by NotificationsBrowserTest).
+            .listener(dev.vigil.rules.AlertListener.both(alertFeed, ruleAlertsListener(config)))
             .build();
     try {
       loadRules(rm, config);
@@ -543,12 +601,10 @@ public final class Vigil implements AutoCloseable {
       next = next.withIngest(cur.ingest());
     }
     dev.vigil.notify.builtin.NotifyConfig notifyNext = null;
+    boolean removeNotifier = false;
     if (!next.notifySection().toPlain().equals(cur.notifySection().toPlain())) {
-      dev.vigil.notify.builtin.BuiltinNotifier n = notifier;
-      if (n == null || next.notifySection().entries().isEmpty()) {
-        // The API and the alert feed are wired at start: adding or removing the section is not.
-        LOG.warn("reload: adding or removing the notify section needs a restart; kept as it was");
-        next = next.withNotifySection(cur.notifySection());
+      if (next.notifySection().entries().isEmpty()) {
+        removeNotifier = true;
       } else {
         try {
           notifyNext =
@@ -589,9 +645,16 @@ public final class Vigil implements AutoCloseable {
         return e.getMessage();
       }
     }
-    if (notifyNext != null) {
-      // Last: the steps above may still refuse the file, and then the running section stays.
-      notifier.reload(notifyNext);
+    // Last: the steps above may still refuse the file, and then the running section stays.
+    if (removeNotifier) {
+      stopNotifierAtReload();
+    } else if (notifyNext != null) {
+      dev.vigil.notify.builtin.BuiltinNotifier n = notifier;
+      if (n == null) {
+        startNotifierAtReload(notifyNext, next);
+      } else {
+        n.reload(notifyNext);
+      }
     }
     state.reloaded(next);
     LOG.info("configuration reloaded from {}", configFile);

@@ -1,8 +1,10 @@
-// Alerts: firing and pending alerts (labels, value, active since, annotations, flapping), every
-// rule group (health, last evaluation, duration, error), and the alert history of the time range
-// as one timeline per alert, from /api/v1/alerts, /api/v1/rules and Vigil's
-// /api/v1/alerts/history. Flapping alerts (more state changes than rules.flapping.changes within
-// rules.flapping.window) are marked.
+// Alerts: firing and pending alerts (labels, value, active since, annotations, flapping, and where
+// each was notified: the built-in notifier's receivers, deliveries, silences and inhibitions, or
+// the Alertmanagers it was sent to), every rule group (health, last evaluation, duration, error),
+// the notification log (filterable by receiver and alert), and the alert history of the time
+// range as one timeline per alert, from /api/v1/alerts, /api/v1/rules, /api/v1/notifications,
+// /api/v2/alerts and Vigil's /api/v1/alerts/history. Flapping alerts (more state changes than
+// rules.flapping.changes within rules.flapping.window) are marked.
 
 import { el, clear } from '../dom.js';
 import { fetchJson } from '../api.js';
@@ -23,6 +25,122 @@ function since(iso) {
   return Number.isFinite(t) && t > 0 ? el('span', { title: formatTime(t) }, ago(t)) : 'never';
 }
 
+/** A label set's identity, whatever the order of its keys. */
+function labelKey(labels) {
+  return JSON.stringify(Object.keys(labels || {}).sort().map((k) => [k, labels[k]]));
+}
+
+function alertTitle(labels) {
+  const rest = Object.entries(labels || {}).filter(([k]) => k !== 'alertname').map(([k, v]) => `${k}="${v}"`);
+  return `${labels.alertname || ''}${rest.length ? `{${rest.join(', ')}}` : ''}`;
+}
+
+/**
+ * Where alerts are notified: the built-in notifier's alerts by label set (Alertmanager's status:
+ * receivers, silencedBy, inhibitedBy as alert labels), each alert's latest notification per
+ * integration, and the Alertmanagers alerts are sent to with their last post.
+ */
+async function loadNotifications() {
+  const log = await fetchJson('/api/v1/notifications', { params: { limit: '1000' } });
+  const status = new Map();
+  if (log.builtin) {
+    const v2 = await fetchJson('/api/v2/alerts');
+    const byFp = new Map((v2 || []).map((a) => [a.fingerprint, a.labels]));
+    for (const a of v2 || []) {
+      status.set(labelKey(a.labels), {
+        receivers: (a.receivers || []).map((r) => r.name),
+        silencedBy: a.status.silencedBy || [],
+        inhibitedBy: (a.status.inhibitedBy || []).map((fp) => byFp.get(fp) || { fingerprint: fp }),
+      });
+    }
+  }
+  const sent = new Map();
+  for (const n of log.notifications || []) {
+    for (const a of n.alerts) {
+      const key = labelKey(a.labels);
+      if (!sent.has(key)) sent.set(key, new Map());
+      const per = sent.get(key);
+      const integration = `${n.receiver}/${n.integration}`;
+      if (!per.has(integration)) per.set(integration, n); // newest first: the latest per integration
+    }
+  }
+  return { builtin: log.builtin, status, sent, alertmanagers: log.alertmanagers || [] };
+}
+
+/** The "notified" cell of one alert. */
+function notifiedCell(a, where) {
+  if (where.error) return el('td', { class: 'notified muted' }, `unknown: ${where.error}`);
+  const parts = [];
+  const key = labelKey(a.labels);
+  if (where.builtin) {
+    const st = where.status.get(key);
+    if (a.state !== 'firing') parts.push(el('div', { class: 'muted' }, 'pending alerts are not sent'));
+    else if (!st) parts.push(el('div', { class: 'muted' }, 'not yet with the notifier'));
+    else {
+      parts.push(el('div', { class: 'routed' }, 'routed to ', st.receivers.map((r) => el('span', { class: 'label receiver' }, r))));
+      for (const id of st.silencedBy) {
+        parts.push(el('div', { class: 'silenced', dataset: { silence: id } }, el('span', { class: 'badge warn' }, 'silenced'), ' by ', el('a', { href: `#page=silences&id=${encodeURIComponent(id)}` }, id)));
+      }
+      for (const src of st.inhibitedBy) {
+        parts.push(el('div', { class: 'inhibited', dataset: { by: src.alertname || src.fingerprint || '' } }, el('span', { class: 'badge warn' }, 'inhibited'), ' by ', el('span', { class: 'label' }, src.fingerprint ? src.fingerprint : alertTitle(src))));
+      }
+    }
+    for (const [integration, n] of where.sent.get(key) || []) {
+      const ok = n.status === 'delivered';
+      parts.push(
+        el(
+          'div',
+          { class: 'delivery', dataset: { integration, status: n.status } },
+          el('span', { class: `badge ${ok ? 'ok' : 'crit'}` }, ok ? 'delivered' : 'failed'),
+          ` ${integration} `,
+          since(n.time),
+          ok ? null : el('span', { class: 'error-text' }, ` ${n.error || ''}`),
+        ),
+      );
+    }
+  }
+  if (a.state === 'firing') {
+    for (const am of where.alertmanagers) {
+      const ok = am.lastPost && !am.lastError;
+      parts.push(
+        el(
+          'div',
+          { class: 'alertmanager', dataset: { url: am.url, status: !am.lastPost ? 'none' : ok ? 'ok' : 'error' } },
+          'sent to Alertmanager ',
+          el('span', { class: 'label' }, am.url),
+          ' ',
+          !am.lastPost ? el('span', { class: 'muted' }, 'no post yet') : el('span', { class: `badge ${ok ? 'ok' : 'crit'}` }, ok ? 'last post ok' : 'last post failed'),
+          am.lastPost ? [' ', since(am.lastPost)] : null,
+          am.lastError ? el('span', { class: 'error-text' }, ` ${am.lastError}`) : null,
+        ),
+      );
+    }
+  }
+  if (!parts.length) parts.push(el('span', { class: 'muted' }, where.builtin ? '' : 'no notifier: configure notify or alerting.alertmanagers'));
+  return el('td', { class: 'notified' }, parts);
+}
+
+/** The notification log's table. */
+function logTable(list) {
+  if (!list.length) return el('p', { class: 'muted' }, 'No notification matches.');
+  return table(
+    ['time', 'receiver', 'integration', 'group', 'alerts', 'outcome', 'error'],
+    list.map((n) =>
+      el(
+        'tr',
+        { dataset: { receiver: n.receiver, integration: n.integration, status: n.status } },
+        el('td', {}, since(n.time)),
+        el('td', {}, n.receiver),
+        el('td', {}, n.integration),
+        el('td', { class: 'labels', title: n.groupKey }, labelList(n.groupLabels)),
+        el('td', {}, n.alerts.map((a) => el('div', { class: 'sent-alert', dataset: { alert: a.labels.alertname || '' } }, el('span', { class: `badge ${a.status === 'firing' ? 'crit' : 'ok'}` }, a.status), ' ', alertTitle(a.labels)))),
+        el('td', {}, el('span', { class: `badge ${n.status === 'delivered' ? 'ok' : 'crit'}` }, n.status), n.attempts > 1 ? el('span', { class: 'muted' }, ` after ${n.attempts} attempts`) : null),
+        el('td', { class: 'error-text' }, n.error || ''),
+      ),
+    ),
+  );
+}
+
 function section(title, id) {
   const body = el('div', { class: 'table-wrap' });
   const node = el('section', { class: 'panel', id, dataset: { state: 'loading' }, 'aria-label': title }, el('header', {}, el('h3', {}, title)), body);
@@ -39,7 +157,24 @@ export function mountAlerts(container) {
   const active = section('Firing and pending alerts', 'alerts-active');
   const groups = section('Rule groups', 'alerts-groups');
   const history = section('History', 'alerts-history');
-  container.append(summary, active.node, groups.node, history.node);
+  const log = section('Notification log', 'alerts-notifications');
+  const receiverInput = el('input', { id: 'notify-filter-receiver', type: 'text', placeholder: 'receiver', 'aria-label': 'filter by receiver' });
+  const alertInput = el('input', { id: 'notify-filter-alert', type: 'text', placeholder: 'alertname', 'aria-label': 'filter by alert name' });
+  log.node.querySelector('header').append(el('div', { class: 'filters' }, receiverInput, ' ', alertInput));
+  const loadLog = () =>
+    load(log, async () => {
+      const params = { limit: '200' };
+      if (receiverInput.value.trim()) params.receiver = receiverInput.value.trim();
+      if (alertInput.value.trim()) params.alertname = alertInput.value.trim();
+      const d = await fetchJson('/api/v1/notifications', { params });
+      const list = d.notifications || [];
+      log.node.dataset.state = list.length ? 'ok' : 'empty';
+      log.node.dataset.count = String(list.length);
+      clear(log.body).appendChild(d.builtin ? logTable(list) : el('p', { class: 'muted' }, 'The built-in notifier is off (no notify section in vigil.yml).'));
+    });
+  receiverInput.addEventListener('change', loadLog);
+  alertInput.addEventListener('change', loadLog);
+  container.append(summary, active.node, groups.node, log.node, history.node);
 
   async function load(target, fn) {
     try {
@@ -54,7 +189,7 @@ export function mountAlerts(container) {
     async update(win) {
       await Promise.all([
         load(active, async () => {
-          const d = await fetchJson('/api/v1/alerts');
+          const [d, where] = await Promise.all([fetchJson('/api/v1/alerts'), loadNotifications().catch((e) => ({ error: e.message }))]);
           const list = (d.alerts || []).slice().sort((a, b) => (a.state === b.state ? (a.labels.alertname || '').localeCompare(b.labels.alertname || '') : a.state === 'firing' ? -1 : 1));
           const firing = list.filter((a) => a.state === 'firing').length;
           summary.textContent = `${firing} firing, ${list.length - firing} pending.`;
@@ -62,7 +197,7 @@ export function mountAlerts(container) {
           clear(active.body).appendChild(
             list.length
               ? table(
-                  ['alert', 'state', 'labels', 'value', 'active since', 'annotations'],
+                  ['alert', 'state', 'labels', 'value', 'active since', 'annotations', 'notified'],
                   list.map((a) =>
                     el(
                       'tr',
@@ -73,6 +208,7 @@ export function mountAlerts(container) {
                       el('td', { class: 'num' }, format(parseFloat(a.value), 'none')),
                       el('td', {}, since(a.activeAt)),
                       el('td', {}, Object.entries(a.annotations || {}).map(([k, v]) => el('div', { class: 'annotation' }, el('b', {}, `${k}: `), v))),
+                      notifiedCell(a, where),
                     ),
                   ),
                 )
@@ -107,6 +243,7 @@ export function mountAlerts(container) {
               : el('p', { class: 'muted' }, 'No rule groups: list rule files under rule_files in vigil.yml.'),
           );
         }),
+        loadLog(),
         load(history, async () => {
           const d = await fetchJson('/api/v1/alerts/history', { params: { start: String(win.start), end: String(win.end), limit: '10000' } });
           drawHistory(history, d.changes || [], win);

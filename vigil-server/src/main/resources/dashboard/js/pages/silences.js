@@ -213,7 +213,7 @@ export function mountSilences(container, ctx) {
                 list.map((s) =>
                   el(
                     'tr',
-                    { dataset: { id: s.id } },
+                    { dataset: { id: s.id }, class: s.id === params.get('id') ? 'highlight' : undefined },
                     el('td', { class: 'labels' }, formatMatchers(s.matchers.map((m) => ({ name: m.name, op: opOf(m), value: m.value })))),
                     el('td', { title: s.startsAt }, formatTime(Date.parse(s.startsAt) / 1000)),
                     el('td', { title: s.endsAt }, state === 'expired' ? ago(Date.parse(s.endsAt) / 1000) : formatTime(Date.parse(s.endsAt) / 1000)),

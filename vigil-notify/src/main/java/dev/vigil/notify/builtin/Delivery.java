@@ -34,12 +34,19 @@ final class Delivery {
 
   private final ExecutorService executor;
   private final NotifyMetrics metrics;
+  private final SentNotifications history;
   private volatile DedupLog dedup;
   private volatile Consumer<BuiltinNotifier.Delivered> delivered = d -> {};
 
   Delivery(ExecutorService executor, NotifyMetrics metrics, DedupLog dedup) {
+    this(executor, metrics, new SentNotifications(), dedup);
+  }
+
+  Delivery(
+      ExecutorService executor, NotifyMetrics metrics, SentNotifications sent, DedupLog dedup) {
     this.executor = executor;
     this.metrics = metrics;
+    this.history = sent;
     this.dedup = dedup;
   }
 
@@ -97,7 +104,24 @@ final class Delivery {
       all.add(
           CompletableFuture.supplyAsync(
               () -> {
-                String error = sendWithRetry(in, toSend, timeout);
+                int[] attempts = new int[1];
+                String error = sendWithRetry(in, toSend, timeout, attempts);
+                history.add(
+                    new SentNotifications.Sent(
+                        toSend.now(),
+                        toSend.receiver(),
+                        integration,
+                        groupKey,
+                        toSend.groupLabels(),
+                        toSend.alerts().stream()
+                            .map(
+                                a ->
+                                    new SentNotifications.SentAlert(
+                                        a.labels(),
+                                        a.resolvedAt(toSend.now()) ? "resolved" : "firing"))
+                            .toList(),
+                        error,
+                        attempts[0]));
                 try {
                   if (error == null) {
                     log.delivered(groupKey, name, firing, resolved);
@@ -151,13 +175,15 @@ final class Delivery {
     return entry.at().isBefore(now.minus(repeat));
   }
 
-  /** Null once delivered, else the last attempt's error. */
-  private String sendWithRetry(Integration in, NotificationData data, Duration timeout) {
+  /** Null once delivered, else the last attempt's error; {@code attempts[0]} counts the tries. */
+  private String sendWithRetry(
+      Integration in, NotificationData data, Duration timeout, int[] attempts) {
     long deadline = System.nanoTime() + timeout.toNanos();
     long backoff = FIRST_BACKOFF.toNanos();
     int attempt = 0;
     while (true) {
       attempt++;
+      attempts[0] = attempt;
       long start = System.nanoTime();
       Integration.Failure f;
       try {

@@ -81,6 +81,7 @@ final class Dispatcher {
       Alert old = alerts.get(fp);
       Alert merged = old == null ? a : old.merge(a);
       alerts.put(fp, merged);
+      inhibitor.put(merged);
       for (Route r : config.root.match(merged.labels())) {
         SortedMap<String, String> gl = new TreeMap<>(r.groupLabels(merged.labels()));
         String key = r.key + ":" + labelSetString(gl);
@@ -104,7 +105,7 @@ final class Dispatcher {
   }
 
   synchronized List<Long> inhibitedBy(Alert a) {
-    return inhibitor.inhibitedBy(a, alerts.values(), timers.now());
+    return inhibitor.inhibitedBy(a, timers.now());
   }
 
   void silencer(java.util.function.BiFunction<Map<String, String>, Instant, List<String>> s) {
@@ -145,7 +146,16 @@ final class Dispatcher {
     for (Group g : groups.values()) {
       held.addAll(g.alerts.keySet());
     }
-    alerts.entrySet().removeIf(e -> e.getValue().resolvedAt(now) && !held.contains(e.getKey()));
+    alerts
+        .entrySet()
+        .removeIf(
+            e -> {
+              boolean gone = e.getValue().resolvedAt(now) && !held.contains(e.getKey());
+              if (gone) {
+                inhibitor.remove(e.getValue());
+              }
+              return gone;
+            });
   }
 
   synchronized void close() {
@@ -204,8 +214,7 @@ final class Dispatcher {
         return true;
       }
     }
-    return !inhibitor.inhibitedBy(a, alerts.values(), now).isEmpty()
-        || !silencer.apply(a.labels(), now).isEmpty();
+    return !inhibitor.inhibitedBy(a, now).isEmpty() || !silencer.apply(a.labels(), now).isEmpty();
   }
 
   /** One aggregation group: a route and the values of its group_by labels. */

@@ -61,7 +61,7 @@ final class EmailIntegration implements Integration {
       textBody =
           cfg.text() != null ? templates.render(cfg.text(), "", d) : DefaultTexts.emailText(d);
       htmlBody =
-          cfg.html() != null ? templates.render(cfg.html(), "", d) : DefaultTexts.emailHtml(d);
+          cfg.html() != null ? templates.renderHtml(cfg.html(), "", d) : DefaultTexts.emailHtml(d);
     } catch (NotifyTemplates.RenderException e) {
       return new Failure("cannot render the mail: " + e.getMessage(), false);
     }

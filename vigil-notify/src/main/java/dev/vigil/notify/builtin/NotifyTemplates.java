@@ -102,6 +102,19 @@ final class NotifyTemplates {
     DEFAULT.set.check(text);
   }
 
+  /**
+   * Renders an email's {@code html} (null: the default): printed values HTML-escaped as
+   * Alertmanager's html/template does for text and quoted attributes.
+   */
+  String renderHtml(String text, String defaultText, NotificationData d) {
+    String t = text == null ? defaultText : text;
+    try {
+      return set.executeHtml(t, TemplateData.of(d));
+    } catch (TemplateException e) {
+      throw new RenderException(e.getMessage());
+    }
+  }
+
   /** Renders a receiver's text (null: the default template text). */
   String render(String text, String defaultText, NotificationData d) {
     String t = text == null ? defaultText : text;

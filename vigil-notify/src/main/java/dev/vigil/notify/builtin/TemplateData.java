@@ -59,8 +59,8 @@ final class TemplateData {
               case "Status" -> resolved ? "resolved" : "firing";
               case "Labels" -> labels;
               case "Annotations" -> annotations;
-              case "StartsAt" -> goTime(a.startsAt());
-              case "EndsAt" -> resolved ? goTime(a.endsAt()) : goTime(null);
+              case "StartsAt" -> new GoTime(a.startsAt());
+              case "EndsAt" -> new GoTime(resolved ? a.endsAt() : null);
               case "GeneratorURL" -> a.generatorURL() == null ? "" : a.generatorURL();
               case "Fingerprint" -> Alert.fingerprintHex(a.fingerprint());
               default -> TemplateObject.NO_SUCH_FIELD;

@@ -55,6 +55,14 @@ public final class AlertFeed implements AlertListener {
     resendDelay = d;
   }
 
+  /**
+   * Forgets when each alert was last sent, so that the next evaluation of each group sends all its
+   * firing and resolved alerts (to Alertmanagers a reload just added).
+   */
+  public void resendAll() {
+    lastSent.clear();
+  }
+
   @Override
   public void onStateChange(AlertEvent event) {}
 

@@ -64,9 +64,13 @@ public final class AlertmanagerSender implements AutoCloseable {
     final LongAdder errors = new LongAdder();
     final LongAdder latencyCount = new LongAdder();
     final DoubleAdder latencySum = new DoubleAdder();
+    volatile long lastPostMs;
+    volatile String lastError;
   }
 
-  private final int capacity;
+  /** The queue's capacity; changed by {@link #capacity(int)}, guarded by {@code queue}. */
+  private int capacity;
+
   private final ArrayDeque<OutgoingAlert> queue = new ArrayDeque<>();
   private final LongAdder dropped = new LongAdder();
   private final Map<String, PerTarget> perTarget = new ConcurrentHashMap<>();
@@ -82,6 +86,62 @@ public final class AlertmanagerSender implements AutoCloseable {
       throw new IllegalArgumentException("queue capacity must be at least 1");
     }
     this.capacity = capacity;
+  }
+
+  /**
+   * Sets the queue's capacity (Prometheus' {@code --alertmanager.notification-queue-capacity}); a
+   * smaller one drops the oldest queued alerts beyond it, counted as dropped.
+   */
+  public void capacity(int capacity) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("queue capacity must be at least 1");
+    }
+    synchronized (queue) {
+      this.capacity = capacity;
+      while (queue.size() > capacity) {
+        queue.pollFirst();
+        dropped.increment();
+      }
+    }
+  }
+
+  /** The queue's capacity. */
+  public int capacity() {
+    synchronized (queue) {
+      return capacity;
+    }
+  }
+
+  /**
+   * The last post to one Alertmanager.
+   *
+   * @param lastPost when the last post ended (null: none yet)
+   * @param lastError its error, null when it was accepted
+   * @param sent alerts posted, accepted or not
+   * @param errors failed posts
+   */
+  public record TargetStatus(
+      String url, Instant lastPost, String lastError, long sent, long errors) {}
+
+  /** The active Alertmanagers and their last posts, in configuration order. */
+  public List<TargetStatus> status() {
+    List<TargetStatus> out = new ArrayList<>();
+    for (AlertmanagerTarget t : setup.active()) {
+      String url = t.url().toString();
+      PerTarget m = perTarget.get(url);
+      if (m == null || m.lastPostMs == 0) {
+        out.add(new TargetStatus(url, null, null, 0, 0));
+      } else {
+        out.add(
+            new TargetStatus(
+                url,
+                Instant.ofEpochMilli(m.lastPostMs),
+                m.lastError,
+                m.sent.sum(),
+                m.errors.sum()));
+      }
+    }
+    return out;
   }
 
   /**
@@ -152,7 +212,7 @@ public final class AlertmanagerSender implements AutoCloseable {
       int skip = Math.max(0, ready.size() - capacity);
       dropped.add(skip);
       for (int i = skip; i < ready.size(); i++) {
-        if (queue.size() >= capacity) {
+        while (queue.size() >= capacity) {
           queue.pollFirst();
           dropped.increment();
         }
@@ -245,6 +305,8 @@ public final class AlertmanagerSender implements AutoCloseable {
                     + resp.statusCode()
                     + (text.isEmpty() ? "" : ": " + abbreviate(text));
           }
+          m.lastError = problem;
+          m.lastPostMs = System.currentTimeMillis();
           if (problem != null) {
             m.errors.increment();
             LOG.log(
@@ -353,7 +415,7 @@ public final class AlertmanagerSender implements AutoCloseable {
             "vigil_notifications_queue_capacity",
             "The capacity of the alert notifications queue.",
             RuleMetrics.Type.GAUGE,
-            List.of(new RuleMetrics.Point(none, capacity, 0, 0))));
+            List.of(new RuleMetrics.Point(none, capacity(), 0, 0))));
     out.add(
         new RuleMetrics.Family(
             "vigil_notifications_queue_length",

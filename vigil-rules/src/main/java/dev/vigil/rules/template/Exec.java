@@ -22,8 +22,21 @@ final class Exec {
    * whose location is the byte offset of the node being evaluated (s.at in Go).
    */
 
-  /** What Prometheus' functions need from the evaluation: query, time, external URL. */
-  record Context(QueryFunction queryFunction, long timeMs, String externalURL, String pathPrefix) {}
+  /**
+   * What Prometheus' functions need from the evaluation: query, time, external URL; and whether
+   * printed values are HTML-escaped (an email's {@code html}, which Alertmanager renders with
+   * html/template).
+   */
+  record Context(
+      QueryFunction queryFunction,
+      long timeMs,
+      String externalURL,
+      String pathPrefix,
+      boolean htmlEscape) {
+    Context(QueryFunction queryFunction, long timeMs, String externalURL, String pathPrefix) {
+      this(queryFunction, timeMs, externalURL, pathPrefix, false);
+    }
+  }
 
   /**
    * The most characters one expansion may produce. Go has no limit; here a template that doubles
@@ -197,7 +210,16 @@ final class Exec {
       case Node.Action a -> {
         Object val = evalPipeline(dot, a.pipe());
         if (a.pipe().decl().isEmpty()) {
-          printValue(a, val);
+          if (ctx.htmlEscape() && !(val instanceof GoValue.SafeHtml) && !endsInEscaper(a.pipe())) {
+            int start = out.length();
+            printValue(a, val);
+            String printed = out.substring(start);
+            out.setLength(start);
+            out.append(htmlEscape(printed));
+            checkOutput();
+          } else {
+            printValue(a, val);
+          }
         }
       }
       case Node.ListNode l -> {
@@ -216,6 +238,55 @@ final class Exec {
       case Node.Loop l -> throw l.isBreak() ? BREAK : CONTINUE;
       default -> throw error("unknown node: " + n);
     }
+  }
+
+  /**
+   * Whether a pipeline ends in {@code html}: html/template then uses text/template's {@code html}
+   * as the text context's escaper instead of adding its own (escFnsEq), so nothing is added.
+   */
+  private static boolean endsInEscaper(Node.Pipe p) {
+    if (p.cmds().isEmpty()) {
+      return false;
+    }
+    List<Node> args = p.cmds().getLast().args();
+    return !args.isEmpty()
+        && args.get(0) instanceof Node.Identifier id
+        && id.ident().equals("html");
+  }
+
+  /*
+   * Go's html/template escapes by context (text, attribute, URL, script, CSS). This is its
+   * escaper for text and quoted attribute values, applied to every value an action prints: the
+   * contexts of Alertmanager's default email. A URL in an attribute is escaped as text (Go would
+   * also percent-encode spaces and quotes in it); script and style contexts are not handled.
+   */
+  static String htmlEscape(String s) {
+    StringBuilder b = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String r =
+          switch (c) {
+            case '\0' -> "\uFFFD";
+            case '"' -> "&#34;";
+            case '&' -> "&amp;";
+            case '\'' -> "&#39;";
+            case '+' -> "&#43;";
+            case '<' -> "&lt;";
+            case '>' -> "&gt;";
+            default -> null;
+          };
+      if (r != null && b == null) {
+        b = new StringBuilder(s.length() + 16).append(s, 0, i);
+      }
+      if (b != null) {
+        if (r != null) {
+          b.append(r);
+        } else {
+          b.append(c);
+        }
+      }
+    }
+    return b == null ? s : b.toString();
   }
 
   private void printValue(Node n, Object v) {

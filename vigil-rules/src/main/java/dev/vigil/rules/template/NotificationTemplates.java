@@ -21,6 +21,7 @@ import java.util.Map;
  */
 public final class NotificationTemplates {
   private static final Exec.Context CONTEXT = new Exec.Context(null, 0, "", "");
+  private static final Exec.Context HTML = new Exec.Context(null, 0, "", "", true);
 
   private final Map<String, Node.ListNode> defines;
   private final Map<String, CompiledTemplate.Source> sources;
@@ -92,6 +93,19 @@ public final class NotificationTemplates {
    * @throws TemplateException with Go's parse or execution error
    */
   public String execute(String text, Object data) throws TemplateException {
+    return execute(text, data, CONTEXT);
+  }
+
+  /**
+   * Renders {@code text} as {@link #execute} does, HTML-escaping every value an action prints (Go's
+   * html/template escaper for text and quoted attributes; {@code safeHtml} values and pipelines
+   * ending in {@code html} are kept as they are), as Alertmanager renders an email's {@code html}.
+   */
+  public String executeHtml(String text, Object data) throws TemplateException {
+    return execute(text, data, HTML);
+  }
+
+  private String execute(String text, Object data, Exec.Context context) throws TemplateException {
     if (!text.contains("{{")) {
       return text;
     }
@@ -103,6 +117,6 @@ public final class NotificationTemplates {
       }
       parsed.put(text, t);
     }
-    return t.execute(data, CONTEXT);
+    return t.execute(data, context);
   }
 }

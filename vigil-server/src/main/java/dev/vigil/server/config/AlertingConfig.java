@@ -13,12 +13,22 @@ import java.util.List;
  * @param alertmanagers the {@code alertmanagers} entries
  * @param alertRelabelConfigs {@code alert_relabel_configs}, applied to every alert before it is
  *     sent (after the external labels are added)
+ * @param queueCapacity {@code notification_queue_capacity}: how many alerts wait to be sent at most
+ *     (Prometheus' {@code --alertmanager.notification-queue-capacity}); beyond it the oldest are
+ *     dropped and counted
  */
 public record AlertingConfig(
-    List<Alertmanagers> alertmanagers, List<RelabelConfig> alertRelabelConfigs) {
+    List<Alertmanagers> alertmanagers, List<RelabelConfig> alertRelabelConfigs, int queueCapacity) {
+
+  /** Prometheus' default {@code --alertmanager.notification-queue-capacity}. */
+  public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+
+  /** The largest queue allowed: a bound on the memory queued alerts may take. */
+  public static final int MAX_QUEUE_CAPACITY = 10_000_000;
 
   /** No Alertmanager. */
-  public static final AlertingConfig NONE = new AlertingConfig(List.of(), List.of());
+  public static final AlertingConfig NONE =
+      new AlertingConfig(List.of(), List.of(), DEFAULT_QUEUE_CAPACITY);
 
   /**
    * One {@code alertmanagers} entry (Prometheus' {@code alertmanager_config}).
@@ -70,8 +80,11 @@ public record AlertingConfig(
     for (Section r : s.sections("alert_relabel_configs")) {
       relabel.add(RelabelConfig.bind(r));
     }
+    int capacity =
+        (int)
+            s.integer("notification_queue_capacity", DEFAULT_QUEUE_CAPACITY, 1, MAX_QUEUE_CAPACITY);
     s.finish();
-    return new AlertingConfig(List.copyOf(ams), List.copyOf(relabel));
+    return new AlertingConfig(List.copyOf(ams), List.copyOf(relabel), capacity);
   }
 
   private static Alertmanagers bindOne(Section s, Path baseDir) {
