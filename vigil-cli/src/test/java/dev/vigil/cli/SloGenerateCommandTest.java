@@ -36,32 +36,38 @@ class SloGenerateCommandTest {
   }
 
   @Test
-  void example_generatesTheCheckedInRuleFile_whichPromtoolAccepts() throws Exception {
-    // Run from the examples folder, so the comment names the spec as a user would.
-    String[] r = generate(EXAMPLES.resolve("checkout.yml").toString());
-    assertThat(r[0]).as(r[2]).isEqualTo("0");
-    String generated = r[1].replace(EXAMPLES.resolve("checkout.yml").toString(), "checkout.yml");
-    Files.writeString(dir.resolve("generated.yml"), generated);
-    // Kept for regenerating the example: cp vigil-cli/target/checkout-rules.yml docs/examples/slo/
-    Files.writeString(Path.of("target/checkout-rules.yml"), generated);
-    assertThat(generated)
-        .as("docs/examples/slo/checkout-rules.yml is what vigil slo generate prints; regenerate it")
-        .isEqualTo(Files.readString(EXAMPLES.resolve("checkout-rules.yml")));
-    Promtool.Run check = Promtool.run(dir, List.of("check", "rules", "generated.yml"));
-    assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
-    assertThat(check.stdout()).contains("SUCCESS: 17 rules found");
-    assertThat(RulesCorpusCheckTest.vigilCheck(dir.resolve("generated.yml"))[1])
-        .contains("SUCCESS: 17 rules found");
+  void examples_generateTheCheckedInRuleFiles_whichPromtoolAccepts() throws Exception {
+    // Sloth's format (checkout) and Pyrra's (api-latency-pyrra): 17 and 19 rules.
+    for (String name : List.of("checkout", "api-latency-pyrra")) {
+      Path spec = EXAMPLES.resolve(name + ".yml");
+      String[] r = generate(spec.toString());
+      assertThat(r[0]).as(r[2]).isEqualTo("0");
+      // The comments name the spec as a user in the examples folder would.
+      String generated = r[1].replace(spec.toString(), name + ".yml");
+      Files.writeString(dir.resolve("generated.yml"), generated);
+      // Kept for regenerating the examples: cp vigil-cli/target/NAME-rules.yml docs/examples/slo/
+      Files.writeString(Path.of("target/" + name + "-rules.yml"), generated);
+      assertThat(generated)
+          .as("docs/examples/slo/" + name + "-rules.yml is what vigil slo generate prints")
+          .isEqualTo(Files.readString(EXAMPLES.resolve(name + "-rules.yml")));
+      int rules = name.equals("checkout") ? 17 : 19;
+      Promtool.Run check = Promtool.run(dir, List.of("check", "rules", "generated.yml"));
+      assertThat(check.exitCode()).as(check.stdout() + check.stderr()).isZero();
+      assertThat(check.stdout()).as(check.stderr()).contains("SUCCESS: " + rules + " rules found");
+      assertThat(RulesCorpusCheckTest.vigilCheck(dir.resolve("generated.yml"))[1])
+          .contains("SUCCESS: " + rules + " rules found");
+    }
   }
 
   @Test
   void exampleUnitTests_outagePages_slowBurnTickets_healthyIsQuiet_underPromtoolAndVigil()
       throws Exception {
-    Path test = EXAMPLES.resolve("checkout_test.yml");
-    Promtool.Run promtool = Promtool.run(EXAMPLES, List.of("test", "rules", "checkout_test.yml"));
-    assertThat(promtool.exitCode()).as(promtool.stdout() + promtool.stderr()).isZero();
-    String[] vigil = RulesCorpusUnitTest.vigilTest(test);
-    assertThat(vigil[0]).as(vigil[1] + vigil[2]).isEqualTo("0");
+    for (String test : List.of("checkout_test.yml", "api-latency-pyrra_test.yml")) {
+      Promtool.Run promtool = Promtool.run(EXAMPLES, List.of("test", "rules", test));
+      assertThat(promtool.exitCode()).as(promtool.stdout() + promtool.stderr()).isZero();
+      String[] vigil = RulesCorpusUnitTest.vigilTest(EXAMPLES.resolve(test));
+      assertThat(vigil[0]).as(vigil[1] + vigil[2]).isEqualTo("0");
+    }
   }
 
   @Test

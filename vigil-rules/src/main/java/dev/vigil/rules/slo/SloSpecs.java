@@ -111,13 +111,7 @@ public final class SloSpecs {
   public static List<Slo> load(List<String> globs, Path base) throws RuleFileException {
     List<Problem> problems = new ArrayList<>();
     List<Slo> out = new ArrayList<>();
-    List<Path> paths;
-    try {
-      paths = RuleFiles.resolve(globs, base);
-    } catch (RuleFileException e) {
-      throw e;
-    }
-    for (Path p : paths) {
+    for (Path p : RuleFiles.resolve(globs, base)) {
       String text;
       try {
         text = Files.readString(p, StandardCharsets.UTF_8);
@@ -432,7 +426,7 @@ public final class SloSpecs {
                     labels.put(k.substring(PYRRA_PROPAGATE.length()), v);
                   }
                 });
-        annotationsRaw(meta, "annotations", "metadata.annotations");
+        stringMap(meta, "annotations", "metadata.annotations"); // checked, not used
         if (name == null || name.isEmpty()) {
           problem(meta.line(), "metadata.name", "required");
         } else if (!NAME.matcher(name).matches()) {
@@ -460,13 +454,9 @@ public final class SloSpecs {
         problem(spec.line(), "spec.window", "required (e.g. 4w)");
       } else {
         period = window(spec, "spec.window", w);
-        if (period != null && AlertWindows.pyrra(period) == null) {
-          problem(
-              spec.keyLine("window"),
-              "spec.window",
-              "unknown window " + w + ": too short for Pyrra's alert windows (at least 1w)");
-          period = null;
-        } else if (period != null && period.compareTo(Duration.ofDays(7)) < 0) {
+        // Pyrra's windows scale from 28 days: below a week the short ones shrink to a minute
+        // or two, shorter than a rate window can be trusted.
+        if (period != null && period.compareTo(Duration.ofDays(7)) < 0) {
           problem(
               spec.keyLine("window"),
               "spec.window",
@@ -743,10 +733,6 @@ public final class SloSpecs {
         }
       }
       return out;
-    }
-
-    private void annotationsRaw(YamlNode m, String key, String field) {
-      stringMap(m, key, field);
     }
 
     private Map<String, String> stringMap(YamlNode m, String key, String field) {

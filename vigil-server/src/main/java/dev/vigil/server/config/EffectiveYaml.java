@@ -61,6 +61,16 @@ final class EffectiveYaml {
     }
     root.put("scrape_configs", jobs);
     root.put("rule_files", c.ruleFiles());
+    if (!c.sloFiles().isEmpty()) {
+      root.put("slo_files", c.sloFiles());
+    }
+    boolean inlineSlos =
+        c.slos().kind() == ConfigNode.Kind.LIST
+            ? !c.slos().items().isEmpty()
+            : c.slos().kind() == ConfigNode.Kind.MAP && !c.slos().entries().isEmpty();
+    if (inlineSlos) {
+      root.put("slos", c.slos().toPlain());
+    }
     if (c.alerting().kind() == ConfigNode.Kind.MAP && !c.alerting().entries().isEmpty()) {
       // As written (its keys are Prometheus'), secrets redacted.
       root.put("alerting", redact ? Redacted.plain(c.alerting()) : c.alerting().toPlain());

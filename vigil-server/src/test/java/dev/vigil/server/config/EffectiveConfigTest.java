@@ -159,6 +159,15 @@ class EffectiveConfigTest {
                 %s
               key: |
                 %s
+        slo_files: [slos/*.yml]
+        slos:
+          - version: prometheus/v1
+            service: s
+            slos:
+              - name: a
+                objective: 99
+                sli: {raw: {error_ratio_query: 'avg_over_time(x[{{.window}}])'}}
+                alerting: {name: A}
         dashboard:
           refresh: {overview: 30s}
         """
@@ -184,6 +193,8 @@ class EffectiveConfigTest {
     assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
     VigilConfig back = assertRoundTrips(c);
     assertThat(back.global().externalLabels()).containsEntry("region", "eu-1");
+    assertThat(back.sloFiles()).containsExactly(dir.resolve("slos/*.yml").toString());
+    assertThat(SlosConfig.of(back)).extracting(dev.vigil.rules.slo.Slo::id).containsExactly("s-a");
 
     String redacted = c.effectiveYaml();
     assertThat(redacted)

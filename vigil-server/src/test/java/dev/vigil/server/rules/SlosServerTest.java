@@ -156,6 +156,14 @@ class SlosServerTest {
     assertThatThrownBy(() -> ConfigLoader.load(yml, Map.of()))
         .hasMessageContaining(
             yml + ":9: slo \"latency\": spec.target: must be a percentage in (0, 100)");
+    // A missing query and an unknown window, in a file and inline.
+    Files.writeString(dir.resolve("slos/api.yml"), SPEC.replaceAll("\n *total_query:.*", ""));
+    Files.writeString(yml, CONFIG.replace("window: 4w", "window: 4x"));
+    assertThatThrownBy(() -> ConfigLoader.load(yml, Map.of()))
+        .hasMessageContaining(
+            dir.resolve("slos/api.yml")
+                + ":11: slo \"availability\": sli.events.total_query: required")
+        .hasMessageContaining(yml + ":10: slo \"latency\": spec.window: unknown window \"4x\"");
     Files.writeString(yml, "slo_files: [missing.yml]\n");
     assertThatThrownBy(() -> ConfigLoader.load(yml, Map.of()))
         .hasMessageContaining(dir.resolve("missing.yml") + ": no such file");
