@@ -221,6 +221,9 @@ export function createPanel(spec) {
   return { el: root, update, dispose, spec };
 }
 
+/** ECharts' default palette, to give a compared series and its earlier period one colour. */
+const PALETTE = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4', '#ea7ccc'];
+
 /** The periods a chart can be compared with (the URL's `compare`). */
 export const COMPARE = {
   '1d': { seconds: 86400, label: '1 day before' },
@@ -369,6 +372,17 @@ function drawTimeseries(chart, series, spec, win, footer) {
     bounded.push({ bound: series[i].bound, n: marks.length });
     option.series.push({ name: o.name, type: 'scatter', symbol: 'triangle', symbolSize: 7, silent: true, tooltip: { show: false }, itemStyle: { color: '#e5534b' }, data: marks });
   });
+  // A compared series and its earlier period share a colour (the earlier one dashed).
+  if (series.some((x) => x.earlier)) {
+    const current = series.filter((x) => !x.earlier);
+    series.forEach((x, i) => {
+      const k = current.indexOf(x.earlier ? x.of : x);
+      if (k < 0) return;
+      const color = PALETTE[k % PALETTE.length];
+      option.series[i].itemStyle = { color };
+      option.series[i].lineStyle = { ...option.series[i].lineStyle, color };
+    });
+  }
   chart.setOption(option, { notMerge: true, lazyUpdate: false });
   // Silent: connected charts re-broadcast every action to the whole group, which made this
   // O(charts²) — 30 charts took 5 s to draw instead of under 1.5 s.
