@@ -13,6 +13,7 @@ import { substitute, intervalVars, formatTime } from './time.js';
 import { renderInstant, instantCsv } from './panels-instant.js';
 import { leBound, bucketBounds, markBound } from './quantile-bounds.js';
 import { drawAlertBands } from './alertbands.js';
+import { drawAnomalyBands, anomalyMarks, markOf, toggleMark } from './anomalybands.js';
 
 /** The ECharts connect group: crosshair and tooltip are synchronised across all charts in it. */
 export const GROUP = 'vigil';
@@ -82,6 +83,42 @@ export function createPanel(spec) {
       el('button', { type: 'button', class: 'tool', title: 'Export as PNG', 'aria-label': `Export ${spec.title || 'panel'} as PNG`, onclick: () => exportPng() }, 'PNG'),
     );
   }
+  let lastWin = null;
+  let lastVars = {};
+  const anomalyTool =
+    type === 'timeseries'
+      ? el(
+          'button',
+          {
+            type: 'button',
+            class: 'tool tool-anomaly',
+            title: 'Detect anomalies: keep a baseline and band for these series (docs/anomaly.md)',
+            'aria-label': `Detect anomalies in ${spec.title || 'panel'}`,
+            'aria-pressed': 'false',
+            onclick: () => toggleAnomalies(),
+          },
+          'Anomalies',
+        )
+      : null;
+  if (anomalyTool) tools.appendChild(anomalyTool);
+
+  function firstExpr(vars) {
+    const t = (spec.targets || []).find((x) => x.expr && !x.hide);
+    return t && lastWin ? substitute(t.expr, { ...intervalVars(lastWin), ...vars }) : null;
+  }
+
+  async function toggleAnomalies() {
+    const expr = firstExpr(lastVars);
+    if (!expr) return;
+    try {
+      const on = await toggleMark(expr);
+      anomalyTool.setAttribute('aria-pressed', String(on));
+      error.textContent = '';
+    } catch (e) {
+      error.textContent = `anomaly detection: ${e.message}`;
+    }
+  }
+
   tools.appendChild(
     el('button', { type: 'button', class: 'tool', title: 'Export as CSV', 'aria-label': `Export ${spec.title || 'panel'} as CSV`, onclick: () => exportCsv() }, 'CSV'),
   );
@@ -112,6 +149,8 @@ export function createPanel(spec) {
   }
 
   async function update(win, vars = {}) {
+    lastWin = win;
+    lastVars = vars;
     const all = { ...intervalVars(win), ...vars };
     const targets = (spec.targets || []).filter((t) => t.expr && !t.hide);
     if (root.dataset.state === 'idle') root.dataset.state = 'loading';
@@ -153,6 +192,9 @@ export function createPanel(spec) {
         else {
           root.dataset.bounded = String(drawTimeseries(chart, series, spec, win, footer));
           drawAlertBands(chart, series, win).then((n) => (root.dataset.alertBands = String(n)));
+          drawAnomalyBands(chart, series, win).then((n) => (root.dataset.anomalyBands = String(n)));
+          const expr = firstExpr(vars);
+          anomalyMarks().then((marks) => anomalyTool.setAttribute('aria-pressed', String(Boolean(expr && markOf(marks, expr)))));
         }
         setState('ok', series.length, points);
       } else {
@@ -215,7 +257,9 @@ function unitOf(spec) {
 
 function tooltipFormatter(unit) {
   return (params) => {
-    const list = (Array.isArray(params) ? params : [params]).filter((p) => p.seriesType !== 'scatter' && p.value && p.value[1] !== null);
+    const list = (Array.isArray(params) ? params : [params]).filter(
+      (p) => p.seriesType !== 'scatter' && !String(p.seriesId || '').startsWith('anomaly-band') && p.value && p.value[1] !== null,
+    );
     if (!list.length) return '';
     list.sort((a, b) => b.value[1] - a.value[1]);
     const rows = list

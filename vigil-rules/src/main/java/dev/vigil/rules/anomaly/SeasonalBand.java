@@ -55,7 +55,7 @@ final class SeasonalBand {
   private static final double MEAN_ABS_TO_SIGMA = 1.2533;
 
   private static final double RELATIVE_FLOOR = 0.001;
-  private static final int MIN_RESIDUALS = 12;
+  private static final int MIN_RESIDUALS = 3;
 
   private final AnomalyOptions opts;
   private final long stepMs;
