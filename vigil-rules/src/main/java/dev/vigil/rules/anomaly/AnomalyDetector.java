@@ -333,11 +333,13 @@ public final class AnomalyDetector {
               Map.of("severity", "warning"),
               Map.of(
                   "summary",
-                  "{{ $labels.anomaly }}: {{ $labels.anomaly_metric }} is outside its band",
+                  "Anomaly in {{ $labels.anomaly }}: a series is outside its band",
                   "description",
-                  "Anomaly score {{ $value | printf \"%.1f\" }} (threshold "
+                  "{{ $labels.anomaly_metric }} is {{ $value | printf \"%.1f\" }} scales from its"
+                      + " baseline (threshold "
                       + m.options().threshold()
-                      + ") for {{ $labels }}."),
+                      + "); the band: vigil:anomaly:lower and vigil:anomaly:upper with the same"
+                      + " labels."),
               0));
     }
     if (rules.isEmpty()) {
