@@ -106,7 +106,8 @@ public final class AnomalyService implements AutoCloseable {
     evaluations = timer.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
   }
 
-  private void tick() {
+  /** One scheduled evaluation at the clock's time, and a save when one is due (tests call it). */
+  void tick() {
     try {
       long now = clock.getAsLong();
       detector.evaluateAt(now);

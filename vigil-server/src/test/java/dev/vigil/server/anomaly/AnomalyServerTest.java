@@ -204,6 +204,34 @@ class AnomalyServerTest {
   }
 
   @Test
+  void stateSavedEveryFiveMinutes_survivesACrash_withoutTheSaveAtClose() throws Exception {
+    Path crashed = dir.resolve("crashed");
+    try (Vigil v = start(SECTION)) {
+      for (long t = T0; t <= T0 + 20 * MIN; t += MIN) {
+        Appender a = v.storage().appender();
+        a.append(0, Labels.of("__name__", "requests", "job", "api"), t, 100 + (t / MIN) % 3);
+        a.commit();
+        now.set(t);
+        v.anomaly().tick();
+      }
+      // The server is still running: what is on disk now is what a kill -9 would leave.
+      Path state = dir.resolve("data/anomaly/state.bin");
+      assertThat(Files.exists(state)).as("saved by the 5-minute save, not by a close").isTrue();
+      Files.createDirectories(crashed.resolve("anomaly"));
+      Files.copy(state, crashed.resolve("anomaly/state.bin"));
+    }
+    Files.delete(dir.resolve("data/anomaly/state.bin"));
+    Files.copy(crashed.resolve("anomaly/state.bin"), dir.resolve("data/anomaly/state.bin"));
+    try (Vigil v = start(SECTION)) {
+      // Saved at 20 min, in the fifth slot: the band is there at once (a new series would warm up).
+      now.set(T0 + 21 * MIN);
+      v.anomaly().detector().evaluateAt(T0 + 21 * MIN);
+      JsonNode series = data(get(v, "/api/v1/anomaly/marks")).get(0).get("series").get(0);
+      assertThat(series.get("model").asText()).isEqualTo("rolling");
+    }
+  }
+
+  @Test
   void reload_appliesANewMarkAndKeepsTheOthers() throws Exception {
     try (Vigil v = start(SECTION)) {
       Files.writeString(
