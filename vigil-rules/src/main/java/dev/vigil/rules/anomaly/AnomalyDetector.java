@@ -229,11 +229,11 @@ public final class AnomalyDetector {
         continue;
       }
       try {
-        ser.refs[0] = app.append(ser.refs[0], ser.refs[0] == 0 ? ser.out[0] : null, ts, p.score());
-        ser.refs[1] =
-            app.append(ser.refs[1], ser.refs[1] == 0 ? ser.out[1] : null, ts, p.baseline());
-        ser.refs[2] = app.append(ser.refs[2], ser.refs[2] == 0 ? ser.out[2] : null, ts, p.upper());
-        ser.refs[3] = app.append(ser.refs[3], ser.refs[3] == 0 ? ser.out[3] : null, ts, p.lower());
+        // Labels with every ref: the store falls back to them when it dropped the series.
+        ser.refs[0] = app.append(ser.refs[0], ser.out[0], ts, p.score());
+        ser.refs[1] = app.append(ser.refs[1], ser.out[1], ts, p.baseline());
+        ser.refs[2] = app.append(ser.refs[2], ser.out[2], ts, p.upper());
+        ser.refs[3] = app.append(ser.refs[3], ser.out[3], ts, p.lower());
       } catch (RuntimeException e) {
         // Out of order after a restart with an older clock, or a full store: the next one counts.
         LOG.log(Level.FINE, "anomaly: append failed", e);
