@@ -20,6 +20,7 @@ import { substitute, intervalVars, formatTime } from './time.js';
 import { renderInstant, instantCsv } from './panels-instant.js';
 import { leBound, bucketBounds, markBound } from './quantile-bounds.js';
 import { drawAlertBands } from './alertbands.js';
+import { drawAnomalyBands, anomalyMarks, markOf, toggleMark } from './anomalybands.js';
 
 /** The ECharts connect group: crosshair and tooltip are synchronised across all charts in it. */
 export const GROUP = 'vigil';
@@ -89,6 +90,42 @@ export function createPanel(spec) {
       el('button', { type: 'button', class: 'tool', title: 'Export as PNG', 'aria-label': `Export ${spec.title || 'panel'} as PNG`, onclick: () => exportPng() }, 'PNG'),
     );
   }
+  let lastWin = null;
+  let lastVars = {};
+  const anomalyTool =
+    type === 'timeseries'
+      ? el(
+          'button',
+          {
+            type: 'button',
+            class: 'tool tool-anomaly',
+            title: 'Detect anomalies: keep a baseline and band for these series (docs/anomaly.md)',
+            'aria-label': `Detect anomalies in ${spec.title || 'panel'}`,
+            'aria-pressed': 'false',
+            onclick: () => toggleAnomalies(),
+          },
+          'Anomalies',
+        )
+      : null;
+  if (anomalyTool) tools.appendChild(anomalyTool);
+
+  function firstExpr(vars) {
+    const t = (spec.targets || []).find((x) => x.expr && !x.hide);
+    return t && lastWin ? substitute(t.expr, { ...intervalVars(lastWin), ...vars }) : null;
+  }
+
+  async function toggleAnomalies() {
+    const expr = firstExpr(lastVars);
+    if (!expr) return;
+    try {
+      const on = await toggleMark(expr);
+      anomalyTool.setAttribute('aria-pressed', String(on));
+      error.textContent = '';
+    } catch (e) {
+      error.textContent = `anomaly detection: ${e.message}`;
+    }
+  }
+
   tools.appendChild(
     el('button', { type: 'button', class: 'tool', title: 'Export as CSV', 'aria-label': `Export ${spec.title || 'panel'} as CSV`, onclick: () => exportCsv() }, 'CSV'),
   );
@@ -119,6 +156,8 @@ export function createPanel(spec) {
   }
 
   async function update(win, vars = {}) {
+    lastWin = win;
+    lastVars = vars;
     const all = { ...intervalVars(win), ...vars };
     const targets = (spec.targets || []).filter((t) => t.expr && !t.hide);
     if (root.dataset.state === 'idle') root.dataset.state = 'loading';
@@ -176,7 +215,11 @@ export function createPanel(spec) {
         else {
           root.dataset.bounded = String(drawTimeseries(chart, series, spec, win, footer));
           compareFooter(root, footer, series, shift, unitOf(spec));
-          drawAlertBands(chart, series.filter((s) => !s.earlier), win).then((n) => (root.dataset.alertBands = String(n)));
+          const current = series.filter((s) => !s.earlier);
+          drawAlertBands(chart, current, win).then((n) => (root.dataset.alertBands = String(n)));
+          drawAnomalyBands(chart, current, win).then((n) => (root.dataset.anomalyBands = String(n)));
+          const expr = firstExpr(vars);
+          anomalyMarks().then((marks) => anomalyTool.setAttribute('aria-pressed', String(Boolean(expr && markOf(marks, expr)))));
         }
         setState('ok', series.length, points);
       } else {
@@ -295,7 +338,9 @@ function tooltipFormatter(unit, series = []) {
   // A compared chart: each series' value also shows its change from the earlier period's.
   const earlierOf = new Map(series.filter((s) => s.before).map((s) => [s.name, s.before.name]));
   return (params) => {
-    const list = (Array.isArray(params) ? params : [params]).filter((p) => p.seriesType !== 'scatter' && p.value && p.value[1] !== null);
+    const list = (Array.isArray(params) ? params : [params]).filter(
+      (p) => p.seriesType !== 'scatter' && !String(p.seriesId || '').startsWith('anomaly-band') && p.value && p.value[1] !== null,
+    );
     if (!list.length) return '';
     const valueOf = new Map(list.map((p) => [p.seriesName, p.value[1]]));
     list.sort((a, b) => b.value[1] - a.value[1]);

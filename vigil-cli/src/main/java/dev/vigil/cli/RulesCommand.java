@@ -91,6 +91,9 @@ final class RulesCommand {
         files.add(RulePacks.load(p, c.collect().namespace()));
       }
       files.add(rc.thresholds().toRuleFile());
+      files.addAll(
+          dev.vigil.rules.anomaly.AnomalyDetector.generatedRules(
+              dev.vigil.server.config.AnomalyConfig.of(c).marks()));
       out.print(RuleFileWriter.write(files));
       out.flush();
       return 0;

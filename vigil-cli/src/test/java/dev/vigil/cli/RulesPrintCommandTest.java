@@ -121,6 +121,59 @@ class RulesPrintCommandTest {
   }
 
   @Test
+  void anomalyMarksAskingForAnAlert_printTheirRule_whichPromtoolAndVigilCheckAndUnitTest()
+      throws Exception {
+    Path cfg = dir.resolve("vigil.yml");
+    Files.writeString(
+        cfg,
+        """
+        anomaly:
+          marks:
+            - name: shop
+              expr: sum(rate(requests_total[5m]))
+              alert: true
+              for: 2m
+            - name: quiet
+              expr: up
+        """);
+    String[] r = print("--config", cfg.toString());
+    assertThat(r[0]).as(r[2]).isEqualTo("0");
+    assertThat(r[1]).contains("# vigil.yml#anomaly", "- alert: \"AnomalyDetected\"");
+    Files.writeString(dir.resolve("anomaly.yml"), r[1]);
+    Promtool.Run check = Promtool.run(dir, List.of("check", "rules", "anomaly.yml"));
+    assertThat(check.stdout()).as(check.stderr()).contains("SUCCESS: 1 rules found");
+    Files.writeString(
+        dir.resolve("anomaly_test.yml"),
+        """
+        rule_files: [anomaly.yml]
+        evaluation_interval: 1m
+        tests:
+          - interval: 1m
+            input_series:
+              - series: 'vigil:anomaly:score{anomaly="shop",anomaly_metric="requests_total",job="a"}'
+                values: '0 1 -5 -5 -5 -5 0'
+            alert_rule_test:
+              - eval_time: 3m
+                alertname: AnomalyDetected
+                exp_alerts: []
+              - eval_time: 4m
+                alertname: AnomalyDetected
+                exp_alerts:
+                  - exp_labels:
+                      {anomaly: shop, anomaly_metric: requests_total, job: a, severity: warning}
+                    exp_annotations:
+                      summary: 'Anomaly in shop: a series is outside its band'
+                      description: >-
+                        requests_total is 5.0 scales from its baseline (threshold 3.5); the band:
+                        vigil:anomaly:lower and vigil:anomaly:upper with the same labels.
+        """);
+    Promtool.Run test = Promtool.run(dir, List.of("test", "rules", "anomaly_test.yml"));
+    assertThat(test.exitCode()).as(test.stdout() + test.stderr()).isZero();
+    String[] vigil = RulesCorpusUnitTest.vigilTest(dir.resolve("anomaly_test.yml"));
+    assertThat(vigil[0]).as(vigil[1] + vigil[2]).isEqualTo("0");
+  }
+
+  @Test
   void unknownPackOption_isRefused() {
     String[] r = print("--pack", "nope");
     assertThat(r[0]).isEqualTo("2");

@@ -108,6 +108,11 @@ public final class Vigil implements AutoCloseable {
 
   private volatile RuleAlertsToNotifier ruleAlertsFeed;
 
+  /**
+   * Anomaly detection ({@code anomaly} in vigil.yml and marks from charts), once the store is open.
+   */
+  private volatile dev.vigil.server.anomaly.AnomalyService anomaly;
+
   private Vigil(Builder b) {
     this.state = new ServerState(b.config, b.flags);
     this.registry = b.registry != null ? b.registry : new MetricRegistry();
@@ -240,7 +245,9 @@ public final class Vigil implements AutoCloseable {
             LocalSource.openMetrics(() -> MetricsRoutes.openMetrics(registry)));
       }
       m.apply(config.scrapeConfigs());
+      anomaly = startAnomaly(config, db);
       rules = startRules(config, db);
+      anomaly.start(config.rules().evaluationInterval());
     } catch (RuntimeException e) {
       close();
       if (tsdb == null) {
@@ -354,6 +361,49 @@ public final class Vigil implements AutoCloseable {
     LOG.info("reload: the built-in notifier stopped (notify section removed)");
   }
 
+  /**
+   * The anomaly detector over the store, with its own engine (own concurrency slots), its marks and
+   * state in {@code <storage.path>/anomaly}.
+   */
+  private dev.vigil.server.anomaly.AnomalyService startAnomaly(VigilConfig config, Tsdb db) {
+    dev.vigil.server.anomaly.AnomalyService a =
+        new dev.vigil.server.anomaly.AnomalyService(
+            dev.vigil.server.config.AnomalyConfig.of(config),
+            Engine.builder(db).timeout(config.server().limits().queryTimeout()).build(),
+            db,
+            config.storage().path().resolve("anomaly"),
+            clock,
+            this::anomalyRulesChanged);
+    registry.register(new RulesCollector(a.detector()::metrics));
+    return a;
+  }
+
+  /** A mark asking for an alert came or went through the API: the rules are loaded again. */
+  private synchronized void anomalyRulesChanged() {
+    RuleManager r = rules;
+    if (r == null || closed) {
+      return;
+    }
+    try {
+      loadRules(r, state.config(), anomalyRules());
+    } catch (RuleFileException e) {
+      LOG.warn("anomaly: rules not reloaded: {}", e.getMessage());
+    }
+  }
+
+  private List<dev.vigil.rules.RuleFile> anomalyRules() {
+    dev.vigil.server.anomaly.AnomalyService a = anomaly;
+    return a == null ? List.of() : a.generatedRules();
+  }
+
+  private dev.vigil.server.anomaly.AnomalyService readyAnomaly() {
+    dev.vigil.server.anomaly.AnomalyService a = anomaly;
+    if (a == null || !state.ready()) {
+      throw notReady();
+    }
+    return a;
+  }
+
   private RuleManager startRules(VigilConfig config, Tsdb db) {
     var rc = config.rules();
     AlertHistory history = openAlertHistory(config);
@@ -383,7 +433,7 @@ public final class Vigil implements AutoCloseable {
             .listener(dev.vigil.rules.AlertListener.both(alertFeed, ruleAlertsListener(config)))
             .build();
     try {
-      loadRules(rm, config);
+      loadRules(rm, config, anomalyRules());
     } catch (RuleFileException e) {
       throw new ConfigException(
           config.source() + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
@@ -431,10 +481,12 @@ public final class Vigil implements AutoCloseable {
 
   /**
    * Applies {@code rule_files} and, after them, the enabled rule packs ({@code pack:NAME}) and the
-   * {@code alerts} thresholds ({@code vigil.yml#thresholds}). On a broken rule file nothing
-   * changes.
+   * {@code alerts} thresholds ({@code vigil.yml#thresholds}), then the anomaly marks' alerts
+   * ({@code vigil.yml#anomaly}). On a broken rule file nothing changes.
    */
-  private void loadRules(RuleManager rm, VigilConfig config) throws RuleFileException {
+  private void loadRules(
+      RuleManager rm, VigilConfig config, List<dev.vigil.rules.RuleFile> anomalyRules)
+      throws RuleFileException {
     List<dev.vigil.rules.RuleFile> files;
     List<dev.vigil.rules.slo.Slo> nextSlos;
     try {
@@ -448,6 +500,7 @@ public final class Vigil implements AutoCloseable {
     }
     files.addAll(dev.vigil.server.config.RulePacksConfig.of(config).ruleFiles());
     files.addAll(dev.vigil.server.config.SlosConfig.ruleFiles(nextSlos));
+    files.addAll(anomalyRules);
     rm.update(files);
     slos = List.copyOf(nextSlos);
   }
@@ -509,6 +562,7 @@ public final class Vigil implements AutoCloseable {
               return slos;
             }),
         new AlertHistoryApi(this::readyAlertHistory),
+        new dev.vigil.server.anomaly.AnomalyApi(this::readyAnomaly),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
         new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
@@ -623,11 +677,18 @@ public final class Vigil implements AutoCloseable {
       m.apply(next.scrapeConfigs());
     }
     logLevels.accept(next.logLevel());
+    dev.vigil.server.anomaly.AnomalyService an = anomaly;
+    if (an != null) {
+      an.reload(dev.vigil.server.config.AnomalyConfig.of(next));
+      if (!next.rules().evaluationInterval().equals(cur.rules().evaluationInterval())) {
+        an.start(next.rules().evaluationInterval());
+      }
+    }
     RuleManager r = rules;
     if (r != null) {
       try {
         r.evaluationInterval(next.rules().evaluationInterval());
-        loadRules(r, next);
+        loadRules(r, next, anomalyRules());
       } catch (RuleFileException e) {
         // Changed on disk since the loader read them: the running rules stay.
         state.reloadFailed(e.getMessage());
@@ -707,6 +768,14 @@ public final class Vigil implements AutoCloseable {
     return readyRules();
   }
 
+  /**
+   * Anomaly detection: the marks, the detector, its state (docs/anomaly.md), once the store is
+   * open.
+   */
+  public dev.vigil.server.anomaly.AnomalyService anomaly() {
+    return readyAnomaly();
+  }
+
   /** The scrape manager (targets, metadata). */
   public ScrapeManager scrapes() {
     return readyScrapes();
@@ -766,6 +835,9 @@ public final class Vigil implements AutoCloseable {
     }
     if (rules != null) {
       rules.stop();
+    }
+    if (anomaly != null) {
+      anomaly.close();
     }
     alertSender.close();
     if (alertHistory != null) {

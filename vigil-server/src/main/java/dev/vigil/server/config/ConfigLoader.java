@@ -246,6 +246,8 @@ public final class ConfigLoader {
     dev.vigil.ingest.IngestLimits ingest = bindIngest(root.section("ingest"));
     // rule_packs and alerts: validated here (with their lines); RulePacksConfig.of reads them.
     RulePacksConfig.bind(root, collect.namespace());
+    // anomaly: validated here (with its lines); AnomalyConfig.of reads it.
+    AnomalyConfig.bind(root.section("anomaly"));
     root.finish();
     return new VigilConfig(
         server,
