@@ -166,4 +166,19 @@ class ExportWritersTest {
         .hasMessageContaining("Hadoop");
     assertThatThrownBy(() -> ExportFormat.of("xml")).hasMessageContaining("expected csv, json");
   }
+
+  @Test
+  void vmCsv_columnsAsItsFormatParameterNames() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (SeriesWriter w =
+        ExportWriters.vmCsv("__name__,job,__value__,__timestamp__:unix_s,missing", out)) {
+      w.beginSeries(UP);
+      w.sample(1_765_100_000_000L, 1);
+      w.endSeries();
+      w.finish();
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("up,\"a,b\",1,1765100000,\n");
+    assertThatThrownBy(() -> ExportWriters.vmCsv("__timestamp__:weeks", out))
+        .hasMessageContaining("unsupported timestamp format \"weeks\"");
+  }
 }
