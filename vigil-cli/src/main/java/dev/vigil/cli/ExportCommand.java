@@ -96,8 +96,8 @@ final class ExportCommand implements Callable<Integer> {
   @Option(
       names = "--storage.path",
       description =
-          "A data directory, read without writing; while a server holds it, its persisted blocks"
-              + " only.")
+          "A data directory (its lock taken for the export); while a server holds it, its"
+              + " persisted blocks, read-only without the lock.")
   Path storagePath;
 
   @Option(names = "--no-progress", description = "No progress bar (there is none when piped).")
