@@ -181,4 +181,21 @@ class ExportWritersTest {
     assertThatThrownBy(() -> ExportWriters.vmCsv("__timestamp__:weeks", out))
         .hasMessageContaining("unsupported timestamp format \"weeks\"");
   }
+
+  @Test
+  void nonAsciiLabels_areUtf8_alsoAcrossTheBufferBoundary() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String big = "é".repeat(70_000);
+    try (SeriesWriter w =
+        ExportWriters.open(ExportFormat.OPENMETRICS, ExportWriters.Layout.LONG, out)) {
+      for (String v : new String[] {"café", big, "ü"}) {
+        w.beginSeries(Labels.of("__name__", "m", "l", v));
+        w.sample(1000, 1);
+        w.endSeries();
+      }
+      w.finish();
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo("m{l=\"café\"} 1 1\nm{l=\"" + big + "\"} 1 1\nm{l=\"ü\"} 1 1\n# EOF\n");
+  }
 }
