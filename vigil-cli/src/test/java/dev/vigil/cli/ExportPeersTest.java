@@ -316,44 +316,82 @@ class ExportPeersTest extends CapturedOutput {
       PeerProcess.run(
           dir, "influx", "-host", "127.0.0.1", "-port", port, "-execute", "CREATE DATABASE vigil");
       post(HttpClient.newHttpClient(), base + "/write?db=vigil", lp);
-      String json =
-          PeerProcess.run(
-              dir,
-              "influx",
-              "-host",
-              "127.0.0.1",
-              "-port",
-              port,
-              "-database",
-              "vigil",
-              "-format",
-              "json",
-              "-precision",
-              "ms",
-              "-execute",
-              "SELECT value FROM /.*/ GROUP BY *");
-      Map<String, TreeMap<Long, Double>> back = new TreeMap<>();
-      List<JsonNode> series = new java.util.ArrayList<>();
-      // One result per measurement; GROUP BY * lists every tag key of the database, empty where
-      // the measurement has none.
-      JSON.readTree(json).get("results").forEach(r -> r.path("series").forEach(series::add));
-      for (JsonNode s : series) {
-        Labels.Builder b = Labels.builder().set("__name__", s.get("name").asText());
-        s.get("tags")
-            .fields()
-            .forEachRemaining(
-                e -> {
-                  if (!e.getValue().asText().isEmpty()) {
-                    b.set(e.getKey(), e.getValue().asText());
-                  }
-                });
-        TreeMap<Long, Double> m = back.computeIfAbsent(key(b.build()), k -> new TreeMap<>());
-        for (JsonNode row : s.get("values")) {
-          m.put(row.get(0).asLong(), row.get(1).asDouble());
-        }
+      same(influxSelect(port, "vigil"));
+
+      // The same export sent straight to InfluxDB's write API, by both spellings of the URL.
+      for (String[] dest :
+          new String[][] {
+            {"influxdb://127.0.0.1:" + port + "/direct", "direct"},
+            {base + "/write?db=direct2", "direct2"}
+          }) {
+        PeerProcess.run(
+            dir,
+            "influx",
+            "-host",
+            "127.0.0.1",
+            "-port",
+            port,
+            "-execute",
+            "CREATE DATABASE " + dest[1]);
+        int rc =
+            Main.run(
+                "export",
+                "--storage.path",
+                store.toString(),
+                "--match",
+                "{__name__=~\".+\"}",
+                "--start",
+                Long.toString(T0 / 1000),
+                "--end",
+                Long.toString(T0 / 1000 + 7200),
+                "--format",
+                "influx",
+                "--output",
+                dest[0]);
+        assertThat(rc).as(err.toString()).isZero();
+        same(influxSelect(port, dest[1]));
       }
-      same(back);
     }
+  }
+
+  private Map<String, TreeMap<Long, Double>> influxSelect(String port, String db) throws Exception {
+    String json =
+        PeerProcess.run(
+            dir,
+            "influx",
+            "-host",
+            "127.0.0.1",
+            "-port",
+            port,
+            "-database",
+            db,
+            "-format",
+            "json",
+            "-precision",
+            "ms",
+            "-execute",
+            "SELECT value FROM /.*/ GROUP BY *");
+    Map<String, TreeMap<Long, Double>> back = new TreeMap<>();
+    List<JsonNode> series = new java.util.ArrayList<>();
+    // One result per measurement; GROUP BY * lists every tag key of the database, empty where
+    // the measurement has none.
+    JSON.readTree(json).get("results").forEach(r -> r.path("series").forEach(series::add));
+    for (JsonNode s : series) {
+      Labels.Builder b = Labels.builder().set("__name__", s.get("name").asText());
+      s.get("tags")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getValue().asText().isEmpty()) {
+                  b.set(e.getKey(), e.getValue().asText());
+                }
+              });
+      TreeMap<Long, Double> m = back.computeIfAbsent(key(b.build()), k -> new TreeMap<>());
+      for (JsonNode row : s.get("values")) {
+        m.put(row.get(0).asLong(), row.get(1).asDouble());
+      }
+    }
+    return back;
   }
 
   @Test

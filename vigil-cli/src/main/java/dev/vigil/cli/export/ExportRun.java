@@ -52,6 +52,20 @@ public final class ExportRun {
   public static long run(
       ExportRequest req, OutputStream stdout, PrintStream notes, SeriesExport.Progress progress)
       throws IOException, InterruptedException {
+    return run(req, stdout, notes, progress, System.getenv());
+  }
+
+  /**
+   * As {@link #run(ExportRequest, OutputStream, PrintStream, SeriesExport.Progress)}, with the
+   * environment the Datadog destination reads ({@code DD_API_KEY}, {@code DD_SITE}).
+   */
+  public static long run(
+      ExportRequest req,
+      OutputStream stdout,
+      PrintStream notes,
+      SeriesExport.Progress progress,
+      java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
     List<List<LabelMatcher>> matchers = new ArrayList<>();
     for (String m : req.matches()) {
       try {
@@ -77,6 +91,25 @@ public final class ExportRun {
         long n = export(req, matchers, w, notes, progress);
         w.finish();
         out.flush();
+        return n;
+      }
+    }
+    if (DatadogWriter.is(req.output())) {
+      try (SeriesWriter w = DatadogWriter.open(req.output(), env)) {
+        long n = export(req, matchers, w, notes, progress);
+        w.finish();
+        return n;
+      }
+    }
+    if (InfluxDestination.is(req.output())) {
+      if (req.format() != ExportFormat.INFLUX) {
+        throw new IllegalArgumentException(
+            "an InfluxDB destination (" + req.output() + ") takes --format influx");
+      }
+      HttpBatchOutput out = InfluxDestination.open(req.output());
+      try (SeriesWriter w = ExportWriters.open(req.format(), req.layout(), out)) {
+        long n = export(req, matchers, w, notes, progress);
+        w.finish();
         return n;
       }
     }
