@@ -211,6 +211,46 @@ class ExportCommandTest extends CapturedOutput {
   }
 
   @Test
+  void offline_blocksThenTheWal_eachSampleOnce() throws Exception {
+    Path om = dir.resolve("old.om");
+    Files.writeString(
+        om, "up{job=\"a\"} 1 " + T0 / 1000 + "\nup{job=\"a\"} 0 " + (T0 / 1000 + 15) + "\n# EOF\n");
+    Path db = dir.resolve("mixed");
+    assertThat(Main.run("tsdb", "import", "openmetrics", om.toString(), db.toString())).isZero();
+    long later = T0 + 3 * 3_600_000L; // past the imported block
+    try (Tsdb t =
+        Tsdb.builder(db).backgroundInterval(Duration.ZERO).clock(() -> later).log(m -> {}).open()) {
+      Appender app = t.appender();
+      app.append(0, Labels.of("__name__", "up", "job", "a"), later, 1);
+      app.commit();
+    }
+    out.reset();
+    int rc =
+        export(
+            "--storage.path",
+            db.toString(),
+            "--match",
+            "up",
+            "--start",
+            START,
+            "--end",
+            Long.toString(later / 1000),
+            "--format",
+            "openmetrics");
+    assertThat(rc).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            "up{job=\"a\"} 1 "
+                + T0 / 1000
+                + "\nup{job=\"a\"} 0 "
+                + (T0 / 1000 + 15)
+                + "\n"
+                + "up{job=\"a\"} 1 "
+                + later / 1000
+                + "\n# EOF\n");
+  }
+
+  @Test
   void remote_rawAndGrid_withTheServersReadToken() throws Exception {
     ServerConfig d = ServerConfig.defaults();
     ServerConfig sc =

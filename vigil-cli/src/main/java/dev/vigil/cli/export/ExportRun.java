@@ -167,68 +167,108 @@ public final class ExportRun {
       return n;
     }
     Path dir = req.storagePath();
-    if (StoreTools.inUse(dir)) {
-      notes.println(
-          "vigil export: "
-              + dir
-              + " is in use by a running Vigil server: exporting its persisted blocks, read"
-              + " without the lock (the newest samples, still in the server's head, are not"
-              + " included: export with --url for them)");
-      return local(
-          new ReadOnlyBlocks(StoreTools.openBlocksReadOnly(dir)), req, matchers, w, progress);
-    }
-    try (Tsdb db = Tsdb.builder(dir).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
-      return local(db, req, matchers, w, progress);
-    } catch (StoreInUseException e) {
-      // Taken between the check and the open: read the blocks, as above.
-      return local(
-          new ReadOnlyBlocks(StoreTools.openBlocksReadOnly(dir)), req, matchers, w, progress);
-    }
-  }
-
-  private static long local(
-      Queryable storage,
-      ExportRequest req,
-      List<List<LabelMatcher>> matchers,
-      SeriesWriter w,
-      SeriesExport.Progress progress)
-      throws IOException {
-    if (req.stepMs() > 0) {
-      Engine engine = Engine.builder(storage).timeout(Duration.ofDays(1)).build();
-      long n = 0;
-      for (String q : queries(req)) {
-        QueryResult r;
-        try {
-          r = engine.rangeQuery(q, req.startMs(), req.endMs(), req.stepMs());
-        } catch (PromqlException e) {
-          throw new IllegalArgumentException("query \"" + q + "\": " + e.getMessage());
-        }
-        for (QueryResult.Series s : r.matrix()) {
-          if (s.size() == 0) {
-            continue;
-          }
-          w.beginSeries(s.labels());
-          for (int i = 0; i < s.size(); i++) {
-            w.sample(s.timestamps()[i], s.values()[i]);
-          }
-          w.endSeries();
-          n += s.size();
-          progress.samples(n);
+    boolean inUse = StoreTools.inUse(dir);
+    if (req.stepMs() == 0) {
+      if (inUse) {
+        notes.println(
+            "vigil export: "
+                + dir
+                + " is in use by a running Vigil server: exporting its persisted blocks, read"
+                + " without the lock (the newest samples, still in the server's head, are not"
+                + " included: export with --url for them)");
+      }
+      BlockStream.Result r =
+          BlockStream.write(dir, matchers, req.startMs(), req.endMs(), w, progress, notes);
+      long n = r.samples();
+      // A store no server holds may have samples newer than its blocks in its WAL: those are
+      // read by opening the store (which holds every block's index: not constant memory).
+      long from =
+          r.maxTime() == Long.MIN_VALUE ? req.startMs() : Math.max(req.startMs(), r.maxTime());
+      if (!inUse && walHasData(dir) && from <= req.endMs()) {
+        try (Tsdb db = Tsdb.builder(dir).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
+          long base = n;
+          n += raw(db, from, req.endMs(), matchers, w, c -> progress.samples(base + c));
+        } catch (StoreInUseException e) {
+          notes.println("vigil export: a server took " + dir + " meanwhile: its head was not read");
         }
       }
       return n;
     }
+    if (inUse) {
+      notes.println(
+          "vigil export: "
+              + dir
+              + " is in use by a running Vigil server: evaluating on its persisted blocks, read"
+              + " without the lock (the newest samples, in the server's head, are not included:"
+              + " export with --url for them)");
+      return grid(new ReadOnlyBlocks(StoreTools.openBlocksReadOnly(dir)), req, w, progress);
+    }
+    try (Tsdb db = Tsdb.builder(dir).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
+      return grid(db, req, w, progress);
+    } catch (StoreInUseException e) {
+      return grid(new ReadOnlyBlocks(StoreTools.openBlocksReadOnly(dir)), req, w, progress);
+    }
+  }
+
+  /** Whether the store's WAL holds anything (after a clean head cut it may be empty). */
+  private static boolean walHasData(Path dir) throws IOException {
+    Path wal = dir.resolve("wal");
+    if (!Files.isDirectory(wal)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(wal)) {
+      return s.filter(Files::isRegularFile).anyMatch(p -> p.toFile().length() > 0);
+    }
+  }
+
+  /** PromQL (each selector, or the query) evaluated on the grid. */
+  private static long grid(
+      Queryable storage, ExportRequest req, SeriesWriter w, SeriesExport.Progress progress)
+      throws IOException {
+    Engine engine = Engine.builder(storage).timeout(Duration.ofDays(1)).build();
+    long n = 0;
+    for (String q : queries(req)) {
+      QueryResult r;
+      try {
+        r = engine.rangeQuery(q, req.startMs(), req.endMs(), req.stepMs());
+      } catch (PromqlException e) {
+        throw new IllegalArgumentException("query \"" + q + "\": " + e.getMessage());
+      }
+      for (QueryResult.Series s : r.matrix()) {
+        if (s.size() == 0) {
+          continue;
+        }
+        w.beginSeries(s.labels());
+        for (int i = 0; i < s.size(); i++) {
+          w.sample(s.timestamps()[i], s.values()[i]);
+        }
+        w.endSeries();
+        n += s.size();
+        progress.samples(n);
+      }
+    }
+    return n;
+  }
+
+  /** Raw samples in {@code [mint, maxt]} of the series matching any set, each series once. */
+  private static long raw(
+      Queryable storage,
+      long mint,
+      long maxt,
+      List<List<LabelMatcher>> matchers,
+      SeriesWriter w,
+      SeriesExport.Progress progress)
+      throws IOException {
     long n = 0;
     Set<Labels> seen = matchers.size() > 1 ? new HashSet<>() : null;
-    try (Querier q = storage.querier(req.startMs(), req.endMs())) {
+    try (Querier q = storage.querier(mint, maxt)) {
       for (List<LabelMatcher> m : matchers) {
-        SeriesSet set = q.select(SelectHints.range(req.startMs(), req.endMs()), m);
+        SeriesSet set = q.select(SelectHints.range(mint, maxt), m);
         if (seen != null) {
           set = distinct(set, seen);
         }
         long base = n;
-        n +=
-            SeriesExport.write(set, req.startMs(), req.endMs(), w, c -> progress.samples(base + c));
+        n += SeriesExport.write(set, mint, maxt, w, c -> progress.samples(base + c));
       }
     }
     return n;
