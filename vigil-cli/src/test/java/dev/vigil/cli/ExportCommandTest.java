@@ -312,6 +312,37 @@ class ExportCommandTest extends CapturedOutput {
           .isEqualTo(
               "query_result 1 " + T0 / 1000 + "\nquery_result 2 " + (T0 / 1000 + 15) + "\n# EOF\n");
       out.reset();
+      Appender app = v.storage().appender();
+      Labels inf = Labels.of("__name__", "x", "le", "+Inf");
+      app.append(0, inf, T0, Double.POSITIVE_INFINITY);
+      app.append(0, inf, T0 + 1000, Double.NEGATIVE_INFINITY);
+      app.append(0, inf, T0 + 2000, 1);
+      app.commit();
+      rc =
+          export(
+              "--url",
+              v.url(),
+              "--token",
+              "tok",
+              "--match",
+              "x",
+              "--start",
+              START,
+              "--end",
+              END,
+              "--format",
+              "openmetrics");
+      assertThat(rc).as(err.toString()).isZero();
+      assertThat(out.toString())
+          .isEqualTo(
+              "x{le=\"+Inf\"} +Inf "
+                  + T0 / 1000
+                  + "\nx{le=\"+Inf\"} -Inf "
+                  + (T0 / 1000 + 1)
+                  + "\nx{le=\"+Inf\"} 1 "
+                  + (T0 / 1000 + 2)
+                  + "\n# EOF\n");
+      out.reset();
       Path file = dir.resolve("nope.csv");
       rc = export("--url", v.url(), "--match", "up", "--output", file.toString());
       assertThat(rc).isEqualTo(1);

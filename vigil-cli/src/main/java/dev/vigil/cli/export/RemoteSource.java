@@ -80,6 +80,9 @@ final class RemoteSource {
         if (line.isBlank()) {
           continue;
         }
+        if (line.indexOf("Inf") >= 0) {
+          line = infinities(line);
+        }
         Labels labels = null;
         int nv = 0;
         int nt = 0;
@@ -216,6 +219,31 @@ final class RemoteSource {
               + msg.strip());
     }
     return r;
+  }
+
+  /**
+   * VictoriaMetrics' export format writes infinities as {@code +Inf} and {@code -Inf} (so does
+   * Vigil's), which Jackson reads only as {@code +INF}/{@code -INF}: rewritten after the {@code
+   * metric} object (the arrays hold only numbers there; a label value such as {@code le="+Inf"}
+   * before it is left alone).
+   */
+  static String infinities(String line) throws IOException {
+    try (JsonParser jp = JSON.createParser(line)) {
+      if (jp.nextToken() != JsonToken.START_OBJECT
+          || jp.nextToken() != JsonToken.FIELD_NAME
+          || !"metric".equals(jp.currentName())) {
+        return line;
+      }
+      jp.nextToken();
+      jp.skipChildren();
+      int end = (int) jp.currentLocation().getCharOffset();
+      String rest =
+          line.substring(end)
+              .replace("+Inf", "+INF")
+              .replace("-Inf", "-INF")
+              .replaceAll("(?<![+-])Inf", "+INF");
+      return line.substring(0, end) + rest;
+    }
   }
 
   private static double parseValue(String s) {
