@@ -23,9 +23,43 @@ final class Text {
       sb.append(v > 0 ? "+Inf" : "-Inf");
     } else if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       sb.append((long) v);
-    } else {
+    } else if (!fewDecimals(sb, v)) {
       sb.append(v);
     }
+  }
+
+  private static final long[] POW10 = {1, 10, 100, 1000};
+
+  /**
+   * Appends {@code v} as a decimal of 1 to 3 fraction digits when one reads back as exactly {@code
+   * v}, else appends nothing and returns false. {@code r / 10^k} and parsing its digits both round
+   * the same real number to the nearest double, so the test is exact. Metric values are mostly such
+   * decimals, and this is several times faster than the general shortest-digits algorithm (about a
+   * quarter of the CPU samples in a JFR profile of a JSON lines export).
+   */
+  static boolean fewDecimals(StringBuilder sb, double v) {
+    if (!(Math.abs(v) < 1e12)) {
+      return false;
+    }
+    for (int k = 1; k <= 3; k++) {
+      long p = POW10[k];
+      double r = Math.rint(v * p);
+      if (r / p == v) {
+        long n = (long) r;
+        if (n < 0) {
+          sb.append('-');
+          n = -n;
+        }
+        sb.append(n / p).append('.');
+        long frac = n % p;
+        for (long d = p / 10; d > frac && d > 1; d /= 10) {
+          sb.append('0');
+        }
+        sb.append(frac);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Epoch milliseconds as seconds with a millisecond fraction when there is one. */

@@ -95,6 +95,8 @@ class HttpFuzzTest {
           "/api/v1/format_query",
           "/api/v1/query_exemplars",
           "/federate",
+          "/api/v1/export",
+          "/api/v1/export/csv",
           "/api/v1/write",
           "/write",
           "/api/v2/write",
