@@ -274,6 +274,13 @@ public final class BuiltinNotifier implements AutoCloseable {
   @Override
   public void close() {
     dispatcher.close();
+    try {
+      // A send that is answering now is recorded in the notification log before the server closes
+      // the log (else a restart sends it again); a slow receiver delays the close by this at most.
+      dispatcher.awaitFlushes(java.time.Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (scheduler != null) {
       scheduler.shutdownNow();
     }

@@ -240,8 +240,11 @@ class NotificationsBrowserTest {
     }
   }
 
+  /** Waits, evaluating again when a refresh replaced a row the condition was reading. */
   private WebDriverWait waiting() {
-    return new WebDriverWait(driver, Duration.ofSeconds(30));
+    WebDriverWait w = new WebDriverWait(driver, Duration.ofSeconds(30));
+    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return w;
   }
 
   private WebElement row(String alertname) {
