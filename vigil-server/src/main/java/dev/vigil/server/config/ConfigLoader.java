@@ -186,7 +186,7 @@ public final class ConfigLoader {
     } catch (dev.vigil.rules.RuleFileException e) {
       throw new ConfigException(source + ": rule_files: invalid rule files:\n" + e.getMessage(), e);
     }
-    for (String section : List.of("remote_write", "slos")) {
+    for (String section : List.of("slos")) {
       if (root.node().entries().containsKey(section)) {
         throw root.error(
             section, "this section is " + NOT_SUPPORTED + ": it would be ignored; remove it");
@@ -205,6 +205,8 @@ public final class ConfigLoader {
       }
     }
     ConfigNode remoteWrite = root.node("remote_write");
+    // Bound here for the errors (file, line, key); the server binds it again from the node.
+    RemoteWriteConfig.bindAll(remoteWrite, baseDir);
     ConfigNode slos = root.node("slos");
     ConfigNode dashboard = root.node("dashboard");
     // Validated here, where --check-config sees it, not only when serve mounts the dashboard.
