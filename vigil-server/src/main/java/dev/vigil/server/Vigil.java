@@ -454,6 +454,7 @@ public final class Vigil implements AutoCloseable {
             () -> state.config().global().externalLabels(),
             clock),
         new TargetsApi(this::readyScrapes),
+        new dev.vigil.server.api.RemoteWriteApi(this::remoteWriteStatus),
         new TsdbStatusApi(this::readyTsdb),
         new AdminApi(this::readyTsdb),
         new SilencesApiV2(this::silences, () -> "", startedAt));
