@@ -174,4 +174,70 @@ class RemoteWriteQueueTest {
       }
     }
   }
+
+  @Test
+  void remoteWrite2_isDecodedByVigilsOwnReceiver_byValue() throws Exception {
+    Path rdir = dir.resolve("receiver");
+    Files.createDirectories(rdir);
+    Path rfile = rdir.resolve("vigil.yml");
+    Files.writeString(
+        rfile,
+        "server:\n  listen: 127.0.0.1:0\nstorage:\n  path: \""
+            + rdir.resolve("data").toString().replace("\\", "/")
+            + "\"\ncollect:\n  self: false\n  system: false\n  jvm: false\n  gpu: false\n");
+    try (Vigil receiving = Vigil.builder(ConfigLoader.load(rfile, Map.of())).start()) {
+      Path file = dir.resolve("sender.yml");
+      Files.writeString(
+          file,
+          "storage:\n  path: \""
+              + dir.resolve("sender").toString().replace("\\", "/")
+              + "\"\ncollect:\n  self: false\n  system: false\n  jvm: false\n  gpu: false\n"
+              + "remote_write:\n  - url: "
+              + receiving.url()
+              + "/api/v1/write\n    protobuf_message: io.prometheus.write.v2.Request\n"
+              + "    queue_config: {batch_send_deadline: 10ms}\n");
+      try (Vigil v = Vigil.builder(ConfigLoader.load(file, Map.of())).http(false).start()) {
+        write(v, "rw_v2", 0, 30);
+        java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient();
+        String q =
+            receiving.url() + "/api/v1/query?query=rw_v2%5B1h%5D&time=" + (T0 + 29_000) / 1000.0;
+        await(
+            "30 samples stored by the receiving Vigil",
+            () -> {
+              try {
+                String body =
+                    c.send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(q)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString())
+                        .body();
+                return dev.vigil.server.http.Json.MAPPER
+                        .readTree(body)
+                        .path("data")
+                        .path("result")
+                        .path(0)
+                        .path("values")
+                        .size()
+                    == 30;
+              } catch (Exception e) {
+                return false;
+              }
+            });
+        String body =
+            c.send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(q)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        var values =
+            dev.vigil.server.http.Json.MAPPER
+                .readTree(body)
+                .path("data")
+                .path("result")
+                .path(0)
+                .path("values");
+        for (int i = 0; i < 30; i++) {
+          assertThat(values.get(i).get(1).asDouble()).isEqualTo(i + 0.5);
+        }
+      }
+    }
+  }
 }
