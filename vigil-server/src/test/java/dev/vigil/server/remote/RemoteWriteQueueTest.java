@@ -240,4 +240,40 @@ class RemoteWriteQueueTest {
       }
     }
   }
+
+  @Test
+  void sendExemplars_sendsTheExemplarsLoggedInTheWal() throws Exception {
+    try (Vigil v = start("    send_exemplars: true\n")) {
+      Appender a = v.storage().appender();
+      Labels l = Labels.of("__name__", "rw_ex_total", "job", "j");
+      a.append(0, l, T0, 1);
+      a.appendExemplar(0, l, new dev.vigil.model.Exemplar(Labels.of("trace_id", "abc"), 1, T0));
+      a.commit();
+      await("the exemplar arrived", () -> receiver.exemplars.contains("trace_id=abc=1.0@" + T0));
+      assertThat(received("rw_ex_total")).containsEntry(T0, 1.0);
+    }
+  }
+
+  @Test
+  void reload_startsANewQueue_stopsARemovedOne_andForgetsItsPosition() throws Exception {
+    try (Vigil v = start("")) {
+      write(v, "rw_reload", 0, 5);
+      await("first queue sent", () -> received("rw_reload").size() == 5);
+      Path positions = dir.resolve("data").resolve("wal_readers");
+      assertThat(positions.resolve("test")).exists();
+      Path file = dir.resolve("vigil.yml");
+      Files.writeString(file, Files.readString(file).replace("name: test", "name: renamed"));
+      assertThat(v.reload()).isNull();
+      assertThat(v.remoteWriteStatus()).extracting(s -> s.name()).containsExactly("renamed");
+      assertThat(positions.resolve("test")).doesNotExist();
+      write(v, "rw_reload", 5, 10);
+      await(
+          "the new queue sends what is written after the reload",
+          () -> received("rw_reload").size() == 10);
+      Files.writeString(
+          file, Files.readString(file).replace("remote_write:", "remote_write_gone:"));
+      assertThat(v.reload()).contains("remote_write_gone");
+      assertThat(v.remoteWriteStatus()).hasSize(1);
+    }
+  }
 }

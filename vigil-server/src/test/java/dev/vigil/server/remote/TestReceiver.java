@@ -25,6 +25,10 @@ final class TestReceiver implements AutoCloseable {
   final List<Map<String, String>> headers =
       java.util.Collections.synchronizedList(new ArrayList<>());
   final AtomicInteger requests = new AtomicInteger();
+
+  /** Exemplars received: "trace_id=value@time". */
+  final java.util.Set<String> exemplars = ConcurrentHashMap.newKeySet();
+
   volatile String retryAfter;
   private final HttpServer server;
 
@@ -72,7 +76,9 @@ final class TestReceiver implements AutoCloseable {
       while (r.hasMore()) {
         int t = r.readTag();
         int f = ProtoReader.field(t);
-        if (f == 1 || f == 2) {
+        if (f == 3) {
+          exemplar(r);
+        } else if (f == 1 || f == 2) {
           int s2 = r.enter();
           String n = "";
           String v = "";
@@ -108,6 +114,38 @@ final class TestReceiver implements AutoCloseable {
         m.put(ts.get(i)[0], vs.get(i));
       }
     }
+  }
+
+  /** Exemplar{labels=1: Label, value=2, timestamp=3}. */
+  private void exemplar(ProtoReader r) {
+    int saved = r.enter();
+    StringBuilder labels = new StringBuilder();
+    double value = 0;
+    long time = 0;
+    while (r.hasMore()) {
+      int t = r.readTag();
+      switch (ProtoReader.field(t)) {
+        case 1 -> {
+          int s2 = r.enter();
+          while (r.hasMore()) {
+            int t2 = r.readTag();
+            if (ProtoReader.field(t2) == 1) {
+              labels.append(r.readString()).append('=');
+            } else if (ProtoReader.field(t2) == 2) {
+              labels.append(r.readString());
+            } else {
+              r.skip(t2);
+            }
+          }
+          r.leave(s2);
+        }
+        case 2 -> value = r.readDouble();
+        case 3 -> time = r.readVarint64();
+        default -> r.skip(t);
+      }
+    }
+    r.leave(saved);
+    exemplars.add(labels + "=" + value + "@" + time);
   }
 
   String url() {
