@@ -64,7 +64,13 @@ final class WriteQueue implements AutoCloseable {
   private final WriteClient client;
   private final LongSupplier nanos;
   private final QueueMetrics metrics = new QueueMetrics();
-  private final Map<Long, Labels> refs = new HashMap<>();
+
+  /** Per WAL ref: the labels as sent (or DROPPED), and their encoding (1.0), made once. */
+  private record Ref(Labels labels, byte[] encoded) {}
+
+  private static final Ref DROPPED_REF = new Ref(DROPPED, null);
+
+  private final Map<Long, Ref> refs = new HashMap<>();
   private final boolean v2;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
   private volatile boolean running;
@@ -163,7 +169,10 @@ final class WriteQueue implements AutoCloseable {
       case RecordType.SERIES -> {
         while (d.hasMore()) {
           long ref = d.uvarint();
-          refs.put(ref, transform(d.labels()));
+          Labels l = transform(d.labels());
+          refs.put(
+              ref,
+              l == DROPPED ? DROPPED_REF : new Ref(l, v2 ? null : ShardBuffer.encodeLabels(l)));
         }
       }
       case RecordType.SAMPLES -> {
@@ -176,15 +185,15 @@ final class WriteQueue implements AutoCloseable {
           double v = Double.longBitsToDouble(d.long64());
           metrics.samplesIn.increment();
           QueueMetrics.max(metrics.highestReadMs, t);
-          Labels l = refs.get(ref);
-          if (l == null || l == DROPPED) {
+          Ref l = refs.get(ref);
+          if (l == null || l == DROPPED_REF) {
             metrics.samplesDropped.increment();
             continue;
           }
           if (pending == 0) {
             firstPendingNanos = nanos.getAsLong();
           }
-          shard(ref).add(ref, l, t, v);
+          shard(ref).add(ref, l.labels(), l.encoded(), t, v);
           pending++;
           metrics.samplesPending.incrementAndGet();
         }
@@ -201,9 +210,9 @@ final class WriteQueue implements AutoCloseable {
           long t = t0 + d.varint();
           double v = Double.longBitsToDouble(d.long64());
           Labels el = d.labels();
-          Labels l = refs.get(ref);
-          if (l != null && l != DROPPED) {
-            shard(ref).addExemplar(ref, l, new ShardBuffer.Exemplar(el, t, v));
+          Ref l = refs.get(ref);
+          if (l != null && l != DROPPED_REF) {
+            shard(ref).addExemplar(ref, l.labels(), new ShardBuffer.Exemplar(el, t, v));
           }
         }
       }
