@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ExampleCommand.class,
       TsdbCommand.class,
       ServeCommand.class,
+      AgentCommand.class,
       AotTrainCommand.class,
       TestCommand.class,
       RulesCommand.class,

@@ -360,4 +360,15 @@ class ServeCommandTest {
     assertThat(bad.execute("--mode", "edge", "--check-config")).isEqualTo(2);
     assertThat(err3.toString()).contains("--mode must be server or agent, got \"edge\"");
   }
+
+  @Test
+  void agentCommand_isServeModeAgent(@TempDir Path dir) throws Exception {
+    Path plain = dir.resolve("plain.yml");
+    Files.writeString(plain, "collect:\n  gpu: false\n");
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = Main.commandLine();
+    cl.setErr(new java.io.PrintWriter(err));
+    assertThat(cl.execute("agent", "--config", plain.toString(), "--check-config")).isEqualTo(2);
+    assertThat(err.toString()).contains("agent mode needs at least one remote_write entry");
+  }
 }
