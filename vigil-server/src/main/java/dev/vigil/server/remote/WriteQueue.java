@@ -112,8 +112,20 @@ final class WriteQueue implements AutoCloseable {
     return lastError;
   }
 
-  /** Starts reading and sending on the queue's own thread. */
+  /**
+   * Starts reading and sending on the queue's own thread. A queue without a saved position gets the
+   * WAL's end as its position before this returns, so it sends every sample committed after.
+   */
   synchronized void start() {
+    try {
+      WalReaders readers = WalReaders.in(storeDir);
+      if (readers.load(config.name()) == null) {
+        readers.save(config.name(), WalTail.end(storeDir.resolve("wal")));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(
+          "remote_write " + config.name() + ": cannot save its WAL position in " + storeDir, e);
+    }
     running = true;
     thread =
         Thread.ofPlatform().daemon().name("vigil-remote-write-" + config.name()).start(this::run);
@@ -123,10 +135,9 @@ final class WriteQueue implements AutoCloseable {
     Path walDir = storeDir.resolve("wal");
     WalReaders readers = WalReaders.in(storeDir);
     try {
-      WalPosition pos = readers.load(config.name());
+      WalPosition pos = readers.load(config.name()); // saved by start()
       if (pos == null) {
-        pos = WalTail.end(walDir); // a new queue sends what is written from now on
-        readers.save(config.name(), pos);
+        pos = WalTail.end(walDir); // its file was removed meanwhile: from now on
       }
       WalTail.seriesBefore(walDir, pos, this::record);
       WalTail tail = WalTail.at(walDir, pos, LOG::warn);
