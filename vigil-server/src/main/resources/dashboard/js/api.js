@@ -161,6 +161,11 @@ export function metadata() {
   return fetchJson('/api/v1/metadata');
 }
 
+/** Remote write queues: {queues: [{name, url, shards, samplesPending, ...}]}. */
+export function remoteWrite() {
+  return fetchJson('/api/v1/status/remote_write');
+}
+
 /** Scrape targets: {activeTargets, droppedTargets}. */
 export function targets() {
   return fetchJson('/api/v1/targets');

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       TsdbCommand.class,
       ExportCommand.class,
       ServeCommand.class,
+      AgentCommand.class,
       AotTrainCommand.class,
       TestCommand.class,
       RulesCommand.class,

@@ -85,6 +85,14 @@ final class ServeCommand implements Callable<Integer> {
   String demoBackfill;
 
   @Option(
+      names = "--mode",
+      paramLabel = "MODE",
+      description =
+          "server (default) or agent: scrape and remote-write with a WAL only, no queries, rules"
+              + " or dashboard (docs/remote-write.md#agent-mode).")
+  String mode = "server";
+
+  @Option(
       names = "--check-config",
       description = "Validate the configuration (file, environment, flags), print a summary, exit.")
   boolean checkConfig;
@@ -120,6 +128,13 @@ final class ServeCommand implements Callable<Integer> {
       }
       err.println("vigil: invalid configuration: " + msg);
       return 2;
+    }
+    if (!mode.equals("server") && !mode.equals("agent")) {
+      err.println("vigil: --mode must be server or agent, got \"" + mode + "\"");
+      return 2;
+    }
+    if (mode.equals("agent")) {
+      return agent(c, out, err);
     }
     if (checkConfig) {
       out.printf(
@@ -223,6 +238,60 @@ final class ServeCommand implements Callable<Integer> {
             },
             "vigil-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    stopped.await();
+    return 0;
+  }
+
+  private int agent(VigilConfig c, PrintWriter out, PrintWriter err) throws InterruptedException {
+    if (demo || demoBackfill != null) {
+      err.println("vigil: --demo needs --mode server (an agent has no dashboard)");
+      return 2;
+    }
+    dev.vigil.server.agent.VigilAgent agent;
+    if (checkConfig) {
+      try {
+        dev.vigil.server.agent.VigilAgent.check(c);
+      } catch (ConfigException e) {
+        err.println("vigil: invalid configuration: " + e.getMessage());
+        return 2;
+      }
+      out.printf(
+          "%s: OK for agent mode: %d scrape job(s), WAL in %s%n",
+          config == null ? "defaults" : config, c.scrapeConfigs().size(), c.storage().path());
+      return 0;
+    }
+    VigilLogging.setLevel(c.logLevel());
+    try {
+      agent = dev.vigil.server.agent.VigilAgent.start(c, config);
+    } catch (ConfigException e) {
+      err.println("vigil: invalid configuration: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("vigil: cannot start: " + e.getMessage());
+      return 1;
+    }
+    Signals.onHangup(
+        () -> {
+          String error = agent.reload();
+          if (error != null) {
+            err.println("vigil: reload failed: " + error);
+            err.flush();
+          }
+        });
+    out.printf(
+        "Vigil agent is ready.%n  Metrics:    %s/metrics%n  Queues:     %s/api/v1/status/remote_write%n"
+            + "  WAL:        %s%n  Stop with Ctrl-C.%n",
+        agent.url(), agent.url(), c.storage().path().toAbsolutePath());
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.close();
+                  stopped.countDown();
+                },
+                "vigil-shutdown"));
     stopped.await();
     return 0;
   }

@@ -339,4 +339,43 @@ class ServeCommandTest {
     assertThat(cl2.execute("--listen", "nowhere", "--check-config")).isEqualTo(2);
     assertThat(err2.toString()).contains("--listen: server.listen: expected host:port");
   }
+
+  @Test
+  void modeAgent_checkConfig_needsRemoteWrite_andAcceptsAnAgentFile(@TempDir Path dir)
+      throws Exception {
+    Path plain = dir.resolve("plain.yml");
+    Files.writeString(plain, "collect:\n  gpu: false\n");
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = new picocli.CommandLine(new ServeCommand());
+    cl.setErr(new java.io.PrintWriter(err));
+    assertThat(cl.execute("--mode", "agent", "--config", plain.toString(), "--check-config"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("agent mode needs at least one remote_write entry");
+
+    Path agent = dir.resolve("agent.yml");
+    Files.writeString(agent, "remote_write:\n  - url: http://127.0.0.1:8428/api/v1/write\n");
+    java.io.StringWriter out = new java.io.StringWriter();
+    picocli.CommandLine ok = new picocli.CommandLine(new ServeCommand());
+    ok.setOut(new java.io.PrintWriter(out));
+    assertThat(ok.execute("--mode", "agent", "--config", agent.toString(), "--check-config"))
+        .isEqualTo(0);
+    assertThat(out.toString()).contains("OK for agent mode");
+
+    java.io.StringWriter err3 = new java.io.StringWriter();
+    picocli.CommandLine bad = new picocli.CommandLine(new ServeCommand());
+    bad.setErr(new java.io.PrintWriter(err3));
+    assertThat(bad.execute("--mode", "edge", "--check-config")).isEqualTo(2);
+    assertThat(err3.toString()).contains("--mode must be server or agent, got \"edge\"");
+  }
+
+  @Test
+  void agentCommand_isServeModeAgent(@TempDir Path dir) throws Exception {
+    Path plain = dir.resolve("plain.yml");
+    Files.writeString(plain, "collect:\n  gpu: false\n");
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cl = Main.commandLine();
+    cl.setErr(new java.io.PrintWriter(err));
+    assertThat(cl.execute("agent", "--config", plain.toString(), "--check-config")).isEqualTo(2);
+    assertThat(err.toString()).contains("agent mode needs at least one remote_write entry");
+  }
 }

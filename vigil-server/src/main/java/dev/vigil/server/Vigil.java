@@ -93,6 +93,10 @@ public final class Vigil implements AutoCloseable {
 
   private volatile AlertHistory alertHistory;
   private volatile NotifyStores notifyStores;
+
+  /** The remote write queues, once the store is open. */
+  private volatile dev.vigil.server.remote.RemoteWriteManager remoteWrite;
+
   private final java.time.Instant startedAt = java.time.Instant.now();
 
   /** Alerts to Alertmanagers ({@code alerting}), fed by the rules after each group evaluation. */
@@ -233,6 +237,11 @@ public final class Vigil implements AutoCloseable {
         wireStores(notifier, notifyStores);
       }
       registry.register(new TsdbCollector(db.metrics()));
+      // Before the scrapes: a new queue starts at the WAL's end, so it sends every scrape.
+      var rw = new dev.vigil.server.remote.RemoteWriteManager(db.dir(), System::nanoTime);
+      remoteWrite = rw;
+      rw.apply(remoteWriteConfigs(config), config.global().externalLabels());
+      registry.register(rw.collector());
       ScrapeManager m = new ScrapeManager(db);
       scrapes = m;
       String instance = http != null ? config.server().host() + ":" + http.port() : "embedded";
@@ -526,6 +535,17 @@ public final class Vigil implements AutoCloseable {
     return r;
   }
 
+  private List<dev.vigil.server.config.RemoteWriteConfig> remoteWriteConfigs(VigilConfig c) {
+    Path baseDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+    return dev.vigil.server.config.RemoteWriteConfig.bindAll(c.remoteWrite(), baseDir);
+  }
+
+  /** The remote write queues' state (empty before the store is open). */
+  public List<dev.vigil.server.remote.RemoteWriteManager.QueueStatus> remoteWriteStatus() {
+    var rw = remoteWrite;
+    return rw == null ? List.of() : rw.status();
+  }
+
   private static Tsdb openStorage(
       VigilConfig config, WalReplayProgress walReplay, LongSupplier clock) throws IOException {
     var s = config.storage();
@@ -574,6 +594,7 @@ public final class Vigil implements AutoCloseable {
             clock),
         new ExportApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
         new TargetsApi(this::readyScrapes),
+        new dev.vigil.server.api.RemoteWriteApi(this::remoteWriteStatus),
         new TsdbStatusApi(this::readyTsdb),
         new AdminApi(this::readyTsdb),
         new SilencesApiV2(this::silences, () -> "", startedAt));
@@ -694,6 +715,17 @@ public final class Vigil implements AutoCloseable {
       } catch (RuleFileException e) {
         // Changed on disk since the loader read them: the running rules stay.
         state.reloadFailed(e.getMessage());
+        return e.getMessage();
+      }
+    }
+    var rw = remoteWrite;
+    if (rw != null) {
+      try {
+        rw.apply(remoteWriteConfigs(next), next.global().externalLabels());
+      } catch (ConfigException e) {
+        // A tls_config file changed since the loader read it: the running queues stay.
+        state.reloadFailed(e.getMessage());
+        LOG.warn("reload: {}", e.getMessage());
         return e.getMessage();
       }
     }
@@ -871,6 +903,9 @@ public final class Vigil implements AutoCloseable {
       } catch (IOException e) {
         LOG.error("closing silences and notification log failed", e);
       }
+    }
+    if (remoteWrite != null) {
+      remoteWrite.close(); // before the store: a queue reads its WAL
     }
     if (tsdb != null) {
       try {

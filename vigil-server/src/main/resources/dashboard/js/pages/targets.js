@@ -1,7 +1,8 @@
-// Targets: every scrape target with health, last scrape, duration and error.
+// Targets: every scrape target with health, last scrape, duration and error; below them, each
+// remote write queue (where the samples go) with its shards, backlog, counts, lag and last error.
 
 import { el, clear } from '../dom.js';
-import { targets } from '../api.js';
+import { remoteWrite, targets } from '../api.js';
 import { ago, formatTime } from '../time.js';
 import { format } from '../units.js';
 
@@ -9,9 +10,11 @@ import { format } from '../units.js';
 export function mountTargets(container) {
   const summary = el('p', { class: 'muted' });
   const wrap = el('section', { class: 'panel', dataset: { type: 'table', state: 'loading', series: '0', points: '0' }, 'aria-label': 'Scrape targets' });
-  container.append(summary, wrap);
+  const rw = el('section', { class: 'panel', hidden: true, dataset: { type: 'table', state: 'loading', series: '0', points: '0' }, 'aria-label': 'Remote write queues' });
+  container.append(summary, wrap, rw);
   return {
     async update() {
+      updateRemoteWrite(rw);
       let data;
       try {
         data = await targets();
@@ -62,4 +65,58 @@ export function mountTargets(container) {
       clear(container);
     },
   };
+}
+
+/** Renders the remote write queues; hidden when there are none. */
+async function updateRemoteWrite(rw) {
+  let data;
+  try {
+    data = await remoteWrite();
+  } catch (e) {
+    rw.hidden = false;
+    rw.dataset.state = 'error';
+    clear(rw).appendChild(el('div', { class: 'panel-error', role: 'alert' }, e.message));
+    return;
+  }
+  const queues = data.queues || [];
+  rw.hidden = queues.length === 0;
+  rw.dataset.state = queues.length ? 'ok' : 'empty';
+  rw.dataset.series = String(queues.length);
+  rw.dataset.points = String(queues.length);
+  clear(rw);
+  if (!queues.length) return;
+  rw.appendChild(el('h2', {}, 'Remote write'));
+  rw.appendChild(
+    el(
+      'div',
+      { class: 'table-wrap' },
+      el(
+        'table',
+        {},
+        el('thead', {}, el('tr', {}, ['queue', 'url', 'shards', 'pending', 'sent', 'failed', 'retried', 'dropped', 'lag', 'error'].map((h) => el('th', { scope: 'col' }, h)))),
+        el(
+          'tbody',
+          {},
+          queues.map((q) => {
+            const lag = q.highestSentTimestamp > 0 ? Math.max(0, q.highestReadTimestamp - q.highestSentTimestamp) : NaN;
+            const health = q.lastError && q.samplesPending > 0 ? 'down' : 'up';
+            return el(
+              'tr',
+              { class: `health-${health}`, dataset: { queue: q.name } },
+              el('td', {}, q.name),
+              el('td', {}, q.url),
+              el('td', { class: 'num' }, String(q.shards)),
+              el('td', { class: 'num' }, String(q.samplesPending)),
+              el('td', { class: 'num' }, String(q.samplesSent)),
+              el('td', { class: 'num' }, String(q.samplesFailed)),
+              el('td', { class: 'num' }, String(q.samplesRetried)),
+              el('td', { class: 'num' }, String(q.samplesDropped)),
+              el('td', { class: 'num' }, Number.isFinite(lag) ? format(lag, 's') : 'nothing sent yet'),
+              el('td', { class: 'error-text' }, q.lastError || ''),
+            );
+          }),
+        ),
+      ),
+    ),
+  );
 }

@@ -118,7 +118,9 @@ final class HeadCompactor {
     }
     Files.move(tmp, WalFiles.checkpointPath(walDir, seg), StandardCopyOption.ATOMIC_MOVE);
     WalFiles.fsyncDir(walDir);
-    WalFiles.deleteUpTo(walDir, seg, seg);
+    // Segments a remote write queue has not sent yet stay (docs/format/wal.md, "Readers").
+    int held = dev.vigil.tsdb.wal.WalReaders.in(db.dir).lowestSegment();
+    WalFiles.deleteUpTo(walDir, Math.min(seg, held == Integer.MAX_VALUE ? seg : held - 1), seg);
   }
 
   private void writeCheckpoint(Path tmp) throws IOException {

@@ -194,12 +194,6 @@ public final class ConfigLoader {
         throw root.error("slo_files", "not a valid file name or glob: " + e.getReason());
       }
     }
-    for (String section : List.of("remote_write")) {
-      if (root.node().entries().containsKey(section)) {
-        throw root.error(
-            section, "this section is " + NOT_SUPPORTED + ": it would be ignored; remove it");
-      }
-    }
     ConfigNode alerting = root.node("alerting");
     // Bound here for the errors (file, line, key); the server binds it again from the node.
     AlertingConfig.bind(alerting, baseDir);
@@ -214,6 +208,8 @@ public final class ConfigLoader {
       }
     }
     ConfigNode remoteWrite = root.node("remote_write");
+    // Bound here for the errors (file, line, key); the server binds it again from the node.
+    RemoteWriteConfig.bindAll(remoteWrite, baseDir);
     ConfigNode slos = root.node("slos");
     // Read here, where --check-config sees a broken spec (file, SLO, field), and again by serve.
     SlosConfig.load(sloFiles, slos, source);

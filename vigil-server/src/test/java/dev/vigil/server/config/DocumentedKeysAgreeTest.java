@@ -87,7 +87,7 @@ class DocumentedKeysAgreeTest {
                 "rule_files: invalid rule files:\nmissing-rules.yml: no such file",
             "alerting:\n  alertmanagers:\n    - api_version: v1\n",
                 "alerting.alertmanagers[0].api_version: v1 is not supported",
-            "remote_write:\n  - url: http://x\n", "remote_write: this section is not supported",
+            "remote_write:\n  - url: ftp://x\n", "remote_write[0].url: must be an http",
             "slos:\n  - version: prometheus/v1\n    service: s\n    slos: [{name: x, objective: 100}]\n",
                 "slo \"x\": objective: must be a percentage in (0, 100)",
             "dashboard:\n  enabled: true\n", "dashboard.enabled: unknown key",

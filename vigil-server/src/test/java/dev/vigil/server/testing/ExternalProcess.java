@@ -49,7 +49,15 @@ public final class ExternalProcess implements AutoCloseable {
    */
   public static ExternalProcess start(List<String> command, String readyPath, Path workDir)
       throws Exception {
-    int port = freePort();
+    return start(command, readyPath, workDir, freePort());
+  }
+
+  /**
+   * Like {@link #start(List, String, Path)} on the given port (to restart a peer where its clients
+   * expect it); the log is appended to.
+   */
+  public static ExternalProcess start(
+      List<String> command, String readyPath, Path workDir, int port) throws Exception {
     List<String> cmd =
         command.stream().map(s -> s.replace("{port}", Integer.toString(port))).toList();
     Path log = workDir.resolve(Path.of(cmd.get(0)).getFileName() + ".log");
@@ -57,7 +65,7 @@ public final class ExternalProcess implements AutoCloseable {
         new ProcessBuilder(cmd)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     ExternalProcess ep = new ExternalProcess(p, port, log);
     HttpClient c = HttpClient.newHttpClient();
@@ -98,6 +106,11 @@ public final class ExternalProcess implements AutoCloseable {
   /** The process output so far. */
   public String log() throws IOException {
     return Files.readString(log);
+  }
+
+  /** Kills the process with SIGKILL (no shutdown) and waits for it. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   /** Kills the process and waits for it. */
