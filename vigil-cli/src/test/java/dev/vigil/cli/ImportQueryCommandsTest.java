@@ -320,6 +320,62 @@ class ImportQueryCommandsTest extends CapturedOutput {
   }
 
   @Test
+  void tokens_fromTheFlag_areSent_andAMissingOneIsNamed() throws Exception {
+    String write = "write-token-0123456789abc";
+    String read = "read-token-0123456789abcd";
+    String config =
+        CONFIG
+            .formatted(dir.resolve("auth"))
+            .replace(
+                "  listen: 127.0.0.1:0\n",
+                "  listen: 127.0.0.1:0\n  auth:\n    read_tokens: ["
+                    + read
+                    + "]\n    write_tokens: ["
+                    + write
+                    + "]\n");
+    Vigil secured = Vigil.start(ConfigLoader.parse("vigil.yml", config, Map.of()));
+    try {
+      Path f = exported(ExportFormat.JSONL, "tok_x", dir.resolve("tok.jsonl"));
+      assertThat(Main.run("import", "--format", "jsonl", "--url", secured.url(), f.toString()))
+          .isEqualTo(1);
+      assertThat(stderr())
+          .contains("server answered 401: it needs a token (--token or VIGIL_TOKEN)");
+      err.reset();
+      assertThat(
+              Main.run(
+                  "import",
+                  "--format",
+                  "jsonl",
+                  "--token",
+                  read,
+                  "--url",
+                  secured.url(),
+                  f.toString()))
+          .isEqualTo(1);
+      assertThat(stderr()).contains("server answered 403: the token was refused for /api/v1/write");
+      assertThat(
+              Main.run(
+                  "import",
+                  "--format",
+                  "jsonl",
+                  "--token",
+                  write,
+                  "--url",
+                  secured.url(),
+                  f.toString()))
+          .as(stderr())
+          .isZero();
+      out.reset();
+      assertThat(Main.run("query", "series", "--token", read, "--match", "tok_x", secured.url()))
+          .isZero();
+      assertThat(stdout().lines()).hasSize(2);
+      assertThat(Main.run("status", "--token", read, "--url", secured.url())).isZero();
+    } finally {
+      secured.close();
+    }
+  }
+
+  @Test
   void query_badTimeAndUnreachableServer_areOneLineErrors() {
     assertThat(Main.run("query", "instant", "--time", "yesterday-ish", vigil.url(), "up"))
         .isEqualTo(1);
