@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
  * ./vigil check rules rules.yml      # promtool check rules
  * ./vigil test rules rules_test.yml  # promtool test rules
  * ./vigil rules print --config vigil.yml
+ * ./vigil export --url http://127.0.0.1:9470 --match up --start "24h ago" --format csv -o up.csv
  * }</pre>
  */
 @Command(
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       ExampleCommand.class,
       TsdbCommand.class,
+      ExportCommand.class,
       ServeCommand.class,
       AotTrainCommand.class,
       TestCommand.class,

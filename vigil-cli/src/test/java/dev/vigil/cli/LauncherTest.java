@@ -117,6 +117,66 @@ class LauncherTest {
   }
 
   @Test
+  void export_piped_writesTheDataWithoutAProgressBar_badInputIsOneLine(@TempDir Path dir)
+      throws Exception {
+    Path db = dir.resolve("data");
+    long t0 = 1_765_100_000_000L;
+    try (Tsdb t = Tsdb.builder(db).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
+      Appender a = t.appender();
+      a.append(0, Labels.of("__name__", "up", "job", "a"), t0, 1);
+      a.append(0, Labels.of("__name__", "up", "job", "a"), t0 + 15_000, 0);
+      a.commit();
+    }
+    String start = Long.toString(t0 / 1000);
+    Run piped =
+        vigil(
+            "export",
+            "--storage.path",
+            db.toString(),
+            "--match",
+            "up",
+            "--start",
+            start,
+            "--format",
+            "openmetrics");
+    assertThat(piped.code()).as(piped.err()).isZero();
+    assertThat(piped.out())
+        .isEqualTo(
+            "up{job=\"a\"} 1 " + start + "\nup{job=\"a\"} 0 " + (t0 / 1000 + 15) + "\n# EOF\n");
+    assertThat(piped.err()).as("no progress bar when not on a terminal").isEmpty();
+
+    Path file = dir.resolve("up.csv");
+    Run toFile =
+        vigil(
+            "export",
+            "--storage.path",
+            db.toString(),
+            "--match",
+            "up",
+            "--start",
+            start,
+            "-o",
+            file.toString());
+    assertThat(toFile.code()).isZero();
+    assertThat(toFile.err()).isEmpty();
+    assertThat(Files.readAllLines(file)).hasSize(3);
+
+    Run bad = vigil("export", "--storage.path", db.toString(), "--match", "up", "--start", "soon");
+    assertThat(bad.code()).isEqualTo(1);
+    assertThat(bad.out()).isEmpty();
+    assertThat(bad.err())
+        .hasLineCount(1)
+        .startsWith("vigil export: --start: invalid time \"soon\"")
+        .doesNotContain("Exception");
+    Run selector = vigil("export", "--storage.path", db.toString(), "--match", "up{job=");
+    assertThat(selector.code()).isEqualTo(1);
+    assertThat(selector.err()).hasLineCount(1).startsWith("vigil export: invalid selector");
+    Run help = vigil("export", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--storage.path");
+  }
+
+  @Test
   void checkMetrics_refusesAnInvalidEscapeWithItsLine(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("m.prom");
     Files.writeString(f, "# HELP a A.\n# TYPE a gauge\na{cpu=\"\\q1\"} 1\n");

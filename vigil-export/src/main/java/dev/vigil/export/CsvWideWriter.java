@@ -25,6 +25,8 @@ final class CsvWideWriter extends TextWriter {
   private final List<long[]> times = new ArrayList<>();
   private final List<double[]> values = new ArrayList<>();
   private final List<Integer> sizes = new ArrayList<>();
+  private final java.util.Map<String, Integer> columns = new java.util.HashMap<>();
+  private int cur;
   private long total;
   private long[] ts;
   private double[] vs;
@@ -43,7 +45,21 @@ final class CsvWideWriter extends TextWriter {
     if (sel.length() > 2) {
       sb.append(sel);
     }
+    // A series met again (the next block of a store) continues its column.
+    Integer col = columns.get(sb.toString());
+    if (col != null) {
+      cur = col;
+      ts = times.get(col);
+      vs = values.get(col);
+      n = sizes.get(col);
+      return;
+    }
+    cur = names.size();
+    columns.put(sb.toString(), cur);
     names.add(sb.toString());
+    times.add(null);
+    values.add(null);
+    sizes.add(0);
     ts = new long[16];
     vs = new double[16];
     n = 0;
@@ -67,9 +83,9 @@ final class CsvWideWriter extends TextWriter {
 
   @Override
   public void endSeries() {
-    times.add(ts);
-    values.add(vs);
-    sizes.add(n);
+    times.set(cur, ts);
+    values.set(cur, vs);
+    sizes.set(cur, n);
   }
 
   @Override

@@ -61,6 +61,16 @@ public final class ExportWriters {
     };
   }
 
+  /**
+   * VictoriaMetrics' CSV export: the columns its {@code format} parameter lists ({@code
+   * __name__,__value__,__timestamp__:unix_s,job}).
+   *
+   * @throws IllegalArgumentException naming a column or timestamp unit it does not know
+   */
+  public static SeriesWriter vmCsv(String format, OutputStream out) {
+    return new VmCsvWriter(out, format);
+  }
+
   /** A SQLite database at {@code file}, replaced if present. */
   public static SeriesWriter sqlite(Path file) throws IOException {
     return new SqliteWriter(file);

@@ -29,7 +29,9 @@ final class SqliteWriter implements SeriesWriter {
   private final Connection db;
   private final PreparedStatement insertSeries;
   private final PreparedStatement insertSample;
+  private final java.util.Map<Labels, Long> ids = new java.util.HashMap<>();
   private long seriesId;
+  private long current;
   private int pending;
 
   SqliteWriter(Path file) throws IOException {
@@ -56,11 +58,18 @@ final class SqliteWriter implements SeriesWriter {
 
   @Override
   public void beginSeries(Labels labels) throws IOException {
-    seriesId++;
+    // A series met again (the next block of a store) keeps its id.
+    Long known = ids.get(labels);
+    if (known != null) {
+      current = known;
+      return;
+    }
+    current = ++seriesId;
+    ids.put(labels, current);
     StringBuilder json = new StringBuilder();
     Text.jsonLabels(json, labels);
     try {
-      insertSeries.setLong(1, seriesId);
+      insertSeries.setLong(1, current);
       insertSeries.setString(2, labels.metricName());
       insertSeries.setString(3, json.toString());
       insertSeries.executeUpdate();
@@ -72,7 +81,7 @@ final class SqliteWriter implements SeriesWriter {
   @Override
   public void sample(long t, double v) throws IOException {
     try {
-      insertSample.setLong(1, seriesId);
+      insertSample.setLong(1, current);
       insertSample.setLong(2, t);
       if (Double.isNaN(v)) {
         insertSample.setNull(3, java.sql.Types.REAL);

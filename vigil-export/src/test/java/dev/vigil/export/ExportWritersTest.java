@@ -166,4 +166,69 @@ class ExportWritersTest {
         .hasMessageContaining("Hadoop");
     assertThatThrownBy(() -> ExportFormat.of("xml")).hasMessageContaining("expected csv, json");
   }
+
+  @Test
+  void vmCsv_columnsAsItsFormatParameterNames() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (SeriesWriter w =
+        ExportWriters.vmCsv("__name__,job,__value__,__timestamp__:unix_s,missing", out)) {
+      w.beginSeries(UP);
+      w.sample(1_765_100_000_000L, 1);
+      w.endSeries();
+      w.finish();
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("up,\"a,b\",1,1765100000,\n");
+    assertThatThrownBy(() -> ExportWriters.vmCsv("__timestamp__:weeks", out))
+        .hasMessageContaining("unsupported timestamp format \"weeks\"");
+  }
+
+  @Test
+  void nonAsciiLabels_areUtf8_alsoAcrossTheBufferBoundary() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    String big = "é".repeat(70_000);
+    try (SeriesWriter w =
+        ExportWriters.open(ExportFormat.OPENMETRICS, ExportWriters.Layout.LONG, out)) {
+      for (String v : new String[] {"café", big, "ü"}) {
+        w.beginSeries(Labels.of("__name__", "m", "l", v));
+        w.sample(1000, 1);
+        w.endSeries();
+      }
+      w.finish();
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo("m{l=\"café\"} 1 1\nm{l=\"" + big + "\"} 1 1\nm{l=\"ü\"} 1 1\n# EOF\n");
+  }
+
+  @Test
+  void aSeriesMetAgain_continuesItsColumnAndKeepsItsSqliteId(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Path file = dir.resolve("y.db");
+    try (SeriesWriter wide = ExportWriters.open(ExportFormat.CSV, ExportWriters.Layout.WIDE, out);
+        SeriesWriter db = ExportWriters.sqlite(file)) {
+      for (SeriesWriter w : new SeriesWriter[] {wide, db}) {
+        for (long block = 0; block < 2; block++) {
+          for (Labels l : new Labels[] {UP, RATE}) {
+            w.beginSeries(l);
+            w.sample(1_765_100_000_000L + block * 1000, block);
+            w.endSeries();
+          }
+        }
+        w.finish();
+      }
+    }
+    assertThat(out.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly(
+            "timestamp,\"up{instance=\"\"x\\\"\"y\"\",job=\"\"a,b\"\"}\",\"rate{job=\"\"a\"\"}\"",
+            "2025-12-07T09:33:20.000Z,0,0",
+            "2025-12-07T09:33:21.000Z,1,1");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        ResultSet r =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT (SELECT count(*) FROM series), count(DISTINCT series_id) FROM samples")) {
+      r.next();
+      assertThat(r.getLong(1)).isEqualTo(2);
+      assertThat(r.getLong(2)).isEqualTo(2);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import dev.vigil.rules.RuleManager;
 import dev.vigil.rules.history.AlertHistory;
 import dev.vigil.server.api.AdminApi;
 import dev.vigil.server.api.AlertHistoryApi;
+import dev.vigil.server.api.ExportApi;
 import dev.vigil.server.api.FederateRoutes;
 import dev.vigil.server.api.LifecycleRoutes;
 import dev.vigil.server.api.MetricsRoutes;
@@ -433,6 +434,7 @@ public final class Vigil implements AutoCloseable {
             state.config().server().limits().queryTimeout(),
             () -> state.config().global().externalLabels(),
             clock),
+        new ExportApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
         new TargetsApi(this::readyScrapes),
         new TsdbStatusApi(this::readyTsdb),
         new AdminApi(this::readyTsdb),

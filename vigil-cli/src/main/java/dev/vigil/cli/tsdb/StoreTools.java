@@ -203,7 +203,11 @@ public final class StoreTools {
     }
   }
 
-  private static List<Block> openBlocksReadOnly(Path dir) throws IOException {
+  /**
+   * The blocks of {@code dir}, opened read-only without its lock (see {@link #blockStats}), the
+   * sources of a compaction whose result is present left out.
+   */
+  public static List<Block> openBlocksReadOnly(Path dir) throws IOException {
     List<Block> all = new java.util.ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.sorted().toList()) {
