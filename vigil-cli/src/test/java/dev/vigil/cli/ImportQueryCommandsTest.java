@@ -214,6 +214,59 @@ class ImportQueryCommandsTest extends CapturedOutput {
   }
 
   @Test
+  void vigilExport_thenVigilImport_intoAnotherStore_givesTheSameSamples() throws Exception {
+    Path f = exported(ExportFormat.JSONL, "xi_src", dir.resolve("xi.jsonl"));
+    assertThat(Main.run("import", "--format", "jsonl", "--url", vigil.url(), f.toString()))
+        .isZero();
+    for (String format : List.of("jsonl", "csv")) {
+      Path out = dir.resolve("xi-export." + format);
+      int rc =
+          Main.run(
+              "export",
+              "--url",
+              vigil.url(),
+              "--match",
+              "xi_src",
+              "--start",
+              QueryCommand.apiTime(base),
+              "--end",
+              QueryCommand.apiTime(base + 39 * STEP),
+              "--format",
+              format,
+              "-o",
+              out.toString());
+      assertThat(rc).as(stderr()).isZero();
+      Path store = dir.resolve("xi-store-" + format);
+      rc =
+          Main.run(
+              "import", "--format", format, "--storage.path", store.toString(), out.toString());
+      assertThat(rc).as(stderr()).isZero();
+      Vigil other = Vigil.start(ConfigLoader.parse("vigil.yml", CONFIG.formatted(store), Map.of()));
+      try {
+        this.out.reset();
+        assertThat(
+                Main.run(
+                    "query",
+                    "range",
+                    "-o",
+                    "json",
+                    "--start",
+                    QueryCommand.apiTime(base),
+                    "--end",
+                    QueryCommand.apiTime(base + 39 * STEP),
+                    "--step",
+                    "15s",
+                    other.url(),
+                    "xi_src"))
+            .isZero();
+        assertSameAsWritten(JSON.readTree(stdout()), "xi_src");
+      } finally {
+        other.close();
+      }
+    }
+  }
+
+  @Test
   void import_badLine_isReportedWithLineAndColumn_andNothingOfItIsStored() throws Exception {
     long t = base + 60_000;
     Path f = dir.resolve("bad.jsonl");
