@@ -525,6 +525,56 @@ class ImportQueryCommandsTest extends CapturedOutput {
   }
 
   @Test
+  void status_listsDownTargetsAndFiringAlerts() throws Exception {
+    Path rules = dir.resolve("status-rules.yml");
+    Files.writeString(
+        rules,
+        """
+        groups:
+          - name: g
+            interval: 1s
+            rules:
+              - alert: AlwaysOn
+                expr: vector(1)
+                labels:
+                  severity: page
+        """);
+    String config =
+        CONFIG.formatted(dir.resolve("status-data"))
+            + """
+            scrape_configs:
+              - job_name: gone
+                scrape_interval: 1s
+                scrape_timeout: 500ms
+                static_configs:
+                  - targets: ['127.0.0.1:1']
+            rule_files: ['%s']
+            """
+                .formatted(rules);
+    Vigil s = Vigil.start(ConfigLoader.parse("vigil.yml", config, Map.of()));
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      String text = "";
+      while (System.nanoTime() < deadline) {
+        out.reset();
+        Main.run("status", "--url", s.url());
+        text = stdout();
+        if (text.contains("Targets: 0 up, 1 down") && text.contains("Alerts: 1 firing")) {
+          break;
+        }
+        Thread.sleep(200); // waiting for the first scrape and rule evaluation, bounded above
+      }
+      assertThat(text)
+          .contains("Targets: 0 up, 1 down")
+          .contains("  down: gone 127.0.0.1:1 (down: ")
+          .contains("Alerts: 1 firing, 0 pending")
+          .contains("  firing: AlwaysOn [page] {}");
+    } finally {
+      s.close();
+    }
+  }
+
+  @Test
   void summary_readsTheRecordersMetrics() throws Exception {
     // An hour of application metrics: 1000 requests, 20 errors, costs by provider, errors by type.
     long end = base + 3_540_000;
