@@ -559,14 +559,14 @@ class ImportQueryCommandsTest extends CapturedOutput {
         out.reset();
         Main.run("status", "--url", s.url());
         text = stdout();
-        if (text.contains("Targets: 0 up, 1 down") && text.contains("Alerts: 1 firing")) {
+        if (text.contains("Targets: 0 up, 1 down\n") && text.contains("Alerts: 1 firing")) {
           break;
         }
         Thread.sleep(200); // waiting for the first scrape and rule evaluation, bounded above
       }
       assertThat(text)
-          .contains("Targets: 0 up, 1 down")
-          .contains("  down: gone 127.0.0.1:1 (down: ")
+          .contains("Targets: 0 up, 1 down\n")
+          .containsPattern("  down: gone 127\\.0\\.0\\.1:1 \\(.+\\)\n")
           .contains("Alerts: 1 firing, 0 pending")
           .contains("  firing: AlwaysOn [page] {}");
     } finally {
