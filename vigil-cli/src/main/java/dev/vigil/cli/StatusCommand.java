@@ -70,10 +70,14 @@ final class StatusCommand implements Callable<Integer> {
 
     JsonNode targets = c.api("/api/v1/targets", List.of("state", "active")).path("activeTargets");
     int up = 0;
+    int unknown = 0;
     List<String> down = new ArrayList<>();
     for (JsonNode t : targets) {
-      if (t.path("health").asText().equals("up")) {
+      String health = t.path("health").asText();
+      if (health.equals("up")) {
         up++;
+      } else if (health.equals("unknown")) {
+        unknown++; // not scraped yet
       } else {
         JsonNode l = t.path("labels");
         String err = t.path("lastError").asText("");
@@ -81,13 +85,12 @@ final class StatusCommand implements Callable<Integer> {
             l.path("job").asText("?")
                 + " "
                 + l.path("instance").asText(t.path("scrapeUrl").asText("?"))
-                + " ("
-                + t.path("health").asText()
-                + (err.isEmpty() ? "" : ": " + err)
-                + ")");
+                + (err.isEmpty() ? "" : " (" + err + ")"));
       }
     }
-    out.printf("Targets: %d up, %d down%n", up, down.size());
+    out.printf(
+        "Targets: %d up, %d down%s%n",
+        up, down.size(), unknown == 0 ? "" : ", " + unknown + " not scraped yet");
     list(out, "down", down);
 
     List<String> firing = new ArrayList<>();

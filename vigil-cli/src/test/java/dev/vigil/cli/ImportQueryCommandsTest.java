@@ -214,6 +214,59 @@ class ImportQueryCommandsTest extends CapturedOutput {
   }
 
   @Test
+  void vigilExport_thenVigilImport_intoAnotherStore_givesTheSameSamples() throws Exception {
+    Path f = exported(ExportFormat.JSONL, "xi_src", dir.resolve("xi.jsonl"));
+    assertThat(Main.run("import", "--format", "jsonl", "--url", vigil.url(), f.toString()))
+        .isZero();
+    for (String format : List.of("jsonl", "csv")) {
+      Path out = dir.resolve("xi-export." + format);
+      int rc =
+          Main.run(
+              "export",
+              "--url",
+              vigil.url(),
+              "--match",
+              "xi_src",
+              "--start",
+              QueryCommand.apiTime(base),
+              "--end",
+              QueryCommand.apiTime(base + 39 * STEP),
+              "--format",
+              format,
+              "-o",
+              out.toString());
+      assertThat(rc).as(stderr()).isZero();
+      Path store = dir.resolve("xi-store-" + format);
+      rc =
+          Main.run(
+              "import", "--format", format, "--storage.path", store.toString(), out.toString());
+      assertThat(rc).as(stderr()).isZero();
+      Vigil other = Vigil.start(ConfigLoader.parse("vigil.yml", CONFIG.formatted(store), Map.of()));
+      try {
+        this.out.reset();
+        assertThat(
+                Main.run(
+                    "query",
+                    "range",
+                    "-o",
+                    "json",
+                    "--start",
+                    QueryCommand.apiTime(base),
+                    "--end",
+                    QueryCommand.apiTime(base + 39 * STEP),
+                    "--step",
+                    "15s",
+                    other.url(),
+                    "xi_src"))
+            .isZero();
+        assertSameAsWritten(JSON.readTree(stdout()), "xi_src");
+      } finally {
+        other.close();
+      }
+    }
+  }
+
+  @Test
   void import_badLine_isReportedWithLineAndColumn_andNothingOfItIsStored() throws Exception {
     long t = base + 60_000;
     Path f = dir.resolve("bad.jsonl");
@@ -320,6 +373,62 @@ class ImportQueryCommandsTest extends CapturedOutput {
   }
 
   @Test
+  void tokens_fromTheFlag_areSent_andAMissingOneIsNamed() throws Exception {
+    String write = "write-token-0123456789abc";
+    String read = "read-token-0123456789abcd";
+    String config =
+        CONFIG
+            .formatted(dir.resolve("auth"))
+            .replace(
+                "  listen: 127.0.0.1:0\n",
+                "  listen: 127.0.0.1:0\n  auth:\n    read_tokens: ["
+                    + read
+                    + "]\n    write_tokens: ["
+                    + write
+                    + "]\n");
+    Vigil secured = Vigil.start(ConfigLoader.parse("vigil.yml", config, Map.of()));
+    try {
+      Path f = exported(ExportFormat.JSONL, "tok_x", dir.resolve("tok.jsonl"));
+      assertThat(Main.run("import", "--format", "jsonl", "--url", secured.url(), f.toString()))
+          .isEqualTo(1);
+      assertThat(stderr())
+          .contains("server answered 401: it needs a token (--token or VIGIL_TOKEN)");
+      err.reset();
+      assertThat(
+              Main.run(
+                  "import",
+                  "--format",
+                  "jsonl",
+                  "--token",
+                  read,
+                  "--url",
+                  secured.url(),
+                  f.toString()))
+          .isEqualTo(1);
+      assertThat(stderr()).contains("server answered 403: the token was refused for /api/v1/write");
+      assertThat(
+              Main.run(
+                  "import",
+                  "--format",
+                  "jsonl",
+                  "--token",
+                  write,
+                  "--url",
+                  secured.url(),
+                  f.toString()))
+          .as(stderr())
+          .isZero();
+      out.reset();
+      assertThat(Main.run("query", "series", "--token", read, "--match", "tok_x", secured.url()))
+          .isZero();
+      assertThat(stdout().lines()).hasSize(2);
+      assertThat(Main.run("status", "--token", read, "--url", secured.url())).isZero();
+    } finally {
+      secured.close();
+    }
+  }
+
+  @Test
   void query_badTimeAndUnreachableServer_areOneLineErrors() {
     assertThat(Main.run("query", "instant", "--time", "yesterday-ish", vigil.url(), "up"))
         .isEqualTo(1);
@@ -413,6 +522,56 @@ class ImportQueryCommandsTest extends CapturedOutput {
     err.reset();
     assertThat(Main.run("status", "--url", "http://127.0.0.1:1")).isEqualTo(1);
     assertThat(stderr()).contains("cannot connect");
+  }
+
+  @Test
+  void status_listsDownTargetsAndFiringAlerts() throws Exception {
+    Path rules = dir.resolve("status-rules.yml");
+    Files.writeString(
+        rules,
+        """
+        groups:
+          - name: g
+            interval: 1s
+            rules:
+              - alert: AlwaysOn
+                expr: vector(1)
+                labels:
+                  severity: page
+        """);
+    String config =
+        CONFIG.formatted(dir.resolve("status-data"))
+            + """
+            scrape_configs:
+              - job_name: gone
+                scrape_interval: 1s
+                scrape_timeout: 500ms
+                static_configs:
+                  - targets: ['127.0.0.1:1']
+            rule_files: ['%s']
+            """
+                .formatted(rules);
+    Vigil s = Vigil.start(ConfigLoader.parse("vigil.yml", config, Map.of()));
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      String text = "";
+      while (System.nanoTime() < deadline) {
+        out.reset();
+        Main.run("status", "--url", s.url());
+        text = stdout();
+        if (text.contains("Targets: 0 up, 1 down\n") && text.contains("Alerts: 1 firing")) {
+          break;
+        }
+        Thread.sleep(200); // waiting for the first scrape and rule evaluation, bounded above
+      }
+      assertThat(text)
+          .contains("Targets: 0 up, 1 down\n")
+          .containsPattern("  down: gone 127\\.0\\.0\\.1:1 \\(.+\\)\n")
+          .contains("Alerts: 1 firing, 0 pending")
+          .contains("  firing: AlwaysOn [page] {}");
+    } finally {
+      s.close();
+    }
   }
 
   @Test
