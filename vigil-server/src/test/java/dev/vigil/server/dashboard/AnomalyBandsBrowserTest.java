@@ -1,7 +1,6 @@
 package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.model.Appender;
@@ -9,6 +8,7 @@ import dev.vigil.model.Labels;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.http.Json;
+import dev.vigil.server.testing.HeadlessChromium;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,8 +28,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -39,8 +37,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AnomalyBandsBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   private static final long MIN = 60_000;
 
   private Path work;
@@ -50,9 +46,7 @@ class AnomalyBandsBrowserTest {
 
   @BeforeAll
   void start() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-        "chromium and chromium-driver are installed by scripts/install-test-deps");
+    HeadlessChromium.assumeInstalled();
     work = Files.createTempDirectory("vigil-anomaly-test");
     String yaml =
         """
@@ -84,26 +78,7 @@ class AnomalyBandsBrowserTest {
       vigil.anomaly().detector().evaluateAt(t);
     }
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--user-data-dir=" + Files.createDirectories(work.resolve("chrome")));
-    driver =
-        new ChromeDriver(
-            new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort()
-                .build(),
-            options);
+    driver = HeadlessChromium.start(work.resolve("chrome"), 1280, 1000);
   }
 
   @AfterAll

@@ -2,13 +2,13 @@ package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.config.VigilConfig;
 import dev.vigil.server.http.VigilHttpServer;
+import dev.vigil.server.testing.HeadlessChromium;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +32,9 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -48,8 +45,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   private static final List<String> PAGES =
       List.of(
           "overview",
@@ -76,9 +71,7 @@ class DashboardBrowserTest {
 
   @BeforeAll
   void start() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-        "chromium and chromium-driver are installed by scripts/install-test-deps");
+    HeadlessChromium.assumeInstalled();
     work = Files.createTempDirectory("vigil-dashboard-test");
     Path boards = Files.createDirectories(work.resolve("dashboards"));
     writeSeedDashboards(boards);
@@ -135,29 +128,7 @@ class DashboardBrowserTest {
     app = Thread.ofVirtual().name("demo-app").start(this::demoApplication);
     waitForData();
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--user-data-dir=" + Files.createDirectories(work.resolve("chrome")));
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(DRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
+    driver = HeadlessChromium.start(work.resolve("chrome"), 1280, 1000);
     Files.createDirectories(shots);
   }
 

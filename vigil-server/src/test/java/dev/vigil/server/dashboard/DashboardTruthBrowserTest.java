@@ -11,6 +11,7 @@ import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.ServerConfig;
 import dev.vigil.server.config.VigilConfig;
 import dev.vigil.server.demo.DemoApplications;
+import dev.vigil.server.testing.HeadlessChromium;
 import java.io.File;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,8 +43,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -55,7 +54,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DashboardTruthBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final List<String> PAGES =
@@ -87,9 +85,7 @@ class DashboardTruthBrowserTest {
 
   @BeforeAll
   void start() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-        "chromium and chromium-driver are installed by scripts/install-test-deps");
+    HeadlessChromium.assumeInstalled();
     work = Files.createTempDirectory("vigil-truth-test");
     demoVigil = startVigil("demo");
     // What `vigil serve --demo --demo-backfill 24h` does (vigil-cli's DemoMode).
@@ -109,25 +105,7 @@ class DashboardTruthBrowserTest {
     waitUntil(demoVigil, "count(app_errors_total) > 0 and count(vigil_health_score_penalty) > 0");
     waitUntil(plainVigil, "count(vigil_health_score) > 0");
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--user-data-dir=" + Files.createDirectories(work.resolve("chrome")));
-    driver =
-        new ChromeDriver(
-            new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort()
-                .build(),
-            options);
+    driver = HeadlessChromium.start(work.resolve("chrome"), 1280, 1000);
   }
 
   private Vigil startVigil(String name) throws Exception {

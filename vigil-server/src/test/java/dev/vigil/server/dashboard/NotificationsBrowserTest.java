@@ -1,7 +1,6 @@
 package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -9,6 +8,7 @@ import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.VigilConfig;
 import dev.vigil.server.http.Json;
+import dev.vigil.server.testing.HeadlessChromium;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -42,8 +40,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NotificationsBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
   private Vigil vigil;
   private HttpServer sink;
@@ -53,9 +49,7 @@ class NotificationsBrowserTest {
 
   @BeforeAll
   void start(@TempDir Path work) throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-        "chromium and chromium-driver are installed by scripts/install-test-deps");
+    HeadlessChromium.assumeInstalled();
     sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     sink.createContext("/hook", ex -> answer(ex, 200));
     sink.createContext("/broken", ex -> answer(ex, 500));
@@ -156,26 +150,7 @@ class NotificationsBrowserTest {
         () -> v2("CpuHigh").path("status").path("inhibitedBy").size() == 1, "CpuHigh inhibited");
     awaitTrue(() -> v2("Muted").path("status").path("silencedBy").size() == 1, "Muted silenced");
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1000",
-        "--user-data-dir=" + Files.createDirectories(work.resolve("chrome")));
-    driver =
-        new ChromeDriver(
-            new ChromeDriverService.Builder()
-                .usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort()
-                .build(),
-            options);
+    driver = HeadlessChromium.start(work.resolve("chrome"), 1400, 1000);
   }
 
   private static void answer(com.sun.net.httpserver.HttpExchange ex, int status)

@@ -1,13 +1,13 @@
 package dev.vigil.server.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.model.Appender;
 import dev.vigil.model.Labels;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
+import dev.vigil.server.testing.HeadlessChromium;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -20,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -30,16 +28,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * pending and the receiver's answer shown as the error).
  */
 class RemoteWriteTargetsBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
   @TempDir Path work;
 
   @Test
   void targetsPage_showsEachQueue_withItsCountsAndLastError() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-        "chromium and chromium-driver are installed by scripts/install-test-deps");
+    HeadlessChromium.assumeInstalled();
     HttpServer receiver =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     receiver.createContext(
@@ -82,23 +76,7 @@ class RemoteWriteTargetsBrowserTest {
             0, Labels.of("__name__", "shown", "i", Integer.toString(i)), 1_700_000_000_000L, i);
       }
       a.commit();
-      ChromeOptions options = new ChromeOptions();
-      options.setBinary(CHROMIUM.toFile());
-      options.addArguments(
-          "--headless=new",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--no-first-run",
-          "--disable-dev-shm-usage",
-          "--window-size=1280,1000",
-          "--user-data-dir=" + Files.createDirectories(work.resolve("chrome")));
-      driver =
-          new ChromeDriver(
-              new ChromeDriverService.Builder()
-                  .usingDriverExecutable(DRIVER.toFile())
-                  .usingAnyFreePort()
-                  .build(),
-              options);
+      driver = HeadlessChromium.start(work.resolve("chrome"), 1280, 1000);
       WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
       ChromeDriver d = driver;
       // The page refreshes itself; wait for both queues to show their final counts.
