@@ -117,50 +117,9 @@ public record AlertingConfig(
       statics.add(new ScrapeConfig.TargetGroup(targets, sc.stringMap("labels"), sc.path()));
       sc.finish();
     }
-    ScrapeConfig.BasicAuth basic = null;
-    if (s.has("basic_auth")) {
-      Section b = s.section("basic_auth");
-      String user = b.string("username", "");
-      String pass = b.string("password", null);
-      String passFile = b.string("password_file", null);
-      if (pass != null && passFile != null) {
-        throw b.error("password_file", "set either password or password_file, not both");
-      }
-      String passPath = null;
-      if (passFile != null) {
-        passPath = ScrapeConfig.resolve(b, "password_file", baseDir, passFile).toString();
-        pass = ScrapeConfig.readSecret(b, "password_file", baseDir, passFile);
-      }
-      b.finish();
-      basic = new ScrapeConfig.BasicAuth(user, pass == null ? "" : pass, passPath);
-    } else {
-      s.section("basic_auth");
-    }
-    String bearer = null;
-    if (s.has("authorization")) {
-      Section a = s.section("authorization");
-      String type = a.string("type", "Bearer");
-      if (!type.equalsIgnoreCase("Bearer")) {
-        throw a.error("type", "only Bearer is supported, got \"" + type + "\"");
-      }
-      bearer = a.string("credentials", null);
-      String credFile = a.string("credentials_file", null);
-      if (bearer != null && credFile != null) {
-        throw a.error("credentials_file", "set either credentials or credentials_file, not both");
-      }
-      if (credFile != null) {
-        bearer = ScrapeConfig.readSecret(a, "credentials_file", baseDir, credFile);
-      }
-      if (bearer == null) {
-        throw a.error("credentials", "required (or credentials_file)");
-      }
-      a.finish();
-    } else {
-      s.section("authorization");
-    }
-    if (basic != null && bearer != null) {
-      throw s.error("authorization", "set either basic_auth or authorization, not both");
-    }
+    ClientAuth auth = ClientAuth.bind(s, baseDir, true);
+    ScrapeConfig.BasicAuth basic = auth.basic();
+    String bearer = auth.bearer();
     ScrapeTlsConfig tls =
         s.has("tls_config") ? ScrapeTlsConfig.bind(s.section("tls_config"), baseDir) : null;
     if (!s.has("tls_config")) {

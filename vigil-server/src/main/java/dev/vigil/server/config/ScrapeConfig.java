@@ -274,49 +274,10 @@ public record ScrapeConfig(
               fs.duration("refresh_interval", Duration.ofMinutes(5), Duration.ofSeconds(1))));
       fs.finish();
     }
-    BasicAuth basic = null;
-    if (s.has("basic_auth")) {
-      Section b = s.section("basic_auth");
-      String user = b.string("username", "");
-      String pass = b.string("password", null);
-      String passFile = b.string("password_file", null);
-      if (pass != null && passFile != null) {
-        throw b.error("password_file", "set either password or password_file, not both");
-      }
-      String passPath = null;
-      if (passFile != null) {
-        passPath = resolve(b, "password_file", baseDir, passFile).toString();
-        pass = readSecret(b, "password_file", baseDir, passFile);
-      }
-      b.finish();
-      basic = new BasicAuth(user, pass == null ? "" : pass, passPath);
-    } else {
-      s.section("basic_auth");
-    }
-    String bearer = null;
-    String bearerFile = null;
-    if (s.has("authorization")) {
-      Section a = s.section("authorization");
-      String type = a.string("type", "Bearer");
-      if (!type.equalsIgnoreCase("Bearer")) {
-        throw a.error("type", "only Bearer is supported, got \"" + type + "\"");
-      }
-      bearer = a.string("credentials", null);
-      String credFile = a.string("credentials_file", null);
-      if (bearer != null && credFile != null) {
-        throw a.error("credentials_file", "set either credentials or credentials_file, not both");
-      }
-      if (credFile != null) {
-        bearerFile = resolve(a, "credentials_file", baseDir, credFile).toString();
-        bearer = readSecret(a, "credentials_file", baseDir, credFile);
-      }
-      a.finish();
-    } else {
-      s.section("authorization");
-    }
-    if (basic != null && bearer != null) {
-      throw s.error("authorization", "set either basic_auth or authorization, not both");
-    }
+    ClientAuth auth = ClientAuth.bind(s, baseDir, false);
+    BasicAuth basic = auth.basic();
+    String bearer = auth.bearer();
+    String bearerFile = auth.bearerFile();
     boolean honorLabels = s.bool("honor_labels", false);
     boolean honorTimestamps = s.bool("honor_timestamps", true);
     List<RelabelConfig> relabel = new ArrayList<>();
