@@ -5,6 +5,7 @@ import dev.vigil.metrics.model.CounterDataPoint;
 import dev.vigil.metrics.model.DataPoint;
 import dev.vigil.metrics.model.GaugeDataPoint;
 import dev.vigil.metrics.model.HistogramDataPoint;
+import dev.vigil.metrics.model.InfoDataPoint;
 import dev.vigil.metrics.model.Labels;
 import dev.vigil.metrics.model.MetricMetadata;
 import dev.vigil.metrics.model.MetricSnapshot;
@@ -52,6 +53,8 @@ final class MeterCollector implements Collector {
       switch (meter) {
         case Counter c -> out.add(name, MetricType.COUNTER, counter(labels, c.count()));
         case FunctionCounter c -> out.add(name, MetricType.COUNTER, counter(labels, c.count()));
+        case Gauge g when id.getName().endsWith(".info") ->
+            out.add(name, MetricType.INFO, new InfoDataPoint(labels));
         case Gauge g -> out.add(name, MetricType.GAUGE, new GaugeDataPoint(labels, g.value()));
         case VigilTimer t ->
             distribution(out, name, labels, t.takeSnapshot(), true, t.hasBuckets(), false);

@@ -44,13 +44,14 @@ import java.util.function.ToLongFunction;
  * // metrics.scrape() now holds http_server_requests_seconds and http_server_requests_seconds_max
  * }</pre>
  *
- * <p>Counters are counters ({@code _total}); gauges and time gauges gauges (time in seconds);
- * timers, distribution summaries and long task timers summaries with their percentiles, or, with
- * {@code publishPercentileHistogram()} or service-level objectives, classic histograms (a gauge
- * histogram for long task timers), each beside a {@code _max} gauge; function timers summaries;
- * custom meters one family per statistic. Histogram buckets only grow; percentiles and max cover
- * Micrometer's sliding window. A meter whose name is already taken by a meter of another type, or
- * whose tags repeat another's, is left out of the scrape rather than failing it.
+ * <p>Counters are counters ({@code _total}); gauges and time gauges gauges (time in seconds), a
+ * gauge named {@code x.info} an info metric; timers, distribution summaries and long task timers
+ * summaries with their percentiles, or, with {@code publishPercentileHistogram()} or service-level
+ * objectives, classic histograms (a gauge histogram for long task timers), each beside a {@code
+ * _max} gauge; function timers summaries; custom meters one family per statistic. Histogram buckets
+ * only grow; percentiles and max cover Micrometer's sliding window. A meter whose name is already
+ * taken by a meter of another type, or whose tags repeat another's, is left out of the scrape
+ * rather than failing it.
  *
  * <p>{@link #close()} removes the registry's collector from the {@link MetricRegistry}.
  */
