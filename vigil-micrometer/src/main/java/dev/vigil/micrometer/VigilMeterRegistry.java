@@ -55,7 +55,7 @@ import java.util.function.ToLongFunction;
  *
  * <p>{@link #close()} removes the registry's collector from the {@link MetricRegistry}.
  */
-public final class VigilMeterRegistry extends MeterRegistry {
+public final class VigilMeterRegistry extends MeterRegistry implements AutoCloseable {
   private final MetricRegistry metrics;
   private final Collector collector;
 
