@@ -49,35 +49,14 @@ final class MeterCollector implements Collector {
       String name = id.getConventionName(convention);
       Labels labels = labels(id.getConventionTags(convention));
       String help = id.getDescription() == null ? "" : id.getDescription();
-      Emitter out = new Emitter(families, help);
-      switch (meter) {
-        case Counter c -> out.add(name, MetricType.COUNTER, counter(labels, c.count()));
-        case FunctionCounter c -> out.add(name, MetricType.COUNTER, counter(labels, c.count()));
-        case Gauge g when id.getName().endsWith(".info") ->
-            out.add(name, MetricType.INFO, new InfoDataPoint(labels));
-        case Gauge g -> out.add(name, MetricType.GAUGE, new GaugeDataPoint(labels, g.value()));
-        case VigilTimer t ->
-            distribution(out, name, labels, t.takeSnapshot(), true, t.hasBuckets(), false);
-        case VigilDistributionSummary s ->
-            distribution(out, name, labels, s.takeSnapshot(), false, s.hasBuckets(), false);
-        case LongTaskTimer t -> {
-          HistogramSnapshot snapshot = t.takeSnapshot();
-          distribution(
-              out, name, labels, snapshot, true, snapshot.histogramCounts().length > 0, true);
-        }
-        case FunctionTimer t ->
-            out.add(
-                name,
-                MetricType.SUMMARY,
-                new SummaryDataPoint(
-                    labels,
-                    (long) t.count(),
-                    t.totalTime(TimeUnit.SECONDS),
-                    new double[0],
-                    new double[0],
-                    DataPoint.NO_CREATED));
-        default -> custom(out, name, labels, meter.measure());
+      Emitter out = new Emitter(families, help, new ArrayList<>());
+      try {
+        convert(meter, id, name, labels, out);
+      } catch (IllegalArgumentException e) {
+        // A value the snapshot rejects (a function counter gone negative): leave this meter out.
+        continue;
       }
+      out.flush();
     }
     List<MetricSnapshot> snapshots = new ArrayList<>(families.size());
     for (Map.Entry<String, Family> e : families.entrySet()) {
@@ -86,6 +65,37 @@ final class MeterCollector implements Collector {
           new MetricSnapshot(new MetricMetadata(e.getKey(), f.help, ""), f.type, f.points));
     }
     return snapshots;
+  }
+
+  private static void convert(Meter meter, Meter.Id id, String name, Labels labels, Emitter out) {
+    switch (meter) {
+      case Counter c -> out.add(name, MetricType.COUNTER, counter(labels, c.count()));
+      case FunctionCounter c -> out.add(name, MetricType.COUNTER, counter(labels, c.count()));
+      case Gauge g when id.getName().endsWith(".info") ->
+          out.add(name, MetricType.INFO, new InfoDataPoint(labels));
+      case Gauge g -> out.add(name, MetricType.GAUGE, new GaugeDataPoint(labels, g.value()));
+      case VigilTimer t ->
+          distribution(out, name, labels, t.takeSnapshot(), true, t.hasBuckets(), false);
+      case VigilDistributionSummary s ->
+          distribution(out, name, labels, s.takeSnapshot(), false, s.hasBuckets(), false);
+      case LongTaskTimer t -> {
+        HistogramSnapshot snapshot = t.takeSnapshot();
+        distribution(
+            out, name, labels, snapshot, true, snapshot.histogramCounts().length > 0, true);
+      }
+      case FunctionTimer t ->
+          out.add(
+              name,
+              MetricType.SUMMARY,
+              new SummaryDataPoint(
+                  labels,
+                  (long) t.count(),
+                  t.totalTime(TimeUnit.SECONDS),
+                  new double[0],
+                  new double[0],
+                  DataPoint.NO_CREATED));
+      default -> custom(out, name, labels, meter.measure());
+    }
   }
 
   private static CounterDataPoint counter(Labels labels, double value) {
@@ -196,12 +206,23 @@ final class MeterCollector implements Collector {
     }
   }
 
-  /** Adds points to families, leaving out a type conflict or repeated labels. */
-  private record Emitter(Map<String, Family> families, String help) {
+  private record Pending(String name, MetricType type, DataPoint point) {}
+
+  /**
+   * One meter's points, added to the families only once all of them were built ({@link #flush}),
+   * leaving out a type conflict or repeated labels.
+   */
+  private record Emitter(Map<String, Family> families, String help, List<Pending> pending) {
     void add(String name, MetricType type, DataPoint point) {
-      Family f = families.computeIfAbsent(name, n -> new Family(type, help));
-      if (f.type == type && f.seen.add(point.labels())) {
-        f.points.add(point);
+      pending.add(new Pending(name, type, point));
+    }
+
+    void flush() {
+      for (Pending p : pending) {
+        Family f = families.computeIfAbsent(p.name, n -> new Family(p.type, help));
+        if (f.type == p.type && f.seen.add(p.point.labels())) {
+          f.points.add(p.point);
+        }
       }
     }
   }

@@ -50,8 +50,8 @@ import java.util.function.ToLongFunction;
  * objectives, classic histograms (a gauge histogram for long task timers), each beside a {@code
  * _max} gauge; function timers summaries; custom meters one family per statistic. Histogram buckets
  * only grow; percentiles and max cover Micrometer's sliding window. A meter whose name is already
- * taken by a meter of another type, or whose tags repeat another's, is left out of the scrape
- * rather than failing it.
+ * taken by a meter of another type, whose tags repeat another's, or whose value a snapshot rejects
+ * (a negative count) is left out of the scrape rather than failing it.
  *
  * <p>{@link #close()} removes the registry's collector from the {@link MetricRegistry}.
  */

@@ -65,6 +65,27 @@ class VigilMeterRegistryTest {
   }
 
   @Test
+  void aMeterWhoseValuesASnapshotRejectsIsLeftOutNotTheScrape() {
+    io.micrometer.core.instrument.FunctionCounter.builder("broken", this, x -> -5).register(meters);
+    io.micrometer.core.instrument.Meter.builder(
+            "custom",
+            io.micrometer.core.instrument.Meter.Type.OTHER,
+            java.util.List.of(
+                new io.micrometer.core.instrument.Measurement(
+                    () -> 1, io.micrometer.core.instrument.Statistic.VALUE),
+                new io.micrometer.core.instrument.Measurement(
+                    () -> -3, io.micrometer.core.instrument.Statistic.COUNT)))
+        .register(meters);
+    io.micrometer.core.instrument.Counter.builder("fine").register(meters).increment();
+
+    MetricSnapshots s = metrics.scrape();
+    assertThat(s.get("fine")).isNotNull();
+    assertThat(s.get("broken")).isNull();
+    assertThat(s.get("custom")).as("none of the meter's families, not only the bad one").isNull();
+    assertThat(s.get("custom_value")).isNull();
+  }
+
+  @Test
   void closeRemovesTheMetersFromTheRegistry() {
     io.micrometer.core.instrument.Counter.builder("http.requests").register(meters).increment();
     meters.close();
