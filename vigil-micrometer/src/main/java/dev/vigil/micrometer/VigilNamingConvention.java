@@ -53,11 +53,9 @@ final class VigilNamingConvention implements NamingConvention {
               || c == '_'
               || (colonAllowed && c == ':')
               || (i > 0 && c >= '0' && c <= '9');
-      if (!ok && i == 0 && c >= '0' && c <= '9') {
-        b.append('_').append(c);
-      } else {
-        b.append(ok ? c : '_');
-      }
+      // A leading digit is replaced, not prefixed, as client_java's sanitizer does ("9lives" ->
+      // "_lives").
+      b.append(ok ? c : '_');
     }
     return b.toString();
   }

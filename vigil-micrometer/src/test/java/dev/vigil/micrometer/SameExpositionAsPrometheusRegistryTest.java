@@ -99,6 +99,27 @@ class SameExpositionAsPrometheusRegistryTest {
           t.record(Duration.ofSeconds(30));
         });
     kinds.put(
+        "timer and summary with default percentile histograms",
+        (r, c) -> {
+          Timer t = Timer.builder("default.hist").publishPercentileHistogram().register(r);
+          t.record(Duration.ofMillis(3));
+          t.record(Duration.ofSeconds(3));
+          DistributionSummary s =
+              DistributionSummary.builder("default.sizes").publishPercentileHistogram().register(r);
+          s.record(3);
+          s.record(3_000_000);
+        });
+    kinds.put(
+        "names and tag keys to sanitise",
+        (r, c) -> {
+          Counter.builder("my-app.req/s")
+              .tag("a-b", "x y")
+              .tag("2nd", "\"q\"")
+              .register(r)
+              .increment();
+          Gauge.builder("9lives", () -> 9).register(r);
+        });
+    kinds.put(
         "timer with SLO buckets",
         (r, c) -> {
           Timer t =
