@@ -59,4 +59,29 @@ class MicrometerWithVigilTest {
       assertThat(stored).as("jobs_done_total stored by Vigil").isEqualTo(1);
     }
   }
+
+  @Test
+  void micrometersJvmBinders_doNotBreakMetricsBesideVigilsJvmCollector(@TempDir Path dir)
+      throws Exception {
+    VigilConfig config =
+        VigilConfig.defaults()
+            .withListen("127.0.0.1", 0)
+            .withStoragePath(dir.resolve("data"))
+            .withCollect(new CollectConfig(Duration.ofSeconds(1), false, true, false, true, ""));
+    try (Vigil vigil = Vigil.start(config);
+        VigilMeterRegistry meters = new VigilMeterRegistry(vigil.registry())) {
+      new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(meters);
+      new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(meters);
+      new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(meters);
+      Counter.builder("jobs.done").register(meters).increment();
+
+      HttpResponse<String> metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(vigil.url() + "/metrics")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(metrics.statusCode()).as(metrics.body()).isEqualTo(200);
+      assertThat(metrics.body()).contains("jobs_done_total 1\n");
+    }
+  }
 }

@@ -40,6 +40,12 @@ final class MeterCollector implements Collector {
     this.registry = registry;
   }
 
+  /** Vigil's own collectors win a name both produce (Micrometer's JVM meters, say). */
+  @Override
+  public boolean yieldsDuplicateNames() {
+    return true;
+  }
+
   @Override
   public List<MetricSnapshot> collect() {
     NamingConvention convention = registry.config().namingConvention();
