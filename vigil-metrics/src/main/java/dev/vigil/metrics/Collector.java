@@ -26,4 +26,14 @@ public interface Collector {
   default List<String> metricNames() {
     return List.of();
   }
+
+  /**
+   * True when a family of this collector whose name another collector also produces is left out of
+   * the scrape, instead of failing it. For bridges whose names come from code they do not control
+   * (a Micrometer registry, whose JVM meters share names with the JVM collector's); false by
+   * default, so that a clash between ordinary collectors stays an error.
+   */
+  default boolean yieldsDuplicateNames() {
+    return false;
+  }
 }

@@ -138,13 +138,20 @@ public final class MetricRegistry {
   /**
    * Collects every collector.
    *
-   * @throws IllegalStateException when two collectors produced the same name
+   * @throws IllegalStateException when two collectors produced the same name (unless one of them
+   *     {@linkplain Collector#yieldsDuplicateNames() yields}: its family is then left out)
    */
   public MetricSnapshots scrape() {
     List<MetricSnapshot> all = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     List<DataPoint> overflow = new ArrayList<>();
+    List<Collector> yielding = new ArrayList<>();
     for (Collector c : collectors) {
+      if (c.yieldsDuplicateNames()) {
+        // Collected after all the others, so that their families win whatever the order.
+        yielding.add(c);
+        continue;
+      }
       for (MetricSnapshot s : c.collect()) {
         if (!seen.add(s.name())) {
           throw new IllegalStateException(
@@ -156,6 +163,13 @@ public final class MetricRegistry {
         overflow.add(
             new CounterDataPoint(
                 Labels.of("metric", m.name()), m.overflowCount(), null, DataPoint.NO_CREATED));
+      }
+    }
+    for (Collector c : yielding) {
+      for (MetricSnapshot s : c.collect()) {
+        if (seen.add(s.name())) {
+          all.add(s);
+        }
       }
     }
     if (!overflow.isEmpty() && seen.add(OVERFLOW_METRIC)) {

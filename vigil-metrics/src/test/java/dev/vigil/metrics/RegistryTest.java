@@ -26,6 +26,43 @@ class RegistryTest {
   }
 
   @Test
+  void scrape_sameNameFromAYieldingCollector_leavesItsFamilyOutWhateverTheOrder() {
+    Collector yielding =
+        new Collector() {
+          @Override
+          public List<MetricSnapshot> collect() {
+            return List.of(
+                new MetricSnapshot(
+                    MetricMetadata.of("jvm_threads"),
+                    MetricType.GAUGE,
+                    List.of(new GaugeDataPoint(Labels.of("state", "new"), 2))),
+                new MetricSnapshot(
+                    MetricMetadata.of("jobs"),
+                    MetricType.GAUGE,
+                    List.of(new GaugeDataPoint(Labels.EMPTY, 3))));
+          }
+
+          @Override
+          public boolean yieldsDuplicateNames() {
+            return true;
+          }
+        };
+    registry.register(yielding);
+    registry.register(
+        () ->
+            List.of(
+                new MetricSnapshot(
+                    MetricMetadata.of("jvm_threads"),
+                    MetricType.GAUGE,
+                    List.of(new GaugeDataPoint(Labels.EMPTY, 1)))));
+
+    var scrape = registry.scrape();
+    assertThat(scrape.get("jvm_threads").dataPoints())
+        .containsExactly(new GaugeDataPoint(Labels.EMPTY, 1));
+    assertThat(scrape.get("jobs")).isNotNull();
+  }
+
+  @Test
   void register_sameCollectorTwice_isError() {
     Gauge g = Gauge.builder().name("g").build();
     registry.register(g);

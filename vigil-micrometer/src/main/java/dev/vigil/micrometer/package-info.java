@@ -1,0 +1,2 @@
+/** A Micrometer {@code MeterRegistry} exposed through a vigil-metrics registry. */
+package dev.vigil.micrometer;
