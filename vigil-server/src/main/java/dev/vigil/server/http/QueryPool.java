@@ -4,13 +4,14 @@ import dev.vigil.metrics.CallbackCounter;
 import dev.vigil.metrics.CallbackGauge;
 import dev.vigil.metrics.MetricRegistry;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,6 +79,7 @@ public final class QueryPool implements AutoCloseable {
   private final int queueLength;
   private final Duration maxWait;
   private final ThreadPoolExecutor executor;
+  private final Semaphore slots;
   private final AtomicInteger running = new AtomicInteger();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder completed = new LongAdder();
@@ -98,16 +100,17 @@ public final class QueryPool implements AutoCloseable {
     this.queueLength = queueLength;
     this.maxWait = maxWait;
     AtomicInteger n = new AtomicInteger();
+    this.slots = new Semaphore(threads + queueLength);
     this.executor =
         new ThreadPoolExecutor(
             threads,
             threads,
             0,
             TimeUnit.MILLISECONDS,
-            // A SynchronousQueue when no queue is wanted: ArrayBlockingQueue needs capacity >= 1.
-            queueLength == 0
-                ? new java.util.concurrent.SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(queueLength),
+            // Unbounded here: admission is the semaphore's (threads + queueLength), which a
+            // SynchronousQueue could not give: right after a query ended its thread was not yet
+            // back at the queue, and the next query was refused with nothing running.
+            new LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "vigil-query-" + n.incrementAndGet());
               t.setDaemon(true);
@@ -124,34 +127,89 @@ public final class QueryPool implements AutoCloseable {
    *     {@code canceled} when the calling thread is interrupted
    */
   public <T> T call(Callable<T> task) {
-    FutureTask<T> f =
-        new FutureTask<>(
-            () -> {
-              running.incrementAndGet();
-              try {
-                return task.call();
-              } finally {
-                running.decrementAndGet();
-                completed.increment();
-              }
-            });
+    if (executor.isShutdown()) {
+      throw new ApiError(ApiError.Type.UNAVAILABLE, "Vigil is shutting down");
+    }
+    Job<T> job;
     try {
-      executor.execute(f);
-    } catch (RejectedExecutionException e) {
-      rejected.increment();
+      job =
+          admit(
+              task,
+              () ->
+                  new Rejected(
+                      "too many queries: "
+                          + threads
+                          + " running and "
+                          + queueLength
+                          + " waiting (server.limits.query_max_concurrency, query_queue_length);"
+                          + " retry in "
+                          + RETRY_AFTER_SECONDS
+                          + " s"));
+    } catch (Rejected e) {
       if (executor.isShutdown()) {
         throw new ApiError(ApiError.Type.UNAVAILABLE, "Vigil is shutting down");
       }
-      throw new Rejected(
-          "too many queries: "
-              + threads
-              + " running and "
-              + queueLength
-              + " waiting (server.limits.query_max_concurrency, query_queue_length); retry in "
-              + RETRY_AFTER_SECONDS
-              + " s");
+      throw e;
     }
-    return await(f);
+    return await(job);
+  }
+
+  /**
+   * Takes a slot (a thread or a place in the queue) and hands {@code task} to the executor. The
+   * slot is given back when the task's own code ends, before its result is visible, so a caller
+   * that saw the result can run the next query at once.
+   */
+  private <T> Job<T> admit(Callable<T> task, java.util.function.Supplier<Rejected> full) {
+    if (!slots.tryAcquire()) {
+      rejected.increment();
+      throw full.get();
+    }
+    Job<T> job = new Job<>(task);
+    try {
+      executor.execute(job);
+    } catch (RejectedExecutionException e) {
+      job.release();
+      rejected.increment();
+      throw full.get();
+    }
+    return job;
+  }
+
+  /** A task with its slot, given back exactly once: by the task, or when it never runs. */
+  private final class Job<T> implements Runnable {
+    private final java.util.concurrent.atomic.AtomicBoolean released =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    final FutureTask<T> future;
+
+    Job(Callable<T> task) {
+      future =
+          new FutureTask<>(
+              () -> {
+                running.incrementAndGet();
+                try {
+                  return task.call();
+                } finally {
+                  running.decrementAndGet();
+                  completed.increment();
+                  release();
+                }
+              });
+    }
+
+    void release() {
+      if (released.compareAndSet(false, true)) {
+        slots.release();
+      }
+    }
+
+    @Override
+    public void run() {
+      try {
+        future.run();
+      } finally {
+        release(); // canceled before it ran: the task's own finally never came
+      }
+    }
   }
 
   /** Like {@link #call}, for a task without a result (an HTTP handler). */
@@ -163,13 +221,15 @@ public final class QueryPool implements AutoCloseable {
         });
   }
 
-  private <T> T await(FutureTask<T> f) {
+  private <T> T await(Job<T> job) {
+    FutureTask<T> f = job.future;
     try {
       try {
         return f.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
         // Still queued: drop it. Already running: the engine's own deadline ends it; wait.
-        if (executor.remove(f)) {
+        if (executor.remove(job)) {
+          job.release();
           throw new ApiError(
               ApiError.Type.TIMEOUT,
               "query timed out after waiting "
@@ -181,7 +241,9 @@ public final class QueryPool implements AutoCloseable {
         return f.get();
       }
     } catch (InterruptedException e) {
-      executor.remove(f);
+      if (executor.remove(job)) {
+        job.release();
+      }
       f.cancel(true);
       Thread.currentThread().interrupt();
       throw new ApiError(ApiError.Type.CANCELED, "query canceled");
@@ -213,25 +275,13 @@ public final class QueryPool implements AutoCloseable {
    * @throws Rejected when all threads are busy and the queue is full
    */
   public Future<?> submit(Runnable task) {
-    FutureTask<Void> f =
-        new FutureTask<>(
+    return admit(
             () -> {
-              running.incrementAndGet();
-              try {
-                task.run();
-              } finally {
-                running.decrementAndGet();
-                completed.increment();
-              }
+              task.run();
               return null;
-            });
-    try {
-      executor.execute(f);
-    } catch (RejectedExecutionException e) {
-      rejected.increment();
-      throw new Rejected("too many queries: the query pool and its queue are full");
-    }
-    return f;
+            },
+            () -> new Rejected("too many queries: the query pool and its queue are full"))
+        .future;
   }
 
   /** Queries evaluating now. */

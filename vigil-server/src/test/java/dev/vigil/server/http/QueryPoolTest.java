@@ -70,6 +70,19 @@ class QueryPoolTest {
   }
 
   @Test
+  void call_oneAfterAnother_withNoQueue_isNeverRefused() {
+    // A caller that saw its result runs the next query at once: the slot is free before the result
+    // is. With a SynchronousQueue hand-off, the next query came before the thread was back at the
+    // queue and was refused with nothing running (QueryPoolTest failed so on a fresh clone).
+    pool = new QueryPool(1, 0, Duration.ofSeconds(30));
+    for (int i = 0; i < 20_000; i++) {
+      int n = i;
+      assertThat(pool.call(() -> n)).isEqualTo(n);
+    }
+    assertThat(pool.rejected()).isZero();
+  }
+
+  @Test
   void call_rethrowsTheTasksOwnException() {
     pool = new QueryPool(1, 1, Duration.ofSeconds(30));
     assertThatThrownBy(
