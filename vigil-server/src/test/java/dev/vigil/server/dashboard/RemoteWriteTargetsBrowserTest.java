@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -79,32 +77,35 @@ class RemoteWriteTargetsBrowserTest {
       driver = HeadlessChromium.start(work.resolve("chrome"), 1280, 1000);
       WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
       ChromeDriver d = driver;
-      // The page refreshes itself; wait for both queues to show their final counts.
-      wait.until(
-          x -> {
-            d.get(vigil.url() + "/?load=" + System.nanoTime() + "#page=targets");
-            List<WebElement> rows =
-                new WebDriverWait(d, Duration.ofSeconds(20))
-                    .until(
-                        y -> {
-                          List<WebElement> r = y.findElements(By.cssSelector("tr[data-queue]"));
-                          return r.size() == 2 ? r : null;
-                        });
-            return rows.get(0).getText().contains("central")
-                && cells(rows.get(0)).get(4).equals("25")
-                && cells(rows.get(1)).get(6).matches("[1-9][0-9]*");
-          });
-      List<WebElement> rows = driver.findElements(By.cssSelector("tr[data-queue]"));
-      List<String> central = cells(rows.get(0));
+      // The page refreshes itself (replacing its rows): read the table in one script call, and wait
+      // for both queues to show their final counts.
+      List<List<String>> rows =
+          wait.until(
+              x -> {
+                d.get(vigil.url() + "/?load=" + System.nanoTime() + "#page=targets");
+                List<List<String>> r =
+                    new WebDriverWait(d, Duration.ofSeconds(20))
+                        .until(
+                            y -> {
+                              List<List<String>> t = queueRows(d);
+                              return t.size() == 2 ? t : null;
+                            });
+                return r.get(0).get(1).equals("central")
+                        && r.get(0).get(5).equals("25")
+                        && r.get(1).get(7).matches("[1-9][0-9]*")
+                    ? r
+                    : null;
+              });
+      List<String> central = rows.get(0).subList(1, rows.get(0).size());
       assertThat(central.subList(0, 8))
           .containsExactly("central", base + "/ok", "1", "0", "25", "0", "0", "0");
-      List<String> backup = cells(rows.get(1));
+      List<String> backup = rows.get(1).subList(1, rows.get(1).size());
       assertThat(backup.get(0)).isEqualTo("backup");
       assertThat(backup.get(3)).as("pending").isEqualTo("25");
       assertThat(backup.get(4)).as("sent").isEqualTo("0");
       assertThat(backup.get(8)).as("lag").isEqualTo("nothing sent yet");
       assertThat(backup.get(9)).isEqualTo("HTTP 503: overloaded, try later");
-      assertThat(rows.get(1).getAttribute("class")).contains("health-down");
+      assertThat(rows.get(1).get(0)).as("row class").contains("health-down");
     } finally {
       if (driver != null) {
         driver.quit();
@@ -113,7 +114,13 @@ class RemoteWriteTargetsBrowserTest {
     }
   }
 
-  private static List<String> cells(WebElement row) {
-    return row.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+  /** Each queue row as [its class, then its cells' text], read at one instant. */
+  @SuppressWarnings("unchecked")
+  private static List<List<String>> queueRows(ChromeDriver d) {
+    Object r =
+        d.executeScript(
+            "return [...document.querySelectorAll('tr[data-queue]')].map(r =>"
+                + " [r.className, ...[...r.cells].map(c => c.innerText.trim())]);");
+    return (List<List<String>>) r;
   }
 }
