@@ -183,7 +183,14 @@ public final class ExportRun {
     // For tests only: a small part size makes a small export go multipart.
     String p = env.get(PART_BYTES_ENV);
     if (p != null && !p.isBlank()) {
-      partBytes = Integer.parseInt(p.strip());
+      try {
+        partBytes = Integer.parseInt(p.strip());
+      } catch (NumberFormatException e) {
+        partBytes = 0;
+      }
+      if (partBytes < 1) {
+        throw new IllegalArgumentException(PART_BYTES_ENV + " must be a positive number of bytes");
+      }
     }
     try (S3Upload up = new S3Upload(target, creds, partBytes, java.time.Clock.systemUTC())) {
       long n;
