@@ -60,7 +60,9 @@ class S3DestinationTest {
     Path home = Path.of("target", "s3rver").toAbsolutePath();
     Path bin = home.resolve("node_modules/s3rver/bin/s3rver.js");
     if (!Files.exists(bin)) {
-      Assumptions.assumeTrue(onPath("node") && onPath("npm"), "node and npm are not installed");
+      Assumptions.assumeTrue(
+          onPath("node") && onPath("npm"),
+          "node and npm are not installed (scripts/install-test-deps installs them)");
       Files.createDirectories(home);
       Process npm =
           new ProcessBuilder(
