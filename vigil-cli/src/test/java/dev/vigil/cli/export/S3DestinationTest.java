@@ -9,10 +9,8 @@ import dev.vigil.export.ExportWriters;
 import dev.vigil.model.Appender;
 import dev.vigil.model.Labels;
 import dev.vigil.tsdb.Tsdb;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,12 +24,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,85 +42,40 @@ import org.junit.jupiter.api.io.TempDir;
 class S3DestinationTest {
   private static final String VERSION = "3.7.1";
   private static final String BUCKET = "vigil-test";
-  private static final long T0 = 1_765_100_000_000L;
-  private static final int N = 30_000;
+  static final long T0 = 1_765_100_000_000L;
+  static final int N = 30_000;
 
   @TempDir static Path dir;
-  private static Process server;
+  private static S3Server server;
   private static int port;
   private static Path store;
 
   @BeforeAll
   static void startS3rver() throws Exception {
-    Path home = Path.of("target", "s3rver").toAbsolutePath();
-    Path bin = home.resolve("node_modules/s3rver/bin/s3rver.js");
-    if (!Files.exists(bin)) {
-      Assumptions.assumeTrue(
-          onPath("node") && onPath("npm"),
-          "node and npm are not installed (scripts/install-test-deps installs them)");
-      Files.createDirectories(home);
-      Process npm =
-          new ProcessBuilder(
-                  "npm",
-                  "install",
-                  "--prefix",
-                  home.toString(),
-                  "--no-audit",
-                  "--no-fund",
-                  "s3rver@" + VERSION)
-              .redirectErrorStream(true)
-              .redirectOutput(home.resolve("npm-install.log").toFile())
-              .start();
-      boolean ended = npm.waitFor(10, TimeUnit.MINUTES);
-      if (!ended) {
-        npm.destroyForcibly();
-      }
-      Assumptions.assumeTrue(
-          ended && npm.exitValue() == 0 && Files.exists(bin),
-          "npm install s3rver@"
-              + VERSION
-              + " failed (is the npm registry reachable?): see "
-              + home.resolve("npm-install.log"));
-    }
     Path data = Files.createDirectories(dir.resolve("s3rver"));
     server =
-        new ProcessBuilder(
-                "node",
-                bin.toString(),
-                "-d",
-                data.toString(),
-                "-a",
-                "127.0.0.1",
-                "-p",
-                "0",
-                "--configure-bucket",
-                BUCKET)
-            .redirectErrorStream(true)
-            .start();
-    CompletableFuture<Integer> listening = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  var m = java.util.regex.Pattern.compile("listening on .*:(\\d+)").matcher(line);
-                  if (m.find()) {
-                    listening.complete(Integer.parseInt(m.group(1)));
-                  }
-                }
-                listening.completeExceptionally(new IOException("s3rver exited"));
-              } catch (IOException e) {
-                listening.completeExceptionally(e);
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    port = listening.get(60, TimeUnit.SECONDS);
+        S3Server.start(
+            "s3rver",
+            "s3rver@" + VERSION,
+            "node_modules/s3rver/bin/s3rver.js",
+            home ->
+                List.of(
+                    "node",
+                    home.resolve("node_modules/s3rver/bin/s3rver.js").toString(),
+                    "-d",
+                    data.toString(),
+                    "-a",
+                    "127.0.0.1",
+                    "-p",
+                    "0",
+                    "--configure-bucket",
+                    BUCKET));
+    port = server.port();
+    store = seed(dir.resolve("data"));
+  }
 
-    store = dir.resolve("data");
+  /** 3 series of {@link #N} samples, one a second from {@link #T0}. */
+  static Path seed(Path store) throws IOException {
     try (Tsdb db = Tsdb.builder(store).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
       Appender app = db.appender();
       for (int i = 0; i < N; i++) {
@@ -139,25 +89,14 @@ class S3DestinationTest {
       }
       app.commit();
     }
+    return store;
   }
 
   @AfterAll
   static void stop() throws InterruptedException {
     if (server != null) {
-      server.destroy();
-      if (!server.waitFor(30, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
+      server.close();
     }
-  }
-
-  private static boolean onPath(String cmd) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(d, cmd))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Map<String, String> env(String... extra) {
