@@ -239,6 +239,37 @@ class S3DestinationTest {
         .hasMessageContaining("s3://BUCKET/PREFIX/");
   }
 
+  /** Temporary credentials: the session token is sent and signed (x-amz-security-token). */
+  @Test
+  void sessionToken_isSentAndSigned() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    HttpServer sink = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    sink.createContext(
+        "/",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          seen.add(
+              ex.getRequestHeaders().getFirst("x-amz-security-token")
+                  + " | "
+                  + ex.getRequestHeaders().getFirst("Authorization"));
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    sink.start();
+    try {
+      Map<String, String> env = env("AWS_SESSION_TOKEN", "tok123", "AWS_REGION", "eu-west-1");
+      env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + sink.getAddress().getPort());
+      export(request(ExportFormat.CSV, "s3://bkt/x.csv"), env);
+    } finally {
+      sink.stop(0);
+    }
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0))
+        .startsWith("tok123 | AWS4-HMAC-SHA256 Credential=S3RVER/")
+        .contains("/eu-west-1/s3/aws4_request")
+        .contains("SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token,");
+  }
+
   /** A server that fails the second part: the upload is aborted (DELETE ?uploadId=). */
   @Test
   void failedPart_abortsTheMultipartUpload() throws Exception {
