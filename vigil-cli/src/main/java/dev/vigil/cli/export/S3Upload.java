@@ -227,6 +227,9 @@ final class S3Upload extends OutputStream {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException(target + ": interrupted during " + what);
+    } catch (IOException e) {
+      throw new IOException(
+          target + ": " + what + " to " + uri.getAuthority() + " failed: " + e, e);
     }
     if (r.statusCode() / 100 != 2) {
       throw failure(what, r.statusCode(), r.body());
