@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
  * ./vigil export --storage.path data --match '{job="node"}' --format openmetrics --output - | gzip > n.om.gz
  * ./vigil export --url http://127.0.0.1:9470 --query 'rate(http_requests_total[5m])' --step 1m \
  *     --format csv --layout wide --output rates.csv
+ * AWS_REGION=eu-west-1 ./vigil export --url http://127.0.0.1:9470 --match up --output s3://b/vigil/
  * }</pre>
  */
 @Command(
@@ -82,7 +83,10 @@ final class ExportCommand implements Callable<Integer> {
       names = {"--output", "-o"},
       defaultValue = "-",
       description =
-          "A file (written whole or not at all), or - for standard output (${DEFAULT-VALUE}).")
+          "A file (written whole or not at all), - for standard output (${DEFAULT-VALUE}),"
+              + " s3://BUCKET/PREFIX/[NAME] (credentials from AWS_ACCESS_KEY_ID,"
+              + " AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; AWS_REGION; AWS_ENDPOINT_URL for an"
+              + " S3-compatible server), influxdb://HOST:8086/DB or datadog[:URL].")
   String output;
 
   @Option(names = "--url", description = "A running Vigil server, e.g. http://127.0.0.1:9470.")

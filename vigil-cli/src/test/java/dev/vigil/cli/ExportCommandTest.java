@@ -368,6 +368,7 @@ class ExportCommandTest extends CapturedOutput {
       {"--storage.path", p, "--match", "up", "--format", "xml"},
       {"--storage.path", p, "--match", "up", "--layout", "wide", "--format", "jsonl"},
       {"--storage.path", dir.resolve("missing").toString(), "--match", "up"},
+      {"--storage.path", p, "--match", "up", "--start", START, "-o", "s3://Bad_Bucket/x.csv"},
     };
     String[] expected = {
       "--start: invalid time \"yesterday\"",
@@ -381,6 +382,7 @@ class ExportCommandTest extends CapturedOutput {
       "unknown format \"xml\"",
       "--layout wide is a CSV layout",
       "is not a directory",
+      "expected s3://BUCKET/PREFIX/",
     };
     for (int i = 0; i < cases.length; i++) {
       err.reset();

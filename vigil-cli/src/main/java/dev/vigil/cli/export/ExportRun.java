@@ -101,6 +101,9 @@ public final class ExportRun {
         return n;
       }
     }
+    if (S3Target.is(req.output())) {
+      return toS3(req, matchers, notes, progress, env);
+    }
     if (InfluxDestination.is(req.output())) {
       if (req.format() != ExportFormat.INFLUX) {
         throw new IllegalArgumentException(
@@ -146,6 +149,87 @@ public final class ExportRun {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * {@code --output s3://bucket/prefix/[name]}: the export streamed into an {@link S3Upload} (one
+   * PUT, or a multipart upload aborted on failure); a sqlite database is written to a temporary
+   * file first (SQLite writes a file) and then streamed.
+   */
+  private static long toS3(
+      ExportRequest req,
+      List<List<LabelMatcher>> matchers,
+      PrintStream notes,
+      SeriesExport.Progress progress,
+      java.util.Map<String, String> env)
+      throws IOException, InterruptedException {
+    S3Target target =
+        S3Target.parse(
+            req.output(),
+            S3Target.defaultName(req.startMs(), req.endMs(), extension(req.format())),
+            env);
+    String key = env.get("AWS_ACCESS_KEY_ID");
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    if (key == null || key.isBlank() || secret == null || secret.isBlank()) {
+      throw new IllegalArgumentException(
+          "an S3 destination needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+              + " (and AWS_SESSION_TOKEN for temporary ones)");
+    }
+    String token = env.get("AWS_SESSION_TOKEN");
+    SigV4.Credentials creds =
+        new SigV4.Credentials(
+            key.strip(), secret.strip(), token == null || token.isBlank() ? null : token.strip());
+    int partBytes = S3Upload.PART_BYTES;
+    // For tests only: a small part size makes a small export go multipart.
+    String p = env.get(PART_BYTES_ENV);
+    if (p != null && !p.isBlank()) {
+      try {
+        partBytes = Integer.parseInt(p.strip());
+      } catch (NumberFormatException e) {
+        partBytes = 0;
+      }
+      if (partBytes < 1) {
+        throw new IllegalArgumentException(PART_BYTES_ENV + " must be a positive number of bytes");
+      }
+    }
+    try (S3Upload up = new S3Upload(target, creds, partBytes, java.time.Clock.systemUTC())) {
+      long n;
+      if (req.format() == ExportFormat.SQLITE) {
+        Path tmp = Files.createTempFile("vigil-export", ".sqlite");
+        try {
+          try (SeriesWriter w = ExportWriters.sqlite(tmp)) {
+            n = export(req, matchers, w, notes, progress);
+            w.finish();
+          }
+          Files.copy(tmp, up);
+        } finally {
+          Files.deleteIfExists(tmp);
+        }
+      } else {
+        try (SeriesWriter w = ExportWriters.open(req.format(), req.layout(), up)) {
+          n = export(req, matchers, w, notes, progress);
+          w.finish();
+        }
+      }
+      up.complete();
+      notes.println(
+          "vigil export: uploaded "
+              + target
+              + (up.parts() == 0 ? " (one request)" : " (" + up.parts() + " parts)"));
+      return n;
+    }
+  }
+
+  /** The environment variable that sets the multipart part size in bytes (tests only). */
+  static final String PART_BYTES_ENV = "VIGIL_S3_PART_BYTES";
+
+  /** The file name extension of an object named by default. */
+  static String extension(ExportFormat f) {
+    return switch (f) {
+      case INFLUX -> "lp";
+      case OPENMETRICS -> "om.txt";
+      default -> f.id();
+    };
   }
 
   private static long export(
