@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
@@ -148,6 +149,29 @@ class GrafanaDashboardsBrowserTest {
         assertThat(p.get("targets")).as("%s: %s", f, p.get("title")).isNotEmpty();
       }
     }
+  }
+
+  @Test
+  void provisioningFiles_nameVigilAsAPrometheusDataSource_andTheDashboardsFolder()
+      throws Exception {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    Path provisioning = boards.getParent().resolve("provisioning");
+    JsonNode ds = yaml.readTree(provisioning.resolve("datasources/vigil.yml").toFile());
+    assertThat(ds.get("apiVersion").asInt()).isEqualTo(1);
+    JsonNode source = ds.get("datasources").get(0);
+    assertThat(source.get("type").asText()).isEqualTo("prometheus");
+    assertThat(source.get("url").asText()).isEqualTo("http://localhost:9470");
+    assertThat(source.get("isDefault").asBoolean()).isTrue();
+    JsonNode db = yaml.readTree(provisioning.resolve("dashboards/vigil.yml").toFile());
+    JsonNode provider = db.get("providers").get(0);
+    assertThat(provider.get("type").asText()).isEqualTo("file");
+    // docs/grafana.md copies the JSON files to this path.
+    assertThat(provider.get("options").get("path").asText())
+        .isEqualTo("/var/lib/grafana/dashboards/vigil");
+    assertThat(
+            Files.readString(
+                Path.of(System.getProperty("vigil.root", ".")).resolve("docs/grafana.md")))
+        .contains("/var/lib/grafana/dashboards/vigil/");
   }
 
   @Test
