@@ -13,6 +13,7 @@ import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Router;
 import dev.vigil.server.http.Routes;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -133,6 +134,8 @@ public final class DashboardRoutes implements Routes {
   @Override
   public void register(Router router) {
     router.classpathFiles("/dashboard", "/");
+    // DinoAir's built-in dashboard is at /monitoring; its users' bookmarks land on Vigil's.
+    router.get("/monitoring", Role.PUBLIC, ctx -> ctx.redirect("/", HttpStatus.FOUND));
     router.get("/_static/<path>", Role.PUBLIC, DashboardRoutes::vendor);
     router.get("/api/dashboard/config", Role.PUBLIC, this::config);
     router.get("/api/dashboards", Role.READ, this::list);

@@ -43,6 +43,19 @@ final class SeedMetrics {
   private final Counter devEvents;
   private final Counter devAutofixed;
   private final Counter devFalsePositives;
+  private final Gauge devCpu;
+  private final Gauge devMemoryMb;
+  private final Gauge devFilesWatched;
+  /* DevLoop's value counters have no _total (devloop_ci_failures_prevented, ...); exposed as text
+   * by extraText(), in this order: CI failures prevented, build seconds saved, developer seconds
+   * saved, successful pushes, pushes. */
+  private final java.util.concurrent.atomic.DoubleAdder[] devValue = {
+    new java.util.concurrent.atomic.DoubleAdder(),
+    new java.util.concurrent.atomic.DoubleAdder(),
+    new java.util.concurrent.atomic.DoubleAdder(),
+    new java.util.concurrent.atomic.DoubleAdder(),
+    new java.util.concurrent.atomic.DoubleAdder()
+  };
   // AgentOS
   private final Counter backendRequests;
   private final Histogram backendDuration;
@@ -113,6 +126,9 @@ final class SeedMetrics {
     devEvents = counter(r, "devloop_events_processed_total", "Events processed");
     devAutofixed = counter(r, "devloop_issues_autofixed_total", "Issues fixed automatically");
     devFalsePositives = counter(r, "devloop_false_positives_total", "False positives");
+    devCpu = gauge(r, "devloop_system_cpu_percent", "DevLoop's CPU usage percentage");
+    devMemoryMb = gauge(r, "devloop_system_memory_mb", "DevLoop's resident memory in MB");
+    devFilesWatched = gauge(r, "devloop_files_watched", "Files DevLoop watches");
     backendRequests =
         counter(
             r, "backend_http_requests_total", "HTTP request counts", "method", "path", "status");
@@ -265,6 +281,16 @@ final class SeedMetrics {
     devActiveIssues.labelValues("medium").set(20 + rnd.nextInt(10));
     int events = 5 + rnd.nextInt(10);
     devEvents.inc(events);
+    // DevLoop's own process and value figures (seed's dashboards 2 and 4): derived from the load,
+    // without drawing from rnd, so the other series' sequences are unchanged.
+    devCpu.set(cpu / 4);
+    devMemoryMb.set(180 + mem);
+    devFilesWatched.set(1200 + (uptime / 600) % 50);
+    devValue[0].add(0.01 * load);
+    devValue[1].add(2 * load);
+    devValue[2].add(3 * load);
+    devValue[3].add(0.019 * load);
+    devValue[4].add(0.02 * load);
     for (int i = 0; i < 3; i++) {
       devEventMs.observe(lognormal(40, 1));
     }
@@ -330,7 +356,25 @@ final class SeedMetrics {
         + "# TYPE kernel_syscall_permission_denied counter\n"
         + "kernel_syscall_permission_denied "
         + permissionDenied.sum()
-        + "\n";
+        + "\n"
+        + devValueText();
+  }
+
+  private String devValueText() {
+    String[][] names = {
+      {"devloop_ci_failures_prevented", "CI failures prevented"},
+      {"devloop_build_time_saved_seconds", "Build time saved"},
+      {"devloop_developer_time_saved_seconds", "Developer time saved"},
+      {"devloop_successful_pushes", "Pushes that passed"},
+      {"devloop_total_pushes", "Pushes"}
+    };
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < names.length; i++) {
+      b.append("# HELP ").append(names[i][0]).append(' ').append(names[i][1]).append('\n');
+      b.append("# TYPE ").append(names[i][0]).append(" counter\n");
+      b.append(names[i][0]).append(' ').append(devValue[i].sum()).append('\n');
+    }
+    return b.toString();
   }
 
   /** Events in a second with mean {@code mean * load}: its integer part plus one at that chance. */
