@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.collectors.recorders.Recorders;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,7 +38,9 @@ class ServletMetricsFilterTest {
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
-    ctx.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+    FilterHolder holder = new FilterHolder(filter);
+    holder.setAsyncSupported(true);
+    ctx.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
     server.setHandler(ctx);
     server.start();
     return "http://127.0.0.1:" + connector.getLocalPort();
@@ -155,6 +158,63 @@ class ServletMetricsFilterTest {
         .contains("app_api_requests_in_flight{endpoint=\"/slow/*\",service=\"backend\"} 0")
         .contains(
             "app_api_requests_total{endpoint=\"/slow/*\",method=\"GET\",service=\"backend\",status=\"200\"} 1");
+  }
+
+  @Test
+  void asyncRequest_isRecordedWhenItCompletes_withTheStatusThenSent() throws Exception {
+    Recorders rec = Recorders.builder().build();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ServletContextHandler ctx = new ServletContextHandler();
+    ServletHolder async =
+        new ServletHolder(
+            new HttpServlet() {
+              @Override
+              protected void doGet(HttpServletRequest req, HttpServletResponse res) {
+                AsyncContext ac = req.startAsync();
+                ac.setTimeout(60_000);
+                Thread.ofPlatform()
+                    .start(
+                        () -> {
+                          try {
+                            release.await(30, TimeUnit.SECONDS);
+                          } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                          }
+                          ((HttpServletResponse) ac.getResponse()).setStatus(202);
+                          ac.complete();
+                        });
+                started.countDown();
+              }
+            });
+    async.setAsyncSupported(true);
+    ctx.addServlet(async, "/async/*");
+    String base = start(new ServletMetricsFilter(rec, "backend"), ctx);
+    Thread client =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    Exposition.send("GET", base + "/async/1");
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+    assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    // Until the async work completes, the request is in flight and not yet counted.
+    String inFlight = "app_api_requests_in_flight{endpoint=\"/async/*\",service=\"backend\"} ";
+    assertThat(Exposition.text(rec))
+        .contains(inFlight + "1")
+        .doesNotContain("app_api_requests_total{endpoint=\"/async/*\"");
+    release.countDown();
+    client.join(30_000);
+    String done =
+        "app_api_requests_total{endpoint=\"/async/*\",method=\"GET\",service=\"backend\",status=\"202\"} 1";
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Exposition.text(rec).contains(done) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(Exposition.text(rec)).contains(done).contains(inFlight + "0");
   }
 
   @Test
