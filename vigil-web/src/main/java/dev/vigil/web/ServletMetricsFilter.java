@@ -35,7 +35,8 @@ import java.util.function.Function;
  * unmatched}. A route function can give a finer template; it runs when the request enters the
  * filter, must return a bounded set of values, and a null or empty answer is {@code unmatched}. A
  * request whose servlet throws is recorded as 500 and the exception passes on; an asynchronous
- * request is recorded when it completes. Thread-safe.
+ * request is recorded when it completes (register the filter with async support for asynchronous
+ * servlets). Thread-safe.
  */
 public final class ServletMetricsFilter implements Filter {
   /** The route of requests no servlet mapping of their own matched. */
