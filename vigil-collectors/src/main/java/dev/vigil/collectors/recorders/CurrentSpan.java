@@ -28,7 +28,11 @@ final class CurrentSpan {
       Class.forName("io.opentelemetry.api.trace.Span", false, loader);
       Class<?> c =
           Class.forName(CurrentSpan.class.getPackageName() + ".OtelCurrentSpan", true, loader);
-      return (Supplier<Ids>) c.getDeclaredConstructor().newInstance();
+      Supplier<Ids> source = (Supplier<Ids>) c.getDeclaredConstructor().newInstance();
+      // One call now: an incomplete OpenTelemetry (the API without opentelemetry-context or
+      // -common) fails here with a LinkageError, not later in a recorder.
+      source.get();
+      return source;
     } catch (ReflectiveOperationException | LinkageError e) {
       return () -> null;
     }
