@@ -60,11 +60,22 @@ final class ApiRecorder {
     Check.seconds(m, "seconds", seconds);
     Method children = endpoints.get(service).get(endpoint).get(httpMethod);
     Counter.Child[] byStatus = children.statuses.get(status);
-    byStatus[0].inc();
-    if (byStatus[1] != null) {
-      byStatus[1].inc();
+    // Inside a sampled OpenTelemetry span the request links to its trace (opentelemetry-api is an
+    // optional dependency; without it ids() is always null).
+    CurrentSpan.Ids span = CurrentSpan.ids();
+    if (span == null) {
+      byStatus[0].inc();
+      if (byStatus[1] != null) {
+        byStatus[1].inc();
+      }
+      children.duration.observe(seconds);
+    } else {
+      byStatus[0].incWithExemplar(1, span.traceId(), span.spanId());
+      if (byStatus[1] != null) {
+        byStatus[1].incWithExemplar(1, span.traceId(), span.spanId());
+      }
+      children.duration.observeWithExemplar(seconds, span.traceId(), span.spanId());
     }
-    children.duration.observe(seconds);
   }
 
   /*
