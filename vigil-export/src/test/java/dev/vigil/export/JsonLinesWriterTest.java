@@ -63,6 +63,20 @@ class JsonLinesWriterTest {
     return out.toByteArray();
   }
 
+  /** Equal, or a failure showing where they first differ (a diff of megabytes would not fit). */
+  private static void same(String got, String want) {
+    int i = 0;
+    while (i < got.length() && i < want.length() && got.charAt(i) == want.charAt(i)) {
+      i++;
+    }
+    if (i < got.length() || i < want.length()) {
+      int from = Math.max(0, i - 60);
+      assertThat(got.substring(from, Math.min(got.length(), i + 60)))
+          .as("first difference at offset %d", i)
+          .isEqualTo(want.substring(from, Math.min(want.length(), i + 60)));
+    }
+  }
+
   /** Values of every kind the formatter branches on. */
   private static double value(SplittableRandom r) {
     return switch (r.nextInt(8)) {
@@ -109,8 +123,9 @@ class JsonLinesWriterTest {
       }
     }
     for (int maxRows : new int[] {1, 7, 10_000}) {
-      assertThat(new String(written(series, ts, vs, maxRows), StandardCharsets.UTF_8))
-          .isEqualTo(reference(series, ts, vs, maxRows));
+      same(
+          new String(written(series, ts, vs, maxRows), StandardCharsets.UTF_8),
+          reference(series, ts, vs, maxRows));
     }
   }
 
@@ -120,8 +135,9 @@ class JsonLinesWriterTest {
     Labels[] series = {UP, big, UP};
     long[][] ts = {{1, 2}, {3}, {Long.MIN_VALUE, Long.MAX_VALUE}};
     double[][] vs = {{0.1, 2}, {-3.5}, {Double.NaN, 1e-300}};
-    assertThat(new String(written(series, ts, vs, 10_000), StandardCharsets.UTF_8))
-        .isEqualTo(reference(series, ts, vs, 10_000));
+    same(
+        new String(written(series, ts, vs, 10_000), StandardCharsets.UTF_8),
+        reference(series, ts, vs, 10_000));
   }
 
   @Test
