@@ -71,6 +71,16 @@ public final class ExportWriters {
     return new VmCsvWriter(out, format);
   }
 
+  /**
+   * {@code w} driven from a writer thread of its own, fed through a bounded queue, so that the
+   * caller's reading and {@code w}'s formatting overlap. Closing the result drains it and stops the
+   * thread, leaving {@code w} open (neither finished nor closed); a failure of {@code w} is thrown
+   * by a later call, at the latest by {@code close}.
+   */
+  public static SeriesWriter pipelined(SeriesWriter w) {
+    return new PipelinedWriter(w);
+  }
+
   /** A SQLite database at {@code file}, replaced if present. */
   public static SeriesWriter sqlite(Path file) throws IOException {
     return new SqliteWriter(file);

@@ -12,8 +12,11 @@ import java.nio.charset.StandardCharsets;
 abstract class TextWriter implements SeriesWriter {
   protected final StringBuilder line = new StringBuilder(16 << 10);
   private final OutputStream out;
-  private final byte[] buf = new byte[1 << 16];
-  private int pos;
+
+  /** The output buffer; a writer may fill it directly after {@link #reserve} (then it sets pos). */
+  final byte[] buf = new byte[1 << 16];
+
+  int pos;
   private char[] chars = new char[16 << 10];
 
   TextWriter(OutputStream out) {
@@ -55,6 +58,29 @@ abstract class TextWriter implements SeriesWriter {
     }
     pos = p;
     line.setLength(0);
+  }
+
+  /**
+   * Makes room for {@code n <= 65536} bytes at {@link #buf}[{@link #pos}], writing the buffer out
+   * when it has less. {@link #line} must be empty (emitted).
+   */
+  final void reserve(int n) throws IOException {
+    if (n > buf.length - pos) {
+      out.write(buf, 0, pos);
+      pos = 0;
+    }
+  }
+
+  /** Appends bytes to the buffer (directly to the stream when longer than it). */
+  final void writeBytes(byte[] b) throws IOException {
+    if (b.length > buf.length) {
+      reserve(buf.length);
+      out.write(b);
+      return;
+    }
+    reserve(b.length);
+    System.arraycopy(b, 0, buf, pos, b.length);
+    pos += b.length;
   }
 
   /** The rest of the line from {@code from}, which holds a non-ASCII character. */

@@ -253,30 +253,10 @@ public final class ExportRun {
     Path dir = req.storagePath();
     boolean inUse = StoreTools.inUse(dir);
     if (req.stepMs() == 0) {
-      if (inUse) {
-        notes.println(
-            "vigil export: "
-                + dir
-                + " is in use by a running Vigil server: exporting its persisted blocks, read"
-                + " without the lock (the newest samples, still in the server's head, are not"
-                + " included: export with --url for them)");
+      // Blocks are decoded on this thread while the writer formats on another (bounded queue).
+      try (SeriesWriter p = ExportWriters.pipelined(w)) {
+        return rawOffline(req, matchers, dir, inUse, p, notes, progress);
       }
-      BlockStream.Result r =
-          BlockStream.write(dir, matchers, req.startMs(), req.endMs(), w, progress, notes);
-      long n = r.samples();
-      // A store no server holds may have samples newer than its blocks in its WAL: those are
-      // read by opening the store (which holds every block's index: not constant memory).
-      long from =
-          r.maxTime() == Long.MIN_VALUE ? req.startMs() : Math.max(req.startMs(), r.maxTime());
-      if (!inUse && walHasData(dir) && from <= req.endMs()) {
-        try (Tsdb db = Tsdb.builder(dir).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
-          long base = n;
-          n += raw(db, from, req.endMs(), matchers, w, c -> progress.samples(base + c));
-        } catch (StoreInUseException e) {
-          notes.println("vigil export: a server took " + dir + " meanwhile: its head was not read");
-        }
-      }
-      return n;
     }
     if (inUse) {
       notes.println(
@@ -292,6 +272,42 @@ public final class ExportRun {
     } catch (StoreInUseException e) {
       return grid(new ReadOnlyBlocks(StoreTools.openBlocksReadOnly(dir)), req, w, progress);
     }
+  }
+
+  /** The raw samples of a data directory: its blocks one at a time, then a free store's WAL. */
+  private static long rawOffline(
+      ExportRequest req,
+      List<List<LabelMatcher>> matchers,
+      Path dir,
+      boolean inUse,
+      SeriesWriter w,
+      PrintStream notes,
+      SeriesExport.Progress progress)
+      throws IOException {
+    if (inUse) {
+      notes.println(
+          "vigil export: "
+              + dir
+              + " is in use by a running Vigil server: exporting its persisted blocks, read"
+              + " without the lock (the newest samples, still in the server's head, are not"
+              + " included: export with --url for them)");
+    }
+    BlockStream.Result r =
+        BlockStream.write(dir, matchers, req.startMs(), req.endMs(), w, progress, notes);
+    long n = r.samples();
+    // A store no server holds may have samples newer than its blocks in its WAL: those are
+    // read by opening the store (which holds every block's index: not constant memory).
+    long from =
+        r.maxTime() == Long.MIN_VALUE ? req.startMs() : Math.max(req.startMs(), r.maxTime());
+    if (!inUse && walHasData(dir) && from <= req.endMs()) {
+      try (Tsdb db = Tsdb.builder(dir).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
+        long base = n;
+        n += raw(db, from, req.endMs(), matchers, w, c -> progress.samples(base + c));
+      } catch (StoreInUseException e) {
+        notes.println("vigil export: a server took " + dir + " meanwhile: its head was not read");
+      }
+    }
+    return n;
   }
 
   /** Whether the store's WAL holds anything (after a clean head cut it may be empty). */
