@@ -47,18 +47,31 @@ record Alert(
     return h;
   }
 
+  /** ASCII strings (nearly all label names and values) are hashed without encoding them first. */
   private static long fnv(long h, String s) {
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      h ^= (b & 0xff);
-      h *= 0x100000001b3L;
+    int n = s.length();
+    long x = h;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        x = h;
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+          x ^= (b & 0xff);
+          x *= 0x100000001b3L;
+        }
+        break;
+      }
+      x ^= c;
+      x *= 0x100000001b3L;
     }
-    h ^= 0xff;
-    h *= 0x100000001b3L;
-    return h;
+    x ^= 0xff;
+    x *= 0x100000001b3L;
+    return x;
   }
 
   static String fingerprintHex(long fp) {
-    return String.format("%016x", fp);
+    String hex = Long.toHexString(fp);
+    return "0".repeat(16 - hex.length()) + hex;
   }
 
   /** Alertmanager's order: by job, then instance (alerts with the label first), then labels. */

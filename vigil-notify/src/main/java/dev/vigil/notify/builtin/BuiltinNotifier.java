@@ -148,15 +148,22 @@ public final class BuiltinNotifier implements AutoCloseable {
       Instant start = startsAt != null ? startsAt : (endsAt != null ? endsAt : now);
       boolean timeout = endsAt == null;
       Instant end = timeout ? now.plus(resolveTimeout) : endsAt;
-      return new Alert(
-          new java.util.TreeMap<>(labels),
-          new java.util.TreeMap<>(annotations == null ? Map.of() : annotations),
+      return new Alert( // which copies the maps
+          sorted(labels),
+          sorted(annotations == null ? Map.of() : annotations),
           start,
           end,
           generatorURL == null ? "" : generatorURL,
           now,
           timeout);
     }
+  }
+
+  /** The map itself when it is sorted by name already (Alert copies it). */
+  private static java.util.SortedMap<String, String> sorted(Map<String, String> m) {
+    return m instanceof java.util.TreeMap<String, String> t && t.comparator() == null
+        ? t
+        : new java.util.TreeMap<>(m);
   }
 
   /** Stored alerts that are not resolved, by state: {@code active} or {@code suppressed}. */

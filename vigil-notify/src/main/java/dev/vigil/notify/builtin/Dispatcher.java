@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +82,7 @@ final class Dispatcher {
       alerts.put(fp, merged);
       inhibitor.put(merged);
       for (Route r : config.root.match(merged.labels())) {
-        SortedMap<String, String> gl = new TreeMap<>(r.groupLabels(merged.labels()));
+        SortedMap<String, String> gl = r.groupLabels(merged.labels()); // a new map
         String key = r.key + ":" + labelSetString(gl);
         Group g = groups.get(key);
         if (g == null) {

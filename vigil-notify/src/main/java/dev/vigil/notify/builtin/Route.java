@@ -85,7 +85,7 @@ final class Route {
   }
 
   /** The labels an alert is grouped by on this route. */
-  Map<String, String> groupLabels(Map<String, String> labels) {
+  java.util.SortedMap<String, String> groupLabels(Map<String, String> labels) {
     if (groupByAll) {
       return new java.util.TreeMap<>(labels);
     }

@@ -57,11 +57,49 @@ public final class Silences implements AutoCloseable {
   private final Object lock = new Object();
   private volatile List<Silence> live;
 
+  /** The live set indexed for {@link #mutes}, replaced with it (readers use one or the other). */
+  private volatile Index index;
+
   private Silences(RecordLog log, Clock clock, Duration retention, List<Silence> live) {
     this.log = log;
     this.clock = clock;
     this.retention = retention;
-    this.live = live;
+    setLive(live);
+  }
+
+  private void setLive(List<Silence> next) {
+    live = next;
+    index = Index.of(next);
+  }
+
+  /**
+   * Each silence under the first of its equality matchers with a non-empty value (only alerts with
+   * that label value can match it), the others in {@code rest}: {@link #mutes} checks the silences
+   * filed under the alert's label pairs and the rest, not every silence kept (expired ones stay 120
+   * h).
+   */
+  private record Index(Map<String, Map<String, List<Silence>>> byEquality, List<Silence> rest) {
+    static Index of(List<Silence> silences) {
+      Map<String, Map<String, List<Silence>>> by = new java.util.HashMap<>();
+      List<Silence> rest = new ArrayList<>();
+      for (Silence s : silences) {
+        LabelMatcher key = null;
+        for (LabelMatcher m : s.matchers()) {
+          if (m.type() == LabelMatcher.Type.EQUAL && !m.value().isEmpty()) {
+            key = m;
+            break;
+          }
+        }
+        if (key == null) {
+          rest.add(s);
+        } else {
+          by.computeIfAbsent(key.name(), k -> new java.util.HashMap<>())
+              .computeIfAbsent(key.value(), k -> new ArrayList<>())
+              .add(s);
+        }
+      }
+      return new Index(by, rest);
+    }
   }
 
   /**
@@ -259,8 +297,28 @@ public final class Silences implements AutoCloseable {
    * empty if none mutes the alert.
    */
   public List<String> mutes(Labels alertLabels, Instant at) {
+    Index ix = index;
     List<String> ids = null;
-    for (Silence s : live) {
+    if (!ix.byEquality().isEmpty()) {
+      for (int i = 0; i < alertLabels.size(); i++) {
+        Map<String, List<Silence>> byValue = ix.byEquality().get(alertLabels.name(i));
+        List<Silence> filed = byValue == null ? null : byValue.get(alertLabels.value(i));
+        if (filed != null) {
+          ids = muting(filed, alertLabels, at, ids);
+        }
+      }
+    }
+    ids = muting(ix.rest(), alertLabels, at, ids);
+    if (ids == null) {
+      return List.of();
+    }
+    ids.sort(null);
+    return List.copyOf(ids);
+  }
+
+  private static List<String> muting(
+      List<Silence> candidates, Labels alertLabels, Instant at, List<String> ids) {
+    for (Silence s : candidates) {
       if (s.state(at) == Silence.State.ACTIVE && s.matches(alertLabels)) {
         if (ids == null) {
           ids = new ArrayList<>(2);
@@ -268,11 +326,7 @@ public final class Silences implements AutoCloseable {
         ids.add(s.id());
       }
     }
-    if (ids == null) {
-      return List.of();
-    }
-    ids.sort(null);
-    return List.copyOf(ids);
+    return ids;
   }
 
   /**
@@ -291,7 +345,7 @@ public final class Silences implements AutoCloseable {
         }
       }
       int dropped = live.size() - keep.size();
-      live = List.copyOf(keep);
+      setLive(List.copyOf(keep));
       if (dropped > 0 || log.appendedSinceRewrite() > 0 || log.cutBytes() > 0) {
         rewrite();
       }
@@ -318,7 +372,7 @@ public final class Silences implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + log.file() + ": " + e.getMessage(), e);
     }
-    live = List.copyOf(next);
+    setLive(List.copyOf(next));
     if (log.appendedSinceRewrite() > Math.max(64, 2 * next.size())) {
       rewrite();
     }
