@@ -61,10 +61,7 @@ class InfluxPushTest {
     // /debug/vars answers 200 without credentials (/ping answers 204 in 1.6).
     influxd =
         ExternalProcess.start(
-            List.of("/usr/bin/influxd", "-config", conf.toString()),
-            "/debug/vars",
-            dir,
-            http);
+            List.of("/usr/bin/influxd", "-config", conf.toString()), "/debug/vars", dir, http);
     // With auth on and no user yet, InfluxDB lets the first admin be created.
     influx("CREATE USER admin WITH PASSWORD 'pw' WITH ALL PRIVILEGES");
     influx("CREATE DATABASE vigil");
