@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The {@code push} section: where Vigil pushes the newest sample of its series every interval, over
- * OTLP/HTTP ({@code push.otlp}) or InfluxDB 1.x line protocol ({@code push.influxdb}); see
- * docs/push.md.
+ * OTLP/HTTP ({@code push.otlp}), InfluxDB 1.x line protocol ({@code push.influxdb}) or DogStatsD
+ * over UDP ({@code push.statsd}); see docs/push.md.
  *
  * <pre>{@code
  * push:
@@ -36,6 +36,9 @@ public record PushConfig(List<Target> targets) {
   /** An InfluxDB 1.x {@code /write} target. */
   public static final String INFLUXDB = "influxdb";
 
+  /** A DogStatsD target over UDP ({@code udp://host:port}). */
+  public static final String STATSD = "statsd";
+
   /** Line protocol timestamp precisions InfluxDB 1.x accepts. */
   private static final Set<String> PRECISIONS = Set.of("ns", "u", "ms", "s", "m", "h");
 
@@ -49,7 +52,7 @@ public record PushConfig(List<Target> targets) {
   /**
    * One push target.
    *
-   * @param kind {@link #OTLP} or {@link #INFLUXDB}
+   * @param kind {@link #OTLP}, {@link #INFLUXDB} or {@link #STATSD}
    * @param name unique among all targets ({@code name} label of the self-metrics); default {@code
    *     otlp-0}, {@code influxdb-1}, … by position
    * @param url OTLP: the full endpoint (usually ending in {@code /v1/metrics}); InfluxDB: the
@@ -120,7 +123,7 @@ public record PushConfig(List<Target> targets) {
     }
     Section push = new Section(node, "push");
     List<Target> out = new ArrayList<>();
-    for (String kind : List.of(OTLP, INFLUXDB)) {
+    for (String kind : List.of(OTLP, INFLUXDB, STATSD)) {
       List<Section> entries = push.sections(kind);
       for (int i = 0; i < entries.size(); i++) {
         out.add(bindTarget(entries.get(i), kind, i, baseDir));
@@ -140,6 +143,38 @@ public record PushConfig(List<Target> targets) {
     return new PushConfig(out);
   }
 
+  private static Target bindStatsd(Section s, URI url, String rawUrl, String scheme, int index) {
+    if (!scheme.equals("udp") || url.getHost() == null || url.getPort() < 1) {
+      throw s.error("url", "must be udp://host:port, got \"" + rawUrl + "\"");
+    }
+    String name = s.string("name", STATSD + "-" + index);
+    if (!dev.vigil.tsdb.wal.WalReaders.validName(name)) {
+      throw s.error(
+          "name", "must be 1 to 100 letters, digits, '_', '-' or '.', got \"" + name + "\"");
+    }
+    Duration interval = s.duration("interval", Duration.ofSeconds(30), Duration.ofSeconds(1));
+    List<String> match = matchers(s);
+    s.finish();
+    return new Target(
+        STATSD, name, url, interval, interval, match, Map.of(), null, null, null, null, null, null,
+        null);
+  }
+
+  private static List<String> matchers(Section s) {
+    List<String> match = s.strings("match");
+    if (match.isEmpty()) {
+      match = List.of("{__name__=~\".+\"}");
+    }
+    for (String m : match) {
+      try {
+        dev.vigil.promql.parser.Parser.parseMatchers(m);
+      } catch (dev.vigil.promql.parser.ParseException | IllegalArgumentException e) {
+        throw s.error("match", "not a series selector: \"" + m + "\": " + e.getMessage());
+      }
+    }
+    return List.copyOf(match);
+  }
+
   private static Target bindTarget(Section s, String kind, int index, Path baseDir) {
     String rawUrl = s.string("url", null);
     if (rawUrl == null) {
@@ -156,6 +191,9 @@ public record PushConfig(List<Target> targets) {
       throw s.error("url", "not a valid URL: " + e.getReason());
     }
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    if (kind.equals(STATSD)) {
+      return bindStatsd(s, url, rawUrl, scheme, index);
+    }
     if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
       throw s.error(
           "url", "must be an http:// or https:// URL with a host, got \"" + rawUrl + "\"");
@@ -177,17 +215,7 @@ public record PushConfig(List<Target> targets) {
     if (timeout.compareTo(interval) > 0) {
       throw s.error("timeout", "is longer than interval (" + interval + ")");
     }
-    List<String> match = s.strings("match");
-    if (match.isEmpty()) {
-      match = List.of("{__name__=~\".+\"}");
-    }
-    for (String m : match) {
-      try {
-        dev.vigil.promql.parser.Parser.parseMatchers(m);
-      } catch (dev.vigil.promql.parser.ParseException | IllegalArgumentException e) {
-        throw s.error("match", "not a series selector: \"" + m + "\": " + e.getMessage());
-      }
-    }
+    List<String> match = matchers(s);
     Map<String, String> headers = s.stringMap("headers");
     for (String h : headers.keySet()) {
       if (RESERVED_HEADERS.contains(h.toLowerCase(Locale.ROOT))) {

@@ -29,8 +29,9 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Pushes one target: each {@link #pushOnce} reads the newest sample of every matching series that
- * is newer than what the target already took, encodes them (OTLP or line protocol) and posts one
- * request. Called by one thread at a time (the manager's scheduler); the counters are thread-safe.
+ * is newer than what the target already took, encodes them (OTLP, line protocol or DogStatsD) and
+ * posts one request (UDP datagrams for StatsD). Called by one thread at a time (the manager's
+ * scheduler); the counters are thread-safe.
  */
 final class PushExporter {
   /*
@@ -91,6 +92,7 @@ final class PushExporter {
     }
     this.http = b.build();
     this.uri = target.kind().equals(PushConfig.INFLUXDB) ? influxUri(target) : target.url();
+    // statsd: no HTTP client use; the URI is udp://host:port.
     this.auth = target.authorizationHeader();
   }
 
@@ -116,6 +118,9 @@ final class PushExporter {
     if (samples.isEmpty()) {
       sent = next;
       return new Result(0, 0, null);
+    }
+    if (target.kind().equals(PushConfig.STATSD)) {
+      return sendStatsd(samples, next, nowMs);
     }
     byte[] body;
     String contentType;
@@ -171,6 +176,26 @@ final class PushExporter {
       sent = next;
     }
     return new Result(count, code, detail);
+  }
+
+  private Result sendStatsd(List<Sample> samples, Map<Labels, Long> next, long nowMs) {
+    StatsdLines.Packets p = StatsdLines.encode(samples, external.get());
+    samplesDropped.add(p.dropped());
+    try (java.nio.channels.DatagramChannel ch = java.nio.channels.DatagramChannel.open()) {
+      java.net.InetSocketAddress to =
+          new java.net.InetSocketAddress(target.url().getHost(), target.url().getPort());
+      for (byte[] d : p.datagrams()) {
+        ch.send(java.nio.ByteBuffer.wrap(d), to);
+      }
+    } catch (IOException e) {
+      requestsFailed.increment();
+      return new Result(p.lines(), 0, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    // UDP has no answer: sent means handed to the network.
+    samplesSent.add(p.lines());
+    lastSuccessMs.set(nowMs);
+    sent = next;
+    return new Result(p.lines(), 0, null);
   }
 
   /** The newest sample of each matching series newer than its position; fills {@code next}. */

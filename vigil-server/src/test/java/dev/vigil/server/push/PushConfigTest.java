@@ -92,7 +92,13 @@ class PushConfigTest {
         "push:\n  otlp:\n    - url: http://c/v1/metrics\n      database: d\n",
         "push.otlp[0]",
         "database");
-    refused("push:\n  statsd: []\n", "push", "statsd");
+    refused("push:\n  graphite: []\n", "push", "graphite");
+    refused(
+        "push:\n  statsd:\n    - url: http://s:8125\n", "push.statsd[0].url", "udp://host:port");
+    refused(
+        "push:\n  statsd:\n    - url: udp://s:8125\n      headers: {a: b}\n",
+        "push.statsd[0]",
+        "headers");
     refused(
         "push:\n  otlp:\n    - url: http://a/v1/metrics\n      name: x\n"
             + "  influxdb:\n    - url: http://b:8086\n      database: d\n      name: x\n",
