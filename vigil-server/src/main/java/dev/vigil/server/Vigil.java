@@ -97,6 +97,9 @@ public final class Vigil implements AutoCloseable {
   /** The remote write queues, once the store is open. */
   private volatile dev.vigil.server.remote.RemoteWriteManager remoteWrite;
 
+  /** The push targets ({@code push}), once the store is open. */
+  private volatile dev.vigil.server.push.PushManager push;
+
   private final java.time.Instant startedAt = java.time.Instant.now();
 
   /** Alerts to Alertmanagers ({@code alerting}), fed by the rules after each group evaluation. */
@@ -242,6 +245,17 @@ public final class Vigil implements AutoCloseable {
       remoteWrite = rw;
       rw.apply(remoteWriteConfigs(config), config.global().externalLabels());
       registry.register(rw.collector());
+      var pm =
+          new dev.vigil.server.push.PushManager(
+              dev.vigil.server.config.PushConfig.bind(
+                  config.push(),
+                  configFile == null ? null : configFile.toAbsolutePath().getParent()),
+              () -> db,
+              () -> state.config().global().externalLabels(),
+              clock);
+      push = pm;
+      registry.register(pm.collector());
+      pm.start();
       ScrapeManager m = new ScrapeManager(db);
       scrapes = m;
       String instance = http != null ? config.server().host() + ":" + http.port() : "embedded";
@@ -903,6 +917,9 @@ public final class Vigil implements AutoCloseable {
       } catch (IOException e) {
         LOG.error("closing silences and notification log failed", e);
       }
+    }
+    if (push != null) {
+      push.close(); // before the store: a push reads it
     }
     if (remoteWrite != null) {
       remoteWrite.close(); // before the store: a queue reads its WAL

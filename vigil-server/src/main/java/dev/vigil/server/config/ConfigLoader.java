@@ -210,6 +210,9 @@ public final class ConfigLoader {
     ConfigNode remoteWrite = root.node("remote_write");
     // Bound here for the errors (file, line, key); the server binds it again from the node.
     RemoteWriteConfig.bindAll(remoteWrite, baseDir);
+    ConfigNode push = root.node("push");
+    // Bound here for the errors (file, line, key); the server binds it again from the node.
+    PushConfig.bind(push, baseDir);
     ConfigNode slos = root.node("slos");
     // Read here, where --check-config sees a broken spec (file, SLO, field), and again by serve.
     SlosConfig.load(sloFiles, slos, source);
@@ -255,6 +258,7 @@ public final class ConfigLoader {
         alerting,
         notify,
         remoteWrite,
+        push,
         slos,
         sloFiles,
         dashboard,

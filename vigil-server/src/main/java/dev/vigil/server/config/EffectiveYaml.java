@@ -75,6 +75,10 @@ final class EffectiveYaml {
       // As written (its keys are Prometheus'), secrets redacted.
       root.put("alerting", redact ? Redacted.plain(c.alerting()) : c.alerting().toPlain());
     }
+    if (c.push().kind() == ConfigNode.Kind.MAP && !c.push().entries().isEmpty()) {
+      // As written, secrets redacted.
+      root.put("push", redact ? Redacted.plain(c.push()) : c.push().toPlain());
+    }
     root.put("dashboard", c.dashboard().toPlain());
     root.put("reports", c.reports().toPlain());
     if (!c.notifySection().entries().isEmpty()) {

@@ -25,6 +25,8 @@ import java.util.List;
  *     checked by {@code dev.vigil.notify.builtin.NotifyConfig}); empty when absent: no built-in
  *     notifier
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
+ * @param push the {@code push} section as written: OTLP and InfluxDB push targets, checked by
+ *     {@link PushConfig}
  * @param slos the {@code slos} section as written: inline SLO specs (Sloth or Pyrra), checked by
  *     {@link SlosConfig}
  * @param sloFiles paths or globs of SLO spec files ({@code slo_files}), relative ones resolved
@@ -49,6 +51,7 @@ public record VigilConfig(
     ConfigNode alerting,
     ConfigNode notifySection,
     ConfigNode remoteWrite,
+    ConfigNode push,
     ConfigNode slos,
     List<String> sloFiles,
     ConfigNode dashboard,
@@ -173,6 +176,7 @@ public record VigilConfig(
     ConfigNode alerting;
     ConfigNode notifySection;
     ConfigNode remoteWrite;
+    ConfigNode push;
     ConfigNode slos;
     List<String> sloFiles;
     ConfigNode dashboard;
@@ -193,6 +197,7 @@ public record VigilConfig(
       alerting = c.alerting;
       notifySection = c.notifySection;
       remoteWrite = c.remoteWrite;
+      push = c.push;
       slos = c.slos;
       sloFiles = c.sloFiles;
       dashboard = c.dashboard;
@@ -215,6 +220,7 @@ public record VigilConfig(
           alerting,
           notifySection,
           remoteWrite,
+          push,
           slos,
           sloFiles,
           dashboard,
