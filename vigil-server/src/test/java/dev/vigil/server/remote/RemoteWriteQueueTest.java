@@ -249,7 +249,12 @@ class RemoteWriteQueueTest {
       a.append(0, l, T0, 1);
       a.appendExemplar(0, l, new dev.vigil.model.Exemplar(Labels.of("trace_id", "abc"), 1, T0));
       a.commit();
-      await("the exemplar arrived", () -> receiver.exemplars.contains("trace_id=abc=1.0@" + T0));
+      // Sample and exemplar may travel in different requests: wait for both.
+      await(
+          "the exemplar and the sample arrived",
+          () ->
+              receiver.exemplars.contains("trace_id=abc=1.0@" + T0)
+                  && received("rw_ex_total").containsKey(T0));
       assertThat(received("rw_ex_total")).containsEntry(T0, 1.0);
     }
   }
