@@ -268,6 +268,11 @@ class SloForecastBrowserTest {
                   && !d.findElements(
                           By.cssSelector(
                               ".slo[data-slo='checkout-requests-availability'] .slo-alert[data-severity='page'][data-state='firing']"))
+                      .isEmpty()
+                  // and the healthy SLO's figures are recorded too (not "unknown" yet)
+                  && !d.findElements(
+                          By.cssSelector(
+                              ".slo[data-slo='search-requests-availability'][data-status='ok']"))
                       .isEmpty();
             });
     WebElement checkout =
