@@ -21,6 +21,7 @@ import { renderInstant, instantCsv } from './panels-instant.js';
 import { leBound, bucketBounds, markBound } from './quantile-bounds.js';
 import { drawAlertBands } from './alertbands.js';
 import { drawAnomalyBands, anomalyMarks, markOf, toggleMark } from './anomalybands.js';
+import { drawLevels } from './levels.js';
 
 /** The ECharts connect group: crosshair and tooltip are synchronised across all charts in it. */
 export const GROUP = 'vigil';
@@ -215,6 +216,7 @@ export function createPanel(spec) {
         else {
           root.dataset.bounded = String(drawTimeseries(chart, series, spec, win, footer));
           compareFooter(root, footer, series, shift, unitOf(spec));
+          drawLevels(chart, spec, root, unitOf(spec));
           const current = series.filter((s) => !s.earlier);
           drawAlertBands(chart, current, win).then((n) => (root.dataset.alertBands = String(n)));
           drawAnomalyBands(chart, current, win).then((n) => (root.dataset.anomalyBands = String(n)));

@@ -180,6 +180,9 @@ export const users = {
         ts('Sessions started per minute', [t(`60 * ${rateBy('sessions_(started_)?total', '')}`, 'started')], { unit: 'short' }),
         ts('Session duration', [t(quantile(0.5, 'session_durations?(_seconds)?'), 'p50'), t(quantile(0.95, 'session_durations?(_seconds)?'), 'p95')], { unit: 's' }),
         ts('Average session duration', [t(average('session_durations?(_seconds)?'), 'average')], { unit: 's' }),
+        // DinoAir's "session distribution analysis": how long sessions last, and by browser.
+        { type: 'heatmap', title: 'Session distribution by duration', span: 12, unit: 's', targets: [t(`sum by (le) (increase(${byName('session_durations?(_seconds)?_bucket')}[$__rate_interval]))`)] },
+        { type: 'bargauge', title: 'Sessions started in range by browser', span: 12, targets: [t(`sum by (agent_family) (increase(${byName('sessions_started_total')}[$__range]))`, '{{agent_family}}')] },
       ],
     },
   ],

@@ -46,6 +46,18 @@ const board = {
 };
 board.rows[1].panels[0].targets.push({ expr: MEM_USED, legendFormat: 'memory used' });
 
+// AgentOS' organisation: cache performance and active connections beside the system's health.
+// The cache hit rate is the recorders' (recordCacheOperation) per cache; connections are any
+// application gauge named *_active_connections, *_connections_active or *_open_connections.
+export const CACHE_HIT_RATE = `sum by (cache) (rate(${byName('cache_requests_total', 'result="hit"')}[$__rate_interval])) / sum by (cache) (rate(${byName('cache_requests_total')}[$__rate_interval]))`;
+export const ACTIVE_CONNECTIONS = `sum by (job, protocol) (${byName('(active_connections|connections_active|open_connections)')})`;
+board.rows.push({
+  panels: [
+    { ...ts('Cache hit rate', CACHE_HIT_RATE, '{{cache}}', 'percentunit'), min: 0, max: 1, optional: true },
+    { ...ts('Active connections', ACTIVE_CONNECTIONS, '{{job}} {{protocol}}', 'short'), min: 0, optional: true },
+  ],
+});
+
 /** Mounts the overview page. */
 export function mountOverview(container) {
   const health = el('section', { class: 'health', 'aria-live': 'polite' });

@@ -247,6 +247,8 @@ public final class ConfigLoader {
     RulePacksConfig.bind(root, collect.namespace());
     // anomaly: validated here (with its lines); AnomalyConfig.of reads it.
     AnomalyConfig.bind(root.section("anomaly"));
+    // browser_vitals: validated here (with its lines); BrowserVitalsConfig.of reads it.
+    BrowserVitalsConfig.bind(root.section("browser_vitals"));
     root.finish();
     return new VigilConfig(
         server,

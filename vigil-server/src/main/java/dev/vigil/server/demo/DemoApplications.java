@@ -69,6 +69,15 @@ public final class DemoApplications implements AutoCloseable {
   };
   private static final String[] AGENTS = {"planner", "coder", "reviewer", "indexer"};
 
+  /** The sessions' browsers, in turn (DinoAir's session distribution), not drawn at random. */
+  private static final String[] USER_AGENTS = {
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 Version/18.1 Safari/605.1.15",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Edg/131.0"
+  };
+
   /** How often the demo's incident recurs. */
   static final long INCIDENT_EVERY = 6 * 3_600_000L;
 
@@ -82,6 +91,7 @@ public final class DemoApplications implements AutoCloseable {
   private long incidentAnchor;
   private final Recorders rec;
   private final SeedMetrics seeds;
+  private final DemoConnections connections;
   private final SplittableRandom rnd;
   private final LongSupplier clock;
   private final Deque<String> sessions = new ArrayDeque<>();
@@ -122,6 +132,7 @@ public final class DemoApplications implements AutoCloseable {
     this.rec = rec;
     this.rnd = new SplittableRandom(seed);
     this.seeds = new SeedMetrics(registry, new java.util.Random(seed));
+    this.connections = new DemoConnections(registry);
     this.clock = clock;
     this.incidentAnchor = clock.getAsLong() - INCIDENT_LEAD;
   }
@@ -251,7 +262,7 @@ public final class DemoApplications implements AutoCloseable {
     // Sessions: a new one now and then, each lasting minutes.
     if (rnd.nextDouble() < 0.15 || sessions.isEmpty()) {
       String id = "demo-" + (++sessionSeq);
-      rec.startUserSession(id, "Mozilla/5.0 (demo)");
+      rec.startUserSession(id, USER_AGENTS[(int) (sessionSeq % USER_AGENTS.length)]);
       sessions.addLast(id);
     }
     if (sessions.size() > 3 && rnd.nextDouble() < 0.12) {
@@ -292,6 +303,7 @@ public final class DemoApplications implements AutoCloseable {
     rec.recordEventProcessed("file_changed", lognormal(0.05, 0.8));
     rec.setQueueSize("events", rnd.nextInt(20));
     int active = rec.activeSessions();
+    connections.tick(load, active, atMillis);
     seeds.tick(
         load,
         20 + 30 * load + 10 * rnd.nextDouble(),

@@ -29,6 +29,8 @@ public final class ApiError extends RuntimeException {
     CONFLICT("conflict", 409),
     /** The store's disk is full: nothing was written; retry once space is freed. */
     INSUFFICIENT_STORAGE("unavailable", 507),
+    /** A client sent more than its rate allows; {@code Retry-After} says when to try again. */
+    TOO_MANY_REQUESTS("too_many_requests", 429),
     INTERNAL("internal", 500);
 
     private final String wire;
