@@ -66,6 +66,7 @@ class DashboardTruthBrowserTest {
           "users",
           "agents",
           "files",
+          "browser",
           "targets",
           "metrics",
           "explore",
@@ -83,11 +84,23 @@ class DashboardTruthBrowserTest {
   private ChromeDriver driver;
   private int loads;
 
+  /** Another origin's application page that includes the demo Vigil's /vitals.js. */
+  private com.sun.net.httpserver.HttpServer shop;
+
   @BeforeAll
   void start() throws Exception {
     HeadlessChromium.assumeInstalled();
     work = Files.createTempDirectory("vigil-truth-test");
-    demoVigil = startVigil("demo");
+    shop = startShop();
+    demoVigil =
+        startVigil(
+            "demo",
+            """
+            browser_vitals:
+              enabled: true
+              allowed_origins: [http://127.0.0.1:%d]
+            """
+                .formatted(shop.getAddress().getPort()));
     // What `vigil serve --demo --demo-backfill 24h` does (vigil-cli's DemoMode).
     demo =
         new DemoApplications(
@@ -101,14 +114,14 @@ class DashboardTruthBrowserTest {
             "127.0.0.1:" + demoVigil.port(),
             demoVigil.config().collect().interval(),
             demo::extraExposition);
-    plainVigil = startVigil("plain");
+    plainVigil = startVigil("plain", "");
     waitUntil(demoVigil, "count(app_errors_total) > 0 and count(vigil_health_score_penalty) > 0");
     waitUntil(plainVigil, "count(vigil_health_score) > 0");
 
     driver = HeadlessChromium.start(work.resolve("chrome"), 1280, 1000);
   }
 
-  private Vigil startVigil(String name) throws Exception {
+  private Vigil startVigil(String name, String more) throws Exception {
     String yaml =
         """
         collect:
@@ -117,7 +130,8 @@ class DashboardTruthBrowserTest {
           jvm: false
           gpu: false
           self: true
-        """;
+        """
+            + more;
     ServerConfig d = ServerConfig.defaults();
     ServerConfig sc =
         new ServerConfig(
@@ -132,6 +146,7 @@ class DashboardTruthBrowserTest {
   @AfterAll
   void stop() throws Exception {
     if (driver != null) driver.quit();
+    if (shop != null) shop.stop(0);
     if (demo != null) demo.close();
     if (demoVigil != null) demoVigil.close();
     if (plainVigil != null) plainVigil.close();
@@ -446,6 +461,122 @@ class DashboardTruthBrowserTest {
     assertThat(selected)
         .as("series %s after a click on its legend name", item.get("name"))
         .isEqualTo(false);
+  }
+
+  // ---- (f) the panels AgentOS' and DinoAir's organisation add, with the demo's data ----
+
+  @Test
+  void overviewCacheHitRateAndConnections_andUsersSessionDistribution_showTheDemosData() {
+    open(demoVigil, "page=overview&range=1h");
+    WebElement cache =
+        waitFor(By.cssSelector("section.panel[aria-label='Cache hit rate'][data-state='ok']"));
+    // The demo's two caches (prompts hit 80 %, embeddings 60 %).
+    assertThat(cache.getDomAttribute("data-series")).isEqualTo("2");
+    WebElement conns =
+        waitFor(By.cssSelector("section.panel[aria-label='Active connections'][data-state='ok']"));
+    assertThat(conns.getDomAttribute("data-series")).isEqualTo("2"); // http and websocket
+
+    open(demoVigil, "page=users&range=1h");
+    WebElement heat =
+        waitFor(
+            By.cssSelector(
+                "section.panel[aria-label='Session distribution by duration'][data-state='ok']"));
+    assertThat(Integer.parseInt(heat.getDomAttribute("data-points"))).isPositive();
+    WebElement browsers =
+        waitFor(
+            By.cssSelector(
+                "section.panel[aria-label='Sessions started in range by browser']"
+                    + "[data-state='ok']"));
+    // The demo's sessions come from Chrome, Firefox, Safari and Edge in turn.
+    assertThat(browsers.getText()).contains("chrome", "firefox", "safari", "edge");
+  }
+
+  // ---- (g) browser vitals: the snippet on another origin's page, and the dashboard's own ----
+
+  @Test
+  void vitalsSnippet_onAnotherOriginsPage_sendsABeaconWhenHidden_thatLandsInTheStore()
+      throws Exception {
+    driver.get("http://127.0.0.1:" + shop.getAddress().getPort() + "/shop/orders/42");
+    // Painted (the LCP candidate is the heading) and marked; then leaving the page hides it.
+    new WebDriverWait(driver, Duration.ofSeconds(30))
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    js(
+                        "return !!(window.vigil && window.vigil.vitals && window.appReady)"
+                            + " && performance.getEntriesByType('paint').length > 0")));
+    driver.get("about:blank");
+    String page = "page=\"/shop/orders/:id\"";
+    waitUntil(demoVigil, "vigil_browser_ttfb_seconds_count{" + page + "} >= 1");
+    waitUntil(demoVigil, "vigil_browser_lcp_seconds_count{" + page + "} >= 1");
+    waitUntil(demoVigil, "vigil_browser_mark_seconds_count{" + page + ", mark=\"app_ready\"}");
+    double ttfb =
+        query(demoVigil, "vigil_browser_ttfb_seconds_sum{" + page + "}")
+            .get(0)
+            .get("value")
+            .get(1)
+            .asDouble();
+    assertThat(ttfb).as("TTFB of a page from a local server, seconds").isBetween(0.0, 30.0);
+    assertThat(query(demoVigil, "vigil_browser_beacons_total{result=\"accepted\"} >= 1"))
+        .isNotEmpty();
+  }
+
+  @Test
+  void dashboard_reportsItsOwnVitals_andTheBrowserPageDrawsThemWithThresholds() throws Exception {
+    // Each load hides the one before: its beacon goes to the Vigil that served it.
+    open(demoVigil, "page=overview&range=5m");
+    open(demoVigil, "page=browser&range=5m");
+    waitUntil(demoVigil, "vigil_browser_ttfb_seconds_count{page=\"/\"} >= 1");
+    WebElement ttfb = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (ttfb == null && System.nanoTime() < deadline) {
+      open(demoVigil, "page=browser&range=5m");
+      ttfb =
+          new WebDriverWait(driver, Duration.ofSeconds(20))
+              .until(
+                  d ->
+                      d
+                          .findElements(
+                              By.cssSelector(
+                                  "section.panel[aria-label='Time to first byte p75 by page']"
+                                      + ":is([data-state='ok'],[data-state='empty'])"))
+                          .stream()
+                          .findFirst()
+                          .orElse(null));
+      if (!"ok".equals(ttfb.getDomAttribute("data-state"))) ttfb = null;
+    }
+    assertThat(ttfb).as("TTFB panel with data within 60 s").isNotNull();
+    assertThat(ttfb.getDomAttribute("data-levels")).isEqualTo("0.8,1.8");
+    assertThat(Integer.parseInt(ttfb.getDomAttribute("data-series"))).isPositive();
+  }
+
+  /** A shop's page at /shop/orders/{id} that includes the demo Vigil's vitals.js. */
+  private com.sun.net.httpserver.HttpServer startShop() throws Exception {
+    var server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/shop/",
+        ex -> {
+          byte[] html =
+              """
+              <!doctype html><html><head><title>Order</title>
+              <script src="%s/vitals.js" defer></script></head>
+              <body><h1 style="font-size:64px">Order 42: three items</h1>
+              <p>Thank you for your order. It ships tomorrow.</p>
+              <script>addEventListener('load', () => { vigil.mark('app_ready');
+                window.appReady = true; });</script>
+              </body></html>
+              """
+                  .formatted(demoVigil.url())
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+          ex.sendResponseHeaders(200, html.length);
+          try (var out = ex.getResponseBody()) {
+            out.write(html);
+          }
+        });
+    server.start();
+    return server;
   }
 
   // ---- helpers ----
