@@ -111,6 +111,20 @@ public record BrowserVitalsConfig(
         enabled, origins, List.copyOf(pages), maxPages, maxMarks, rate, burst, body);
   }
 
+  /** The section as vigil.yml writes it, every key (for {@code /api/v1/status/config}). */
+  java.util.Map<String, Object> plain() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("enabled", enabled);
+    m.put("allowed_origins", allowedOrigins);
+    m.put("pages", pages);
+    m.put("max_pages", maxPages);
+    m.put("max_marks", maxMarks);
+    m.put("rate_limit", ratePerMinute);
+    m.put("rate_burst", rateBurst);
+    m.put("max_body_size", maxBodyBytes);
+    return m;
+  }
+
   private static String origin(Section s, String o) {
     if (o.equals("*")) {
       return o;

@@ -81,6 +81,7 @@ final class EffectiveYaml {
     }
     root.put("dashboard", c.dashboard().toPlain());
     root.put("reports", c.reports().toPlain());
+    root.put("browser_vitals", BrowserVitalsConfig.of(c).plain());
     if (!c.notifySection().entries().isEmpty()) {
       root.put("notify", redact ? Redacted.plain(c.notifySection()) : c.notifySection().toPlain());
     }

@@ -22,12 +22,14 @@ final class RateLimiter {
   private static final String OVERFLOW = "\0overflow";
 
   private final double tokensPerNano;
+  private final double tokensPerSecond;
   private final double burst;
   private final LongSupplier nanos;
   private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
   RateLimiter(int perMinute, int burst, LongSupplier nanos) {
     this.tokensPerNano = perMinute / 60e9;
+    this.tokensPerSecond = perMinute / 60.0;
     this.burst = burst;
     this.nanos = nanos;
   }
@@ -42,7 +44,7 @@ final class RateLimiter {
         tokens -= 1;
         return 0;
       }
-      return (long) Math.ceil((1 - tokens) / tokensPerNano / 1e9);
+      return (long) Math.ceil((1 - tokens) / tokensPerSecond);
     }
 
     synchronized boolean full(long now) {

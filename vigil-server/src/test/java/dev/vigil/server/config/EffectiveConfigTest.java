@@ -71,6 +71,29 @@ class EffectiveConfigTest {
   }
 
   @Test
+  void browserVitals_areShownAsInForce_andRoundTrip() throws Exception {
+    assertThat(VigilConfig.defaults().effectiveYaml())
+        .contains("browser_vitals:\n  enabled: false\n");
+    VigilConfig c =
+        ConfigLoader.parse(
+            "v.yml",
+            """
+            browser_vitals:
+              enabled: true
+              allowed_origins: [https://Shop.Example:8443]
+              pages: [/, /orders/:id, /docs/*]
+              max_pages: 7
+              rate_limit: 120
+              max_body_size: 4KB
+            """,
+            Map.of());
+    VigilConfig back = assertRoundTrips(c);
+    assertThat(BrowserVitalsConfig.of(back)).isEqualTo(BrowserVitalsConfig.of(c));
+    assertThat(c.effectiveYaml())
+        .contains("https://shop.example:8443", "/orders/:id", "max_pages: 7", "rate_limit: 120");
+  }
+
+  @Test
   void aFullFile_withEnvironmentOverrides_roundTrips_andRedactsEverySecret() throws Exception {
     TestPki pki = TestPki.create(dir);
     Files.writeString(dir.resolve("password.txt"), PASSWORD + "\n");
