@@ -505,11 +505,17 @@ class DashboardTruthBrowserTest {
                     js(
                         "return !!(window.vigil && window.vigil.vitals && window.appReady)"
                             + " && performance.getEntriesByType('paint').length > 0")));
+    driver.findElement(By.tagName("h1")).click(); // the first input: FID, and an interaction
     driver.get("about:blank");
     String page = "page=\"/shop/orders/:id\"";
     waitUntil(demoVigil, "vigil_browser_ttfb_seconds_count{" + page + "} >= 1");
     waitUntil(demoVigil, "vigil_browser_lcp_seconds_count{" + page + "} >= 1");
     waitUntil(demoVigil, "vigil_browser_mark_seconds_count{" + page + ", mark=\"app_ready\"}");
+    waitUntil(demoVigil, "vigil_browser_fid_seconds_count{" + page + "} >= 1");
+    waitUntil(demoVigil, "vigil_browser_load_seconds_count{" + page + "} >= 1");
+    // vitals.js itself is the page's one script resource.
+    waitUntil(
+        demoVigil, "vigil_browser_resource_duration_seconds_count{" + page + ", kind=\"script\"}");
     double ttfb =
         query(demoVigil, "vigil_browser_ttfb_seconds_sum{" + page + "}")
             .get(0)
