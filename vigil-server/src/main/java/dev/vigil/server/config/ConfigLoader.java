@@ -56,14 +56,17 @@ public final class ConfigLoader {
           "collect.gpu",
           "collect.self",
           "collect.namespace",
-          "log.level");
+          "log.level",
+          "browser_vitals.enabled",
+          "browser_vitals.allowed_origins");
 
   private static final Set<String> LIST_KEYS =
       Set.of(
           "server.auth.read_tokens",
           "server.auth.write_tokens",
           "server.auth.admin_tokens",
-          "server.allowed_hosts");
+          "server.allowed_hosts",
+          "browser_vitals.allowed_origins");
 
   /** A DNS name (letters, digits, hyphens, dots), as {@code server.allowed_hosts} takes them. */
   private static final java.util.regex.Pattern HOST_NAME =

@@ -313,6 +313,22 @@ class VitalsApiTest {
         .hasMessageContaining("browser_vitals.labels: unknown key");
   }
 
+  @Test
+  void environment_turnsItOn_withOrigins() {
+    VigilConfig c =
+        ConfigLoader.parse(
+            "v.yml",
+            "",
+            Map.of(
+                "VIGIL_BROWSER_VITALS_ENABLED", "true",
+                "VIGIL_BROWSER_VITALS_ALLOWED_ORIGINS",
+                    "https://a.example, http://b.example:8080"));
+    dev.vigil.server.config.BrowserVitalsConfig b =
+        dev.vigil.server.config.BrowserVitalsConfig.of(c);
+    assertThat(b.enabled()).isTrue();
+    assertThat(b.allowedOrigins()).containsExactly("https://a.example", "http://b.example:8080");
+  }
+
   // ---- helpers ----
 
   private void assertRefused(String body, String... messageParts) throws Exception {
