@@ -150,7 +150,14 @@ public final class VitalsRoutes implements Routes {
     if (len != null && parseLong(len) > c.maxBodyBytes()) {
       throw tooLarge(c);
     }
-    byte[] body = ctx.bodyAsBytes();
+    // Read at most one byte past the limit: a chunked body has no Content-Length to refuse early.
+    byte[] body;
+    try (InputStream in = ctx.bodyInputStream()) {
+      body = in.readNBytes((int) c.maxBodyBytes() + 1);
+    } catch (IOException e) {
+      metrics.beacon("invalid");
+      throw ApiError.badData("cannot read the beacon: " + e.getMessage());
+    }
     if (body.length > c.maxBodyBytes()) {
       throw tooLarge(c);
     }

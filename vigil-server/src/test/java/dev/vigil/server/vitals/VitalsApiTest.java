@@ -150,6 +150,18 @@ class VitalsApiTest {
     HttpResponse<String> r = post(vigil, big, null);
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(error(r)).contains("1024 bytes", "browser_vitals.max_body_size");
+    // Chunked, without a Content-Length: refused once the limit is read past.
+    HttpResponse<String> chunked =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(vigil.url() + "/api/v1/vitals"))
+                .POST(
+                    HttpRequest.BodyPublishers.ofInputStream(
+                        () ->
+                            new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).isEqualTo(413);
+    assertThat(error(chunked)).contains("browser_vitals.max_body_size");
   }
 
   @Test
