@@ -24,6 +24,7 @@
   var fixedPage = script && script.getAttribute('data-page');
   var MAX_RESOURCES = 100;
   var MAX_MARKS = 20;
+  var MAX_SECONDS = 600; // the server refuses a beacon with a longer time (CLS: a score up to 100)
 
   var vitals = {}; // key -> seconds (cls: score), reported once per page load
   var reported = {};
@@ -122,6 +123,7 @@
   observe('resource', function (e) {
     if (e.name.indexOf(endpoint) === 0 || resourceCount >= MAX_RESOURCES) return;
     var k = kindOf(e);
+    if (secs(e.duration) > MAX_SECONDS) return;
     (resources[k] = resources[k] || []).push(secs(e.duration));
     resourceCount++;
   });
@@ -137,22 +139,20 @@
   function mark(name, seconds) {
     if (!/^[a-z][a-z0-9_]{0,39}$/.test(String(name))) return;
     if (!(name in marks) && markCount >= MAX_MARKS) return;
+    var value = typeof seconds === 'number' ? seconds : secs(performance.now());
+    if (!(value >= 0 && value <= MAX_SECONDS)) return;
     if (!(name in marks)) markCount++;
-    if (typeof seconds === 'number' && isFinite(seconds) && seconds >= 0) {
-      marks[name] = seconds;
-    } else {
-      marks[name] = secs(performance.now());
-      if (performance.mark) performance.mark('vigil:' + name);
-    }
+    marks[name] = value;
+    if (typeof seconds !== 'number' && performance.mark) performance.mark('vigil:' + name);
   }
 
   function flush() {
     navigation();
-    var body = { page: fixedPage || location.pathname };
+    var body = { page: (fixedPage || location.pathname).slice(0, 1024) };
     var v = {};
     var any = false;
     for (var k in vitals) {
-      if (!reported[k]) {
+      if (!reported[k] && vitals[k] >= 0 && vitals[k] <= (k === 'cls' ? 100 : MAX_SECONDS)) {
         v[k] = Math.round(vitals[k] * 1e6) / 1e6;
         any = true;
       }
