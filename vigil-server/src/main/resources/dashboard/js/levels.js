@@ -28,7 +28,3 @@ export function drawLevels(chart, spec, root, unit) {
   root.dataset.levels = `${l.good},${l.poor}`;
 }
 
-/** The grade of a value against levels: good, needs-improvement or poor. */
-export function grade(value, l) {
-  return value <= l.good ? 'good' : value <= l.poor ? 'needs-improvement' : 'poor';
-}

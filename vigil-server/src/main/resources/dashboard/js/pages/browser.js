@@ -19,7 +19,7 @@ export const LEVELS = {
 const vital = (key, title, metric, unit, optional = false) => ({
   type: 'timeseries',
   title: `${title} p75 by page`,
-  description: `75th percentile of ${metric} by page; lines at web vitals' good and poor thresholds`,
+  description: `75th percentile of ${metric} by page; dashed lines at web vitals' thresholds: good at or below the lower, poor above the upper, needs improvement between`,
   span: 12,
   unit,
   min: 0,
