@@ -132,8 +132,10 @@ public final class Vigil implements AutoCloseable {
     for (ReadyGate g : b.gates) {
       state.holdReady("waiting for " + g.what(), () -> !g.isOpen());
     }
-    String ns = b.config.collect().namespace();
-    this.recorders = b.recorders != null ? b.recorders : Recorders.builder().namespace(ns).build();
+    this.recorders =
+        b.recorders != null
+            ? b.recorders
+            : b.config.collect().recorders(Recorders.builder()).build();
     var c = b.config.collect();
     this.host =
         HostCollectors.builder()
