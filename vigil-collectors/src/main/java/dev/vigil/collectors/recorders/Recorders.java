@@ -15,8 +15,8 @@ import java.util.function.LongSupplier;
 
 /**
  * One method per call the seeds make from their applications: API requests, model generations,
- * errors, user sessions, workflows, file operations, caches, agents, events and queues, and timed
- * operations with trace ids.
+ * errors, user sessions, workflows, file operations, caches, agents, events and queues, quality
+ * (VIBEZEN's thinking, DevLoop's findings and value), and timed operations with trace ids.
  *
  * {@snippet :
  * Recorders rec = Recorders.builder().namespace("dinoair").build();
@@ -42,6 +42,10 @@ import java.util.function.LongSupplier;
  * HTTP methods outside the standard nine are recorded as {@code OTHER}. Labels never hold unbounded
  * values (paths, session ids, messages); each labelled metric also has the registry's cardinality
  * limit.
+ *
+ * <p>Events (the file events log, the recent errors, spans and quality events) and exemplars can be
+ * sampled per recorder ({@link Builder#sampling(String, double)}); counters, gauges and histograms
+ * always count every call.
  *
  * <p>Registered as one {@link Collector}; each scrape first expires idle sessions.
  */

@@ -453,6 +453,7 @@ class DashboardTruthBrowserTest {
   @Test
   void qualityPage_chartsTheDemosThinkingAndFindings_perAgent() throws Exception {
     waitUntil(demoVigil, "count(app_quality_findings_total) > 0");
+    driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // earlier pages'
     open(demoVigil, "page=quality&range=1h");
     String steps = "section.panel[aria-label='Thinking steps per solution by agent']";
     String byAgent = "section.panel[aria-label='Issues found in range by agent']";
@@ -479,6 +480,8 @@ class DashboardTruthBrowserTest {
     assertThat(
             driver.findElements(By.cssSelector("#page-quality section.panel[data-state='error']")))
         .isEmpty();
+    assertThat(driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
+        .noneMatch(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue());
   }
 
   // ---- helpers ----
