@@ -75,6 +75,12 @@ public final class Recorders implements Collector, AutoCloseable {
   private volatile long nextExemplarNanos = System.nanoTime();
   private final Sampler spanSampler;
 
+  /**
+   * The recorders whose events and exemplars can be sampled, as {@link Builder#sampling(String,
+   * double)} names them: {@code api, errors, files, spans, quality}.
+   */
+  public static final List<String> SAMPLED = Sampler.RECORDERS;
+
   /** At most this many spans per second leave their trace and span id as an exemplar. */
   static final int EXEMPLARS_PER_SECOND = 10;
 

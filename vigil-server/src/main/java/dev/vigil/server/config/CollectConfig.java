@@ -28,7 +28,9 @@ public record CollectConfig(
 
   /** The keys of {@code collect.sampling}: {@code default} and the recorders with events. */
   public static final List<String> SAMPLED =
-      List.of("default", "api", "errors", "files", "spans", "quality");
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of("default"), Recorders.SAMPLED.stream())
+          .toList();
 
   public CollectConfig {
     // A default of 1 is the default: left out, so equal configurations compare equal.
