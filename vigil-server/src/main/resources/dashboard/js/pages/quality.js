@@ -19,6 +19,7 @@ export const QUALITY_GUIDE = {
 
 export const quality = {
   title: 'Quality',
+  widget: 'quality',
   rows: [
     {
       title: 'Thinking (VIBEZEN)',

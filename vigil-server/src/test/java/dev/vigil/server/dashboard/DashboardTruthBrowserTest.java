@@ -477,6 +477,16 @@ class DashboardTruthBrowserTest {
         .contains("linter", "security", "test-runner");
     assertThat(driver.findElements(By.cssSelector("section.guide")))
         .noneMatch(WebElement::isDisplayed);
+    // Under the charts, the quality widget: per-agent figures and the recent findings kept.
+    WebElement widget =
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+            .until(
+                d ->
+                    d.findElements(By.cssSelector("#page-quality section.widget")).stream()
+                        .filter(x -> x.getText().contains("demo: "))
+                        .findFirst()
+                        .orElse(null));
+    assertThat(widget.getText()).contains("recent", "planner", "average confidence");
     assertThat(
             driver.findElements(By.cssSelector("#page-quality section.panel[data-state='error']")))
         .isEmpty();
