@@ -14,9 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * The data behind each seed dashboard widget ({@code overview, resources, api, models, errors,
- * users, agents, files}), computed with PromQL over the store: the JSON of {@code GET
- * /api/metrics/dashboard?widget=W&timeframe=H} and of DinoAir's {@code get_dashboard_data(widget,
- * timeframe)}. {@code docs/api.md} documents every field.
+ * users, agents, files}, and Vigil's {@code quality}), computed with PromQL over the store: the
+ * JSON of {@code GET /api/metrics/dashboard?widget=W&timeframe=H} and of DinoAir's {@code
+ * get_dashboard_data(widget, timeframe)}. {@code docs/api.md} documents every field.
  *
  * <pre>{@code
  * DashboardData d = new DashboardData(engine, "app_", recorders::recentErrors, System::currentTimeMillis);
