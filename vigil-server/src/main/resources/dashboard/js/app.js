@@ -24,6 +24,7 @@ import { mountAlerts } from './pages/alerts.js';
 import { mountSlos, useSloApi } from './pages/slos.js';
 import { mountSilences } from './pages/silences.js';
 import { browser } from './pages/browser.js';
+import { quality, QUALITY_GUIDE } from './pages/quality.js';
 
 const LIVE_REFRESH = 5;
 const LIVE_MIN_GAP = 2000;
@@ -74,6 +75,7 @@ const PAGES = [
   { id: 'agents', title: 'Agents', refresh: 15, mount: boardPage(builtin.agents, GUIDES.agents) },
   { id: 'files', title: 'File operations', refresh: 15, mount: boardPage(builtin.files, GUIDES.files) },
   { id: 'browser', title: 'Browser', refresh: 60, mount: boardPage(browser) },
+  { id: 'quality', title: 'Quality', refresh: 60, mount: boardPage(quality, QUALITY_GUIDE) },
   { id: 'alerts', title: 'Alerts', refresh: 15, mount: mountAlerts },
   { id: 'slos', title: 'SLOs', refresh: 60, mount: mountSlos },
   { id: 'targets', title: 'Targets', refresh: 15, mount: mountTargets },

@@ -56,8 +56,7 @@ public final class AotTrainCommand implements Callable<Integer> {
       env.put("VIGIL_SERVER_LISTEN", "127.0.0.1:0");
       env.put("VIGIL_STORAGE_PATH", dir.toString());
       VigilConfig c = ConfigLoader.parse("defaults", "", env);
-      try (Vigil vigil =
-          Vigil.builder(c).recorders(DemoMode.recorders(c.collect().namespace())).start()) {
+      try (Vigil vigil = Vigil.builder(c).recorders(DemoMode.recorders(c.collect())).start()) {
         DemoMode.start(vigil, "1h", null, new PrintWriter(PrintWriter.nullWriter()));
         long requests = train(vigil.url(), rounds);
         out.printf("aot-train: %d requests answered%n", requests);

@@ -18,9 +18,12 @@ import java.util.List;
 final class DemoMode {
   private DemoMode() {}
 
-  /** Recorders with the demo models' prices, so generations have a cost. */
-  static Recorders recorders(String namespace) {
-    return DemoApplications.recorders(namespace);
+  /**
+   * Recorders with the demo models' prices, so generations have a cost, and the {@code collect}
+   * section's namespace and sampling.
+   */
+  static Recorders recorders(dev.vigil.server.config.CollectConfig collect) {
+    return DemoApplications.recorders(collect.recorders(Recorders.builder()));
   }
 
   /**

@@ -48,6 +48,17 @@ class PromtoolCheckTest {
     rec.recordAgentRun("linter", "success", 0.245);
     rec.recordEventProcessed("file_change", 0.05);
     rec.setQueueSize("events", 42);
+    rec.recordThinking("planner", 5, 0.8);
+    rec.recordRevisions("coder", 2);
+    rec.recordViolation("coder", "missing_test", "no test");
+    rec.recordFinding("linter", "high", "unused import");
+    rec.recordFindingAutofixed("linter");
+    rec.recordFalsePositive("linter");
+    rec.setOpenFindings("linter", "high", 3);
+    rec.recordIssuesPrevented("linter", 1);
+    rec.recordCiFailurePrevented("test-runner");
+    rec.recordTimeSaved("test-runner", "build", 60);
+    rec.recordPush(true);
     try (Span s = rec.measureDuration("code_generation", Map.of("provider", "openai"))) {
       s.attribute("lines_generated", 100);
     }

@@ -132,8 +132,10 @@ public final class Vigil implements AutoCloseable {
     for (ReadyGate g : b.gates) {
       state.holdReady("waiting for " + g.what(), () -> !g.isOpen());
     }
-    String ns = b.config.collect().namespace();
-    this.recorders = b.recorders != null ? b.recorders : Recorders.builder().namespace(ns).build();
+    this.recorders =
+        b.recorders != null
+            ? b.recorders
+            : b.config.collect().recorders(Recorders.builder()).build();
     var c = b.config.collect();
     this.host =
         HostCollectors.builder()
@@ -787,14 +789,16 @@ public final class Vigil implements AutoCloseable {
 
   /**
    * The data of one seed dashboard widget (DinoAir's {@code get_dashboard_data(widget,
-   * timeframe)}): {@code overview, resources, api, models, errors, users, agents, files}, computed
-   * with PromQL over the store; the JSON shapes are in {@code docs/api.md}.
+   * timeframe)}): {@code overview, resources, api, models, errors, users, agents, files} and
+   * Vigil's {@code quality}, computed with PromQL over the store; the JSON shapes are in {@code
+   * docs/api.md}.
    *
    * @throws IllegalArgumentException for an unknown widget or a timeframe outside (0, 8760] hours
    */
   public java.util.Map<String, Object> dashboardData(String widget, double timeframeHours) {
     return new dev.vigil.server.seeds.DashboardData(
             this::engine, recorders.namespace(), recorders::recentErrors, clock)
+        .withQualityEvents(recorders::recentQualityEvents)
         .widget(widget, timeframeHours);
   }
 

@@ -18,8 +18,10 @@ final class ApiRecorder {
   final Counter errors;
   final Histogram duration;
   final Gauge inFlight;
+  private final Sampler exemplars;
 
-  ApiRecorder(Names n) {
+  ApiRecorder(Names n, Sampler exemplars) {
+    this.exemplars = exemplars;
     requests =
         Counter.builder()
             .name(n.of("api_requests_total"))
@@ -63,7 +65,7 @@ final class ApiRecorder {
     // Inside a sampled OpenTelemetry span the request links to its trace (opentelemetry-api is an
     // optional dependency; without it ids() is always null).
     CurrentSpan.Ids span = CurrentSpan.ids();
-    if (span == null) {
+    if (span == null || !exemplars.sample()) {
       byStatus[0].inc();
       if (byStatus[1] != null) {
         byStatus[1].inc();

@@ -18,9 +18,11 @@ final class ErrorRecorder {
   final ErrorLog log;
   final RateWindow window;
   private final LongSupplier clockMillis;
+  private final Sampler sampler;
 
-  ErrorRecorder(Names n, int logCapacity, LongSupplier clockMillis) {
+  ErrorRecorder(Names n, int logCapacity, LongSupplier clockMillis, Sampler sampler) {
     this.clockMillis = clockMillis;
+    this.sampler = sampler;
     this.log = new ErrorLog(logCapacity);
     this.window = new RateWindow(clockMillis);
     errors =
@@ -57,6 +59,9 @@ final class ErrorRecorder {
       warnings.labelValues(Scratch.of(service)).inc();
     } else if (sev.equals("error") || sev.equals("critical")) {
       window.add();
+    }
+    if (!sampler.sample()) {
+      return; // counted above; only the recent-errors log is sampled
     }
     log.add(
         new ErrorLog.Entry(

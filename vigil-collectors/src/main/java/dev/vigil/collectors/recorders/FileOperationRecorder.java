@@ -28,8 +28,10 @@ final class FileOperationRecorder {
   final Gauge queue;
   private final FileEventLog events;
   private final LongSupplier clockMillis;
+  private final Sampler sampler;
 
-  FileOperationRecorder(Names n, FileEventLog events, LongSupplier clockMillis) {
+  FileOperationRecorder(Names n, FileEventLog events, LongSupplier clockMillis, Sampler sampler) {
+    this.sampler = sampler;
     this.events = events;
     this.clockMillis = clockMillis;
     operations =
@@ -98,14 +100,14 @@ final class FileOperationRecorder {
     if (bytes < -1) {
       throw new IllegalArgumentException(m + ": bytes must be >= 0 (or -1: unknown), got " + bytes);
     }
-    String normalized = path == null ? null : FilePaths.normalize(path);
     Op op = ops.get(operation);
     (success ? op.success : op.failure).inc();
     op.duration.observe(seconds);
     if (bytes >= 0 && !op.dir) {
       op.size.observe(bytes);
     }
-    if (events != null && normalized != null) {
+    if (events != null && path != null && sampler.sample()) {
+      String normalized = FilePaths.normalize(path);
       boolean dir = DIR_OPERATIONS.contains(operation);
       String event =
           dir

@@ -15,8 +15,8 @@ import java.util.function.LongSupplier;
 
 /**
  * One method per call the seeds make from their applications: API requests, model generations,
- * errors, user sessions, workflows, file operations, caches, agents, events and queues, and timed
- * operations with trace ids.
+ * errors, user sessions, workflows, file operations, caches, agents, events and queues, quality
+ * (VIBEZEN's thinking, DevLoop's findings and value), and timed operations with trace ids.
  *
  * {@snippet :
  * Recorders rec = Recorders.builder().namespace("dinoair").build();
@@ -43,6 +43,10 @@ import java.util.function.LongSupplier;
  * values (paths, session ids, messages); each labelled metric also has the registry's cardinality
  * limit.
  *
+ * <p>Events (the file events log, the recent errors, spans and quality events) and exemplars can be
+ * sampled per recorder ({@link Builder#sampling(String, double)}); counters, gauges and histograms
+ * always count every call.
+ *
  * <p>Registered as one {@link Collector}; each scrape first expires idle sessions.
  */
 public final class Recorders implements Collector, AutoCloseable {
@@ -61,12 +65,21 @@ public final class Recorders implements Collector, AutoCloseable {
   private final CacheRecorder caches;
   private final AgentRecorder agents;
   private final EventRecorder events;
+  private final QualityRecorder quality;
   private final Histogram operations;
   private final SpanLog spans;
   private final FileEventLog fileEvents;
   private final LongSupplier clockMillis;
   private final List<Metric> metrics = new ArrayList<>();
+  private final Map<String, Sampler> samplers;
   private volatile long nextExemplarNanos = System.nanoTime();
+  private final Sampler spanSampler;
+
+  /**
+   * The recorders whose events and exemplars can be sampled, as {@link Builder#sampling(String,
+   * double)} names them: {@code api, errors, files, spans, quality}.
+   */
+  public static final List<String> SAMPLED = Sampler.RECORDERS;
 
   /** At most this many spans per second leave their trace and span id as an exemplar. */
   static final int EXEMPLARS_PER_SECOND = 10;
@@ -75,19 +88,22 @@ public final class Recorders implements Collector, AutoCloseable {
     Names n = new Names(b.namespace);
     this.namespace = n.prefix();
     this.clockMillis = b.clockMillis;
+    this.samplers = samplers(b);
+    this.spanSampler = samplers.get("spans");
     this.fileEvents =
         b.fileEventsPath == null ? null : FileEventLog.builder(b.fileEventsPath).build();
-    api = new ApiRecorder(n);
+    api = new ApiRecorder(n, sampler("api"));
     models = new ModelRecorder(n, b.prices);
-    errors = new ErrorRecorder(n, b.errorLogCapacity, clockMillis);
+    errors = new ErrorRecorder(n, b.errorLogCapacity, clockMillis, sampler("errors"));
     sessions =
         new SessionRecorder(
             n, new SessionTracker(b.nanoClock, b.sessionIdleTimeout.toNanos(), b.maxSessions));
     workflows = new WorkflowRecorder(n);
-    files = new FileOperationRecorder(n, fileEvents, clockMillis);
+    files = new FileOperationRecorder(n, fileEvents, clockMillis, sampler("files"));
     caches = new CacheRecorder(n);
     agents = new AgentRecorder(n, clockMillis);
     events = new EventRecorder(n);
+    quality = new QualityRecorder(n, b.qualityLogCapacity, clockMillis, sampler("quality"));
     operations =
         Histogram.builder()
             .name(n.of("operation_duration_seconds"))
@@ -105,6 +121,7 @@ public final class Recorders implements Collector, AutoCloseable {
     metrics.addAll(caches.metrics());
     metrics.addAll(agents.metrics());
     metrics.addAll(events.metrics());
+    metrics.addAll(quality.metrics());
     metrics.add(operations);
   }
 
@@ -309,6 +326,95 @@ public final class Recorders implements Collector, AutoCloseable {
     events.queueSize(queue, size);
   }
 
+  // ---- Quality (VIBEZEN's thinking, DevLoop's findings and value) ----
+
+  /**
+   * Records one solution's sequential thinking (VIBEZEN's thinking steps and confidence score).
+   *
+   * @param steps thinking steps taken, 0 or more
+   * @param confidence the agent's confidence in the solution, 0-1
+   */
+  public void recordThinking(String agent, int steps, double confidence) {
+    quality.thinking(agent, steps, confidence);
+  }
+
+  /** Counts code revisions an agent needed (VIBEZEN's revision count). */
+  public void recordRevisions(String agent, int revisions) {
+    quality.revisions(agent, revisions);
+  }
+
+  /**
+   * Records a spec violation caught (VIBEZEN's violation detection); the detail goes to the recent
+   * quality events (sampled), never to a label.
+   *
+   * @param kind a bounded word for what was violated, e.g. {@code missing_test}, a label value
+   */
+  public void recordViolation(String agent, String kind, String detail) {
+    quality.violation(agent, kind, detail);
+  }
+
+  /**
+   * Records an issue an agent found (DevLoop's {@code devloop_issues_found_total}); the detail goes
+   * to the recent quality events (sampled), never to a label.
+   *
+   * @param severity {@code critical}, {@code high}, {@code medium}, {@code low} or {@code info}, in
+   *     any case
+   */
+  public void recordFinding(String agent, String severity, String detail) {
+    quality.finding(agent, severity, detail);
+  }
+
+  /** Counts an issue fixed automatically (DevLoop's {@code devloop_issues_autofixed_total}). */
+  public void recordFindingAutofixed(String agent) {
+    quality.autofixed(agent);
+  }
+
+  /**
+   * Counts a finding dismissed as a false positive (DevLoop's {@code
+   * devloop_false_positives_total}).
+   */
+  public void recordFalsePositive(String agent) {
+    quality.falsePositive(agent);
+  }
+
+  /** Sets the issues open now of a severity (DevLoop's {@code devloop_active_issues}). */
+  public void setOpenFindings(String agent, String severity, long count) {
+    quality.open(agent, severity, count);
+  }
+
+  /** Counts issues stopped before they were pushed. */
+  public void recordIssuesPrevented(String agent, long issues) {
+    quality.prevented(agent, issues);
+  }
+
+  /** Counts a CI failure prevented (DevLoop's {@code devloop_ci_failures_prevented}). */
+  public void recordCiFailurePrevented(String agent) {
+    quality.ciFailurePrevented(agent);
+  }
+
+  /**
+   * Adds time saved (DevLoop's {@code devloop_build_time_saved_seconds} and {@code
+   * devloop_developer_time_saved_seconds}).
+   *
+   * @param kind {@code build} or {@code developer}
+   */
+  public void recordTimeSaved(String agent, String kind, double seconds) {
+    quality.timeSaved(agent, kind, seconds);
+  }
+
+  /**
+   * Counts a push (DevLoop's {@code devloop_total_pushes}; successful ones {@code
+   * devloop_successful_pushes}).
+   */
+  public void recordPush(boolean success) {
+    quality.push(success);
+  }
+
+  /** Returns the last violations and findings the quality sampler kept, oldest first. */
+  public List<QualityEvent> recentQualityEvents() {
+    return quality.log.recent();
+  }
+
   // ---- Timed operations ----
 
   /**
@@ -322,12 +428,17 @@ public final class Recorders implements Collector, AutoCloseable {
    */
   public Span measureDuration(String name, Map<String, ?> attributes) {
     Check.label("measureDuration", "name", name);
-    return new Span(name, attributes, clockMillis.getAsLong(), System.nanoTime(), this::endSpan);
+    return new Span(
+        name, attributes, clockMillis.getAsLong(), System.nanoTime(), spanSampler, this::endSpan);
   }
 
   private void endSpan(Span s) {
     Histogram.Child child =
         operations.labelValues(Scratch.of(s.name(), s.failed() ? "error" : "ok"));
+    if (!s.sampled()) {
+      child.observe(s.durationSeconds()); // exact; no exemplar, not in the recent-spans log
+      return;
+    }
     // Exemplars are sampled, at most EXEMPLARS_PER_SECOND in all: each one formats two hex ids and
     // allocates an exemplar, which would double the cost of a span (JMH, see BENCHMARKS.md).
     long now = System.nanoTime();
@@ -344,6 +455,36 @@ public final class Recorders implements Collector, AutoCloseable {
   /** Returns the last finished spans, oldest first. */
   public List<Span> recentSpans() {
     return spans.recent();
+  }
+
+  // ---- Sampling ----
+
+  private static Map<String, Sampler> samplers(Builder b) {
+    Map<String, Sampler> out = new HashMap<>();
+    for (String r : Sampler.RECORDERS) {
+      double rate = b.sampling.getOrDefault(r, b.defaultSampling);
+      out.put(r, rate >= 1 ? Sampler.ALL : new Sampler(rate, b.samplingRandom));
+    }
+    return Map.copyOf(out);
+  }
+
+  private Sampler sampler(String recorder) {
+    return samplers.get(recorder);
+  }
+
+  /**
+   * Returns the share of a recorder's events and exemplars kept, 0-1 (see {@link
+   * Builder#sampling(String, double)}).
+   *
+   * @throws IllegalArgumentException for a recorder without events
+   */
+  public double samplingRate(String recorder) {
+    Sampler s = samplers.get(recorder);
+    if (s == null) {
+      throw new IllegalArgumentException(
+          "samplingRate: unknown recorder '" + recorder + "'; use one of " + Sampler.RECORDERS);
+    }
+    return s.rate();
   }
 
   // ---- Collector ----
@@ -377,13 +518,58 @@ public final class Recorders implements Collector, AutoCloseable {
     private final Map<String, ModelPrice> prices = new HashMap<>();
     private int errorLogCapacity = 100;
     private int spanLogCapacity = 1000;
+    private int qualityLogCapacity = 100;
     private Duration sessionIdleTimeout = Duration.ofMinutes(30);
     private int maxSessions = 100_000;
     private Path fileEventsPath;
     private LongSupplier clockMillis = System::currentTimeMillis;
     private LongSupplier nanoClock = System::nanoTime;
+    private double defaultSampling = 1.0;
+    private final Map<String, Double> sampling = new HashMap<>();
+    private java.util.function.DoubleSupplier samplingRandom;
 
     private Builder() {}
+
+    /**
+     * The share of every recorder's events and exemplars kept, 0-1 (default 1: all): the file
+     * events log, the recent-errors log, the recent-spans log and span exemplars, API request
+     * exemplars, quality events. 0 turns them off. Counters, gauges and histograms stay exact
+     * whatever the rate.
+     *
+     * @throws IllegalArgumentException when the rate is not within 0-1
+     */
+    public Builder sampling(double rate) {
+      this.defaultSampling = Sampler.check("sampling", rate);
+      return this;
+    }
+
+    /**
+     * The share of one recorder's events and exemplars kept, 0-1, over {@link #sampling(double)}.
+     *
+     * @param recorder {@code api} (request exemplars), {@code errors} (recent-errors log), {@code
+     *     files} (file events log), {@code spans} (recent-spans log and exemplars of {@link
+     *     #measureDuration}; a child span follows its parent's decision) or {@code quality} (recent
+     *     quality events)
+     * @throws IllegalArgumentException for another recorder or a rate not within 0-1
+     */
+    public Builder sampling(String recorder, double rate) {
+      if (!Sampler.RECORDERS.contains(recorder)) {
+        throw new IllegalArgumentException(
+            "sampling: unknown recorder '" + recorder + "'; use one of " + Sampler.RECORDERS);
+      }
+      sampling.put(recorder, Sampler.check("sampling(" + recorder + ")", rate));
+      return this;
+    }
+
+    /**
+     * The random source of the samplers: numbers uniform in [0, 1) (default: {@link
+     * java.util.concurrent.ThreadLocalRandom}); a test passes a fixed sequence. Must be thread-safe
+     * when recorders are called from several threads.
+     */
+    public Builder samplingRandom(java.util.function.DoubleSupplier uniform) {
+      this.samplingRandom = java.util.Objects.requireNonNull(uniform, "samplingRandom");
+      return this;
+    }
 
     /** The prefix of every name (default {@code app_}; {@code _} is appended when missing). */
     public Builder namespace(String namespace) {
@@ -406,6 +592,12 @@ public final class Recorders implements Collector, AutoCloseable {
     /** How many finished spans are kept (default 1000). */
     public Builder spanLogCapacity(int n) {
       this.spanLogCapacity = n;
+      return this;
+    }
+
+    /** How many recent violations and findings are kept (default 100). */
+    public Builder qualityLogCapacity(int n) {
+      this.qualityLogCapacity = n;
       return this;
     }
 

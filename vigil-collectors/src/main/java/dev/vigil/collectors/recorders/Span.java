@@ -33,13 +33,26 @@ public final class Span implements AutoCloseable {
   private final long startNanos;
   private final Span parent;
   private final Consumer<Span> onEnd;
+  private final boolean sampled;
   private Map<String, Object> attributes;
   private long durationNanos = -1;
   private boolean error;
 
   Span(String name, Map<String, ?> attributes, long epochMillis, long nanos, Consumer<Span> onEnd) {
+    this(name, attributes, epochMillis, nanos, Sampler.ALL, onEnd);
+  }
+
+  Span(
+      String name,
+      Map<String, ?> attributes,
+      long epochMillis,
+      long nanos,
+      Sampler sampler,
+      Consumer<Span> onEnd) {
     this.name = name;
     this.parent = CURRENT.get();
+    // A trace is kept or dropped whole: a child follows its parent's decision.
+    this.sampled = parent != null ? parent.sampled : sampler.sample();
     ThreadLocalRandom r = ThreadLocalRandom.current();
     if (parent != null) {
       traceIdHigh = parent.traceIdHigh;
@@ -108,6 +121,14 @@ public final class Span implements AutoCloseable {
   /** Returns the duration in seconds, or NaN while open. */
   public double durationSeconds() {
     return durationNanos < 0 ? Double.NaN : durationNanos / 1e9;
+  }
+
+  /**
+   * Returns whether the span is sampled: kept in the recent-spans log and eligible for an exemplar
+   * (its duration is recorded either way).
+   */
+  public boolean sampled() {
+    return sampled;
   }
 
   /** Returns whether {@link #error()} was called. */

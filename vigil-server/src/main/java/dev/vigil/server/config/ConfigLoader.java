@@ -56,6 +56,7 @@ public final class ConfigLoader {
           "collect.gpu",
           "collect.self",
           "collect.namespace",
+          "collect.sampling.default",
           "log.level",
           "browser_vitals.enabled",
           "browser_vitals.allowed_origins");
@@ -559,6 +560,34 @@ public final class ConfigLoader {
     return max;
   }
 
+  private static Map<String, Double> bindSampling(Section s) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (String key : CollectConfig.SAMPLED) {
+      Double rate = s.value(key, null, ConfigLoader::share);
+      if (rate != null) {
+        out.put(key, rate);
+      }
+    }
+    s.finish();
+    return out;
+  }
+
+  /** A share of events kept: a number from 0 (none) to 1 (all). */
+  private static Double share(String v) {
+    double d;
+    try {
+      d = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "expected a number between 0 (no events) and 1 (every event), got \"" + v + "\"");
+    }
+    if (!(d >= 0 && d <= 1)) {
+      throw new IllegalArgumentException(
+          "must be between 0 (no events) and 1 (every event), got " + v);
+    }
+    return d;
+  }
+
   private static CollectConfig bindCollect(Section s) {
     CollectConfig d = CollectConfig.defaults();
     CollectConfig out =
@@ -568,7 +597,8 @@ public final class ConfigLoader {
             s.bool("jvm", d.jvm()),
             s.bool("gpu", d.gpu()),
             s.bool("self", d.self()),
-            s.string("namespace", d.namespace()));
+            s.string("namespace", d.namespace()),
+            bindSampling(s.section("sampling")));
     s.finish();
     if (!out.namespace().isEmpty() && !Names.isValidMetricName(out.namespace())) {
       throw s.error("namespace", "\"" + out.namespace() + "\" is not a valid metric name prefix");

@@ -151,6 +151,14 @@ final class EffectiveYaml {
     m.put("gpu", c.gpu());
     m.put("self", c.self());
     m.put("namespace", c.namespace());
+    Map<String, Object> sampling = new LinkedHashMap<>();
+    sampling.put("default", c.sampling().getOrDefault("default", 1.0));
+    for (String k : CollectConfig.SAMPLED) {
+      if (!k.equals("default") && c.sampling().containsKey(k)) {
+        sampling.put(k, c.sampling().get(k));
+      }
+    }
+    m.put("sampling", sampling);
     return m;
   }
 

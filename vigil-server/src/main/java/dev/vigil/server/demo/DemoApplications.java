@@ -93,6 +93,10 @@ public final class DemoApplications implements AutoCloseable {
   private final SeedMetrics seeds;
   private final DemoConnections connections;
   private final SplittableRandom rnd;
+
+  /** The quality model's own random sequence, so the other series' sequences stay as they were. */
+  private final SplittableRandom qualityRnd;
+
   private final LongSupplier clock;
   private final Deque<String> sessions = new ArrayDeque<>();
   private ScheduledExecutorService timer;
@@ -120,6 +124,14 @@ public final class DemoApplications implements AutoCloseable {
         .build();
   }
 
+  /**
+   * The demo's recorders from a configured builder (namespace, sampling: {@code
+   * CollectConfig.recorders}), with the {@link #PRICES}.
+   */
+  public static Recorders recorders(Recorders.Builder configured) {
+    return priced(configured).build();
+  }
+
   private static Recorders.Builder priced(Recorders.Builder b) {
     for (Object[] p : PRICES) {
       b.modelPrice((String) p[0], new ModelPrice((double) p[1], (double) p[2], "USD"));
@@ -131,6 +143,7 @@ public final class DemoApplications implements AutoCloseable {
     this.seed = seed;
     this.rec = rec;
     this.rnd = new SplittableRandom(seed);
+    this.qualityRnd = new SplittableRandom(seed ^ 0x5155414C49545951L);
     this.seeds = new SeedMetrics(registry, new java.util.Random(seed));
     this.connections = new DemoConnections(registry);
     this.clock = clock;
@@ -300,6 +313,7 @@ public final class DemoApplications implements AutoCloseable {
     rec.recordCacheOperation("prompts", "get", rnd.nextDouble() < 0.8, lognormal(0.001, 0.5));
     rec.recordCacheOperation("embeddings", "get", rnd.nextDouble() < 0.6, lognormal(0.003, 0.5));
     agents();
+    quality(load, incident(atMillis));
     rec.recordEventProcessed("file_changed", lognormal(0.05, 0.8));
     rec.setQueueSize("events", rnd.nextInt(20));
     int active = rec.activeSessions();
@@ -344,6 +358,65 @@ public final class DemoApplications implements AutoCloseable {
     }
     if (stalledLeft > 0 && --stalledLeft == 0) {
       rec.recordAgentRecovery("indexer", stalledFor);
+    }
+  }
+
+  private static final String[] THINKERS = {"planner", "coder", "reviewer"};
+  private static final String[] CHECKERS = {"linter", "security", "test-runner"};
+  private static final String[] SEVERITIES = {"critical", "high", "medium", "low"};
+  private static final String[] VIOLATIONS = {"missing_test", "spec_mismatch", "hardcoded_value"};
+
+  /**
+   * One second of quality work: VIBEZEN's agents think (steps, confidence, revisions, now and then
+   * a spec violation; less confident during the incident) and DevLoop's checkers find issues, fix
+   * some, prevent CI failures and save time; pushes mostly pass. The same thinking figures go to
+   * the seed's {@code vibezen_*} names.
+   */
+  private void quality(double load, boolean incident) {
+    SplittableRandom q = qualityRnd;
+    for (String a : THINKERS) {
+      if (q.nextDouble() < 0.3 * load) {
+        int steps = 2 + q.nextInt(a.equals("planner") ? 14 : 8);
+        double confidence =
+            Math.max(0, Math.min(1, 0.6 + 0.35 * q.nextDouble() - (incident ? 0.25 : 0)));
+        int revisions = q.nextDouble() < 0.3 ? 1 + q.nextInt(3) : 0;
+        boolean violation = q.nextDouble() < (incident ? 0.15 : 0.04);
+        String kind = VIOLATIONS[q.nextInt(VIOLATIONS.length)];
+        rec.recordThinking(a, steps, confidence);
+        rec.recordRevisions(a, revisions);
+        if (violation) {
+          rec.recordViolation(a, kind, "demo: " + kind.replace('_', ' ') + " in a change");
+        }
+        seeds.quality(a, steps, confidence, revisions, violation ? kind : null);
+      }
+    }
+    for (String a : CHECKERS) {
+      if (q.nextDouble() < 0.15 * load) {
+        double r = q.nextDouble();
+        String sev = SEVERITIES[r < 0.05 ? 0 : r < 0.25 ? 1 : r < 0.7 ? 2 : 3];
+        rec.recordFinding(a, sev, "demo: " + sev + " issue found by " + a);
+        double f = q.nextDouble();
+        if (f < 0.4) {
+          rec.recordFindingAutofixed(a);
+        } else if (f < 0.48) {
+          rec.recordFalsePositive(a);
+        }
+        if (q.nextDouble() < 0.5) {
+          rec.recordIssuesPrevented(a, 1);
+        }
+      }
+      if (q.nextDouble() < 0.0005 * load) {
+        rec.recordCiFailurePrevented(a);
+      }
+      rec.setOpenFindings(a, "critical", q.nextInt(2));
+      rec.setOpenFindings(a, "high", 2 + q.nextInt(4));
+      rec.setOpenFindings(a, "medium", 8 + q.nextInt(6));
+    }
+    // About 12 min of build time and 5 min of developer time saved per hour at mean load.
+    rec.recordTimeSaved("test-runner", "build", 0.2 * load);
+    rec.recordTimeSaved("linter", "developer", 0.08 * load);
+    if (q.nextDouble() < 0.02 * load) {
+      rec.recordPush(q.nextDouble() < 0.95);
     }
   }
 

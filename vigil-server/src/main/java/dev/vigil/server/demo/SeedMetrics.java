@@ -85,6 +85,10 @@ final class SeedMetrics {
   private final Gauge vzCacheHitRate;
   private final Counter vzTokens;
   private final Counter vzCost;
+  private final Histogram vzThinkingSteps;
+  private final Histogram vzConfidence;
+  private final Counter vzRevisions;
+  private final Counter vzViolations;
 
   private double dinoErrorsLastMinute;
   private long uptime;
@@ -192,6 +196,25 @@ final class SeedMetrics {
     vzCacheHitRate = gauge(r, "vibezen_cache_hit_rate", "Effectiveness of caching (0-1)");
     vzTokens = counter(r, "vibezen_tokens_total", "Tokens consumed", "provider");
     vzCost = counter(r, "vibezen_cost_usd_total", "Estimated cost by provider (USD)", "provider");
+    // VIBEZEN's quality metrics (its doc names them, not their series): Thinking Steps,
+    // Confidence Scores, Revision Count, Violation Detection.
+    vzThinkingSteps =
+        histogram(
+            r,
+            "vibezen_thinking_steps",
+            "Number of sequential thinking steps",
+            new double[] {1, 2, 3, 5, 8, 13, 21, 34, 55},
+            "agent");
+    vzConfidence =
+        histogram(
+            r,
+            "vibezen_confidence_score",
+            "AI confidence in solutions (0-1)",
+            new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1},
+            "agent");
+    vzRevisions = counter(r, "vibezen_revisions_total", "Code revisions needed", "agent");
+    vzViolations =
+        counter(r, "vibezen_violations_total", "Spec violations caught", "agent", "kind");
   }
 
   /** DevLoop's environments, in the order of {@link #BASE_FAILURES}. */
@@ -343,6 +366,16 @@ final class SeedMetrics {
       long tokens = 200 + rnd.nextInt(800);
       vzTokens.labelValues(provider).inc(tokens);
       vzCost.labelValues(provider).inc(tokens * (provider.equals("openai") ? 0.00001 : 0.000015));
+    }
+  }
+
+  /** One VIBEZEN solution's thinking, under the seed's names; {@code violation} may be null. */
+  void quality(String agent, int steps, double confidence, int revisions, String violation) {
+    vzThinkingSteps.labelValues(agent).observe(steps);
+    vzConfidence.labelValues(agent).observe(confidence);
+    vzRevisions.labelValues(agent).inc(revisions);
+    if (violation != null) {
+      vzViolations.labelValues(agent, violation).inc();
     }
   }
 

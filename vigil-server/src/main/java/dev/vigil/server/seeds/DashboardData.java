@@ -14,9 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * The data behind each seed dashboard widget ({@code overview, resources, api, models, errors,
- * users, agents, files}), computed with PromQL over the store: the JSON of {@code GET
- * /api/metrics/dashboard?widget=W&timeframe=H} and of DinoAir's {@code get_dashboard_data(widget,
- * timeframe)}. {@code docs/api.md} documents every field.
+ * users, agents, files}, and Vigil's {@code quality}), computed with PromQL over the store: the
+ * JSON of {@code GET /api/metrics/dashboard?widget=W&timeframe=H} and of DinoAir's {@code
+ * get_dashboard_data(widget, timeframe)}. {@code docs/api.md} documents every field.
  *
  * <pre>{@code
  * DashboardData d = new DashboardData(engine, "app_", recorders::recentErrors, System::currentTimeMillis);
@@ -30,7 +30,16 @@ import java.util.function.Supplier;
 public final class DashboardData {
   /** The widgets, in the seeds' order. */
   public static final Set<String> WIDGETS =
-      Set.of("overview", "resources", "api", "models", "errors", "users", "agents", "files");
+      Set.of(
+          "overview",
+          "resources",
+          "api",
+          "models",
+          "errors",
+          "users",
+          "agents",
+          "files",
+          "quality");
 
   /** Health score at or above which the status is "healthy"; below 50 it is "critical". */
   static final double HEALTHY = 80;
@@ -41,6 +50,8 @@ public final class DashboardData {
   private final Supplier<Engine> engine;
   private final Supplier<List<ErrorLog.Entry>> recentErrors;
   private final LongSupplier clock;
+  private volatile Supplier<List<dev.vigil.collectors.recorders.QualityEvent>> recentQuality =
+      List::of;
 
   /**
    * @param namespacePrefix the recorders' metric prefix, e.g. {@code app_} or {@code dinoair_}
@@ -67,6 +78,16 @@ public final class DashboardData {
     this.engine = engine;
     this.recentErrors = recentErrors;
     this.clock = clockMillis;
+  }
+
+  /**
+   * Sets where the {@code quality} widget reads the recorders' recent violations and findings
+   * (default: none); returns this.
+   */
+  public DashboardData withQualityEvents(
+      Supplier<List<dev.vigil.collectors.recorders.QualityEvent>> events) {
+    this.recentQuality = events;
+    return this;
   }
 
   PromQuery query() {
@@ -98,7 +119,8 @@ public final class DashboardData {
       throw new IllegalArgumentException(
           "unknown widget \""
               + widget
-              + "\": one of overview, resources, api, models, errors, users, agents, files");
+              + "\": one of overview, resources, api, models, errors, users, agents, files,"
+              + " quality");
     }
     if (!(timeframeHours > 0 && timeframeHours <= 8760)) {
       throw new IllegalArgumentException(
@@ -118,6 +140,7 @@ public final class DashboardData {
       case "errors" -> errors(w, out);
       case "users" -> users(w, out);
       case "agents" -> agents(w, out);
+      case "quality" -> QualityWidget.fill(q, w, recentQuality.get(), out);
       default -> files(w, out);
     }
     return out;

@@ -29,6 +29,7 @@ public final class SeedsPlugin implements VigilPlugin {
             vigil.recorders().namespace(),
             vigil.recorders()::recentErrors,
             System::currentTimeMillis);
+    d.withQualityEvents(vigil.recorders()::recentQualityEvents);
     live = new LiveRoutes(d, MAX_WS_CONNECTIONS, vigil.registry());
     Reports reports =
         new Reports(

@@ -66,13 +66,14 @@ class DashboardTruthBrowserTest {
           "users",
           "agents",
           "files",
+          "quality",
           "browser",
           "targets",
           "metrics",
           "explore",
           "dashboards");
   private static final List<String> APPLICATION_PAGES =
-      List.of("api", "models", "errors", "users", "agents", "files");
+      List.of("api", "models", "errors", "users", "agents", "files", "quality");
 
   /** Real time a page may take to use up 15 s of virtual time (1 h and 6 h took 2-4 s). */
   private static final Duration IDLE_BOUND = Duration.ofSeconds(30);
@@ -587,6 +588,52 @@ class DashboardTruthBrowserTest {
         });
     server.start();
     return server;
+  }
+
+  // ---- (h) the Quality page on the demo's data ----
+
+  @Test
+  void qualityPage_chartsTheDemosThinkingAndFindings_perAgent() throws Exception {
+    waitUntil(demoVigil, "count(app_quality_findings_total) > 0");
+    driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // earlier pages'
+    open(demoVigil, "page=quality&range=1h");
+    String steps = "section.panel[aria-label='Thinking steps per solution by agent']";
+    String byAgent = "section.panel[aria-label='Issues found in range by agent']";
+    // Bounded polling: each round scrolls the two panels into view (panels below the fold draw
+    // when seen) and reads their state; the demo's backfill has an hour of quality data.
+    new WebDriverWait(driver, Duration.ofSeconds(60))
+        .until(
+            d -> {
+              for (String css : List.of(steps, byAgent)) {
+                d.findElements(By.cssSelector(css))
+                    .forEach(p -> js("arguments[0].scrollIntoView()", p));
+              }
+              return d.findElements(By.cssSelector(steps + "[data-state='ok']")).size()
+                      + d.findElements(By.cssSelector(byAgent + "[data-state='ok']")).size()
+                  == 2;
+            });
+    WebElement chart = driver.findElement(By.cssSelector(steps));
+    assertThat(Integer.parseInt(chart.getDomAttribute("data-series"))).isEqualTo(3);
+    assertThat(Integer.parseInt(chart.getDomAttribute("data-points"))).isPositive();
+    assertThat(driver.findElement(By.cssSelector(byAgent + " .bars")).getText())
+        .contains("linter", "security", "test-runner");
+    assertThat(driver.findElements(By.cssSelector("section.guide")))
+        .noneMatch(WebElement::isDisplayed);
+    // Under the charts, the quality widget: per-agent figures and the recent findings kept.
+    WebElement widget =
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+            .until(
+                d ->
+                    d.findElements(By.cssSelector("#page-quality section.widget")).stream()
+                        .filter(x -> x.getText().contains("demo: "))
+                        .findFirst()
+                        .orElse(null));
+    assertThat(widget.getText()).contains("recent", "planner", "average confidence");
+    assertThat(
+            driver.findElements(By.cssSelector("#page-quality section.panel[data-state='error']")))
+        .isEmpty();
+    assertThat(driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
+        .noneMatch(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue());
   }
 
   // ---- helpers ----

@@ -92,6 +92,55 @@ class DemoApplicationsTest {
   }
 
   @Test
+  void ticks_feedTheQualityRecorderPerAgent_andVibezensNames() throws Exception {
+    MetricRegistry registry = new MetricRegistry();
+    Recorders rec = recorders(new AtomicLong(NOW));
+    registry.register(rec);
+    DemoApplications demo = new DemoApplications(rec, registry, 7, () -> NOW);
+    for (int i = 0; i < 300; i++) {
+      demo.tick();
+    }
+    String text = new String(demo.exposition(registry), StandardCharsets.UTF_8);
+    for (String agent : List.of("planner", "coder", "reviewer")) {
+      assertThat(text)
+          .contains("app_quality_thinking_steps_count{agent=\"" + agent + "\"}")
+          .contains("app_quality_confidence_ratio_bucket{agent=\"" + agent + "\"")
+          .contains("vibezen_thinking_steps_bucket{agent=\"" + agent + "\"")
+          .contains("vibezen_confidence_score_count{agent=\"" + agent + "\"}");
+    }
+    for (String agent : List.of("linter", "security", "test-runner")) {
+      assertThat(text)
+          .containsPattern("app_quality_findings_total\\{agent=\"" + agent + "\",severity=")
+          .contains("app_quality_open_findings{agent=\"" + agent + "\",severity=\"high\"}");
+    }
+    assertThat(text)
+        .contains("app_quality_revisions_total{agent=")
+        .contains("app_quality_findings_autofixed_total{agent=")
+        .contains("app_quality_time_saved_seconds_total{agent=\"linter\",kind=\"developer\"}")
+        .contains("app_quality_time_saved_seconds_total{agent=\"test-runner\",kind=\"build\"}")
+        .contains("vibezen_revisions_total{agent=")
+        // DevLoop's own quality and value names, as before.
+        .contains("\ndevloop_issues_found_total{severity=")
+        .contains("\ndevloop_ci_failures_prevented ");
+    // The same thinking under both names: Vigil's and VIBEZEN's counts agree per agent.
+    for (String agent : List.of("planner", "coder", "reviewer")) {
+      assertThat(count(text, "vibezen_thinking_steps_count{agent=\"" + agent + "\"}"))
+          .isEqualTo(count(text, "app_quality_thinking_steps_count{agent=\"" + agent + "\"}"))
+          .isPositive();
+    }
+    assertThat(rec.recentQualityEvents()).isNotEmpty();
+  }
+
+  private static double count(String text, String series) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return -1;
+  }
+
+  @Test
   void backfill_givesEveryWidgetDataAndTheSeedsQueriesAnswers() throws Exception {
     MetricRegistry registry = new MetricRegistry();
     Recorders rec = recorders(new AtomicLong(NOW));

@@ -125,7 +125,11 @@ class ReportsApiTest {
     assertThat(legacy.has("key_metrics")).isTrue();
     assertThat(legacy.get("type").asText()).isEqualTo("system_performance");
     String md = text(get("/api/metrics/report?type=quality_trends&format=md"));
-    assertThat(md).startsWith("# Quality trends\n").contains("\n## Failure ratios\n");
+    assertThat(md)
+        .startsWith("# Quality trends\n")
+        .contains("\n## Failure ratios\n")
+        // The quality recorder's sections (VIBEZEN's thinking, DevLoop's findings and value).
+        .contains("\n## Thinking\n", "\n## Findings and value\n", "CI failures prevented");
   }
 
   @Test
