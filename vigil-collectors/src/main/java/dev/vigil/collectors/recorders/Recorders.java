@@ -79,7 +79,7 @@ public final class Recorders implements Collector, AutoCloseable {
         b.fileEventsPath == null ? null : FileEventLog.builder(b.fileEventsPath).build();
     api = new ApiRecorder(n);
     models = new ModelRecorder(n, b.prices);
-    errors = new ErrorRecorder(n, b.errorLogCapacity, clockMillis);
+    errors = new ErrorRecorder(n, b.errorLogCapacity, b.errorSampleLimits, clockMillis);
     sessions =
         new SessionRecorder(
             n, new SessionTracker(b.nanoClock, b.sessionIdleTimeout.toNanos(), b.maxSessions));
@@ -176,6 +176,35 @@ public final class Recorders implements Collector, AutoCloseable {
    */
   public void recordError(String type, String message, String service, String severity) {
     errors.record(type, message, service, severity);
+  }
+
+  /**
+   * Records an error event with its exception: counted as {@link #recordError(String, String,
+   * String, String)} counts it, and its cause chain and stack trace kept as a sample, deduplicated
+   * by fingerprint ({@link ErrorSamples}). The fingerprint is never a label: the metrics'
+   * cardinality does not change.
+   *
+   * @param message the message for the recent-error log, or null for the exception's own ({@code
+   *     class: message}, or the class alone when {@link Builder#errorSampleMessages} is off)
+   * @param error the exception, or null to record the event alone
+   */
+  public void recordError(
+      String type, String message, String service, String severity, Throwable error) {
+    if (message == null && error != null) {
+      message =
+          errors.samples.limits().keepMessages() ? error.toString() : error.getClass().getName();
+    }
+    errors.record(type, message, service, severity, error);
+  }
+
+  /**
+   * Returns the errors' stack-trace samples, most recently seen first.
+   *
+   * @param type only this error type, or null for all
+   * @param limit at most this many, at least 1
+   */
+  public List<ErrorSamples.Sample> errorSamples(String type, int limit) {
+    return errors.samples.samples(type, limit);
   }
 
   /** Returns the last recorded errors, oldest first, for the dashboard's error log. */
@@ -376,6 +405,7 @@ public final class Recorders implements Collector, AutoCloseable {
     private String namespace = "app_";
     private final Map<String, ModelPrice> prices = new HashMap<>();
     private int errorLogCapacity = 100;
+    private ErrorSamples.Limits errorSampleLimits = ErrorSamples.Limits.DEFAULTS;
     private int spanLogCapacity = 1000;
     private Duration sessionIdleTimeout = Duration.ofMinutes(30);
     private int maxSessions = 100_000;
@@ -400,6 +430,31 @@ public final class Recorders implements Collector, AutoCloseable {
     /** How many recent errors are kept (default 100). */
     public Builder errorLogCapacity(int n) {
       this.errorLogCapacity = n;
+      return this;
+    }
+
+    /**
+     * Bounds the errors' stack-trace samples: at most {@code maxFingerprints} in all (default 200)
+     * and {@code maxPerType} per error type (default 10); the least recently seen goes first and is
+     * counted in {@code error_samples_evicted_total}.
+     */
+    public Builder errorSamples(int maxFingerprints, int maxPerType) {
+      ErrorSamples.Limits l = errorSampleLimits;
+      errorSampleLimits =
+          new ErrorSamples.Limits(
+              maxFingerprints, maxPerType, l.maxCauses(), l.maxFrames(), l.keepMessages());
+      return this;
+    }
+
+    /**
+     * Whether error samples keep the exceptions' messages (default true). Messages may hold ids,
+     * paths or user input; false keeps the exception classes and stack frames only.
+     */
+    public Builder errorSampleMessages(boolean keep) {
+      ErrorSamples.Limits l = errorSampleLimits;
+      errorSampleLimits =
+          new ErrorSamples.Limits(
+              l.maxFingerprints(), l.maxPerType(), l.maxCauses(), l.maxFrames(), keep);
       return this;
     }
 
