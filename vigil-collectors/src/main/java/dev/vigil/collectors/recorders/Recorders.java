@@ -272,6 +272,16 @@ public final class Recorders implements Collector, AutoCloseable {
     files.record(operation, null, bytes, seconds, success, null);
   }
 
+  /** Sets how many files the application watches (DevLoop's {@code files_watched}). */
+  public void setFilesWatched(long files) {
+    this.files.filesWatched(files);
+  }
+
+  /** Counts file changes the application saw (DevLoop's {@code files_changed_total}). */
+  public void recordFilesChanged(long files) {
+    this.files.filesChanged(files);
+  }
+
   /** Sets how many file operations wait. */
   public void setFileOperationQueueLength(long length) {
     files.queueLength(length);
@@ -296,7 +306,11 @@ public final class Recorders implements Collector, AutoCloseable {
     agents.status(agent, status);
   }
 
-  /** Records one agent run (DevLoop's {@code agent_runs_total}, execution duration, last run). */
+  /**
+   * Records one agent run (DevLoop's {@code agent_runs_total}, execution duration, {@code
+   * last_run}): counts it by status, observes its duration, and sets the agent's last-run duration
+   * and, from the clock, the time it ended ({@code agent_last_run_timestamp_seconds}).
+   */
   public void recordAgentRun(String agent, String status, double seconds) {
     agents.run(agent, status, seconds);
   }

@@ -227,7 +227,8 @@ public final class DemoApplications implements AutoCloseable {
               status == 503 ? "service_unavailable" : "connection_timeout",
               "Failed to reach " + s[0] + " (status " + status + ")",
               s[0],
-              rnd.nextDouble() < 0.1 ? "critical" : "error");
+              rnd.nextDouble() < 0.1 ? "critical" : "error",
+              DemoFailures.request(s[0], s[1], status));
         }
       }
     }
@@ -290,6 +291,10 @@ public final class DemoApplications implements AutoCloseable {
     rec.recordCacheOperation("embeddings", "get", rnd.nextDouble() < 0.6, lognormal(0.003, 0.5));
     agents();
     rec.recordEventProcessed("file_changed", lognormal(0.05, 0.8));
+    // DevLoop's file watcher: one change per processed event, a slowly growing tree (no rnd
+    // draw, so the other series' sequences are unchanged).
+    rec.recordFilesChanged(1);
+    rec.setFilesWatched(1200 + (ticks / 600) % 50);
     rec.setQueueSize("events", rnd.nextInt(20));
     int active = rec.activeSessions();
     seeds.tick(
