@@ -4,6 +4,7 @@ import dev.vigil.metrics.Buckets;
 import dev.vigil.metrics.Collector;
 import dev.vigil.metrics.Histogram;
 import dev.vigil.metrics.Metric;
+import dev.vigil.metrics.MetricStats;
 import dev.vigil.metrics.model.MetricSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -382,6 +383,30 @@ public final class Recorders implements Collector, AutoCloseable {
       child.observe(s.durationSeconds());
     }
     spans.add(s);
+  }
+
+  /**
+   * Count, sum, mean, min, max and quantiles of one of the recorders' histograms (AgentOS' {@code
+   * getStats(name)}), over its series whose labels include {@code labelPairs}; accuracy: {@link
+   * MetricStats}. For any metric of a registry: {@link dev.vigil.metrics.MetricRegistry#stats}.
+   *
+   * {@snippet :
+   * rec.stats("operation_duration_seconds", "operation", "tool_execution").quantile(0.95);
+   * }
+   *
+   * @param name the name without the namespace, e.g. {@code api_request_duration_seconds}
+   * @throws IllegalArgumentException when no histogram of the recorders has that name
+   */
+  public MetricStats stats(String name, String... labelPairs) {
+    String full = namespace + name;
+    for (Metric m : metrics) {
+      if (m.name().equals(full)) {
+        List<MetricSnapshot> s = m.collect();
+        return MetricStats.of(s.get(0), labelPairs);
+      }
+    }
+    throw new IllegalArgumentException(
+        "stats: the recorders have no metric named " + full + " (docs/metrics.md lists them)");
   }
 
   /** Returns the last finished spans, oldest first. */
