@@ -62,6 +62,7 @@ public final class Recorders implements Collector, AutoCloseable {
   private final CacheRecorder caches;
   private final AgentRecorder agents;
   private final EventRecorder events;
+  private final SystemMetricRecorder systemMetrics;
   private final Histogram operations;
   private final SpanLog spans;
   private final FileEventLog fileEvents;
@@ -89,6 +90,14 @@ public final class Recorders implements Collector, AutoCloseable {
     caches = new CacheRecorder(n);
     agents = new AgentRecorder(n, clockMillis);
     events = new EventRecorder(n);
+    systemMetrics =
+        new SystemMetricRecorder(
+            n,
+            b.systemMetricTypes,
+            b.maxSystemMetricTypes,
+            b.systemMetricEventCapacity,
+            fileEvents,
+            clockMillis);
     operations =
         Histogram.builder()
             .name(n.of("operation_duration_seconds"))
@@ -106,6 +115,7 @@ public final class Recorders implements Collector, AutoCloseable {
     metrics.addAll(caches.metrics());
     metrics.addAll(agents.metrics());
     metrics.addAll(events.metrics());
+    metrics.addAll(systemMetrics.metrics());
     metrics.add(operations);
   }
 
@@ -353,6 +363,44 @@ public final class Recorders implements Collector, AutoCloseable {
     events.queueSize(queue, size);
   }
 
+  // ---- System metrics with metadata ----
+
+  /**
+   * Records a value of a metric type with its metadata (VIBEZEN's {@code record_system_metric}).
+   * The type's kind ({@link Builder#systemMetricType}; an unregistered type is a gauge) decides
+   * whether the value is set ({@code <ns>system_metric_gauge{type}}), added ({@code
+   * <ns>system_metric_counter_total{type}}) or observed ({@code
+   * <ns>system_metric_histogram{type}}). The metadata never becomes labels: it is kept with the
+   * value as an event ({@link #systemMetricEvents}, and a {@code system_metric} line in the events
+   * log when one is configured). When {@link Builder#maxSystemMetricTypes} types exist, a new type
+   * is refused: counted in {@code <ns>system_metric_types_refused_total}, nothing else recorded.
+   *
+   * {@snippet :
+   * rec.recordSystemMetric("response_time_seconds", 0.1505,
+   *     Map.of("phase", "implementation", "provider", "openai"));
+   * }
+   *
+   * @param type lower case, {@code [a-z][a-z0-9_]{0,63}}
+   * @param value finite; not negative for a counter type
+   * @param metadata strings, numbers and booleans (others as their text), or null
+   * @return false when the type was refused by the type limit
+   */
+  public boolean recordSystemMetric(String type, double value, Map<String, ?> metadata) {
+    return systemMetrics.record(type, value, metadata);
+  }
+
+  /**
+   * Returns the last values recorded with {@link #recordSystemMetric}, newest first.
+   *
+   * @param type only this type, or null for all
+   * @param metadataEquals only values whose metadata has these entries (compared as text), or null
+   * @param limit at most this many, at least 1
+   */
+  public List<SystemMetricEvent> systemMetricEvents(
+      String type, Map<String, String> metadataEquals, int limit) {
+    return systemMetrics.recent(type, metadataEquals, limit);
+  }
+
   // ---- Timed operations ----
 
   /**
@@ -445,6 +493,9 @@ public final class Recorders implements Collector, AutoCloseable {
     private final Map<String, ModelPrice> prices = new HashMap<>();
     private int errorLogCapacity = 100;
     private ErrorSamples.Limits errorSampleLimits = ErrorSamples.Limits.DEFAULTS;
+    private final Map<String, SystemMetricKind> systemMetricTypes = new HashMap<>();
+    private int maxSystemMetricTypes = 100;
+    private int systemMetricEventCapacity = 1000;
     private int spanLogCapacity = 1000;
     private Duration sessionIdleTimeout = Duration.ofMinutes(30);
     private int maxSessions = 100_000;
@@ -497,6 +548,26 @@ public final class Recorders implements Collector, AutoCloseable {
       return this;
     }
 
+    /** Registers a {@link #recordSystemMetric} type with its kind (unregistered: a gauge). */
+    public Builder systemMetricType(String type, SystemMetricKind kind) {
+      systemMetricTypes.put(
+          SystemMetricRecorder.type("systemMetricType", type),
+          java.util.Objects.requireNonNull(kind, "kind"));
+      return this;
+    }
+
+    /** The most {@link #recordSystemMetric} types (default 100, registered ones included). */
+    public Builder maxSystemMetricTypes(int n) {
+      this.maxSystemMetricTypes = n;
+      return this;
+    }
+
+    /** How many {@link #recordSystemMetric} values are kept with their metadata (default 1000). */
+    public Builder systemMetricEventCapacity(int n) {
+      this.systemMetricEventCapacity = n;
+      return this;
+    }
+
     /** How many finished spans are kept (default 1000). */
     public Builder spanLogCapacity(int n) {
       this.spanLogCapacity = n;
@@ -515,7 +586,10 @@ public final class Recorders implements Collector, AutoCloseable {
       return this;
     }
 
-    /** Writes each file operation as a JSON line to this rotating log (default: off). */
+    /**
+     * Writes each file operation and each recordSystemMetric value (with its metadata) as a JSON
+     * line to this rotating log (default: off).
+     */
     public Builder fileEventsLog(Path file) {
       this.fileEventsPath = file;
       return this;

@@ -2,6 +2,7 @@ package dev.vigil.server.api;
 
 import dev.vigil.collectors.recorders.ErrorSamples;
 import dev.vigil.collectors.recorders.Recorders;
+import dev.vigil.collectors.recorders.SystemMetricEvent;
 import dev.vigil.server.http.ApiError;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Params;
@@ -23,6 +24,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code GET /api/v1/errors/samples?type=&limit=}: the errors' stack-trace samples, most
  *       recently seen first, each with its fingerprint, count, first and last seen and cause chain.
+ *   <li>{@code GET /api/v1/system_metrics/events?type=&metadata=KEY=VALUE&limit=}: the last values
+ *       recorded with {@code recordSystemMetric} and their metadata, newest first; {@code metadata}
+ *       (repeatable) keeps the values whose metadata has that entry.
  * </ul>
  *
  * <p>Parameters are checked before any work; a bad one gets 400 naming it.
@@ -43,6 +47,7 @@ public final class RecordersApi implements Routes {
   @Override
   public void register(Router r) {
     r.get("/api/v1/errors/samples", Role.READ, this::errorSamples);
+    r.get("/api/v1/system_metrics/events", Role.READ, this::systemMetricEvents);
   }
 
   private static int limit(Context ctx) {
@@ -61,6 +66,35 @@ public final class RecordersApi implements Routes {
           "invalid parameter \"type\": give 1 to 128 characters, or leave it out");
     }
     return type;
+  }
+
+  private void systemMetricEvents(Context ctx) {
+    String type = type(ctx);
+    List<String> pairs = Params.all(ctx, "metadata");
+    if (pairs.size() > 16) {
+      throw ApiError.badData("invalid parameter \"metadata\": at most 16 entries");
+    }
+    Map<String, String> want = new LinkedHashMap<>();
+    for (String p : pairs) {
+      int eq = p.indexOf('=');
+      if (eq < 1) {
+        throw ApiError.badData(
+            "invalid parameter \"metadata\": give KEY=VALUE, e.g. metadata=provider=openai");
+      }
+      want.put(p.substring(0, eq), p.substring(eq + 1));
+    }
+    int limit = limit(ctx);
+    List<Object> out = new ArrayList<>();
+    for (SystemMetricEvent e : recorders.get().systemMetricEvents(type, want, limit)) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("timestamp", Instant.ofEpochMilli(e.timestampMillis()).toString());
+      m.put("type", e.type());
+      m.put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("value", e.value());
+      m.put("metadata", e.metadata());
+      out.add(m);
+    }
+    Json.successObject(ctx, out);
   }
 
   private void errorSamples(Context ctx) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The recorders' in-memory data over HTTP, on a running Vigil whose recorders have the namespace
- * {@code dinoair_}: error samples ({@code /api/v1/errors/samples}).
+ * {@code dinoair_}: error samples ({@code /api/v1/errors/samples}) and system metric values with
+ * their metadata ({@code /api/v1/system_metrics/events}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordersApiTest {
@@ -42,6 +43,12 @@ class RecordersApiTest {
       vigil.recorders().recordError("db_timeout", null, "orders", "error", failure("order " + i));
     }
     vigil.recorders().recordError("bad_input", null, "api", "warning", new NumberFormatException());
+    vigil
+        .recorders()
+        .recordSystemMetric("cache_hit_rate", 0.7, java.util.Map.of("provider", "openai"));
+    vigil
+        .recorders()
+        .recordSystemMetric("cache_hit_rate", 0.9, java.util.Map.of("provider", "anthropic"));
   }
 
   @AfterAll
@@ -98,6 +105,24 @@ class RecordersApiTest {
       assertThat(r.statusCode()).as(q).isEqualTo(400);
       assertThat(r.body()).as(q).contains(q.substring(0, q.indexOf('='))).doesNotContain("at dev.");
     }
+  }
+
+  @Test
+  void systemMetricEvents_areServedNewestFirst_filteredByTypeAndMetadata() throws Exception {
+    JsonNode all = data("/api/v1/system_metrics/events?type=cache_hit_rate");
+    assertThat(all).hasSize(2);
+    assertThat(all.get(0).get("value").asDouble()).isEqualTo(0.9);
+    assertThat(all.get(0).get("kind").asText()).isEqualTo("gauge");
+    JsonNode openai = data("/api/v1/system_metrics/events?metadata=provider%3Dopenai");
+    assertThat(openai).hasSize(1);
+    assertThat(openai.get(0).get("metadata").get("provider").asText()).isEqualTo("openai");
+    assertThat(openai.get(0).get("value").asDouble()).isEqualTo(0.7);
+    HttpResponse<String> bad = get("/api/v1/system_metrics/events?metadata=provider");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(bad.body()).contains("metadata").contains("KEY=VALUE");
+    assertThat(get("/metrics").body())
+        .contains("dinoair_system_metric_gauge{type=\"cache_hit_rate\"} 0.9")
+        .doesNotContain("provider=");
   }
 
   @Test
