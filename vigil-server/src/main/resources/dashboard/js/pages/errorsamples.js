@@ -1,6 +1,6 @@
 // Errors page: the stack-trace samples the recorders keep (GET /api/v1/errors/samples), one row
 // per error type; clicking a type shows its samples, each with its cause chain and frames. The
-// section sits below the Errors board and hides itself while no sample exists.
+// section sits between the Errors board and its widget and hides itself while no sample exists.
 
 import { el, clear } from '../dom.js';
 import { fetchJson } from '../api.js';
@@ -10,7 +10,8 @@ const LIMIT = 1000;
 /** Wraps a mounted page handle: adds the samples section to `container` and refreshes it too. */
 export function withErrorSamples(handle, container) {
   const box = el('section', { class: 'error-samples', hidden: true, 'aria-label': 'Error samples' });
-  container.appendChild(box);
+  // Below the charts, above the widget's long recent-error log.
+  container.insertBefore(box, container.querySelector(':scope > section.widget'));
   let selected = null;
   let samples = [];
 

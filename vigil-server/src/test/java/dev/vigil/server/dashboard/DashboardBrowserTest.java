@@ -347,7 +347,7 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void errorsPage_clickingAnErrorType_showsItsCauseChainAndStack() {
+  void errorsPage_clickingAnErrorType_showsItsCauseChainAndStack() throws Exception {
     vigil.recorders().recordError("checkout_failed", null, "shop", "error", failingCheckout());
     vigil.recorders().recordError("checkout_failed", null, "shop", "error", failingCheckout());
     open("page=errors&range=5m");
@@ -365,6 +365,8 @@ class DashboardBrowserTest {
         .contains("Caused by: java.net.SocketTimeoutException: payment service timed out")
         .contains("at dev.vigil.server.dashboard.DashboardBrowserTest.failingCheckout(");
     assertThat(consoleErrors()).isEmpty();
+    js("document.querySelector('.error-detail').scrollIntoView()");
+    screenshot("errors-stack");
   }
 
   @Test
