@@ -84,8 +84,9 @@ public final class ErrorSamples {
    *
    * @param className the exception class, e.g. {@code java.net.SocketTimeoutException}
    * @param message its message, or null (none, or messages dropped)
-   * @param frames its top frames as {@code class.method(File.java:12)}
-   * @param framesOmitted frames beyond those kept
+   * @param frames its top frames as {@code class.method(File.java:12)}, without those a cause
+   *     shares with the exception wrapping it
+   * @param framesOmitted frames not kept: shared with the wrapping exception or beyond the bound
    */
   public record Cause(String className, String message, List<String> frames, int framesOmitted) {
     Cause withMessage(String m) {
@@ -159,7 +160,9 @@ public final class ErrorSamples {
    */
   public String add(String type, String service, Throwable error, long nowMillis) {
     List<Throwable> throwables = chainOf(error, limits.maxCauses);
-    String fingerprint = fingerprint(type, throwables);
+    int last = throwables.size() - 1;
+    StackTraceElement[] rootStack = throwables.get(last).getStackTrace();
+    String fingerprint = fingerprint(type, throwables, rootStack);
     List<Cause> known;
     synchronized (this) {
       Entry e = entries.get(fingerprint);
@@ -169,9 +172,16 @@ public final class ErrorSamples {
     // messages: reading and formatting every cause's frames again doubled the cost of a repeat
     // (measured: ~120 -> ~70 us over the exception's own creation, 3 causes, loaded 2-core box).
     List<Cause> chain = new ArrayList<>(throwables.size());
+    StackTraceElement[] enclosing = null;
     for (int i = 0; i < throwables.size(); i++) {
       Throwable t = throwables.get(i);
-      chain.add(known == null ? cause(t) : known.get(i).withMessage(message(t)));
+      if (known != null) {
+        chain.add(known.get(i).withMessage(message(t)));
+      } else {
+        StackTraceElement[] st = i == last ? rootStack : t.getStackTrace();
+        chain.add(cause(t, st, enclosing));
+        enclosing = st;
+      }
     }
     List<Cause> frozen = List.copyOf(chain);
     synchronized (this) {
@@ -268,15 +278,25 @@ public final class ErrorSamples {
     return out;
   }
 
-  private Cause cause(Throwable t) {
-    StackTraceElement[] st = t.getStackTrace();
-    int n = Math.min(st.length, limits.maxFrames);
+  /**
+   * One cause: its top frames, without those it shares with the exception that wraps it (as the JVM
+   * prints "... n more"), at most {@link Limits#maxFrames}.
+   */
+  private Cause cause(Throwable t, StackTraceElement[] st, StackTraceElement[] enclosing) {
+    int own = st.length;
+    if (enclosing != null) {
+      int j = enclosing.length - 1;
+      while (own > 0 && j >= 0 && st[own - 1].equals(enclosing[j])) {
+        own--;
+        j--;
+      }
+    }
+    int n = Math.min(own, limits.maxFrames);
     List<String> frames = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       frames.add(st[i].toString());
     }
-    String message = message(t);
-    return new Cause(t.getClass().getName(), message, List.copyOf(frames), st.length - n);
+    return new Cause(t.getClass().getName(), message(t), List.copyOf(frames), st.length - n);
   }
 
   private String message(Throwable t) {
@@ -288,12 +308,15 @@ public final class ErrorSamples {
   }
 
   static String fingerprint(String type, List<Throwable> chain) {
+    return fingerprint(type, chain, chain.get(chain.size() - 1).getStackTrace());
+  }
+
+  private static String fingerprint(String type, List<Throwable> chain, StackTraceElement[] root) {
     long h = 0xcbf29ce484222325L;
     h = fnv(h, type);
     for (Throwable t : chain) {
       h = fnv(h, t.getClass().getName());
     }
-    StackTraceElement[] root = chain.get(chain.size() - 1).getStackTrace();
     for (int i = 0; i < Math.min(FINGERPRINT_FRAMES, root.length); i++) {
       h = fnv(h, normalise(root[i].getClassName()));
       h = fnv(h, normalise(root[i].getMethodName()));

@@ -83,6 +83,25 @@ class ErrorSamplesTest {
   }
 
   @Test
+  void causes_leaveOutTheFramesTheyShareWithTheWrappingException_asTheJvmPrintsThem() {
+    StackTraceElement main = new StackTraceElement("com.app.Main", "main", "Main.java", 10);
+    StackTraceElement run = new StackTraceElement("com.app.Jobs", "run", "Jobs.java", 20);
+    Exception root = new java.io.IOException("disk full");
+    root.setStackTrace(
+        new StackTraceElement[] {
+          new StackTraceElement("com.app.Disk", "write", "Disk.java", 30), run, main
+        });
+    Exception outer = new IllegalStateException("job failed", root);
+    outer.setStackTrace(new StackTraceElement[] {run, main});
+    Recorders rec = recorders(200, 10);
+    rec.recordError("job", null, "batch", "error", outer);
+    List<ErrorSamples.Cause> chain = rec.errorSamples("job", 1).get(0).chain();
+    assertThat(chain.get(0).frames()).hasSize(2);
+    assertThat(chain.get(1).frames()).containsExactly("com.app.Disk.write(Disk.java:30)");
+    assertThat(chain.get(1).framesOmitted()).isEqualTo(2);
+  }
+
+  @Test
   void differentThrowSites_areDifferentFingerprints_andFingerprintsAreNoLabels() {
     Recorders rec = recorders(200, 10);
     for (int i = 0; i < 20; i++) {
@@ -185,6 +204,38 @@ class ErrorSamplesTest {
     List<ErrorSamples.Cause> chain = rec.errorSamples("deep", 1).get(0).chain();
     assertThat(chain).hasSize(ErrorSamples.Limits.DEFAULTS.maxCauses());
     assertThat(chain.get(chain.size() - 1).className()).isEqualTo("java.lang.ArithmeticException");
+  }
+
+  @Test
+  void concurrentRecords_ofOneFingerprint_areAllCounted() throws Exception {
+    Recorders rec = recorders(200, 10);
+    int threads = 8;
+    int each = 2_000;
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<Thread> workers = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      workers.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      start.await();
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    for (int i = 0; i < each; i++) {
+                      rec.recordError("db_timeout", null, "w" + id, "error", fromSiteA("" + i));
+                    }
+                  }));
+    }
+    start.countDown();
+    for (Thread w : workers) {
+      w.join();
+    }
+    List<ErrorSamples.Sample> samples = rec.errorSamples("db_timeout", 10);
+    assertThat(samples).hasSize(1);
+    assertThat(samples.get(0).count()).isEqualTo((long) threads * each);
   }
 
   @Test
