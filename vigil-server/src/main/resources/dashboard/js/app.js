@@ -25,6 +25,7 @@ import { mountSlos, useSloApi } from './pages/slos.js';
 import { mountSilences } from './pages/silences.js';
 import { browser } from './pages/browser.js';
 import { quality, QUALITY_GUIDE } from './pages/quality.js';
+import { withErrorSamples } from './pages/errorsamples.js';
 
 const LIVE_REFRESH = 5;
 const LIVE_MIN_GAP = 2000;
@@ -70,7 +71,7 @@ const PAGES = [
   { id: 'resources', title: 'Resources', refresh: 15, mount: boardPage(builtin.resources) },
   { id: 'api', title: 'API performance', refresh: 15, mount: boardPage(builtin.api, GUIDES.api) },
   { id: 'models', title: 'Models', refresh: 15, mount: boardPage(builtin.models, GUIDES.models) },
-  { id: 'errors', title: 'Errors', refresh: 15, mount: boardPage(builtin.errors, GUIDES.errors) },
+  { id: 'errors', title: 'Errors', refresh: 15, mount: (c, ctx) => withErrorSamples(boardPage(builtin.errors, GUIDES.errors)(c, ctx), c) },
   { id: 'users', title: 'Users and sessions', refresh: 60, mount: boardPage(builtin.users, GUIDES.users) },
   { id: 'agents', title: 'Agents', refresh: 15, mount: boardPage(builtin.agents, GUIDES.agents) },
   { id: 'files', title: 'File operations', refresh: 15, mount: boardPage(builtin.files, GUIDES.files) },

@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run: {@code java -jar vigil-bench/target/benchmarks.jar RecordersBenchmark -f 1 -wi 2 -i 3
  * -prof gc}. Counting recorders must stay under 150 ns and 0 B/op; stateful ones (sessions, errors
- * with their ring, file operations with JSON events, measureDuration) under 1 µs.
+ * with their ring, file operations with JSON events, measureDuration, system metrics with their
+ * metadata event) under 1 µs. An error recorded with its exception reads a stack trace: it is
+ * measured against creating the exception, which the caller pays anyway.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -139,6 +141,44 @@ public class RecordersBenchmark {
   @Benchmark
   public void recordError() {
     rec.recordError("connection_timeout", "Failed to connect to ComfyUI", "comfyui", "error");
+  }
+
+  private final RuntimeException knownError =
+      new IllegalStateException(
+          "checkout failed",
+          new IOException("payment lost", new java.net.SocketTimeoutException("read timed out")));
+
+  private static RuntimeException newError() {
+    return new IllegalStateException(
+        "checkout failed",
+        new IOException("payment lost", new java.net.SocketTimeoutException("read timed out")));
+  }
+
+  /** A repeat of a known fingerprint: the stack-trace sample's cost without creating the error. */
+  @Benchmark
+  public void recordErrorWithKnownException() {
+    rec.recordError("checkout_failed", "Checkout failed", "shop", "error", knownError);
+  }
+
+  /** What an application pays on its error path: create the exception, then record it. */
+  @Benchmark
+  public void recordErrorWithNewException() {
+    rec.recordError("checkout_failed", "Checkout failed", "shop", "error", newError());
+  }
+
+  /** For comparison: only creating the exception (its three stack traces). */
+  @Benchmark
+  public Object createExceptionOnly() {
+    return newError();
+  }
+
+  private final java.util.Map<String, Object> metadata =
+      java.util.Map.of("phase", "implementation", "provider", "openai");
+
+  /** VIBEZEN's record_system_metric: a gauge type with two metadata entries kept as an event. */
+  @Benchmark
+  public boolean recordSystemMetric() {
+    return rec.recordSystemMetric("cache_hit_rate", 0.7, metadata);
   }
 
   @Benchmark

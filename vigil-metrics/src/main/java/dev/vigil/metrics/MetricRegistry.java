@@ -201,6 +201,35 @@ public final class MetricRegistry {
     return new MetricSnapshots(picked);
   }
 
+  /**
+   * Count, sum, mean, min, max and quantiles of the histogram, timer or summary {@code name}
+   * (AgentOS' {@code getStats(name)}), over its series whose labels include {@code labelPairs}
+   * (name, value, ...; none: all series added up). Accuracy: {@link MetricStats}.
+   *
+   * @param name the family's name, e.g. {@code tool_execution_seconds}; a timer's name without
+   *     {@code _seconds} is found too
+   * @throws IllegalArgumentException when no histogram, timer or summary has that name
+   */
+  public MetricStats stats(String name, String... labelPairs) {
+    Collector c;
+    synchronized (lock) {
+      c = byName.get(name);
+      if (c == null) {
+        c = byName.get(name + "_seconds");
+      }
+    }
+    List<MetricSnapshot> families = c != null ? c.collect() : scrape().list();
+    for (String n : List.of(name, name + "_seconds")) {
+      for (MetricSnapshot s : families) {
+        if (s.name().equals(n)) {
+          return MetricStats.of(s, labelPairs);
+        }
+      }
+    }
+    throw new IllegalArgumentException(
+        "stats: no metric named " + name + " (or " + name + "_seconds) in this registry");
+  }
+
   private static List<String> exposedNames(Collector c) {
     List<String> names = c.metricNames();
     if (c instanceof Metric m) {

@@ -599,6 +599,7 @@ public final class Vigil implements AutoCloseable {
               return slos;
             }),
         new AlertHistoryApi(this::readyAlertHistory),
+        new dev.vigil.server.api.RecordersApi(() -> recorders),
         new dev.vigil.server.anomaly.AnomalyApi(this::readyAnomaly),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),

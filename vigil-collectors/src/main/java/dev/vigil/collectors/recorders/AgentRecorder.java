@@ -28,6 +28,7 @@ final class AgentRecorder {
   final Counter runs;
   final Histogram execution;
   final Gauge lastRun;
+  final Gauge lastRunTime;
   final Gauge queueDepth;
   final Counter messages;
   final Histogram messageTime;
@@ -57,6 +58,7 @@ final class AgentRecorder {
             .build();
     execution = histogram(n, "agent_execution_duration_seconds", "Agent run duration.", DURATION);
     lastRun = gauge(n, "agent_last_run_seconds", "Duration of the agent's last run.");
+    lastRunTime = gauge(n, "agent_last_run_timestamp_seconds", "When the agent's last run ended.");
     queueDepth = gauge(n, "agent_queue_depth", "Work items waiting for the agent.");
     messages = counter(n, "agent_messages_processed_total", "Messages the agent processed.");
     messageTime =
@@ -88,6 +90,7 @@ final class AgentRecorder {
         runs,
         execution,
         lastRun,
+        lastRunTime,
         queueDepth,
         messages,
         messageTime,
@@ -124,6 +127,7 @@ final class AgentRecorder {
     a.runs.get(runStatus).inc();
     a.execution.observe(seconds);
     a.lastRun.set(seconds);
+    a.lastRunTime.set(clockMillis.getAsLong() / 1000.0);
   }
 
   private final AtomicInteger budget = new AtomicInteger(ChildCache.MAX_KEYS);
@@ -132,11 +136,13 @@ final class AgentRecorder {
   private final class Agent {
     final Histogram.Child execution;
     final Gauge.Child lastRun;
+    final Gauge.Child lastRunTime;
     final ChildCache<Counter.Child> runs;
 
     Agent(String agent) {
       execution = AgentRecorder.this.execution.labelValues(agent);
       lastRun = AgentRecorder.this.lastRun.labelValues(agent);
+      lastRunTime = AgentRecorder.this.lastRunTime.labelValues(agent);
       runs = new ChildCache<>(status -> AgentRecorder.this.runs.labelValues(agent, status), budget);
     }
   }

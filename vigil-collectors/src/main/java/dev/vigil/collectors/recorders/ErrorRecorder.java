@@ -1,5 +1,6 @@
 package dev.vigil.collectors.recorders;
 
+import dev.vigil.metrics.CallbackCounter;
 import dev.vigil.metrics.CallbackGauge;
 import dev.vigil.metrics.Counter;
 import dev.vigil.metrics.Metric;
@@ -17,13 +18,22 @@ final class ErrorRecorder {
   final CallbackGauge ratePerMinute;
   final ErrorLog log;
   final RateWindow window;
+  final ErrorSamples samples;
+  final CallbackCounter samplesEvicted;
+  final CallbackGauge samplesKept;
   private final LongSupplier clockMillis;
   private final Sampler sampler;
 
-  ErrorRecorder(Names n, int logCapacity, LongSupplier clockMillis, Sampler sampler) {
+  ErrorRecorder(
+      Names n,
+      int logCapacity,
+      ErrorSamples.Limits limits,
+      LongSupplier clockMillis,
+      Sampler sampler) {
     this.clockMillis = clockMillis;
     this.sampler = sampler;
     this.log = new ErrorLog(logCapacity);
+    this.samples = new ErrorSamples(limits);
     this.window = new RateWindow(clockMillis);
     errors =
         Counter.builder()
@@ -43,17 +53,37 @@ final class ErrorRecorder {
             .help("Errors of severity error or critical recorded in the last 60 seconds.")
             .callback(() -> window.lastMinute())
             .build();
+    samplesEvicted =
+        CallbackCounter.builder()
+            .name(n.of("error_samples_evicted_total"))
+            .help("Error stack-trace samples evicted to stay within the sample bounds.")
+            .callback(() -> samples.evicted())
+            .build();
+    samplesKept =
+        CallbackGauge.builder()
+            .name(n.of("error_samples"))
+            .help("Error stack-trace samples kept (one per fingerprint).")
+            .callback(() -> samples.size())
+            .build();
   }
 
   List<Metric> metrics() {
-    return List.of(errors, warnings, ratePerMinute);
+    return List.of(errors, warnings, ratePerMinute, samplesEvicted, samplesKept);
   }
 
   void record(String type, String message, String service, String severity) {
+    record(type, message, service, severity, null);
+  }
+
+  /** Records the error; with a throwable, also its stack-trace sample. */
+  void record(String type, String message, String service, String severity, Throwable error) {
     final String m = "recordError";
     Check.label(m, "type", type);
     Check.label(m, "service", service);
     String sev = severity(severity);
+    if (error != null) {
+      samples.add(type, service, error, clockMillis.getAsLong());
+    }
     errors.labelValues(Scratch.of(type, service, sev)).inc();
     if (sev.equals("warning")) {
       warnings.labelValues(Scratch.of(service)).inc();

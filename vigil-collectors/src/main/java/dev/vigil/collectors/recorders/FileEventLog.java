@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -128,6 +129,72 @@ public final class FileEventLog implements Closeable {
         JsonText.string(b, error);
       }
       b.append("}\n");
+    }
+  }
+
+  /**
+   * Appends one event of another kind than a file operation (e.g. {@code system_metric}): {@code
+   * {"event":..,"timestamp":..,<fields>}}, through the same buffer, flusher, bound and rotation.
+   *
+   * @param fields written in their order; a value that is a {@link Number} or {@link Boolean} is
+   *     written as such (a non-finite number as null), a {@link java.util.Map} as an object of
+   *     strings, anything else as a string
+   */
+  public void appendEvent(String event, long timestampMillis, Map<String, ?> fields) {
+    if (closed) {
+      dropped.incrementAndGet();
+      return;
+    }
+    synchronized (this) {
+      StringBuilder b = pending;
+      if (b.length() > maxBufferedChars) {
+        dropped.incrementAndGet();
+        return;
+      }
+      b.append("{\"event\":");
+      JsonText.string(b, event);
+      b.append(",\"timestamp\":\"");
+      JsonText.isoTime(b, timestampMillis);
+      b.append('"');
+      for (Map.Entry<String, ?> e : fields.entrySet()) {
+        b.append(',');
+        JsonText.string(b, e.getKey());
+        b.append(':');
+        value(b, e.getValue());
+      }
+      b.append("}\n");
+    }
+  }
+
+  private static void value(StringBuilder b, Object v) {
+    if (v == null) {
+      b.append("null");
+    } else if (v instanceof Boolean bool) {
+      b.append(bool.booleanValue());
+    } else if (v instanceof Number n) {
+      double d = n.doubleValue();
+      if (!Double.isFinite(d)) {
+        b.append("null");
+      } else if (v instanceof Long || v instanceof Integer) {
+        b.append(n.longValue());
+      } else {
+        b.append(d);
+      }
+    } else if (v instanceof Map<?, ?> m) {
+      b.append('{');
+      boolean first = true;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!first) {
+          b.append(',');
+        }
+        first = false;
+        JsonText.string(b, String.valueOf(e.getKey()));
+        b.append(':');
+        value(b, e.getValue());
+      }
+      b.append('}');
+    } else {
+      JsonText.string(b, v.toString());
     }
   }
 

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * File operations (Dream.OS): counters by operation and status, duration and size histograms, queue
- * length, and a JSON event line per operation when an events log is configured.
+ * length, and a JSON event line per operation when an events log is configured; files watched and
+ * changed (DevLoop).
  */
 final class FileOperationRecorder {
   /** Operations that are directory operations in the events log. */
@@ -26,6 +27,8 @@ final class FileOperationRecorder {
   final Histogram duration;
   final Histogram size;
   final Gauge queue;
+  final Gauge watched;
+  final Counter changed;
   private final FileEventLog events;
   private final LongSupplier clockMillis;
   private final Sampler sampler;
@@ -59,6 +62,16 @@ final class FileOperationRecorder {
             .name(n.of("file_operation_queue_length"))
             .help("File operations waiting to run.")
             .build();
+    watched =
+        Gauge.builder()
+            .name(n.of("files_watched"))
+            .help("Files the application watches for changes (DevLoop's files_watched).")
+            .build();
+    changed =
+        Counter.builder()
+            .name(n.of("files_changed_total"))
+            .help("File changes the application saw (DevLoop's files_changed_total).")
+            .build();
   }
 
   /** One operation's children, found with one hash lookup. */
@@ -82,7 +95,7 @@ final class FileOperationRecorder {
   }
 
   List<Metric> metrics() {
-    return List.of(operations, duration, size, queue);
+    return List.of(operations, duration, size, queue, watched, changed);
   }
 
   void record(
@@ -126,6 +139,14 @@ final class FileOperationRecorder {
           error,
           clockMillis.getAsLong());
     }
+  }
+
+  void filesWatched(long n) {
+    watched.set(Check.count("setFilesWatched", "files", n));
+  }
+
+  void filesChanged(long n) {
+    changed.inc(Check.count("recordFilesChanged", "files", n));
   }
 
   void queueLength(long n) {

@@ -4,6 +4,7 @@ import dev.vigil.metrics.Buckets;
 import dev.vigil.metrics.Collector;
 import dev.vigil.metrics.Histogram;
 import dev.vigil.metrics.Metric;
+import dev.vigil.metrics.MetricStats;
 import dev.vigil.metrics.model.MetricSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +67,7 @@ public final class Recorders implements Collector, AutoCloseable {
   private final AgentRecorder agents;
   private final EventRecorder events;
   private final QualityRecorder quality;
+  private final SystemMetricRecorder systemMetrics;
   private final Histogram operations;
   private final SpanLog spans;
   private final FileEventLog fileEvents;
@@ -94,7 +96,9 @@ public final class Recorders implements Collector, AutoCloseable {
         b.fileEventsPath == null ? null : FileEventLog.builder(b.fileEventsPath).build();
     api = new ApiRecorder(n, sampler("api"));
     models = new ModelRecorder(n, b.prices);
-    errors = new ErrorRecorder(n, b.errorLogCapacity, clockMillis, sampler("errors"));
+    errors =
+        new ErrorRecorder(
+            n, b.errorLogCapacity, b.errorSampleLimits, clockMillis, sampler("errors"));
     sessions =
         new SessionRecorder(
             n, new SessionTracker(b.nanoClock, b.sessionIdleTimeout.toNanos(), b.maxSessions));
@@ -104,6 +108,14 @@ public final class Recorders implements Collector, AutoCloseable {
     agents = new AgentRecorder(n, clockMillis);
     events = new EventRecorder(n);
     quality = new QualityRecorder(n, b.qualityLogCapacity, clockMillis, sampler("quality"));
+    systemMetrics =
+        new SystemMetricRecorder(
+            n,
+            b.systemMetricTypes,
+            b.maxSystemMetricTypes,
+            b.systemMetricEventCapacity,
+            fileEvents,
+            clockMillis);
     operations =
         Histogram.builder()
             .name(n.of("operation_duration_seconds"))
@@ -122,6 +134,7 @@ public final class Recorders implements Collector, AutoCloseable {
     metrics.addAll(agents.metrics());
     metrics.addAll(events.metrics());
     metrics.addAll(quality.metrics());
+    metrics.addAll(systemMetrics.metrics());
     metrics.add(operations);
   }
 
@@ -195,6 +208,35 @@ public final class Recorders implements Collector, AutoCloseable {
     errors.record(type, message, service, severity);
   }
 
+  /**
+   * Records an error event with its exception: counted as {@link #recordError(String, String,
+   * String, String)} counts it, and its cause chain and stack trace kept as a sample, deduplicated
+   * by fingerprint ({@link ErrorSamples}). The fingerprint is never a label: the metrics'
+   * cardinality does not change.
+   *
+   * @param message the message for the recent-error log, or null for the exception's own ({@code
+   *     class: message}, or the class alone when {@link Builder#errorSampleMessages} is off)
+   * @param error the exception, or null to record the event alone
+   */
+  public void recordError(
+      String type, String message, String service, String severity, Throwable error) {
+    if (message == null && error != null) {
+      message =
+          errors.samples.limits().keepMessages() ? error.toString() : error.getClass().getName();
+    }
+    errors.record(type, message, service, severity, error);
+  }
+
+  /**
+   * Returns the errors' stack-trace samples, most recently seen first.
+   *
+   * @param type only this error type, or null for all
+   * @param limit at most this many, at least 1
+   */
+  public List<ErrorSamples.Sample> errorSamples(String type, int limit) {
+    return errors.samples.samples(type, limit);
+  }
+
   /** Returns the last recorded errors, oldest first, for the dashboard's error log. */
   public List<ErrorLog.Entry> recentErrors() {
     return errors.log.recent();
@@ -260,6 +302,16 @@ public final class Recorders implements Collector, AutoCloseable {
     files.record(operation, null, bytes, seconds, success, null);
   }
 
+  /** Sets how many files the application watches (DevLoop's {@code files_watched}). */
+  public void setFilesWatched(long files) {
+    this.files.filesWatched(files);
+  }
+
+  /** Counts file changes the application saw (DevLoop's {@code files_changed_total}). */
+  public void recordFilesChanged(long files) {
+    this.files.filesChanged(files);
+  }
+
   /** Sets how many file operations wait. */
   public void setFileOperationQueueLength(long length) {
     files.queueLength(length);
@@ -284,7 +336,11 @@ public final class Recorders implements Collector, AutoCloseable {
     agents.status(agent, status);
   }
 
-  /** Records one agent run (DevLoop's {@code agent_runs_total}, execution duration, last run). */
+  /**
+   * Records one agent run (DevLoop's {@code agent_runs_total}, execution duration, {@code
+   * last_run}): counts it by status, observes its duration, and sets the agent's last-run duration
+   * and, from the clock, the time it ended ({@code agent_last_run_timestamp_seconds}).
+   */
   public void recordAgentRun(String agent, String status, double seconds) {
     agents.run(agent, status, seconds);
   }
@@ -415,6 +471,44 @@ public final class Recorders implements Collector, AutoCloseable {
     return quality.log.recent();
   }
 
+  // ---- System metrics with metadata ----
+
+  /**
+   * Records a value of a metric type with its metadata (VIBEZEN's {@code record_system_metric}).
+   * The type's kind ({@link Builder#systemMetricType}; an unregistered type is a gauge) decides
+   * whether the value is set ({@code <ns>system_metric_gauge{type}}), added ({@code
+   * <ns>system_metric_counter_total{type}}) or observed ({@code
+   * <ns>system_metric_histogram{type}}). The metadata never becomes labels: it is kept with the
+   * value as an event ({@link #systemMetricEvents}, and a {@code system_metric} line in the events
+   * log when one is configured). When {@link Builder#maxSystemMetricTypes} types exist, a new type
+   * is refused: counted in {@code <ns>system_metric_types_refused_total}, nothing else recorded.
+   *
+   * {@snippet :
+   * rec.recordSystemMetric("response_time_seconds", 0.1505,
+   *     Map.of("phase", "implementation", "provider", "openai"));
+   * }
+   *
+   * @param type lower case, {@code [a-z][a-z0-9_]{0,63}}
+   * @param value finite; not negative for a counter type
+   * @param metadata strings, numbers and booleans (others as their text), or null
+   * @return false when the type was refused by the type limit
+   */
+  public boolean recordSystemMetric(String type, double value, Map<String, ?> metadata) {
+    return systemMetrics.record(type, value, metadata);
+  }
+
+  /**
+   * Returns the last values recorded with {@link #recordSystemMetric}, newest first.
+   *
+   * @param type only this type, or null for all
+   * @param metadataEquals only values whose metadata has these entries (compared as text), or null
+   * @param limit at most this many, at least 1
+   */
+  public List<SystemMetricEvent> systemMetricEvents(
+      String type, Map<String, String> metadataEquals, int limit) {
+    return systemMetrics.recent(type, metadataEquals, limit);
+  }
+
   // ---- Timed operations ----
 
   /**
@@ -450,6 +544,30 @@ public final class Recorders implements Collector, AutoCloseable {
       child.observe(s.durationSeconds());
     }
     spans.add(s);
+  }
+
+  /**
+   * Count, sum, mean, min, max and quantiles of one of the recorders' histograms (AgentOS' {@code
+   * getStats(name)}), over its series whose labels include {@code labelPairs}; accuracy: {@link
+   * MetricStats}. For any metric of a registry: {@link dev.vigil.metrics.MetricRegistry#stats}.
+   *
+   * {@snippet :
+   * rec.stats("operation_duration_seconds", "operation", "tool_execution").quantile(0.95);
+   * }
+   *
+   * @param name the name without the namespace, e.g. {@code api_request_duration_seconds}
+   * @throws IllegalArgumentException when no histogram of the recorders has that name
+   */
+  public MetricStats stats(String name, String... labelPairs) {
+    String full = namespace + name;
+    for (Metric m : metrics) {
+      if (m.name().equals(full)) {
+        List<MetricSnapshot> s = m.collect();
+        return MetricStats.of(s.get(0), labelPairs);
+      }
+    }
+    throw new IllegalArgumentException(
+        "stats: the recorders have no metric named " + full + " (docs/metrics.md lists them)");
   }
 
   /** Returns the last finished spans, oldest first. */
@@ -517,6 +635,10 @@ public final class Recorders implements Collector, AutoCloseable {
     private String namespace = "app_";
     private final Map<String, ModelPrice> prices = new HashMap<>();
     private int errorLogCapacity = 100;
+    private ErrorSamples.Limits errorSampleLimits = ErrorSamples.Limits.DEFAULTS;
+    private final Map<String, SystemMetricKind> systemMetricTypes = new HashMap<>();
+    private int maxSystemMetricTypes = 100;
+    private int systemMetricEventCapacity = 1000;
     private int spanLogCapacity = 1000;
     private int qualityLogCapacity = 100;
     private Duration sessionIdleTimeout = Duration.ofMinutes(30);
@@ -589,6 +711,51 @@ public final class Recorders implements Collector, AutoCloseable {
       return this;
     }
 
+    /**
+     * Bounds the errors' stack-trace samples: at most {@code maxFingerprints} in all (default 200)
+     * and {@code maxPerType} per error type (default 10); the least recently seen goes first and is
+     * counted in {@code error_samples_evicted_total}.
+     */
+    public Builder errorSamples(int maxFingerprints, int maxPerType) {
+      ErrorSamples.Limits l = errorSampleLimits;
+      errorSampleLimits =
+          new ErrorSamples.Limits(
+              maxFingerprints, maxPerType, l.maxCauses(), l.maxFrames(), l.keepMessages());
+      return this;
+    }
+
+    /**
+     * Whether error samples keep the exceptions' messages (default true). Messages may hold ids,
+     * paths or user input; false keeps the exception classes and stack frames only.
+     */
+    public Builder errorSampleMessages(boolean keep) {
+      ErrorSamples.Limits l = errorSampleLimits;
+      errorSampleLimits =
+          new ErrorSamples.Limits(
+              l.maxFingerprints(), l.maxPerType(), l.maxCauses(), l.maxFrames(), keep);
+      return this;
+    }
+
+    /** Registers a {@link #recordSystemMetric} type with its kind (unregistered: a gauge). */
+    public Builder systemMetricType(String type, SystemMetricKind kind) {
+      systemMetricTypes.put(
+          SystemMetricRecorder.type("systemMetricType", type),
+          java.util.Objects.requireNonNull(kind, "kind"));
+      return this;
+    }
+
+    /** The most {@link #recordSystemMetric} types (default 100, registered ones included). */
+    public Builder maxSystemMetricTypes(int n) {
+      this.maxSystemMetricTypes = n;
+      return this;
+    }
+
+    /** How many {@link #recordSystemMetric} values are kept with their metadata (default 1000). */
+    public Builder systemMetricEventCapacity(int n) {
+      this.systemMetricEventCapacity = n;
+      return this;
+    }
+
     /** How many finished spans are kept (default 1000). */
     public Builder spanLogCapacity(int n) {
       this.spanLogCapacity = n;
@@ -613,7 +780,10 @@ public final class Recorders implements Collector, AutoCloseable {
       return this;
     }
 
-    /** Writes each file operation as a JSON line to this rotating log (default: off). */
+    /**
+     * Writes each file operation and each recordSystemMetric value (with its metadata) as a JSON
+     * line to this rotating log (default: off).
+     */
     public Builder fileEventsLog(Path file) {
       this.fileEventsPath = file;
       return this;

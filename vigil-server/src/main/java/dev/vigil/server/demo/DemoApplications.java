@@ -90,6 +90,10 @@ public final class DemoApplications implements AutoCloseable {
   private final long seed;
   private long incidentAnchor;
   private final Recorders rec;
+
+  /** Failed requests carry exceptions (the Errors page's stacks); off in the backfill's copy. */
+  private boolean exceptions = true;
+
   private final SeedMetrics seeds;
   private final DemoConnections connections;
   private final SplittableRandom rnd;
@@ -251,7 +255,8 @@ public final class DemoApplications implements AutoCloseable {
               status == 503 ? "service_unavailable" : "connection_timeout",
               "Failed to reach " + s[0] + " (status " + status + ")",
               s[0],
-              rnd.nextDouble() < 0.1 ? "critical" : "error");
+              rnd.nextDouble() < 0.1 ? "critical" : "error",
+              exceptions ? DemoFailures.request(s[0], s[1], status) : null);
         }
       }
     }
@@ -315,6 +320,10 @@ public final class DemoApplications implements AutoCloseable {
     agents();
     quality(load, incident(atMillis));
     rec.recordEventProcessed("file_changed", lognormal(0.05, 0.8));
+    // DevLoop's file watcher: one change per processed event, a slowly growing tree (no rnd
+    // draw, so the other series' sequences are unchanged).
+    rec.recordFilesChanged(1);
+    rec.setFilesWatched(1200 + (ticks / 600) % 50);
     rec.setQueueSize("events", rnd.nextInt(20));
     int active = rec.activeSessions();
     connections.tick(load, active, atMillis);
@@ -450,6 +459,9 @@ public final class DemoApplications implements AutoCloseable {
     Recorders past = recorders(rec.namespace(), () -> now[0]);
     registry.register(past);
     DemoApplications model = new DemoApplications(past, registry, seed + 1, () -> now[0]);
+    // Its recorders are dropped after: stack-trace samples would cost ~0.1 ms per error for
+    // nothing.
+    model.exceptions = false;
     model.incidentAnchor = incidentAnchor; // the same incidents as the live demo's
     // At most ~1,500 scrapes whatever the span (24 h: one per minute), so a day takes seconds.
     long step = Math.max(15_000, (end - start) / 1_500 / 15_000 * 15_000);

@@ -46,6 +46,8 @@ final class SeedMetrics {
   private final Gauge devCpu;
   private final Gauge devMemoryMb;
   private final Gauge devFilesWatched;
+  private final Counter devFilesChanged;
+  private final Gauge devLastRunMs;
   /* DevLoop's value counters have no _total (devloop_ci_failures_prevented, ...); exposed as text
    * by extraText(), in this order: CI failures prevented, build seconds saved, developer seconds
    * saved, successful pushes, pushes. */
@@ -133,6 +135,9 @@ final class SeedMetrics {
     devCpu = gauge(r, "devloop_system_cpu_percent", "DevLoop's CPU usage percentage");
     devMemoryMb = gauge(r, "devloop_system_memory_mb", "DevLoop's resident memory in MB");
     devFilesWatched = gauge(r, "devloop_files_watched", "Files DevLoop watches");
+    devFilesChanged = counter(r, "devloop_files_changed_total", "File changes DevLoop saw");
+    devLastRunMs =
+        gauge(r, "devloop_agent_last_run_ms", "Duration of the agent's last run", "agent");
     backendRequests =
         counter(
             r, "backend_http_requests_total", "HTTP request counts", "method", "path", "status");
@@ -284,9 +289,9 @@ final class SeedMetrics {
         String status =
             rnd.nextDouble() >= fails ? "success" : rnd.nextBoolean() ? "failure" : "error";
         devRuns.labelValues(agent, status, ENVIRONMENTS[env]).inc();
-        devExecMs
-            .labelValues(agent, ENVIRONMENTS[env])
-            .observe(lognormal(hit ? INCIDENT_MEDIAN_MS : 200, 0.45));
+        double ms = lognormal(hit ? INCIDENT_MEDIAN_MS : 200, 0.45);
+        devExecMs.labelValues(agent, ENVIRONMENTS[env]).observe(ms);
+        devLastRunMs.labelValues(agent).set(ms);
       }
       devQueue.labelValues(agent).set(rnd.nextInt(agent.equals("security") ? 12 : 5));
     }
@@ -304,6 +309,7 @@ final class SeedMetrics {
     devActiveIssues.labelValues("medium").set(20 + rnd.nextInt(10));
     int events = 5 + rnd.nextInt(10);
     devEvents.inc(events);
+    devFilesChanged.inc(events); // DevLoop's events are file changes
     // DevLoop's own process and value figures (seed's dashboards 2 and 4): derived from the load,
     // without drawing from rnd, so the other series' sequences are unchanged.
     devCpu.set(cpu / 4);

@@ -340,6 +340,35 @@ class DashboardBrowserTest {
     assertThat(js("return window.__sameDocument === true")).isEqualTo(true);
   }
 
+  /** Thrown from a known place, so the stack on the page can be checked. */
+  private static RuntimeException failingCheckout() {
+    return new IllegalStateException(
+        "checkout failed", new java.net.SocketTimeoutException("payment service timed out"));
+  }
+
+  @Test
+  void errorsPage_clickingAnErrorType_showsItsCauseChainAndStack() throws Exception {
+    vigil.recorders().recordError("checkout_failed", null, "shop", "error", failingCheckout());
+    vigil.recorders().recordError("checkout_failed", null, "shop", "error", failingCheckout());
+    open("page=errors&range=5m");
+    By type = By.cssSelector(".error-samples button.error-type[data-type='checkout_failed']");
+    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> !d.findElements(type).isEmpty());
+    driver.findElement(type).click();
+    // Read in one script: the section is redrawn on every refresh.
+    String script =
+        "const p = document.querySelector(\".error-detail[data-type='checkout_failed'] pre.stack\");"
+            + " return p ? p.closest('.error-sample').textContent : null";
+    new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> js(script) != null);
+    assertThat((String) js(script))
+        .contains("2 × from shop")
+        .contains("java.lang.IllegalStateException: checkout failed")
+        .contains("Caused by: java.net.SocketTimeoutException: payment service timed out")
+        .contains("at dev.vigil.server.dashboard.DashboardBrowserTest.failingCheckout(");
+    assertThat(consoleErrors()).isEmpty();
+    js("document.querySelector('.error-detail').scrollIntoView()");
+    screenshot("errors-stack");
+  }
+
   @Test
   void changingTheRange_updatesUrlAndData_andDragZoomNarrowsIt() {
     open("page=resources&range=1h");

@@ -73,6 +73,12 @@ class DemoApplicationsTest {
             "app_file_operations_total",
             "app_cache_requests_total",
             "app_workflow_executions_total",
+            "app_files_watched",
+            "app_files_changed_total",
+            "app_agent_last_run_timestamp_seconds",
+            "devloop_files_watched",
+            "devloop_files_changed_total",
+            "devloop_agent_last_run_ms",
             "dinoair_cpu_usage_percent",
             "dinoair_custom_api_requests_total",
             "dinoair_active_services_total",
@@ -89,6 +95,10 @@ class DemoApplicationsTest {
             "vibezen_cost_usd_total")) {
       assertThat(text).as(name).contains("\n" + name);
     }
+    // Failed requests carry their exceptions: the Errors page has stack traces to show.
+    assertThat(rec.errorSamples(null, 10))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.chain()).hasSizeGreaterThan(1));
   }
 
   @Test

@@ -48,7 +48,7 @@ class SeedApiTest {
   static void record() throws Exception {
     rec =
         Recorders.builder()
-            .namespace("app")
+            .namespace("dinoair_custom") // DinoAir's own names: the API must find them
             .clock(NOW::get)
             .modelPrice("gpt-4o", new ModelPrice(0.01, 0.02, "USD"))
             .build();
