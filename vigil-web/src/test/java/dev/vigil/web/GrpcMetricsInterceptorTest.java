@@ -327,6 +327,32 @@ class GrpcMetricsInterceptorTest {
             "app_grpc_messages_sent_total{endpoint=\"/test.Echo/Hold\",service=\"echo\",type=\"server_streaming\"} 1");
   }
 
+  @Test
+  void aCallWhoseDeadlinePassesOnTheServer_isRecordedAsDeadlineExceeded() throws Exception {
+    Recorders rec = Recorders.builder().build();
+    ManagedChannel ch = connect(start(new GrpcServerMetricsInterceptor(rec, "echo"), null));
+
+    assertThat(call(ch, SAY, "warm")).isEqualTo("hi warm"); // connected: the deadline is the call's
+    // The server holds the call until the test ends, so its deadline always passes first; 3 s
+    // leaves a loaded machine time to send the call's headers (the server's deadline counts from
+    // when they arrive).
+    Iterator<String> it =
+        ClientCalls.blockingServerStreamingCall(
+            ch, HOLD, CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS), "x");
+    assertThatThrownBy(() -> it.forEachRemaining(m -> {}))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+
+    String expired =
+        "app_grpc_calls_total{code=\"DEADLINE_EXCEEDED\",endpoint=\"/test.Echo/Hold\",service=\"echo\",type=\"server_streaming\"} 1";
+    assertThat(awaitLine(() -> Exposition.text(rec), expired))
+        .contains(expired)
+        .contains(
+            "app_api_errors_total{endpoint=\"/test.Echo/Hold\",method=\"POST\",service=\"echo\",status=\"504\"} 1");
+  }
+
   /** A fallback registry that serves any method name, as a proxy would. */
   private static HandlerRegistry anyMethod() {
     return new HandlerRegistry() {
