@@ -110,6 +110,13 @@ public record VigilConfig(
     return c.build();
   }
 
+  /** A copy with another {@code dashboard} section. */
+  public VigilConfig withDashboard(ConfigNode value) {
+    Copy c = new Copy(this);
+    c.dashboard = value;
+    return c.build();
+  }
+
   /** A copy with another set of push ingest limits. */
   public VigilConfig withIngest(dev.vigil.ingest.IngestLimits value) {
     Copy c = new Copy(this);
