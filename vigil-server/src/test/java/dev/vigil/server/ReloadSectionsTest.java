@@ -159,20 +159,33 @@ class ReloadSectionsTest {
   }
 
   @Test
-  void aChangedDashboardSection_isKeptUntilARestart_andTheReloadSaysSo() throws Exception {
+  void changedDashboardAndIngestSections_areKeptUntilARestart_andTheReloadSaysSo()
+      throws Exception {
     Path file = dir.resolve("vigil.yml");
-    Files.writeString(file, head() + COMMON + "dashboard:\n  refresh:\n    overview: 10s\n");
+    Files.writeString(
+        file,
+        head()
+            + COMMON
+            + "dashboard:\n  refresh:\n    overview: 10s\ningest:\n  max_series: 5000\n");
     try (Vigil v = start(file)) {
-      Files.writeString(file, head() + COMMON + "dashboard:\n  refresh:\n    overview: 30s\n");
+      Files.writeString(
+          file,
+          head()
+              + COMMON
+              + "dashboard:\n  refresh:\n    overview: 30s\ningest:\n  max_series: 9000\n");
 
       HttpResponse<String> r = reload(v);
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).contains("dashboard").contains("restart");
+      assertThat(r.body().lines().toList())
+          .containsExactly(
+              "ingest limits change only at restart; kept as they were",
+              "dashboard settings change only at restart; kept as they were");
       JsonNode status = Json.MAPPER.readTree(get(v, "/api/v1/status/config").body());
       assertThat(status.get("data").get("yaml").asText())
           .contains("overview: 10s")
-          .doesNotContain("overview: 30s");
-      assertThat(status.get("warnings").toString()).contains("dashboard");
+          .doesNotContain("overview: 30s")
+          .contains("max_series: 5000");
+      assertThat(status.get("warnings").toString()).contains("dashboard").contains("ingest");
     }
   }
 
