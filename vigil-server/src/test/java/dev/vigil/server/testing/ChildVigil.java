@@ -204,6 +204,11 @@ public final class ChildVigil implements AutoCloseable {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the stopped child ended").isTrue();
   }
 
+  /** The child's exit status once it ended (137 after {@link #kill()}: SIGKILL). */
+  public int exitValue() {
+    return process.exitValue();
+  }
+
   /** Kills the child if it still runs. */
   @Override
   public void close() throws InterruptedException {
