@@ -686,25 +686,14 @@ public final class Vigil implements AutoCloseable {
     // What changes only at a restart is kept, so /api/v1/status/config shows what runs, not what
     // the file now says; each is logged, answered by /-/reload and a warning of that endpoint.
     List<String> kept = new ArrayList<>();
-    if (!next.server().equals(cur.server()) || !next.storage().equals(cur.storage())) {
-      // All of both sections: the store was opened with its retention, fsync and limits.
-      kept.add("server and storage settings change only at restart; kept as they were");
-      next = next.withServer(cur.server()).withStorage(cur.storage());
-    }
-    if (!next.ingest().equals(cur.ingest())) {
-      kept.add("ingest limits change only at restart; kept as they were");
-      next = next.withIngest(cur.ingest());
-    }
-    if (!next.collect().equals(cur.collect())) {
-      // The collectors, the recorders' namespace and the self-scrape are set up at start.
-      kept.add("collect settings change only at restart; kept as they were");
-      next = next.withCollect(cur.collect());
-    }
-    if (!next.dashboard().toPlain().equals(cur.dashboard().toPlain())) {
-      // The dashboard's routes (folder, refresh) are built at start.
-      kept.add("dashboard settings change only at restart; kept as they were");
-      next = next.withDashboard(cur.dashboard());
-    }
+    next =
+        next.keepingRestartOnly(
+            cur,
+            kept,
+            VigilConfig.RestartOnly.SERVER_AND_STORAGE,
+            VigilConfig.RestartOnly.INGEST,
+            VigilConfig.RestartOnly.COLLECT,
+            VigilConfig.RestartOnly.DASHBOARD);
     for (String k : kept) {
       LOG.warn("reload: {}", k);
     }

@@ -130,28 +130,23 @@ public final class GrpcServerMetricsInterceptor implements ServerInterceptor {
     @Override
     public void onMessage(Q message) {
       rec.received();
-      try {
-        super.onMessage(message);
-      } catch (RuntimeException | Error e) {
-        rec.finish(Status.Code.UNKNOWN); // grpc-java closes the call with UNKNOWN
-        throw e;
-      }
+      guarded(() -> super.onMessage(message));
     }
 
     @Override
     public void onHalfClose() {
-      try {
-        super.onHalfClose();
-      } catch (RuntimeException | Error e) {
-        rec.finish(Status.Code.UNKNOWN);
-        throw e;
-      }
+      guarded(super::onHalfClose);
     }
 
     @Override
     public void onReady() {
+      guarded(super::onReady);
+    }
+
+    /** Runs a handler step; one that throws ends the call as UNKNOWN, as grpc-java closes it. */
+    private void guarded(Runnable step) {
       try {
-        super.onReady();
+        step.run();
       } catch (RuntimeException | Error e) {
         rec.finish(Status.Code.UNKNOWN);
         throw e;

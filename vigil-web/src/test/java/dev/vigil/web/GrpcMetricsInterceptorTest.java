@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.collectors.recorders.Recorders;
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptors;
+import io.grpc.ClientStreamTracer;
 import io.grpc.Grpc;
 import io.grpc.HandlerRegistry;
 import io.grpc.InsecureChannelCredentials;
@@ -332,18 +334,40 @@ class GrpcMetricsInterceptorTest {
     Recorders rec = Recorders.builder().build();
     ManagedChannel ch = connect(start(new GrpcServerMetricsInterceptor(rec, "echo"), null));
 
-    assertThat(call(ch, SAY, "warm")).isEqualTo("hi warm"); // connected: the deadline is the call's
-    // The server holds the call until the test ends, so its deadline always passes first; 3 s
-    // leaves a loaded machine time to send the call's headers (the server's deadline counts from
-    // when they arrive).
-    Iterator<String> it =
-        ClientCalls.blockingServerStreamingCall(
-            ch, HOLD, CallOptions.DEFAULT.withDeadlineAfter(3, TimeUnit.SECONDS), "x");
-    assertThatThrownBy(() -> it.forEachRemaining(m -> {}))
-        .isInstanceOfSatisfying(
-            StatusRuntimeException.class,
-            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+    // Only the server has a deadline: the call carries grpc-timeout (3 s from when the server reads
+    // it) while the client sets none of its own, so it cannot cancel first at its deadline (which
+    // the server sees as CANCELLED, as grpc-java's own metrics do); the server's deadline always
+    // passes while the handler holds the call.
+    CallOptions serverDeadline =
+        CallOptions.DEFAULT.withStreamTracerFactory(
+            new ClientStreamTracer.Factory() {
+              @Override
+              public ClientStreamTracer newClientStreamTracer(
+                  ClientStreamTracer.StreamInfo info, Metadata headers) {
+                return new ClientStreamTracer() {
+                  @Override
+                  public void streamCreated(Attributes transportAttrs, Metadata headers) {
+                    headers.put(
+                        Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER), "3S");
+                  }
+                };
+              }
+            });
+    ClientCall<String, String> c = ch.newCall(HOLD, serverDeadline);
+    CountDownLatch closed = new CountDownLatch(1);
+    c.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status s, Metadata trailers) {
+            closed.countDown();
+          }
+        },
+        new Metadata());
+    c.request(10);
+    c.sendMessage("x");
+    c.halfClose();
     assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(closed.await(60, TimeUnit.SECONDS)).as("the server ended the call").isTrue();
 
     String expired =
         "app_grpc_calls_total{code=\"DEADLINE_EXCEEDED\",endpoint=\"/test.Echo/Hold\",service=\"echo\",type=\"server_streaming\"} 1";

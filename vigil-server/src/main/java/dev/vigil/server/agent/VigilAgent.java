@@ -232,14 +232,12 @@ public final class VigilAgent implements AutoCloseable {
       check(next);
       VigilConfig cur = state.config();
       List<String> kept = new java.util.ArrayList<>();
-      if (!next.server().equals(cur.server()) || !next.storage().equals(cur.storage())) {
-        kept.add("server and storage settings change only at restart; kept as they were");
-        next = next.withServer(cur.server()).withStorage(cur.storage());
-      }
-      if (!next.collect().equals(cur.collect())) {
-        kept.add("collect settings change only at restart; kept as they were");
-        next = next.withCollect(cur.collect());
-      }
+      next =
+          next.keepingRestartOnly(
+              cur,
+              kept,
+              VigilConfig.RestartOnly.SERVER_AND_STORAGE,
+              VigilConfig.RestartOnly.COLLECT);
       remoteWrite.apply(remoteWriteConfigs(next), next.global().externalLabels());
       scrapes.apply(next.scrapeConfigs());
       logLevels.accept(next.logLevel());
