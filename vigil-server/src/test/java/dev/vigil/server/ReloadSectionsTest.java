@@ -159,7 +159,7 @@ class ReloadSectionsTest {
   }
 
   @Test
-  void changedDashboardAndIngestSections_areKeptUntilARestart_andTheReloadSaysSo()
+  void changedStorageIngestAndDashboardSections_areKeptUntilARestart_andTheReloadSaysSo()
       throws Exception {
     Path file = dir.resolve("vigil.yml");
     Files.writeString(
@@ -170,7 +170,7 @@ class ReloadSectionsTest {
     try (Vigil v = start(file)) {
       Files.writeString(
           file,
-          head()
+          head().replace("storage:\n", "storage:\n  retention_time: 3d\n")
               + COMMON
               + "dashboard:\n  refresh:\n    overview: 30s\ningest:\n  max_series: 9000\n");
 
@@ -178,8 +178,10 @@ class ReloadSectionsTest {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body().lines().toList())
           .containsExactly(
+              "server and storage settings change only at restart; kept as they were",
               "ingest limits change only at restart; kept as they were",
               "dashboard settings change only at restart; kept as they were");
+      assertThat(v.config().storage().retentionTime()).isNotEqualTo(Duration.ofDays(3));
       JsonNode status = Json.MAPPER.readTree(get(v, "/api/v1/status/config").body());
       assertThat(status.get("data").get("yaml").asText())
           .contains("overview: 10s")
