@@ -70,12 +70,27 @@ class ReloadSectionsTest {
     return "http://127.0.0.1:" + s.getAddress().getPort() + "/v1/metrics";
   }
 
-  private static String otlp(String name, String url) {
-    return "push:\n  otlp:\n    - url: "
-        + url
-        + "\n      name: "
-        + name
-        + "\n      interval: 2s\n      timeout: 2s\n      match: [pushed_gauge]\n";
+  /** A push section of OTLP targets, each {@code name=url}. */
+  private static String otlp(String... targets) {
+    StringBuilder b = new StringBuilder("push:\n  otlp:\n");
+    for (String t : targets) {
+      int eq = t.indexOf('=');
+      b.append("    - url: ")
+          .append(t.substring(eq + 1))
+          .append("\n      name: ")
+          .append(t, 0, eq)
+          .append("\n      interval: 2s\n      timeout: 2s\n      match: [pushed_gauge]\n");
+    }
+    return b.toString();
+  }
+
+  /** Polls {@code /metrics} (the push runs on its own schedule) until it holds {@code line}. */
+  private void awaitMetric(Vigil v, String line) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!get(v, "/metrics").body().contains(line)) {
+      assertThat(System.nanoTime()).as(line).isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   private HttpResponse<String> get(Vigil v, String path) throws Exception {
@@ -104,18 +119,27 @@ class ReloadSectionsTest {
     String oldUrl = receiver(before);
     String newUrl = receiver(after);
     Path file = dir.resolve("vigil.yml");
-    Files.writeString(file, head() + COMMON + otlp("old", oldUrl));
+    Files.writeString(file, head() + COMMON + otlp("old=" + oldUrl));
     try (Vigil v = start(file)) {
       Appender a = v.storage().appender();
       a.append(0, Labels.of("__name__", "pushed_gauge", "job", "j"), System.currentTimeMillis(), 1);
       a.commit();
       assertThat(before.await(60, TimeUnit.SECONDS)).as("the first target was pushed").isTrue();
+      String oldSent = "vigil_push_samples_sent_total{kind=\"otlp\",name=\"old\"} 1\n";
+      awaitMetric(v, oldSent);
 
-      Files.writeString(file, head() + COMMON + otlp("new", newUrl));
+      // Added beside the unchanged one, which keeps its counters.
+      Files.writeString(file, head() + COMMON + otlp("old=" + oldUrl, "new=" + newUrl));
       HttpResponse<String> r = reload(v);
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEmpty();
+      assertThat(get(v, "/metrics").body())
+          .contains(oldSent)
+          .contains("vigil_push_samples_sent_total{kind=\"otlp\",name=\"new\"}");
 
+      // Replaced: only the new one pushes.
+      Files.writeString(file, head() + COMMON + otlp("new=" + newUrl));
+      assertThat(reload(v).statusCode()).isEqualTo(200);
       assertThat(get(v, "/metrics").body())
           .contains("vigil_push_samples_sent_total{kind=\"otlp\",name=\"new\"}")
           .doesNotContain("name=\"old\"");
