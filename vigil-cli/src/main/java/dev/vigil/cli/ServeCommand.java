@@ -134,7 +134,7 @@ final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     if (mode.equals("agent")) {
-      return agent(c, out, err);
+      return agent(c, env, out, err);
     }
     if (checkConfig) {
       out.printf(
@@ -242,7 +242,8 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int agent(VigilConfig c, PrintWriter out, PrintWriter err) throws InterruptedException {
+  private int agent(VigilConfig c, Map<String, String> env, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
     if (demo || demoBackfill != null) {
       err.println("vigil: --demo needs --mode server (an agent has no dashboard)");
       return 2;
@@ -262,7 +263,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     VigilLogging.setLevel(c.logLevel());
     try {
-      agent = dev.vigil.server.agent.VigilAgent.start(c, config);
+      agent = dev.vigil.server.agent.VigilAgent.start(c, config, env, VigilLogging::setLevel);
     } catch (ConfigException e) {
       err.println("vigil: invalid configuration: " + e.getMessage());
       return 2;

@@ -43,6 +43,7 @@ class PromtoolCheckTest {
     rec.recordWorkflowExecution("image_generation", 45.2, true, 5, 5);
     rec.recordFileOperation("write", "/tmp/a.json", 1024, 0.01, true, null);
     rec.recordCacheOperation("prompts", "get", true, 0.0001);
+    rec.recordGrpcCall("cart", "/shop.Cart/List", "server_streaming", "OK", 1, 12);
     rec.recordAgentHeartbeat("linter");
     rec.setAgentStatus("linter", "running");
     rec.recordAgentRun("linter", "success", 0.245);

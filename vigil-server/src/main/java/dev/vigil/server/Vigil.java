@@ -662,8 +662,10 @@ public final class Vigil implements AutoCloseable {
           + " --config FILE to reload that file)";
 
   /**
-   * Re-reads the config file and applies what can change while running (scrape jobs). Settings that
-   * need a restart (listen address, TLS, storage) are reported in the log and kept.
+   * Re-reads the config file and applies what can change while running (scrape jobs, rules, SLOs,
+   * alerting, notify, remote write, push, reports, anomaly marks, external labels, log level).
+   * Settings that need a restart ({@code server}, {@code storage}, {@code ingest}, {@code collect},
+   * {@code dashboard}) are kept, logged and listed by {@link ServerState#reloadWarnings()}.
    *
    * @return null on success, else the error (the running configuration stays)
    */
@@ -684,15 +686,19 @@ public final class Vigil implements AutoCloseable {
       return e.getMessage();
     }
     VigilConfig cur = state.config();
-    if (!next.server().equals(cur.server()) || !next.storage().equals(cur.storage())) {
-      LOG.warn("reload: server and storage settings change only at restart; kept as they were");
-      // All of both sections: the store was opened with its retention, fsync and limits, and
-      // /api/v1/status/config must show what runs, not what the file now says.
-      next = next.withServer(cur.server()).withStorage(cur.storage());
-    }
-    if (!next.ingest().equals(cur.ingest())) {
-      LOG.warn("reload: ingest limits change only at restart; kept as they were");
-      next = next.withIngest(cur.ingest());
+    // What changes only at a restart is kept, so /api/v1/status/config shows what runs, not what
+    // the file now says; each is logged, answered by /-/reload and a warning of that endpoint.
+    List<String> kept = new ArrayList<>();
+    next =
+        next.keepingRestartOnly(
+            cur,
+            kept,
+            VigilConfig.RestartOnly.SERVER_AND_STORAGE,
+            VigilConfig.RestartOnly.INGEST,
+            VigilConfig.RestartOnly.COLLECT,
+            VigilConfig.RestartOnly.DASHBOARD);
+    for (String k : kept) {
+      LOG.warn("reload: {}", k);
     }
     dev.vigil.notify.builtin.NotifyConfig notifyNext = null;
     boolean removeNotifier = false;
@@ -746,6 +752,19 @@ public final class Vigil implements AutoCloseable {
         return e.getMessage();
       }
     }
+    var pm = push;
+    if (pm != null && !next.push().toPlain().equals(cur.push().toPlain())) {
+      try {
+        pm.apply(
+            dev.vigil.server.config.PushConfig.bind(
+                next.push(), configFile.toAbsolutePath().getParent()));
+      } catch (ConfigException e) {
+        // A tls_config file changed since the loader read it: the running targets stay.
+        state.reloadFailed(e.getMessage());
+        LOG.warn("reload: {}", e.getMessage());
+        return e.getMessage();
+      }
+    }
     dev.vigil.notify.sender.AlertFeed feed = alertFeed;
     if (feed != null) {
       try {
@@ -768,7 +787,7 @@ public final class Vigil implements AutoCloseable {
         n.reload(notifyNext);
       }
     }
-    state.reloaded(next);
+    state.reloaded(next, kept);
     LOG.info("configuration reloaded from {}", configFile);
     return null;
   }

@@ -58,6 +58,7 @@ public final class Recorders implements Collector, AutoCloseable {
 
   private final String namespace;
   private final ApiRecorder api;
+  private final GrpcRecorder grpc;
   private final ModelRecorder models;
   private final ErrorRecorder errors;
   private final SessionRecorder sessions;
@@ -95,6 +96,7 @@ public final class Recorders implements Collector, AutoCloseable {
     this.fileEvents =
         b.fileEventsPath == null ? null : FileEventLog.builder(b.fileEventsPath).build();
     api = new ApiRecorder(n, sampler("api"));
+    grpc = new GrpcRecorder(n);
     models = new ModelRecorder(n, b.prices);
     errors =
         new ErrorRecorder(
@@ -125,6 +127,7 @@ public final class Recorders implements Collector, AutoCloseable {
             .build();
     spans = new SpanLog(b.spanLogCapacity);
     metrics.addAll(api.metrics());
+    metrics.addAll(grpc.metrics());
     metrics.addAll(models.metrics());
     metrics.addAll(errors.metrics());
     metrics.addAll(sessions.metrics());
@@ -149,6 +152,31 @@ public final class Recorders implements Collector, AutoCloseable {
   }
 
   // ---- API requests ----
+
+  /**
+   * Records what only a gRPC call has, beside its {@link #startApiRequest API request} (which the
+   * gRPC interceptors of vigil-web also record): its gRPC status code by name and the messages each
+   * way ({@code grpc_calls_total}, {@code grpc_messages_received_total}, {@code
+   * grpc_messages_sent_total}).
+   *
+   * @param service the serving (or called) application, as in {@link #recordApiRequest}
+   * @param endpoint the full method name, e.g. {@code /shop.Cart/AddItem} (a bounded set)
+   * @param type {@code unary}, {@code client_streaming}, {@code server_streaming}, {@code
+   *     bidi_streaming} or {@code unknown}
+   * @param code the gRPC status code's name: {@code OK}, {@code CANCELLED}, {@code NOT_FOUND}, ...
+   * @param messagesReceived messages received by this side of the call
+   * @param messagesSent messages sent by this side of the call
+   * @throws IllegalArgumentException for a bad label, an unknown type or code, a negative count
+   */
+  public void recordGrpcCall(
+      String service,
+      String endpoint,
+      String type,
+      String code,
+      long messagesReceived,
+      long messagesSent) {
+    grpc.record(service, endpoint, type, code, messagesReceived, messagesSent);
+  }
 
   /**
    * Records one API request (DinoAir's {@code record_api_request}).

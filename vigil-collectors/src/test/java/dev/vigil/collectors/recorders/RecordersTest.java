@@ -358,6 +358,43 @@ class RecordersTest {
   }
 
   @Test
+  void recordGrpcCall_countsCallsByCodeAndMessagesEachWay_refusesUnknownTypesAndCodes() {
+    rec.recordGrpcCall("cart", "/shop.Cart/List", "server_streaming", "OK", 1, 12);
+    rec.recordGrpcCall("cart", "/shop.Cart/List", "server_streaming", "CANCELLED", 1, 3);
+    List<MetricSnapshot> s = scrape();
+    assertThat(
+            value(
+                s,
+                "dinoair_grpc_calls",
+                "code",
+                "CANCELLED",
+                "endpoint",
+                "/shop.Cart/List",
+                "service",
+                "cart",
+                "type",
+                "server_streaming"))
+        .isEqualTo(1);
+    assertThat(
+            value(
+                s,
+                "dinoair_grpc_messages_sent",
+                "endpoint",
+                "/shop.Cart/List",
+                "service",
+                "cart",
+                "type",
+                "server_streaming"))
+        .isEqualTo(15);
+    assertThatThrownBy(() -> rec.recordGrpcCall("cart", "/a/B", "streaming", "OK", 0, 0))
+        .hasMessageContaining("recordGrpcCall: type must be one of");
+    assertThatThrownBy(() -> rec.recordGrpcCall("cart", "/a/B", "unary", "404", 0, 0))
+        .hasMessageContaining("recordGrpcCall: code must be a gRPC status code name");
+    assertThatThrownBy(() -> rec.recordGrpcCall("cart", "/a/B", "unary", "OK", -1, 0))
+        .hasMessageContaining("messagesReceived must be >= 0");
+  }
+
+  @Test
   void recordCacheOperation_hitsMissesAndRatio() {
     rec.recordCacheOperation("prompts", "get", true, 0.0001);
     rec.recordCacheOperation("prompts", "get", true, 0.0001);

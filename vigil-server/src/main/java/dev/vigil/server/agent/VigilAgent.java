@@ -66,6 +66,8 @@ public final class VigilAgent implements AutoCloseable {
 
   private final ServerState state;
   private final Path configFile;
+  private final Map<String, String> env;
+  private final java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels;
   private final MetricRegistry registry = new MetricRegistry();
   private final AgentStorage storage;
   private final RemoteWriteManager remoteWrite;
@@ -73,10 +75,18 @@ public final class VigilAgent implements AutoCloseable {
   private final ScheduledExecutorService checkpoints;
   private final VigilHttpServer http;
 
-  private VigilAgent(VigilConfig config, Path configFile) throws IOException {
+  private VigilAgent(
+      VigilConfig config,
+      Path configFile,
+      Map<String, String> env,
+      java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels)
+      throws IOException {
     check(config);
     this.state = new ServerState(config, Map.of("agent", "true"));
     this.configFile = configFile;
+    this.env = Map.copyOf(env);
+    this.logLevels = logLevels;
+    logLevels.accept(config.logLevel());
     var c = config.collect();
     HostCollectors.builder()
         .system(c.system())
@@ -147,8 +157,24 @@ public final class VigilAgent implements AutoCloseable {
    *     alerting) or has no remote_write
    */
   public static VigilAgent start(VigilConfig config, Path configFile) {
+    return start(config, configFile, Map.of(), level -> {});
+  }
+
+  /**
+   * Starts the agent; a reload re-reads {@code configFile} with the {@code VIGIL_…} overrides of
+   * {@code env} (the command-line flags travel as such) and hands {@code log.level} to {@code
+   * logLevels} (at start too).
+   *
+   * @throws ConfigException when the configuration asks for what an agent does not do (rules,
+   *     alerting) or has no remote_write
+   */
+  public static VigilAgent start(
+      VigilConfig config,
+      Path configFile,
+      Map<String, String> env,
+      java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels) {
     try {
-      return new VigilAgent(config, configFile);
+      return new VigilAgent(config, configFile, env, logLevels);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot open the agent's WAL in " + config.storage().path() + ": " + e.getMessage(), e);
@@ -192,22 +218,43 @@ public final class VigilAgent implements AutoCloseable {
     }
   }
 
-  /** Re-reads the configuration file: scrape jobs and remote_write change; null on success. */
+  /**
+   * Re-reads the configuration file (with the start's overrides): scrape jobs, remote_write,
+   * external labels and {@code log.level} change; {@code server}, {@code storage} and {@code
+   * collect} are kept until a restart, logged and answered by {@code /-/reload}. Null on success.
+   */
   public synchronized String reload() {
     if (configFile == null) {
       return "nothing to reload: this agent was started without a configuration file";
     }
     try {
-      VigilConfig next = ConfigLoader.load(configFile, Map.of());
+      VigilConfig next = ConfigLoader.load(configFile, env);
       check(next);
+      VigilConfig cur = state.config();
+      List<String> kept = new java.util.ArrayList<>();
+      next =
+          next.keepingRestartOnly(
+              cur,
+              kept,
+              VigilConfig.RestartOnly.SERVER_AND_STORAGE,
+              VigilConfig.RestartOnly.COLLECT);
       remoteWrite.apply(remoteWriteConfigs(next), next.global().externalLabels());
       scrapes.apply(next.scrapeConfigs());
-      state.reloaded(next);
+      logLevels.accept(next.logLevel());
+      for (String k : kept) {
+        LOG.warn("reload: {}", k);
+      }
+      state.reloaded(next, kept);
       return null;
     } catch (ConfigException e) {
       state.reloadFailed(e.getMessage());
       return e.getMessage();
     }
+  }
+
+  /** The configuration in force (after a reload, with what needs a restart kept). */
+  public VigilConfig config() {
+    return state.config();
   }
 
   /** The HTTP port. */

@@ -52,6 +52,11 @@ public final class LifecycleRoutes implements Routes {
     if (err != null) {
       throw new ApiError(ApiError.Type.INTERNAL, "failed to reload config: " + err);
     }
-    ctx.contentType("text/plain").result("");
+    // Empty as Prometheus' answer, unless the reload kept settings that need a restart.
+    StringBuilder kept = new StringBuilder();
+    for (String w : state.reloadWarnings()) {
+      kept.append(w).append('\n');
+    }
+    ctx.contentType("text/plain").result(kept.toString());
   }
 }

@@ -19,6 +19,7 @@ public final class ServerState {
   private volatile boolean lastReloadOk = true;
   private volatile Instant lastReloadTime = Instant.now();
   private volatile String lastReloadError = "";
+  private volatile java.util.List<String> reloadWarnings = java.util.List.of();
   private final dev.vigil.tsdb.WalReplayProgress walReplay = new dev.vigil.tsdb.WalReplayProgress();
 
   public ServerState(VigilConfig config, Map<String, String> flags) {
@@ -75,10 +76,27 @@ public final class ServerState {
 
   /** Records a successful reload with the new config. */
   public void reloaded(VigilConfig c) {
+    reloaded(c, java.util.List.of());
+  }
+
+  /**
+   * Records a successful reload with the config now in force and what the file changed that runs on
+   * as before until a restart ({@code warnings}, shown by {@code /api/v1/status/config}).
+   */
+  public void reloaded(VigilConfig c, java.util.List<String> warnings) {
     config.set(c);
+    reloadWarnings = java.util.List.copyOf(warnings);
     lastReloadOk = true;
     lastReloadError = "";
     lastReloadTime = Instant.now();
+  }
+
+  /**
+   * What the last successful reload kept as it was (settings that change only at a restart), empty
+   * when it applied everything.
+   */
+  public java.util.List<String> reloadWarnings() {
+    return reloadWarnings;
   }
 
   /** Records a failed reload; the old config stays. */

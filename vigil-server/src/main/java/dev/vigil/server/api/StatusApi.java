@@ -94,10 +94,20 @@ public final class StatusApi implements Routes {
 
   /**
    * The configuration in force (defaults, file, environment and flags), secrets as {@code
-   * <secret>}: {@code {"status":"success","data":{"yaml":"..."}}} as Prometheus.
+   * <secret>}: {@code {"status":"success","data":{"yaml":"..."}}} as Prometheus; when the last
+   * reload kept settings that change only at a restart, its {@code warnings} say which.
    */
   private void config(Context ctx) {
-    Json.successObject(ctx, Map.of("yaml", state.config().effectiveYaml()));
+    String yaml = state.config().effectiveYaml();
+    Json.success(
+        ctx,
+        state.reloadWarnings(),
+        List.of(),
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("yaml", yaml);
+          g.writeEndObject();
+        });
   }
 
   private void runtimeinfo(Context ctx) {

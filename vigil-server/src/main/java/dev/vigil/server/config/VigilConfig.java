@@ -110,6 +110,63 @@ public record VigilConfig(
     return c.build();
   }
 
+  /** Sections set up at start, which a reload cannot change. */
+  public enum RestartOnly {
+    /** {@code server} and {@code storage}: the listener, TLS, and the store as it was opened. */
+    SERVER_AND_STORAGE("server and storage settings"),
+    /** {@code ingest}: the push ingest limits. */
+    INGEST("ingest limits"),
+    /** {@code collect}: the collectors, the recorders' namespace and the self-scrape. */
+    COLLECT("collect settings"),
+    /** {@code dashboard}: its routes (folder, refresh). */
+    DASHBOARD("dashboard settings");
+
+    private final String what;
+
+    RestartOnly(String what) {
+      this.what = what;
+    }
+  }
+
+  /**
+   * This configuration (re-read by a reload) with each of {@code sections} that differs from {@code
+   * running} put back as it runs, so that what is reported is what runs; for each one, a message
+   * naming it is added to {@code kept}.
+   */
+  public VigilConfig keepingRestartOnly(
+      VigilConfig running, java.util.List<String> kept, RestartOnly... sections) {
+    VigilConfig c = this;
+    for (RestartOnly s : sections) {
+      boolean changed =
+          switch (s) {
+            case SERVER_AND_STORAGE ->
+                !c.server.equals(running.server) || !c.storage.equals(running.storage);
+            case INGEST -> !c.ingest.equals(running.ingest);
+            case COLLECT -> !c.collect.equals(running.collect);
+            case DASHBOARD -> !c.dashboard.toPlain().equals(running.dashboard.toPlain());
+          };
+      if (!changed) {
+        continue;
+      }
+      kept.add(s.what + " change only at restart; kept as they were");
+      c =
+          switch (s) {
+            case SERVER_AND_STORAGE -> c.withServer(running.server).withStorage(running.storage);
+            case INGEST -> c.withIngest(running.ingest);
+            case COLLECT -> c.withCollect(running.collect);
+            case DASHBOARD -> c.withDashboard(running.dashboard);
+          };
+    }
+    return c;
+  }
+
+  /** A copy with another {@code dashboard} section. */
+  public VigilConfig withDashboard(ConfigNode value) {
+    Copy c = new Copy(this);
+    c.dashboard = value;
+    return c.build();
+  }
+
   /** A copy with another set of push ingest limits. */
   public VigilConfig withIngest(dev.vigil.ingest.IngestLimits value) {
     Copy c = new Copy(this);

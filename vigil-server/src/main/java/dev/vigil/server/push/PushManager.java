@@ -36,14 +36,17 @@ import org.slf4j.LoggerFactory;
  * registry.register(push.collector());
  * }</pre>
  *
- * <p>The targets are fixed at construction (a changed {@code push} section needs a restart).
- * Thread-safe.
+ * <p>{@link #apply} replaces the targets at a reload. Thread-safe.
  */
 public final class PushManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PushManager.class);
 
-  private final List<PushExporter> exporters = new ArrayList<>();
+  private final Supplier<Queryable> storage;
+  private final Supplier<Map<String, String>> external;
   private final LongSupplier clockMillis;
+  private volatile List<PushExporter> exporters;
+  private boolean started;
+  private boolean closed;
   private ScheduledExecutorService scheduler;
 
   /**
@@ -56,8 +59,30 @@ public final class PushManager implements AutoCloseable {
       Supplier<Queryable> storage,
       Supplier<Map<String, String>> external,
       LongSupplier clockMillis) {
+    this.storage = storage;
+    this.external = external;
     this.clockMillis = clockMillis;
+    this.exporters = exporters(config, List.of());
+  }
+
+  /**
+   * The exporters of {@code config}: a target unchanged since the running one (and without TLS
+   * files to read again) keeps its exporter, so its counters and what it sent last; any other is
+   * new.
+   */
+  private List<PushExporter> exporters(PushConfig config, List<PushExporter> running) {
+    List<PushExporter> out = new ArrayList<>();
     for (PushConfig.Target t : config.targets()) {
+      PushExporter same = null;
+      for (PushExporter e : running) {
+        if (t.tls() == null && e.target().equals(t)) {
+          same = e;
+        }
+      }
+      if (same != null) {
+        out.add(same);
+        continue;
+      }
       SSLContext ssl = null;
       SSLParameters params = null;
       if (t.tls() != null) {
@@ -68,21 +93,53 @@ public final class PushManager implements AutoCloseable {
           throw new ConfigException(t + ": tls_config: " + e.getMessage(), e);
         }
       }
-      exporters.add(new PushExporter(t, storage, external, ssl, params));
+      out.add(new PushExporter(t, storage, external, ssl, params));
     }
+    return List.copyOf(out);
   }
 
   /** Starts pushing every target at its interval (the first push one interval from now). */
   public synchronized void start() {
-    if (scheduler != null || exporters.isEmpty()) {
+    if (started || closed) {
+      return;
+    }
+    started = true;
+    schedule();
+  }
+
+  private void schedule() {
+    List<PushExporter> all = exporters;
+    if (all.isEmpty()) {
       return;
     }
     scheduler =
         Executors.newScheduledThreadPool(
             1, Thread.ofPlatform().name("vigil-push").daemon().factory());
-    for (PushExporter e : exporters) {
+    for (PushExporter e : all) {
       long ms = e.target().interval().toMillis();
       scheduler.scheduleWithFixedDelay(() -> run(e), ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Replaces the targets with those of {@code config} (a reload): removed ones stop, new ones start
+   * one interval from now, unchanged ones keep their counters and go on at their interval from now.
+   * A push under way finishes first on its own.
+   *
+   * @throws ConfigException when a new target's TLS files cannot be used; the running targets stay
+   */
+  public synchronized void apply(PushConfig config) {
+    List<PushExporter> next = exporters(config, exporters);
+    if (closed) {
+      return;
+    }
+    if (scheduler != null) {
+      scheduler.shutdown(); // no new pushes; one under way ends (an exporter pushes one at a time)
+      scheduler = null;
+    }
+    exporters = next;
+    if (started) {
+      schedule();
     }
   }
 
@@ -118,26 +175,30 @@ public final class PushManager implements AutoCloseable {
   /** {@code vigil_push_*}: samples sent and dropped, failed requests, last success. */
   public Collector collector() {
     return () -> {
+      List<PushExporter> all = exporters; // one set of targets per scrape, across a reload
       List<MetricSnapshot> out = new ArrayList<>();
       out.add(
           counter(
+              all,
               "vigil_push_samples_sent",
               "Samples the push target took.",
               e -> e.samplesSent.sum()));
       out.add(
           counter(
+              all,
               "vigil_push_samples_dropped",
               "Samples not pushed for good: refused by the target with a 4xx other than 429, or"
                   + " not representable (NaN or infinite values in line protocol).",
               e -> e.samplesDropped.sum()));
       out.add(
           counter(
+              all,
               "vigil_push_requests_failed",
               "Pushes that failed (network error, timeout, non-2xx answer); the next interval"
                   + " sends the then-newest samples.",
               e -> e.requestsFailed.sum()));
       List<GaugeDataPoint> ps = new ArrayList<>();
-      for (PushExporter e : exporters) {
+      for (PushExporter e : all) {
         ps.add(new GaugeDataPoint(labels(e), e.lastSuccessMs.get() / 1000.0));
       }
       out.add(
@@ -152,9 +213,10 @@ public final class PushManager implements AutoCloseable {
     };
   }
 
-  private MetricSnapshot counter(String name, String help, ToDoubleFunction<PushExporter> f) {
+  private static MetricSnapshot counter(
+      List<PushExporter> all, String name, String help, ToDoubleFunction<PushExporter> f) {
     List<CounterDataPoint> ps = new ArrayList<>();
-    for (PushExporter e : exporters) {
+    for (PushExporter e : all) {
       ps.add(CounterDataPoint.of(labels(e), f.applyAsDouble(e)));
     }
     return new MetricSnapshot(new MetricMetadata(name, help, ""), MetricType.COUNTER, ps);
@@ -166,6 +228,7 @@ public final class PushManager implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     if (scheduler != null) {
       scheduler.shutdownNow();
       scheduler = null;

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.ingest.remote.RemoteWriteEncoder;
-import dev.vigil.ingest.wire.Snappy;
 import dev.vigil.model.Labels;
 import dev.vigil.server.http.Json;
-import java.io.BufferedReader;
+import dev.vigil.server.testing.ChildVigil;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real server in a child JVM ({@link ServerKillChild}) takes remote-write batches from writer
+ * The real server in a child JVM ({@link ChildVigil}) takes remote-write batches from writer
  * threads (three series) in this test and is killed with SIGKILL while they are in flight, five
  * times; after each restart every batch it answered 2xx is read back through {@code /api/v1/query},
  * sample by sample and by value, and nothing appears that was never sent.
@@ -56,55 +54,11 @@ class ServerKillTest {
     return Labels.of("__name__", "kill_test", "writer", Integer.toString(w));
   }
 
-  /** Starts the server on the store; returns its process and base URL once it is ready. */
-  private Object[] startServer() throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                javaBin,
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ServerKillChild.class.getName(),
-                dir.resolve("data").toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String base = null;
-    for (String line; (line = out.readLine()) != null; ) {
-      if (line.startsWith("PORT ")) {
-        base = "http://127.0.0.1:" + line.substring(5).strip();
-        break;
-      }
-    }
-    assertThat(base).as("the child server printed its port").isNotNull();
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                out.transferTo(java.io.Writer.nullWriter());
-              } catch (IOException ignored) {
-                // the child was killed
-              }
-            });
-    drain.setDaemon(true);
-    drain.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-    while (true) {
-      try {
-        if (get(base + "/-/ready").statusCode() == 200) {
-          break;
-        }
-      } catch (IOException notYet) {
-        // listening soon
-      }
-      assertThat(System.nanoTime()).as("the server became ready").isLessThan(deadline);
-      Thread.sleep(20); // polling a child process: there is nothing to wait on in-process
-    }
-    return new Object[] {p, base};
+  /** Starts the server on the store in a child JVM; returns once it is ready. */
+  private ChildVigil startServer() throws Exception {
+    ChildVigil child = ChildVigil.start(null, null, dir.resolve("data"));
+    child.awaitReady(Duration.ofSeconds(40));
+    return child;
   }
 
   private HttpResponse<String> get(String url) throws Exception {
@@ -115,7 +69,7 @@ class ServerKillTest {
 
   /** A writer: sends batches of the next samples of its series until told to stop. */
   private void writer(
-      int w, String base, long t0, long[] next, AtomicBoolean stop, CountDownLatch acks) {
+      int w, ChildVigil server, long t0, long[] next, AtomicBoolean stop, CountDownLatch acks) {
     while (!stop.get()) {
       long[] ts = new long[SAMPLES_PER_BATCH];
       double[] vs = new double[SAMPLES_PER_BATCH];
@@ -125,21 +79,11 @@ class ServerKillTest {
         vs[k] = w * 1e6 + i + 0.25; // exact in binary and in decimal
         sent.get(w).put(ts[k], vs[k]);
       }
-      byte[] body =
-          Snappy.compress(
-              RemoteWriteEncoder.v1(List.of(new RemoteWriteEncoder.Series(series(w), ts, vs))));
       int status;
       try {
         status =
-            http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
-                        .timeout(Duration.ofSeconds(10))
-                        .header("Content-Type", "application/x-protobuf")
-                        .header("Content-Encoding", "snappy")
-                        .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                    HttpResponse.BodyHandlers.discarding())
+            server
+                .remoteWrite(List.of(new RemoteWriteEncoder.Series(series(w), ts, vs)))
                 .statusCode();
       } catch (IOException e) {
         return; // the server died under this request: not acknowledged
@@ -197,9 +141,8 @@ class ServerKillTest {
       sent.add(new ConcurrentSkipListMap<>());
     }
     for (int round = 0; round <= KILLS; round++) {
-      Object[] server = startServer();
-      Process p = (Process) server[0];
-      String base = (String) server[1];
+      ChildVigil server = startServer();
+      String base = server.url();
       try {
         if (round > 0) {
           verify(base, t0, round);
@@ -214,23 +157,21 @@ class ServerKillTest {
         List<Thread> writers = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
           int id = w;
-          Thread t = new Thread(() -> writer(id, base, t0, next, stop, acks), "writer-" + w);
+          Thread t = new Thread(() -> writer(id, server, t0, next, stop, acks), "writer-" + w);
           t.start();
           writers.add(t);
         }
         assertThat(acks.await(30, TimeUnit.SECONDS))
             .as("writes acknowledged in round %d", round)
             .isTrue();
-        p.destroyForcibly(); // SIGKILL while the writers are sending
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        server.kill(); // SIGKILL while the writers are sending
         stop.set(true);
         for (Thread t : writers) {
           t.join(15_000);
           assertThat(t.isAlive()).isFalse();
         }
       } finally {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
+        server.close();
       }
     }
     for (int w = 0; w < WRITERS; w++) {

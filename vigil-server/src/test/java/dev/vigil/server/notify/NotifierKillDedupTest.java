@@ -8,8 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vigil.notify.nflog.NotificationLog;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.vigil.server.testing.ChildVigil;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,31 +82,9 @@ class NotifierKillDedupTest {
     String firingR = alert("R", start, null);
     String resolvedR = alert("R", start, resolvedAt);
 
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                javaBin,
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                NotifierKillChild.class.getName(),
-                yml.toString(),
-                data.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
+    ChildVigil child = ChildVigil.start(null, yml, data);
     try {
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String base = null;
-      for (String line; (line = out.readLine()) != null; ) {
-        if (line.startsWith("PORT ")) {
-          base = "http://127.0.0.1:" + line.substring(5).strip();
-          break;
-        }
-      }
-      assertThat(base).as("the child server printed its port").isNotNull();
+      String base = child.url();
       post(base, "[" + firingA + "," + firingR + "]");
       await(() -> got.size() == 2, "both firing notifications delivered");
       post(base, "[" + resolvedR + "]");
@@ -120,10 +96,9 @@ class NotifierKillDedupTest {
           () -> count(nflog, "\"receiver\":\"hook/webhook/0\",\"delivered\"") >= 3,
           "three deliveries in the notification log");
     } finally {
-      p.destroyForcibly(); // SIGKILL on Linux
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      child.close(); // SIGKILL
     }
-    assertThat(p.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+    assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
     List<JsonNode> before = new ArrayList<>(got);
 
     try (Vigil v =

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.ingest.remote.RemoteWriteEncoder;
-import dev.vigil.ingest.wire.Snappy;
 import dev.vigil.model.Appender;
 import dev.vigil.model.Labels;
 import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.http.Json;
+import dev.vigil.server.testing.ChildVigil;
 import dev.vigil.server.testing.ExternalProcess;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -272,26 +270,25 @@ class RealReceiversTest {
     String vmUrl = "http://127.0.0.1:" + port;
     ExternalProcess vm = startVm(port);
     Path file = config(vmUrl + "/api/v1/write");
-    Process child = null;
+    Path log = dir.resolve("child.log");
+    ChildVigil child = null;
     try {
-      Object[] c = startChild(file);
-      child = (Process) c[0];
-      push((String) c[1], 0, 40);
+      child = ChildVigil.start(log, file, null);
+      push(child, 0, 40);
       await("VictoriaMetrics has the first 120 samples", has(vmUrl, 120));
       vm.close();
-      push((String) c[1], 40, 80);
-      String base = (String) c[1];
+      push(child, 40, 80);
+      String base = child.url();
       await("the child met the outage", () -> retried(base) > 0);
-      child.destroyForcibly().waitFor(); // SIGKILL: no shutdown, the queue's buffers are lost
-      c = startChild(file);
-      child = (Process) c[0];
-      push((String) c[1], 80, 120);
+      child.kill(); // SIGKILL: no shutdown, the queue's buffers are lost
+      child = ChildVigil.start(log, file, null);
+      push(child, 80, 120);
       vm = startVm(port);
       await("VictoriaMetrics caught up", has(vmUrl, 360));
       assertThat(raw(vmUrl)).isEqualTo(expected(120));
     } finally {
       if (child != null) {
-        child.destroyForcibly().waitFor();
+        child.close();
       }
       vm.close();
     }
@@ -315,7 +312,7 @@ class RealReceiversTest {
   }
 
   /** Writes samples [from, to) of the three series into the child through its /api/v1/write. */
-  private void push(String base, int from, int to) throws Exception {
+  private static void push(ChildVigil child, int from, int to) throws Exception {
     List<RemoteWriteEncoder.Series> series = new ArrayList<>();
     for (int s = 0; s < 3; s++) {
       long[] ts = new long[to - from];
@@ -327,55 +324,7 @@ class RealReceiversTest {
       series.add(
           new RemoteWriteEncoder.Series(Labels.of("__name__", "rw_real", "job", "j" + s), ts, vs));
     }
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
-                .header("Content-Type", "application/x-protobuf")
-                .header("Content-Encoding", "snappy")
-                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                .POST(
-                    HttpRequest.BodyPublishers.ofByteArray(
-                        Snappy.compress(RemoteWriteEncoder.v1(series))))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = child.remoteWrite(series);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
-  }
-
-  private Object[] startChild(Path file) throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p =
-        new ProcessBuilder(
-                javaBin,
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                RemoteWriteChild.class.getName(),
-                file.toString())
-            .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("child.log").toFile()))
-            .start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String base = null;
-    for (String line; (line = out.readLine()) != null; ) {
-      if (line.startsWith("PORT ")) {
-        base = "http://127.0.0.1:" + line.substring(5).strip();
-        break;
-      }
-    }
-    assertThat(base).as("the child printed its port").isNotNull();
-    Thread drain =
-        new Thread(
-            () -> {
-              try {
-                out.transferTo(java.io.Writer.nullWriter());
-              } catch (IOException ignored) {
-                // killed
-              }
-            });
-    drain.setDaemon(true);
-    drain.start();
-    return new Object[] {p, base};
   }
 }

@@ -5,22 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingest.remote.RemoteWriteEncoder;
-import dev.vigil.ingest.wire.Snappy;
 import dev.vigil.model.Labels;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.vigil.server.testing.ChildVigil;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertHistoryRestartTest {
   static final ObjectMapper JSON = new ObjectMapper();
   final HttpClient http = HttpClient.newHttpClient();
-  final Map<Process, String> urls = new HashMap<>();
 
   @TempDir Path dir;
 
@@ -59,9 +52,7 @@ class AlertHistoryRestartTest {
         "rule_files: [rules.yml]\nrules:\n  for_grace_period: 1s\nstorage:\n  wal_fsync: 1s\n");
 
     JsonNode acknowledged;
-    Process p = start();
-    try {
-      String base = url(p);
+    try (ChildVigil v = start()) {
       long t0 = System.currentTimeMillis() / 1000 * 1000 - 2000;
       long[] ts = new long[300];
       double[] flip = new double[300];
@@ -71,16 +62,14 @@ class AlertHistoryRestartTest {
         flip[i] = i < 8 ? 1 : 0; // pending, firing, then resolved
         stuck[i] = 1;
       }
-      write(
-          base,
-          List.of(
-              new RemoteWriteEncoder.Series(Labels.of("__name__", "flip_value"), ts, flip),
-              new RemoteWriteEncoder.Series(Labels.of("__name__", "stuck_value"), ts, stuck)));
-      acknowledged = waitForHistory(base, 5); // Flip: 3 changes, Stuck: 2
-      p.destroyForcibly(); // SIGKILL while Stuck fires
-      p.waitFor();
-    } finally {
-      p.destroyForcibly();
+      HttpResponse<String> r =
+          v.remoteWrite(
+              List.of(
+                  new RemoteWriteEncoder.Series(Labels.of("__name__", "flip_value"), ts, flip),
+                  new RemoteWriteEncoder.Series(Labels.of("__name__", "stuck_value"), ts, stuck)));
+      assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+      acknowledged = waitForHistory(v.url(), 5); // Flip: 3 changes, Stuck: 2
+      v.kill(); // SIGKILL while Stuck fires
     }
     assertThat(transitions(acknowledged))
         .containsExactlyInAnyOrder(
@@ -90,24 +79,15 @@ class AlertHistoryRestartTest {
             "Stuck inactive>pending",
             "Stuck pending>firing");
 
-    p = start();
-    try {
-      String base = url(p);
-      waitForFiring(base, "Stuck"); // restored, and firing again after the grace period
-      assertThat(history(base)).as("after kill -9").isEqualTo(acknowledged);
-    } finally {
-      p.destroy(); // SIGTERM: a clean close
-      p.waitFor();
+    try (ChildVigil v = start()) {
+      v.awaitFiring("Stuck", Duration.ofSeconds(60)); // restored, firing again after the grace
+      assertThat(history(v.url())).as("after kill -9").isEqualTo(acknowledged);
+      v.stop(); // SIGTERM: a clean close
     }
 
-    p = start();
-    try {
-      String base = url(p);
-      waitForFiring(base, "Stuck");
-      assertThat(history(base)).as("after a clean restart").isEqualTo(acknowledged);
-    } finally {
-      p.destroyForcibly();
-      p.waitFor();
+    try (ChildVigil v = start()) {
+      v.awaitFiring("Stuck", Duration.ofSeconds(60));
+      assertThat(history(v.url())).as("after a clean restart").isEqualTo(acknowledged);
     }
   }
 
@@ -124,52 +104,9 @@ class AlertHistoryRestartTest {
     return out;
   }
 
-  private Process start() throws Exception {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(
-            javaBin,
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-Xmx256m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            RulesChild.class.getName(),
-            dir.resolve("vigil.yml").toString(),
-            dir.resolve("data").toString())
-        .redirectError(dir.resolve("child.err").toFile())
-        .start();
-  }
-
-  private String url(Process p) throws Exception {
-    String u = urls.get(p);
-    if (u != null) {
-      return u;
-    }
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    for (String line; (line = out.readLine()) != null; ) {
-      if (line.startsWith("PORT ")) {
-        u = "http://127.0.0.1:" + line.substring(5).strip();
-        urls.put(p, u);
-        return u;
-      }
-    }
-    throw new AssertionError("the child exited: " + Files.readString(dir.resolve("child.err")));
-  }
-
-  private void write(String base, List<RemoteWriteEncoder.Series> series) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
-                .header("Content-Type", "application/x-protobuf")
-                .header("Content-Encoding", "snappy")
-                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                .POST(
-                    HttpRequest.BodyPublishers.ofByteArray(
-                        Snappy.compress(RemoteWriteEncoder.v1(series))))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+  private ChildVigil start() throws Exception {
+    return ChildVigil.start(
+        dir.resolve("child.err"), dir.resolve("vigil.yml"), dir.resolve("data"));
   }
 
   private JsonNode history(String base) throws Exception {
@@ -194,27 +131,6 @@ class AlertHistoryRestartTest {
         // 503 until the store is open
       }
       assertThat(System.nanoTime()).as(n + " changes on " + base).isLessThan(deadline);
-      Thread.sleep(100);
-    }
-  }
-
-  private void waitForFiring(String base, String alertname) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String q = URLEncoder.encode(alertname, StandardCharsets.UTF_8);
-    while (true) {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(base + "/api/v1/alerts")).build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() == 200) {
-        for (JsonNode a : JSON.readTree(r.body()).path("data").path("alerts")) {
-          if (a.path("labels").path("alertname").asText().equals(alertname)
-              && a.path("state").asText().equals("firing")) {
-            return;
-          }
-        }
-      }
-      assertThat(System.nanoTime()).as(q + " firing on " + base).isLessThan(deadline);
       Thread.sleep(100);
     }
   }
