@@ -129,9 +129,7 @@ class RemoteQueryClientTest {
                   LabelMatcher.regex("job", "a|b\"c")));
       // Sorted by labels; the sample at 100.5 s (before mint) and at 145.5 s (after maxt) cut.
       assertThat(got)
-          .containsExactly(
-              "m{i=\"8\"} 115500=1.0 130500=2.0",
-              "m{i=\"9\"} 115500=1.0 130500=2.0");
+          .containsExactly("m{i=\"8\"} 115500=1.0 130500=2.0", "m{i=\"9\"} 115500=1.0 130500=2.0");
     }
     assertThat(queries)
         .containsExactly(
