@@ -141,10 +141,15 @@ class RemoteQueryVictoriaMetricsTest {
   }
 
   private Vigil start(String remote, String extra) throws IOException {
+    return start(remote, extra, "");
+  }
+
+  private Vigil start(String remote, String extra, String serverKeys) throws IOException {
     Path file = dir.resolve("vigil.yml");
     Files.writeString(
         file,
         "server:\n  listen: 127.0.0.1:0\n"
+            + serverKeys
             + "storage:\n  path: \""
             + dir.resolve("data").toString().replace("\\", "/")
             + "\"\n"
@@ -225,6 +230,38 @@ class RemoteQueryVictoriaMetricsTest {
       assertThat(text(v.url() + "/metrics"))
           .containsPattern("vigil_remote_query_requests_total\\{code=\"200\"} [1-9]")
           .contains("vigil_remote_query_request_duration_seconds_bucket");
+    }
+  }
+
+  @Test
+  void reload_addsAndRemovesTheBackend_andTheQueryLimitsStillApply() throws Exception {
+    String q = "count(count_over_time(rq_requests_total[1h]))";
+    try (Vigil v = start("    url: " + vmUrl + "\n", "")) {
+      assertThat(samplesOf(v.url(), q, T_NOW)).containsValue(2.0);
+      Path file = dir.resolve("vigil.yml");
+      String withBackend = Files.readString(file);
+      String without = withBackend.substring(0, withBackend.indexOf("query:\n"));
+      Files.writeString(file, without);
+      assertThat(v.reload()).isNull();
+      assertThat(samplesOf(v.url(), q, T_NOW)).as("the local store only").isEmpty();
+      Files.writeString(file, withBackend);
+      assertThat(v.reload()).isNull();
+      assertThat(samplesOf(v.url(), q, T_NOW)).containsValue(2.0);
+      assertThat(getJson(v.url() + "/api/v1/status/config").path("data").path("yaml").asText())
+          .contains(vmUrl);
+    }
+    // server.limits.query_max_samples counts the backend's samples as the store's.
+    try (Vigil v =
+        start("    url: " + vmUrl + "\n", "", "  limits:\n    query_max_samples: 100\n")) {
+      HttpResponse<String> r =
+          rawGet(
+              v.url()
+                  + "/api/v1/query?query="
+                  + URLEncoder.encode("rq_requests_total[1h]", StandardCharsets.UTF_8)
+                  + "&time="
+                  + RemoteQueryClient.seconds(T_NOW));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+      assertThat(r.body()).contains("execution").contains("samples");
     }
   }
 
