@@ -244,7 +244,7 @@ public final class Vigil implements AutoCloseable {
         wireStores(notifier, notifyStores);
       }
       registry.register(new TsdbCollector(db.metrics()));
-      remoteQuery.apply(remoteQueryConfig(config));
+      remoteQuery.apply(remoteQueryConfig(config), config.global().externalLabels());
       registry.register(remoteQuery.collector());
       // Before the scrapes: a new queue starts at the WAL's end, so it sends every scrape.
       var rw = new dev.vigil.server.remote.RemoteWriteManager(db.dir(), System::nanoTime);
@@ -769,7 +769,7 @@ public final class Vigil implements AutoCloseable {
       }
     }
     try {
-      remoteQuery.apply(remoteQueryConfig(next));
+      remoteQuery.apply(remoteQueryConfig(next), next.global().externalLabels());
     } catch (ConfigException e) {
       // A tls_config file changed since the loader read it: the running backend stays.
       state.reloadFailed(e.getMessage());

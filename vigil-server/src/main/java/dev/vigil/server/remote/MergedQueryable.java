@@ -11,6 +11,7 @@ import dev.vigil.model.SeriesSet;
 import dev.vigil.server.http.ApiError;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -18,15 +19,82 @@ import java.util.TreeSet;
  * both is one series; at a timestamp in both the local sample wins (it is what this Vigil scraped;
  * the backend's copy came through remote write, or from another writer). A backend that fails
  * leaves the local answer with a warning naming it, as Prometheus treats a failing remote read.
- * Thread-safe; its queriers are not.
+ *
+ * <p>This Vigil's {@code global.external_labels} are removed from the backend's series that carry
+ * exactly them, as Prometheus does with remote read: its own samples came back through remote write
+ * with them added, and must merge with the local series they came from (a sum would otherwise count
+ * them twice, and {@code ALERTS_FOR_STATE} would not be found at a restart). Thread-safe; its
+ * queriers are not.
  */
 final class MergedQueryable implements Queryable {
   private final Queryable local;
   private final Queryable remote;
+  private final Map<String, String> externalLabels;
 
   MergedQueryable(Queryable local, Queryable remote) {
+    this(local, remote, Map.of());
+  }
+
+  MergedQueryable(Queryable local, Queryable remote, Map<String, String> externalLabels) {
     this.local = local;
     this.remote = remote;
+    this.externalLabels = Map.copyOf(externalLabels);
+  }
+
+  /** The backend's set with this Vigil's external labels removed, sorted and merged again. */
+  private SeriesSet withoutExternalLabels(SeriesSet set) {
+    if (externalLabels.isEmpty()) {
+      return set;
+    }
+    List<Series> out = new ArrayList<>();
+    while (set.next()) {
+      Series s = set.at();
+      Labels l = s.labels();
+      boolean own = true;
+      for (Map.Entry<String, String> e : externalLabels.entrySet()) {
+        if (!e.getValue().equals(l.get(e.getKey()))) {
+          own = false;
+          break;
+        }
+      }
+      out.add(own ? new Relabeled(l.without(externalLabels.keySet()), s) : s);
+    }
+    out.sort((a, b) -> a.labels().compareTo(b.labels()));
+    List<Series> merged = new ArrayList<>();
+    for (Series s : out) {
+      int last = merged.size() - 1;
+      if (last >= 0 && merged.get(last).labels().equals(s.labels())) {
+        merged.set(last, new MergedSeries(merged.get(last), s));
+      } else {
+        merged.add(s);
+      }
+    }
+    List<String> warnings = set.warnings();
+    SeriesSet of = SeriesSet.of(merged);
+    return new SeriesSet() {
+      @Override
+      public boolean next() {
+        return of.next();
+      }
+
+      @Override
+      public Series at() {
+        return of.at();
+      }
+
+      @Override
+      public List<String> warnings() {
+        return warnings;
+      }
+    };
+  }
+
+  /** A series under other labels. */
+  private record Relabeled(Labels labels, Series series) implements Series {
+    @Override
+    public SampleIterator iterator() {
+      return series.iterator();
+    }
   }
 
   @Override
@@ -46,7 +114,7 @@ final class MergedQueryable implements Queryable {
         SeriesSet b;
         String warning = null;
         try {
-          b = r.select(hints, matchers);
+          b = withoutExternalLabels(r.select(hints, matchers));
         } catch (ApiError e) {
           b = SeriesSet.empty();
           warning = e.getMessage() + " (the answer holds the local store's data only)";

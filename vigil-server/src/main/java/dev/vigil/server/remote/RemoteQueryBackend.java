@@ -19,7 +19,7 @@ import javax.net.ssl.SSLParameters;
  *
  * <pre>{@code
  * RemoteQueryBackend backend = new RemoteQueryBackend();
- * backend.apply(RemoteQueryConfig.bind(config.query(), baseDir));
+ * backend.apply(RemoteQueryConfig.bind(config.query(), baseDir), Map.of());
  * Engine engine = Engine.builder((mint, maxt) -> backend.queryable(tsdb).querier(mint, maxt)).build();
  * }</pre>
  */
@@ -30,13 +30,17 @@ public final class RemoteQueryBackend {
 
   private final RemoteQueryMetrics metrics = new RemoteQueryMetrics();
   private volatile RemoteQueryable remote;
+  private volatile Map<String, String> externalLabels = Map.of();
 
   /**
-   * Uses {@code c} from the next query on; null turns the backend off.
+   * Uses {@code c} from the next query on; null turns the backend off. {@code externalLabels}
+   * ({@code global.external_labels}) are removed from the backend's series that carry them when it
+   * is merged with the local store (see {@link MergedQueryable}).
    *
    * @throws ConfigException when its TLS files cannot be loaded (the running backend stays)
    */
-  public void apply(RemoteQueryConfig c) {
+  public void apply(RemoteQueryConfig c, Map<String, String> externalLabels) {
+    this.externalLabels = Map.copyOf(externalLabels);
     if (c == null) {
       remote = null;
       return;
@@ -71,7 +75,7 @@ public final class RemoteQueryBackend {
     }
     return r.client().config().mode() == RemoteQueryConfig.Mode.REPLACE
         ? r
-        : new MergedQueryable(local, r);
+        : new MergedQueryable(local, r, externalLabels);
   }
 
   /**
@@ -81,7 +85,7 @@ public final class RemoteQueryBackend {
    */
   public Queryable restoreQueryable(Queryable local) {
     RemoteQueryable r = remote;
-    return r == null ? local : new MergedQueryable(local, r);
+    return r == null ? local : new MergedQueryable(local, r, externalLabels);
   }
 
   /** {@code vigil_remote_query_*}. */

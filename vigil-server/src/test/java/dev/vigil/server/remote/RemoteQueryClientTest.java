@@ -245,6 +245,32 @@ class RemoteQueryClientTest {
     }
   }
 
+  @Test
+  void merge_removesThisVigilsExternalLabelsFromTheBackendsSeries_soItsOwnCopyMergesWithTheLocal() {
+    var local =
+        List.<Series>of(
+            new RemoteQueryable.ArraySeries(
+                Labels.of("__name__", "m", "s", "a"), new long[] {10}, new double[] {1}, 1));
+    var remote =
+        List.<Series>of(
+            new RemoteQueryable.ArraySeries(
+                Labels.of("__name__", "m", "s", "a", "site", "lab"),
+                new long[] {10, 20},
+                new double[] {99, 2},
+                2),
+            new RemoteQueryable.ArraySeries(
+                Labels.of("__name__", "m", "s", "a", "site", "other"),
+                new long[] {10},
+                new double[] {5},
+                1));
+    MergedQueryable m =
+        new MergedQueryable((a, b) -> fixed(local), (a, b) -> fixed(remote), Map.of("site", "lab"));
+    try (Querier q = m.querier(0, 100)) {
+      assertThat(read(q.select(SelectHints.range(0, 100), LabelMatcher.equal("__name__", "m"))))
+          .containsExactly("m{s=\"a\"} 10=1.0 20=2.0", "m{s=\"a\", site=\"other\"} 10=5.0");
+    }
+  }
+
   private static Querier fixed(List<Series> series) {
     return new Querier() {
       @Override

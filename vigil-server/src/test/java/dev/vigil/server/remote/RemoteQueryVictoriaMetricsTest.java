@@ -105,7 +105,12 @@ class RemoteQueryVictoriaMetricsTest {
       }
       if (j >= 80 && j < 116) {
         // The for state a previous Vigil remote-wrote: active since T_NOW - 40m, until T_NOW - 1m.
-        line(text, "ALERTS_FOR_STATE{alertname=\"RqRestored\"}", (T_NOW - 40 * 60_000) / 1000, ts);
+        // It carries the external label remote write added (site="lab"), as it would.
+        line(
+            text,
+            "ALERTS_FOR_STATE{alertname=\"RqRestored\",site=\"lab\"}",
+            (T_NOW - 40 * 60_000) / 1000,
+            ts);
       }
     }
     line(text, "rq_merge{src=\"both\"}", 9999, t(60)); // a sample both stores hold: local wins
@@ -338,7 +343,9 @@ class RemoteQueryVictoriaMetricsTest {
     try (Vigil v =
         start(
             "    url: " + vmUrl + "\n",
-            "rule_files: [\"" + rules.toString().replace("\\", "/") + "\"]\n")) {
+            "rule_files: [\""
+                + rules.toString().replace("\\", "/")
+                + "\"]\nglobal:\n  external_labels: {site: lab}\n")) {
       await(
           "RqRestored fires at once, as restored",
           () -> v.rules().alerts().stream().anyMatch(a -> a.state().apiName().equals("firing")));
