@@ -169,10 +169,17 @@ final class RemoteQueryClient {
   }
 
   private <T> T get(URI uri, String endpoint, DataReader<T> reader, String what) {
-    QueryDeadline.current().check(); // a query past its deadline asks nothing more
+    QueryDeadline deadline = QueryDeadline.current();
+    deadline.check(); // a query past its deadline asks nothing more
+    // The shorter of remote_timeout and the time the query has left: a query with a 5 s timeout
+    // does not wait 30 s on a slow backend.
+    java.time.Duration left = deadline.remaining();
+    boolean queryBound = left != null && left.compareTo(config.remoteTimeout()) < 0;
+    java.time.Duration timeout =
+        queryBound ? left.plusMillis(1) : config.remoteTimeout(); // HttpClient refuses zero
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(uri)
-            .timeout(config.remoteTimeout())
+            .timeout(timeout)
             .header("Accept", "application/json")
             .header("User-Agent", USER_AGENT)
             .GET();
@@ -198,6 +205,11 @@ final class RemoteQueryClient {
       }
     } catch (HttpTimeoutException e) {
       code = "timeout";
+      if (queryBound) {
+        // The query's own timeout: answered as any query past it (503 timeout).
+        throw new dev.vigil.model.QueryCanceledException(
+            true, "query timed out waiting for the remote query backend " + base);
+      }
       throw failure(
           ApiError.Type.TIMEOUT,
           "did not answer within remote_timeout "

@@ -469,6 +469,12 @@ class RemoteQueryVictoriaMetricsTest {
           assertThat(s.next()).isTrue();
         }
         assertThat(query).isNotDone();
+        // A query with its own shorter timeout stops at it, though remote_timeout is 2 m.
+        HttpResponse<String> short_ = rawGet(v.url() + "/api/v1/query?query=up&timeout=1s");
+        assertThat(short_.statusCode()).as(short_.body()).isEqualTo(503);
+        assertThat(Json.MAPPER.readTree(short_.body()).path("errorType").asText())
+            .isEqualTo("timeout");
+        assertThat(query).isNotDone();
         // The backend drops the connections: the query ends with an error naming it.
         synchronized (held) {
           drop.set(true);
