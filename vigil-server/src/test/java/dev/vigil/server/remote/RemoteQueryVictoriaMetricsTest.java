@@ -252,6 +252,10 @@ class RemoteQueryVictoriaMetricsTest {
       Files.writeString(file, withBackend);
       assertThat(v.reload()).isNull();
       assertThat(samplesOf(v.url(), q, T_NOW)).containsValue(2.0);
+      // A bad backend in the file is refused, naming it; the running one stays.
+      Files.writeString(file, withBackend.replace("url: " + vmUrl, "url: ftp://" + vm.address()));
+      assertThat(v.reload()).contains("query.remote.url: must be an http:// or https:// URL");
+      assertThat(samplesOf(v.url(), q, T_NOW)).containsValue(2.0);
       assertThat(getJson(v.url() + "/api/v1/status/config").path("data").path("yaml").asText())
           .contains(vmUrl);
     }
