@@ -954,6 +954,7 @@ public final class Vigil implements AutoCloseable {
     if (push != null) {
       push.close(); // before the store: a push reads it
     }
+    remoteQuery.close();
     if (remoteWrite != null) {
       remoteWrite.close(); // before the store: a queue reads its WAL
     }

@@ -39,13 +39,16 @@ public final class RemoteQueryBackend {
    *
    * @throws ConfigException when its TLS files cannot be loaded (the running backend stays)
    */
-  public void apply(RemoteQueryConfig c, Map<String, String> externalLabels) {
+  public synchronized void apply(RemoteQueryConfig c, Map<String, String> externalLabels) {
     this.externalLabels = Map.copyOf(externalLabels);
+    RemoteQueryable cur = remote;
     if (c == null) {
       remote = null;
+      if (cur != null) {
+        cur.client().shutdown();
+      }
       return;
     }
-    RemoteQueryable cur = remote;
     if (cur != null && cur.client().config().equals(c)) {
       return;
     }
@@ -60,6 +63,14 @@ public final class RemoteQueryBackend {
       }
     }
     remote = new RemoteQueryable(new RemoteQueryClient(c, ssl, params, metrics));
+    if (cur != null) {
+      cur.client().shutdown();
+    }
+  }
+
+  /** Stops using the backend (Vigil closes). */
+  public void close() {
+    apply(null, Map.of());
   }
 
   /** Whether a backend is configured. */

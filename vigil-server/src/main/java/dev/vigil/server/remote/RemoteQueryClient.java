@@ -74,6 +74,11 @@ final class RemoteQueryClient {
     return config;
   }
 
+  /** Lets requests under way finish, then releases the connections (a reload replaced it). */
+  void shutdown() {
+    http.shutdown();
+  }
+
   /** One series as the backend returned it, samples in time order. */
   record RemoteSeries(Labels labels, long[] ts, double[] vals, int size) {}
 
