@@ -36,8 +36,8 @@ import javax.net.ssl.SSLParameters;
 final class RemoteQueryClient {
   /* Raw samples come from an instant query of a range selector, {matchers}[Nms] at time=maxt: the
    * one request Prometheus, VictoriaMetrics, Mimir and Thanos all answer with the stored samples
-   * unchanged (remote read is not offered by VictoriaMetrics' single node, and /api/v1/export is
-   * VictoriaMetrics' own). The window (maxt-N, maxt] with N = maxt-mint+1 covers [mint, maxt];
+   * unchanged (VictoriaMetrics 1.79 answers 400 "unsupported path" to remote read's /api/v1/read,
+   * and /api/v1/export is VictoriaMetrics' own). The window (maxt-N, maxt] with N = maxt-mint+1 covers [mint, maxt];
    * Prometheus 2.x closes it on the left, so samples before mint are cut here. */
 
   static final String USER_AGENT = "Vigil-remote-query/1";
@@ -87,11 +87,7 @@ final class RemoteQueryClient {
     String query = selector(matchers) + "[" + (maxt - mint + 1) + "ms]";
     URI uri = uri("/api/v1/query", "query", query, "time", seconds(maxt));
     List<RemoteSeries> out =
-        get(
-            uri,
-            "query",
-            p -> readMatrix(p, mint, maxt, query),
-            "samples of " + selector(matchers));
+        get(uri, p -> readMatrix(p, mint, maxt, query), "samples of " + selector(matchers));
     out.sort((a, b) -> a.labels().compareTo(b.labels()));
     return out;
   }
@@ -108,11 +104,7 @@ final class RemoteQueryClient {
             "end",
             seconds(maxt));
     List<Labels> out =
-        get(
-            uri,
-            "series",
-            p -> readLabelSets(p, selector(matchers)),
-            "series " + selector(matchers));
+        get(uri, p -> readLabelSets(p, selector(matchers)), "series " + selector(matchers));
     out.sort(Labels::compareTo);
     return out;
   }
@@ -140,7 +132,7 @@ final class RemoteQueryClient {
       params.add(selector(matchers));
     }
     URI uri = uri(path, params.toArray(String[]::new));
-    return get(uri, endpoint, this::readStrings, endpoint.replace('_', ' '));
+    return get(uri, this::readStrings, endpoint.replace('_', ' '));
   }
 
   /** {@code {a="b",c=~"d"}}: PromQL's selector syntax for the matchers. */
@@ -173,7 +165,7 @@ final class RemoteQueryClient {
     T read(JsonParser p) throws IOException;
   }
 
-  private <T> T get(URI uri, String endpoint, DataReader<T> reader, String what) {
+  private <T> T get(URI uri, DataReader<T> reader, String what) {
     QueryDeadline deadline = QueryDeadline.current();
     deadline.check(); // a query past its deadline asks nothing more
     // The shorter of remote_timeout and the time the query has left: a query with a 5 s timeout
