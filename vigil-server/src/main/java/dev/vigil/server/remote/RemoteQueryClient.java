@@ -37,8 +37,9 @@ final class RemoteQueryClient {
   /* Raw samples come from an instant query of a range selector, {matchers}[Nms] at time=maxt: the
    * one request Prometheus, VictoriaMetrics, Mimir and Thanos all answer with the stored samples
    * unchanged (VictoriaMetrics 1.79 answers 400 "unsupported path" to remote read's /api/v1/read,
-   * and /api/v1/export is VictoriaMetrics' own). The window (maxt-N, maxt] with N = maxt-mint+1 covers [mint, maxt];
-   * Prometheus 2.x closes it on the left, so samples before mint are cut here. */
+   * and /api/v1/export is VictoriaMetrics' own). The window (maxt-N, maxt] with N = maxt-mint+1
+   * covers [mint, maxt]; Prometheus 2.x closes it on the left, so samples before mint are cut
+   * here. */
 
   static final String USER_AGENT = "Vigil-remote-query/1";
 
