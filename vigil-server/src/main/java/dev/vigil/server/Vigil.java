@@ -832,8 +832,9 @@ public final class Vigil implements AutoCloseable {
   }
 
   /**
-   * The PromQL engine over the store. Available at once; its queries answer {@link ApiError}
-   * unavailable until the store is open.
+   * The PromQL engine over what queries read: the store, or with {@code query.remote} the backend
+   * (or both, merged). Available at once; its queries answer {@link ApiError} unavailable until the
+   * store is open.
    */
   public Engine engine() {
     return engine;
