@@ -166,6 +166,11 @@ export function remoteWrite() {
   return fetchJson('/api/v1/status/remote_write');
 }
 
+/** The query.remote backend: {url, mode, requests: {code: n}, lastError}; url null when none. */
+export function remoteQuery() {
+  return fetchJson('/api/v1/status/remote_query');
+}
+
 /** Scrape targets: {activeTargets, droppedTargets}. */
 export function targets() {
   return fetchJson('/api/v1/targets');

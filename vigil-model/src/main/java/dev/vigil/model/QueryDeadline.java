@@ -82,6 +82,17 @@ public final class QueryDeadline {
     }
   }
 
+  /**
+   * Time left before the deadline ({@link Duration#ZERO} once past), or null when there is no
+   * deadline: what a call leaving the process (a remote backend's request) may wait at most.
+   */
+  public Duration remaining() {
+    if (nanoClock == null) {
+      return null;
+    }
+    return Duration.ofNanos(Math.max(0, deadlineNanos - nanoClock.getAsLong()));
+  }
+
   /** {@link #check()} on every {@value #CHECK_INTERVAL}th call: cheap enough per label value. */
   public void checkEvery() {
     if (nanoClock != null && (++ticks & (CHECK_INTERVAL - 1)) == 0) {

@@ -49,6 +49,7 @@ public final class RuleManager {
   private static final Logger LOG = Logger.getLogger(RuleManager.class.getName());
 
   private final Queryable queryable;
+  private final Queryable restoreFrom;
   private final Appendable appendable;
   private final Clock clock;
   private volatile long defaultIntervalMs;
@@ -74,6 +75,7 @@ public final class RuleManager {
 
   private RuleManager(Builder b) {
     this.queryable = b.queryable;
+    this.restoreFrom = b.restoreFrom != null ? b.restoreFrom : b.queryable;
     this.appendable = b.appendable;
     this.clock = b.clock;
     this.defaultIntervalMs = b.evaluationInterval.toMillis();
@@ -390,7 +392,7 @@ public final class RuleManager {
         group.eval(ts);
         if (group.shouldRestore && ++group.iterationsSinceStart >= 2) {
           group.shouldRestore = false;
-          group.restoreForState(queryable, clock.millis(), outageToleranceMs, gracePeriodMs);
+          group.restoreForState(restoreFrom, clock.millis(), outageToleranceMs, gracePeriodMs);
         }
       } catch (RuntimeException e) {
         LOG.log(Level.SEVERE, "rule group " + group.key() + " evaluation failed", e);
@@ -427,6 +429,7 @@ public final class RuleManager {
     private AlertListener listener = AlertListener.NONE;
     private AnnotationExpander templates;
     private QueryFunction query;
+    private Queryable restoreFrom;
 
     private Builder(Queryable queryable, Appendable appendable) {
       this.queryable = Objects.requireNonNull(queryable);
@@ -512,6 +515,16 @@ public final class RuleManager {
      */
     public Builder templates(AnnotationExpander t) {
       templates = Objects.requireNonNull(t);
+      return this;
+    }
+
+    /**
+     * Where {@code for} state is restored from at a start ({@code ALERTS_FOR_STATE}); default: the
+     * queryable the rules read. A server reading a remote backend passes its local store merged
+     * with the backend, so the state survives the loss of either.
+     */
+    public Builder restoreFrom(Queryable q) {
+      restoreFrom = Objects.requireNonNull(q);
       return this;
     }
 

@@ -97,6 +97,10 @@ public final class Vigil implements AutoCloseable {
   /** The remote write queues, once the store is open. */
   private volatile dev.vigil.server.remote.RemoteWriteManager remoteWrite;
 
+  /** {@code query.remote}: what queries read (the local store, a backend, or both). */
+  private final dev.vigil.server.remote.RemoteQueryBackend remoteQuery =
+      new dev.vigil.server.remote.RemoteQueryBackend();
+
   /** The push targets ({@code push}), once the store is open. */
   private volatile dev.vigil.server.push.PushManager push;
 
@@ -154,7 +158,7 @@ public final class Vigil implements AutoCloseable {
     // lazy views, which answer 503 (unavailable) until the WAL is replayed.
     var limits = b.config.server().limits();
     this.engine =
-        Engine.builder((mint, maxt) -> readyTsdb().querier(mint, maxt))
+        Engine.builder((mint, maxt) -> readyQueryable().querier(mint, maxt))
             .timeout(limits.queryTimeout())
             .maxSamples(limits.queryMaxSamples())
             .maxConcurrent(limits.queryMaxConcurrency())
@@ -242,6 +246,8 @@ public final class Vigil implements AutoCloseable {
         wireStores(notifier, notifyStores);
       }
       registry.register(new TsdbCollector(db.metrics()));
+      remoteQuery.apply(remoteQueryConfig(config), config.global().externalLabels());
+      registry.register(remoteQuery.collector());
       // Before the scrapes: a new queue starts at the WAL's end, so it sends every scrape.
       var rw = new dev.vigil.server.remote.RemoteWriteManager(db.dir(), System::nanoTime);
       remoteWrite = rw;
@@ -445,7 +451,10 @@ public final class Vigil implements AutoCloseable {
     registry.register(new RulesCollector(alertSender::metrics));
     alertSender.start();
     RuleManager rm =
-        RuleManager.builder(db, db)
+        // The rules read what queries read (query.remote, as vmalert does); their output goes
+        // to the local store, and from its WAL through remote_write like every sample.
+        RuleManager.builder((mint, maxt) -> remoteQuery.queryable(db).querier(mint, maxt), db)
+            .restoreFrom((mint, maxt) -> remoteQuery.restoreQueryable(db).querier(mint, maxt))
             .listener(history)
             .evaluationInterval(rc.evaluationInterval())
             .outageTolerance(rc.forOutageTolerance())
@@ -556,6 +565,16 @@ public final class Vigil implements AutoCloseable {
     return dev.vigil.server.config.RemoteWriteConfig.bindAll(c.remoteWrite(), baseDir);
   }
 
+  private dev.vigil.server.config.RemoteQueryConfig remoteQueryConfig(VigilConfig c) {
+    Path baseDir = configFile == null ? null : configFile.toAbsolutePath().getParent();
+    return dev.vigil.server.config.RemoteQueryConfig.bind(c.query(), baseDir);
+  }
+
+  /** The {@code query.remote} backend's state (url null when there is none). */
+  public dev.vigil.server.remote.RemoteQueryBackend.Status remoteQueryStatus() {
+    return remoteQuery.status();
+  }
+
   /** The remote write queues' state (empty before the store is open). */
   public List<dev.vigil.server.remote.RemoteWriteManager.QueueStatus> remoteWriteStatus() {
     var rw = remoteWrite;
@@ -603,7 +622,7 @@ public final class Vigil implements AutoCloseable {
         new dev.vigil.server.anomaly.AnomalyApi(this::readyAnomaly),
         new MetricsRoutes(registry),
         new QueryApi(this::readyEngine, this::readyTsdb, state.config().server().limits()),
-        new SeriesApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
+        new SeriesApi(this::readyQueryable, state.config().server().limits().queryTimeout()),
         new FederateRoutes(
             this::readyTsdb,
             state.config().server().limits().queryTimeout(),
@@ -612,6 +631,7 @@ public final class Vigil implements AutoCloseable {
         new ExportApi(this::readyTsdb, state.config().server().limits().queryTimeout()),
         new TargetsApi(this::readyScrapes),
         new dev.vigil.server.api.RemoteWriteApi(this::remoteWriteStatus),
+        new dev.vigil.server.api.RemoteQueryApi(this::remoteQueryStatus),
         new TsdbStatusApi(this::readyTsdb),
         new AdminApi(this::readyTsdb),
         new SilencesApiV2(this::silences, () -> "", startedAt));
@@ -627,6 +647,11 @@ public final class Vigil implements AutoCloseable {
       throw notReady();
     }
     return t;
+  }
+
+  /** What queries read ({@code query.remote}): the store, the backend or both; 503 until open. */
+  private dev.vigil.model.Queryable readyQueryable() {
+    return remoteQuery.queryable(readyTsdb());
   }
 
   private Engine readyEngine() {
@@ -765,6 +790,14 @@ public final class Vigil implements AutoCloseable {
         return e.getMessage();
       }
     }
+    try {
+      remoteQuery.apply(remoteQueryConfig(next), next.global().externalLabels());
+    } catch (ConfigException e) {
+      // A tls_config file changed since the loader read it: the running backend stays.
+      state.reloadFailed(e.getMessage());
+      LOG.warn("reload: {}", e.getMessage());
+      return e.getMessage();
+    }
     dev.vigil.notify.sender.AlertFeed feed = alertFeed;
     if (feed != null) {
       try {
@@ -823,8 +856,9 @@ public final class Vigil implements AutoCloseable {
   }
 
   /**
-   * The PromQL engine over the store. Available at once; its queries answer {@link ApiError}
-   * unavailable until the store is open.
+   * The PromQL engine over what queries read: the store, or with {@code query.remote} the backend
+   * (or both, merged). Available at once; its queries answer {@link ApiError} unavailable until the
+   * store is open.
    */
   public Engine engine() {
     return engine;
@@ -945,6 +979,7 @@ public final class Vigil implements AutoCloseable {
     if (push != null) {
       push.close(); // before the store: a push reads it
     }
+    remoteQuery.close();
     if (remoteWrite != null) {
       remoteWrite.close(); // before the store: a queue reads its WAL
     }

@@ -1,8 +1,9 @@
 // Targets: every scrape target with health, last scrape, duration and error; below them, each
-// remote write queue (where the samples go) with its shards, backlog, counts, lag and last error.
+// remote write queue (where the samples go) with its shards, backlog, counts, lag and last error,
+// and the query.remote backend (where queries read) with its requests by status and last error.
 
 import { el, clear } from '../dom.js';
-import { remoteWrite, targets } from '../api.js';
+import { remoteQuery, remoteWrite, targets } from '../api.js';
 import { ago, formatTime } from '../time.js';
 import { format } from '../units.js';
 
@@ -11,10 +12,12 @@ export function mountTargets(container) {
   const summary = el('p', { class: 'muted' });
   const wrap = el('section', { class: 'panel', dataset: { type: 'table', state: 'loading', series: '0', points: '0' }, 'aria-label': 'Scrape targets' });
   const rw = el('section', { class: 'panel', hidden: true, dataset: { type: 'table', state: 'loading', series: '0', points: '0' }, 'aria-label': 'Remote write queues' });
-  container.append(summary, wrap, rw);
+  const rq = el('section', { class: 'panel', hidden: true, dataset: { type: 'table', state: 'loading', series: '0', points: '0' }, 'aria-label': 'Remote query backend' });
+  container.append(summary, wrap, rw, rq);
   return {
     async update() {
       updateRemoteWrite(rw);
+      updateRemoteQuery(rq);
       let data;
       try {
         data = await targets();
@@ -115,6 +118,61 @@ async function updateRemoteWrite(rw) {
               el('td', { class: 'error-text' }, q.lastError || ''),
             );
           }),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Renders the query.remote backend; hidden when queries read the local store only. */
+async function updateRemoteQuery(rq) {
+  let data;
+  try {
+    data = await remoteQuery();
+  } catch (e) {
+    rq.hidden = false;
+    rq.dataset.state = 'error';
+    clear(rq).appendChild(el('div', { class: 'panel-error', role: 'alert' }, e.message));
+    return;
+  }
+  const on = Boolean(data.url);
+  rq.hidden = !on;
+  rq.dataset.state = on ? 'ok' : 'empty';
+  rq.dataset.series = on ? '1' : '0';
+  rq.dataset.points = on ? '1' : '0';
+  clear(rq);
+  if (!on) return;
+  const requests = data.requests || {};
+  let ok = 0;
+  let failed = 0;
+  for (const [code, n] of Object.entries(requests)) {
+    if (/^2/.test(code)) ok += n;
+    else failed += n;
+  }
+  const byCode = Object.entries(requests).map(([code, n]) => `${code}: ${n}`).join(', ');
+  const health = data.lastError && failed > 0 ? 'down' : 'up';
+  rq.appendChild(el('h2', {}, 'Remote query backend'));
+  rq.appendChild(
+    el(
+      'div',
+      { class: 'table-wrap' },
+      el(
+        'table',
+        {},
+        el('thead', {}, el('tr', {}, ['url', 'mode', 'requests ok', 'failed', 'by status', 'last error'].map((h) => el('th', { scope: 'col' }, h)))),
+        el(
+          'tbody',
+          {},
+          el(
+            'tr',
+            { class: `health-${health}`, dataset: { remoteQuery: data.url } },
+            el('td', {}, data.url),
+            el('td', {}, data.mode || ''),
+            el('td', { class: 'num' }, String(ok)),
+            el('td', { class: 'num' }, String(failed)),
+            el('td', {}, byCode),
+            el('td', { class: 'error-text' }, data.lastError || ''),
+          ),
         ),
       ),
     ),

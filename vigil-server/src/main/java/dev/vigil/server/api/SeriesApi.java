@@ -145,7 +145,10 @@ public final class SeriesApi implements Routes {
 
   private static SeriesSet select(Querier q, Range r, List<LabelMatcher> set) {
     try {
-      return q.select(SelectHints.range(r.start, r.end), set);
+      // Labels only ("series", as Prometheus marks it): a remote backend is asked for series,
+      // not samples.
+      return q.select(
+          new SelectHints(r.start, r.end, 0, "series", 0, dev.vigil.model.Resolution.RAW), set);
     } catch (IllegalArgumentException e) {
       throw ApiError.badData(e.getMessage());
     }

@@ -217,6 +217,9 @@ public final class ConfigLoader {
     ConfigNode push = root.node("push");
     // Bound here for the errors (file, line, key); the server binds it again from the node.
     PushConfig.bind(push, baseDir);
+    ConfigNode query = root.node("query");
+    // Bound here for the errors (file, line, key); the server binds it again from the node.
+    RemoteQueryConfig.bind(query, baseDir);
     ConfigNode slos = root.node("slos");
     // Read here, where --check-config sees a broken spec (file, SLO, field), and again by serve.
     SlosConfig.load(sloFiles, slos, source);
@@ -265,6 +268,7 @@ public final class ConfigLoader {
         notify,
         remoteWrite,
         push,
+        query,
         slos,
         sloFiles,
         dashboard,

@@ -79,6 +79,10 @@ final class EffectiveYaml {
       // As written, secrets redacted.
       root.put("push", redact ? Redacted.plain(c.push()) : c.push().toPlain());
     }
+    if (c.query().kind() == ConfigNode.Kind.MAP && !c.query().entries().isEmpty()) {
+      // As written, secrets redacted.
+      root.put("query", redact ? Redacted.plain(c.query()) : c.query().toPlain());
+    }
     root.put("dashboard", c.dashboard().toPlain());
     root.put("reports", c.reports().toPlain());
     root.put("browser_vitals", BrowserVitalsConfig.of(c).plain());

@@ -27,6 +27,8 @@ import java.util.List;
  * @param remoteWrite the {@code remote_write} section as written (bound by its module)
  * @param push the {@code push} section as written: OTLP and InfluxDB push targets, checked by
  *     {@link PushConfig}
+ * @param query the {@code query} section as written: {@code query.remote}, checked by {@link
+ *     RemoteQueryConfig}
  * @param slos the {@code slos} section as written: inline SLO specs (Sloth or Pyrra), checked by
  *     {@link SlosConfig}
  * @param sloFiles paths or globs of SLO spec files ({@code slo_files}), relative ones resolved
@@ -52,6 +54,7 @@ public record VigilConfig(
     ConfigNode notifySection,
     ConfigNode remoteWrite,
     ConfigNode push,
+    ConfigNode query,
     ConfigNode slos,
     List<String> sloFiles,
     ConfigNode dashboard,
@@ -234,6 +237,7 @@ public record VigilConfig(
     ConfigNode notifySection;
     ConfigNode remoteWrite;
     ConfigNode push;
+    ConfigNode query;
     ConfigNode slos;
     List<String> sloFiles;
     ConfigNode dashboard;
@@ -255,6 +259,7 @@ public record VigilConfig(
       notifySection = c.notifySection;
       remoteWrite = c.remoteWrite;
       push = c.push;
+      query = c.query;
       slos = c.slos;
       sloFiles = c.sloFiles;
       dashboard = c.dashboard;
@@ -278,6 +283,7 @@ public record VigilConfig(
           notifySection,
           remoteWrite,
           push,
+          query,
           slos,
           sloFiles,
           dashboard,
