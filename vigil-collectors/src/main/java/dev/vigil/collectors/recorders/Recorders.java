@@ -60,6 +60,7 @@ public final class Recorders implements Collector, AutoCloseable {
   private final FileOperationRecorder files;
   private final CacheRecorder caches;
   private final AgentRecorder agents;
+  private final IncidentRecorder incidents;
   private final EventRecorder events;
   private final Histogram operations;
   private final SpanLog spans;
@@ -87,6 +88,7 @@ public final class Recorders implements Collector, AutoCloseable {
     files = new FileOperationRecorder(n, fileEvents, clockMillis);
     caches = new CacheRecorder(n);
     agents = new AgentRecorder(n, clockMillis);
+    incidents = new IncidentRecorder(n, b.nanoClock, agents);
     events = new EventRecorder(n);
     operations =
         Histogram.builder()
@@ -104,6 +106,7 @@ public final class Recorders implements Collector, AutoCloseable {
     metrics.addAll(files.metrics());
     metrics.addAll(caches.metrics());
     metrics.addAll(agents.metrics());
+    metrics.addAll(incidents.metrics());
     metrics.addAll(events.metrics());
     metrics.add(operations);
   }
@@ -295,6 +298,38 @@ public final class Recorders implements Collector, AutoCloseable {
   /** Records an agent recovery and the time it took. */
   public void recordAgentRecovery(String agent, double seconds) {
     agents.recovery(agent, seconds);
+  }
+
+  // ---- Incidents and recoveries ----
+
+  /**
+   * Records that a service or an agent is down or degraded from now (Dream.OS "Recovery Times"):
+   * counts the incident and marks it open until {@link #recordRecovered}. One incident is open at a
+   * time per scope and name.
+   *
+   * @param scope {@code service} or {@code agent}
+   * @param name the service or agent, a label value
+   * @return false when an incident of this scope and name was already open (nothing counted)
+   * @throws IllegalArgumentException for another scope, a bad name, or 10,000 open incidents
+   */
+  public boolean recordIncidentStart(String scope, String name) {
+    return incidents.start(scope, name);
+  }
+
+  /**
+   * Records that the open incident of a service or an agent is over: counts the recovery and
+   * observes the time since its start in {@code incident_recovery_duration_seconds} (and, for an
+   * agent, in {@code agent_recovery_duration_seconds}).
+   *
+   * @return the seconds it took, or NaN when none was open (nothing counted)
+   */
+  public double recordRecovered(String scope, String name) {
+    return incidents.recovered(scope, name);
+  }
+
+  /** Returns how many incidents are open now. */
+  public int openIncidents() {
+    return incidents.openCount();
   }
 
   // ---- Events and queues ----
