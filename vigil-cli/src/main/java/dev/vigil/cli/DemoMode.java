@@ -60,6 +60,7 @@ final class DemoMode {
     if (backfilled != null) {
       backfilled.open();
     }
+    demo.agentResources(vigil.threadGroups());
     demo.start();
     vigil
         .scrapes()
