@@ -373,9 +373,9 @@ public final class DemoApplications implements AutoCloseable {
   }
 
   /**
-   * Now and then (about every 8 min per agent) an agent degrades for 5-45 s, warns while it lasts, and
-   * recovers: the Agents page's recovery panels and the Health page's warning rate have data within
-   * minutes of a fresh start.
+   * Now and then (about every 8 min per agent) an agent degrades for 5-45 s, warns while it lasts,
+   * and recovers: the Agents page's recovery panels and the Health page's warning rate have data
+   * within minutes of a fresh start.
    */
   private void hiccup(int i) {
     String a = AGENTS[i];
