@@ -262,7 +262,7 @@ export const health = {
         { type: 'stat', title: 'Health score', span: 6, unit: 'none', targets: [t('max(vigil_health_score)', 'score')], thresholds: [{ value: 0, level: 'crit' }, { value: 50, level: 'warn' }, { value: 80, level: '' }] },
         { type: 'stat', title: 'Open incidents', span: 6, unit: 'short', targets: [t(`sum(${byName('incidents_open')}) or vector(0)`, 'open')], thresholds: [{ value: 0, level: '' }, { value: 1, level: 'warn' }] },
         { type: 'stat', title: 'MTTR in range', description: 'Mean time to recover: recovery seconds over recoveries, services and agents, over the range', span: 6, unit: 's', targets: [t(mttr('$__range'), 'MTTR')], empty: NO_INCIDENTS },
-        { type: 'stat', title: 'Recoveries in range', span: 6, unit: 'short', targets: [t(`sum(increase(${byName('incidents_recovered_total')}[$__range]))`, 'recoveries')], empty: NO_INCIDENTS },
+        { type: 'stat', title: 'Recoveries in range', span: 6, unit: 'short', targets: [t(`round(sum(increase(${byName('incidents_recovered_total')}[$__range])))`, 'recoveries')], empty: NO_INCIDENTS },
       ],
     },
     {
@@ -282,7 +282,7 @@ export const health = {
         ts('Recovery time (MTTR over 1 h) by service', [t(mttr('1h', 'name', 'scope="service"'), '{{name}}')], { unit: 's', empty: NO_INCIDENTS }),
         ts('Recovery time (MTTR over 1 h) by agent', [t(mttr('1h', 'name', 'scope="agent"'), '{{name}}')], { unit: 's', empty: NO_INCIDENTS }),
         ts('Incidents open', [t(`sum by (scope, name) (${byName('incidents_open')}) > 0`, '{{scope}} {{name}}')], { unit: 'short', stack: true, empty: 'no incident was open in this range' }),
-        { type: 'table', title: 'Recoveries in range', span: 12, targets: [t(`sum by (scope, name) (increase(${byName('incidents_recovered_total')}[$__range])) > 0`)], empty: NO_INCIDENTS },
+        { type: 'table', title: 'Recoveries in range', span: 12, targets: [t(`round(sum by (scope, name) (increase(${byName('incidents_recovered_total')}[$__range]))) > 0`)], empty: NO_INCIDENTS },
       ],
     },
   ],
@@ -301,7 +301,7 @@ agents.rows.push(
     panels: [
       { type: 'stat', title: 'Agent MTTR in range', description: 'Mean time to recover of the agents over the range', span: 6, unit: 's', targets: [t(mttr('$__range', '', 'scope="agent"'), 'MTTR')], empty: NO_INCIDENTS },
       { type: 'stat', title: 'Agent incidents open', span: 6, unit: 'short', targets: [t(`sum(${byName('incidents_open', 'scope="agent"')}) or vector(0)`, 'open')], thresholds: [{ value: 0, level: '' }, { value: 1, level: 'warn' }] },
-      { type: 'bargauge', title: 'Recoveries in range by agent', span: 12, targets: [t(`sum by (agent) (increase(${byName('agent_recoveries_total')}[$__range])) > 0`, '{{agent}}')], empty: NO_INCIDENTS },
+      { type: 'bargauge', title: 'Recoveries in range by agent', span: 12, targets: [t(`round(sum by (agent) (increase(${byName('agent_recoveries_total')}[$__range]))) > 0`, '{{agent}}')], empty: NO_INCIDENTS },
       ts('Recovery time (MTTR over 1 h)', [t(`sum by (agent) (increase(${byName('agent_recovery_duration_seconds_sum')}[1h])) / (sum by (agent) (increase(${byName('agent_recovery_duration_seconds_count')}[1h])) > 0)`, '{{agent}}')], { unit: 's', empty: NO_INCIDENTS }),
     ],
   },
@@ -310,7 +310,7 @@ agents.rows.push(
     panels: [
       ts('CPU by agent', [t('100 * sum by (group) (rate(vigil_thread_group_cpu_seconds_total[$__rate_interval]))', '{{group}}')], { unit: 'percent', description: 'Percent of one core used by each thread group (agent)', empty: NO_GROUPS }),
       ts('Allocation rate by agent', [t('sum by (group) (rate(vigil_thread_group_allocated_bytes_total[$__rate_interval]))', '{{group}}')], { unit: 'Bps', description: 'Heap bytes allocated per second (the JVM has no per-thread resident memory)', empty: NO_GROUPS }),
-      ts('Threads by agent', [t('sum by (group) (vigil_thread_group_threads)', '{{group}}')], { unit: 'short', optional: true }),
+      ts('Threads by agent', [t('sum by (group) (vigil_thread_group_threads) > 0', '{{group}}')], { unit: 'short', optional: true }),
     ],
   },
 );

@@ -100,6 +100,13 @@ final class IncidentRecorder {
     }
     started.labelValues(Scratch.of(s, name)).inc();
     open.labelValues(Scratch.of(s, name)).set(1);
+    // The recovery series exist at 0 from the start: increase() then counts the first recovery.
+    recovered.labelValues(Scratch.of(s, name));
+    recoveryTime.labelValues(Scratch.of(s, name));
+    if (s.equals(AGENT)) {
+      agents.recoveries.labelValues(Scratch.of(name));
+      agents.recoveryTime.labelValues(Scratch.of(name));
+    }
     return true;
   }
 

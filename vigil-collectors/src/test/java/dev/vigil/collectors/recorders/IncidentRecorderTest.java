@@ -39,6 +39,19 @@ class IncidentRecorderTest {
     assertThat(value(during, "dreamos_incidents_open", "scope", "service", "name", "comfyui"))
         .isEqualTo(1);
     assertThat(rec.openIncidents()).isEqualTo(1);
+    // The recovery series start at 0, so increase() over them counts the first recovery.
+    assertThat(value(during, "dreamos_incidents_recovered", "scope", "service", "name", "comfyui"))
+        .isZero();
+    assertThat(
+            histogram(
+                    during,
+                    "dreamos_incident_recovery_duration_seconds",
+                    "scope",
+                    "service",
+                    "name",
+                    "comfyui")
+                .count())
+        .isZero();
 
     advanceSeconds(90);
     assertThat(rec.recordRecovered("service", "comfyui")).isEqualTo(90.0);
