@@ -112,7 +112,11 @@ class ServeCommandTest {
   void serve_reloadsOnSighup_stopsCleanlyOnSigterm_andKeepsDataAcrossRestart(@TempDir Path dir)
       throws Exception {
     Path config = dir.resolve("vigil.yml");
-    Files.writeString(config, "collect:\n  interval: 1s\n  system: false\n  gpu: false\n");
+    // thread_groups: Vigil's own query pool as a group (per-agent resources, by thread name).
+    Files.writeString(
+        config,
+        "collect:\n  interval: 1s\n  system: false\n  gpu: false\n"
+            + "thread_groups:\n  groups:\n    - name: query\n      thread_name: vigil-query-\\d+\n");
     int port = freePort();
     Process p = serve(dir, port, "--config", config.toString());
     long t0 = System.nanoTime();
@@ -120,6 +124,9 @@ class ServeCommandTest {
     long readyMs = (System.nanoTime() - t0) / 1_000_000;
     assertThat(readyMs).as("ready after %d ms", readyMs).isLessThan(10_000);
     awaitBody(port, "/api/v1/query?query=up", "\"job\":\"vigil\"");
+    // The query ran on the pool: its threads are the group's.
+    awaitBody(port, "/metrics", "vigil_thread_group_cpu_seconds_total{group=\"query\"}");
+    assertThat(get(port, "/metrics")).containsPattern("vigil_thread_group_threads\\{group=\"query\"} [1-9]");
 
     Files.writeString(
         config,
@@ -236,6 +243,9 @@ class ServeCommandTest {
               StandardCharsets.UTF_8);
       // 2 h of scrapes every 15 s: 480, give or take the last step and the catch-up.
       assertThat(get(port, "/api/v1/query?query=" + q)).containsPattern("\"4[6-9][0-9]\"\\]");
+      // The demo's incidents, and its agents' work counted per agent (issue 21).
+      awaitBody(port, "/metrics", "vigil_thread_group_cpu_seconds_total{group=\"coder\"}");
+      assertThat(get(port, "/metrics")).contains("app_incidents_total{name=\"devloop\",scope=\"service\"} 1");
     } finally {
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
