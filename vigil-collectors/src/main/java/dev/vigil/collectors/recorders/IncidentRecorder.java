@@ -95,37 +95,45 @@ final class IncidentRecorder {
       throw new IllegalArgumentException(
           m + ": " + MAX_OPEN + " incidents are open; recover some before starting more");
     }
-    if (openSince.putIfAbsent(key, nanoClock.getAsLong()) != null) {
-      return false;
-    }
-    started.labelValues(Scratch.of(s, name)).inc();
-    open.labelValues(Scratch.of(s, name)).set(1);
-    // The recovery series exist at 0 from the start: increase() then counts the first recovery.
-    recovered.labelValues(Scratch.of(s, name));
-    recoveryTime.labelValues(Scratch.of(s, name));
-    if (s.equals(AGENT)) {
-      agents.recoveries.labelValues(Scratch.of(name));
-      agents.recoveryTime.labelValues(Scratch.of(name));
-    }
-    return true;
+    boolean[] added = {false};
+    // Counted inside the map's per-key lock: a recovery of the same key cannot interleave, so the
+    // open gauge always ends as the map says.
+    openSince.computeIfAbsent(
+        key,
+        k -> {
+          added[0] = true;
+          started.labelValues(Scratch.of(s, name)).inc();
+          open.labelValues(Scratch.of(s, name)).set(1);
+          // The recovery series exist at 0 from the start: increase() counts the first recovery.
+          recovered.labelValues(Scratch.of(s, name));
+          recoveryTime.labelValues(Scratch.of(s, name));
+          if (s.equals(AGENT)) {
+            agents.recoveries.labelValues(Scratch.of(name));
+            agents.recoveryTime.labelValues(Scratch.of(name));
+          }
+          return nanoClock.getAsLong();
+        });
+    return added[0];
   }
 
   double recovered(String scope, String name) {
     final String m = "recordRecovered";
     String s = scope(m, scope);
     Check.label(m, "name", name);
-    Long since = openSince.remove(s + '\0' + name);
-    if (since == null) {
-      return Double.NaN;
+    double[] seconds = {Double.NaN};
+    openSince.computeIfPresent(
+        s + '\0' + name,
+        (k, since) -> {
+          seconds[0] = Math.max(0, nanoClock.getAsLong() - since) / 1e9;
+          recovered.labelValues(Scratch.of(s, name)).inc();
+          recoveryTime.labelValues(Scratch.of(s, name)).observe(seconds[0]);
+          open.labelValues(Scratch.of(s, name)).set(0);
+          return null;
+        });
+    if (s.equals(AGENT) && !Double.isNaN(seconds[0])) {
+      agents.recovery(name, seconds[0]);
     }
-    double seconds = Math.max(0, nanoClock.getAsLong() - since) / 1e9;
-    recovered.labelValues(Scratch.of(s, name)).inc();
-    recoveryTime.labelValues(Scratch.of(s, name)).observe(seconds);
-    open.labelValues(Scratch.of(s, name)).set(0);
-    if (s.equals(AGENT)) {
-      agents.recovery(name, seconds);
-    }
-    return seconds;
+    return seconds[0];
   }
 
   int openCount() {

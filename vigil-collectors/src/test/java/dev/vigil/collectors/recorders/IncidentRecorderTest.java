@@ -134,4 +134,48 @@ class IncidentRecorderTest {
       server.stop(0);
     }
   }
+
+  @Test
+  void concurrentStartsAndRecoveries_ofOneName_countEachRecoveryOnce_andEndClosed()
+      throws Exception {
+    int threads = 4;
+    java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(threads);
+    List<Thread> all = new java.util.ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      all.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      go.await();
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                    for (int i = 0; i < 5_000; i++) {
+                      rec.recordIncidentStart("service", "db");
+                      rec.recordRecovered("service", "db");
+                    }
+                  }));
+    }
+    for (Thread t : all) {
+      t.join();
+    }
+    List<MetricSnapshot> s = rec.collect();
+    assertThat(rec.openIncidents()).isZero();
+    assertThat(value(s, "dreamos_incidents_open", "scope", "service", "name", "db")).isZero();
+    double started = value(s, "dreamos_incidents", "scope", "service", "name", "db");
+    assertThat(started).isPositive();
+    assertThat(value(s, "dreamos_incidents_recovered", "scope", "service", "name", "db"))
+        .isEqualTo(started);
+    assertThat(
+            histogram(
+                    s,
+                    "dreamos_incident_recovery_duration_seconds",
+                    "scope",
+                    "service",
+                    "name",
+                    "db")
+                .count())
+        .isEqualTo((long) started);
+  }
 }
