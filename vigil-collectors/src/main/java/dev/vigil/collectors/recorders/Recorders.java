@@ -15,8 +15,8 @@ import java.util.function.LongSupplier;
 
 /**
  * One method per call the seeds make from their applications: API requests, model generations,
- * errors, user sessions, workflows, file operations, caches, agents, events and queues, and timed
- * operations with trace ids.
+ * errors, user sessions, workflows, file operations, caches, agents, incidents and recoveries,
+ * events and queues, and timed operations with trace ids.
  *
  * {@snippet :
  * Recorders rec = Recorders.builder().namespace("dinoair").build();
@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
  * rec.recordModelGeneration("llama2-7b", 15.4, true, 256, 512);
  * rec.recordError("connection_timeout", "Failed to connect to ComfyUI", "comfyui", "error");
  * rec.startUserSession("session_123", "Mozilla/5.0 ...");
+ * rec.recordIncidentStart("service", "comfyui"); // ... then, once it works again:
+ * rec.recordRecovered("service", "comfyui");      // recovery time, MTTR
  * try (Span s = rec.measureDuration("code_generation", Map.of("provider", "openai"))) {
  *   s.attribute("lines_generated", 100);
  * }
