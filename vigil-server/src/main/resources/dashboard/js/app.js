@@ -69,6 +69,7 @@ function boardPage(board, guide) {
 const PAGES = [
   { id: 'overview', title: 'Overview', refresh: 60, mount: mountOverview },
   { id: 'resources', title: 'Resources', refresh: 15, mount: boardPage(builtin.resources) },
+  { id: 'health', title: 'Health', refresh: 15, mount: boardPage(builtin.health) },
   { id: 'api', title: 'API performance', refresh: 15, mount: boardPage(builtin.api, GUIDES.api) },
   { id: 'models', title: 'Models', refresh: 15, mount: boardPage(builtin.models, GUIDES.models) },
   { id: 'errors', title: 'Errors', refresh: 15, mount: (c, ctx) => withErrorSamples(boardPage(builtin.errors, GUIDES.errors)(c, ctx), c) },

@@ -63,6 +63,7 @@ final class DemoMode {
     if (backfilled != null) {
       backfilled.open();
     }
+    demo.agentResources(vigil.threadGroups());
     demo.start();
     vigil
         .scrapes()
@@ -77,6 +78,9 @@ final class DemoMode {
     out.println(
         "  Demo:       DevLoop's SLOs per environment; production's agents have an incident for"
             + " an hour every 6 hours, the first under way now (SLOs page)");
+    out.println(
+        "  Demo:       incidents and recoveries (Health page); the agents' work runs on a pool"
+            + " counted per agent (Agents page: CPU, allocation)");
     out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "vigil-demo-stop"));
   }

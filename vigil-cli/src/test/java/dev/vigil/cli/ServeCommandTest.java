@@ -236,6 +236,10 @@ class ServeCommandTest {
               StandardCharsets.UTF_8);
       // 2 h of scrapes every 15 s: 480, give or take the last step and the catch-up.
       assertThat(get(port, "/api/v1/query?query=" + q)).containsPattern("\"4[6-9][0-9]\"\\]");
+      // The demo's incidents, and its agents' work counted per agent (issue 21).
+      awaitBody(port, "/metrics", "vigil_thread_group_cpu_seconds_total{group=\"coder\"}");
+      assertThat(get(port, "/metrics"))
+          .contains("app_incidents_total{name=\"devloop\",scope=\"service\"} 1");
     } finally {
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -276,12 +280,20 @@ class ServeCommandTest {
   @Test
   void logLevel_ofTheFile_isAppliedAtStartAndByAReload(@TempDir Path dir) throws Exception {
     Path config = dir.resolve("vigil.yml");
-    String collect = "collect:\n  interval: 1s\n  system: false\n  gpu: false\n";
+    // thread_groups too: Vigil's own query pool as a group (per-agent resources by thread name).
+    String collect =
+        "collect:\n  interval: 1s\n  system: false\n  gpu: false\n"
+            + "thread_groups:\n  groups:\n    - name: query\n      thread_name: vigil-query-\\d+\n";
     Files.writeString(config, collect + "log:\n  level: info\n");
     int port = freePort();
     Process p = serve(dir, port, "--config", config.toString());
     try {
       awaitBody(port, "/-/ready", "Ready");
+      // A query runs on the query pool: its threads are the group's.
+      awaitBody(port, "/api/v1/query?query=1", "success");
+      awaitBody(port, "/metrics", "vigil_thread_group_cpu_seconds_total{group=\"query\"}");
+      assertThat(get(port, "/metrics"))
+          .containsPattern("vigil_thread_group_threads\\{group=\"query\"} [1-9]");
       assertThat(get(port, "/-/healthy")).startsWith("200");
       Files.writeString(config, collect + "log:\n  level: debug\n");
       assertThat(reload(port).statusCode()).isEqualTo(200);

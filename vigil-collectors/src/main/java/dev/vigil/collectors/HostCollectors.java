@@ -71,7 +71,7 @@ public final class HostCollectors {
     if (b.gpu) {
       monitored.add(new MonitoredCollector("gpu", GpuCollector.builder().build()));
     }
-    this.threadGroups = new ThreadGroupCollector();
+    this.threadGroups = new ThreadGroupCollector(b.maxThreadGroups);
     monitored.add(new MonitoredCollector("thread_groups", threadGroups));
     final Supplier<SystemSummary> s = sys;
     final Recorders rec = b.recorders;
@@ -147,6 +147,7 @@ public final class HostCollectors {
     private Recorders recorders;
     private HealthScore healthScore = HealthScore.builder().build();
     private DoubleSupplier firingAlerts = () -> 0;
+    private int maxThreadGroups = ThreadGroupCollector.DEFAULT_MAX_GROUPS;
 
     private Builder() {}
 
@@ -195,6 +196,12 @@ public final class HostCollectors {
     /** The number of firing alerts, once alerting runs (default 0). */
     public Builder firingAlerts(DoubleSupplier firing) {
       this.firingAlerts = firing;
+      return this;
+    }
+
+    /** The most thread groups (agents) reported; more are counted as {@code other}. */
+    public Builder maxThreadGroups(int n) {
+      this.maxThreadGroups = n;
       return this;
     }
 

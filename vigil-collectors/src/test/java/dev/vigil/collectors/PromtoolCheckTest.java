@@ -60,12 +60,16 @@ class PromtoolCheckTest {
     rec.recordCiFailurePrevented("test-runner");
     rec.recordTimeSaved("test-runner", "build", 60);
     rec.recordPush(true);
+    rec.recordIncidentStart("service", "comfyui");
+    rec.recordRecovered("service", "comfyui");
+    rec.recordIncidentStart("agent", "linter");
     try (Span s = rec.measureDuration("code_generation", Map.of("provider", "openai"))) {
       s.attribute("lines_generated", 100);
     }
     MetricRegistry registry = new MetricRegistry();
     HostCollectors host = HostCollectors.builder().recorders(rec).build();
     host.registerAll(registry);
+    host.threadGroups().wrap("linter", (Runnable) () -> {}).run();
     registry.scrape(); // first pass fills the status and health inputs
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     PrometheusTextWriter.INSTANCE.write(text, registry.scrape());

@@ -148,12 +148,14 @@ public final class Vigil implements AutoCloseable {
             .jvm(c.jvm())
             .gpu(c.gpu())
             .recorders(recorders)
+            .maxThreadGroups(b.config.threadGroups().maxGroups())
             .firingAlerts(
                 () -> {
                   RuleManager r = rules;
                   return r == null ? 0 : r.firingAlerts();
                 })
             .build();
+    host.threadGroups().matchThreadNames(b.config.threadGroups().patterns());
     // The engine and every route are built before the store opens; they reach it through these
     // lazy views, which answer 503 (unavailable) until the WAL is replayed.
     var limits = b.config.server().limits();
@@ -725,6 +727,13 @@ public final class Vigil implements AutoCloseable {
     for (String k : kept) {
       LOG.warn("reload: {}", k);
     }
+    if (next.threadGroups().maxGroups() != cur.threadGroups().maxGroups()) {
+      LOG.warn("reload: thread_groups.max_groups changes only at restart; kept as it was");
+      next =
+          next.withThreadGroups(
+              new dev.vigil.server.config.ThreadGroupsConfig(
+                  cur.threadGroups().maxGroups(), next.threadGroups().groups()));
+    }
     dev.vigil.notify.builtin.NotifyConfig notifyNext = null;
     boolean removeNotifier = false;
     if (!next.notifySection().toPlain().equals(cur.notifySection().toPlain())) {
@@ -748,6 +757,7 @@ public final class Vigil implements AutoCloseable {
       m.apply(next.scrapeConfigs());
     }
     logLevels.accept(next.logLevel());
+    host.threadGroups().matchThreadNames(next.threadGroups().patterns());
     dev.vigil.server.anomaly.AnomalyService an = anomaly;
     if (an != null) {
       an.reload(dev.vigil.server.config.AnomalyConfig.of(next));
@@ -833,6 +843,15 @@ public final class Vigil implements AutoCloseable {
   /** The seeds' application recorders (API requests, model generations, errors, sessions, ...). */
   public Recorders recorders() {
     return recorders;
+  }
+
+  /**
+   * The per-agent (thread group) CPU and allocation collector: {@code thread_groups} in vigil.yml
+   * groups threads by name; an application adds its pools ({@code threadFactory("planner")}) or the
+   * tasks it runs on shared ones ({@code track("planner", executor)}).
+   */
+  public dev.vigil.collectors.jvm.ThreadGroupCollector threadGroups() {
+    return host.threadGroups();
   }
 
   /** The host, JVM and GPU collectors and the health score. */

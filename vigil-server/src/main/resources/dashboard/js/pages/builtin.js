@@ -1,7 +1,7 @@
 // The built-in boards: Resources and the seeds' pages (API performance, Models, Errors, Users
 // and sessions, Agents, File operations). Each is a board (see board.js) of PromQL panels.
 
-import { DISK_PERCENT, DISK_FULL_IN, MEM_EXHAUSTED_IN, ERRORS, byName, rateBy, quantile, average, CPU_BUSY, MEM_USED } from './queries.js';
+import { DISK_PERCENT, DISK_FULL_IN, MEM_EXHAUSTED_IN, ERRORS, ERRORS_EXCLUDE, byName, rateBy, quantile, average, CPU_BUSY, MEM_USED } from './queries.js';
 
 const ts = (title, targets, more = {}) => ({ type: 'timeseries', title, span: 12, targets: targets.map((t) => (typeof t === 'string' ? { expr: t } : t)), ...more });
 const t = (expr, legendFormat) => ({ expr, legendFormat });
@@ -238,3 +238,82 @@ export const files = {
     },
   ],
 };
+
+// ---- Health page and the Agents page's performance, recovery and resources rows (issue 21) ----
+// Incidents come from the recorders' recordIncidentStart/recordRecovered (<ns>incidents_*,
+// <ns>incident_recovery_duration_seconds, scope="service"|"agent"); per-agent CPU and allocation
+// from the thread groups (vigil_thread_group_*{group}: thread_groups in vigil.yml, or
+// Vigil.threadGroups() in code). MTTR: recovery seconds over recoveries; "> 0" drops a window
+// without recoveries instead of showing NaN.
+
+const INCIDENT_RECOVERY = 'incident_recovery_duration_seconds';
+/** Mean time to recover over `window`, by `by`, for the incidents matching `extra`. */
+const mttr = (window, by = '', extra = '') => {
+  const b = by ? ` by (${by})` : '';
+  return `sum${b} (increase(${byName(`${INCIDENT_RECOVERY}_sum`, extra)}[${window}])) / (sum${b} (increase(${byName(`${INCIDENT_RECOVERY}_count`, extra)}[${window}])) > 0)`;
+};
+const NO_INCIDENTS = 'no recovery in this range (vigil.recorders().recordIncidentStart / recordRecovered)';
+const NO_GROUPS = 'no thread groups: thread_groups in vigil.yml, or Vigil.threadGroups() in code (docs/collectors.md)';
+
+/** Health (Dream.OS "Health Dashboard"): score, error and warning rates, incidents and recovery times. */
+export const health = {
+  title: 'Health',
+  rows: [
+    {
+      title: 'Status',
+      panels: [
+        { type: 'stat', title: 'Health score', span: 6, unit: 'none', targets: [t('max(vigil_health_score)', 'score')], thresholds: [{ value: 0, level: 'crit' }, { value: 50, level: 'warn' }, { value: 80, level: '' }] },
+        { type: 'stat', title: 'Open incidents', span: 6, unit: 'short', targets: [t(`sum(${byName('incidents_open')}) or vector(0)`, 'open')], thresholds: [{ value: 0, level: '' }, { value: 1, level: 'warn' }] },
+        { type: 'stat', title: 'MTTR in range', description: 'Mean time to recover: recovery seconds over recoveries, services and agents, over the range', span: 6, unit: 's', targets: [t(mttr('$__range'), 'MTTR')], empty: NO_INCIDENTS },
+        { type: 'stat', title: 'Recoveries in range', span: 6, unit: 'short', targets: [t(`round(sum(increase(${byName('incidents_recovered_total')}[$__range])))`, 'recoveries')], empty: NO_INCIDENTS },
+      ],
+    },
+    {
+      title: 'Errors and warnings',
+      panels: [
+        ts('Error rate', [t(`60 * sum by (service) (rate(${byName('errors_total', `${ERRORS_EXCLUDE}, severity!~"warning|warn|info|debug"`)}[$__rate_interval]))`, '{{service}}')], { unit: 'errors/min', empty: 'no errors recorded (vigil.recorders().recordError)' }),
+        ts(
+          'Warning rate',
+          [t(`60 * sum by (service) (rate(${byName('warnings_total', 'agent!~".+"')}[$__rate_interval]))`, '{{service}}'), t(`60 * sum by (agent) (rate(${byName('agent_warnings_total')}[$__rate_interval]))`, 'agent {{agent}}')],
+          { unit: 'warnings/min', empty: 'no warnings recorded (recordError with severity "warning", recordAgentWarning)' },
+        ),
+      ],
+    },
+    {
+      title: 'Recovery',
+      panels: [
+        ts('Recovery time (MTTR over 1 h) by service', [t(mttr('1h', 'name', 'scope="service"'), '{{name}}')], { unit: 's', empty: NO_INCIDENTS }),
+        ts('Recovery time (MTTR over 1 h) by agent', [t(mttr('1h', 'name', 'scope="agent"'), '{{name}}')], { unit: 's', empty: NO_INCIDENTS }),
+        ts('Incidents open', [t(`sum by (scope, name) (${byName('incidents_open')}) > 0`, '{{scope}} {{name}}')], { unit: 'short', stack: true, empty: 'no incident was open in this range' }),
+        { type: 'table', title: 'Recoveries in range', span: 12, targets: [t(`round(sum by (scope, name) (increase(${byName('incidents_recovered_total')}[$__range]))) > 0`)], empty: NO_INCIDENTS },
+      ],
+    },
+  ],
+};
+
+agents.rows.push(
+  {
+    title: 'Performance',
+    panels: [
+      ts('Message processing time', [t(quantile(0.5, 'agent_message_processing_seconds', 'agent'), '{{agent}} p50'), t(quantile(0.95, 'agent_message_processing_seconds', 'agent'), '{{agent}} p95')], { unit: 's', empty: 'no messages recorded (vigil.recorders().recordAgentMessage)' }),
+      ts('Messages processed', [t(rateBy('agent_messages_processed_total', 'agent'), '{{agent}}')], { unit: 'ops', empty: 'no messages recorded (vigil.recorders().recordAgentMessage)' }),
+    ],
+  },
+  {
+    title: 'Recovery',
+    panels: [
+      { type: 'stat', title: 'Agent MTTR in range', description: 'Mean time to recover of the agents over the range', span: 6, unit: 's', targets: [t(mttr('$__range', '', 'scope="agent"'), 'MTTR')], empty: NO_INCIDENTS },
+      { type: 'stat', title: 'Agent incidents open', span: 6, unit: 'short', targets: [t(`sum(${byName('incidents_open', 'scope="agent"')}) or vector(0)`, 'open')], thresholds: [{ value: 0, level: '' }, { value: 1, level: 'warn' }] },
+      { type: 'bargauge', title: 'Recoveries in range by agent', span: 12, targets: [t(`round(sum by (agent) (increase(${byName('agent_recoveries_total')}[$__range]))) > 0`, '{{agent}}')], empty: NO_INCIDENTS },
+      ts('Recovery time (MTTR over 1 h)', [t(`sum by (agent) (increase(${byName('agent_recovery_duration_seconds_sum')}[1h])) / (sum by (agent) (increase(${byName('agent_recovery_duration_seconds_count')}[1h])) > 0)`, '{{agent}}')], { unit: 's', empty: NO_INCIDENTS }),
+    ],
+  },
+  {
+    title: 'Resources',
+    panels: [
+      ts('CPU by agent', [t('100 * sum by (group) (rate(vigil_thread_group_cpu_seconds_total[$__rate_interval]))', '{{group}}')], { unit: 'percent', description: 'Percent of one core used by each thread group (agent)', empty: NO_GROUPS }),
+      ts('Allocation rate by agent', [t('sum by (group) (rate(vigil_thread_group_allocated_bytes_total[$__rate_interval]))', '{{group}}')], { unit: 'Bps', description: 'Heap bytes allocated per second (the JVM has no per-thread resident memory)', empty: NO_GROUPS }),
+      ts('Threads by agent', [t('sum by (group) (vigil_thread_group_threads) > 0', '{{group}}')], { unit: 'short', optional: true }),
+    ],
+  },
+);

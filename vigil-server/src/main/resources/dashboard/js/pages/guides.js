@@ -33,7 +33,10 @@ export const GUIDES = {
     call: 'vigil.recorders().startUserSession(sessionId, userAgent);',
   },
   agents: {
-    probe: 'agent_(runs_total|status|heartbeats_total)',
+    // Thread groups (per-agent CPU, vigil_thread_group_*) count too: an application may only
+    // group its agents' threads (thread_groups in vigil.yml).
+    probe: '(agent_(runs_total|status|heartbeats_total)|thread_group_cpu_seconds_total)',
+    exclude: '__name__!~"vigil_agent_.*"',
     metric: '<ns>agent_runs_total',
     call: 'vigil.recorders().recordAgentRun("linter", "success", 0.2);',
   },

@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
 
 /**
  * One method per call the seeds make from their applications: API requests, model generations,
- * errors, user sessions, workflows, file operations, caches, agents, events and queues, quality
- * (VIBEZEN's thinking, DevLoop's findings and value), and timed operations with trace ids.
+ * errors, user sessions, workflows, file operations, caches, agents, incidents and recoveries,
+ * events and queues, quality (VIBEZEN's thinking, DevLoop's findings and value), and timed
+ * operations with trace ids.
  *
  * {@snippet :
  * Recorders rec = Recorders.builder().namespace("dinoair").build();
@@ -26,6 +27,8 @@ import java.util.function.LongSupplier;
  * rec.recordModelGeneration("llama2-7b", 15.4, true, 256, 512);
  * rec.recordError("connection_timeout", "Failed to connect to ComfyUI", "comfyui", "error");
  * rec.startUserSession("session_123", "Mozilla/5.0 ...");
+ * rec.recordIncidentStart("service", "comfyui"); // ... then, once it works again:
+ * rec.recordRecovered("service", "comfyui");      // recovery time, MTTR
  * try (Span s = rec.measureDuration("code_generation", Map.of("provider", "openai"))) {
  *   s.attribute("lines_generated", 100);
  * }
@@ -66,6 +69,7 @@ public final class Recorders implements Collector, AutoCloseable {
   private final FileOperationRecorder files;
   private final CacheRecorder caches;
   private final AgentRecorder agents;
+  private final IncidentRecorder incidents;
   private final EventRecorder events;
   private final QualityRecorder quality;
   private final SystemMetricRecorder systemMetrics;
@@ -108,6 +112,7 @@ public final class Recorders implements Collector, AutoCloseable {
     files = new FileOperationRecorder(n, fileEvents, clockMillis, sampler("files"));
     caches = new CacheRecorder(n);
     agents = new AgentRecorder(n, clockMillis);
+    incidents = new IncidentRecorder(n, b.nanoClock, agents);
     events = new EventRecorder(n);
     quality = new QualityRecorder(n, b.qualityLogCapacity, clockMillis, sampler("quality"));
     systemMetrics =
@@ -135,6 +140,7 @@ public final class Recorders implements Collector, AutoCloseable {
     metrics.addAll(files.metrics());
     metrics.addAll(caches.metrics());
     metrics.addAll(agents.metrics());
+    metrics.addAll(incidents.metrics());
     metrics.addAll(events.metrics());
     metrics.addAll(quality.metrics());
     metrics.addAll(systemMetrics.metrics());
@@ -396,6 +402,38 @@ public final class Recorders implements Collector, AutoCloseable {
   /** Records an agent recovery and the time it took. */
   public void recordAgentRecovery(String agent, double seconds) {
     agents.recovery(agent, seconds);
+  }
+
+  // ---- Incidents and recoveries ----
+
+  /**
+   * Records that a service or an agent is down or degraded from now (Dream.OS "Recovery Times"):
+   * counts the incident and marks it open until {@link #recordRecovered}. One incident is open at a
+   * time per scope and name.
+   *
+   * @param scope {@code service} or {@code agent}
+   * @param name the service or agent, a label value
+   * @return false when an incident of this scope and name was already open (nothing counted)
+   * @throws IllegalArgumentException for another scope, a bad name, or 10,000 open incidents
+   */
+  public boolean recordIncidentStart(String scope, String name) {
+    return incidents.start(scope, name);
+  }
+
+  /**
+   * Records that the open incident of a service or an agent is over: counts the recovery and
+   * observes the time since its start in {@code incident_recovery_duration_seconds} (and, for an
+   * agent, in {@code agent_recovery_duration_seconds}).
+   *
+   * @return the seconds it took, or NaN when none was open (nothing counted)
+   */
+  public double recordRecovered(String scope, String name) {
+    return incidents.recovered(scope, name);
+  }
+
+  /** Returns how many incidents are open now. */
+  public int openIncidents() {
+    return incidents.openCount();
   }
 
   // ---- Events and queues ----

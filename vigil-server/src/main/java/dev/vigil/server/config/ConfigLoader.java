@@ -250,6 +250,7 @@ public final class ConfigLoader {
       }
     }
     dev.vigil.ingest.IngestLimits ingest = bindIngest(root.section("ingest"));
+    ThreadGroupsConfig threadGroups = ThreadGroupsConfig.bind(root.section("thread_groups"));
     // rule_packs and alerts: validated here (with their lines); RulePacksConfig.of reads them.
     RulePacksConfig.bind(root, collect.namespace());
     // anomaly: validated here (with its lines); AnomalyConfig.of reads it.
@@ -274,6 +275,7 @@ public final class ConfigLoader {
         dashboard,
         reports,
         ingest,
+        threadGroups,
         global,
         logLevel,
         source,

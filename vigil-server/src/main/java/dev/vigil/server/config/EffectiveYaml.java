@@ -55,6 +55,7 @@ final class EffectiveYaml {
     root.put("storage", storage(c.storage()));
     root.put("collect", collect(c.collect()));
     root.put("ingest", ingest(c.ingest()));
+    root.put("thread_groups", threadGroups(c.threadGroups()));
     List<Object> jobs = new ArrayList<>();
     for (ScrapeConfig j : c.scrapeConfigs()) {
       jobs.add(job(j, redact));
@@ -163,6 +164,20 @@ final class EffectiveYaml {
       }
     }
     m.put("sampling", sampling);
+    return m;
+  }
+
+  private static Map<String, Object> threadGroups(ThreadGroupsConfig t) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("max_groups", t.maxGroups());
+    List<Object> groups = new ArrayList<>();
+    for (ThreadGroupsConfig.Group g : t.groups()) {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("name", g.name());
+      one.put("thread_name", g.threadName());
+      groups.add(one);
+    }
+    m.put("groups", groups);
     return m;
   }
 

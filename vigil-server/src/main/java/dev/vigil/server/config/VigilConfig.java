@@ -36,6 +36,8 @@ import java.util.List;
  * @param dashboard the {@code dashboard} section as written
  * @param reports the {@code reports} section as written (checked by {@link ReportsConfig})
  * @param ingest the {@code ingest} section: push ingest limits (series, labels, rate)
+ * @param threadGroups the {@code thread_groups} section: per-agent CPU and allocation by thread
+ *     name
  * @param global the {@code global} section: scrape defaults, the default interval of rule groups,
  *     external labels
  * @param logLevel {@code log.level}: the least severe messages logged
@@ -60,6 +62,7 @@ public record VigilConfig(
     ConfigNode dashboard,
     ConfigNode reports,
     dev.vigil.ingest.IngestLimits ingest,
+    ThreadGroupsConfig threadGroups,
     GlobalConfig global,
     LogLevel logLevel,
     String source,
@@ -177,6 +180,13 @@ public record VigilConfig(
     return c.build();
   }
 
+  /** A copy with another {@code thread_groups} section. */
+  public VigilConfig withThreadGroups(ThreadGroupsConfig value) {
+    Copy c = new Copy(this);
+    c.threadGroups = value;
+    return c.build();
+  }
+
   /** A copy with another {@code notify} section. */
   public VigilConfig withNotifySection(ConfigNode value) {
     Copy c = new Copy(this);
@@ -243,6 +253,7 @@ public record VigilConfig(
     ConfigNode dashboard;
     ConfigNode reports;
     dev.vigil.ingest.IngestLimits ingest;
+    ThreadGroupsConfig threadGroups;
     GlobalConfig global;
     LogLevel logLevel;
     String source;
@@ -265,6 +276,7 @@ public record VigilConfig(
       dashboard = c.dashboard;
       reports = c.reports;
       ingest = c.ingest;
+      threadGroups = c.threadGroups;
       global = c.global;
       logLevel = c.logLevel;
       source = c.source;
@@ -289,6 +301,7 @@ public record VigilConfig(
           dashboard,
           reports,
           ingest,
+          threadGroups,
           global,
           logLevel,
           source,

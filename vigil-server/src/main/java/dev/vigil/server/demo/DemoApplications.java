@@ -107,8 +107,16 @@ public final class DemoApplications implements AutoCloseable {
   private long ticks;
   private int burstLeft;
   private int stalledLeft;
-  private int stalledFor;
   private long sessionSeq;
+
+  // Incidents and per-agent work (docs/metrics.md "Incidents"): their own random sequence, so the
+  // rest of the model draws the same numbers as before they were added.
+  private final SplittableRandom incidentRnd;
+  private final int[] hiccupLeft = new int[AGENTS.length];
+  private boolean comfyuiDown;
+  private boolean productionDown;
+  private java.util.concurrent.ExecutorService agentPool;
+  private java.util.concurrent.Executor[] agentWork;
 
   /** The demo's recorders for live use: {@code namespace}, the {@link #PRICES}, system clocks. */
   public static Recorders recorders(String namespace) {
@@ -148,6 +156,7 @@ public final class DemoApplications implements AutoCloseable {
     this.rec = rec;
     this.rnd = new SplittableRandom(seed);
     this.qualityRnd = new SplittableRandom(seed ^ 0x5155414C49545951L);
+    this.incidentRnd = new SplittableRandom(seed ^ 0x1c1de47L);
     this.seeds = new SeedMetrics(registry, new java.util.Random(seed));
     this.connections = new DemoConnections(registry);
     this.clock = clock;
@@ -242,6 +251,7 @@ public final class DemoApplications implements AutoCloseable {
     if (burst) {
       burstLeft--;
     }
+    serviceIncidents(atMillis, burst);
     for (String[] s : SERVICES) {
       int n = count(s[0].equals("api") ? 4.5 : 2, load);
       for (int i = 0; i < n; i++) {
@@ -340,15 +350,17 @@ public final class DemoApplications implements AutoCloseable {
   private void agents() {
     if (stalledLeft == 0 && rnd.nextDouble() < 0.003) {
       stalledLeft = 120 + rnd.nextInt(180); // the indexer stalls for 2-5 minutes now and then
-      stalledFor = stalledLeft;
+      rec.recordIncidentStart("agent", "indexer");
     }
-    for (String a : AGENTS) {
+    for (int i = 0; i < AGENTS.length; i++) {
+      String a = AGENTS[i];
       boolean stalled = a.equals("indexer") && stalledLeft > 0;
       if (stalled) {
         rec.setAgentStatus(a, "error");
         rec.setAgentQueueDepth(a, 20 + rnd.nextInt(30));
         continue;
       }
+      work(i);
       rec.recordAgentHeartbeat(a);
       boolean busy = rnd.nextDouble() < 0.5;
       rec.setAgentStatus(a, busy ? "running" : "idle");
@@ -364,9 +376,10 @@ public final class DemoApplications implements AutoCloseable {
       if (rnd.nextDouble() < 0.01) {
         rec.recordAgentError(a);
       }
+      hiccup(i);
     }
     if (stalledLeft > 0 && --stalledLeft == 0) {
-      rec.recordAgentRecovery("indexer", stalledFor);
+      rec.recordRecovered("agent", "indexer"); // also agent_recovery_duration_seconds
     }
   }
 
@@ -427,6 +440,116 @@ public final class DemoApplications implements AutoCloseable {
     if (q.nextDouble() < 0.02 * load) {
       rec.recordPush(q.nextDouble() < 0.95);
     }
+  }
+
+  /**
+   * The services' incidents: comfyui's error bursts, and DevLoop production's hour-long incident
+   * (service {@code devloop}), each recorded from its start to its recovery.
+   */
+  private void serviceIncidents(long atMillis, boolean burst) {
+    if (burst != comfyuiDown) {
+      comfyuiDown = burst;
+      if (burst) {
+        rec.recordIncidentStart("service", "comfyui");
+      } else {
+        rec.recordRecovered("service", "comfyui");
+      }
+    }
+    boolean production = incident(atMillis);
+    if (production != productionDown) {
+      productionDown = production;
+      if (production) {
+        rec.recordIncidentStart("service", "devloop");
+      } else {
+        rec.recordRecovered("service", "devloop");
+      }
+    }
+  }
+
+  /**
+   * Now and then (about every 8 min per agent) an agent degrades for 5-45 s, warns while it lasts,
+   * and recovers: the Agents page's recovery panels and the Health page's warning rate have data
+   * within minutes of a fresh start.
+   */
+  private void hiccup(int i) {
+    String a = AGENTS[i];
+    if (hiccupLeft[i] == 0 && !a.equals("indexer") && incidentRnd.nextDouble() < 0.002) {
+      hiccupLeft[i] = 5 + incidentRnd.nextInt(40);
+      rec.recordIncidentStart("agent", a);
+    }
+    if (hiccupLeft[i] > 0) {
+      rec.setAgentStatus(a, "degraded");
+      if (incidentRnd.nextDouble() < 0.3) {
+        rec.recordAgentWarning(a);
+      }
+      if (--hiccupLeft[i] == 0) {
+        rec.recordRecovered("agent", a);
+      }
+    } else if (incidentRnd.nextDouble() < 0.005) {
+      rec.recordAgentWarning(a);
+    }
+  }
+
+  /** How much CPU each simulated agent's work takes per second, in ms (median). */
+  private static final double[] AGENT_CPU_MS = {1.0, 3.0, 1.5, 0.5};
+
+  /**
+   * Runs the simulated agents' work for real from now on: each live tick hands each working agent a
+   * task of a few milliseconds of CPU and some allocation, on one shared pool through {@code
+   * groups.track(agent, pool)}, so {@code vigil_thread_group_cpu_seconds_total{group=<agent>}} and
+   * {@code vigil_thread_group_allocated_bytes_total} show per-agent resources (about 0.6% of one
+   * core in all). The backfill has no such history: CPU time cannot be simulated.
+   */
+  public synchronized void agentResources(dev.vigil.collectors.jvm.ThreadGroupCollector groups) {
+    if (agentPool != null) {
+      return;
+    }
+    agentPool =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "vigil-demo-agents");
+              t.setDaemon(true);
+              return t;
+            });
+    agentWork = new java.util.concurrent.Executor[AGENTS.length];
+    for (int i = 0; i < AGENTS.length; i++) {
+      agentWork[i] = groups.track(AGENTS[i], agentPool);
+    }
+  }
+
+  private void work(int i) {
+    if (agentWork == null) {
+      return;
+    }
+    long cpuNanos = (long) (AGENT_CPU_MS[i] * 1e6 * Math.exp(0.5 * nextIncidentGaussian()));
+    try {
+      agentWork[i].execute(() -> burn(Math.min(cpuNanos, 20_000_000L)));
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // the demo is closing
+    }
+  }
+
+  /** Uses about {@code cpuNanos} of this thread's CPU, allocating as it goes. */
+  private static void burn(long cpuNanos) {
+    var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long start = mx.getCurrentThreadCpuTime();
+    // Bounded in wall time too: where CPU time is unsupported, and on a starved machine.
+    long deadline = System.nanoTime() + 100 * cpuNanos;
+    long sink = 0;
+    while (System.nanoTime() < deadline
+        && (start < 0 || mx.getCurrentThreadCpuTime() - start < cpuNanos)) {
+      byte[] b = new byte[512];
+      b[sink > 0 ? 1 : 0] = 1;
+      sink += b.length + b[1];
+    }
+    if (sink == 42) {
+      System.out.print(""); // keeps the loop's allocation from being optimised away
+    }
+  }
+
+  private double nextIncidentGaussian() {
+    double u = Math.max(1e-12, incidentRnd.nextDouble());
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * incidentRnd.nextDouble());
   }
 
   private double lognormal(double median, double sigma) {
@@ -575,6 +698,9 @@ public final class DemoApplications implements AutoCloseable {
     if (timer != null) {
       timer.shutdownNow();
       timer = null;
+    }
+    if (agentPool != null) {
+      agentPool.shutdownNow();
     }
   }
 }

@@ -427,6 +427,28 @@ public final class DashboardData {
             "status");
     Map<String, Double> errs =
         q.byLabel("sum by (agent) (increase({ns}agent_errors_total[" + r + "]))", t, "agent");
+    // Recovery (recordIncidentStart/recordRecovered, recordAgentRecovery) and resources (the
+    // thread group named after the agent: vigil_thread_group_*).
+    Map<String, Double> recoveries =
+        q.byLabel("sum by (agent) (increase({ns}agent_recoveries_total[" + r + "]))", t, "agent");
+    Map<String, Double> recoverySeconds =
+        q.byLabel(
+            "sum by (agent) (increase({ns}agent_recovery_duration_seconds_sum[" + r + "]))",
+            t,
+            "agent");
+    Map<String, Double> recoveryCount =
+        q.byLabel(
+            "sum by (agent) (increase({ns}agent_recovery_duration_seconds_count[" + r + "]))",
+            t,
+            "agent");
+    Map<String, Double> incidentOpen =
+        q.byLabel("max by (name) ({ns}incidents_open{scope=\"agent\"})", t, "name");
+    Map<String, Double> cpu =
+        q.byLabel(
+            "100 * sum by (group) (rate(vigil_thread_group_cpu_seconds_total[5m]))", t, "group");
+    Map<String, Double> alloc =
+        q.byLabel(
+            "sum by (group) (rate(vigil_thread_group_allocated_bytes_total[5m]))", t, "group");
     Map<String, String> status = new LinkedHashMap<>();
     for (var s : q.vector("{ns}agent_status == 1", t, "v", "agent", stateLabel)) {
       status.put((String) s.get("agent"), (String) s.get(stateLabel));
@@ -456,6 +478,15 @@ public final class DashboardData {
       m.put("runs", byStatus);
       m.put("errors", Math.round(errs.getOrDefault(a, 0.0)));
       m.put("queue_depth", Math.round(queue.getOrDefault(a, 0.0)));
+      m.put("recoveries", Math.round(recoveries.getOrDefault(a, 0.0)));
+      double n = recoveryCount.getOrDefault(a, 0.0);
+      m.put(
+          "mttr_seconds", n > 0 ? PromQuery.round(recoverySeconds.getOrDefault(a, 0.0) / n) : null);
+      m.put("incident_open", incidentOpen.getOrDefault(a, 0.0) > 0);
+      Double c = cpu.get(a);
+      m.put("cpu_percent", c == null ? null : PromQuery.round(c));
+      Double b = alloc.get(a);
+      m.put("allocated_bytes_per_second", b == null ? null : PromQuery.round(b));
       agents.add(m);
     }
     out.put("agents", agents);

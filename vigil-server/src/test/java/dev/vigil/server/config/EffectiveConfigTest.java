@@ -137,6 +137,11 @@ class EffectiveConfigTest {
         ingest:
           max_series: 5000
           samples_per_second: 100
+        thread_groups:
+          max_groups: 7
+          groups:
+            - name: planner
+              thread_name: 'planner-(worker|io)-\\d+'
         scrape_configs:
           - job_name: node
             params: {module: [a, b]}
@@ -216,6 +221,9 @@ class EffectiveConfigTest {
     assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
     VigilConfig back = assertRoundTrips(c);
     assertThat(back.global().externalLabels()).containsEntry("region", "eu-1");
+    assertThat(back.threadGroups().maxGroups()).isEqualTo(7);
+    assertThat(back.threadGroups().groups())
+        .containsExactly(new ThreadGroupsConfig.Group("planner", "planner-(worker|io)-\\d+"));
     assertThat(back.sloFiles()).containsExactly(dir.resolve("slos/*.yml").toString());
     assertThat(SlosConfig.of(back)).extracting(dev.vigil.rules.slo.Slo::id).containsExactly("s-a");
 

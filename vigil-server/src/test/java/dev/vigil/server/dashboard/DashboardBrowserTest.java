@@ -49,6 +49,7 @@ class DashboardBrowserTest {
       List.of(
           "overview",
           "resources",
+          "health",
           "api",
           "models",
           "errors",

@@ -65,6 +65,7 @@ class DashboardTruthBrowserTest {
           "errors",
           "users",
           "agents",
+          "health",
           "files",
           "quality",
           "browser",
@@ -107,6 +108,7 @@ class DashboardTruthBrowserTest {
         new DemoApplications(
             demoVigil.recorders(), demoVigil.registry(), 42, System::currentTimeMillis);
     demo.backfill(demoVigil.storage(), 24, Vigil.SELF_JOB, "demo-backfill");
+    demo.agentResources(demoVigil.threadGroups());
     demo.start();
     demoVigil
         .scrapes()
@@ -634,6 +636,59 @@ class DashboardTruthBrowserTest {
         .isEmpty();
     assertThat(driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
         .noneMatch(e -> e.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue());
+  }
+
+  // ---- (i) Health and Agents: warnings, recovery, per-agent resources (issue 21) ----
+
+  @Test
+  void healthAndAgentsPages_showWarningsRecoveryAndPerAgentResources_withDemoData()
+      throws Exception {
+    // The backfilled day holds incidents and recoveries; per-agent CPU needs two live scrapes of
+    // the agents' work (bounded polling: the first may not have happened yet).
+    waitUntil(demoVigil, "count(rate(vigil_thread_group_cpu_seconds_total[1m]) > 0) >= 3");
+    open(demoVigil, "page=health&range=1h");
+    for (String title :
+        List.of(
+            "Warning rate",
+            "Error rate",
+            "MTTR in range",
+            "Recoveries in range",
+            "Recovery time (MTTR over 1 h) by service",
+            "Recovery time (MTTR over 1 h) by agent")) {
+      assertThat(Integer.parseInt(panelWithData(title).getDomAttribute("data-series")))
+          .as(title)
+          .isPositive();
+    }
+    // The service MTTR is comfyui's error bursts (20-60 s) and DevLoop production's incident.
+    assertThat(panelWithData("MTTR in range").getText()).doesNotContain("NaN");
+
+    open(demoVigil, "page=agents&range=1h");
+    for (String title :
+        List.of(
+            "Message processing time",
+            "Agent MTTR in range",
+            "Recoveries in range by agent",
+            "Recovery time (MTTR over 1 h)")) {
+      assertThat(Integer.parseInt(panelWithData(title).getDomAttribute("data-series")))
+          .as(title)
+          .isPositive();
+    }
+    // One CPU and one allocation series per demo agent, from the live pool's tasks.
+    assertThat(Integer.parseInt(panelWithData("CPU by agent").getDomAttribute("data-series")))
+        .isGreaterThanOrEqualTo(4);
+    assertThat(
+            Integer.parseInt(
+                panelWithData("Allocation rate by agent").getDomAttribute("data-series")))
+        .isGreaterThanOrEqualTo(4);
+  }
+
+  /** The panel titled {@code title}, scrolled into view (panels draw lazily) once it has data. */
+  private WebElement panelWithData(String title) {
+    WebElement p = waitFor(By.cssSelector("section.panel[aria-label='" + title + "']"));
+    js("arguments[0].scrollIntoView({block: 'center'})", p);
+    new WebDriverWait(driver, Duration.ofSeconds(30))
+        .until(d -> "ok".equals(p.getDomAttribute("data-state")));
+    return p;
   }
 
   // ---- helpers ----

@@ -331,4 +331,68 @@ class DemoApplicationsTest {
     assertThat(failedShare(text, "staging")).isLessThan(0.02);
     assertThat(failedShare(text, "development")).isLessThan(0.05);
   }
+
+  @Test
+  void incidents_recoverWithinTheHour_andAgentsWorkCountsAsTheirCpu() throws Exception {
+    // On the simulated clock: every recovery has its simulated duration.
+    AtomicLong clock = new AtomicLong(NOW);
+    MetricRegistry registry = new MetricRegistry();
+    Recorders rec = recorders(clock);
+    registry.register(rec);
+    DemoApplications demo = new DemoApplications(rec, registry, 7, clock::get);
+    dev.vigil.collectors.jvm.ThreadGroupCollector groups =
+        new dev.vigil.collectors.jvm.ThreadGroupCollector();
+    try {
+      for (int i = 1; i <= 3600; i++) {
+        clock.set(NOW + i * 1000L);
+        demo.tick();
+      }
+      String text = new String(demo.exposition(registry), StandardCharsets.UTF_8);
+      // comfyui's error bursts: incidents of 20-60 s; DevLoop production's, open since the first
+      // tick (1 s in), ends 45 min after the demo's start.
+      assertThat(text)
+          .containsPattern(
+              "app_incidents_recovered_total\\{name=\"comfyui\",scope=\"service\"} [1-9]")
+          .containsPattern(
+              "app_incidents_recovered_total\\{name=\"devloop\",scope=\"service\"} 1\n")
+          .containsPattern("app_incidents_recovered_total\\{name=\"[a-z]+\",scope=\"agent\"} [1-9]")
+          .containsPattern("app_agent_recoveries_total\\{agent=\"[a-z]+\"} [1-9]")
+          .containsPattern("app_agent_warnings_total\\{agent=\"[a-z]+\"} [1-9]")
+          .contains(
+              "app_incident_recovery_duration_seconds_sum{name=\"devloop\",scope=\"service\"}"
+                  + " 2699\n");
+      // 100 more seconds with the agents' work run for real (~0.7 s of CPU in all), on a pool:
+      // wait (bounded) until it has been counted.
+      demo.agentResources(groups);
+      for (int i = 3601; i <= 3700; i++) {
+        clock.set(NOW + i * 1000L);
+        demo.tick();
+      }
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      double coder = 0;
+      while (System.nanoTime() < deadline) {
+        coder = groupValue(groups, "vigil_thread_group_cpu_seconds", "coder");
+        if (coder > 0.1) {
+          break;
+        }
+        Thread.sleep(50); // polling a pool this test cannot join; bounded by the deadline
+      }
+      assertThat(coder).as("coder's CPU seconds (~3 ms a tick for 100 ticks)").isGreaterThan(0.1);
+      assertThat(groupValue(groups, "vigil_thread_group_cpu_seconds", "planner")).isLessThan(coder);
+      assertThat(groupValue(groups, "vigil_thread_group_allocated_bytes", "planner")).isPositive();
+    } finally {
+      demo.close();
+    }
+  }
+
+  private static double groupValue(
+      dev.vigil.collectors.jvm.ThreadGroupCollector groups, String family, String group) {
+    for (dev.vigil.metrics.model.MetricSnapshot s : groups.collect()) {
+      if (s.name().equals(family)) {
+        var p = s.dataPoint(dev.vigil.metrics.model.Labels.of("group", group));
+        return p == null ? Double.NaN : ((dev.vigil.metrics.model.CounterDataPoint) p).value();
+      }
+    }
+    return Double.NaN;
+  }
 }

@@ -50,6 +50,7 @@ class SeedApiTest {
         Recorders.builder()
             .namespace("dinoair_custom") // DinoAir's own names: the API must find them
             .clock(NOW::get)
+            .nanoClock(() -> NOW.get() * 1_000_000)
             .modelPrice("gpt-4o", new ModelPrice(0.01, 0.02, "USD"))
             .build();
     REGISTRY.register(rec);
@@ -72,6 +73,13 @@ class SeedApiTest {
         rec.recordAgentHeartbeat("planner");
         rec.recordAgentRun("planner", "success", 1.0);
         rec.setAgentQueueDepth("planner", i);
+      }
+      if (i == 2) {
+        rec.recordIncidentStart("agent", "stalled");
+      } else if (i == 6) {
+        rec.recordRecovered("agent", "stalled"); // 60 s
+      } else if (i == 10) {
+        rec.recordIncidentStart("agent", "stalled");
       }
       scrape(t);
     }
@@ -103,6 +111,17 @@ class SeedApiTest {
           app.append(0, b.build(), t, value);
         });
     app.append(0, Labels.of("__name__", "vigil_cpu_usage_ratio"), t, 0.42);
+    // The planner's thread group: 15 % of a core, 1 MB/s allocated.
+    app.append(
+        0,
+        Labels.of("__name__", "vigil_thread_group_cpu_seconds_total", "group", "planner"),
+        t,
+        0.15 * (t - T0) / 1000.0);
+    app.append(
+        0,
+        Labels.of("__name__", "vigil_thread_group_allocated_bytes_total", "group", "planner"),
+        t,
+        1e6 * (t - T0) / 1000.0);
     app.append(
         0, Labels.of("__name__", "vigil_memory_usage_ratio"), t, 0.5 + (t - T0) / 3_000_000.0);
     app.append(0, Labels.of("__name__", "vigil_filesystem_usage_ratio", "mountpoint", "/"), t, 0.7);
@@ -214,6 +233,16 @@ class SeedApiTest {
     assertThat(agents.get(0).get("seconds_since_heartbeat").asDouble()).isEqualTo(0);
     assertThat(agents.get(1).get("agent").asText()).isEqualTo("stalled");
     assertThat(agents.get(1).get("status").asText()).isEqualTo("error");
+    // Recovery and per-agent resources (issue 21).
+    assertThat(agents.get(0).get("cpu_percent").asDouble()).isCloseTo(15, within(0.01));
+    assertThat(agents.get(0).get("allocated_bytes_per_second").asDouble())
+        .isCloseTo(1e6, within(1.0));
+    assertThat(agents.get(0).get("recoveries").asLong()).isZero();
+    assertThat(agents.get(0).get("mttr_seconds").isNull()).isTrue();
+    assertThat(agents.get(1).get("recoveries").asLong()).isEqualTo(1);
+    assertThat(agents.get(1).get("mttr_seconds").asDouble()).isEqualTo(60);
+    assertThat(agents.get(1).get("incident_open").asBoolean()).isTrue();
+    assertThat(agents.get(1).get("cpu_percent").isNull()).isTrue();
     JsonNode upload = get("/api/metrics/dashboard?widget=files").get("operations").get(0);
     assertThat(upload.get("operation").asText()).isEqualTo("upload");
     assertThat(upload.get("success_rate").asDouble()).isCloseTo(0.8, within(0.06));
