@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
  * Fuzzes {@link Snappy#decompress}: any input either decompresses (to at most the limit, and
  * compressing the result decompresses back to it) or fails with a {@link SnappyException} naming
  * the problem and the compressed offset; nothing else is thrown and nothing allocates past the
- * limit. Every input is also compressed and must decompress to itself.
+ * limit. Every input is also compressed and must decompress to itself. snappy-java (native) and the
+ * pure-Java fallback codec must agree on every input.
  *
  * <p>{@code scripts/fuzz SnappyFuzzTest} fuzzes for the annotated duration; otherwise the saved
  * corpus in {@code SnappyFuzzTestInputs/decompress} runs as a regression test.
@@ -36,8 +37,18 @@ class SnappyFuzzTest {
       assertThat(e.offset()).isBetween(0, data.length);
       out = null;
     }
+    // The pure-Java codec (the fallback where snappy-java's native library cannot load) agrees.
+    byte[] pure;
+    try {
+      pure = SnappyTest.pureDecompress(data, LIMIT);
+    } catch (SnappyException e) {
+      pure = null;
+    }
+    assertThat(pure).isEqualTo(out);
     if (out != null) {
       assertThat(out.length).isLessThanOrEqualTo(LIMIT);
+      assertThat(SnappyTest.pureDecompress(PureSnappy.compress(out, 0, out.length), LIMIT))
+          .isEqualTo(out);
       assertThat(Snappy.decompress(Snappy.compress(out), LIMIT)).isEqualTo(out);
     }
     assertThat(Snappy.decompress(Snappy.compress(data), Math.max(1, data.length))).isEqualTo(data);
