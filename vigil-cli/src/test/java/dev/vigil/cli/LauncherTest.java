@@ -445,4 +445,27 @@ class LauncherTest {
     List<String> without = serveUntilReady(root, env).lines().toList();
     assertThat(without.get(0)).isEqualTo("vigil: starting with " + jdk);
   }
+
+  @Test
+  void serve_onAJdkBefore25_startsWithoutTheCache_andSaysWhichJdk(@TempDir Path dir)
+      throws Exception {
+    Path root = launcherWithFakeMaven(dir.resolve("repo"), 0);
+    // A JDK whose release file says 21 (this JVM's binaries): the launcher's JDK 21 path.
+    Path jdk21 = dir.resolve("jdk-21");
+    Files.createDirectories(jdk21.resolve("bin"));
+    Path home = Path.of(System.getProperty("java.home"));
+    for (String b : new String[] {"java", "javac"}) {
+      Files.createSymbolicLink(jdk21.resolve("bin").resolve(b), home.resolve("bin").resolve(b));
+    }
+    Files.writeString(jdk21.resolve("release"), "JAVA_VERSION=\"21.0.9\"\n");
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("JAVA_HOME", jdk21.toString());
+    env.put("VIGIL_AOT", null);
+    List<String> out = serveUntilReady(root, env).lines().toList();
+    assertThat(out.get(0)).startsWith("vigil: building vigil-cli/target/vigil.jar with JDK 21 (");
+    assertThat(out).contains("vigil: starting with JDK 21 (" + jdk21 + ")");
+    assertThat(out).anyMatch(l -> l.startsWith("Vigil is ready in "));
+    assertThat(root.resolve("vigil-cli/target/vigil.aot.training")).doesNotExist();
+    assertThat(root.resolve("vigil-cli/target/aot-train.log")).doesNotExist();
+  }
 }
