@@ -12,9 +12,7 @@ import java.util.concurrent.Callable;
  * {@link RemoteWriteDecodeBenchmark}'s cases timed in this thread's CPU time rather than wall time,
  * in rounds that alternate between the cases: on a shared, loaded machine (where JMH's wall-clock
  * scores swing by 2-3x between runs) the time a case spends descheduled does not count. Prints the
- * median and the lowest round per case, in µs per operation. Run with {@code
- * -Dvigil.snappy.native=false} to time Vigil's pure-Java Snappy codec as {@code snappyVigil}
- * (snappy-java's, called directly, stays native).
+ * median and the lowest round per case, in µs per operation.
  *
  * <pre>{@code
  * java --enable-native-access=ALL-UNNAMED -cp vigil-bench/target/benchmarks.jar \
@@ -51,7 +49,7 @@ public final class RemoteWriteDecodeCpu {
       }
     }
     System.out.printf(
-        "snappy codec: %s; %d rounds; µs of CPU per operation%n",
+        "snappy compressor: %s; %d rounds; µs of CPU per operation%n",
         dev.vigil.ingest.wire.Snappy.codec(), rounds);
     for (var r : results.entrySet()) {
       List<Double> v = r.getValue().stream().sorted().toList();

@@ -3,10 +3,8 @@ package dev.vigil.ingest.wire;
 import java.util.Arrays;
 
 /**
- * The hand-written Snappy block codec in pure Java: {@link Snappy} uses it where snappy-java's
- * native library cannot load (no bundled library for the platform, a temporary directory that
- * cannot be written or is mounted noexec), and to name the offset of a block that snappy-java
- * refused. Stateless and thread-safe.
+ * The hand-written Snappy block codec in pure Java: {@link Snappy}'s decoder, and its compressor
+ * where snappy-java's native library cannot load. Stateless and thread-safe.
  */
 final class PureSnappy {
   /*

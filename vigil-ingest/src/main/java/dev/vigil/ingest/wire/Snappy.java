@@ -12,12 +12,15 @@ import java.util.Arrays;
  * byte[] back = Snappy.decompress(packed, 32 << 20);   // refuses to inflate past 32 MiB
  * }</pre>
  *
- * <p>The work is done by snappy-java (Google's C++ Snappy through JNI; about twice as fast as the
- * pure-Java codec, docs/BENCHMARKS.md). Where its native library cannot load (no bundled library
- * for the platform, a temporary directory that cannot be written or is mounted noexec), or with
- * {@code -Dvigil.snappy.native=false}, the same calls run Vigil's pure-Java codec instead; {@link
- * #codec()} says which is in use. Either way the declared size is checked against the caller's
- * limit, and against what the block's length can hold, before anything is allocated.
+ * <p>Decompression (of what clients send) is Vigil's own pure-Java decoder: as fast as
+ * snappy-java's native library in CPU time, strict (snappy-java accepts some corrupt blocks that it
+ * refuses, SnappyFuzzTestInputs/decompress/native-accepts-overlong-literal), and it names the
+ * offset of a problem; the declared size is checked against the caller's limit, and against what
+ * the block's length can hold, before anything is allocated. Compression (of what Vigil sends) is
+ * snappy-java's native library, 3x faster than the pure-Java compressor (docs/BENCHMARKS.md); where
+ * that library cannot load (no bundled library for the platform, a temporary directory that cannot
+ * be written or is mounted noexec), or with {@code -Dvigil.snappy.native=false}, the pure-Java
+ * compressor runs instead. {@link #codec()} says which.
  *
  * <p>Stateless and thread-safe. Corrupt input raises {@link SnappyException} naming the offset.
  */
@@ -49,7 +52,7 @@ public final class Snappy {
   }
 
   /**
-   * Which codec runs: {@code "snappy-java <version> (native)"}, or {@code "pure Java (<why the
+   * Which compressor runs: {@code "snappy-java <version> (native)"}, or {@code "pure Java (<why the
    * native library did not load>)"}.
    */
   public static String codec() {
@@ -106,24 +109,7 @@ public final class Snappy {
               + " bytes of elements can hold",
           0);
     }
-    if (Native.UNAVAILABLE != null) {
-      return PureSnappy.decompress(in, pos, outLen);
-    }
-    // The output is exactly the declared length, which snappy reads from the same preamble and
-    // never writes past.
-    byte[] out = new byte[outLen];
-    int n;
-    try {
-      n = org.xerial.snappy.Snappy.uncompress(in, 0, in.length, out, 0);
-    } catch (IOException e) {
-      n = -1;
-    }
-    if (n == outLen) {
-      return out;
-    }
-    // Refused (or short): the pure-Java decoder names where the block goes wrong.
-    PureSnappy.decompress(in, pos, outLen);
-    throw new SnappyException("corrupt snappy block: refused by snappy-java", 0);
+    return PureSnappy.decompress(in, pos, outLen);
   }
 
   /** Compresses into a snappy block. */
