@@ -425,7 +425,9 @@ class LauncherTest {
     // The training goes on after the server has stopped; it takes about 15 s on an idle machine.
     Path training = target.resolve("vigil.aot.training");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-    while (Files.exists(training) || !Files.exists(target.resolve("aot-train.log"))) {
+    while (Files.exists(training)
+        || !(Files.exists(target.resolve("vigil.aot"))
+            || Files.exists(target.resolve("vigil.aot.failed")))) {
       assertThat(System.nanoTime()).as("training still running after 300 s").isLessThan(deadline);
       Thread.sleep(100); // another process's pid file: nothing to wait on
     }
@@ -444,6 +446,20 @@ class LauncherTest {
     env.put("VIGIL_AOT", "0");
     List<String> without = serveUntilReady(root, env).lines().toList();
     assertThat(without.get(0)).isEqualTo("vigil: starting with " + jdk);
+
+    // A cache trained by another JDK (or this one before an update) is trained again.
+    Files.writeString(target.resolve("vigil.aot.jdk"), "/usr/lib/jvm/other 25.0.1+8\n");
+    env.put("VIGIL_AOT", null);
+    List<String> otherJdk = serveUntilReady(root, env).lines().toList();
+    assertThat(otherJdk.get(0)).contains("training the start-up cache in the background");
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    Path trainedBy = target.resolve("vigil.aot.jdk");
+    while (Files.exists(training)
+        || !Files.readString(trainedBy).startsWith(System.getProperty("java.home") + " ")) {
+      assertThat(System.nanoTime()).as("training still running after 300 s").isLessThan(deadline);
+      Thread.sleep(100); // another process's pid file: nothing to wait on
+    }
+    assertThat(target.resolve("vigil.aot")).exists();
   }
 
   @Test
