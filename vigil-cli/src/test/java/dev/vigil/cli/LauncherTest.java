@@ -314,13 +314,15 @@ class LauncherTest {
     assertThat(r.out()).startsWith("vigil ");
     List<String> lines = r.err().lines().toList();
     assertThat(lines.get(0))
-        .startsWith("vigil: building " + root.resolve("vigil-cli/target/vigil.jar") + " with JDK ")
-        .contains(System.getProperty("java.home"));
+        .startsWith("vigil: building vigil-cli/target/vigil.jar with JDK ")
+        .contains(System.getProperty("java.home"))
+        .contains("log: vigil-cli/target/build.log");
     assertThat(lines)
         .contains("vigil: building 2/4 vigil-metrics", "vigil: building 4/4 vigil-cli")
         .hasSizeLessThanOrEqualTo(6)
         .noneMatch(l -> l.contains("noise") || l.contains("Unsafe"));
-    assertThat(lines.get(lines.size() - 1)).startsWith("vigil: built ");
+    assertThat(lines.get(lines.size() - 1))
+        .startsWith("vigil: built vigil-cli/target/vigil.jar in ");
     assertThat(root.resolve("vigil-cli/target/build.log"))
         .content()
         .contains("noise line 75 of vigil-cli");
@@ -338,5 +340,148 @@ class LauncherTest {
         .contains("noise line 75 of vigil-cli")
         .doesNotContain("noise line 1 of Vigil\n");
     assertThat(new File(root.resolve("vigil-cli/target/vigil.jar").toString())).doesNotExist();
+  }
+
+  /**
+   * Runs {@code ./vigil serve} in {@code root} until it is ready, stops it and returns its output.
+   */
+  private static String serveUntilReady(Path root, Map<String, String> env) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                root.resolve("vigil").toString(),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--storage.path",
+                root.resolve("data").toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true);
+    Map<String, String> e = pb.environment();
+    e.remove("VIGIL_JAVA_MAJOR");
+    e.remove("VIGIL_JAVA_OPTS");
+    e.remove("MAVEN_OPTS");
+    e.remove("JAVA_TOOL_OPTIONS");
+    e.put("JAVA_HOME", System.getProperty("java.home"));
+    env.forEach(
+        (k, v) -> {
+          if (v == null) {
+            e.remove(k);
+          } else {
+            e.put(k, v);
+          }
+        });
+    Path log = Files.createTempFile(root, "serve", ".log");
+    Process p = pb.redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+      while (!Files.readString(log).contains("Vigil is ready in ")) {
+        if (!p.isAlive() || System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "./vigil serve not ready within 180 s:\n" + Files.readString(log));
+        }
+        Thread.sleep(100); // polling a log file: nothing to wait on
+      }
+    } finally {
+      p.destroy();
+      p.waitFor(60, TimeUnit.SECONDS);
+    }
+    return Files.readString(log);
+  }
+
+  @Test
+  void serve_firstStart_onePerPhase_trainsTheCacheInTheBackground_laterStartsUseIt(
+      @TempDir Path dir) throws Exception {
+    Path root = launcherWithFakeMaven(dir, 0);
+    int major = Runtime.version().feature();
+    String jdk = "JDK " + major + " (" + System.getProperty("java.home") + ")";
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("VIGIL_AOT", null);
+    env.put("VIGIL_AOT_ROUNDS", "1");
+    List<String> first = serveUntilReady(root, env).lines().toList();
+    List<String> launcher = first.stream().filter(l -> l.startsWith("vigil: ")).toList();
+    assertThat(launcher.get(0))
+        .isEqualTo(
+            "vigil: building vigil-cli/target/vigil.jar with "
+                + jdk
+                + ", log: vigil-cli/target/build.log (first run: Maven downloads what it needs)");
+    assertThat(launcher).contains("vigil: building 4/4 vigil-cli");
+    assertThat(launcher.get(launcher.size() - 2))
+        .startsWith("vigil: built vigil-cli/target/vigil.jar in ");
+    assertThat(first)
+        .as("nothing of Maven's or the cache training's own output")
+        .noneMatch(
+            l -> l.contains("noise") || l.contains("AOTCache") || l.contains("requests answered"));
+    Path target = root.resolve("vigil-cli/target");
+    if (major < 25) {
+      assertThat(launcher.get(launcher.size() - 1)).isEqualTo("vigil: starting with " + jdk);
+      return;
+    }
+    assertThat(launcher.get(launcher.size() - 1))
+        .isEqualTo(
+            "vigil: starting with "
+                + jdk
+                + "; training the start-up cache in the background for the next start (log:"
+                + " vigil-cli/target/aot-train.log)");
+    // The training goes on after the server has stopped; it takes about 15 s on an idle machine.
+    Path training = target.resolve("vigil.aot.training");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (Files.exists(training)
+        || !(Files.exists(target.resolve("vigil.aot"))
+            || Files.exists(target.resolve("vigil.aot.failed")))) {
+      assertThat(System.nanoTime()).as("training still running after 300 s").isLessThan(deadline);
+      Thread.sleep(100); // another process's pid file: nothing to wait on
+    }
+    assertThat(target.resolve("aot-train.log"))
+        .content()
+        .contains("aot-train: 70 requests answered");
+    assertThat(target.resolve("vigil.aot")).exists();
+
+    List<String> later = serveUntilReady(root, env).lines().toList();
+    assertThat(later.get(0))
+        .isEqualTo(
+            "vigil: starting with " + jdk + " and the start-up cache vigil-cli/target/vigil.aot");
+    assertThat(later.get(1)).doesNotStartWith("vigil: ");
+    assertThat(later).anyMatch(l -> l.startsWith("Vigil is ready in "));
+
+    env.put("VIGIL_AOT", "0");
+    List<String> without = serveUntilReady(root, env).lines().toList();
+    assertThat(without.get(0)).isEqualTo("vigil: starting with " + jdk);
+
+    // A cache trained by another JDK (or this one before an update) is trained again.
+    Files.writeString(target.resolve("vigil.aot.jdk"), "/usr/lib/jvm/other 25.0.1+8\n");
+    env.put("VIGIL_AOT", null);
+    List<String> otherJdk = serveUntilReady(root, env).lines().toList();
+    assertThat(otherJdk.get(0)).contains("training the start-up cache in the background");
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    Path trainedBy = target.resolve("vigil.aot.jdk");
+    while (Files.exists(training)
+        || !Files.readString(trainedBy).startsWith(System.getProperty("java.home") + " ")) {
+      assertThat(System.nanoTime()).as("training still running after 300 s").isLessThan(deadline);
+      Thread.sleep(100); // another process's pid file: nothing to wait on
+    }
+    assertThat(target.resolve("vigil.aot")).exists();
+  }
+
+  @Test
+  void serve_onAJdkBefore25_startsWithoutTheCache_andSaysWhichJdk(@TempDir Path dir)
+      throws Exception {
+    Path root = launcherWithFakeMaven(dir.resolve("repo"), 0);
+    // A JDK whose release file says 21 (this JVM's binaries): the launcher's JDK 21 path.
+    Path jdk21 = dir.resolve("jdk-21");
+    Files.createDirectories(jdk21.resolve("bin"));
+    Path home = Path.of(System.getProperty("java.home"));
+    for (String b : new String[] {"java", "javac"}) {
+      Files.createSymbolicLink(jdk21.resolve("bin").resolve(b), home.resolve("bin").resolve(b));
+    }
+    Files.writeString(jdk21.resolve("release"), "JAVA_VERSION=\"21.0.9\"\n");
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("JAVA_HOME", jdk21.toString());
+    env.put("VIGIL_AOT", null);
+    List<String> out = serveUntilReady(root, env).lines().toList();
+    assertThat(out.get(0)).startsWith("vigil: building vigil-cli/target/vigil.jar with JDK 21 (");
+    assertThat(out).contains("vigil: starting with JDK 21 (" + jdk21 + ")");
+    assertThat(out).anyMatch(l -> l.startsWith("Vigil is ready in "));
+    assertThat(root.resolve("vigil-cli/target/vigil.aot.training")).doesNotExist();
+    assertThat(root.resolve("vigil-cli/target/aot-train.log")).doesNotExist();
   }
 }

@@ -6,7 +6,7 @@ import dev.vigil.ingest.remote.RemoteWriteEncoder;
 import dev.vigil.ingest.remote.RemoteWriteEncoder.Series;
 import dev.vigil.ingest.wire.Gzip;
 import dev.vigil.ingest.wire.ProtoWriter;
-import dev.vigil.ingest.wire.Snappy;
+import dev.vigil.ingest.wire.PureSnappyCodec;
 import dev.vigil.model.Labels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,11 +55,12 @@ public final class FuzzSeedsTest {
 
   private static Map<String, byte[]> snappy() {
     Map<String, byte[]> m = new LinkedHashMap<>();
-    m.put("seed-empty", Snappy.compress(new byte[0]));
-    m.put("seed-text", Snappy.compress(utf8("hello hello hello hello snappy world, hello")));
+    m.put("seed-empty", PureSnappyCodec.compress(new byte[0]));
+    m.put(
+        "seed-text", PureSnappyCodec.compress(utf8("hello hello hello hello snappy world, hello")));
     byte[] zeros = new byte[300];
-    m.put("seed-zeros", Snappy.compress(zeros));
-    m.put("seed-remote-write", Snappy.compress(RemoteWriteEncoder.v1(series())));
+    m.put("seed-zeros", PureSnappyCodec.compress(zeros));
+    m.put("seed-remote-write", PureSnappyCodec.compress(RemoteWriteEncoder.v1(series())));
     // By hand: 7 bytes declared, literal "ab", then a 5-byte overlapping copy at offset 2.
     m.put("seed-overlapping-copy", new byte[] {0x07, 0x04, 'a', 'b', 0x05, 0x02});
     // By hand: a 2-byte-offset copy (tag 10) and a 4-byte-offset copy (tag 11).

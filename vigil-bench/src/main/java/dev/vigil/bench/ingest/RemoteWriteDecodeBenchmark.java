@@ -24,9 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decoding one remote-write request of 1,000 series (one sample each, as Prometheus sends them):
- * Vigil's pure-Java snappy and protobuf reader against snappy-java (native) and protobuf-java's
- * {@link CodedInputStream} (the reader generated code uses), both producing the same {@link
- * SampleBatch}; and Vigil's decoder with a warm {@link SeriesCache}, as in the running server.
+ * Vigil's {@link Snappy} decoder (pure Java) against snappy-java's native one, and Vigil's protobuf
+ * reader against protobuf-java's {@link CodedInputStream} (the reader generated code uses), both
+ * producing the same {@link SampleBatch}; and Vigil's decoder with a warm {@link SeriesCache}, as
+ * in the running server. On a loaded machine, {@link RemoteWriteDecodeCpu} times the same cases in
+ * CPU time.
  *
  * <pre>{@code
  * java -jar vigil-bench/target/benchmarks.jar RemoteWriteDecodeBenchmark -f 1 -wi 2 -i 3

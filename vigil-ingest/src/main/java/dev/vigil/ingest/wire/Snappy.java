@@ -1,38 +1,65 @@
 package dev.vigil.ingest.wire;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Snappy block format (the raw format remote write uses, not the framed stream format), in pure
- * Java: {@link #decompress} for receivers, {@link #compress} for senders and tests.
+ * Snappy block format (the raw format remote write uses, not the framed stream format): {@link
+ * #decompress} for receivers, {@link #compress} for senders and tests.
  *
  * <pre>{@code
  * byte[] packed = Snappy.compress(raw);
  * byte[] back = Snappy.decompress(packed, 32 << 20);   // refuses to inflate past 32 MiB
  * }</pre>
  *
+ * <p>Decompression (of what clients send) is Vigil's own pure-Java decoder: as fast as
+ * snappy-java's native library in CPU time, strict (snappy-java accepts some corrupt blocks that it
+ * refuses, SnappyFuzzTestInputs/decompress/native-accepts-overlong-literal), and it names the
+ * offset of a problem; the declared size is checked against the caller's limit, and against what
+ * the block's length can hold, before anything is allocated. Compression (of what Vigil sends) is
+ * snappy-java's native library, 3x faster than the pure-Java compressor (docs/BENCHMARKS.md); where
+ * that library cannot load (no bundled library for the platform, a temporary directory that cannot
+ * be written or is mounted noexec), or with {@code -Dvigil.snappy.native=false}, the pure-Java
+ * compressor runs instead. {@link #codec()} says which.
+ *
  * <p>Stateless and thread-safe. Corrupt input raises {@link SnappyException} naming the offset.
  */
 public final class Snappy {
-  /*
-   * Format (google/snappy format_description.txt): a varint of the uncompressed length, then
-   * elements whose tag byte's low two bits say: 00 literal (length-1 in the upper six bits, or in
-   * 1..4 following bytes when those bits are 60..63), 01 copy of 4..11 bytes with an 11-bit offset,
-   * 10 copy of 1..64 bytes with a 16-bit offset, 11 the same with a 32-bit offset. Copies may
-   * overlap their output (offset < length repeats a pattern), so they are copied byte by byte then.
-   *
-   * The compressor is the classic greedy one: a hash table of 4-byte prefixes over 64 KiB
-   * fragments, so every offset fits the 2-byte copy form.
-   */
-
-  private static final int FRAGMENT = 1 << 16;
-
   /** Output bytes per input byte at most: a copy element of 3 bytes yields up to 64. */
   private static final int MAX_EXPANSION = 22;
 
-  private static final int HASH_BITS = 14;
-
   private Snappy() {}
+
+  /** Loads snappy-java's native library once, on first use, or says why it could not. */
+  private static final class Native {
+    static final String UNAVAILABLE = probe();
+
+    private static String probe() {
+      if ("false".equals(System.getProperty("vigil.snappy.native"))) {
+        return "-Dvigil.snappy.native=false";
+      }
+      try {
+        byte[] sample = "vigil snappy probe, vigil snappy probe".getBytes();
+        byte[] back =
+            org.xerial.snappy.Snappy.uncompress(org.xerial.snappy.Snappy.compress(sample));
+        return Arrays.equals(back, sample) ? null : "a round trip changed the data";
+      } catch (IOException | LinkageError e) {
+        // SnappyError (an Error) when the library cannot be extracted or loaded; the class's
+        // failed initializer (ExceptionInInitializerError, NoClassDefFoundError) on later calls.
+        return String.valueOf(e.getMessage() == null ? e : e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Which compressor runs: {@code "snappy-java <version> (native)"}, or {@code "pure Java (<why the
+   * native library did not load>)"}.
+   */
+  public static String codec() {
+    return Native.UNAVAILABLE == null
+        ? "snappy-java " + org.xerial.snappy.Snappy.getNativeLibraryVersion() + " (native)"
+        : "pure Java (" + Native.UNAVAILABLE + ")";
+  }
 
   /** The uncompressed length a block declares, checked against {@code maxLength}. */
   public static int uncompressedLength(byte[] in, int maxLength) {
@@ -82,89 +109,7 @@ public final class Snappy {
               + " bytes of elements can hold",
           0);
     }
-    byte[] out = new byte[outLen];
-    int o = 0;
-    while (pos < in.length) {
-      int tagAt = pos;
-      int tag = in[pos++] & 0xff;
-      int len;
-      int offset;
-      switch (tag & 3) {
-        case 0 -> {
-          // A long: a 4-byte length of 2^31-1 plus one overflowed an int (negative arraycopy).
-          long lit = tag >>> 2;
-          if (lit >= 60) {
-            int n = (int) lit - 59;
-            if (pos + n > in.length) {
-              throw new SnappyException("corrupt snappy block: truncated literal length", tagAt);
-            }
-            lit = 0;
-            for (int i = 0; i < n; i++) {
-              lit |= (long) (in[pos++] & 0xff) << (8 * i);
-            }
-          }
-          lit++;
-          if (lit > in.length - pos || lit > outLen - o) {
-            throw new SnappyException(
-                "corrupt snappy block: literal of " + lit + " bytes runs past the end", tagAt);
-          }
-          len = (int) lit;
-          System.arraycopy(in, pos, out, o, len);
-          pos += len;
-          o += len;
-          continue;
-        }
-        case 1 -> {
-          if (pos >= in.length) {
-            throw new SnappyException("corrupt snappy block: truncated copy", tagAt);
-          }
-          len = 4 + ((tag >>> 2) & 7);
-          offset = ((tag >>> 5) << 8) | (in[pos++] & 0xff);
-        }
-        case 2 -> {
-          if (pos + 2 > in.length) {
-            throw new SnappyException("corrupt snappy block: truncated copy", tagAt);
-          }
-          len = 1 + (tag >>> 2);
-          offset = (in[pos] & 0xff) | (in[pos + 1] & 0xff) << 8;
-          pos += 2;
-        }
-        default -> {
-          if (pos + 4 > in.length) {
-            throw new SnappyException("corrupt snappy block: truncated copy", tagAt);
-          }
-          len = 1 + (tag >>> 2);
-          offset =
-              (in[pos] & 0xff)
-                  | (in[pos + 1] & 0xff) << 8
-                  | (in[pos + 2] & 0xff) << 16
-                  | (in[pos + 3] & 0xff) << 24;
-          pos += 4;
-        }
-      }
-      if (offset <= 0 || offset > o) {
-        throw new SnappyException(
-            "corrupt snappy block: copy offset " + offset + " outside the " + o + " bytes written",
-            tagAt);
-      }
-      if (len > outLen - o) {
-        throw new SnappyException("corrupt snappy block: copy runs past the declared size", tagAt);
-      }
-      int from = o - offset;
-      if (offset >= len) {
-        System.arraycopy(out, from, out, o, len);
-        o += len;
-      } else {
-        for (int i = 0; i < len; i++) {
-          out[o++] = out[from + i];
-        }
-      }
-    }
-    if (o != outLen) {
-      throw new SnappyException(
-          "corrupt snappy block: " + o + " bytes decoded, " + outLen + " declared", in.length);
-    }
-    return out;
+    return PureSnappy.decompress(in, pos, outLen);
   }
 
   /** Compresses into a snappy block. */
@@ -174,95 +119,18 @@ public final class Snappy {
 
   /** Compresses {@code len} bytes from {@code off} into a snappy block. */
   public static byte[] compress(byte[] in, int off, int len) {
-    // Worst case: 32 + len + len/6 (google/snappy MaxCompressedLength).
-    byte[] out = new byte[32 + len + len / 6];
-    int o = 0;
-    int n = len;
-    while (n >= 0x80) {
-      out[o++] = (byte) (n | 0x80);
-      n >>>= 7;
+    if (off < 0 || len < 0 || off > in.length - len) {
+      throw new IndexOutOfBoundsException(
+          "compress " + len + " bytes at " + off + " of " + in.length);
     }
-    out[o++] = (byte) n;
-    int[] table = new int[1 << HASH_BITS];
-    for (int start = off; start < off + len; start += FRAGMENT) {
-      int end = Math.min(start + FRAGMENT, off + len);
-      o = compressFragment(in, start, end, out, o, table);
-    }
-    return Arrays.copyOf(out, o);
-  }
-
-  private static int compressFragment(
-      byte[] in, int start, int end, byte[] out, int o, int[] table) {
-    Arrays.fill(table, -1);
-    int lit = start;
-    int i = start;
-    while (i + 4 <= end) {
-      int h = hash(in, i);
-      int cand = table[h];
-      table[h] = i;
-      if (cand >= start && i - cand < FRAGMENT && same4(in, cand, i)) {
-        int m = 4;
-        while (i + m < end && in[cand + m] == in[i + m]) {
-          m++;
-        }
-        o = literal(in, lit, i - lit, out, o);
-        o = copy(i - cand, m, out, o);
-        i += m;
-        lit = i;
-      } else {
-        i++;
+    if (Native.UNAVAILABLE == null) {
+      byte[] out = new byte[org.xerial.snappy.Snappy.maxCompressedLength(len)];
+      try {
+        return Arrays.copyOf(out, org.xerial.snappy.Snappy.rawCompress(in, off, len, out, 0));
+      } catch (IOException e) {
+        // Not expected for a buffer of maxCompressedLength; the pure-Java codec can still do it.
       }
     }
-    return literal(in, lit, end - lit, out, o);
-  }
-
-  private static int hash(byte[] b, int i) {
-    int v = (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | b[i + 3] << 24;
-    return (v * 0x1e35a7bd) >>> (32 - HASH_BITS);
-  }
-
-  private static boolean same4(byte[] b, int x, int y) {
-    return b[x] == b[y] && b[x + 1] == b[y + 1] && b[x + 2] == b[y + 2] && b[x + 3] == b[y + 3];
-  }
-
-  private static int literal(byte[] in, int from, int len, byte[] out, int o) {
-    if (len == 0) {
-      return o;
-    }
-    int n = len - 1;
-    if (n < 60) {
-      out[o++] = (byte) (n << 2);
-    } else if (n < 1 << 8) {
-      out[o++] = (byte) (60 << 2);
-      out[o++] = (byte) n;
-    } else if (n < 1 << 16) {
-      out[o++] = (byte) (61 << 2);
-      out[o++] = (byte) n;
-      out[o++] = (byte) (n >>> 8);
-    } else {
-      out[o++] = (byte) (62 << 2);
-      out[o++] = (byte) n;
-      out[o++] = (byte) (n >>> 8);
-      out[o++] = (byte) (n >>> 16);
-    }
-    System.arraycopy(in, from, out, o, len);
-    return o + len;
-  }
-
-  private static int copy(int offset, int len, byte[] out, int o) {
-    while (len > 0) {
-      // Keep at least 4 bytes for a final piece so no copy is shorter than 1 byte.
-      int piece = len > 64 ? (len - 64 < 4 ? 60 : 64) : len;
-      if (piece >= 4 && piece <= 11 && offset < 2048) {
-        out[o++] = (byte) (1 | ((piece - 4) << 2) | ((offset >>> 8) << 5));
-        out[o++] = (byte) offset;
-      } else {
-        out[o++] = (byte) (2 | ((piece - 1) << 2));
-        out[o++] = (byte) offset;
-        out[o++] = (byte) (offset >>> 8);
-      }
-      len -= piece;
-    }
-    return o;
+    return PureSnappy.compress(in, off, len);
   }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Timeout;
  * Fuzzes {@link Snappy#decompress}: any input either decompresses (to at most the limit, and
  * compressing the result decompresses back to it) or fails with a {@link SnappyException} naming
  * the problem and the compressed offset; nothing else is thrown and nothing allocates past the
- * limit. Every input is also compressed and must decompress to itself.
+ * limit. Every input is also compressed and must decompress to itself. snappy-java (native) and the
+ * pure-Java fallback codec must agree on every input.
  *
  * <p>{@code scripts/fuzz SnappyFuzzTest} fuzzes for the annotated duration; otherwise the saved
  * corpus in {@code SnappyFuzzTestInputs/decompress} runs as a regression test.
@@ -36,8 +37,19 @@ class SnappyFuzzTest {
       assertThat(e.offset()).isBetween(0, data.length);
       out = null;
     }
+    // snappy-java's native decoder reads every block Vigil's decoder accepts the same way (it is
+    // more lenient: it also accepts some corrupt blocks, see native-accepts-overlong-literal).
+    if (out != null) {
+      try {
+        assertThat(org.xerial.snappy.Snappy.uncompress(data)).isEqualTo(out);
+      } catch (java.io.IOException e) {
+        throw new AssertionError("snappy-java refused a block Vigil decoded", e);
+      }
+    }
     if (out != null) {
       assertThat(out.length).isLessThanOrEqualTo(LIMIT);
+      assertThat(SnappyTest.pureDecompress(PureSnappy.compress(out, 0, out.length), LIMIT))
+          .isEqualTo(out);
       assertThat(Snappy.decompress(Snappy.compress(out), LIMIT)).isEqualTo(out);
     }
     assertThat(Snappy.decompress(Snappy.compress(data), Math.max(1, data.length))).isEqualTo(data);
@@ -72,6 +84,25 @@ class SnappyFuzzTest {
         .hasMessage(
             "snappy block declares 4294967295 uncompressed bytes, over the limit of 65536 (at"
                 + " compressed byte 0)");
+  }
+
+  @Test
+  void literalRunningPastTheInput_isCorrupt_thoughSnappyJavaAcceptsIt() throws Exception {
+    // Found by this target's differential check (2026-12-08): a literal whose 4-byte length field
+    // is 0xffffffff (length 2^32) after 28 bytes of output. snappy-java's native decoder adds the
+    // 1 in 32 bits, reads a literal of 0 bytes and goes on to return 40 bytes.
+    byte[] in;
+    try (var r =
+        SnappyFuzzTest.class.getResourceAsStream(
+            "SnappyFuzzTestInputs/decompress/native-accepts-overlong-literal")) {
+      in = r.readAllBytes();
+    }
+    assertThat(org.xerial.snappy.Snappy.uncompress(in)).hasSize(40);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Snappy.decompress(in, LIMIT))
+        .isInstanceOf(SnappyException.class)
+        .hasMessage(
+            "corrupt snappy block: literal of 4294967296 bytes runs past the end (at compressed"
+                + " byte 30)");
   }
 
   @Test

@@ -39,21 +39,54 @@ class SnappyTest {
     assertThat(Snappy.compress(text).length).isLessThan(text.length / 3);
   }
 
+  /** The pure-Java codec's decoder on a whole block, preamble included. */
+  static byte[] pureDecompress(byte[] in, int maxLength) {
+    int len = Snappy.uncompressedLength(in, maxLength);
+    int pos = 0;
+    while ((in[pos] & 0x80) != 0) {
+      pos++;
+    }
+    return PureSnappy.decompress(in, pos + 1, len);
+  }
+
   @Test
-  void decompress_readsTheReferenceImplementationsOutput() throws Exception {
-    for (int n : new int[] {1, 100, 70_000, 500_000}) {
+  void codec_isSnappyJavasNativeLibrary_onThisPlatform() {
+    assertThat(Snappy.codec()).matches("snappy-java 1\\.1\\.10(\\.\\d+)* \\(native\\)");
+  }
+
+  @Test
+  void pureJavaDecoder_readsTheReferenceImplementationsOutput() throws Exception {
+    for (int n : new int[] {0, 1, 100, 70_000, 500_000}) {
       byte[] text = compressible(n, n);
       byte[] packed = org.xerial.snappy.Snappy.compress(text);
+      assertThat(pureDecompress(packed, 1 << 20)).isEqualTo(text);
       assertThat(Snappy.decompress(packed, 1 << 20)).isEqualTo(text);
     }
   }
 
   @Test
-  void compress_isReadByTheReferenceImplementation() throws Exception {
-    for (int n : new int[] {1, 100, 70_000, 500_000}) {
+  void pureJavaEncoder_isReadByTheReferenceImplementation_andBothCodecsReadEachOther()
+      throws Exception {
+    Random r = new Random(5);
+    for (int n : new int[] {0, 1, 100, 70_000, 500_000}) {
       byte[] text = compressible(n, n + 1);
-      assertThat(org.xerial.snappy.Snappy.uncompress(Snappy.compress(text))).isEqualTo(text);
+      byte[] pure = PureSnappy.compress(text, 0, text.length);
+      assertThat(org.xerial.snappy.Snappy.uncompress(pure)).isEqualTo(text);
+      assertThat(Snappy.decompress(pure, 1 << 20)).isEqualTo(text);
+      assertThat(pureDecompress(Snappy.compress(text), 1 << 20)).isEqualTo(text);
+      byte[] noise = new byte[n];
+      r.nextBytes(noise);
+      assertThat(pureDecompress(Snappy.compress(noise), 1 << 20)).isEqualTo(noise);
     }
+  }
+
+  @Test
+  void compress_aSliceOfTheInput_compressesOnlyThatSlice() {
+    byte[] text = compressible(10_000, 9);
+    byte[] slice = java.util.Arrays.copyOfRange(text, 100, 7_100);
+    assertThat(Snappy.decompress(Snappy.compress(text, 100, 7_000), 1 << 20)).isEqualTo(slice);
+    assertThatThrownBy(() -> Snappy.compress(text, 9_000, 2_000))
+        .isInstanceOf(IndexOutOfBoundsException.class);
   }
 
   @Test
