@@ -43,7 +43,7 @@ import java.util.zip.GZIPInputStream;
  * }</pre>
  */
 public final class ServerBench {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /**
    * Untimed rounds over the whole query set, on both servers, before any timing ({@code
@@ -195,7 +195,7 @@ public final class ServerBench {
     }
   }
 
-  private static List<String> vigilCommand(Path launcher, Path data) {
+  static List<String> vigilCommand(Path launcher, Path data) {
     // Collection off on both sides: Prometheus scrapes nothing either.
     List<String> cmd =
         new ArrayList<>(
@@ -220,7 +220,7 @@ public final class ServerBench {
     return cmd;
   }
 
-  private static List<String> promCommand(Path data) {
+  static List<String> promCommand(Path data) {
     return List.of(
         "prometheus",
         "--config.file=prometheus.yml",
@@ -257,7 +257,7 @@ public final class ServerBench {
     return median(ms);
   }
 
-  private static double time(String base, String form) throws Exception {
+  static double time(String base, String form) throws Exception {
     long t0 = System.nanoTime();
     HttpResponse<byte[]> r =
         HTTP.send(
@@ -285,7 +285,7 @@ public final class ServerBench {
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }
@@ -297,7 +297,7 @@ public final class ServerBench {
   }
 
   /** A server process on a free port, ready when {@code /-/ready} answers 200. */
-  private static final class Server implements AutoCloseable {
+  static final class Server implements AutoCloseable {
     final Process process;
     final String base;
 
