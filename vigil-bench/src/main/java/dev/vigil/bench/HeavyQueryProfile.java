@@ -1,0 +1,59 @@
+package dev.vigil.bench;
+
+import dev.vigil.promql.Engine;
+import dev.vigil.tsdb.Tsdb;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The queries of {@link ServerBenchHeavy} evaluated in process, through {@link Engine} on the
+ * prepared Vigil store, without HTTP: for profiling ({@code -XX:StartFlightRecording}) and for
+ * measuring one engine change at a time.
+ *
+ * <pre>{@code
+ * scripts/bench-server --heavy        # prepares vigil-bench/target/heavy once
+ * java -cp vigil-bench/target/benchmarks.jar dev.vigil.bench.HeavyQueryProfile \
+ *     vigil-bench/target/heavy [ROUNDS]
+ * }</pre>
+ */
+public final class HeavyQueryProfile {
+  private HeavyQueryProfile() {}
+
+  public static void main(String[] args) throws Exception {
+    Path work = Path.of(args[0]);
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    long t0 = Long.parseLong(Files.readString(work.resolve("start")).trim());
+    long start = t0 + 7_000;
+    long end = start + 24 * 3600 * 1000L - 60_000;
+    try (Tsdb db =
+        Tsdb.builder(work.resolve("vigil-data"))
+            .backgroundInterval(Duration.ZERO)
+            .log(m -> {})
+            .open()) {
+      Engine engine = Engine.builder(db).timeout(Duration.ofMinutes(5)).build();
+      int n = ServerBenchHeavy.QUERIES.size();
+      double[][] ms = new double[n][rounds];
+      for (int r = 0; r < rounds; r++) {
+        for (int i = 0; i < n; i++) {
+          long t = System.nanoTime();
+          engine.rangeQuery(ServerBenchHeavy.QUERIES.get(i), start, end, 60_000);
+          ms[i][r] = (System.nanoTime() - t) / 1e6;
+        }
+      }
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        double m = ServerBench.median(ms[i]);
+        total += m;
+        System.out.printf(
+            Locale.ROOT,
+            "%8.0f ms (first %6.0f)  %s%n",
+            m,
+            ms[i][0],
+            ServerBenchHeavy.QUERIES.get(i));
+      }
+      System.out.printf(Locale.ROOT, "%8.0f ms  sum of medians over %d rounds%n", total, rounds);
+    }
+  }
+}
