@@ -132,6 +132,29 @@ public final class ServerBench {
         forms.add(form(q, last15, end, 5));
         forms.add(form(q, wholeStart, end, 1));
       }
+      // The first round after start: each query-range once on each server, alternating which
+      // goes first, before any warm-up.
+      double[] firstRatios = new double[forms.size()];
+      for (int k = 0; k < forms.size(); k++) {
+        double v;
+        double p;
+        if (k % 2 == 0) {
+          v = time(vigil.base, forms.get(k));
+          p = time(prom.base, forms.get(k));
+        } else {
+          p = time(prom.base, forms.get(k));
+          v = time(vigil.base, forms.get(k));
+        }
+        firstRatios[k] = v / p;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "first round after start: median ratio vigil/prometheus over %d query-ranges %.2f"
+              + " (min %.2f, max %.2f)%n",
+          firstRatios.length,
+          median(firstRatios),
+          Arrays.stream(firstRatios).min().orElse(0),
+          Arrays.stream(firstRatios).max().orElse(0));
       for (int round = 0; round < WARMUP_ROUNDS; round++) {
         for (String f : forms) {
           time(vigil.base, f);
