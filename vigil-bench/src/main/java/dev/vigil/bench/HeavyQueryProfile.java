@@ -15,7 +15,7 @@ import java.util.Locale;
  * <pre>{@code
  * scripts/bench-server --heavy        # prepares vigil-bench/target/heavy once
  * java -cp vigil-bench/target/benchmarks.jar dev.vigil.bench.HeavyQueryProfile \
- *     vigil-bench/target/heavy [ROUNDS]
+ *     vigil-bench/target/heavy [ROUNDS [FIRST_SAMPLE_MS]]
  * }</pre>
  */
 public final class HeavyQueryProfile {
@@ -24,7 +24,10 @@ public final class HeavyQueryProfile {
   public static void main(String[] args) throws Exception {
     Path work = Path.of(args[0]);
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    long t0 = Long.parseLong(Files.readString(work.resolve("start")).trim());
+    long t0 =
+        args.length > 2
+            ? Long.parseLong(args[2])
+            : Long.parseLong(Files.readString(work.resolve("start")).trim());
     long start = t0 + 7_000;
     long end = start + 24 * 3600 * 1000L - 60_000;
     try (Tsdb db =
@@ -34,9 +37,19 @@ public final class HeavyQueryProfile {
             .open()) {
       Engine engine = Engine.builder(db).timeout(Duration.ofMinutes(5)).build();
       int n = ServerBenchHeavy.QUERIES.size();
+      // -Dqueries=2,8: only those (1-based), to measure one change on the queries it touches
+      java.util.Set<Integer> only = new java.util.HashSet<>();
+      for (String x : System.getProperty("queries", "").split(",")) {
+        if (!x.isBlank()) {
+          only.add(Integer.parseInt(x.trim()) - 1);
+        }
+      }
       double[][] ms = new double[n][rounds];
       for (int r = 0; r < rounds; r++) {
         for (int i = 0; i < n; i++) {
+          if (!only.isEmpty() && !only.contains(i)) {
+            continue;
+          }
           long t = System.nanoTime();
           engine.rangeQuery(ServerBenchHeavy.QUERIES.get(i), start, end, 60_000);
           ms[i][r] = (System.nanoTime() - t) / 1e6;
@@ -44,6 +57,9 @@ public final class HeavyQueryProfile {
       }
       double total = 0;
       for (int i = 0; i < n; i++) {
+        if (!only.isEmpty() && !only.contains(i)) {
+          continue;
+        }
         double m = ServerBench.median(ms[i]);
         total += m;
         System.out.printf(

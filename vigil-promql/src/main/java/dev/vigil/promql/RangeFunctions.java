@@ -275,55 +275,19 @@ final class RangeFunctions {
         return s.ts[lo] / 1000.0;
       }
       case SUM_OVER_TIME -> {
-        double sum = 0;
-        double comp = 0;
-        for (int i = lo; i < hi; i++) {
-          comp = Kahan.comp(s.vals[i], sum, comp);
-          sum += s.vals[i];
-        }
-        return Double.isInfinite(sum) ? sum : sum + comp;
+        return sum(s.vals, lo, hi);
       }
       case AVG_OVER_TIME -> {
         return avg(s.vals, lo, hi);
       }
       case MIN_OVER_TIME, MAX_OVER_TIME, TS_OF_MIN_OVER_TIME, TS_OF_MAX_OVER_TIME -> {
-        boolean max = fn == FunctionId.MAX_OVER_TIME || fn == FunctionId.TS_OF_MAX_OVER_TIME;
-        boolean tsOf = fn == FunctionId.TS_OF_MIN_OVER_TIME || fn == FunctionId.TS_OF_MAX_OVER_TIME;
-        double best = s.vals[lo];
-        long bestT = s.ts[lo];
-        for (int i = lo + 1; i < hi; i++) {
-          double f = s.vals[i];
-          boolean better =
-              max ? (f > best || Double.isNaN(best)) : (f < best || Double.isNaN(best));
-          if (tsOf) {
-            better = better || (f == best);
-          }
-          if (better) {
-            best = f;
-            bestT = s.ts[i];
-          }
-        }
-        return tsOf ? bestT / 1000.0 : best;
+        return extreme(fn, s, lo, hi);
       }
-      case STDDEV_OVER_TIME, STDVAR_OVER_TIME -> {
-        double count = 0;
-        double mean = 0;
-        double cMean = 0;
-        double aux = 0;
-        double cAux = 0;
-        for (int i = lo; i < hi; i++) {
-          double f = s.vals[i];
-          count++;
-          double delta = f - (mean + cMean);
-          double incMean = delta / count;
-          cMean = Kahan.comp(incMean, mean, cMean);
-          mean += incMean;
-          double incAux = delta * (f - (mean + cMean));
-          cAux = Kahan.comp(incAux, aux, cAux);
-          aux += incAux;
-        }
-        double var = (aux + cAux) / count;
-        return fn == FunctionId.STDDEV_OVER_TIME ? Math.sqrt(var) : var;
+      case STDDEV_OVER_TIME -> {
+        return Math.sqrt(variance(s.vals, lo, hi));
+      }
+      case STDVAR_OVER_TIME -> {
+        return variance(s.vals, lo, hi);
       }
       case QUANTILE_OVER_TIME -> {
         return Stats.quantile(sc[0][step], Arrays.copyOfRange(s.vals, lo, hi));
@@ -367,6 +331,59 @@ final class RangeFunctions {
                   + fn.name().toLowerCase(java.util.Locale.ROOT)
                   + "\" is not implemented");
     }
+  }
+
+  /* The window's extreme or its time: its own small method, so the JIT compiles the loop tight. */
+  private static double extreme(FunctionId fn, RawSeries s, int lo, int hi) {
+    boolean max = fn == FunctionId.MAX_OVER_TIME || fn == FunctionId.TS_OF_MAX_OVER_TIME;
+    boolean tsOf = fn == FunctionId.TS_OF_MIN_OVER_TIME || fn == FunctionId.TS_OF_MAX_OVER_TIME;
+    double best = s.vals[lo];
+    long bestT = s.ts[lo];
+    for (int i = lo + 1; i < hi; i++) {
+      double f = s.vals[i];
+      boolean better = max ? (f > best || Double.isNaN(best)) : (f < best || Double.isNaN(best));
+      if (tsOf) {
+        better = better || (f == best);
+      }
+      if (better) {
+        best = f;
+        bestT = s.ts[i];
+      }
+    }
+    return tsOf ? bestT / 1000.0 : best;
+  }
+
+  /* Compensated Welford variance of a window, as Prometheus computes stdvar_over_time. */
+  private static double variance(double[] vals, int lo, int hi) {
+    double count = 0;
+    double mean = 0;
+    double cMean = 0;
+    double aux = 0;
+    double cAux = 0;
+    for (int i = lo; i < hi; i++) {
+      double f = vals[i];
+      count++;
+      double delta = f - (mean + cMean);
+      double incMean = delta / count;
+      cMean = Kahan.comp(incMean, mean, cMean);
+      mean += incMean;
+      double incAux = delta * (f - (mean + cMean));
+      cAux = Kahan.comp(incAux, aux, cAux);
+      aux += incAux;
+    }
+    return (aux + cAux) / count;
+  }
+
+  /* Compensated sum of a window: a small method the JIT inlines Kahan.comp into (in the big
+   * switch it did not: sum_over_time over 1 h windows took 2.3x avg_over_time's time). */
+  static double sum(double[] vals, int lo, int hi) {
+    double sum = 0;
+    double comp = 0;
+    for (int i = lo; i < hi; i++) {
+      comp = Kahan.comp(vals[i], sum, comp);
+      sum += vals[i];
+    }
+    return Double.isInfinite(sum) ? sum : sum + comp;
   }
 
   /** Mean with Kahan summation, switching to an incremental mean if the sum overflows. */
