@@ -204,8 +204,7 @@ public final class PromqlDiff {
     return out;
   }
 
-  private static String compare(
-      Map<String, Map<Long, Double>> a, Map<String, Map<Long, Double>> b) {
+  static String compare(Map<String, Map<Long, Double>> a, Map<String, Map<Long, Double>> b) {
     if (!a.keySet().equals(b.keySet())) {
       Map<String, Integer> only = new HashMap<>();
       a.keySet().stream()

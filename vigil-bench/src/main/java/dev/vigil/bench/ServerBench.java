@@ -43,7 +43,7 @@ import java.util.zip.GZIPInputStream;
  * }</pre>
  */
 public final class ServerBench {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /**
    * Untimed rounds over the whole query set, on both servers, before any timing ({@code
@@ -132,6 +132,29 @@ public final class ServerBench {
         forms.add(form(q, last15, end, 5));
         forms.add(form(q, wholeStart, end, 1));
       }
+      // The first round after start: each query-range once on each server, alternating which
+      // goes first, before any warm-up.
+      double[] firstRatios = new double[forms.size()];
+      for (int k = 0; k < forms.size(); k++) {
+        double v;
+        double p;
+        if (k % 2 == 0) {
+          v = time(vigil.base, forms.get(k));
+          p = time(prom.base, forms.get(k));
+        } else {
+          p = time(prom.base, forms.get(k));
+          v = time(vigil.base, forms.get(k));
+        }
+        firstRatios[k] = v / p;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "first round after start: median ratio vigil/prometheus over %d query-ranges %.2f"
+              + " (min %.2f, max %.2f)%n",
+          firstRatios.length,
+          median(firstRatios),
+          Arrays.stream(firstRatios).min().orElse(0),
+          Arrays.stream(firstRatios).max().orElse(0));
       for (int round = 0; round < WARMUP_ROUNDS; round++) {
         for (String f : forms) {
           time(vigil.base, f);
@@ -195,7 +218,7 @@ public final class ServerBench {
     }
   }
 
-  private static List<String> vigilCommand(Path launcher, Path data) {
+  static List<String> vigilCommand(Path launcher, Path data) {
     // Collection off on both sides: Prometheus scrapes nothing either.
     List<String> cmd =
         new ArrayList<>(
@@ -220,7 +243,7 @@ public final class ServerBench {
     return cmd;
   }
 
-  private static List<String> promCommand(Path data) {
+  static List<String> promCommand(Path data) {
     return List.of(
         "prometheus",
         "--config.file=prometheus.yml",
@@ -257,7 +280,7 @@ public final class ServerBench {
     return median(ms);
   }
 
-  private static double time(String base, String form) throws Exception {
+  static double time(String base, String form) throws Exception {
     long t0 = System.nanoTime();
     HttpResponse<byte[]> r =
         HTTP.send(
@@ -285,7 +308,7 @@ public final class ServerBench {
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
-  private static void deleteTree(Path p) throws IOException {
+  static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }
@@ -297,7 +320,7 @@ public final class ServerBench {
   }
 
   /** A server process on a free port, ready when {@code /-/ready} answers 200. */
-  private static final class Server implements AutoCloseable {
+  static final class Server implements AutoCloseable {
     final Process process;
     final String base;
 

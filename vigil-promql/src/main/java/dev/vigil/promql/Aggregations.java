@@ -4,6 +4,7 @@ import dev.vigil.model.Labels;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.StringValue;
 import dev.vigil.promql.Value.VectorValue;
+import dev.vigil.promql.parser.AggregateOp;
 import dev.vigil.promql.parser.Expr.AggregateExpr;
 import dev.vigil.promql.parser.Lexer;
 import java.util.ArrayList;
@@ -21,22 +22,22 @@ final class Aggregations {
   static Value eval(Evaluator ev, AggregateExpr a) {
     Value param = a.param() == null ? null : ev.eval(a.param());
     Value inner = ev.eval(a.expr());
-    String op = a.op();
+    AggregateOp op = a.kind();
     if (param instanceof ScalarValue sv) {
       for (double p : sv.values()) {
         if (Double.isNaN(p)) {
-          if (op.equals("topk") || op.equals("bottomk") || op.equals("limitk")) {
+          if (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK || op == AggregateOp.LIMITK) {
             throw new PromqlException("Parameter value is NaN");
           }
-          if (op.equals("limit_ratio")) {
+          if (op == AggregateOp.LIMIT_RATIO) {
             throw new PromqlException("Ratio value is NaN");
           }
         }
-        if (op.equals("quantile") && (Double.isNaN(p) || p < 0 || p > 1)) {
+        if (op == AggregateOp.QUANTILE && (Double.isNaN(p) || p < 0 || p > 1)) {
           ev.annotations()
               .warn("quantile value should be between 0 and 1, got " + Format.plain(p), a.param());
         }
-        if (op.equals("limit_ratio") && (p < -1 || p > 1)) {
+        if (op == AggregateOp.LIMIT_RATIO && (p < -1 || p > 1)) {
           ev.annotations()
               .warn(
                   "ratio value should be between -1 and 1, got "
@@ -47,14 +48,14 @@ final class Aggregations {
         }
       }
     }
-    if (param instanceof StringValue s && op.equals("count_values")) {
+    if (param instanceof StringValue s && op == AggregateOp.COUNT_VALUES) {
       if (!Lexer.validUtf8(s.value()) || s.value().isEmpty()) {
         throw new PromqlException("invalid label name " + Lexer.goQuote(s.value()));
       }
     }
     if (param == null && inner instanceof VectorValue vv) {
       switch (op) {
-        case "sum", "count", "group", "min", "max" -> {
+        case SUM, COUNT, GROUP, MIN, MAX -> {
           return columnar(ev, a, vv);
         }
         default -> {}
@@ -80,7 +81,7 @@ final class Aggregations {
    * come out bit-identical.
    */
   private static Value columnar(Evaluator ev, AggregateExpr a, VectorValue in) {
-    String op = a.op();
+    AggregateOp op = a.kind();
     int steps = ev.numSteps;
     Map<Labels, Integer> index = new LinkedHashMap<>();
     List<double[]> vals = new ArrayList<>();
@@ -94,7 +95,7 @@ final class Aggregations {
         gi = index.size();
         index.put(key, gi);
         vals.add(new double[steps]);
-        comps.add(op.equals("sum") ? new double[steps] : null);
+        comps.add(op == AggregateOp.SUM ? new double[steps] : null);
         counts.add(new int[steps]);
         drop.add(new boolean[1]);
       }
@@ -109,7 +110,7 @@ final class Aggregations {
         double f = s.values[k];
         boolean first = n[i]++ == 0;
         switch (op) {
-          case "sum" -> {
+          case SUM -> {
             double t = v[i] + f;
             if (Double.isInfinite(t)) {
               c[i] = 0;
@@ -120,9 +121,9 @@ final class Aggregations {
             }
             v[i] = t;
           }
-          case "count" -> v[i] = n[i];
-          case "group" -> v[i] = 1;
-          case "min" -> {
+          case COUNT -> v[i] = n[i];
+          case GROUP -> v[i] = 1;
+          case MIN -> {
             if (first || v[i] > f || Double.isNaN(v[i])) {
               v[i] = f;
             }
@@ -192,12 +193,12 @@ final class Aggregations {
 
   private static List<Sample> aggregate(
       AggregateExpr a, List<Sample> vec, Object param, long t, Map<Labels, Labels> keys) {
-    String op = a.op();
+    AggregateOp op = a.kind();
     switch (op) {
-      case "topk", "bottomk", "limitk", "limit_ratio" -> {
+      case TOPK, BOTTOMK, LIMITK, LIMIT_RATIO -> {
         return aggregateK(a, vec, (Double) param, t, keys);
       }
-      case "count_values" -> {
+      case COUNT_VALUES -> {
         return countValues(a, vec, (String) param, t);
       }
       default -> {}
@@ -217,29 +218,29 @@ final class Aggregations {
       double f = s.value();
       g.count++;
       switch (op) {
-        case "sum" -> {
+        case SUM -> {
           g.comp = Kahan.comp(f, g.value, g.comp);
           g.value += f;
         }
-        case "avg" -> avg(g, f);
-        case "count" -> g.value = g.count;
-        case "group" -> g.value = 1;
-        case "min" -> {
+        case AVG -> avg(g, f);
+        case COUNT -> g.value = g.count;
+        case GROUP -> g.value = 1;
+        case MIN -> {
           if (first || g.value > f || Double.isNaN(g.value)) {
             g.value = f;
           }
         }
-        case "max" -> {
+        case MAX -> {
           if (first || g.value < f || Double.isNaN(g.value)) {
             g.value = f;
           }
         }
-        case "stddev", "stdvar" -> {
+        case STDDEV, STDVAR -> {
           double delta = f - g.mean;
           g.mean += delta / g.count;
           g.value += delta * (f - g.mean);
         }
-        case "quantile" -> {
+        case QUANTILE -> {
           if (g.members == null) {
             g.members = new ArrayList<>();
           }
@@ -252,16 +253,16 @@ final class Aggregations {
     for (Group g : groups.values()) {
       double v =
           switch (op) {
-            case "sum" -> Double.isInfinite(g.value) ? g.value : g.value + g.comp;
-            case "avg" ->
+            case SUM -> Double.isInfinite(g.value) ? g.value : g.value + g.comp;
+            case AVG ->
                 g.incremental
                     ? g.mean + g.comp
                     : (Double.isInfinite(g.value) || Double.isNaN(g.value)
                         ? g.value / g.count
                         : g.value / g.count + g.comp / g.count);
-            case "stddev" -> Math.sqrt(g.value / g.count);
-            case "stdvar" -> g.value / g.count;
-            case "quantile" -> {
+            case STDDEV -> Math.sqrt(g.value / g.count);
+            case STDVAR -> g.value / g.count;
+            case QUANTILE -> {
               double[] vals = new double[g.members.size()];
               for (int i = 0; i < vals.length; i++) {
                 vals[i] = g.members.get(i).value();
@@ -323,13 +324,13 @@ final class Aggregations {
 
   private static List<Sample> aggregateK(
       AggregateExpr a, List<Sample> vec, double p, long t, Map<Labels, Labels> keys) {
-    String op = a.op();
+    AggregateOp op = a.kind();
     Map<Labels, List<Sample>> groups = new LinkedHashMap<>();
     for (Sample s : vec) {
       groups.computeIfAbsent(groupKey(a, s.labels(), keys), k -> new ArrayList<>()).add(s);
     }
     List<Sample> out = new ArrayList<>();
-    if (op.equals("limit_ratio")) {
+    if (op == AggregateOp.LIMIT_RATIO) {
       double ratio = Math.max(-1, Math.min(1, p));
       for (List<Sample> g : groups.values()) {
         for (Sample s : g) {
@@ -347,25 +348,66 @@ final class Aggregations {
     }
     for (List<Sample> g : groups.values()) {
       List<Sample> sel;
-      if (op.equals("limitk")) {
+      if (op == AggregateOp.LIMITK) {
         sel = g.subList(0, (int) Math.min(k, g.size()));
       } else {
         Comparator<Sample> cmp =
-            op.equals("topk")
+            op == AggregateOp.TOPK
                 ? (x, y) -> compareDesc(x.value(), y.value())
                 : (x, y) -> compareDesc(y.value(), x.value());
-        if (op.equals("bottomk")) {
+        if (op == AggregateOp.BOTTOMK) {
           cmp = (x, y) -> compareAsc(x.value(), y.value());
         }
-        Sample[] arr = g.toArray(new Sample[0]);
-        Arrays.sort(arr, cmp);
-        sel = Arrays.asList(arr).subList(0, (int) Math.min(k, arr.length));
+        sel = firstK(g, cmp, (int) Math.min(k, g.size()));
       }
       for (Sample s : sel) {
         out.add(new Sample(s.labels(), t, s.value(), s.dropName()));
       }
     }
     return out;
+  }
+
+  /**
+   * The first {@code k} of {@code g} in {@code cmp} order, ties in input order: what a stable sort
+   * of the whole group then its first {@code k} give, without sorting the group. The candidates are
+   * kept sorted in an array of k; a sample enters only if it beats the last one, after every
+   * candidate it does not beat, so equal values keep their input order.
+   */
+  /*
+   * topk(5, rate(x[5m])) over 2,500 series at 1,440 steps sorted 2,500 samples per step: 3.6 million
+   * comparisons of a sort per step against ~2,500 for this scan (heavy server bench, query 6).
+   */
+  static List<Sample> firstK(List<Sample> g, Comparator<Sample> cmp, int k) {
+    if (k >= g.size()) {
+      Sample[] arr = g.toArray(new Sample[0]);
+      Arrays.sort(arr, cmp);
+      return Arrays.asList(arr);
+    }
+    Sample[] top = new Sample[k];
+    int n = 0;
+    for (Sample s : g) {
+      if (n == k && cmp.compare(s, top[k - 1]) >= 0) {
+        continue;
+      }
+      // Insert after every candidate that s does not beat (compare <= 0 keeps input order).
+      int lo = 0;
+      int hi = n;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (cmp.compare(top[mid], s) <= 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      int len = Math.min(n, k - 1) - lo;
+      if (len > 0) {
+        System.arraycopy(top, lo, top, lo + 1, len);
+      }
+      top[lo] = s;
+      n = Math.min(n + 1, k);
+    }
+    return Arrays.asList(top).subList(0, n);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.vigil.promql;
 import dev.vigil.model.Labels;
 import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.VectorValue;
+import dev.vigil.promql.parser.BinaryOp;
 import dev.vigil.promql.parser.Expr.BinaryExpr;
 import dev.vigil.promql.parser.Expr.VectorMatching;
 import dev.vigil.promql.parser.Expr.VectorMatching.Cardinality;
@@ -20,8 +21,8 @@ final class BinaryOps {
   static Value eval(Evaluator ev, BinaryExpr b) {
     Value l = ev.eval(b.lhs());
     Value r = ev.eval(b.rhs());
-    String op = b.op();
-    if (op.equals("</") || op.equals(">/")) {
+    BinaryOp op = b.kind();
+    if (op == BinaryOp.TRIM_UPPER || op == BinaryOp.TRIM_LOWER) {
       // Trim operators apply to native histogram samples only; float samples yield nothing.
       return ev.rangeEval((step, t, a) -> List.of(), l, r);
     }
@@ -41,9 +42,9 @@ final class BinaryOps {
     if (l instanceof VectorValue && r instanceof VectorValue) {
       Sigs m = new Sigs(b.matching());
       return switch (op) {
-        case "and" -> ev.rangeEval((step, t, a) -> and(cast(a[0]), cast(a[1]), m), l, r);
-        case "or" -> ev.rangeEval((step, t, a) -> or(cast(a[0]), cast(a[1]), m), l, r);
-        case "unless" -> ev.rangeEval((step, t, a) -> unless(cast(a[0]), cast(a[1]), m), l, r);
+        case AND -> ev.rangeEval((step, t, a) -> and(cast(a[0]), cast(a[1]), m), l, r);
+        case OR -> ev.rangeEval((step, t, a) -> or(cast(a[0]), cast(a[1]), m), l, r);
+        case UNLESS -> ev.rangeEval((step, t, a) -> unless(cast(a[0]), cast(a[1]), m), l, r);
         default -> {
           VectorValue fast = oneToOne(ev, b, (VectorValue) l, (VectorValue) r, m);
           yield fast != null
@@ -85,7 +86,7 @@ final class BinaryOps {
         return null;
       }
     }
-    String op = b.op();
+    BinaryOp op = b.kind();
     boolean cmp = b.isComparison();
     boolean bool = b.returnBool();
     List<StepSeries> out = new ArrayList<>();
@@ -141,7 +142,7 @@ final class BinaryOps {
    * without bool drop points; the output keeps the vector's value, as in Prometheus.
    */
   private static Value vectorScalar(BinaryExpr b, VectorValue vec, ScalarValue sc, boolean swap) {
-    String op = b.op();
+    BinaryOp op = b.kind();
     boolean cmp = b.isComparison();
     double[] svals = sc.values();
     List<StepSeries> out = new ArrayList<>(vec.series().size());
@@ -175,15 +176,15 @@ final class BinaryOps {
   }
 
   /** Arithmetic on two floats, as Go computes it. */
-  static double arith(String op, double l, double r) {
+  static double arith(BinaryOp op, double l, double r) {
     return switch (op) {
-      case "+" -> l + r;
-      case "-" -> l - r;
-      case "*" -> l * r;
-      case "/" -> l / r;
-      case "%" -> l % r;
-      case "^" -> pow(l, r);
-      case "atan2" -> Math.atan2(l, r);
+      case ADD -> l + r;
+      case SUB -> l - r;
+      case MUL -> l * r;
+      case DIV -> l / r;
+      case MOD -> l % r;
+      case POW -> pow(l, r);
+      case ATAN2 -> Math.atan2(l, r);
       default -> l;
     };
   }
@@ -199,14 +200,14 @@ final class BinaryOps {
     return Math.pow(x, y);
   }
 
-  static boolean compare(String op, double l, double r) {
+  static boolean compare(BinaryOp op, double l, double r) {
     return switch (op) {
-      case "==" -> l == r;
-      case "!=" -> l != r;
-      case ">" -> l > r;
-      case "<" -> l < r;
-      case ">=" -> l >= r;
-      case "<=" -> l <= r;
+      case EQL -> l == r;
+      case NEQ -> l != r;
+      case GTR -> l > r;
+      case LSS -> l < r;
+      case GTE -> l >= r;
+      case LTE -> l <= r;
       default -> false;
     };
   }
@@ -283,9 +284,9 @@ final class BinaryOps {
   }
 
   private static List<Sample> vectorBinop(
-      String op, List<Sample> lhs, List<Sample> rhs, Sigs sigs, boolean returnBool, long t) {
+      BinaryOp op, List<Sample> lhs, List<Sample> rhs, Sigs sigs, boolean returnBool, long t) {
     VectorMatching m = sigs.m;
-    boolean comparison = dev.vigil.promql.parser.Operators.isComparison(op);
+    boolean comparison = op.isComparison();
     boolean swap = m.card() == Cardinality.ONE_TO_MANY;
     if (swap) {
       List<Sample> tmp = lhs;

@@ -10,6 +10,7 @@ import dev.vigil.promql.parser.Expr.Call;
 import dev.vigil.promql.parser.Expr.MatrixSelector;
 import dev.vigil.promql.parser.Expr.ParenExpr;
 import dev.vigil.promql.parser.Expr.VectorSelector;
+import dev.vigil.promql.parser.FunctionId;
 import dev.vigil.promql.parser.ValueType;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,44 +28,45 @@ final class Functions {
   private Functions() {}
 
   static Value eval(Evaluator ev, Call c) {
+    FunctionId fn = c.function().id();
     String name = c.function().name();
     List<Expr> args = c.args();
     if (c.function().argTypes().contains(ValueType.MATRIX)) {
       return RangeFunctions.eval(ev, c);
     }
-    switch (name) {
-      case "time" -> {
+    switch (fn) {
+      case TIME -> {
         double[] v = new double[ev.numSteps];
         for (int i = 0; i < v.length; i++) {
           v[i] = ev.ts(i) / 1000.0;
         }
         return new ScalarValue(v);
       }
-      case "pi" -> {
+      case PI -> {
         return ev.scalar(Math.PI);
       }
-      case "step" -> {
+      case STEP -> {
         return ev.scalar(ev.numSteps > 1 ? ev.interval / 1000.0 : 0);
       }
-      case "start" -> {
+      case START -> {
         return ev.scalar(ev.ctx.queryStart / 1000.0);
       }
-      case "end" -> {
+      case END -> {
         return ev.scalar(ev.ctx.queryEnd / 1000.0);
       }
-      case "range" -> {
+      case RANGE -> {
         return ev.scalar((ev.end - ev.start) / 1000.0);
       }
-      case "min_of", "max_of" -> {
+      case MIN_OF, MAX_OF -> {
         double[] a = ((ScalarValue) ev.eval(args.get(0))).values();
         double[] b = ((ScalarValue) ev.eval(args.get(1))).values();
         double[] v = new double[ev.numSteps];
         for (int i = 0; i < v.length; i++) {
-          v[i] = name.equals("min_of") ? Math.min(a[i], b[i]) : Math.max(a[i], b[i]);
+          v[i] = fn == FunctionId.MIN_OF ? Math.min(a[i], b[i]) : Math.max(a[i], b[i]);
         }
         return new ScalarValue(v);
       }
-      case "scalar" -> {
+      case SCALAR -> {
         VectorValue vv = (VectorValue) ev.eval(args.get(0));
         double[] v = new double[ev.numSteps];
         int[] count = new int[ev.numSteps];
@@ -82,12 +84,12 @@ final class Functions {
         }
         return new ScalarValue(v);
       }
-      case "vector" -> {
+      case VECTOR -> {
         Value s = ev.eval(args.get(0));
         return ev.rangeEval(
             (step, t, a) -> List.of(new Sample(Labels.EMPTY, t, (Double) a[0], false)), s);
       }
-      case "timestamp" -> {
+      case TIMESTAMP -> {
         Expr arg = unwrap(args.get(0));
         Value v =
             arg instanceof VectorSelector vs
@@ -104,36 +106,32 @@ final class Functions {
             },
             v);
       }
-      case "absent" -> {
+      case ABSENT -> {
         VectorValue v = (VectorValue) ev.eval(args.get(0));
         Labels labels = absentLabels(args.get(0));
         return absent(ev, v, labels);
       }
-      case "label_replace" -> {
+      case LABEL_REPLACE -> {
         return LabelFunctions.labelReplace(ev, c);
       }
-      case "label_join" -> {
+      case LABEL_JOIN -> {
         return LabelFunctions.labelJoin(ev, c);
       }
-      case "sort", "sort_desc", "sort_by_label", "sort_by_label_desc" -> {
+      case SORT, SORT_DESC, SORT_BY_LABEL, SORT_BY_LABEL_DESC -> {
         return sort(ev, c);
       }
-      case "histogram_quantile", "histogram_fraction", "histogram_quantiles" -> {
+      case HISTOGRAM_QUANTILE, HISTOGRAM_FRACTION, HISTOGRAM_QUANTILES -> {
         return HistogramFunctions.eval(ev, c);
       }
-      case "histogram_count",
-          "histogram_sum",
-          "histogram_avg",
-          "histogram_stddev",
-          "histogram_stdvar" -> {
+      case HISTOGRAM_COUNT, HISTOGRAM_SUM, HISTOGRAM_AVG, HISTOGRAM_STDDEV, HISTOGRAM_STDVAR -> {
         // These read native histograms only; float samples are ignored.
         Value v = ev.eval(args.get(0));
         return ev.rangeEval((step, t, a) -> List.of(), v);
       }
-      case "info" -> {
+      case INFO -> {
         return InfoFunction.eval(ev, c);
       }
-      case "round" -> {
+      case ROUND -> {
         Value v = ev.eval(args.get(0));
         Value to = args.size() > 1 ? ev.eval(args.get(1)) : ev.scalar(1);
         return ev.rangeEval(
@@ -144,31 +142,31 @@ final class Functions {
             v,
             to);
       }
-      case "clamp", "clamp_min", "clamp_max" -> {
+      case CLAMP, CLAMP_MIN, CLAMP_MAX -> {
         Value v = ev.eval(args.get(0));
         Value lo =
-            name.equals("clamp_max") ? ev.scalar(Double.NEGATIVE_INFINITY) : ev.eval(args.get(1));
+            fn == FunctionId.CLAMP_MAX ? ev.scalar(Double.NEGATIVE_INFINITY) : ev.eval(args.get(1));
         Value hi =
-            name.equals("clamp")
+            fn == FunctionId.CLAMP
                 ? ev.eval(args.get(2))
-                : name.equals("clamp_max")
+                : fn == FunctionId.CLAMP_MAX
                     ? ev.eval(args.get(1))
                     : ev.scalar(Double.POSITIVE_INFINITY);
         return ev.rangeEval(
             (step, t, a) -> {
               double min = (Double) a[1];
               double max = (Double) a[2];
-              if (name.equals("clamp") && max < min) {
+              if (fn == FunctionId.CLAMP && max < min) {
                 return List.of();
               }
               return map(
                   BinaryOps.cast(a[0]),
                   t,
                   f -> {
-                    if (name.equals("clamp_max")) {
+                    if (fn == FunctionId.CLAMP_MAX) {
                       return Math.min(max, f);
                     }
-                    if (name.equals("clamp_min")) {
+                    if (fn == FunctionId.CLAMP_MIN) {
                       return Math.max(min, f);
                     }
                     return Math.max(min, Math.min(max, f));
@@ -178,19 +176,12 @@ final class Functions {
             lo,
             hi);
       }
-      case "day_of_month",
-          "day_of_week",
-          "day_of_year",
-          "days_in_month",
-          "hour",
-          "minute",
-          "month",
-          "year" -> {
-        return dateFunction(ev, name, args);
+      case DAY_OF_MONTH, DAY_OF_WEEK, DAY_OF_YEAR, DAYS_IN_MONTH, HOUR, MINUTE, MONTH, YEAR -> {
+        return dateFunction(ev, fn, args);
       }
       default -> {}
     }
-    DoubleUnaryOperator op = mathFunction(name);
+    DoubleUnaryOperator op = mathFunction(fn);
     if (op == null) {
       throw new PromqlException("function \"" + name + "\" is not implemented");
     }
@@ -221,40 +212,40 @@ final class Functions {
     return out;
   }
 
-  private static DoubleUnaryOperator mathFunction(String name) {
-    return switch (name) {
-      case "abs" -> Math::abs;
-      case "ceil" -> Math::ceil;
-      case "floor" -> Math::floor;
-      case "exp" -> Math::exp;
-      case "sqrt" -> Math::sqrt;
-      case "ln" -> Math::log;
-      case "log2" -> f -> Math.log(f) / Math.log(2);
-      case "log10" -> Math::log10;
-      case "sgn" -> f -> f > 0 ? 1 : f < 0 ? -1 : f;
-      case "acos" -> Math::acos;
-      case "acosh" -> f -> Math.log(f + Math.sqrt(f * f - 1));
-      case "asin" -> Math::asin;
-      case "asinh" ->
+  private static DoubleUnaryOperator mathFunction(FunctionId fn) {
+    return switch (fn) {
+      case ABS -> Math::abs;
+      case CEIL -> Math::ceil;
+      case FLOOR -> Math::floor;
+      case EXP -> Math::exp;
+      case SQRT -> Math::sqrt;
+      case LN -> Math::log;
+      case LOG2 -> f -> Math.log(f) / Math.log(2);
+      case LOG10 -> Math::log10;
+      case SGN -> f -> f > 0 ? 1 : f < 0 ? -1 : f;
+      case ACOS -> Math::acos;
+      case ACOSH -> f -> Math.log(f + Math.sqrt(f * f - 1));
+      case ASIN -> Math::asin;
+      case ASINH ->
           f ->
               Double.isInfinite(f) || f == 0
                   ? f
                   : Math.copySign(Math.log(Math.abs(f) + Math.sqrt(f * f + 1)), f);
-      case "atan" -> Math::atan;
-      case "atanh" -> f -> 0.5 * Math.log((1 + f) / (1 - f));
-      case "cos" -> Math::cos;
-      case "cosh" -> Math::cosh;
-      case "sin" -> Math::sin;
-      case "sinh" -> Math::sinh;
-      case "tan" -> Math::tan;
-      case "tanh" -> Math::tanh;
-      case "deg" -> f -> f * 180 / Math.PI;
-      case "rad" -> f -> f * Math.PI / 180;
+      case ATAN -> Math::atan;
+      case ATANH -> f -> 0.5 * Math.log((1 + f) / (1 - f));
+      case COS -> Math::cos;
+      case COSH -> Math::cosh;
+      case SIN -> Math::sin;
+      case SINH -> Math::sinh;
+      case TAN -> Math::tan;
+      case TANH -> Math::tanh;
+      case DEG -> f -> f * 180 / Math.PI;
+      case RAD -> f -> f * Math.PI / 180;
       default -> null;
     };
   }
 
-  private static Value dateFunction(Evaluator ev, String name, List<Expr> args) {
+  private static Value dateFunction(Evaluator ev, FunctionId fn, List<Expr> args) {
     Value v;
     boolean fromTime = args.isEmpty();
     if (fromTime) {
@@ -278,14 +269,14 @@ final class Functions {
             ZonedDateTime d =
                 Instant.ofEpochMilli((long) Math.floor(f) * 1000).atZone(ZoneOffset.UTC);
             double r =
-                switch (name) {
-                  case "day_of_month" -> d.getDayOfMonth();
-                  case "day_of_week" -> d.getDayOfWeek().getValue() % 7;
-                  case "day_of_year" -> d.getDayOfYear();
-                  case "days_in_month" -> d.toLocalDate().lengthOfMonth();
-                  case "hour" -> d.getHour();
-                  case "minute" -> d.getMinute();
-                  case "month" -> d.getMonthValue();
+                switch (fn) {
+                  case DAY_OF_MONTH -> d.getDayOfMonth();
+                  case DAY_OF_WEEK -> d.getDayOfWeek().getValue() % 7;
+                  case DAY_OF_YEAR -> d.getDayOfYear();
+                  case DAYS_IN_MONTH -> d.toLocalDate().lengthOfMonth();
+                  case HOUR -> d.getHour();
+                  case MINUTE -> d.getMinute();
+                  case MONTH -> d.getMonthValue();
                   default -> d.getYear();
                 };
             out.add(new Sample(s.labels(), t, r, true));
@@ -343,7 +334,7 @@ final class Functions {
   }
 
   private static Value sort(Evaluator ev, Call c) {
-    String name = c.function().name();
+    FunctionId fn = c.function().id();
     if (ev.ctx.rangeQuery) {
       ev.annotations()
           .warn(
@@ -356,9 +347,9 @@ final class Functions {
       by.add(((StringValue) ev.eval(c.args().get(i))).value());
     }
     Comparator<Sample> cmp =
-        switch (name) {
-          case "sort" -> (x, y) -> nanLast(x.value(), y.value(), false);
-          case "sort_desc" -> (x, y) -> nanLast(x.value(), y.value(), true);
+        switch (fn) {
+          case SORT -> (x, y) -> nanLast(x.value(), y.value(), false);
+          case SORT_DESC -> (x, y) -> nanLast(x.value(), y.value(), true);
           default -> {
             Comparator<Sample> byLabels =
                 (x, y) -> {
@@ -371,7 +362,7 @@ final class Functions {
                   }
                   return x.labels().compareTo(y.labels());
                 };
-            yield name.equals("sort_by_label_desc") ? byLabels.reversed() : byLabels;
+            yield fn == FunctionId.SORT_BY_LABEL_DESC ? byLabels.reversed() : byLabels;
           }
         };
     return ev.rangeEval(

@@ -5,6 +5,7 @@ import dev.vigil.promql.Value.ScalarValue;
 import dev.vigil.promql.Value.StringValue;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Expr.Call;
+import dev.vigil.promql.parser.FunctionId;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -46,17 +47,17 @@ final class HistogramFunctions {
   }
 
   static Value eval(Evaluator ev, Call c) {
-    String name = c.function().name();
+    FunctionId fn = c.function().id();
     List<Expr> args = c.args();
     Expr vecArg;
     List<Value> scalars = new ArrayList<>();
     String qLabel = null;
-    switch (name) {
-      case "histogram_quantile" -> {
+    switch (fn) {
+      case HISTOGRAM_QUANTILE -> {
         scalars.add(ev.eval(args.get(0)));
         vecArg = args.get(1);
       }
-      case "histogram_fraction" -> {
+      case HISTOGRAM_FRACTION -> {
         scalars.add(ev.eval(args.get(0)));
         scalars.add(ev.eval(args.get(1)));
         vecArg = args.get(2);
@@ -69,8 +70,8 @@ final class HistogramFunctions {
         }
       }
     }
-    if (!name.equals("histogram_fraction")) {
-      int from = name.equals("histogram_quantile") ? 0 : 2;
+    if (fn != FunctionId.HISTOGRAM_FRACTION) {
+      int from = fn == FunctionId.HISTOGRAM_QUANTILE ? 0 : 2;
       for (int i = 0; i < scalars.size(); i++) {
         for (double q : ((ScalarValue) scalars.get(i)).values()) {
           if (Double.isNaN(q) || q < 0 || q > 1) {
@@ -96,13 +97,13 @@ final class HistogramFunctions {
           Map<Labels, Group> groups = group(ev, BinaryOps.cast(a[0]), vecArg, label, cache);
           List<Sample> out = new ArrayList<>();
           for (Group g : groups.values()) {
-            switch (name) {
-              case "histogram_quantile" -> {
+            switch (fn) {
+              case HISTOGRAM_QUANTILE -> {
                 double q = (Double) a[1];
                 double v = quantile(q, g, ev, vecArg);
                 out.add(new Sample(g.out, t, v, true));
               }
-              case "histogram_fraction" -> {
+              case HISTOGRAM_FRACTION -> {
                 double v = fraction((Double) a[1], (Double) a[2], g);
                 out.add(new Sample(g.out, t, v, true));
               }

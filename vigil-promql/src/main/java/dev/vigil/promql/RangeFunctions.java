@@ -7,6 +7,7 @@ import dev.vigil.promql.Value.VectorValue;
 import dev.vigil.promql.parser.Expr;
 import dev.vigil.promql.parser.Expr.Call;
 import dev.vigil.promql.parser.Expr.MatrixSelector;
+import dev.vigil.promql.parser.FunctionId;
 import dev.vigil.promql.parser.ValueType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ final class RangeFunctions {
   }
 
   static Value eval(Evaluator ev, Call c) {
+    FunctionId fn = c.function().id();
     String name = c.function().name();
     List<Expr> args = c.args();
     int matIdx = c.function().argTypes().indexOf(ValueType.MATRIX);
@@ -45,7 +47,7 @@ final class RangeFunctions {
       }
     }
     Expr matExpr = Functions.unwrap(args.get(matIdx));
-    if (name.equals("quantile_over_time")) {
+    if (fn == FunctionId.QUANTILE_OVER_TIME) {
       for (double q : scalars[0]) {
         if (Double.isNaN(q) || q < 0 || q > 1) {
           ev.annotations()
@@ -55,7 +57,7 @@ final class RangeFunctions {
         }
       }
     }
-    if (name.equals("double_exponential_smoothing")) {
+    if (fn == FunctionId.DOUBLE_EXPONENTIAL_SMOOTHING) {
       for (int i = 0; i < ev.numSteps; i++) {
         checkFactor("smoothing", scalars[1][i]);
         checkFactor("trend", scalars[2][i]);
@@ -63,15 +65,15 @@ final class RangeFunctions {
     }
     MatrixArg m =
         matExpr instanceof MatrixSelector ms ? ev.matrixSelector(ms, name) : ev.matrixArg(matExpr);
-    boolean keepName = name.equals("last_over_time") || name.equals("first_over_time");
-    boolean absent = name.equals("absent_over_time");
-    boolean counterCheck = name.equals("rate") || name.equals("increase");
+    boolean keepName = fn == FunctionId.LAST_OVER_TIME || fn == FunctionId.FIRST_OVER_TIME;
+    boolean absent = fn == FunctionId.ABSENT_OVER_TIME;
+    boolean counterCheck = fn == FunctionId.RATE || fn == FunctionId.INCREASE;
     boolean[] present = absent ? new boolean[ev.numSteps] : null;
     boolean stepInvariant =
-        m.atKind != Expr.AtKind.NONE && !name.equals("predict_linear") && constant(scalars);
+        m.atKind != Expr.AtKind.NONE && fn != FunctionId.PREDICT_LINEAR && constant(scalars);
     List<StepSeries> out = new ArrayList<>();
-    boolean extreme = name.equals("max_over_time") || name.equals("min_over_time");
-    boolean max = name.equals("max_over_time");
+    boolean extreme = fn == FunctionId.MAX_OVER_TIME || fn == FunctionId.MIN_OVER_TIME;
+    boolean max = fn == FunctionId.MAX_OVER_TIME;
     while (m.hasNext()) {
       RawSeries s = m.next();
       StepSeries o = null;
@@ -134,7 +136,7 @@ final class RangeFunctions {
           // With @ the window is the same at every step: compute once, repeat the value.
           v = o.values[0];
         } else {
-          v = compute(name, new Window(s, lo, hi, ref, m.rangeMs, ev.ts(i)), scalars, i);
+          v = compute(fn, new Window(s, lo, hi, ref, m.rangeMs, ev.ts(i)), scalars, i);
         }
         if (Double.doubleToRawLongBits(v) == NONE_BITS) {
           continue;
@@ -196,28 +198,28 @@ final class RangeFunctions {
   private static final long NONE_BITS = 0x7ff8_dead_0000_0001L;
   private static final double NONE = Double.longBitsToDouble(NONE_BITS);
 
-  private static double compute(String name, Window w, double[][] sc, int step) {
+  private static double compute(FunctionId fn, Window w, double[][] sc, int step) {
     RawSeries s = w.s();
     int lo = w.lo();
     int hi = w.hi();
     int n = w.count();
-    switch (name) {
-      case "rate" -> {
+    switch (fn) {
+      case RATE -> {
         return extrapolatedRate(w, true, true);
       }
-      case "increase" -> {
+      case INCREASE -> {
         return extrapolatedRate(w, true, false);
       }
-      case "delta" -> {
+      case DELTA -> {
         return extrapolatedRate(w, false, false);
       }
-      case "irate", "idelta" -> {
+      case IRATE, IDELTA -> {
         if (n < 2) {
           return NONE;
         }
         double last = s.vals[hi - 1];
         double prev = s.vals[hi - 2];
-        boolean rate = name.equals("irate");
+        boolean rate = fn == FunctionId.IRATE;
         double r = rate && last < prev ? last : last - prev;
         if (rate) {
           long dt = s.ts[hi - 1] - s.ts[hi - 2];
@@ -228,25 +230,25 @@ final class RangeFunctions {
         }
         return r;
       }
-      case "deriv" -> {
+      case DERIV -> {
         if (n < 2) {
           return NONE;
         }
         return Stats.linearRegression(s.ts, s.vals, lo, hi, s.ts[lo])[0];
       }
-      case "predict_linear" -> {
+      case PREDICT_LINEAR -> {
         if (n < 2) {
           return NONE;
         }
         double[] r = Stats.linearRegression(s.ts, s.vals, lo, hi, w.stepTs());
         return r[0] * sc[1][step] + r[1];
       }
-      case "changes", "resets" -> {
+      case CHANGES, RESETS -> {
         int count = 0;
         for (int i = lo + 1; i < hi; i++) {
           double prev = s.vals[i - 1];
           double cur = s.vals[i];
-          if (name.equals("changes")
+          if (fn == FunctionId.CHANGES
               ? (cur != prev && !(Double.isNaN(cur) && Double.isNaN(prev)))
               : cur < prev) {
             count++;
@@ -254,78 +256,43 @@ final class RangeFunctions {
         }
         return count;
       }
-      case "count_over_time" -> {
+      case COUNT_OVER_TIME -> {
         return n;
       }
-      case "present_over_time" -> {
+      case PRESENT_OVER_TIME -> {
         return 1.0;
       }
-      case "last_over_time" -> {
+      case LAST_OVER_TIME -> {
         return w.last();
       }
-      case "first_over_time" -> {
+      case FIRST_OVER_TIME -> {
         return w.first();
       }
-      case "ts_of_last_over_time" -> {
+      case TS_OF_LAST_OVER_TIME -> {
         return s.ts[hi - 1] / 1000.0;
       }
-      case "ts_of_first_over_time" -> {
+      case TS_OF_FIRST_OVER_TIME -> {
         return s.ts[lo] / 1000.0;
       }
-      case "sum_over_time" -> {
-        double sum = 0;
-        double comp = 0;
-        for (int i = lo; i < hi; i++) {
-          comp = Kahan.comp(s.vals[i], sum, comp);
-          sum += s.vals[i];
-        }
-        return Double.isInfinite(sum) ? sum : sum + comp;
+      case SUM_OVER_TIME -> {
+        return sum(s.vals, lo, hi);
       }
-      case "avg_over_time" -> {
+      case AVG_OVER_TIME -> {
         return avg(s.vals, lo, hi);
       }
-      case "min_over_time", "max_over_time", "ts_of_min_over_time", "ts_of_max_over_time" -> {
-        boolean max = name.contains("max");
-        double best = s.vals[lo];
-        long bestT = s.ts[lo];
-        for (int i = lo + 1; i < hi; i++) {
-          double f = s.vals[i];
-          boolean better =
-              max ? (f > best || Double.isNaN(best)) : (f < best || Double.isNaN(best));
-          if (name.startsWith("ts_of")) {
-            better = better || (f == best);
-          }
-          if (better) {
-            best = f;
-            bestT = s.ts[i];
-          }
-        }
-        return name.startsWith("ts_of") ? bestT / 1000.0 : best;
+      case MIN_OVER_TIME, MAX_OVER_TIME, TS_OF_MIN_OVER_TIME, TS_OF_MAX_OVER_TIME -> {
+        return extreme(fn, s, lo, hi);
       }
-      case "stddev_over_time", "stdvar_over_time" -> {
-        double count = 0;
-        double mean = 0;
-        double cMean = 0;
-        double aux = 0;
-        double cAux = 0;
-        for (int i = lo; i < hi; i++) {
-          double f = s.vals[i];
-          count++;
-          double delta = f - (mean + cMean);
-          double incMean = delta / count;
-          cMean = Kahan.comp(incMean, mean, cMean);
-          mean += incMean;
-          double incAux = delta * (f - (mean + cMean));
-          cAux = Kahan.comp(incAux, aux, cAux);
-          aux += incAux;
-        }
-        double var = (aux + cAux) / count;
-        return name.startsWith("stddev") ? Math.sqrt(var) : var;
+      case STDDEV_OVER_TIME -> {
+        return Math.sqrt(variance(s.vals, lo, hi));
       }
-      case "quantile_over_time" -> {
+      case STDVAR_OVER_TIME -> {
+        return variance(s.vals, lo, hi);
+      }
+      case QUANTILE_OVER_TIME -> {
         return Stats.quantile(sc[0][step], Arrays.copyOfRange(s.vals, lo, hi));
       }
-      case "mad_over_time" -> {
+      case MAD_OVER_TIME -> {
         double[] v = Arrays.copyOfRange(s.vals, lo, hi);
         for (double x : v) {
           if (Double.isNaN(x)) {
@@ -338,7 +305,7 @@ final class RangeFunctions {
         }
         return Stats.quantile(0.5, v);
       }
-      case "double_exponential_smoothing" -> {
+      case DOUBLE_EXPONENTIAL_SMOOTHING -> {
         if (n < 2) {
           return NONE;
         }
@@ -358,8 +325,65 @@ final class RangeFunctions {
         }
         return s1;
       }
-      default -> throw new PromqlException("function \"" + name + "\" is not implemented");
+      default ->
+          throw new PromqlException(
+              "function \""
+                  + fn.name().toLowerCase(java.util.Locale.ROOT)
+                  + "\" is not implemented");
     }
+  }
+
+  /* The window's extreme or its time: its own small method, so the JIT compiles the loop tight. */
+  private static double extreme(FunctionId fn, RawSeries s, int lo, int hi) {
+    boolean max = fn == FunctionId.MAX_OVER_TIME || fn == FunctionId.TS_OF_MAX_OVER_TIME;
+    boolean tsOf = fn == FunctionId.TS_OF_MIN_OVER_TIME || fn == FunctionId.TS_OF_MAX_OVER_TIME;
+    double best = s.vals[lo];
+    long bestT = s.ts[lo];
+    for (int i = lo + 1; i < hi; i++) {
+      double f = s.vals[i];
+      boolean better = max ? (f > best || Double.isNaN(best)) : (f < best || Double.isNaN(best));
+      if (tsOf) {
+        better = better || (f == best);
+      }
+      if (better) {
+        best = f;
+        bestT = s.ts[i];
+      }
+    }
+    return tsOf ? bestT / 1000.0 : best;
+  }
+
+  /* Compensated Welford variance of a window, as Prometheus computes stdvar_over_time. */
+  private static double variance(double[] vals, int lo, int hi) {
+    double count = 0;
+    double mean = 0;
+    double cMean = 0;
+    double aux = 0;
+    double cAux = 0;
+    for (int i = lo; i < hi; i++) {
+      double f = vals[i];
+      count++;
+      double delta = f - (mean + cMean);
+      double incMean = delta / count;
+      cMean = Kahan.comp(incMean, mean, cMean);
+      mean += incMean;
+      double incAux = delta * (f - (mean + cMean));
+      cAux = Kahan.comp(incAux, aux, cAux);
+      aux += incAux;
+    }
+    return (aux + cAux) / count;
+  }
+
+  /* Compensated sum of a window: a small method the JIT inlines Kahan.comp into (in the big
+   * switch it did not: sum_over_time over 1 h windows took 2.3x avg_over_time's time). */
+  static double sum(double[] vals, int lo, int hi) {
+    double sum = 0;
+    double comp = 0;
+    for (int i = lo; i < hi; i++) {
+      comp = Kahan.comp(vals[i], sum, comp);
+      sum += vals[i];
+    }
+    return Double.isInfinite(sum) ? sum : sum + comp;
   }
 
   /** Mean with Kahan summation, switching to an incremental mean if the sum overflows. */

@@ -12,6 +12,7 @@ import dev.vigil.model.SeriesSet;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.MemSeries;
+import dev.vigil.tsdb.query.ChainIterator;
 import dev.vigil.tsdb.query.MergeIterator;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,14 @@ final class TsdbQuerier implements Querier {
         }
         found
             .computeIfAbsent(l, k -> new ArrayList<>())
-            .add(new Source(src, rollup && counter, lastRaw, b.meta().resolution()));
+            .add(
+                new Source(
+                    src,
+                    rollup && counter,
+                    lastRaw,
+                    b.meta().resolution(),
+                    b.meta().minTime(),
+                    b.meta().maxTime()));
       }
     }
     long hFrom = Math.max(from, headMin);
@@ -111,7 +119,9 @@ final class TsdbQuerier implements Querier {
         }
         found
             .computeIfAbsent(s.labels(), k -> new ArrayList<>())
-            .add(new Source(() -> s.iterator(hFrom, to, head.chunkFile()), false, null, 0));
+            .add(
+                new Source(
+                    () -> s.iterator(hFrom, to, head.chunkFile()), false, null, 0, hFrom, to));
       }
     }
     List<Series> out = new ArrayList<>(found.size());
@@ -209,7 +219,12 @@ final class TsdbQuerier implements Querier {
    * behind its samples) or plain samples.
    */
   private record Source(
-      SampleIteratorSource src, boolean cumulative, CounterStitch.LastRaw lastRaw, long res) {}
+      SampleIteratorSource src,
+      boolean cumulative,
+      CounterStitch.LastRaw lastRaw,
+      long res,
+      long minTime,
+      long maxTime) {}
 
   /**
    * A series read from several places: merged by time; where a counter rollup is among them, its
@@ -232,10 +247,13 @@ final class TsdbQuerier implements Querier {
         return new CounterStitch(pieces, CounterStitch.Leads.NONE, end);
       }
       List<SampleIterator> its = new ArrayList<>(sources.size());
-      for (Source s : sources) {
-        its.add(s.src().open());
+      boolean ordered = true;
+      for (int i = 0; i < sources.size(); i++) {
+        its.add(sources.get(i).src().open());
+        ordered &= i == 0 || sources.get(i - 1).maxTime() <= sources.get(i).minTime();
       }
-      return MergeIterator.of(its);
+      // Sources one after the other in time (blocks, then the head): read in turn, not merged.
+      return its.size() > 1 && ordered ? new ChainIterator(its) : MergeIterator.of(its);
     }
   }
 }

@@ -133,8 +133,22 @@ public sealed interface Expr {
       boolean without,
       boolean grouped,
       int start,
-      int end)
+      int end,
+      AggregateOp kind)
       implements Expr {
+    /** The aggregation, its operator resolved from {@code op}. */
+    public AggregateExpr(
+        String op,
+        Expr expr,
+        Expr param,
+        List<String> grouping,
+        boolean without,
+        boolean grouped,
+        int start,
+        int end) {
+      this(op, expr, param, grouping, without, grouped, start, end, AggregateOp.of(op));
+    }
+
     @Override
     public ValueType type() {
       return ValueType.VECTOR;
@@ -164,8 +178,20 @@ public sealed interface Expr {
       Expr rhs,
       VectorMatching matching,
       boolean returnBool,
-      boolean explicitMatching)
+      boolean explicitMatching,
+      BinaryOp kind)
       implements Expr {
+    /** The operation, its operator resolved from {@code op}. */
+    public BinaryExpr(
+        String op,
+        Expr lhs,
+        Expr rhs,
+        VectorMatching matching,
+        boolean returnBool,
+        boolean explicitMatching) {
+      this(op, lhs, rhs, matching, returnBool, explicitMatching, BinaryOp.of(op));
+    }
+
     @Override
     public ValueType type() {
       return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR
@@ -185,12 +211,12 @@ public sealed interface Expr {
 
     /** Whether the operator is a comparison ({@code == != > < >= <=}). */
     public boolean isComparison() {
-      return Operators.isComparison(op);
+      return kind.isComparison();
     }
 
     /** Whether the operator is a set operator ({@code and or unless}). */
     public boolean isSetOperator() {
-      return Operators.isSetOperator(op);
+      return kind.isSetOperator();
     }
   }
 

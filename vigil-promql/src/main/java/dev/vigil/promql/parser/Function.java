@@ -14,13 +14,15 @@ import java.util.Map;
  *
  * @param variadic 0 for exactly {@code argTypes.size()} arguments; n &gt; 0 for up to n more than
  *     the required {@code argTypes.size() - 1}; -1 for any number of the last type
+ * @param id the function as an enum constant, for the engine's dispatch
  */
-public record Function(String name, List<ValueType> argTypes, int variadic, ValueType returnType) {
+public record Function(
+    String name, List<ValueType> argTypes, int variadic, ValueType returnType, FunctionId id) {
 
   private static final Map<String, Function> ALL = new HashMap<>();
 
   private static void def(String name, ValueType ret, int variadic, ValueType... args) {
-    ALL.put(name, new Function(name, List.of(args), variadic, ret));
+    ALL.put(name, new Function(name, List.of(args), variadic, ret, FunctionId.of(name)));
   }
 
   static {
