@@ -10,7 +10,8 @@ import java.util.List;
  * Writes the rollups a raw block lacks: blocks written while rollups were off, or by a backfill
  * tool that wrote none (such as {@code vigil tsdb import openmetrics} before it wrote rollups). A
  * raw block gets its 5 m and 1 h rollups, as a head cut writes them, when no rollup block overlaps
- * its range and it is still within the rollup retention.
+ * its range, it is still within the rollup retention and its samples span enough ({@link
+ * Rollups#MIN_SPAN_MS}; a block found too short is remembered and not read again).
  */
 final class RollupBackfill {
   private RollupBackfill() {}
@@ -24,7 +25,10 @@ final class RollupBackfill {
     int n = 0;
     for (Block raw : db.blocks) {
       BlockMeta m = raw.meta();
-      if (m.resolution() != 0 || hasRollups(db.blocks, m)) {
+      if (m.resolution() != 0
+          || m.maxTime() - m.minTime() < Rollups.MIN_SPAN_MS
+          || db.tooShortForRollups.contains(m.id())
+          || hasRollups(db.blocks, m)) {
         continue;
       }
       if (db.opts.rollupRetentionMs > 0 && m.maxTime() <= now - db.opts.rollupRetentionMs) {
@@ -38,6 +42,10 @@ final class RollupBackfill {
         w.add(raw.labels(id), buf.ts, buf.vs, buf.n);
       }
       warnings.forEach(db::report);
+      if (!w.worthWriting()) {
+        db.tooShortForRollups.add(m.id());
+        continue;
+      }
       List<Block> next = new ArrayList<>(db.blocks);
       for (BlockMeta r : w.finish()) {
         next.add(Block.open(db.dir.resolve(r.id())));

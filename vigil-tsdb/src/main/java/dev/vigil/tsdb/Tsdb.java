@@ -79,6 +79,10 @@ public final class Tsdb implements Queryable, ExemplarQueryable, Appendable, Aut
   private final HeadCompactor headCompactor;
   private final BlockCompactor blockCompactor;
   volatile List<Block> blocks;
+
+  /** Raw blocks whose samples span too little for rollups (by id), so backfill reads them once. */
+  final Set<String> tooShortForRollups = ConcurrentHashMap.newKeySet();
+
   volatile long headReadMin = Long.MIN_VALUE;
   private volatile boolean closed;
 

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.assertj.core.data.Offset;
@@ -53,8 +54,15 @@ class ImportRollupsTest {
     OpenMetricsImporter.Result r = OpenMetricsImporter.run(file, db, b -> {});
 
     assertThat(r.blocks()).hasSize(4); // 6 h from a point inside a 2 h block
+    long lastStart = Math.floorDiv(START, 2 * H) * 2 * H + 6 * H; // the last block: 13 min of data
     for (BlockMeta raw : r.blocks()) {
       for (Resolution res : List.of(Resolution.FIVE_MINUTES, Resolution.ONE_HOUR)) {
+        if (raw.minTime() == lastStart) {
+          assertThat(r.rollups())
+              .as("%s rollups of the last block, 13 min of samples: none", res)
+              .noneMatch(m -> m.minTime() == raw.minTime());
+          continue;
+        }
         assertThat(r.rollups())
             .as("%s rollups of block [%d, %d)", res, raw.minTime(), raw.maxTime())
             .anyMatch(
@@ -65,9 +73,20 @@ class ImportRollupsTest {
       }
     }
     try (Tsdb t = Tsdb.builder(db).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
-      long end = START + N * STEP;
-      List<long[]> raw = read(t, SelectHints.range(START, end), "req_total");
+      List<long[]> raw = read(t, SelectHints.range(START, START + N * STEP), "req_total");
       assertThat(raw).hasSize(N);
+      // The last block has no rollups: 1 h reads there answer from its raw samples.
+      List<long[]> tail = read(t, SelectHints.range(lastStart, START + N * STEP), "temp");
+      assertThat(tail).hasSize(53); // 13 min 20 s at 15 s
+      assertThat(
+              read(
+                  t,
+                  new SelectHints(
+                      lastStart, START + N * STEP, 0, "max_over_time", 0, Resolution.ONE_HOUR),
+                  "temp"))
+          .usingElementComparator(Arrays::compare)
+          .containsExactlyElementsOf(tail);
+      long end = lastStart - 1; // the rest is rolled up
       List<long[]> inc =
           read(t, new SelectHints(START, end, 0, "increase", 0, Resolution.ONE_HOUR), "req_total");
       assertThat(inc.size()).isBetween(6, 12); // one per hour (and per block start): rollups

@@ -40,7 +40,7 @@ class ToolsTest {
     assertThat(r.samples()).isEqualTo(5);
     assertThat(r.series()).isEqualTo(2);
     assertThat(r.blocks()).hasSize(2); // the +Inf sample lies in the next 2 h block
-    assertThat(r.rollups()).hasSize(4); // 5 m and 1 h beside each
+    assertThat(r.rollups()).isEmpty(); // seconds of samples per block: too little for rollups
     try (Tsdb t = Tsdb.builder(db).backgroundInterval(Duration.ZERO).log(m -> {}).open()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       long n =

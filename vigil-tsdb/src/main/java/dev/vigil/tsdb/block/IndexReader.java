@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -43,17 +45,56 @@ final class IndexReader {
         throw new IOException(file + ": not a vigil index (bad magic at offset 0)");
       }
       int version = b.get();
-      if (version != 1) {
+      if (version != 1 && version != IndexWriter.VERSION) {
         throw new IOException(file + ": unsupported index version " + version + " at offset 4");
       }
       IndexReader r = new IndexReader();
       try {
-        r.parse(b);
+        r.parse(version == 1 ? b : inflate(b));
       } catch (IllegalStateException e) {
-        throw new IOException(file + ": malformed index: " + e.getMessage(), e);
+        throw new IOException(
+            file
+                + ": malformed index: "
+                + (version == 1 ? "" : "(offsets in the inflated body) ")
+                + e.getMessage(),
+            e);
       }
       return r;
     }
+  }
+
+  /**
+   * The deflated body of a version 2 index: its declared length is checked against what deflate
+   * could produce from the bytes left before anything is allocated, and against what it did.
+   */
+  private static ByteBuffer inflate(ByteBuffer b) {
+    long len = uvarint(b);
+    long most = 1032L * b.remaining() + 64; // deflate's best ratio is about 1032:1
+    if (len < 0 || len > most || len > Integer.MAX_VALUE - 16) {
+      throw new IllegalStateException(
+          "body of " + len + " bytes cannot inflate from the " + b.remaining() + " bytes left");
+    }
+    byte[] out = new byte[(int) len];
+    Inflater inf = new Inflater();
+    try {
+      inf.setInput(b);
+      int n = 0;
+      while (n < out.length && !inf.finished()) {
+        int k = inf.inflate(out, n, out.length - n);
+        if (k == 0 && (inf.needsInput() || inf.needsDictionary())) {
+          break;
+        }
+        n += k;
+      }
+      if (n != out.length || !inf.finished()) {
+        throw new IllegalStateException("body does not inflate to its declared " + len + " bytes");
+      }
+    } catch (DataFormatException e) {
+      throw new IllegalStateException("body does not inflate: " + e.getMessage(), e);
+    } finally {
+      inf.end();
+    }
+    return ByteBuffer.wrap(out);
   }
 
   private void parse(ByteBuffer b) throws IOException {

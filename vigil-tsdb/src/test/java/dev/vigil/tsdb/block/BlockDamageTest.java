@@ -145,7 +145,7 @@ class BlockDamageTest {
   @Test
   void unknownIndexVersion_isRefusedByName() throws Exception {
     byte[] idx = new Index().symbols().uvarint(0).uvarint(0).bytes();
-    idx[4] = 2;
+    idx[4] = 7;
     CRC32 crc = new CRC32();
     crc.update(idx, 0, idx.length - 4);
     int c = (int) crc.getValue();
@@ -155,7 +155,7 @@ class BlockDamageTest {
     Path b = blockWithIndex(idx);
     assertThatThrownBy(() -> Block.open(b))
         .isInstanceOf(IOException.class)
-        .hasMessage(b.resolve("index") + ": unsupported index version 2 at offset 4");
+        .hasMessage(b.resolve("index") + ": unsupported index version 7 at offset 4");
   }
 
   @Test

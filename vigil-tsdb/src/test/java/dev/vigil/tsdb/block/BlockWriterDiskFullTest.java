@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,10 +27,16 @@ class BlockWriterDiskFullTest {
     try (Tmpfs fs = Tmpfs.mount(tmp.resolve("fs"), 2)) {
       Path dir = Files.createDirectories(fs.dir().resolve("store"));
       BlockWriter w = new BlockWriter(dir, 0, 7_200_000, 1, List.of(), 0, 1_000);
-      String pad = "x".repeat(60);
+      // Label values that do not compress (the index is deflated): 300 random characters each.
+      SplittableRandom rnd = new SplittableRandom(20261208);
+      String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
       for (int i = 0; i < 20_000; i++) { // one sample each: small chunks, a large index
+        StringBuilder pad = new StringBuilder();
+        for (int k = 0; k < 300; k++) {
+          pad.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
         w.add(
-            Labels.of("__name__", "wide", "id", pad + String.format("%06d", i)),
+            Labels.of("__name__", "wide", "id", String.format("%06d", i) + pad),
             new long[] {1_000},
             new double[] {i},
             1);
