@@ -391,5 +391,6 @@ final class WriteQueue implements AutoCloseable {
       }
     }
     senders.shutdownNow();
+    client.close();
   }
 }
