@@ -74,6 +74,30 @@ class ShardBufferTest {
   }
 
   @Test
+  void addingSamples_allocatesNothing_onceTheArraysHaveGrown() {
+    var mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    ShardBuffer b = new ShardBuffer();
+    ShardBuffer.SeriesLabels[] s = new ShardBuffer.SeriesLabels[1_000];
+    for (int k = 0; k < s.length; k++) {
+      s[k] = series("m" + k);
+    }
+    for (int round = 0; round < 2; round++) { // the first round grows the arrays
+      long before = mx.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < 20; i++) {
+        for (int k = 0; k < s.length; k++) {
+          b.add(1_000_000L + k, s[k], 1_000L * i, i);
+        }
+      }
+      long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+      if (round == 1) {
+        assertThat(allocated).as("bytes allocated adding 20,000 samples").isLessThan(1_024);
+      }
+      assertThat(b.drain(2_000, false)).hasSize(10);
+    }
+  }
+
+  @Test
   void exemplarsOfASeriesWithoutSamples_areSentToo() {
     ShardBuffer b = new ShardBuffer();
     b.addExemplar(9, series("e"), new ShardBuffer.Exemplar(Labels.of("trace_id", "x"), 1, 2));
