@@ -103,7 +103,11 @@ public final class RemoteWriteManager implements AutoCloseable {
             "remote_write " + c.name() + ": tls_config: " + e.getMessage(), e);
       }
     }
-    return new WriteClient(c, ssl, params);
+    try {
+      return new WriteClient(c, ssl, params);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("remote_write " + c.name() + ": " + e.getMessage(), e);
+    }
   }
 
   /**

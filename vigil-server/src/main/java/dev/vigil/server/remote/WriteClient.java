@@ -36,13 +36,22 @@ final class WriteClient {
   record Outcome(Kind kind, Duration retryAfter, String detail) {}
 
   static final String USER_AGENT = "Vigil-remote-write/1";
+  private static final Outcome SENT = new Outcome(Kind.SENT, null, null);
 
   private final RemoteWriteConfig config;
-  private final HttpClient http;
+  private final HttpClient http; // https:// receivers
+  private final Http1Connections plain; // http:// receivers
   private final String auth;
 
   WriteClient(RemoteWriteConfig config, SSLContext ssl, SSLParameters params) {
     this.config = config;
+    this.auth = config.authorizationHeader();
+    if ("http".equalsIgnoreCase(config.url().getScheme())) {
+      this.http = null;
+      this.plain = new Http1Connections(config.url(), fixedHeaders(), config.remoteTimeout());
+      return;
+    }
+    this.plain = null;
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .connectTimeout(config.remoteTimeout())
@@ -54,13 +63,45 @@ final class WriteClient {
       b.sslParameters(params);
     }
     this.http = b.build();
-    this.auth = config.authorizationHeader();
+  }
+
+  /** The headers every request carries, in the order sent (before Content-Length). */
+  private Map<String, String> fixedHeaders() {
+    boolean v2 = config.protobufMessage().equals(RemoteWriteConfig.V2);
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put("Content-Encoding", "snappy");
+    h.put(
+        "Content-Type",
+        v2 ? "application/x-protobuf;proto=" + RemoteWriteConfig.V2 : "application/x-protobuf");
+    h.put("User-Agent", USER_AGENT);
+    h.put("X-Prometheus-Remote-Write-Version", v2 ? "2.0.0" : "0.1.0");
+    h.putAll(config.headers());
+    if (auth != null) {
+      h.put("Authorization", auth);
+    }
+    return h;
+  }
+
+  /** Closes the kept-alive connections. */
+  void close() {
+    if (plain != null) {
+      plain.close();
+    }
   }
 
   /** Sends {@code proto} (uncompressed); returns the compressed size through {@code bytes}. */
   Outcome send(byte[] proto, long[] bytes) throws InterruptedException {
     byte[] body = Snappy.compress(proto);
     bytes[0] = body.length;
+    if (plain != null) {
+      Http1Connections.Response r;
+      try {
+        r = plain.post(body, body.length);
+      } catch (IOException e) {
+        return new Outcome(Kind.RETRY, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+      return outcome(r.status(), r.body(), r.retryAfter());
+    }
     boolean v2 = config.protobufMessage().equals(RemoteWriteConfig.V2);
     HttpRequest.Builder rb =
         HttpRequest.newBuilder(config.url())
@@ -86,18 +127,20 @@ final class WriteClient {
     } catch (IOException e) {
       return new Outcome(Kind.RETRY, null, e.getClass().getSimpleName() + ": " + e.getMessage());
     }
-    int code = r.statusCode();
+    return outcome(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").orElse(null));
+  }
+
+  private Outcome outcome(int code, String responseBody, String retryAfter) {
     if (code / 100 == 2) {
-      return new Outcome(Kind.SENT, null, null);
+      return SENT;
     }
-    String body0 = r.body() == null ? "" : r.body().strip();
+    String body0 = responseBody == null ? "" : responseBody.strip();
     String detail =
         "HTTP "
             + code
             + (body0.isEmpty() ? "" : ": " + body0.substring(0, Math.min(200, body0.length())));
     if (code / 100 == 5 || code == 429 && config.queue().retryOnHttp429()) {
-      return new Outcome(
-          Kind.RETRY, retryAfter(r.headers().firstValue("Retry-After").orElse(null)), detail);
+      return new Outcome(Kind.RETRY, retryAfter(retryAfter), detail);
     }
     return new Outcome(Kind.DROP, null, detail);
   }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -65,12 +64,12 @@ final class WriteQueue implements AutoCloseable {
   private final LongSupplier nanos;
   private final QueueMetrics metrics = new QueueMetrics();
 
+  private static final ShardBuffer.SeriesLabels DROPPED_REF =
+      new ShardBuffer.SeriesLabels(DROPPED, null);
+
   /** Per WAL ref: the labels as sent (or DROPPED), and their encoding (1.0), made once. */
-  private record Ref(Labels labels, byte[] encoded) {}
+  private final RefMap<ShardBuffer.SeriesLabels> refs = new RefMap<>();
 
-  private static final Ref DROPPED_REF = new Ref(DROPPED, null);
-
-  private final Map<Long, Ref> refs = new HashMap<>();
   private final boolean v2;
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
   private volatile boolean running;
@@ -183,31 +182,42 @@ final class WriteQueue implements AutoCloseable {
           Labels l = transform(d.labels());
           refs.put(
               ref,
-              l == DROPPED ? DROPPED_REF : new Ref(l, v2 ? null : ShardBuffer.encodeLabels(l)));
+              l == DROPPED
+                  ? DROPPED_REF
+                  : new ShardBuffer.SeriesLabels(l, v2 ? null : ShardBuffer.encodeLabels(l)));
         }
       }
       case RecordType.SAMPLES -> {
         int n = d.count("samples", 10);
         long r0 = d.uvarint();
         long t0 = d.varint();
+        long highest = Long.MIN_VALUE;
+        int dropped = 0;
         for (int i = 0; i < n; i++) {
           long ref = r0 + d.varint();
           long t = t0 + d.varint();
           double v = Double.longBitsToDouble(d.long64());
-          metrics.samplesIn.increment();
-          QueueMetrics.max(metrics.highestReadMs, t);
-          Ref l = refs.get(ref);
+          highest = Math.max(highest, t);
+          ShardBuffer.SeriesLabels l = refs.get(ref);
           if (l == null || l == DROPPED_REF) {
-            metrics.samplesDropped.increment();
+            dropped++;
             continue;
           }
           if (pending == 0) {
             firstPendingNanos = nanos.getAsLong();
           }
-          shard(ref).add(ref, l.labels(), l.encoded(), t, v);
+          shard(ref).add(ref, l, t, v);
           pending++;
-          metrics.samplesPending.incrementAndGet();
         }
+        // The counters once per record, not per sample.
+        metrics.samplesIn.add(n);
+        if (n > 0) {
+          QueueMetrics.max(metrics.highestReadMs, highest);
+        }
+        if (dropped > 0) {
+          metrics.samplesDropped.add(dropped);
+        }
+        metrics.samplesPending.addAndGet(n - dropped);
       }
       case RecordType.EXEMPLARS -> {
         if (!config.sendExemplars()) {
@@ -221,9 +231,9 @@ final class WriteQueue implements AutoCloseable {
           long t = t0 + d.varint();
           double v = Double.longBitsToDouble(d.long64());
           Labels el = d.labels();
-          Ref l = refs.get(ref);
+          ShardBuffer.SeriesLabels l = refs.get(ref);
           if (l != null && l != DROPPED_REF) {
-            shard(ref).addExemplar(ref, l.labels(), new ShardBuffer.Exemplar(el, t, v));
+            shard(ref).addExemplar(ref, l, new ShardBuffer.Exemplar(el, t, v));
           }
         }
       }
@@ -381,5 +391,6 @@ final class WriteQueue implements AutoCloseable {
       }
     }
     senders.shutdownNow();
+    client.close();
   }
 }
