@@ -372,12 +372,15 @@ public final class MemoryBench {
 
   private static void http(Options o, StringBuilder report) throws Exception {
     List<Proc> procs = new ArrayList<>();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cp = System.getProperty("java.class.path");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp =
+        Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            .map(e -> Path.of(e).toAbsolutePath().toString())
+            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     try {
       for (String kind : List.of("javalin", "jdk")) {
         int port = freePort();
-        List<String> cmd = new ArrayList<>(List.of(java));
+        List<String> cmd = new ArrayList<>(List.of(javaBin));
         cmd.addAll(o.httpJvm);
         cmd.addAll(List.of("-cp", cp, BareServer.class.getName(), kind, Integer.toString(port)));
         procs.add(Proc.start(kind, cmd, o.work, "http://127.0.0.1:" + port + "/"));
