@@ -411,11 +411,15 @@ final class ScrapeLoop {
 
     private Labels buildLabels(String name, List<String> labels) {
       ScrapeConfig job = target.job();
+      // The parser makes new strings for every line; a new series keeps the JVM's one copy of
+      // each name and value instead (String.intern), shared with every other series, the scrape
+      // cache and the head's postings. Per-series copies were most of the heap at 20,000 series
+      // (docs/BENCHMARKS.md, "Resident memory").
       Labels.Builder b = Labels.builder();
       for (int i = 0; i < labels.size(); i += 2) {
-        b.set(labels.get(i), labels.get(i + 1));
+        b.set(labels.get(i).intern(), labels.get(i + 1).intern());
       }
-      b.set(Labels.METRIC_NAME, name);
+      b.set(Labels.METRIC_NAME, name.intern());
       Labels tl = target.labels();
       for (int i = 0; i < tl.size(); i++) {
         String n = tl.name(i);
@@ -424,7 +428,7 @@ final class ScrapeLoop {
           if (job.honorLabels()) {
             continue;
           }
-          b.set("exported_" + n, exposed);
+          b.set(("exported_" + n).intern(), exposed);
         }
         b.set(n, tl.value(i));
       }

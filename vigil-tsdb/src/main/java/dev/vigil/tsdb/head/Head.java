@@ -142,6 +142,7 @@ public final class Head implements AutoCloseable {
     if (s != null) {
       return s;
     }
+    labels = interned(labels);
     if (ref == 0) {
       ref = nextRef.getAndIncrement();
     } else {
@@ -155,6 +156,34 @@ public final class Head implements AutoCloseable {
     postings.add(ref, labels);
     byLabels.put(labels, s);
     return s;
+  }
+
+  /**
+   * The labels with the JVM's one copy of each name and value ({@link String#intern}): decoders
+   * (remote write, push, OTLP, WAL replay) make fresh strings for every series, and at 20,000
+   * series those copies were most of a server's heap (docs/BENCHMARKS.md, "Resident memory"). The
+   * given labels when all their strings are that copy already (the scrape path interns them).
+   */
+  static Labels interned(Labels l) {
+    String[] nv = null;
+    for (int i = 0; i < l.size(); i++) {
+      String n = l.name(i);
+      String v = l.value(i);
+      String in = n.intern();
+      String iv = v.intern();
+      if (nv == null && (in != n || iv != v)) {
+        nv = new String[l.size() * 2];
+        for (int j = 0; j < i; j++) {
+          nv[2 * j] = l.name(j);
+          nv[2 * j + 1] = l.value(j);
+        }
+      }
+      if (nv != null) {
+        nv[2 * i] = in;
+        nv[2 * i + 1] = iv;
+      }
+    }
+    return nv == null ? l : Labels.of(nv);
   }
 
   private void setSlot(int ref, MemSeries s) {
