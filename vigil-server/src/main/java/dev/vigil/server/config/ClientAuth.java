@@ -1,6 +1,11 @@
 package dev.vigil.server.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The credentials a client section sends, as Prometheus writes them in a scrape job, an
@@ -67,5 +72,47 @@ record ClientAuth(ScrapeConfig.BasicAuth basic, String bearer, String bearerFile
       throw s.error("authorization", "set either basic_auth or authorization, not both");
     }
     return new ClientAuth(basic, bearer, bearerFile);
+  }
+
+  /** The {@code Authorization} header value for these credentials, or null. */
+  static String header(ScrapeConfig.BasicAuth basic, String bearer) {
+    if (basic != null) {
+      String up = basic.username() + ":" + basic.password();
+      return "Basic " + Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8));
+    }
+    return bearer == null ? null : "Bearer " + bearer;
+  }
+
+  /**
+   * Binds {@code headers} of {@code s}, refusing any (case-insensitive) in {@code reserved}.
+   *
+   * @param setBy who sets the reserved ones, for the message: "the push itself"
+   */
+  static Map<String, String> headers(Section s, Set<String> reserved, String setBy) {
+    Map<String, String> headers = s.stringMap("headers");
+    for (String h : headers.keySet()) {
+      if (reserved.contains(h.toLowerCase(Locale.ROOT))) {
+        throw s.error(
+            "headers",
+            "\""
+                + h
+                + "\" is set by "
+                + setBy
+                + " and cannot be overridden (use basic_auth or authorization for credentials)");
+      }
+    }
+    return headers;
+  }
+
+  /** Binds {@code tls_config} of {@code s}, allowed only with an https url; null when absent. */
+  static ScrapeTlsConfig tls(Section s, String scheme, Path baseDir) {
+    if (!s.has("tls_config")) {
+      s.section("tls_config");
+      return null;
+    }
+    if (!scheme.equals("https")) {
+      throw s.error("tls_config", "set for an http:// url: use https:// or remove tls_config");
+    }
+    return ScrapeTlsConfig.bind(s.section("tls_config"), baseDir);
   }
 }

@@ -1,7 +1,6 @@
 package dev.vigil.server.config;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,12 +87,7 @@ public record PushConfig(List<Target> targets) {
 
     /** The {@code Authorization} header value, or null. */
     public String authorizationHeader() {
-      if (basicAuth != null) {
-        String up = basicAuth.username() + ":" + basicAuth.password();
-        return "Basic "
-            + java.util.Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8));
-      }
-      return bearerToken == null ? null : "Bearer " + bearerToken;
+      return ClientAuth.header(basicAuth, bearerToken);
     }
 
     @Override
@@ -216,27 +210,9 @@ public record PushConfig(List<Target> targets) {
       throw s.error("timeout", "is longer than interval (" + interval + ")");
     }
     List<String> match = matchers(s);
-    Map<String, String> headers = s.stringMap("headers");
-    for (String h : headers.keySet()) {
-      if (RESERVED_HEADERS.contains(h.toLowerCase(Locale.ROOT))) {
-        throw s.error(
-            "headers",
-            "\""
-                + h
-                + "\" is set by the push itself and cannot be overridden (use basic_auth or"
-                + " authorization for credentials)");
-      }
-    }
+    Map<String, String> headers = ClientAuth.headers(s, RESERVED_HEADERS, "the push itself");
     ClientAuth auth = ClientAuth.bind(s, baseDir, true);
-    ScrapeTlsConfig tls = null;
-    if (s.has("tls_config")) {
-      if (!scheme.equals("https")) {
-        throw s.error("tls_config", "set for an http:// url: use https:// or remove tls_config");
-      }
-      tls = ScrapeTlsConfig.bind(s.section("tls_config"), baseDir);
-    } else {
-      s.section("tls_config");
-    }
+    ScrapeTlsConfig tls = ClientAuth.tls(s, scheme, baseDir);
     String serviceName = null;
     String database = null;
     String precision = null;

@@ -1,7 +1,6 @@
 package dev.vigil.server.config;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -126,27 +125,10 @@ public record RemoteQueryConfig(
                           "must be replace or merge, got \"" + v + "\"");
                 });
     Duration timeout = s.duration("remote_timeout", Duration.ofSeconds(30), Duration.ofMillis(1));
-    Map<String, String> headers = s.stringMap("headers");
-    for (String h : headers.keySet()) {
-      if (RESERVED_HEADERS.contains(h.toLowerCase(Locale.ROOT))) {
-        throw s.error(
-            "headers",
-            "\""
-                + h
-                + "\" is set by the query client itself and cannot be overridden (use basic_auth"
-                + " or authorization for credentials)");
-      }
-    }
+    Map<String, String> headers =
+        ClientAuth.headers(s, RESERVED_HEADERS, "the query client itself");
     ClientAuth auth = ClientAuth.bind(s, baseDir, true);
-    ScrapeTlsConfig tls = null;
-    if (s.has("tls_config")) {
-      if (!scheme.equals("https")) {
-        throw s.error("tls_config", "set for an http:// url: use https:// or remove tls_config");
-      }
-      tls = ScrapeTlsConfig.bind(s.section("tls_config"), baseDir);
-    } else {
-      s.section("tls_config");
-    }
+    ScrapeTlsConfig tls = ClientAuth.tls(s, scheme, baseDir);
     int seriesLimit = (int) s.integer("series_limit", DEFAULT_SERIES_LIMIT, 1, 100_000_000);
     long samplesLimit = s.integer("samples_limit", DEFAULT_SAMPLES_LIMIT, 1, 10_000_000_000L);
     s.finish();
@@ -164,12 +146,7 @@ public record RemoteQueryConfig(
 
   /** The {@code Authorization} header value, or null. */
   public String authorizationHeader() {
-    if (basicAuth != null) {
-      String up = basicAuth.username() + ":" + basicAuth.password();
-      return "Basic "
-          + java.util.Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8));
-    }
-    return bearerToken == null ? null : "Bearer " + bearerToken;
+    return ClientAuth.header(basicAuth, bearerToken);
   }
 
   @Override

@@ -152,29 +152,11 @@ public record RemoteWriteConfig(
           "name", "must be 1 to 100 letters, digits, '_', '-' or '.', got \"" + name + "\"");
     }
     Duration timeout = s.duration("remote_timeout", Duration.ofSeconds(30), Duration.ofMillis(1));
-    Map<String, String> headers = s.stringMap("headers");
-    for (String h : headers.keySet()) {
-      if (RESERVED_HEADERS.contains(h.toLowerCase(Locale.ROOT))) {
-        throw s.error(
-            "headers",
-            "\""
-                + h
-                + "\" is set by remote write itself and cannot be overridden (use basic_auth or"
-                + " authorization for credentials)");
-      }
-    }
+    Map<String, String> headers = ClientAuth.headers(s, RESERVED_HEADERS, "remote write itself");
     ClientAuth auth = ClientAuth.bind(s, baseDir, true);
     ScrapeConfig.BasicAuth basic = auth.basic();
     String bearer = auth.bearer();
-    ScrapeTlsConfig tls = null;
-    if (s.has("tls_config")) {
-      if (!scheme.equals("https")) {
-        throw s.error("tls_config", "set for an http:// url: use https:// or remove tls_config");
-      }
-      tls = ScrapeTlsConfig.bind(s.section("tls_config"), baseDir);
-    } else {
-      s.section("tls_config");
-    }
+    ScrapeTlsConfig tls = ClientAuth.tls(s, scheme, baseDir);
     List<RelabelConfig> relabel = new ArrayList<>();
     for (Section r : s.sections("write_relabel_configs")) {
       relabel.add(RelabelConfig.bind(r));
@@ -251,12 +233,7 @@ public record RemoteWriteConfig(
 
   /** The {@code Authorization} header value, or null. */
   public String authorizationHeader() {
-    if (basicAuth != null) {
-      String up = basicAuth.username() + ":" + basicAuth.password();
-      return "Basic "
-          + java.util.Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8));
-    }
-    return bearerToken == null ? null : "Bearer " + bearerToken;
+    return ClientAuth.header(basicAuth, bearerToken);
   }
 
   @Override
