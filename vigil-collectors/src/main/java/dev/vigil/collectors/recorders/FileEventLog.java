@@ -100,14 +100,9 @@ public final class FileEventLog implements Closeable {
       boolean success,
       String error,
       long timestampMillis) {
-    if (closed) {
-      dropped.incrementAndGet();
-      return;
-    }
     synchronized (this) {
-      StringBuilder b = pending;
-      if (b.length() > maxBufferedChars) {
-        dropped.incrementAndGet();
+      StringBuilder b = bufferOrNull();
+      if (b == null) {
         return;
       }
       b.append("{\"event\":");
@@ -133,6 +128,18 @@ public final class FileEventLog implements Closeable {
   }
 
   /**
+   * The buffer one event is appended to, or null (the event counted as dropped) when the log is
+   * closed or the buffer is over its bound. Called holding this log's monitor.
+   */
+  private StringBuilder bufferOrNull() {
+    if (closed || pending.length() > maxBufferedChars) {
+      dropped.incrementAndGet();
+      return null;
+    }
+    return pending;
+  }
+
+  /**
    * Appends one event of another kind than a file operation (e.g. {@code system_metric}): {@code
    * {"event":..,"timestamp":..,<fields>}}, through the same buffer, flusher, bound and rotation.
    *
@@ -141,14 +148,9 @@ public final class FileEventLog implements Closeable {
    *     strings, anything else as a string
    */
   public void appendEvent(String event, long timestampMillis, Map<String, ?> fields) {
-    if (closed) {
-      dropped.incrementAndGet();
-      return;
-    }
     synchronized (this) {
-      StringBuilder b = pending;
-      if (b.length() > maxBufferedChars) {
-        dropped.incrementAndGet();
+      StringBuilder b = bufferOrNull();
+      if (b == null) {
         return;
       }
       b.append("{\"event\":");
