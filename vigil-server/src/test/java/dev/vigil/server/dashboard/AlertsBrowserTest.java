@@ -142,6 +142,7 @@ class AlertsBrowserTest {
   void alertsPage_showsTheFiringAlert_itsGroup_andItsHistory_flappingMarked() throws Exception {
     // The page refreshes every 15 s: the first load may come before the alert fires.
     new WebDriverWait(driver, Duration.ofSeconds(60))
+        .ignoring(org.openqa.selenium.TimeoutException.class) // the inner wait re-opens the page
         .until(
             d -> {
               open("page=alerts&range=1h");

@@ -107,6 +107,7 @@ class DemoSloBrowserTest {
     // The demo's runs are scraped every second and the SLO rules evaluated every second: reload
     // until the page alert fires (a minute or two on a loaded machine).
     new WebDriverWait(driver, Duration.ofSeconds(240))
+        .ignoring(org.openqa.selenium.TimeoutException.class) // the inner wait re-opens the page
         .until(
             d -> {
               driver.get(vigil.url() + "/?load=" + (++loads) + "#page=slos&range=1h");
