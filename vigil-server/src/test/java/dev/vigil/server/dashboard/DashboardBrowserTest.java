@@ -761,8 +761,14 @@ class DashboardBrowserTest {
     link.sendKeys(org.openqa.selenium.Keys.ENTER);
     new WebDriverWait(driver, Duration.ofSeconds(5))
         .until(d -> d.getCurrentUrl().contains("page=targets"));
-    assertThat(driver.findElement(By.cssSelector("#nav a[aria-current='page']")).getText())
-        .isEqualTo("Targets");
+    // The URL changes before the page's render marks the link: wait for the mark, not the URL.
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .until(
+            d ->
+                "Targets"
+                    .equals(
+                        d.findElement(By.cssSelector("#nav a[aria-current='page']")).getText()));
   }
 
   @Test
