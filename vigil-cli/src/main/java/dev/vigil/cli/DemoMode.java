@@ -64,6 +64,7 @@ final class DemoMode {
       backfilled.open();
     }
     demo.agentResources(vigil.threadGroups());
+    boolean browsers = demo.browsers(vigil.config(), vigil.url());
     demo.start();
     vigil
         .scrapes()
@@ -81,6 +82,11 @@ final class DemoMode {
     out.println(
         "  Demo:       incidents and recoveries (Health page); the agents' work runs on a pool"
             + " counted per agent (Agents page: CPU, allocation)");
+    out.println(
+        browsers
+            ? "  Demo:       simulated browsers post web vitals to /api/v1/vitals (Browser page)"
+            : "  Demo:       no simulated browsers: set browser_vitals.enabled: true (plain HTTP)"
+                + " for the Browser page's demo data");
     out.flush();
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "vigil-demo-stop"));
   }

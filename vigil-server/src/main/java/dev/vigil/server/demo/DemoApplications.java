@@ -117,6 +117,7 @@ public final class DemoApplications implements AutoCloseable {
   private boolean productionDown;
   private java.util.concurrent.ExecutorService agentPool;
   private java.util.concurrent.Executor[] agentWork;
+  private DemoBrowsers browsers;
 
   /** The demo's recorders for live use: {@code namespace}, the {@link #PRICES}, system clocks. */
   public static Recorders recorders(String namespace) {
@@ -490,6 +491,30 @@ public final class DemoApplications implements AutoCloseable {
     }
   }
 
+  /**
+   * Simulated browsers from now on, when {@code config} has {@code browser_vitals.enabled}: page
+   * views of a web UI post web vitals to {@code POST /api/v1/vitals} at {@code baseUrl} (this
+   * Vigil's own), through the endpoint's checks, at most a third of its per-address {@code
+   * rate_limit} (one every 3 s by default), so the Browser page has data. The backfill has no such
+   * history: the histograms live in the endpoint's registry.
+   *
+   * @return whether browsers run (false: browser vitals are off, or the URL is not plain HTTP)
+   */
+  public synchronized boolean browsers(dev.vigil.server.config.VigilConfig config, String baseUrl) {
+    var c = dev.vigil.server.config.BrowserVitalsConfig.of(config);
+    if (!c.enabled() || baseUrl == null || !baseUrl.startsWith("http://")) {
+      return false;
+    }
+    if (browsers == null) {
+      long everyMillis = Math.max(3_000, 180_000 / c.ratePerMinute());
+      browsers =
+          new DemoBrowsers(
+              java.net.URI.create(baseUrl), seed, java.time.Duration.ofMillis(everyMillis));
+      browsers.start();
+    }
+    return true;
+  }
+
   /** How much CPU each simulated agent's work takes per second, in ms (median). */
   private static final double[] AGENT_CPU_MS = {1.0, 3.0, 1.5, 0.5};
 
@@ -701,6 +726,9 @@ public final class DemoApplications implements AutoCloseable {
     }
     if (agentPool != null) {
       agentPool.shutdownNow();
+    }
+    if (browsers != null) {
+      browsers.close();
     }
   }
 }

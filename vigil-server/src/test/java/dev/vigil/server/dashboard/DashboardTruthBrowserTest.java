@@ -109,6 +109,7 @@ class DashboardTruthBrowserTest {
             demoVigil.recorders(), demoVigil.registry(), 42, System::currentTimeMillis);
     demo.backfill(demoVigil.storage(), 24, Vigil.SELF_JOB, "demo-backfill");
     demo.agentResources(demoVigil.threadGroups());
+    assertThat(demo.browsers(demoVigil.config(), demoVigil.url())).isTrue();
     demo.start();
     demoVigil
         .scrapes()
@@ -563,6 +564,54 @@ class DashboardTruthBrowserTest {
     assertThat(Integer.parseInt(ttfb.getDomAttribute("data-series"))).isPositive();
   }
 
+  @Test
+  void browserPage_inDemoMode_chartsTheSimulatedBrowsersVitals_perPage() throws Exception {
+    // The demo's browsers post to /api/v1/vitals every 3 s; each page needs two beacons in the
+    // rate window before its p75 is drawn.
+    String demoPages = "page=~\"/desktop|/apps/:id|/chat|/settings\"";
+    waitUntil(
+        demoVigil,
+        "count(count by (page) (increase(vigil_browser_lcp_seconds_count{"
+            + demoPages
+            + "}[1m]) > 0)) == 4",
+        Duration.ofSeconds(120));
+    String lcp = "section.panel[aria-label='Largest Contentful Paint p75 by page']";
+    String marks = "section.panel[aria-label='Marks p75 (vigil.mark)']";
+    WebElement panel = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (panel == null && System.nanoTime() < deadline) {
+      open(demoVigil, "page=browser&range=5m");
+      panel =
+          new WebDriverWait(driver, Duration.ofSeconds(20))
+              .until(
+                  d -> {
+                    d.findElements(By.cssSelector(marks))
+                        .forEach(p -> js("arguments[0].scrollIntoView()", p));
+                    List<WebElement> ps =
+                        d.findElements(
+                            By.cssSelector(
+                                lcp
+                                    + ":is([data-state='ok'],[data-state='empty']), "
+                                    + marks
+                                    + ":is([data-state='ok'],[data-state='empty'])"));
+                    return ps.size() == 2 ? ps.get(0) : null;
+                  });
+      boolean drawn =
+          "ok".equals(panel.getDomAttribute("data-state"))
+              && Integer.parseInt(panel.getDomAttribute("data-series")) >= 4
+              && "ok"
+                  .equals(driver.findElement(By.cssSelector(marks)).getDomAttribute("data-state"));
+      if (!drawn) panel = null;
+    }
+    assertThat(panel)
+        .as("LCP p75 of the demo's four pages and their marks within 90 s")
+        .isNotNull();
+    assertThat(panel.getDomAttribute("data-levels")).isEqualTo("2.5,4");
+    assertThat(
+            driver.findElements(By.cssSelector("#page-browser section.panel[data-state='error']")))
+        .isEmpty();
+  }
+
   /** A shop's page at /shop/orders/{id} that includes the demo Vigil's vitals.js. */
   private com.sun.net.httpserver.HttpServer startShop() throws Exception {
     var server =
@@ -729,11 +778,15 @@ class DashboardTruthBrowserTest {
   }
 
   private static void waitUntil(Vigil vigil, String q) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    waitUntil(vigil, q, Duration.ofSeconds(30));
+  }
+
+  private static void waitUntil(Vigil vigil, String q, Duration bound) throws Exception {
+    long deadline = System.nanoTime() + bound.toNanos();
     while (System.nanoTime() < deadline) {
       if (!query(vigil, q).isEmpty()) return;
       Thread.sleep(200); // polls a running server's collection, no latch to wait on
     }
-    throw new IllegalStateException("no result for " + q + " after 30 s");
+    throw new IllegalStateException("no result for " + q + " after " + bound);
   }
 }
