@@ -50,6 +50,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * remote write queue to a local receiver: every query of every file (panels and template variables)
  * parses and returns data, and every file renders in Vigil's own dashboard in the real headless
  * Chromium with every panel drawing data. Also DinoAir's dashboard path {@code /monitoring}.
+ *
+ * <p>The Vigil runs what the dashboard's later pages chart, so their Grafana counterparts have data
+ * too: browser vitals on (the demo's simulated browsers post beacons), the demo's agents' work on
+ * thread groups, and a {@code query.remote} backend in merge mode (a local stub answering
+ * Prometheus' API with no series, so every answer is the local store's).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrafanaDashboardsBrowserTest {
@@ -63,6 +68,7 @@ class GrafanaDashboardsBrowserTest {
       Path.of(System.getProperty("vigil.root", ".")).resolve("grafana/dashboards");
   private Path work;
   private HttpServer receiver;
+  private HttpServer backend;
   private Vigil vigil;
   private DemoApplications demo;
   private ChromeDriver driver;
@@ -81,6 +87,25 @@ class GrafanaDashboardsBrowserTest {
           ex.close();
         });
     receiver.start();
+    // A query.remote backend that holds no series: merge mode answers from the local store, and
+    // the remote query panels have requests to chart.
+    backend = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    backend.createContext(
+        "/api/v1/",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          byte[] body =
+              (ex.getRequestURI().getPath().equals("/api/v1/query")
+                      ? "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":[]}}"
+                      : "{\"status\":\"success\",\"data\":[]}")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, body.length);
+          try (var out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    backend.start();
     String yaml =
         """
         collect:
@@ -91,10 +116,19 @@ class GrafanaDashboardsBrowserTest {
           self: true
         remote_write:
           - url: http://127.0.0.1:%d/api/v1/write
+        query:
+          remote:
+            url: http://127.0.0.1:%d
+            mode: merge
+        browser_vitals:
+          enabled: true
         dashboard:
           folder: %s
         """
-            .formatted(receiver.getAddress().getPort(), boards.toAbsolutePath());
+            .formatted(
+                receiver.getAddress().getPort(),
+                backend.getAddress().getPort(),
+                boards.toAbsolutePath());
     ServerConfig d = ServerConfig.defaults();
     ServerConfig sc =
         new ServerConfig(
@@ -107,6 +141,8 @@ class GrafanaDashboardsBrowserTest {
     // What `vigil serve --demo --demo-backfill 1h` does (vigil-cli's DemoMode).
     demo = new DemoApplications(vigil.recorders(), vigil.registry(), 42, System::currentTimeMillis);
     demo.backfill(vigil.storage(), 1, Vigil.SELF_JOB, "demo-backfill");
+    demo.agentResources(vigil.threadGroups());
+    assertThat(demo.browsers(vigil.config(), vigil.url())).isTrue();
     demo.start();
     vigil
         .scrapes()
@@ -123,6 +159,7 @@ class GrafanaDashboardsBrowserTest {
     if (demo != null) demo.close();
     if (vigil != null) vigil.close();
     if (receiver != null) receiver.stop(0);
+    if (backend != null) backend.stop(0);
     if (work != null) {
       try (Stream<Path> s = Files.walk(work)) {
         s.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
@@ -133,7 +170,7 @@ class GrafanaDashboardsBrowserTest {
   @Test
   void everyFile_isAGrafanaDashboardWithADataSourceVariable() throws Exception {
     List<Path> files = files();
-    assertThat(files).hasSizeGreaterThanOrEqualTo(9);
+    assertThat(files).hasSizeGreaterThanOrEqualTo(14);
     for (Path f : files) {
       JsonNode d = JSON.readTree(f.toFile());
       assertThat(d.get("schemaVersion").asInt()).as(f.toString()).isGreaterThanOrEqualTo(36);
@@ -147,6 +184,30 @@ class GrafanaDashboardsBrowserTest {
             .as("%s: %s", f, p.get("title"))
             .isEqualTo("${DS_PROMETHEUS}");
         assertThat(p.get("targets")).as("%s: %s", f, p.get("title")).isNotEmpty();
+      }
+    }
+  }
+
+  @Test
+  void dashboardPagesAddedLater_haveGrafanaCounterparts() throws Exception {
+    // Each page of Vigil's dashboard (app.js PAGES, docs/dashboard.md) by a family its Grafana
+    // counterpart must chart; the queries' data and rendering are checked by the tests below.
+    Map<String, List<String>> pages = new LinkedHashMap<>();
+    pages.put("vigil-quality.json", List.of("app_quality_thinking_steps", "quality_findings"));
+    pages.put("vigil-browser.json", List.of("vigil_browser_lcp_seconds", "vigil_browser_mark"));
+    pages.put("vigil-health.json", List.of("app_incidents_open", "incident_recovery_duration"));
+    pages.put("vigil-errors.json", List.of("app_error_samples", "error_samples_evicted"));
+    pages.put("vigil-users.json", List.of("app_session_duration_seconds_bucket", "agent_family"));
+    pages.put(
+        "vigil-agents.json",
+        List.of("vigil_thread_group_cpu_seconds_total", "vigil_thread_group_allocated_bytes"));
+    pages.put(
+        "vigil-self.json", List.of("vigil_remote_query_requests_total", "remote_storage_shards"));
+    for (var e : pages.entrySet()) {
+      JsonNode d = JSON.readTree(boards.resolve(e.getKey()).toFile());
+      List<String> exprs = d.get("panels").findValuesAsText("expr");
+      for (String family : e.getValue()) {
+        assertThat(exprs).as("%s charts %s", e.getKey(), family).anyMatch(x -> x.contains(family));
       }
     }
   }
