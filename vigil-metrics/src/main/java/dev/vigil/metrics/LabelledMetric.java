@@ -38,7 +38,7 @@ public abstract class LabelledMetric<C> extends Metric {
   private ChildTable.Entry<C>[] sorted;
   private C noLabels; // set by initNoLabels() at the end of the subclass constructor
   private final long idleMillis;
-  private final boolean explicitLimit;
+  private volatile boolean explicitLimit;
   private volatile int cardinalityLimit;
   private volatile C overflowChild;
   private final LongAdder overflowCount = new LongAdder();
@@ -233,6 +233,24 @@ public abstract class LabelledMetric<C> extends Metric {
   /** The cardinality limit in force. */
   public final int cardinalityLimit() {
     return cardinalityLimit;
+  }
+
+  /**
+   * Sets the cardinality limit from now on, as the builder's {@code cardinalityLimit} does (a
+   * configuration reloaded with another bound). Children already beyond a lowered limit stay; only
+   * new label sets fold into the overflow child. The registry's default no longer applies.
+   *
+   * @throws IllegalArgumentException if {@code limit} is not positive
+   */
+  public final void cardinalityLimit(int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException(
+          "metric " + name() + ": cardinality limit must be positive, got " + limit);
+    }
+    synchronized (children) {
+      explicitLimit = true;
+      cardinalityLimit = limit;
+    }
   }
 
   /** How many lookups were folded into the overflow child. */

@@ -32,6 +32,39 @@ class CardinalityTest {
   }
 
   @Test
+  void cardinalityLimit_raisedAtRunTime_letsNewLabelSetsIn_andLoweredKeepsTheExistingOnes() {
+    MetricRegistry registry = new MetricRegistry();
+    Counter c =
+        Counter.builder().name("req").labelNames("user").cardinalityLimit(2).register(registry);
+    c.labelValues("u0").inc();
+    c.labelValues("u1").inc();
+    c.labelValues("u2").inc();
+    assertThat(c.overflowCount()).isEqualTo(1);
+
+    c.cardinalityLimit(4);
+    c.labelValues("u2").inc();
+    c.labelValues("u3").inc();
+    assertThat(c.childCount()).isEqualTo(4);
+    assertThat(c.overflowCount()).isEqualTo(1);
+
+    c.cardinalityLimit(1);
+    c.labelValues("u0").inc(); // existing label sets keep their series
+    c.labelValues("u4").inc();
+    assertThat(c.childCount()).isEqualTo(4);
+    assertThat(c.overflowCount()).isEqualTo(2);
+    assertThat(
+            ((CounterDataPoint) registry.scrape().get("req").dataPoint(Labels.of("user", "u0")))
+                .value())
+        .isEqualTo(2);
+
+    // Set at run time, it is the metric's own: a registry default does not override it.
+    Gauge g = Gauge.builder().name("g").labelNames("a").register(registry);
+    g.cardinalityLimit(7);
+    registry.defaultCardinalityLimit(2);
+    assertThat(g.cardinalityLimit()).isEqualTo(7);
+  }
+
+  @Test
   void registryDefaultLimit_appliesToMetricsWithoutTheirOwn() {
     MetricRegistry registry = new MetricRegistry().defaultCardinalityLimit(2);
     Gauge g = Gauge.builder().name("g").labelNames("a").register(registry);

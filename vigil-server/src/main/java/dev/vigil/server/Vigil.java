@@ -724,15 +724,16 @@ public final class Vigil implements AutoCloseable {
             VigilConfig.RestartOnly.INGEST,
             VigilConfig.RestartOnly.COLLECT,
             VigilConfig.RestartOnly.DASHBOARD);
-    for (String k : kept) {
-      LOG.warn("reload: {}", k);
-    }
     if (next.threadGroups().maxGroups() != cur.threadGroups().maxGroups()) {
-      LOG.warn("reload: thread_groups.max_groups changes only at restart; kept as it was");
+      // Answered and listed like the sections above (it used to be logged only).
+      kept.add("thread_groups.max_groups changes only at restart; kept as it was");
       next =
           next.withThreadGroups(
               new dev.vigil.server.config.ThreadGroupsConfig(
                   cur.threadGroups().maxGroups(), next.threadGroups().groups()));
+    }
+    for (String k : kept) {
+      LOG.warn("reload: {}", k);
     }
     dev.vigil.notify.builtin.NotifyConfig notifyNext = null;
     boolean removeNotifier = false;

@@ -183,6 +183,95 @@ class ReloadSectionsTest {
   }
 
   @Test
+  void aChangedSamplingOrMaxGroups_isKeptUntilARestart_andTheReloadNamesTheKey() throws Exception {
+    Path file = dir.resolve("vigil.yml");
+    Files.writeString(file, head() + COMMON);
+    try (Vigil v = start(file)) {
+      Files.writeString(
+          file,
+          head()
+              + COMMON
+              + "  sampling:\n    default: 0.5\n    files: 0.1\n"
+              + "thread_groups:\n  max_groups: 7\n");
+
+      HttpResponse<String> r = reload(v);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body().lines().toList())
+          .containsExactly(
+              "collect settings (collect.sampling) change only at restart; kept as they were",
+              "thread_groups.max_groups changes only at restart; kept as it was");
+      JsonNode status = Json.MAPPER.readTree(get(v, "/api/v1/status/config").body());
+      assertThat(status.get("warnings").toString())
+          .contains("collect.sampling")
+          .contains("thread_groups.max_groups");
+      assertThat(v.recorders().samplingRate("files")).isEqualTo(1.0);
+      assertThat(v.config().threadGroups().maxGroups()).isNotEqualTo(7);
+    }
+  }
+
+  @Test
+  void changedBrowserVitalsBounds_areAppliedByAReload_andNamedPagesKeepTheirLabels()
+      throws Exception {
+    Path file = dir.resolve("vigil.yml");
+    String vitals =
+        "browser_vitals:\n  enabled: true\n  max_pages: %d\n  max_marks: %d\n"
+            + "  rate_limit: 100000\n  rate_burst: 1000\n";
+    Files.writeString(file, head() + COMMON + vitals.formatted(2, 1));
+    try (Vigil v = start(file)) {
+      beacon(v, "/a", "m1");
+      beacon(v, "/b", "m2");
+      beacon(v, "/c", "m1");
+      String before = get(v, "/metrics").body();
+      assertThat(before)
+          .contains("vigil_browser_lcp_seconds_count{page=\"/a\"} 1")
+          .contains("vigil_browser_lcp_seconds_count{page=\"/b\"} 1")
+          .contains("vigil_browser_lcp_seconds_count{page=\"other\"} 1")
+          .contains("vigil_browser_mark_seconds_count{mark=\"other\",page=\"/b\"} 1");
+
+      Files.writeString(file, head() + COMMON + vitals.formatted(4, 2));
+      HttpResponse<String> r = reload(v);
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEmpty();
+      // Two more pages and one more mark get their own labels; /a and /b keep theirs, and they
+      // count against the new bound (a reload does not admit four more).
+      beacon(v, "/a", "m1");
+      beacon(v, "/c", "m2");
+      beacon(v, "/d", "m3");
+      beacon(v, "/e", "m1");
+      String after = get(v, "/metrics").body();
+      assertThat(after)
+          .contains("vigil_browser_lcp_seconds_count{page=\"/a\"} 2")
+          .contains("vigil_browser_lcp_seconds_count{page=\"/c\"} 1")
+          .contains("vigil_browser_lcp_seconds_count{page=\"/d\"} 1")
+          .contains("vigil_browser_lcp_seconds_count{page=\"other\"} 2")
+          .doesNotContain("page=\"/e\"")
+          .contains("vigil_browser_mark_seconds_count{mark=\"m2\",page=\"/c\"} 1")
+          .contains("vigil_browser_mark_seconds_count{mark=\"other\",page=\"/d\"} 1")
+          .doesNotContain("__overflow__");
+      JsonNode status = Json.MAPPER.readTree(get(v, "/api/v1/status/config").body());
+      assertThat(status.has("warnings")).isFalse();
+      assertThat(status.get("data").get("yaml").asText()).contains("max_pages: 4");
+    }
+  }
+
+  private void beacon(Vigil v, String page, String mark) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(v.url() + "/api/v1/vitals"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"page\":\""
+                            + page
+                            + "\",\"vitals\":{\"lcp\":1.5},\"marks\":{\""
+                            + mark
+                            + "\":0.5}}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+  }
+
+  @Test
   void changedStorageIngestAndDashboardSections_areKeptUntilARestart_andTheReloadSaysSo()
       throws Exception {
     Path file = dir.resolve("vigil.yml");

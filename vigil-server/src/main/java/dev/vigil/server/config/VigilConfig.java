@@ -154,7 +154,9 @@ public record VigilConfig(
       if (!changed) {
         continue;
       }
-      kept.add(s.what + " change only at restart; kept as they were");
+      String keys =
+          s == RestartOnly.COLLECT ? " (" + collectChanges(c.collect, running.collect) + ")" : "";
+      kept.add(s.what + keys + " change only at restart; kept as they were");
       c =
           switch (s) {
             case SERVER_AND_STORAGE -> c.withServer(running.server).withStorage(running.storage);
@@ -164,6 +166,19 @@ public record VigilConfig(
           };
     }
     return c;
+  }
+
+  /** The keys of {@code collect} that differ, named as in vigil.yml ({@code collect.sampling}). */
+  private static String collectChanges(CollectConfig next, CollectConfig running) {
+    List<String> out = new java.util.ArrayList<>();
+    if (!next.interval().equals(running.interval())) out.add("collect.interval");
+    if (next.system() != running.system()) out.add("collect.system");
+    if (next.jvm() != running.jvm()) out.add("collect.jvm");
+    if (next.gpu() != running.gpu()) out.add("collect.gpu");
+    if (next.self() != running.self()) out.add("collect.self");
+    if (!next.namespace().equals(running.namespace())) out.add("collect.namespace");
+    if (!next.sampling().equals(running.sampling())) out.add("collect.sampling");
+    return String.join(", ", out);
   }
 
   /** A copy with another {@code dashboard} section. */

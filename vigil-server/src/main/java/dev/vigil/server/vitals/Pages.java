@@ -40,6 +40,19 @@ final class Pages {
     this.maxPages = maxPages;
   }
 
+  /**
+   * The pages of a reloaded configuration: {@code routePatterns} and {@code maxPages}, keeping the
+   * templates this one has named when both name pages by template (their series exist, so they keep
+   * their label; a lower {@code maxPages} only stops new ones).
+   */
+  Pages reconfigured(List<String> routePatterns, int maxPages) {
+    Pages next = new Pages(routePatterns, maxPages);
+    if (patterns.isEmpty() && routePatterns.isEmpty()) {
+      next.seen.addAll(seen);
+    }
+    return next;
+  }
+
   /** The page label of a path (query and fragment, if any, are ignored). */
   String of(String path) {
     String[] segs = segments(strip(path));

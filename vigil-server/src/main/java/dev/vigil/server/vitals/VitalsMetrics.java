@@ -78,6 +78,26 @@ final class VitalsMetrics {
   }
 
   /**
+   * Sizes the series limits for a reloaded {@code max_pages} and {@code max_marks}. They only grow:
+   * the series of pages and marks already named stay, and a lower bound stops new names in {@link
+   * Pages} and the marks' set, not here.
+   */
+  void resize(int maxPages, int maxMarks) {
+    int pages = maxPages + 1;
+    for (Histogram h : vitals.values()) {
+      grow(h, pages);
+    }
+    grow(resources, pages * Beacon.KINDS.size());
+    grow(marks, Math.max(1, pages * (maxMarks + 1)));
+  }
+
+  private static void grow(Histogram h, int limit) {
+    if (limit > h.cardinalityLimit()) {
+      h.cardinalityLimit(limit);
+    }
+  }
+
+  /**
    * Creates a page's vital series at zero, so its first beacon is an increase that rate() sees (a
    * series born with a count of 1 shows no rate until its second beacon).
    */

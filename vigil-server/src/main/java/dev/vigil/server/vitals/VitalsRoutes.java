@@ -77,15 +77,26 @@ public final class VitalsRoutes implements Routes {
   private State state() {
     VigilConfig now = config.get();
     State s = state;
+    return s != null && s.source() == now ? s : rebuild(now);
+  }
+
+  /** One rebuild per configuration: two beacons right after a reload share the new state. */
+  private synchronized State rebuild(VigilConfig now) {
+    State s = state;
     if (s == null || s.source() != now) {
       BrowserVitalsConfig c = BrowserVitalsConfig.of(now);
+      // A reload applies max_pages and max_marks: the limits grow to them, and the pages and marks
+      // already named keep their labels (a fresh set would admit max_pages more on every reload).
+      metrics.resize(c.maxPages(), c.maxMarks());
       s =
           new State(
               now,
               c,
-              new Pages(c.pages(), c.maxPages()),
+              s == null
+                  ? new Pages(c.pages(), c.maxPages())
+                  : s.pages().reconfigured(c.pages(), c.maxPages()),
               new RateLimiter(c.ratePerMinute(), c.rateBurst(), nanos),
-              ConcurrentHashMap.newKeySet());
+              s == null ? ConcurrentHashMap.newKeySet() : s.marks());
       if (c.enabled()) {
         c.pages().forEach(metrics::init);
       }
