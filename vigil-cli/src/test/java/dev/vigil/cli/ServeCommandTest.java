@@ -190,7 +190,10 @@ class ServeCommandTest {
   void serveDemo_withBackfill_isReadyOnlyOnceTheHistoryIsWritten(@TempDir Path dir)
       throws Exception {
     int port = freePort();
-    Process p = serve(dir, port, "--demo", "--demo-backfill", "2h");
+    // Browser vitals on: the demo's simulated browsers post beacons (the Browser page's data).
+    Path config = dir.resolve("vigil.yml");
+    Files.writeString(config, "browser_vitals:\n  enabled: true\n");
+    Process p = serve(dir, port, "--demo", "--demo-backfill", "2h", "--config", config.toString());
     try {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       String ready = "";
@@ -239,6 +242,8 @@ class ServeCommandTest {
       awaitBody(port, "/metrics", "vigil_thread_group_cpu_seconds_total{group=\"coder\"}");
       assertThat(get(port, "/metrics"))
           .contains("app_incidents_total{name=\"devloop\",scope=\"service\"} 1");
+      assertThat(log).contains("simulated browsers post web vitals to /api/v1/vitals");
+      awaitBody(port, "/metrics", "vigil_browser_lcp_seconds_count{page=\"/");
     } finally {
       p.destroy();
       assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
