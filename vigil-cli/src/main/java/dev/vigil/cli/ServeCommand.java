@@ -190,7 +190,7 @@ final class ServeCommand implements Callable<Integer> {
       Vigil.Builder vb =
           Vigil.builder(c).configFile(config, env).flags(flags).logLevels(VigilLogging::setLevel);
       if (demo) {
-        vb.recorders(DemoMode.recorders(c.collect()));
+        vb.configuredRecorders(DemoMode.recorders(c.collect()));
         if (demoBackfill != null) {
           backfilled = vb.holdReady("demo backfill");
         }

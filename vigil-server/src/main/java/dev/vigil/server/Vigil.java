@@ -77,6 +77,10 @@ public final class Vigil implements AutoCloseable {
   private final ServerState state;
   private final MetricRegistry registry;
   private final Recorders recorders;
+
+  /** Whether the recorders were built from {@code collect} (a reload re-rates their sampling). */
+  private final boolean recordersFollowConfig;
+
   private final HostCollectors host;
   private final Path configFile;
   private final Map<String, String> configEnv;
@@ -140,6 +144,7 @@ public final class Vigil implements AutoCloseable {
         b.recorders != null
             ? b.recorders
             : b.config.collect().recorders(Recorders.builder()).build();
+    this.recordersFollowConfig = b.recorders == null || b.recordersFollowConfig;
     var c = b.config.collect();
     this.host =
         HostCollectors.builder()
@@ -713,12 +718,18 @@ public final class Vigil implements AutoCloseable {
       return e.getMessage();
     }
     VigilConfig cur = state.config();
+    // collect.sampling applies to recorders built from the section (at the end, once nothing can
+    // refuse the file); the rest of collect is compared against what will run.
+    boolean resample =
+        recordersFollowConfig && !next.collect().sampling().equals(cur.collect().sampling());
+    VigilConfig running =
+        resample ? cur.withCollect(cur.collect().withSampling(next.collect().sampling())) : cur;
     // What changes only at a restart is kept, so /api/v1/status/config shows what runs, not what
     // the file now says; each is logged, answered by /-/reload and a warning of that endpoint.
     List<String> kept = new ArrayList<>();
     next =
         next.keepingRestartOnly(
-            cur,
+            running,
             kept,
             VigilConfig.RestartOnly.SERVER_AND_STORAGE,
             VigilConfig.RestartOnly.INGEST,
@@ -830,6 +841,9 @@ public final class Vigil implements AutoCloseable {
       } else {
         n.reload(notifyNext);
       }
+    }
+    if (resample) {
+      next.collect().applySampling(recorders);
     }
     state.reloaded(next, kept);
     LOG.info("configuration reloaded from {}", configFile);
@@ -1018,6 +1032,7 @@ public final class Vigil implements AutoCloseable {
     private boolean http = true;
     private MetricRegistry registry;
     private Recorders recorders;
+    private boolean recordersFollowConfig;
     private Path configFile;
     private Map<String, String> configEnv = Map.of();
     private final Map<String, String> flags = new LinkedHashMap<>();
@@ -1045,6 +1060,19 @@ public final class Vigil implements AutoCloseable {
     /** Use existing recorders. */
     public Builder recorders(Recorders r) {
       this.recorders = r;
+      this.recordersFollowConfig = false;
+      return this;
+    }
+
+    /**
+     * Use existing recorders built from the configuration's {@code collect} section ({@link
+     * dev.vigil.server.config.CollectConfig#recorders}, with more set on the builder, as the demo's
+     * prices): a reload applies a changed {@code collect.sampling} to them, as to the recorders
+     * Vigil builds itself.
+     */
+    public Builder configuredRecorders(Recorders r) {
+      this.recorders = r;
+      this.recordersFollowConfig = true;
       return this;
     }
 

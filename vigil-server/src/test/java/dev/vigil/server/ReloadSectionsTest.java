@@ -183,10 +183,11 @@ class ReloadSectionsTest {
   }
 
   @Test
-  void aChangedSamplingOrMaxGroups_isKeptUntilARestart_andTheReloadNamesTheKey() throws Exception {
+  void aChangedSampling_isAppliedByAReload_andMaxGroupsIsKept_andNamed() throws Exception {
     Path file = dir.resolve("vigil.yml");
     Files.writeString(file, head() + COMMON);
     try (Vigil v = start(file)) {
+      assertThat(v.recorders().samplingRate("files")).isEqualTo(1.0);
       Files.writeString(
           file,
           head()
@@ -196,16 +197,43 @@ class ReloadSectionsTest {
 
       HttpResponse<String> r = reload(v);
       assertThat(r.statusCode()).isEqualTo(200);
+      // The sampling applies at once; max_groups (it sizes the collector) waits for a restart.
       assertThat(r.body().lines().toList())
-          .containsExactly(
-              "collect settings (collect.sampling) change only at restart; kept as they were",
-              "thread_groups.max_groups changes only at restart; kept as it was");
+          .containsExactly("thread_groups.max_groups changes only at restart; kept as it was");
+      assertThat(v.recorders().samplingRate("files")).isEqualTo(0.1);
+      assertThat(v.recorders().samplingRate("api")).isEqualTo(0.5);
       JsonNode status = Json.MAPPER.readTree(get(v, "/api/v1/status/config").body());
-      assertThat(status.get("warnings").toString())
-          .contains("collect.sampling")
-          .contains("thread_groups.max_groups");
-      assertThat(v.recorders().samplingRate("files")).isEqualTo(1.0);
+      assertThat(status.get("warnings").toString()).contains("thread_groups.max_groups");
+      assertThat(status.get("data").get("yaml").asText()).contains("files: 0.1");
       assertThat(v.config().threadGroups().maxGroups()).isNotEqualTo(7);
+
+      // With another collect key changed too, that key is named and the sampling still applies.
+      Files.writeString(file, head() + COMMON + "  interval: 9s\n  sampling:\n    errors: 0.25\n");
+      assertThat(reload(v).body().lines().toList())
+          .containsExactly(
+              "collect settings (collect.interval) change only at restart; kept as they were");
+      assertThat(v.recorders().samplingRate("errors")).isEqualTo(0.25);
+      assertThat(v.recorders().samplingRate("files")).isEqualTo(1.0);
+      assertThat(v.config().collect().interval()).isNotEqualTo(Duration.ofSeconds(9));
+    }
+  }
+
+  @Test
+  void aChangedSampling_withTheApplicationsOwnRecorders_isKept_andNamed() throws Exception {
+    Path file = dir.resolve("vigil.yml");
+    Files.writeString(file, head() + COMMON);
+    dev.vigil.collectors.recorders.Recorders own =
+        dev.vigil.collectors.recorders.Recorders.builder().sampling("files", 0.3).build();
+    try (Vigil v =
+        Vigil.builder(ConfigLoader.load(file, Map.of()))
+            .configFile(file, Map.of())
+            .recorders(own)
+            .start()) {
+      Files.writeString(file, head() + COMMON + "  sampling:\n    files: 0.1\n");
+      assertThat(reload(v).body().lines().toList())
+          .containsExactly(
+              "collect settings (collect.sampling) change only at restart; kept as they were");
+      assertThat(own.samplingRate("files")).isEqualTo(0.3);
     }
   }
 

@@ -647,7 +647,8 @@ public final class Recorders implements Collector, AutoCloseable {
     Map<String, Sampler> out = new HashMap<>();
     for (String r : Sampler.RECORDERS) {
       double rate = b.sampling.getOrDefault(r, b.defaultSampling);
-      out.put(r, rate >= 1 ? Sampler.ALL : new Sampler(rate, b.samplingRandom));
+      // One sampler per recorder, also at rate 1: sampling(...) may re-rate it later.
+      out.put(r, new Sampler(rate, b.samplingRandom));
     }
     return Map.copyOf(out);
   }
@@ -669,6 +670,30 @@ public final class Recorders implements Collector, AutoCloseable {
           "samplingRate: unknown recorder '" + recorder + "'; use one of " + Sampler.RECORDERS);
     }
     return s.rate();
+  }
+
+  /**
+   * Changes the share of events and exemplars kept from now on, as the builder's {@link
+   * Builder#sampling(double)} and {@link Builder#sampling(String, double)} set it at build (a
+   * reloaded {@code collect.sampling}): {@code perRecorder} over {@code defaultRate}, every
+   * recorder of {@link #SAMPLED} set. Counters, gauges and histograms stay exact whatever the
+   * rates.
+   *
+   * @throws IllegalArgumentException for a rate outside 0-1 or an unknown recorder (then no rate
+   *     changes)
+   */
+  public void sampling(double defaultRate, Map<String, Double> perRecorder) {
+    Sampler.check("sampling", defaultRate);
+    for (Map.Entry<String, Double> e : perRecorder.entrySet()) {
+      if (!Sampler.RECORDERS.contains(e.getKey())) {
+        throw new IllegalArgumentException(
+            "sampling: unknown recorder '" + e.getKey() + "'; use one of " + Sampler.RECORDERS);
+      }
+      Sampler.check("sampling(" + e.getKey() + ")", e.getValue());
+    }
+    for (String r : Sampler.RECORDERS) {
+      samplers.get(r).rate(perRecorder.getOrDefault(r, defaultRate));
+    }
   }
 
   // ---- Collector ----

@@ -9,8 +9,9 @@ import java.util.function.DoubleSupplier;
  * histograms never go through a sampler: they stay exact.
  *
  * <p>Rate 1 keeps everything without drawing a number, rate 0 keeps nothing (events off). The
- * random source is {@link ThreadLocalRandom} unless one is injected (tests: a fixed sequence).
- * Thread-safe when the injected source is.
+ * random source is {@link ThreadLocalRandom} unless one is injected (tests: a fixed sequence). The
+ * rate can change while events are recorded ({@link #rate(double)}: a reloaded {@code
+ * collect.sampling}); each event reads it once. Thread-safe when the injected source is.
  */
 final class Sampler {
   /**
@@ -20,9 +21,11 @@ final class Sampler {
   static final java.util.List<String> RECORDERS =
       java.util.List.of("api", "errors", "files", "spans", "quality");
 
+  /** Keeps everything, always (spans built outside a recorder); never re-rated. */
   static final Sampler ALL = new Sampler(1.0, null);
 
-  private final double rate;
+  // Volatile: a plain load on x86 and ARM's ldar, read once per event.
+  private volatile double rate;
   private final DoubleSupplier random;
 
   /**
@@ -46,14 +49,23 @@ final class Sampler {
 
   /** Whether to keep this event. */
   boolean sample() {
-    if (rate >= 1) {
+    double r = rate;
+    if (r >= 1) {
       return true;
     }
-    if (rate <= 0) {
+    if (r <= 0) {
       return false;
     }
     double u = random == null ? ThreadLocalRandom.current().nextDouble() : random.getAsDouble();
-    return u < rate;
+    return u < r;
+  }
+
+  /** Keeps a share {@code rate} of the events from now on. */
+  void rate(double rate) {
+    if (this == ALL) {
+      throw new IllegalStateException("the shared keep-all sampler is not re-rated");
+    }
+    this.rate = check("sampling", rate);
   }
 
   double rate() {

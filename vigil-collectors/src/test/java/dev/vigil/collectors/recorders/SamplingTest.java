@@ -76,6 +76,47 @@ class SamplingTest {
   }
 
   @Test
+  void sampling_changedWhileRecording_appliesToTheNextEvents_andCountersStayExact() {
+    Sequence random = new Sequence(0.25, 0.75);
+    Recorders rec = Recorders.builder().clock(() -> 0).samplingRandom(random).build();
+    for (int i = 0; i < 4; i++) {
+      rec.recordError("timeout", "call " + i, "api", "error");
+    }
+    assertThat(rec.recentErrors()).hasSize(4);
+    assertThat(random.draws).hasValue(0); // rate 1 draws nothing
+
+    rec.sampling(1.0, java.util.Map.of("errors", 0.5));
+    for (int i = 4; i < 8; i++) {
+      rec.recordError("timeout", "call " + i, "api", "error");
+    }
+    assertThat(rec.samplingRate("errors")).isEqualTo(0.5);
+    assertThat(rec.samplingRate("files")).isEqualTo(1.0);
+    assertThat(rec.recentErrors()).hasSize(6); // 4, then every other one of the next 4
+    assertThat(
+            value(
+                rec.collect(),
+                "app_errors",
+                "type",
+                "timeout",
+                "service",
+                "api",
+                "severity",
+                "error"))
+        .isEqualTo(8);
+
+    // Back to every event; a bad rate or recorder changes nothing.
+    rec.sampling(1.0, java.util.Map.of());
+    assertThat(rec.samplingRate("errors")).isEqualTo(1.0);
+    assertThatThrownBy(() -> rec.sampling(0.5, java.util.Map.of("models", 0.1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown recorder 'models'");
+    assertThatThrownBy(() -> rec.sampling(0.5, java.util.Map.of("files", 2.0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("sampling(files)");
+    assertThat(rec.samplingRate("api")).isEqualTo(1.0);
+  }
+
+  @Test
   void errorsAtZero_keepNoLogEntry_butCountAndRateStayExact() {
     Recorders rec = Recorders.builder().sampling("errors", 0).build();
     for (int i = 0; i < 3; i++) {

@@ -50,6 +50,21 @@ public record CollectConfig(
     return new CollectConfig(Duration.ofSeconds(5), true, true, true, true, "app_");
   }
 
+  /** A copy with other sampling rates. */
+  public CollectConfig withSampling(Map<String, Double> value) {
+    return new CollectConfig(interval, system, jvm, gpu, self, namespace, value);
+  }
+
+  /**
+   * Sets this section's sampling rates on running recorders (a reload): {@code default}, then each
+   * recorder's own, every recorder not named back to {@code default}.
+   */
+  public void applySampling(Recorders r) {
+    Map<String, Double> own = new java.util.HashMap<>(sampling);
+    Double all = own.remove("default");
+    r.sampling(all == null ? 1.0 : all, own);
+  }
+
   /** Sets this section's namespace and sampling rates on a recorders' builder; returns it. */
   public Recorders.Builder recorders(Recorders.Builder b) {
     b.namespace(namespace);
