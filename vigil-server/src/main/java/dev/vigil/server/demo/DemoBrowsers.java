@@ -159,8 +159,18 @@ final class DemoBrowsers implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (timer != null) {
-      timer.shutdownNow();
+      // The beacon in flight finishes (bounded by its 10 s timeout), so sent() is final.
+      timer.shutdown();
+      try {
+        if (!timer.awaitTermination(15, TimeUnit.SECONDS)) {
+          timer.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        timer.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
       timer = null;
     }
+    http.shutdownNow(); // its selector thread
   }
 }
