@@ -68,8 +68,9 @@ final class TsdbCommand {
       name = "write",
       mixinStandardHelpOptions = true,
       description =
-          "Write benchmark: every scrape appends each series' value plus 1000 at a 15 s step "
-              + "through the Appender, WAL on. Prints samples/sec as promtool does.")
+          "Write benchmark: every scrape appends each series' value plus 1000 at a 30 s step "
+              + "through the Appender, WAL on (fsynced when a segment closes, as promtool's). "
+              + "Prints samples/sec as promtool does.")
   static final class Write implements Callable<Integer> {
     @Option(
         names = "--metrics",
