@@ -100,11 +100,9 @@ final class TsdbCommand {
       if (Files.exists(out)) {
         dev.vigil.tsdb.block.BlockWriter.deleteTree(out);
       }
-      long total = (long) labels.size() * scrapes;
-      WriteBenchmark.Result r;
-      try (ProgressBar pb = bar("ingest", total)) {
-        r = WriteBenchmark.run(out, labels, scrapes, pb::stepTo);
-      }
+      // No progress bar while timing: its redraw thread took CPU from the ingest on a 2-core
+      // machine (promtool prints nothing during its ingest either).
+      WriteBenchmark.Result r = WriteBenchmark.run(out, labels, scrapes, n -> {});
       System.out.println(" > total samples: " + r.samples());
       System.out.println(" > samples/sec: " + r.samplesPerSecond());
       System.out.printf(" > heap bytes per series: %.0f%n", r.heapBytesPerSeries());
