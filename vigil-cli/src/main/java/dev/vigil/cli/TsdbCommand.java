@@ -106,6 +106,11 @@ final class TsdbCommand {
       System.out.println(" > total samples: " + r.samples());
       System.out.println(" > samples/sec: " + r.samplesPerSecond());
       System.out.printf(" > heap bytes per series: %.0f%n", r.heapBytesPerSeries());
+      StringBuilder rounds = new StringBuilder();
+      for (long ns : r.roundNanos()) {
+        rounds.append(rounds.isEmpty() ? "" : " ").append(String.format("%.3f", ns / 1e9));
+      }
+      System.out.println(" > seconds per round of 100 scrapes: " + rounds);
       return 0;
     }
   }

@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Reads label sets, one flat JSON object of strings per line ({@code promtool tsdb bench write}'s
- * input). Strings are deduplicated, as a scrape cache would keep them.
+ * input). Strings are the JVM's interned copies, as the scrape path keeps them (so the head takes
+ * the label sets as they are instead of copying each with interned strings).
  */
 public final class LabelsJson {
   private LabelsJson() {}
@@ -51,8 +52,8 @@ public final class LabelsJson {
       String k = string(s, pos, plain);
       expect(s, pos, ':');
       String v = string(s, pos, plain);
-      nv.add(interned.computeIfAbsent(k, x -> x));
-      nv.add(interned.computeIfAbsent(v, x -> x));
+      nv.add(interned.computeIfAbsent(k, String::intern));
+      nv.add(interned.computeIfAbsent(v, String::intern));
       char c = peek(s, pos);
       pos[0]++;
       if (c == '}') {

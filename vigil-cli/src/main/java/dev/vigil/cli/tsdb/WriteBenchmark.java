@@ -44,8 +44,10 @@ public final class WriteBenchmark {
    * @param nanos ingest time
    * @param heapBytes live heap after a full GC at the end of ingest (store and label sets)
    * @param series series in the head
+   * @param roundNanos ingest time of each round of 100 scrapes (the first includes the JIT's
+   *     warm-up)
    */
-  public record Result(long samples, long nanos, long heapBytes, int series) {
+  public record Result(long samples, long nanos, long heapBytes, int series, long[] roundNanos) {
     public double samplesPerSecond() {
       return samples / (nanos / 1e9);
     }
@@ -71,7 +73,9 @@ public final class WriteBenchmark {
         shards.add(new Shard(labels.subList(i, Math.min(labels.size(), i + SHARD))));
       }
       long total = 0;
+      long[] roundNanos = new long[(scrapes + SCRAPES_PER_ROUND - 1) / SCRAPES_PER_ROUND];
       long t0 = System.nanoTime();
+      long tr = t0;
       for (int round = 0; round < scrapes; round += SCRAPES_PER_ROUND) {
         int n = Math.min(SCRAPES_PER_ROUND, scrapes - round);
         long base = round * STEP_MS;
@@ -82,11 +86,14 @@ public final class WriteBenchmark {
         for (Future<Long> f : fs) {
           total += f.get();
         }
+        long now = System.nanoTime();
+        roundNanos[round / SCRAPES_PER_ROUND] = now - tr;
+        tr = now;
         progress.accept(total);
       }
       long nanos = System.nanoTime() - t0;
       long heap = liveHeap();
-      return new Result(total, nanos, heap, db.headSeries());
+      return new Result(total, nanos, heap, db.headSeries(), roundNanos);
     } finally {
       pool.shutdownNow();
     }

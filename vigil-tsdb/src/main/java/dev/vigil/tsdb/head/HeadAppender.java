@@ -125,37 +125,59 @@ final class HeadAppender implements Appender {
 
   @Override
   public long append(long ref, Labels labels, long t, double v) {
+    // The common case inline; refusals and growth in methods of their own, which keeps this
+    // method (inlined into every caller's scrape loop) small for the JIT.
     long minValid = head.minValidTime();
-    if (t < minValid) {
-      counters.outOfOrder().increment();
-      throw OutOfOrderException.outOfBounds(nameOf(ref, labels), t, minValid);
+    if (t < minValid || t > maxValidTime) {
+      throw outOfRange(ref, labels, t, minValid);
     }
-    if (t > maxValidTime) {
-      counters.outOfOrder().increment();
-      throw OutOfOrderException.tooFarAhead(
-          nameOf(ref, labels), t, maxValidTime, head.maxAheadMs());
+    MemSeries s = ref != 0 ? head.byRef(ref) : null;
+    if (s == null) {
+      s = resolve(ref, labels);
     }
-    MemSeries s = resolve(ref, labels);
-    int r;
-    while ((r = s.pin(t, minValid, head.outOfOrderWindow())) == MemSeries.REMOVED) {
-      s = resolve(0, s.labels()); // GC removed it: this creates it again
-    }
+    int r = s.pin(t, minValid, head.outOfOrderWindow());
     if (r != MemSeries.OK) {
-      counters.outOfOrder().increment();
-      throw new OutOfOrderException(s.labels(), t, s.lastTime());
+      s = pinAgain(s, r, t, minValid);
     }
-    noteNew(s);
+    if (!s.logged()) {
+      noteNew(s);
+    }
     if (n == ts.length) {
-      int cap = n * 2;
-      series = Arrays.copyOf(series, cap);
-      ts = Arrays.copyOf(ts, cap);
-      vs = Arrays.copyOf(vs, cap);
+      grow();
     }
     series[n] = s;
     ts[n] = t;
     vs[n] = v;
     n++;
-    return s.ref();
+    return s.ref;
+  }
+
+  private OutOfOrderException outOfRange(long ref, Labels labels, long t, long minValid) {
+    counters.outOfOrder().increment();
+    if (t < minValid) {
+      return OutOfOrderException.outOfBounds(nameOf(ref, labels), t, minValid);
+    }
+    return OutOfOrderException.tooFarAhead(nameOf(ref, labels), t, maxValidTime, head.maxAheadMs());
+  }
+
+  /** After a refused pin: resolves a series GC removed again, or throws for an old sample. */
+  private MemSeries pinAgain(MemSeries s, int r, long t, long minValid) {
+    while (r == MemSeries.REMOVED) {
+      s = resolve(0, s.labels()); // GC removed it: this creates it again
+      r = s.pin(t, minValid, head.outOfOrderWindow());
+    }
+    if (r != MemSeries.OK) {
+      counters.outOfOrder().increment();
+      throw new OutOfOrderException(s.labels(), t, s.lastTime());
+    }
+    return s;
+  }
+
+  private void grow() {
+    int cap = n * 2;
+    series = Arrays.copyOf(series, cap);
+    ts = Arrays.copyOf(ts, cap);
+    vs = Arrays.copyOf(vs, cap);
   }
 
   @Override
