@@ -50,7 +50,6 @@ public final class HeadChunkFile implements AutoCloseable {
   private final List<ByteBuffer> maps = new ArrayList<>();
   private final List<Long> maxTimes = new ArrayList<>();
   private RandomAccessFile file; // the current segment's file; null for a heap segment
-  private FileChannel channel; // file's channel
   private Path filePath;
   private int pos = SEGMENT_BYTES;
   private int limit = SEGMENT_BYTES;
@@ -88,12 +87,8 @@ public final class HeadChunkFile implements AutoCloseable {
     int seg = maps.size() - 1;
     if (file != null) {
       try {
-        // One positional write (pwrite(2)) per chunk: the seek and write of before were two
-        // system calls per chunk, 40,000 of them in a 300-scrape ingest of 20,000 series.
-        ByteBuffer src = ByteBuffer.wrap(b, 0, len);
-        for (long at = pos; src.hasRemaining(); ) {
-          at += channel.write(src, at);
-        }
+        file.seek(pos);
+        file.write(b, 0, len);
         failing = false;
       } catch (IOException e) {
         reportFailure(
@@ -124,7 +119,6 @@ public final class HeadChunkFile implements AutoCloseable {
       maps.add(raf.getChannel().map(FileChannel.MapMode.READ_ONLY, 0, SEGMENT_BYTES));
       maxTimes.add(Long.MIN_VALUE);
       file = raf;
-      channel = raf.getChannel();
       filePath = f;
       pos = 0;
       limit = SEGMENT_BYTES;
@@ -157,7 +151,6 @@ public final class HeadChunkFile implements AutoCloseable {
         // read-only from here on through the mapping
       }
       file = null;
-      channel = null;
       filePath = null;
     }
   }
