@@ -68,8 +68,9 @@ final class TsdbCommand {
       name = "write",
       mixinStandardHelpOptions = true,
       description =
-          "Write benchmark: every scrape appends each series' value plus 1000 at a 15 s step "
-              + "through the Appender, WAL on. Prints samples/sec as promtool does.")
+          "Write benchmark: every scrape appends each series' value plus 1000 at a 30 s step "
+              + "through the Appender, WAL on (fsynced when a segment closes, as promtool's). "
+              + "Prints samples/sec as promtool does.")
   static final class Write implements Callable<Integer> {
     @Option(
         names = "--metrics",
@@ -99,14 +100,17 @@ final class TsdbCommand {
       if (Files.exists(out)) {
         dev.vigil.tsdb.block.BlockWriter.deleteTree(out);
       }
-      long total = (long) labels.size() * scrapes;
-      WriteBenchmark.Result r;
-      try (ProgressBar pb = bar("ingest", total)) {
-        r = WriteBenchmark.run(out, labels, scrapes, pb::stepTo);
-      }
+      // No progress bar while timing: its redraw thread took CPU from the ingest on a 2-core
+      // machine (promtool prints nothing during its ingest either).
+      WriteBenchmark.Result r = WriteBenchmark.run(out, labels, scrapes, n -> {});
       System.out.println(" > total samples: " + r.samples());
       System.out.println(" > samples/sec: " + r.samplesPerSecond());
       System.out.printf(" > heap bytes per series: %.0f%n", r.heapBytesPerSeries());
+      StringBuilder rounds = new StringBuilder();
+      for (long ns : r.roundNanos()) {
+        rounds.append(rounds.isEmpty() ? "" : " ").append(String.format("%.3f", ns / 1e9));
+      }
+      System.out.println(" > seconds per round of 100 scrapes: " + rounds);
       return 0;
     }
   }

@@ -85,6 +85,18 @@ class ToolsTest {
   }
 
   @Test
+  void labelsJson_readsPlainAndEscapedStrings() {
+    assertThat(
+            LabelsJson.parse("{\"__name__\": \"up\", \"job\":\"a b\"}", new java.util.HashMap<>()))
+        .isEqualTo(Labels.of("__name__", "up", "job", "a b"));
+    assertThat(
+            LabelsJson.parse(
+                "{\"__name__\":\"up\",\"path\":\"q\\\"x\\\\y\\n\\u0041\"}",
+                new java.util.HashMap<>()))
+        .isEqualTo(Labels.of("__name__", "up", "path", "q\"x\\y\nA"));
+  }
+
+  @Test
   void writeBenchmark_appendsEveryScrapeOfEverySeries() throws Exception {
     Path labels = dir.resolve("l.json");
     StringBuilder sb = new StringBuilder();

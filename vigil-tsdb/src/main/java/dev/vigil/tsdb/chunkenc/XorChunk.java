@@ -105,18 +105,21 @@ public final class XorChunk {
     buf[1] = (byte) count;
   }
 
+  /*
+   * Each case writes its bucket prefix and payload in one writeBits call where they fit in 64 bits:
+   * fewer, simpler call sites keep the append path small for the JIT (the commit loop inlines it;
+   * with a call per field and a byte loop in each, its optimizing compile took over a second, most
+   * of a short ingest run, docs/BENCHMARKS.md "Storage").
+   */
   private void writeDod(long dod) {
     if (dod == 0) {
       writeBits(0, 1);
     } else if (dod >= -(1 << 13) + 1 && dod <= (1 << 13)) {
-      writeBits(0b10, 2);
-      writeBits(dod, 14);
+      writeBits((0b10L << 14) | (dod & 0x3FFF), 16);
     } else if (dod >= -(1 << 16) + 1 && dod <= (1 << 16)) {
-      writeBits(0b110, 3);
-      writeBits(dod, 17);
+      writeBits((0b110L << 17) | (dod & 0x1FFFF), 20);
     } else if (dod >= -(1 << 19) + 1 && dod <= (1 << 19)) {
-      writeBits(0b1110, 4);
-      writeBits(dod, 20);
+      writeBits((0b1110L << 20) | (dod & 0xFFFFF), 24);
     } else {
       writeBits(0b1111, 4);
       writeBits(dod, 64);
@@ -132,37 +135,47 @@ public final class XorChunk {
     int lead = Math.min(Long.numberOfLeadingZeros(x), 31);
     int trail = Long.numberOfTrailingZeros(x);
     if (leading != (byte) 0xff && lead >= leading && trail >= trailing) {
-      writeBits(0b10, 2);
-      writeBits(x >>> trailing, 64 - leading - trailing);
+      int sig = 64 - leading - trailing;
+      if (sig <= 62) {
+        writeBits((0b10L << sig) | (x >>> trailing), sig + 2);
+      } else {
+        writeBits(0b10, 2);
+        writeBits(x >>> trailing, sig);
+      }
       return;
     }
     leading = (byte) lead;
     trailing = (byte) trail;
     int sig = 64 - lead - trail;
-    writeBits(0b11, 2);
-    writeBits(lead, 5);
-    writeBits(sig & 63, 6); // 64 significant bits are written as 0
-    writeBits(x >>> trail, sig);
+    // '11', 5 bits of leading zeros, 6 bits of length (64 significant bits are written as 0)
+    long head = (0b11L << 11) | ((long) lead << 6) | (sig & 63);
+    if (sig <= 51) {
+      writeBits((head << sig) | (x >>> trail), 13 + sig);
+    } else {
+      writeBits(head, 13);
+      writeBits(x >>> trail, sig);
+    }
   }
 
+  /**
+   * Writes the low {@code n} bits of {@code v} (1 to 64), most significant first. Bits after {@code
+   * bitLen} are always zero, so the new bits are OR'ed into at most 9 bytes.
+   */
   private void writeBits(long v, int n) {
-    int need = (bitLen + n + 7) >>> 3;
-    if (need > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(need, buf.length + (buf.length >> 1)));
-    }
     int pos = bitLen >>> 3;
-    int free = 8 - (bitLen & 7);
+    if (pos + 9 > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(pos + 9, buf.length + (buf.length >> 1)));
+    }
+    int used = bitLen & 7;
     bitLen += n;
-    while (n > 0) {
-      if (n >= free) {
-        buf[pos] |= (byte) ((v >>> (n - free)) & ((1 << free) - 1));
-        n -= free;
-        pos++;
-        free = 8;
-      } else {
-        buf[pos] |= (byte) ((v & ((1L << n) - 1)) << (free - n));
-        n = 0;
-      }
+    long word = (v << (64 - n)) >>> used; // the n bits right after the used ones of buf[pos]
+    int end = used + n;
+    if (end > 64) { // only when n > 56: the last (end - 64) bits go into a ninth byte
+      buf[pos + 8] = (byte) (v << (72 - end));
+      end = 64;
+    }
+    for (int shift = 56; end > 0; shift -= 8, end -= 8) {
+      buf[pos++] |= (byte) (word >>> shift);
     }
   }
 

@@ -134,15 +134,20 @@ public final class Head implements AutoCloseable {
    * Creates a series with a given ref (WAL replay) or a new one ({@code ref} 0). When the labels
    * exist already, returns the existing series.
    */
-  public synchronized MemSeries create(Labels labels, int ref) {
+  public MemSeries create(Labels labels, int ref) {
     if (labels.isEmpty()) {
       throw new IllegalArgumentException("a series needs at least one label");
     }
+    // Interning (a String.intern per name and value) before taking the head's monitor: series
+    // created by concurrent appenders no longer wait on each other's interning.
+    return createInterned(interned(labels), ref);
+  }
+
+  private synchronized MemSeries createInterned(Labels labels, int ref) {
     MemSeries s = byLabels.get(labels);
     if (s != null) {
       return s;
     }
-    labels = interned(labels);
     if (ref == 0) {
       ref = nextRef.getAndIncrement();
     } else {

@@ -125,37 +125,59 @@ final class HeadAppender implements Appender {
 
   @Override
   public long append(long ref, Labels labels, long t, double v) {
+    // The common case inline; refusals and growth in methods of their own, which keeps this
+    // method (inlined into every caller's scrape loop) small for the JIT.
     long minValid = head.minValidTime();
-    if (t < minValid) {
-      counters.outOfOrder().increment();
-      throw OutOfOrderException.outOfBounds(nameOf(ref, labels), t, minValid);
+    if (t < minValid || t > maxValidTime) {
+      throw outOfRange(ref, labels, t, minValid);
     }
-    if (t > maxValidTime) {
-      counters.outOfOrder().increment();
-      throw OutOfOrderException.tooFarAhead(
-          nameOf(ref, labels), t, maxValidTime, head.maxAheadMs());
+    MemSeries s = ref != 0 ? head.byRef(ref) : null;
+    if (s == null) {
+      s = resolve(ref, labels);
     }
-    MemSeries s = resolve(ref, labels);
-    int r;
-    while ((r = s.pin(t, minValid, head.outOfOrderWindow())) == MemSeries.REMOVED) {
-      s = resolve(0, s.labels()); // GC removed it: this creates it again
-    }
+    int r = s.pin(t, minValid, head.outOfOrderWindow());
     if (r != MemSeries.OK) {
-      counters.outOfOrder().increment();
-      throw new OutOfOrderException(s.labels(), t, s.lastTime());
+      s = pinAgain(s, r, t, minValid);
     }
-    noteNew(s);
+    if (!s.logged()) {
+      noteNew(s);
+    }
     if (n == ts.length) {
-      int cap = n * 2;
-      series = Arrays.copyOf(series, cap);
-      ts = Arrays.copyOf(ts, cap);
-      vs = Arrays.copyOf(vs, cap);
+      grow();
     }
     series[n] = s;
     ts[n] = t;
     vs[n] = v;
     n++;
-    return s.ref();
+    return s.ref;
+  }
+
+  private OutOfOrderException outOfRange(long ref, Labels labels, long t, long minValid) {
+    counters.outOfOrder().increment();
+    if (t < minValid) {
+      return OutOfOrderException.outOfBounds(nameOf(ref, labels), t, minValid);
+    }
+    return OutOfOrderException.tooFarAhead(nameOf(ref, labels), t, maxValidTime, head.maxAheadMs());
+  }
+
+  /** After a refused pin: resolves a series GC removed again, or throws for an old sample. */
+  private MemSeries pinAgain(MemSeries s, int r, long t, long minValid) {
+    while (r == MemSeries.REMOVED) {
+      s = resolve(0, s.labels()); // GC removed it: this creates it again
+      r = s.pin(t, minValid, head.outOfOrderWindow());
+    }
+    if (r != MemSeries.OK) {
+      counters.outOfOrder().increment();
+      throw new OutOfOrderException(s.labels(), t, s.lastTime());
+    }
+    return s;
+  }
+
+  private void grow() {
+    int cap = n * 2;
+    series = Arrays.copyOf(series, cap);
+    ts = Arrays.copyOf(ts, cap);
+    vs = Arrays.copyOf(vs, cap);
   }
 
   @Override
@@ -169,33 +191,7 @@ final class HeadAppender implements Appender {
       if (wal != null) {
         head.logUnlogged(wal); // throws while the WAL still fails: then nothing here is applied
       }
-      long minValid = head.minValidTime(); // stable: raised only under the exclusive lock
-      long window = head.outOfOrderWindow();
-      HeadChunkFile file = head.chunkFile();
-      int kept = 0;
-      long mint = Long.MAX_VALUE;
-      long maxt = Long.MIN_VALUE;
-      for (int i = 0; i < n; i++) {
-        MemSeries s = series[i];
-        long t = ts[i];
-        pinnedFrom = i + 1; // commitAppend releases the pin first, even when it throws
-        int r = s.commitAppend(t, vs[i], minValid, window, file);
-        if (r == MemSeries.OK) {
-          series[kept] = s; // compact the accepted samples to the front: they are logged
-          ts[kept] = t;
-          vs[kept] = vs[i];
-          kept++;
-          mint = Math.min(mint, t);
-          maxt = Math.max(maxt, t);
-        } else if (r == MemSeries.DUPLICATE) {
-          counters.duplicate().increment();
-        } else {
-          counters.outOfOrder().increment();
-        }
-      }
-      if (kept > 0) {
-        head.updateRange(mint, maxt);
-      }
+      int kept = apply();
       encode(kept);
       if (wal != null && enc.length() > 0) {
         try {
@@ -222,6 +218,43 @@ final class HeadAppender implements Appender {
     }
   }
 
+  /**
+   * Applies the buffered samples to their series (releasing each pin), moves the accepted ones to
+   * the front of the buffer and widens the head's range by them; returns how many were accepted.
+   * The caller holds the commit lock. A method of its own: the JIT compiles this loop, the hot part
+   * of a commit, as a small unit, without the rest of commit().
+   */
+  private int apply() {
+    long minValid = head.minValidTime(); // stable: raised only under the exclusive lock
+    long window = head.outOfOrderWindow();
+    HeadChunkFile file = head.chunkFile();
+    int kept = 0;
+    long mint = Long.MAX_VALUE;
+    long maxt = Long.MIN_VALUE;
+    for (int i = 0; i < n; i++) {
+      MemSeries s = series[i];
+      long t = ts[i];
+      pinnedFrom = i + 1; // commitAppend releases the pin first, even when it throws
+      int r = s.commitAppend(t, vs[i], minValid, window, file);
+      if (r == MemSeries.OK) {
+        series[kept] = s; // compact the accepted samples to the front: they are logged
+        ts[kept] = t;
+        vs[kept] = vs[i];
+        kept++;
+        mint = Math.min(mint, t);
+        maxt = Math.max(maxt, t);
+      } else if (r == MemSeries.DUPLICATE) {
+        counters.duplicate().increment();
+      } else {
+        counters.outOfOrder().increment();
+      }
+    }
+    if (kept > 0) {
+      head.updateRange(mint, maxt);
+    }
+    return kept;
+  }
+
   private void encode(int kept) {
     enc.reset();
     if (!newSeries.isEmpty()) {
@@ -235,22 +268,25 @@ final class HeadAppender implements Appender {
       enc.end();
     }
     if (kept > 0) {
-      enc.begin(RecordType.SAMPLES);
-      enc.uvarint(kept);
-      long r0 = series[0].ref();
-      long t0 = ts[0];
-      enc.uvarint(r0);
-      enc.varint(t0);
-      for (int i = 0; i < kept; i++) {
-        enc.varint(series[i].ref() - r0);
-        enc.varint(ts[i] - t0);
-        enc.long64(Double.doubleToRawLongBits(vs[i]));
-      }
-      enc.end();
+      encodeSamples(kept);
     }
     if (!exPending.isEmpty()) {
       WalRecords.exemplars(enc, exSeries, exPending);
     }
+  }
+
+  /** The SAMPLES record of the first {@code kept} buffered samples (docs/format/wal.md). */
+  private void encodeSamples(int kept) {
+    enc.begin(RecordType.SAMPLES);
+    enc.uvarint(kept);
+    long r0 = series[0].ref;
+    long t0 = ts[0];
+    enc.uvarint(r0);
+    enc.varint(t0);
+    for (int i = 0; i < kept; i++) {
+      enc.sample(series[i].ref - r0, ts[i] - t0, Double.doubleToRawLongBits(vs[i]));
+    }
+    enc.end();
   }
 
   @Override

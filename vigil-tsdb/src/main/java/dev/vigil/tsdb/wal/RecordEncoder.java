@@ -87,6 +87,40 @@ public final class RecordEncoder {
     }
   }
 
+  /**
+   * Appends one sample entry of a SAMPLES record: zigzag varints of the ref and time deltas, then
+   * the value's 8 bytes big-endian. The same bytes as {@code varint(dRef); varint(dT);
+   * long64(bits)}, with one capacity check.
+   */
+  public void sample(long dRef, long dT, long bits) {
+    if (len + 28 > buf.length) {
+      ensure(28);
+    }
+    byte[] b = buf;
+    int p = len;
+    long u = (dRef << 1) ^ (dRef >> 63);
+    while ((u & ~0x7FL) != 0) {
+      b[p++] = (byte) ((u & 0x7F) | 0x80);
+      u >>>= 7;
+    }
+    b[p++] = (byte) u;
+    u = (dT << 1) ^ (dT >> 63);
+    while ((u & ~0x7FL) != 0) {
+      b[p++] = (byte) ((u & 0x7F) | 0x80);
+      u >>>= 7;
+    }
+    b[p++] = (byte) u;
+    b[p] = (byte) (bits >>> 56);
+    b[p + 1] = (byte) (bits >>> 48);
+    b[p + 2] = (byte) (bits >>> 40);
+    b[p + 3] = (byte) (bits >>> 32);
+    b[p + 4] = (byte) (bits >>> 24);
+    b[p + 5] = (byte) (bits >>> 16);
+    b[p + 6] = (byte) (bits >>> 8);
+    b[p + 7] = (byte) bits;
+    len = p + 8;
+  }
+
   private void putInt(int at, int v) {
     buf[at] = (byte) (v >>> 24);
     buf[at + 1] = (byte) (v >>> 16);
