@@ -97,6 +97,22 @@ final class ServeCommand implements Callable<Integer> {
       description = "Validate the configuration (file, environment, flags), print a summary, exit.")
   boolean checkConfig;
 
+  /**
+   * {@code VIGIL_QUERY_WARMUP}: seconds {@code /-/ready} waits for the query warm-up (default 1, 0:
+   * no warm-up); -1 when it is not a number from 0 to 600.
+   */
+  static double warmupHold(String env) {
+    if (env == null || env.isBlank()) {
+      return 1;
+    }
+    try {
+      double s = Double.parseDouble(env.trim());
+      return s >= 0 && s <= 600 ? s : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -189,6 +205,19 @@ final class ServeCommand implements Callable<Integer> {
     try {
       Vigil.Builder vb =
           Vigil.builder(c).configFile(config, env).flags(flags).logLevels(VigilLogging::setLevel);
+      // The first dashboard queries after a start find the query path compiled (docs/server.md):
+      // /-/ready waits up to VIGIL_QUERY_WARMUP seconds for it (default 1); 0 leaves it out.
+      double warm = warmupHold(System.getenv("VIGIL_QUERY_WARMUP"));
+      if (warm < 0) {
+        err.println(
+            "vigil: VIGIL_QUERY_WARMUP must be seconds from 0 to 600, got \""
+                + System.getenv("VIGIL_QUERY_WARMUP")
+                + "\"; using 1");
+        warm = 1;
+      }
+      if (warm > 0) {
+        vb.queryWarmup(java.time.Duration.ofMillis((long) (warm * 1000)));
+      }
       if (demo) {
         vb.recorders(DemoMode.recorders(c.collect()));
         if (demoBackfill != null) {
