@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  */
 public final class QueryWarmup {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
-  private static final long WINDOW_MS = 15 * 60_000L;
+  // Five minutes: the code runs as for any window, with a third of the garbage of 15 (a burst of
+  // garbage at start grows the heap, and the resident memory with it, for good).
+  private static final long WINDOW_MS = 5 * 60_000L;
   private static final long WALL_LIMIT_NS = Duration.ofMinutes(1).toNanos();
 
   private QueryWarmup() {}
@@ -101,7 +103,15 @@ public final class QueryWarmup {
     } catch (RuntimeException | IOException e) {
       // The store closed or refused (the server stopping): nothing to warm any more.
     } finally {
-      done.accept(mx.getCurrentThreadCpuTime() - cpu0);
+      long used = mx.getCurrentThreadCpuTime() - cpu0;
+      // The heap the warm-up's garbage made the collector grow is given back (-XX:MaxHeapFreeRatio
+      // of ./vigil serve) by one full collection: 199 MiB resident after the warm-up against 124
+      // without it, 77 MiB of heap committed against 20, before this. Only when no request runs
+      // (it stops the world for some milliseconds) and not when stopped (the server is closing).
+      if (!Thread.currentThread().isInterrupted() && busy.getAsInt() == 0) {
+        System.gc();
+      }
+      done.accept(used);
     }
   }
 
