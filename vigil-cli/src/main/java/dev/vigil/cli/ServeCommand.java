@@ -98,19 +98,33 @@ final class ServeCommand implements Callable<Integer> {
   boolean checkConfig;
 
   /**
-   * {@code VIGIL_QUERY_WARMUP}: seconds {@code /-/ready} waits for the query warm-up (default 1, 0:
-   * no warm-up); -1 when it is not a number from 0 to 600.
+   * {@code VIGIL_QUERY_WARMUP}: unset or {@code background}, the warm-up runs beside a ready server
+   * (zero hold); {@code off} or {@code 0}, no warm-up (null); seconds up to 600, {@code /-/ready}
+   * waits that long at most for it.
+   *
+   * @throws IllegalArgumentException naming the variable for anything else
    */
-  static double warmupHold(String env) {
-    if (env == null || env.isBlank()) {
-      return 1;
+  static java.time.Duration warmupHold(String env) {
+    if (env == null || env.isBlank() || env.trim().equals("background")) {
+      return java.time.Duration.ZERO;
     }
+    String v = env.trim();
+    if (v.equals("off")) {
+      return null;
+    }
+    double s;
     try {
-      double s = Double.parseDouble(env.trim());
-      return s >= 0 && s <= 600 ? s : -1;
+      s = Double.parseDouble(v);
     } catch (NumberFormatException e) {
-      return -1;
+      s = -1;
     }
+    if (!(s >= 0 && s <= 600)) {
+      throw new IllegalArgumentException(
+          "VIGIL_QUERY_WARMUP must be background, off, or seconds from 0 to 600, got \""
+              + env
+              + "\"");
+    }
+    return s == 0 ? null : java.time.Duration.ofMillis((long) (s * 1000));
   }
 
   @Override
@@ -205,18 +219,16 @@ final class ServeCommand implements Callable<Integer> {
     try {
       Vigil.Builder vb =
           Vigil.builder(c).configFile(config, env).flags(flags).logLevels(VigilLogging::setLevel);
-      // The first dashboard queries after a start find the query path compiled (docs/server.md):
-      // /-/ready waits up to VIGIL_QUERY_WARMUP seconds for it (default 1); 0 leaves it out.
-      double warm = warmupHold(System.getenv("VIGIL_QUERY_WARMUP"));
-      if (warm < 0) {
-        err.println(
-            "vigil: VIGIL_QUERY_WARMUP must be seconds from 0 to 600, got \""
-                + System.getenv("VIGIL_QUERY_WARMUP")
-                + "\"; using 1");
-        warm = 1;
+      // The first dashboard queries after a start find the query path compiled (docs/server.md).
+      java.time.Duration warm;
+      try {
+        warm = warmupHold(System.getenv("VIGIL_QUERY_WARMUP"));
+      } catch (IllegalArgumentException e) {
+        err.println("vigil: " + e.getMessage());
+        return 1;
       }
-      if (warm > 0) {
-        vb.queryWarmup(java.time.Duration.ofMillis((long) (warm * 1000)));
+      if (warm != null) {
+        vb.queryWarmup(warm);
       }
       if (demo) {
         vb.recorders(DemoMode.recorders(c.collect()));
