@@ -64,4 +64,61 @@ class JsonTest {
         .isEqualTo("[[[1,\"1\"],[1.5,\"0.25\"],[2.001,\"0.00000015\"]],[],[-1.5,\"NaN\"]]");
     assertThat(Json.MAPPER.readTree(json).get(0).get(2).get(1).asText()).isEqualTo("0.00000015");
   }
+
+  @Test
+  void sampleWriter_bytePath_writesWhatTheCharPathWrites() throws Exception {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(22);
+    int n = 5000;
+    long[] ts = new long[n];
+    double[] vs = new double[n];
+    double[] special = {
+      Double.NaN,
+      Double.POSITIVE_INFINITY,
+      Double.NEGATIVE_INFINITY,
+      0.0,
+      -0.0,
+      1e15,
+      -1e15,
+      999_999_999_999_999.0,
+      1e21,
+      1.5e-7,
+      -2.5e-300,
+      Double.MIN_VALUE,
+      Double.MAX_VALUE
+    };
+    for (int i = 0; i < n; i++) {
+      ts[i] = r.nextLong(-5_000_000L, 4_000_000_000_000L);
+      vs[i] =
+          switch (i % 4) {
+            case 0 -> special[r.nextInt(special.length)];
+            case 1 -> (double) r.nextLong(-2_000_000_000_000_000L, 2_000_000_000_000_000L);
+            case 2 ->
+                r.nextDouble() * Math.pow(10, r.nextInt(-20, 25)) * (r.nextBoolean() ? 1 : -1);
+            default -> r.nextInt(-1000, 1000) / 8.0;
+          };
+    }
+    assertThat(series(ts, vs, n, false)).isEqualTo(series(ts, vs, n, true));
+  }
+
+  /** Two series and a pair, through the byte path (bytes) or the char path. */
+  private static String series(long[] ts, double[] vs, int n, boolean bytes) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      if (bytes) {
+        g.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
+      }
+      Json.SampleWriter w = new Json.SampleWriter();
+      g.writeStartObject();
+      g.writeFieldName("values");
+      w.writeSeries(g, ts, vs, n);
+      g.writeFieldName("empty");
+      w.writeSeries(g, ts, vs, 0);
+      g.writeFieldName("value");
+      w.write(g, ts[1], vs[1]);
+      g.writeEndObject();
+    }
+    String json = out.toString(StandardCharsets.UTF_8);
+    Json.MAPPER.readTree(json); // well-formed
+    return json;
+  }
 }
