@@ -38,6 +38,8 @@ import java.util.zip.GZIPInputStream;
  * <pre>{@code
  * scripts/bench-server                  # builds vigil.jar and benchmarks.jar, then runs this
  * VIGIL_BENCH_JVM="-XX:+UseSerialGC -Xmx256m" scripts/bench-server   # other JVM options
+ * VIGIL_BENCH_ENV="VIGIL_QUERY_WARMUP=off" scripts/bench-server       # Vigil's environment
+ * VIGIL_BENCH_FIRST_ONLY=1 scripts/bench-server    # only the first round after start
  * java -cp vigil-bench/target/benchmarks.jar dev.vigil.bench.ServerBench \
  *     ../shared/datasets/host-1s-a.om.gz /tmp/bench ./vigil [runs]
  * }</pre>

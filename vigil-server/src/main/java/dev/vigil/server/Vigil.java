@@ -349,9 +349,11 @@ public final class Vigil implements AutoCloseable {
             pool::running,
             WARMUP_CPU,
             ns -> LOG.debug("query warm-up done: {} ms of CPU", ns / 1_000_000));
-    long holdUntil = System.nanoTime() + queryWarmup.toNanos();
-    Thread w = warmup;
-    state.holdReady("warming the query path", () -> w.isAlive() && System.nanoTime() < holdUntil);
+    if (queryWarmup.isPositive()) {
+      long holdUntil = System.nanoTime() + queryWarmup.toNanos();
+      Thread w = warmup;
+      state.holdReady("warming the query path", () -> w.isAlive() && System.nanoTime() < holdUntil);
+    }
   }
 
   /** The CPU the query warm-up may use. */
