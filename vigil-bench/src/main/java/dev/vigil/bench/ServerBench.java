@@ -38,6 +38,8 @@ import java.util.zip.GZIPInputStream;
  * <pre>{@code
  * scripts/bench-server                  # builds vigil.jar and benchmarks.jar, then runs this
  * VIGIL_BENCH_JVM="-XX:+UseSerialGC -Xmx256m" scripts/bench-server   # other JVM options
+ * VIGIL_BENCH_ENV="VIGIL_QUERY_WARMUP=off" scripts/bench-server       # Vigil's environment
+ * VIGIL_BENCH_FIRST_ONLY=1 scripts/bench-server    # only the first round after start
  * java -cp vigil-bench/target/benchmarks.jar dev.vigil.bench.ServerBench \
  *     ../shared/datasets/host-1s-a.om.gz /tmp/bench ./vigil [runs]
  * }</pre>
@@ -68,13 +70,21 @@ public final class ServerBench {
     int runs = args.length > 3 ? Integer.parseInt(args[3]) : 15;
     Files.createDirectories(work);
 
+    // VIGIL_BENCH_FIRST_ONLY=1: only the first round after start (no start-up timing, warm-up or
+    // timed runs), for comparing start-up settings in alternating runs.
+    boolean firstOnly = "1".equals(System.getenv("VIGIL_BENCH_FIRST_ONLY"));
     // Start-up on an empty store.
-    double vigilStart =
-        medianStart(
-            () -> vigilCommand(launcher, work.resolve("empty-" + System.nanoTime())), work, 3);
     Files.writeString(work.resolve("prometheus.yml"), "scrape_configs: []\n");
+    double vigilStart =
+        firstOnly
+            ? Double.NaN
+            : medianStart(
+                () -> vigilCommand(launcher, work.resolve("empty-" + System.nanoTime())), work, 3);
     double promStart =
-        medianStart(() -> promCommand(work.resolve("prom-empty-" + System.nanoTime())), work, 3);
+        firstOnly
+            ? Double.NaN
+            : medianStart(
+                () -> promCommand(work.resolve("prom-empty-" + System.nanoTime())), work, 3);
 
     // Import.
     Path vdata = work.resolve("vigil-data");
@@ -110,8 +120,17 @@ public final class ServerBench {
     }
     double promImport = (System.nanoTime() - t0) / 1e9;
 
+    t0 = System.nanoTime();
     Server vigil = Server.start(vigilCommand(launcher, vdata), work, "vigil");
+    double vigilReady = (System.nanoTime() - t0) / 1e6;
+    t0 = System.nanoTime();
     Server prom = Server.start(promCommand(pdata), work, "prometheus");
+    double promReady = (System.nanoTime() - t0) / 1e6;
+    System.out.printf(
+        Locale.ROOT,
+        "start-up to /-/ready with the data: vigil %.0f ms, prometheus %.0f ms%n",
+        vigilReady,
+        promReady);
     try {
       double end = r.maxTime() / 1000.0;
       double wholeStart = r.minTime() / 1000 + 0.5;
@@ -155,6 +174,9 @@ public final class ServerBench {
           median(firstRatios),
           Arrays.stream(firstRatios).min().orElse(0),
           Arrays.stream(firstRatios).max().orElse(0));
+      if (firstOnly) {
+        return;
+      }
       for (int round = 0; round < WARMUP_ROUNDS; round++) {
         for (String f : forms) {
           time(vigil.base, f);
@@ -231,6 +253,11 @@ public final class ServerBench {
     String override = System.getenv("VIGIL_BENCH_JVM");
     if (override != null) {
       cmd.add("VIGIL_JAVA_OPTS=" + override.trim());
+    }
+    // Extra environment for Vigil's process only, e.g. VIGIL_BENCH_ENV="VIGIL_WARM=0".
+    String extra = System.getenv("VIGIL_BENCH_ENV");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
     }
     cmd.addAll(
         List.of(

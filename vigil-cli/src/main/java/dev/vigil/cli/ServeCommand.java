@@ -97,6 +97,36 @@ final class ServeCommand implements Callable<Integer> {
       description = "Validate the configuration (file, environment, flags), print a summary, exit.")
   boolean checkConfig;
 
+  /**
+   * {@code VIGIL_QUERY_WARMUP}: unset or {@code background}, the warm-up runs beside a ready server
+   * (zero hold); {@code off} or {@code 0}, no warm-up (null); seconds up to 600, {@code /-/ready}
+   * waits that long at most for it.
+   *
+   * @throws IllegalArgumentException naming the variable for anything else
+   */
+  static java.time.Duration warmupHold(String env) {
+    if (env == null || env.isBlank() || env.trim().equals("background")) {
+      return java.time.Duration.ZERO;
+    }
+    String v = env.trim();
+    if (v.equals("off")) {
+      return null;
+    }
+    double s;
+    try {
+      s = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      s = -1;
+    }
+    if (!(s >= 0 && s <= 600)) {
+      throw new IllegalArgumentException(
+          "VIGIL_QUERY_WARMUP must be background, off, or seconds from 0 to 600, got \""
+              + env
+              + "\"");
+    }
+    return s == 0 ? null : java.time.Duration.ofMillis((long) (s * 1000));
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -189,6 +219,17 @@ final class ServeCommand implements Callable<Integer> {
     try {
       Vigil.Builder vb =
           Vigil.builder(c).configFile(config, env).flags(flags).logLevels(VigilLogging::setLevel);
+      // The first dashboard queries after a start find the query path compiled (docs/server.md).
+      java.time.Duration warm;
+      try {
+        warm = warmupHold(System.getenv("VIGIL_QUERY_WARMUP"));
+      } catch (IllegalArgumentException e) {
+        err.println("vigil: " + e.getMessage());
+        return 1;
+      }
+      if (warm != null) {
+        vb.queryWarmup(warm);
+      }
       if (demo) {
         vb.configuredRecorders(DemoMode.recorders(c.collect()));
         if (demoBackfill != null) {

@@ -27,6 +27,7 @@ import dev.vigil.server.config.ConfigException;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.VigilConfig;
 import dev.vigil.server.http.ApiError;
+import dev.vigil.server.http.QueryPool;
 import dev.vigil.server.http.RequestObserver;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.VigilHttpServer;
@@ -118,6 +119,9 @@ public final class Vigil implements AutoCloseable {
   private volatile dev.vigil.notify.sender.AlertFeed alertFeed;
   private VigilHttpServer http;
   private volatile boolean closed;
+  private final java.time.Duration queryWarmup;
+  private volatile Thread warmup;
+  private boolean storedAtOpen;
 
   /** The built-in notifier when vigil.yml has a {@code notify} section; else null. */
   private volatile dev.vigil.notify.builtin.BuiltinNotifier notifier;
@@ -137,6 +141,7 @@ public final class Vigil implements AutoCloseable {
     this.logLevels = b.logLevels;
     logLevels.accept(b.config.logLevel());
     this.clock = b.clock;
+    this.queryWarmup = b.queryWarmup;
     for (ReadyGate g : b.gates) {
       state.holdReady("waiting for " + g.what(), () -> !g.isOpen());
     }
@@ -239,6 +244,8 @@ public final class Vigil implements AutoCloseable {
         throw cause instanceof RuntimeException re ? re : e;
       }
       tsdb = db;
+      // What the store held when it opened (before scraping adds to it): the warm-up needs data.
+      storedAtOpen = !db.blocks().isEmpty() || db.headSeries() > 0;
       try {
         notifyStores = NotifyStores.open(config.storage().path(), clock);
       } catch (IOException e) {
@@ -301,8 +308,61 @@ public final class Vigil implements AutoCloseable {
       }
       throw e;
     }
+    // Before ready: /-/ready must not turn 200 before the warm-up's hold is in place.
+    startQueryWarmup();
     state.setReady(true);
   }
+
+  /**
+   * Runs typical dashboard queries over the store's own newest data in the background, for at most
+   * {@link #WARMUP_CPU} of CPU and never while a request is running, so that the first dashboard
+   * requests after a start find the query path compiled (docs/server.md). {@code /-/ready} waits
+   * for it, at most the builder's hold (queries are answered meanwhile). Not over a {@code
+   * query.remote} backend, nor on a store that held nothing when it opened (a first start).
+   */
+  private void startQueryWarmup() {
+    Tsdb db = tsdb;
+    if (queryWarmup == null
+        || !storedAtOpen
+        || http == null
+        || db == null
+        || remoteQuery.enabled()) {
+      return;
+    }
+    long end = clock.getAsLong();
+    if (db.headSeries() == 0) {
+      end = Long.MIN_VALUE;
+      for (var b : db.blocks()) {
+        end = Math.max(end, b.meta().maxTime());
+      }
+      if (end == Long.MIN_VALUE) {
+        return; // nothing stored: nothing to warm on
+      }
+    }
+    var limits = state.config().server().limits();
+    Engine local =
+        Engine.builder(db)
+            .timeout(limits.queryTimeout())
+            .maxSamples(limits.queryMaxSamples())
+            .build();
+    QueryPool pool = http.queryPool();
+    warmup =
+        dev.vigil.server.api.QueryWarmup.start(
+            local,
+            db,
+            end,
+            pool::running,
+            WARMUP_CPU,
+            ns -> LOG.debug("query warm-up done: {} ms of CPU", ns / 1_000_000));
+    if (queryWarmup.isPositive()) {
+      long holdUntil = System.nanoTime() + queryWarmup.toNanos();
+      Thread w = warmup;
+      state.holdReady("warming the query path", () -> w.isAlive() && System.nanoTime() < holdUntil);
+    }
+  }
+
+  /** The CPU the query warm-up may use. */
+  static final java.time.Duration WARMUP_CPU = java.time.Duration.ofSeconds(2);
 
   /**
    * Loads the rule files and starts evaluating them. A broken file at start is a clear error: the
@@ -994,6 +1054,15 @@ public final class Vigil implements AutoCloseable {
         LOG.warn("plugin {} failed to close", p.getClass().getName(), e);
       }
     }
+    Thread w = warmup;
+    if (w != null) {
+      w.interrupt();
+      try {
+        w.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (http != null) {
       http.close();
     }
@@ -1040,6 +1109,7 @@ public final class Vigil implements AutoCloseable {
     private LongSupplier clock = System::currentTimeMillis;
     private final List<ReadyGate> gates = new ArrayList<>();
     private java.util.function.Consumer<dev.vigil.server.config.LogLevel> logLevels = l -> {};
+    private java.time.Duration queryWarmup;
 
     private Builder(VigilConfig config) {
       this.config = config;
@@ -1048,6 +1118,17 @@ public final class Vigil implements AutoCloseable {
     /** Whether to run the HTTP server (default true). */
     public Builder http(boolean on) {
       this.http = on;
+      return this;
+    }
+
+    /**
+     * Warms the query path on the store's own data at start (default: not; {@code ./vigil serve}
+     * does): up to 2 s of CPU on a background thread, paused while requests run, so that the first
+     * dashboard queries after a start are not run by the interpreter. {@code /-/ready} waits for it
+     * at most {@code hold} (zero: not at all); queries are answered meanwhile.
+     */
+    public Builder queryWarmup(java.time.Duration hold) {
+      this.queryWarmup = java.util.Objects.requireNonNull(hold, "hold");
       return this;
     }
 
