@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,13 @@ public final class AgentStorage implements Appendable, AutoCloseable {
    * in the last hour (the others are forgotten; a series that comes back gets a new ref), and
    * deletes the segments up to N that no queue still needs (WalReaders). A sample older than its
    * series' newest is dropped (and counted), as Prometheus' agent does.
+   *
+   * Refs: append hands back the WAL ref of a series committed before, and a commit resolves a ref
+   * through a primitive table (RefTable) instead of hashing and comparing the labels, into
+   * scratch arrays kept between commits: a scrape loop that keeps the refs (ScrapeCache) appends
+   * a steady target without a label lookup and without allocating per sample
+   * (AgentStorageTest). A forgotten series' ref is not in the table: the labels given with it
+   * create the series again under a new ref.
    */
   private static final long SERIES_TTL_MS = 3_600_000;
   private static final long SEGMENT_BYTES = 64L << 20;
@@ -75,6 +83,12 @@ public final class AgentStorage implements Appendable, AutoCloseable {
   private final LongAdder outOfOrder = new LongAdder();
   private long nextRef = 1;
   private long maxT = Long.MIN_VALUE;
+  // Under commitLock: the series by ref, and a commit's scratch arrays (kept between commits).
+  private RefTable<Series> byRef;
+  private Series[] ss = new Series[64];
+  private long[] before = new long[64];
+  private boolean[] keep = new boolean[64];
+  private final List<Series> created = new ArrayList<>();
 
   private AgentStorage(Path dir, Consumer<String> log) throws IOException {
     this.dir = dir;
@@ -113,6 +127,7 @@ public final class AgentStorage implements Appendable, AutoCloseable {
     if (records > 0) {
       log.accept("agent WAL: replayed " + records + " records, " + series.size() + " series");
     }
+    this.byRef = index(series.values());
     this.wal = Wal.open(walDir, FsyncPolicy.INTERVAL, 1000, SEGMENT_BYTES, WalEvents.NONE);
   }
 
@@ -145,113 +160,162 @@ public final class AgentStorage implements Appendable, AutoCloseable {
   @Override
   public Appender appender() {
     return new Appender() {
-      private final List<Labels> labels = new ArrayList<>();
+      private Labels[] labels = new Labels[64];
+      private long[] refs = new long[64];
       private long[] ts = new long[64];
       private double[] vs = new double[64];
+      private int n;
 
       @Override
       public long append(long ref, Labels l, long t, double v) {
-        int n = labels.size();
-        if (n == ts.length) {
-          ts = java.util.Arrays.copyOf(ts, n * 2);
-          vs = java.util.Arrays.copyOf(vs, n * 2);
+        if (ref == 0) {
+          if (l == null) {
+            throw new IllegalArgumentException("append needs the series' labels or its ref");
+          }
+          // A series known from an earlier commit hands its ref back: the next append of it
+          // (the next scrape) skips hashing and comparing its labels.
+          Series s = series.get(l);
+          if (s != null) {
+            ref = s.ref;
+          }
         }
-        labels.add(l);
+        if (n == ts.length) {
+          labels = Arrays.copyOf(labels, n * 2);
+          refs = Arrays.copyOf(refs, n * 2);
+          ts = Arrays.copyOf(ts, n * 2);
+          vs = Arrays.copyOf(vs, n * 2);
+        }
+        labels[n] = l;
+        refs[n] = ref;
         ts[n] = t;
         vs[n] = v;
-        return 0;
+        n++;
+        return ref;
       }
 
       @Override
       public void commit() {
-        if (!labels.isEmpty()) {
-          write(labels, ts, vs);
+        try {
+          if (n > 0) {
+            write(labels, refs, ts, vs, n);
+          }
+        } finally {
+          rollback();
         }
-        labels.clear();
       }
 
       @Override
       public void rollback() {
-        labels.clear();
+        Arrays.fill(labels, 0, n, null);
+        n = 0;
       }
     };
   }
 
-  private void write(List<Labels> labels, long[] ts, double[] vs) {
+  private void write(Labels[] labels, long[] refs, long[] ts, double[] vs, int n) {
     synchronized (commitLock) {
       enc.reset();
-      int n = labels.size();
-      Series[] ss = new Series[n];
-      long[] before = new long[n];
-      List<Series> created = new ArrayList<>();
-      boolean anyNew = false;
-      for (int i = 0; i < n; i++) {
-        Series s = series.get(labels.get(i));
-        if (s == null) {
-          if (!anyNew) {
-            enc.begin(RecordType.SERIES);
-            anyNew = true;
-          }
-          s = new Series(nextRef++, labels.get(i));
-          series.put(s.labels, s);
-          created.add(s);
-          enc.series(s.ref, s.labels);
-        }
-        ss[i] = s;
-        before[i] = s.lastT;
+      if (ss.length < n) {
+        int cap = Math.max(n, ss.length * 2);
+        ss = new Series[cap];
+        before = new long[cap];
+        keep = new boolean[cap];
       }
-      if (anyNew) {
-        enc.end();
-      }
-      boolean[] keep = new boolean[n];
-      int kept = 0;
-      int first = -1;
-      for (int i = 0; i < n; i++) {
-        Series s = ss[i];
-        if (ts[i] <= s.lastT) {
-          outOfOrder.increment(); // older than (or a repeat of) the series' newest sample
-          continue;
-        }
-        keep[i] = true;
-        if (first < 0) {
-          first = i;
-        }
-        kept++;
-        s.lastT = ts[i];
-        maxT = Math.max(maxT, ts[i]);
-      }
-      if (kept > 0) {
-        long r0 = ss[first].ref;
-        long t0 = ts[first];
-        enc.begin(RecordType.SAMPLES);
-        enc.uvarint(kept);
-        enc.uvarint(r0);
-        enc.varint(t0);
+      created.clear();
+      try {
+        boolean anyNew = false;
         for (int i = 0; i < n; i++) {
-          if (keep[i]) {
-            enc.varint(ss[i].ref - r0);
-            enc.varint(ts[i] - t0);
-            enc.long64(Double.doubleToRawLongBits(vs[i]));
+          Series s = refs[i] == 0 ? null : byRef.get(refs[i]);
+          if (s == null) {
+            if (labels[i] == null) {
+              throw new IllegalArgumentException(
+                  "unknown series ref "
+                      + refs[i]
+                      + " (forgotten after an hour without samples, or not from this store):"
+                      + " append the series with its labels");
+            }
+            s = series.get(labels[i]);
           }
+          if (s == null) {
+            if (!anyNew) {
+              enc.begin(RecordType.SERIES);
+              anyNew = true;
+            }
+            s = new Series(nextRef++, labels[i]);
+            series.put(s.labels, s);
+            byRef.put(s.ref, s);
+            created.add(s);
+            enc.series(s.ref, s.labels);
+          }
+          ss[i] = s;
+          before[i] = s.lastT;
         }
-        enc.end();
-      }
-      if (enc.length() > 0) {
-        try {
+        if (anyNew) {
+          enc.end();
+        }
+        int kept = 0;
+        int first = -1;
+        for (int i = 0; i < n; i++) {
+          Series s = ss[i];
+          keep[i] = ts[i] > s.lastT;
+          if (!keep[i]) {
+            outOfOrder.increment(); // older than (or a repeat of) the series' newest sample
+            continue;
+          }
+          if (first < 0) {
+            first = i;
+          }
+          kept++;
+          s.lastT = ts[i];
+          maxT = Math.max(maxT, ts[i]);
+        }
+        if (kept > 0) {
+          long r0 = ss[first].ref;
+          long t0 = ts[first];
+          enc.begin(RecordType.SAMPLES);
+          enc.uvarint(kept);
+          enc.uvarint(r0);
+          enc.varint(t0);
+          for (int i = 0; i < n; i++) {
+            if (keep[i]) {
+              enc.varint(ss[i].ref - r0);
+              enc.varint(ts[i] - t0);
+              enc.long64(Double.doubleToRawLongBits(vs[i]));
+            }
+          }
+          enc.end();
+        }
+        if (enc.length() > 0) {
           wal.write(enc.buffer(), enc.length());
-        } catch (RuntimeException e) {
-          // Nothing of the commit is in the WAL: undo what it did to the series.
-          for (int i = n - 1; i >= 0; i--) {
+        }
+        appended.add(kept);
+      } catch (RuntimeException e) {
+        // Nothing of the commit is in the WAL: undo what it did to the series.
+        for (int i = n - 1; i >= 0; i--) {
+          if (ss[i] != null) {
             ss[i].lastT = before[i];
           }
-          for (Series c : created) {
-            series.remove(c.labels);
-          }
-          throw e;
         }
+        for (Series c : created) {
+          series.remove(c.labels);
+        }
+        if (!created.isEmpty()) {
+          byRef = index(series.values());
+        }
+        throw e;
+      } finally {
+        Arrays.fill(ss, 0, n, null);
+        created.clear();
       }
-      appended.add(kept);
     }
+  }
+
+  private static RefTable<Series> index(java.util.Collection<Series> all) {
+    RefTable<Series> t = new RefTable<>(all.size());
+    for (Series s : all) {
+      t.put(s.ref, s);
+    }
+    return t;
   }
 
   /**
@@ -272,6 +336,9 @@ public final class AgentStorage implements Appendable, AutoCloseable {
         } else {
           live.add(s);
         }
+      }
+      if (forgotten > 0) {
+        byRef = index(live);
       }
     }
     Path walDir = wal.dir();
