@@ -60,7 +60,6 @@ class AgentLauncherTest {
   private static final List<String> NO_SUCH_THREAD =
       List.of(
           "C2 CompilerThread",
-          "G1 ",
           "vigil-rule",
           "vigil-notify",
           "vigil-alert",
@@ -75,10 +74,15 @@ class AgentLauncherTest {
   @Test
   void agent_runsOnItsOwnJvmOptions_andStartsNoQueryEngineRulesDashboardOrReports(@TempDir Path dir)
       throws Exception {
-    Agent a = runAgent(dir, "agent");
+    Agent a = runAgent(dir, Map.of(), "agent");
+    // Without VIGIL_AGENT_HEAP: G1 and no heap cap, so no number of series makes it run out.
     assertThat(a.jvmArgs())
-        .contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-        .noneMatch(o -> o.startsWith("-XX:AOTCache") || o.equals("-XX:+UseG1GC"));
+        .contains("-XX:+UseG1GC", "-XX:TieredStopAtLevel=1")
+        .noneMatch(
+            o ->
+                o.startsWith("-XX:AOTCache")
+                    || o.startsWith("-Xmx")
+                    || o.equals("-XX:+UseSerialGC"));
     assertThat(a.threads())
         .as("the agent's own threads are in the list")
         .anyMatch(t -> t.startsWith("vigil-remote-write-"))
@@ -95,13 +99,18 @@ class AgentLauncherTest {
   }
 
   @Test
-  void serveModeAgent_getsTheAgentsJvmOptions_inBothSpellings(@TempDir Path dir) throws Exception {
-    assertThat(runAgent(dir.resolve("a"), "serve", "--mode", "agent").jvmArgs())
-        .contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+  void serveModeAgent_getsTheAgentsJvmOptions_inBothSpellings_andAHeapCapSwitchesToSerial(
+      @TempDir Path dir) throws Exception {
+    Agent capped =
+        runAgent(dir.resolve("a"), Map.of("VIGIL_AGENT_HEAP", "96m"), "serve", "--mode", "agent");
+    assertThat(capped.jvmArgs())
+        .contains(
+            "-XX:+UseSerialGC", "-Xmx96m", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1")
         .doesNotContain("-XX:+UseG1GC");
-    assertThat(runAgent(dir.resolve("b"), "serve", "--mode=agent").jvmArgs())
-        .contains("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-        .doesNotContain("-XX:+UseG1GC");
+    assertThat(capped.threads()).as("threads").noneMatch(n -> n.startsWith("G1 "));
+    assertThat(runAgent(dir.resolve("b"), Map.of(), "serve", "--mode=agent").jvmArgs())
+        .contains("-XX:+UseG1GC", "-XX:TieredStopAtLevel=1")
+        .doesNotContain("-XX:+UseSerialGC");
   }
 
   /**
@@ -109,7 +118,8 @@ class AgentLauncherTest {
    * metrics every second and remote-writes to a closed port, waits until its own target was
    * scraped, reads its JVM arguments, threads and initialized classes, and stops it.
    */
-  private static Agent runAgent(Path dir, String... command) throws Exception {
+  private static Agent runAgent(Path dir, Map<String, String> env, String... command)
+      throws Exception {
     Files.createDirectories(dir);
     Path config = dir.resolve("agent.yml");
     Files.writeString(
@@ -130,6 +140,8 @@ class AgentLauncherTest {
     e.remove("MAVEN_OPTS");
     e.remove("JAVA_TOOL_OPTIONS");
     e.put("JAVA_HOME", System.getProperty("java.home"));
+    e.remove("VIGIL_AGENT_HEAP");
+    e.putAll(env);
     e.put("VIGIL_AOT", "0");
     // Read by the java launcher beside the options ./vigil passes.
     e.put("JDK_JAVA_OPTIONS", "-Xlog:class+init=info:file=" + initLog);
