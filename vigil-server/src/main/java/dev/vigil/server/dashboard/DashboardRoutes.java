@@ -54,7 +54,6 @@ public final class DashboardRoutes implements Routes {
       Pattern.compile("[a-z0-9_-]+(/[a-z0-9_-]+)*\\.(html|css|svg|js)");
   private static final Pattern PAGE = Pattern.compile("[a-z]{1,32}");
   private static final Pattern DURATION = Pattern.compile("off|[1-9][0-9]{0,4}(s|m|h)");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Path folder;
   private final boolean webSocket;
@@ -283,7 +282,7 @@ public final class DashboardRoutes implements Routes {
         throw ApiError.badData(
             name + ": " + size + " bytes is larger than the limit of " + MAX_FILE_BYTES + " bytes");
       }
-      ObjectMapper m = name.endsWith(".json") ? Json.MAPPER : YAML;
+      ObjectMapper m = name.endsWith(".json") ? Json.MAPPER : Yaml.MAPPER;
       JsonNode doc = m.readTree(p.toFile());
       if (doc == null || !doc.isObject()) {
         throw ApiError.badData(name + ": a dashboard file must hold an object");
@@ -341,5 +340,10 @@ public final class DashboardRoutes implements Routes {
     public DashboardRoutes build() {
       return new DashboardRoutes(this);
     }
+  }
+
+  /** The YAML reader, created on first use: a server without a dashboard folder loads none. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
   }
 }
