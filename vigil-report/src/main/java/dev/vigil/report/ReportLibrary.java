@@ -7,10 +7,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reports a server or the CLI knows: the built-in definitions (system_performance,
@@ -31,17 +31,17 @@ public final class ReportLibrary {
       List.of("system_performance", "weekly_summary", "cost", "quality_trends");
 
   private final Path folder;
-  private final Map<String, ReportDefinition> builtin;
+
+  /**
+   * The built-in definitions parsed so far: on first use, so a server that runs none parses none.
+   */
+  private final Map<String, ReportDefinition> builtin = new ConcurrentHashMap<>();
+
   private Map<String, Object> stamp = Map.of();
   private Map<String, Object> loaded = Map.of();
 
   private ReportLibrary(Path folder) {
     this.folder = folder;
-    Map<String, ReportDefinition> b = new LinkedHashMap<>();
-    for (String name : BUILTIN) {
-      b.put(name, builtin(name));
-    }
-    this.builtin = b;
   }
 
   /** The built-in reports and those of {@code folder} (null: built-in only). */
@@ -64,7 +64,7 @@ public final class ReportLibrary {
 
   /** The names of every report: built-in first, then the folder's, sorted. */
   public List<String> names() {
-    List<String> out = new ArrayList<>(builtin.keySet());
+    List<String> out = new ArrayList<>(BUILTIN);
     for (String n : current().keySet()) {
       if (!out.contains(n)) {
         out.add(n);
@@ -94,7 +94,8 @@ public final class ReportLibrary {
     if (v instanceof ReportDefinition d) {
       return d;
     }
-    ReportDefinition d = builtin.get(name);
+    ReportDefinition d =
+        BUILTIN.contains(name) ? builtin.computeIfAbsent(name, n -> builtin(n)) : null;
     if (d == null) {
       throw new ReportException(
           "unknown report type \"" + name + "\": one of " + String.join(", ", names()));

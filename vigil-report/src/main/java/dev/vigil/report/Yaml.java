@@ -15,10 +15,16 @@ import java.util.Map;
  * and key. A map (order kept, duplicate keys refused), a list, a scalar or null. Immutable.
  */
 record Yaml(String source, int line, Map<String, Yaml> map, List<Yaml> list, String scalar) {
-  private static final YAMLFactory FACTORY = new YAMLFactory();
+  /** The parser, created on first use: a server without report definitions loads none. */
+  private static final class Factory {
+    static final YAMLFactory INSTANCE = new YAMLFactory();
+  }
 
   static Yaml parse(String source, String text) {
-    try (JsonParser p = FACTORY.createParser(text)) {
+    if (text.isBlank()) {
+      return new Yaml(source, 1, Map.of(), null, null);
+    }
+    try (JsonParser p = Factory.INSTANCE.createParser(text)) {
       if (p.nextToken() == null) {
         return new Yaml(source, 1, Map.of(), null, null);
       }

@@ -19,6 +19,10 @@ class ReportDefinitionTest {
         .containsExactly("system_performance", "weekly_summary", "cost", "quality_trends");
     assertThat(lib.get("cost").title()).isEqualTo("Cost by provider and model");
     assertThat(lib.get("weekly_summary").range()).isEqualTo(Duration.ofDays(7));
+    // Built-ins are parsed on first use: each one must parse when asked for.
+    for (String name : ReportLibrary.BUILTIN) {
+      assertThat(lib.get(name).title()).as(name).isNotBlank();
+    }
   }
 
   @Test

@@ -17,7 +17,10 @@ import java.util.Map;
  */
 public record YNode(
     String source, int line, Map<String, YNode> map, List<YNode> list, String scalar) {
-  private static final YAMLFactory FACTORY = new YAMLFactory();
+  /** The parser, created on first use: nodes handed over from vigil.yml need none. */
+  private static final class Factory {
+    static final YAMLFactory INSTANCE = new YAMLFactory();
+  }
 
   boolean isMap() {
     return map != null;
@@ -36,7 +39,7 @@ public record YNode(
   }
 
   static YNode parse(String source, String text) {
-    try (JsonParser p = FACTORY.createParser(text)) {
+    try (JsonParser p = Factory.INSTANCE.createParser(text)) {
       if (p.nextToken() == null) {
         return new YNode(source, 1, Map.of(), null, null);
       }

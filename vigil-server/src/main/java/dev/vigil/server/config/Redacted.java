@@ -15,14 +15,17 @@ import java.util.Map;
  * {@code <secret>}, as Prometheus does for {@code /api/v1/status/config}.
  */
 final class Redacted {
-  private static final ObjectMapper YAML =
-      new ObjectMapper(
-          YAMLFactory.builder()
-              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-              .build());
-
   private Redacted() {}
+
+  /** The YAML writer, created on first use (an empty configuration renders without it). */
+  private static final class Writer {
+    static final ObjectMapper YAML =
+        new ObjectMapper(
+            YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build());
+  }
 
   static String yaml(ConfigNode root) {
     Object plain = redact(null, root.toPlain());
@@ -30,7 +33,7 @@ final class Redacted {
       return "";
     }
     try {
-      return YAML.writeValueAsString(plain);
+      return Writer.YAML.writeValueAsString(plain);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render the configuration", e);
     }

@@ -14,14 +14,20 @@ import java.util.List;
  * error (YAML forbids them; silently keeping the last one hides typos).
  */
 final class YamlTree {
-  private static final YAMLFactory FACTORY = new YAMLFactory();
-
   private YamlTree() {}
+
+  /** The YAML parser, created on first use: a server without a configuration file loads none. */
+  private static final class Factory {
+    static final YAMLFactory INSTANCE = new YAMLFactory();
+  }
 
   /** Parses {@code text}; an empty document gives an empty map. */
   static ConfigNode parse(String source, String text) {
+    if (text.isBlank()) {
+      return ConfigNode.emptyMap(source);
+    }
     JsonParser parser = null;
-    try (JsonParser p = FACTORY.createParser(text)) {
+    try (JsonParser p = Factory.INSTANCE.createParser(text)) {
       parser = p;
       JsonToken t = p.nextToken();
       if (t == null) {

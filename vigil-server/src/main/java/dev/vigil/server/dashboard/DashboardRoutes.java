@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * The web dashboard: its static files at {@code /}, Apache ECharts from the classpath at {@code
@@ -49,9 +50,10 @@ public final class DashboardRoutes implements Routes {
   private static final Pattern NAME =
       Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}\\.(json|ya?ml)");
   private static final Pattern VENDOR = Pattern.compile("[a-z0-9._-]+(/[A-Za-z0-9._-]+)*\\.js");
+  private static final Pattern PAGE_FILE =
+      Pattern.compile("[a-z0-9_-]+(/[a-z0-9_-]+)*\\.(html|css|svg|js)");
   private static final Pattern PAGE = Pattern.compile("[a-z]{1,32}");
   private static final Pattern DURATION = Pattern.compile("off|[1-9][0-9]{0,4}(s|m|h)");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private final Path folder;
   private final boolean webSocket;
@@ -133,13 +135,70 @@ public final class DashboardRoutes implements Routes {
 
   @Override
   public void register(Router router) {
-    router.classpathFiles("/dashboard", "/");
+    // The page's own files, read from the class loader: Javalin's classpath static files would
+    // mount the whole jar as a zip file system and keep its index (13,000 entries, ~2 MiB of heap).
+    router.get("/", Role.PUBLIC, ctx -> page(ctx, "index.html"));
+    router.get("/index.html", Role.PUBLIC, ctx -> page(ctx, "index.html"));
+    router.get("/vigil.css", Role.PUBLIC, ctx -> page(ctx, "vigil.css"));
+    router.get("/favicon.svg", Role.PUBLIC, ctx -> page(ctx, "favicon.svg"));
+    router.get("/js/<path>", Role.PUBLIC, ctx -> page(ctx, "js/" + ctx.pathParam("path")));
     // DinoAir's built-in dashboard is at /monitoring; its users' bookmarks land on Vigil's.
     router.get("/monitoring", Role.PUBLIC, ctx -> ctx.redirect("/", HttpStatus.FOUND));
     router.get("/_static/<path>", Role.PUBLIC, DashboardRoutes::vendor);
     router.get("/api/dashboard/config", Role.PUBLIC, this::config);
     router.get("/api/dashboards", Role.READ, this::list);
     router.get("/api/dashboards/{name}", Role.READ, this::file);
+  }
+
+  /**
+   * Serves a file of the dashboard ({@code /dashboard/...} on the classpath) with a weak ETag of
+   * its content, answering 304 to a matching {@code If-None-Match}; {@code Cache-Control:
+   * max-age=0} makes browsers revalidate, so a new build's files are seen at once. Large text files
+   * are gzipped by the server's compression like every response.
+   */
+  private static void page(Context ctx, String path) throws IOException {
+    if (!PAGE_FILE.matcher(path).matches()) {
+      throw new ApiError(ApiError.Type.NOT_FOUND, "no such file: /" + path);
+    }
+    byte[] body;
+    try (InputStream in = DashboardRoutes.class.getResourceAsStream("/dashboard/" + path)) {
+      if (in == null) {
+        throw new ApiError(ApiError.Type.NOT_FOUND, "no such file: /" + path);
+      }
+      body = in.readAllBytes();
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    String etag = "W/\"" + Long.toHexString(crc.getValue()) + "-" + body.length + "\"";
+    ctx.header("Cache-Control", "max-age=0");
+    ctx.header("ETag", etag);
+    if (matches(ctx.header("If-None-Match"), etag)) {
+      ctx.status(HttpStatus.NOT_MODIFIED);
+      return;
+    }
+    String type =
+        switch (path.substring(path.lastIndexOf('.') + 1)) {
+          case "html" -> "text/html; charset=utf-8";
+          case "css" -> "text/css; charset=utf-8";
+          case "svg" -> "image/svg+xml";
+          default -> "text/javascript; charset=utf-8";
+        };
+    ctx.contentType(type).result(body);
+  }
+
+  /** Whether an {@code If-None-Match} list names this ETag (weak comparison) or is {@code *}. */
+  static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    String bare = etag.startsWith("W/") ? etag.substring(2) : etag;
+    for (String t : ifNoneMatch.split(",")) {
+      String v = t.strip();
+      if (v.equals("*") || (v.startsWith("W/") ? v.substring(2) : v).equals(bare)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -223,7 +282,7 @@ public final class DashboardRoutes implements Routes {
         throw ApiError.badData(
             name + ": " + size + " bytes is larger than the limit of " + MAX_FILE_BYTES + " bytes");
       }
-      ObjectMapper m = name.endsWith(".json") ? Json.MAPPER : YAML;
+      ObjectMapper m = name.endsWith(".json") ? Json.MAPPER : Yaml.MAPPER;
       JsonNode doc = m.readTree(p.toFile());
       if (doc == null || !doc.isObject()) {
         throw ApiError.badData(name + ": a dashboard file must hold an object");
@@ -281,5 +340,10 @@ public final class DashboardRoutes implements Routes {
     public DashboardRoutes build() {
       return new DashboardRoutes(this);
     }
+  }
+
+  /** The YAML reader, created on first use: a server without a dashboard folder loads none. */
+  private static final class Yaml {
+    static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory());
   }
 }

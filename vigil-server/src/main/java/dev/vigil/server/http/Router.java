@@ -137,15 +137,4 @@ public final class Router {
     config.routes.addWsHandler(io.javalin.websocket.WsHandlerType.WEBSOCKET, path, ws, role);
     return this;
   }
-
-  /** Static files from a classpath folder, served at {@code hostedPath}. */
-  public Router classpathFiles(String folder, String hostedPath) {
-    config.staticFiles.add(
-        f -> {
-          f.directory = folder;
-          f.hostedPath = hostedPath;
-          f.location = io.javalin.http.staticfiles.Location.CLASSPATH;
-        });
-    return this;
-  }
 }
