@@ -197,8 +197,9 @@ abstract class TargetScraper {
       if (gzip) {
         int max = (int) Math.min(limit, Integer.MAX_VALUE - 8);
         try {
+          byte[] compressed = Arrays.copyOf(bytes, length);
           release(new Body(bytes, length, null));
-          bytes = Gzip.decompress(Arrays.copyOf(bytes, length), max);
+          bytes = Gzip.decompress(compressed, max);
           length = bytes.length;
         } catch (Gzip.TooLargeException e) {
           throw bodyTooLarge(limit, job);
