@@ -486,7 +486,9 @@ final class ScrapeLoop {
           }
           b.set(("exported_" + n).intern(), exposed);
         }
-        b.set(n, tl.value(i));
+        // Interned too: the head keeps the labels it is given only when every string is the
+        // interned copy, else it makes a second Labels per series (2 per series at 20,000).
+        b.set(n.intern(), tl.value(i).intern());
       }
       Labels l = Relabeler.process(b.build(), job.metricRelabelConfigs());
       if (l == null || l.metricName() == null) {
