@@ -185,6 +185,25 @@ class LauncherTest {
     assertThat(r.err()).isEqualTo("line 3: invalid escape sequence '\\q'\n");
   }
 
+  /**
+   * VIGIL_MAX_HEAP reaches the JVM as its maximum heap; a malformed size is refused in one line.
+   */
+  @Test
+  void maxHeap_isPassedToTheJvm_andAMalformedSizeIsRefused() throws Exception {
+    String vigil = ROOT.resolve("vigil").toString();
+    Run bad = run(ROOT, Map.of("VIGIL_MAX_HEAP", "12x"), vigil, "serve", "--help");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err())
+        .isEqualTo("vigil: VIGIL_MAX_HEAP=12x: expected a size such as 256m or 2g\n");
+    // Below the JVM's minimum: only a JVM given -Xmx1k refuses to start, so it was passed.
+    Run tiny = run(ROOT, Map.of("VIGIL_MAX_HEAP", "1k"), vigil, "serve", "--help");
+    assertThat(tiny.code()).isNotZero();
+    assertThat(tiny.out() + tiny.err()).containsIgnoringCase("heap");
+    Run ok = run(ROOT, Map.of("VIGIL_MAX_HEAP", "96m"), vigil, "serve", "--help");
+    assertThat(ok.code()).isZero();
+    assertThat(ok.out()).contains("--storage.path");
+  }
+
   /** A JDK older than 21 on this machine (Debian's default 17), or null. */
   private static Path oldJdk() throws Exception {
     Path jvms = Path.of("/usr/lib/jvm");

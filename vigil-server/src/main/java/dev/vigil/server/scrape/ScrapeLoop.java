@@ -13,6 +13,7 @@ import dev.vigil.server.relabel.Relabeler;
 import dev.vigil.server.scrape.ScrapeCache.Entry;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -217,8 +218,15 @@ final class ScrapeLoop {
     String error = null;
     try {
       TargetScraper.Body body = scraper.scrape();
-      ScrapeParser.parse(
-          body.bytes(), body.bytes().length, body.format(), new Sink(app, startMs, counts));
+      try {
+        ScrapeParser.parse(
+            body.bytes(),
+            body.length(),
+            body.format(),
+            new Sink(app, startMs, counts, body.format() == ScrapeFormat.OPENMETRICS));
+      } finally {
+        scraper.release(body);
+      }
       // Series of the last scrape that are gone now: mark them stale.
       for (Entry e : cache.vanished()) {
         appendStale(app, e, startMs);
@@ -317,13 +325,20 @@ final class ScrapeLoop {
     private final long start;
     private final Counts counts;
     private final Map<String, String[]> meta = new HashMap<>();
+    private final boolean openMetrics;
     private Entry lastEntry;
     private long lastTime;
+    // The line known() did not know: its entry in the other format, or its text for sample().
+    private Entry pending;
+    private byte[] pendingText;
+    private int pendingFrom;
+    private int pendingTo;
 
-    Sink(Appender app, long start, Counts counts) {
+    Sink(Appender app, long start, Counts counts, boolean openMetrics) {
       this.app = app;
       this.start = start;
       this.counts = counts;
+      this.openMetrics = openMetrics;
     }
 
     @Override
@@ -354,17 +369,59 @@ final class ScrapeLoop {
     }
 
     @Override
+    public boolean known(byte[] text, int from, int to) {
+      Entry e = cache.get(text, from, to);
+      if (e != null && e.openMetrics == openMetrics) {
+        pending = e;
+        return true;
+      }
+      // Unknown, or first seen in the other format (the same bytes may not be valid in both):
+      // the full parse checks it, then sample() reuses the entry.
+      pending = e;
+      pendingText = text;
+      pendingFrom = from;
+      pendingTo = to;
+      return false;
+    }
+
+    @Override
+    public void sampleKnown(double value, long ts) {
+      Entry e = pending;
+      pending = null;
+      record(e, value, ts);
+    }
+
+    @Override
     public void sample(String key, String name, List<String> labels, double value, long ts) {
-      ScrapeConfig job = target.job();
-      counts.scraped++;
-      Entry e = cache.get(key);
+      Entry e = pending;
+      pending = null;
       if (e == null) {
-        e = cache.add(key, buildLabels(name, labels));
-        if (e.labels != null) {
-          counts.added++;
+        byte[] text = pendingText;
+        int from = pendingFrom;
+        int to = pendingTo;
+        if (text == null) { // known() was not asked: the key is the same text, as Latin-1
+          text = key.getBytes(StandardCharsets.ISO_8859_1);
+          from = 0;
+          to = text.length;
+          e = cache.get(text, from, to);
+        }
+        if (e == null) {
+          e = cache.add(text, from, to, buildLabels(name, labels));
+          if (e.labels != null) {
+            counts.added++;
+          }
         }
       }
+      pendingText = null;
+      e.openMetrics = openMetrics;
+      record(e, value, ts);
+    }
+
+    private void record(Entry e, double value, long ts) {
+      ScrapeConfig job = target.job();
+      counts.scraped++;
       lastEntry = null;
+      cache.seen(e); // dropped series too: their relabeling is cached like the others'
       if (e.labels == null) {
         return;
       }
@@ -375,7 +432,6 @@ final class ScrapeLoop {
       boolean explicit = job.honorTimestamps() && ts != Long.MIN_VALUE;
       e.explicitTimestamp = explicit;
       long t = explicit ? ts : start;
-      cache.seen(e);
       lastEntry = e;
       lastTime = t;
       try {
@@ -430,7 +486,9 @@ final class ScrapeLoop {
           }
           b.set(("exported_" + n).intern(), exposed);
         }
-        b.set(n, tl.value(i));
+        // Interned too: the head keeps the labels it is given only when every string is the
+        // interned copy, else it makes a second Labels per series (2 per series at 20,000).
+        b.set(n.intern(), tl.value(i).intern());
       }
       Labels l = Relabeler.process(b.build(), job.metricRelabelConfigs());
       if (l == null || l.metricName() == null) {

@@ -34,6 +34,21 @@ public final class ScrapeParser {
     void sample(String seriesKey, String name, List<String> labels, double value, long timestampMs);
 
     /**
+     * The fast path of a steady target: whether the sink already knows the series whose raw text
+     * (name and labels, as in {@code seriesKey}) is {@code text[from, to)}. When true, the parser
+     * does not parse the labels and hands the line's value to {@link #sampleKnown}; when false, the
+     * next call is {@link #sample} of this same line (the range stays valid until it returns). The
+     * bytes were checked by an earlier {@link #sample} of the same text in the same format only if
+     * the sink says so; by default no series is known.
+     */
+    default boolean known(byte[] text, int from, int to) {
+      return false;
+    }
+
+    /** The sample of the series {@link #known} just said the sink knows. */
+    default void sampleKnown(double value, long timestampMs) {}
+
+    /**
      * The exemplar of the sample just passed to {@link #sample} (OpenMetrics only).
      *
      * @param labels exemplar label names and values alternating, as written
@@ -204,28 +219,36 @@ public final class ScrapeParser {
     while (pos < end && nameChar(b[pos])) {
       pos++;
     }
-    String name = ascii(nameStart, pos);
-    labels.clear();
-    int afterName = pos;
-    if (!om) {
-      skipBlanks();
-    }
-    if (pos < end && b[pos] == '{') {
-      pos++;
-      labelSet(labels);
+    int nameEnd = pos;
+    int keyEnd = seriesTextEnd(nameEnd);
+    String name = null;
+    boolean known = keyEnd >= 0 && sink.known(b, nameStart, keyEnd);
+    if (known) {
+      pos = keyEnd;
     } else {
-      pos = afterName;
+      name = ascii(nameStart, nameEnd);
+      labels.clear();
+      int afterName = pos;
+      if (!om) {
+        skipBlanks();
+      }
+      if (pos < end && b[pos] == '{') {
+        pos++;
+        labelSet(labels);
+      } else {
+        pos = afterName;
+      }
     }
-    String key = ascii(nameStart, pos); // without the blanks Prometheus text allows before it
     if (pos >= end || (b[pos] != ' ' && b[pos] != '\t')) {
-      throw error("expected a space and a value after " + name);
+      throw error("expected a space and a value after " + ascii(nameStart, nameEnd));
     }
+    int keyTo = pos; // without the blanks Prometheus text allows before it
     skipBlanks();
     int vs = pos;
     while (pos < end && b[pos] != ' ' && b[pos] != '\t' && b[pos] != '\n') {
       pos++;
     }
-    double v = parseValue(ascii(vs, pos));
+    double v = value(vs, pos);
     long ts = Long.MIN_VALUE;
     skipBlanks();
     if (pos < end && b[pos] != '\n' && b[pos] != '#') {
@@ -233,7 +256,7 @@ public final class ScrapeParser {
       while (pos < end && b[pos] != ' ' && b[pos] != '\t' && b[pos] != '\n') {
         pos++;
       }
-      ts = parseTimestamp(ascii(ts0, pos));
+      ts = timestamp(ts0, pos);
       skipBlanks();
     }
     boolean hasExemplar = false;
@@ -277,10 +300,125 @@ public final class ScrapeParser {
     }
     pos = Math.min(end, lineEnd + 1);
     line++;
-    sink.sample(key, name, labels, v, ts);
-    if (hasExemplar && exemplarAllowed(name)) {
+    if (known) {
+      sink.sampleKnown(v, ts);
+    } else {
+      sink.sample(ascii(nameStart, keyTo), name, labels, v, ts);
+    }
+    if (hasExemplar && exemplarAllowed(name != null ? name : ascii(nameStart, nameEnd))) {
       sink.exemplar(exemplarLabels, exValue, exTs);
     }
+  }
+
+  /**
+   * Where the series text starting with the name ending at {@code nameEnd} ends, found without
+   * parsing the labels (quotes and escapes skipped); -1 when it is not well formed enough to tell,
+   * and the full parse reports the error.
+   */
+  private int seriesTextEnd(int nameEnd) {
+    int i = nameEnd;
+    if (!om) {
+      while (i < end && (b[i] == ' ' || b[i] == '\t')) {
+        i++;
+      }
+    }
+    if (i >= end || b[i] != '{') {
+      return nameEnd;
+    }
+    for (i++; i < end; i++) {
+      byte c = b[i];
+      if (c == '}') {
+        return i + 1;
+      }
+      if (c == '\n') {
+        return -1;
+      }
+      if (c == '"') {
+        for (i++; i < end && b[i] != '"'; i++) {
+          if (b[i] == '\n') {
+            return -1;
+          }
+          if (b[i] == '\\') {
+            i++;
+            if (i < end && b[i] == '\n') {
+              return -1;
+            }
+          }
+        }
+        if (i >= end) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The value {@code b[from, to)}: plain decimals ({@code -12}, {@code 0.25}) straight from the
+   * bytes, anything else through {@link #parseValue}.
+   */
+  private double value(int from, int to) throws ParseException {
+    // Exact when the digits fit in 2^53 and the power of ten is exact (<= 10^22): one correctly
+    // rounded operation gives what Double.parseDouble gives, with no string per sample.
+    int i = from;
+    boolean neg = i < to && b[i] == '-';
+    if (neg) {
+      i++;
+    }
+    long m = 0;
+    int digits = 0;
+    int frac = -1;
+    for (; i < to; i++) {
+      byte c = b[i];
+      if (c >= '0' && c <= '9') {
+        if (++digits > 15) {
+          return parseValue(ascii(from, to));
+        }
+        m = m * 10 + (c - '0');
+        if (frac >= 0) {
+          frac++;
+        }
+      } else if (c == '.' && frac < 0) {
+        frac = 0;
+      } else {
+        return parseValue(ascii(from, to));
+      }
+    }
+    if (digits == 0 || frac == 0) {
+      return parseValue(ascii(from, to));
+    }
+    double v = frac > 0 ? m / POWERS_OF_TEN[frac] : m;
+    return neg ? -v : v;
+  }
+
+  private static final double[] POWERS_OF_TEN = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16
+  };
+
+  /**
+   * A text-format timestamp (integer ms) straight from the bytes; others as {@link #parseValue}.
+   */
+  private long timestamp(int from, int to) throws ParseException {
+    if (om || to - from > 18 || to == from) {
+      return parseTimestamp(ascii(from, to));
+    }
+    int i = from;
+    boolean neg = b[i] == '-';
+    if (neg) {
+      i++;
+    }
+    if (i == to) {
+      return parseTimestamp(ascii(from, to));
+    }
+    long ms = 0;
+    for (; i < to; i++) {
+      byte c = b[i];
+      if (c < '0' || c > '9') {
+        return parseTimestamp(ascii(from, to));
+      }
+      ms = ms * 10 + (c - '0');
+    }
+    return neg ? -ms : ms;
   }
 
   /** The text up to the next blank or line end. */

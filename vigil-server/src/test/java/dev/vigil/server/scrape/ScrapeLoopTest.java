@@ -190,6 +190,16 @@ class ScrapeLoopTest {
       assertThat(b.get("exported_job")).isSameAs(a.get("exported_job"));
     }
     assertThat(scraped.get(1).get("cpu")).isSameAs(scraped.get(2).get("cpu"));
+    // Target labels as well, so the head keeps these labels instead of an interned copy of them.
+    for (Labels l : scraped) {
+      for (int i = 0; i < l.size(); i++) {
+        // Interning a fresh copy: a string not interned yet would itself become the copy.
+        assertThat(l.name(i)).as("name %s", l.name(i)).isSameAs(new String(l.name(i)).intern());
+        assertThat(l.value(i))
+            .as("value of %s", l.name(i))
+            .isSameAs(new String(l.value(i)).intern());
+      }
+    }
   }
 
   private static int indexOf(Labels l, String name) {

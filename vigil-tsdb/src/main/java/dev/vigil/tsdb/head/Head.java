@@ -107,6 +107,32 @@ public final class Head implements AutoCloseable {
     return new HeadAppender(this, wal, commitLock, exemplars, counters);
   }
 
+  // Spare transaction buffers: one per concurrent appender up to the slots' number; more
+  // concurrent appenders make their own (and the extra sets are dropped when they end).
+  private final java.util.concurrent.atomic.AtomicReferenceArray<HeadAppender.Buffers> spares =
+      new java.util.concurrent.atomic.AtomicReferenceArray<>(4);
+
+  HeadAppender.Buffers takeBuffers() {
+    for (int i = 0; i < spares.length(); i++) {
+      HeadAppender.Buffers b = spares.getAndSet(i, null);
+      if (b != null) {
+        return b;
+      }
+    }
+    return new HeadAppender.Buffers(64);
+  }
+
+  void giveBackBuffers(HeadAppender.Buffers b) {
+    if (b.ts.length > HeadAppender.Buffers.MAX_KEPT) {
+      return;
+    }
+    for (int i = 0; i < spares.length(); i++) {
+      if (spares.compareAndSet(i, null, b)) {
+        return;
+      }
+    }
+  }
+
   /** The series with this ref, or null. */
   public MemSeries byRef(long ref) {
     if (ref <= 0 || ref > Integer.MAX_VALUE) {

@@ -58,14 +58,44 @@ final class HeadAppender implements Appender {
   private final AppendCounters counters;
   private final List<MemSeries> exSeries = new ArrayList<>();
   private final List<Exemplar> exPending = new ArrayList<>();
-  private final RecordEncoder enc = new RecordEncoder();
   private final List<MemSeries> newSeries = new ArrayList<>();
-  private MemSeries[] series = new MemSeries[64];
-  private long[] ts = new long[64];
-  private double[] vs = new double[64];
+  // The transaction's arrays and WAL encoder, taken from the head's spares at the first append
+  // and given back when the transaction ends: a scrape of 20,000 series grew a new set from 64
+  // entries each time (~1.5 MiB of garbage per scrape with the encoder's buffer).
+  private Buffers buf = Buffers.EMPTY;
+  private RecordEncoder enc;
+  private MemSeries[] series = buf.series;
+  private long[] ts = buf.ts;
+  private double[] vs = buf.vs;
   private int n;
   private int pinnedFrom; // samples [pinnedFrom, n) still hold their pin
   private long maxValidTime; // the clock read once per transaction, plus the max ahead time
+
+  /** A transaction's sample arrays and WAL encoder, reused across transactions (Head.spare). */
+  static final class Buffers {
+    static final Buffers EMPTY = new Buffers(0);
+
+    /** Larger sets are not kept for reuse (a one-off huge batch must not stay in memory). */
+    static final int MAX_KEPT = 1 << 20;
+
+    MemSeries[] series;
+    long[] ts;
+    double[] vs;
+    final RecordEncoder enc = new RecordEncoder();
+
+    Buffers(int capacity) {
+      series = new MemSeries[capacity];
+      ts = new long[capacity];
+      vs = new double[capacity];
+    }
+  }
+
+  private void take() {
+    buf = head.takeBuffers();
+    series = buf.series;
+    ts = buf.ts;
+    vs = buf.vs;
+  }
 
   HeadAppender(
       Head head, Wal wal, Lock commitLock, ExemplarSink exemplars, AppendCounters counters) {
@@ -173,11 +203,17 @@ final class HeadAppender implements Appender {
     return s;
   }
 
+  /** The first sample of a transaction takes the head's spare buffers; later ones double them. */
   private void grow() {
-    int cap = n * 2;
-    series = Arrays.copyOf(series, cap);
-    ts = Arrays.copyOf(ts, cap);
-    vs = Arrays.copyOf(vs, cap);
+    if (buf == Buffers.EMPTY) {
+      take();
+    }
+    if (n == ts.length) {
+      int cap = Math.max(64, n * 2);
+      series = buf.series = Arrays.copyOf(series, cap);
+      ts = buf.ts = Arrays.copyOf(ts, cap);
+      vs = buf.vs = Arrays.copyOf(vs, cap);
+    }
   }
 
   @Override
@@ -256,6 +292,10 @@ final class HeadAppender implements Appender {
   }
 
   private void encode(int kept) {
+    if (buf == Buffers.EMPTY) {
+      take();
+    }
+    enc = buf.enc;
     enc.reset();
     if (!newSeries.isEmpty()) {
       enc.begin(RecordType.SERIES);
@@ -304,6 +344,14 @@ final class HeadAppender implements Appender {
     }
     Arrays.fill(series, 0, n, null);
     n = 0;
+    if (buf != Buffers.EMPTY) {
+      head.giveBackBuffers(buf);
+      buf = Buffers.EMPTY;
+      series = buf.series;
+      ts = buf.ts;
+      vs = buf.vs;
+      enc = null;
+    }
     pinnedFrom = 0;
     newSeries.clear();
     exSeries.clear();
