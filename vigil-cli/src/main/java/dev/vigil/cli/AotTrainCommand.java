@@ -4,14 +4,17 @@ import dev.vigil.server.Vigil;
 import dev.vigil.server.config.ConfigLoader;
 import dev.vigil.server.config.VigilConfig;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,17 +27,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil aot-train}: the training run behind {@code ./vigil serve}'s ahead-of-time cache (JDK
- * 25's {@code -XX:AOTCacheOutput}). Starts a Vigil on defaults (as {@code serve} without a
- * configuration: this host, the JVM and itself) in a temporary directory, answers the built-in
- * dashboard's requests over HTTP for a while, and stops. The JVM then stores the classes it loaded
- * and linked and the method profiles it gathered, so a server started with the cache is ready
- * sooner and reaches compiled speed after fewer queries. Run by the launcher, not by people.
- *
- * <p>Every class in the cache is loaded at each start and its pages stay resident, so the training
- * does only what a default server does: no demo applications, and the requests go through a plain
- * socket rather than the JDK's HTTP client, whose classes the server would otherwise carry
- * (docs/BENCHMARKS.md, "Resident memory": the earlier training, with the demo applications, every
- * export format and the JDK's HTTP client, loaded 1,400 classes more and cost 6 MiB more idle).
+ * 25's {@code -XX:AOTCacheOutput}). Starts a Vigil with the demo applications and an hour of
+ * backfilled history in a temporary directory, answers the dashboard's kinds of requests over HTTP
+ * for a while, and stops. The JVM then stores the classes it loaded and linked and the method
+ * profiles it gathered, so a server started with the cache is ready sooner and reaches compiled
+ * speed after fewer queries. Run by the launcher, not by people.
  */
 @Command(
     name = "aot-train",
@@ -46,7 +43,7 @@ public final class AotTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--rounds",
-      defaultValue = "20",
+      defaultValue = "60",
       description = "Rounds over the request set (default ${DEFAULT-VALUE}).")
   int rounds;
 
@@ -59,8 +56,9 @@ public final class AotTrainCommand implements Callable<Integer> {
       env.put("VIGIL_SERVER_LISTEN", "127.0.0.1:0");
       env.put("VIGIL_STORAGE_PATH", dir.toString());
       VigilConfig c = ConfigLoader.parse("defaults", "", env);
-      try (Vigil vigil = Vigil.builder(c).start()) {
-        long requests = train(URI.create(vigil.url()), rounds);
+      try (Vigil vigil = Vigil.builder(c).recorders(DemoMode.recorders(c.collect())).start()) {
+        DemoMode.start(vigil, "1h", null, new PrintWriter(PrintWriter.nullWriter()));
+        long requests = train(vigil.url(), rounds);
         out.printf("aot-train: %d requests answered%n", requests);
       }
     } finally {
@@ -69,63 +67,65 @@ public final class AotTrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The built-in dashboard's requests, {@code rounds} times; returns how many. */
-  static long train(URI base, int rounds) throws IOException {
-    List<String> gets =
+  /** The requests a dashboard and Grafana make, {@code rounds} times; returns how many. */
+  static long train(String base, int rounds) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    long end = System.currentTimeMillis() / 1000;
+    List<String> gets = new ArrayList<>();
+    for (String widget :
+        List.of("overview", "api", "models", "errors", "users", "agents", "files", "resources")) {
+      gets.add("/api/metrics/dashboard?widget=" + widget + "&timeframe=1");
+    }
+    for (String format : List.of("prometheus", "openmetrics", "json", "influx", "csv")) {
+      gets.add("/api/metrics?format=" + format);
+    }
+    gets.addAll(
         List.of(
-            "/",
-            "/js/app.js",
-            "/api/dashboard/config",
+            "/metrics",
+            "/api/metrics/realtime",
+            "/api/metrics/summary?timeframe=1",
             "/api/v1/labels",
-            "/api/v1/query?query=up",
-            "/metrics");
+            "/api/v1/label/__name__/values",
+            "/api/v1/series?match[]=" + enc("{job=\"demo\"}"),
+            "/api/v1/metadata",
+            "/api/v1/targets",
+            "/api/v1/status/buildinfo",
+            "/api/v1/query?query=" + enc("up"),
+            "/"));
+    List<String> queries = new ArrayList<>(DashboardQueries.ALL);
+    queries.addAll(
+        List.of(
+            "sum by (job) (rate(vigil_http_requests_total[1m]))",
+            "histogram_quantile(0.95, sum by (le) (rate(vigil_http_request_duration_seconds_bucket[5m])))",
+            "topk(5, sum by (__name__) ({__name__=~\".+_total\"}))"));
     long n = 0;
     for (int r = 0; r < rounds; r++) {
-      long end = System.currentTimeMillis() / 1000;
       for (String path : gets) {
-        send(base, "GET", path, null);
+        send(http, HttpRequest.newBuilder(URI.create(base + path)).build());
         n++;
       }
-      for (String q : DashboardQueries.ALL) {
-        send(
-            base,
-            "POST",
-            "/api/v1/query_range",
-            "query=" + enc(q) + "&start=" + (end - 900) + "&end=" + end + "&step=5");
-        n++;
+      for (String q : queries) {
+        for (long[] range : new long[][] {{end - 3600, 15}, {end - 900, 5}}) {
+          String form =
+              "query=" + enc(q) + "&start=" + range[0] + "&end=" + end + "&step=" + range[1];
+          send(
+              http,
+              HttpRequest.newBuilder(URI.create(base + "/api/v1/query_range"))
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString(form))
+                  .build());
+          n++;
+        }
       }
     }
     return n;
   }
 
-  /** One HTTP/1.1 request on its own connection; a non-2xx answer is an error. */
-  private static void send(URI base, String method, String path, String form) throws IOException {
-    byte[] body = form == null ? new byte[0] : form.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head =
-        new StringBuilder()
-            .append(method)
-            .append(' ')
-            .append(path)
-            .append(" HTTP/1.1\r\nHost: ")
-            .append(base.getHost())
-            .append(':')
-            .append(base.getPort())
-            .append("\r\nConnection: close\r\n");
-    if (form != null) {
-      head.append("Content-Type: application/x-www-form-urlencoded\r\n");
-    }
-    head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    try (Socket s = new Socket(base.getHost(), base.getPort())) {
-      s.setSoTimeout(60_000);
-      OutputStream o = s.getOutputStream();
-      o.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-      o.write(body);
-      o.flush();
-      byte[] answer = s.getInputStream().readAllBytes();
-      String status = new String(answer, 0, Math.min(answer.length, 12), StandardCharsets.US_ASCII);
-      if (!status.startsWith("HTTP/1.1 2")) {
-        throw new IOException(method + " " + path + " answered " + status);
-      }
+  private static void send(HttpClient http, HttpRequest req)
+      throws IOException, InterruptedException {
+    HttpResponse<Void> r = http.send(req, HttpResponse.BodyHandlers.discarding());
+    if (r.statusCode() / 100 != 2) {
+      throw new IOException(req.uri() + " answered " + r.statusCode());
     }
   }
 

@@ -15,8 +15,8 @@ class AotTrainCommandTest {
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(out));
     int code = cl.execute("--rounds", "1");
-    // 6 GETs (the page, its config, the API) + 20 dashboard queries; any non-2xx fails.
-    assertThat(out.toString()).contains("aot-train: 26 requests answered");
+    // 24 GETs (widgets, formats, API, dashboard) + 23 queries x 2 ranges; any non-2xx fails.
+    assertThat(out.toString()).contains("aot-train: 70 requests answered");
     assertThat(code).isZero();
   }
 }

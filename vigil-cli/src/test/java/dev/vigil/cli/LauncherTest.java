@@ -452,7 +452,7 @@ class LauncherTest {
     }
     assertThat(target.resolve("aot-train.log"))
         .content()
-        .contains("aot-train: 26 requests answered");
+        .contains("aot-train: 70 requests answered");
     assertThat(target.resolve("vigil.aot")).exists();
 
     List<String> later = serveUntilReady(root, env).lines().toList();
