@@ -127,16 +127,7 @@ public final class MemoryBench {
               List.of("prometheus-node-exporter", "--web.listen-address=127.0.0.1:" + nodePort),
               w,
               "http://127.0.0.1:" + nodePort + "/metrics"));
-      procs.add(
-          Proc.start(
-              "prometheus",
-              List.of(
-                  "prometheus",
-                  "--config.file=prometheus.yml",
-                  "--storage.tsdb.path=prom-data",
-                  "--web.listen-address=127.0.0.1:" + promPort),
-              w,
-              "http://127.0.0.1:" + promPort + "/-/ready"));
+      procs.add(Proc.prometheus(w, promPort));
       procs.add(
           Proc.start(
               "alertmanager",
@@ -223,16 +214,7 @@ public final class MemoryBench {
     List<Thread> loops = new ArrayList<>();
     AtomicLong queryCount = new AtomicLong();
     try {
-      Proc prom =
-          Proc.start(
-              "prometheus",
-              List.of(
-                  "prometheus",
-                  "--config.file=prometheus.yml",
-                  "--storage.tsdb.path=prom-data",
-                  "--web.listen-address=127.0.0.1:" + promPort),
-              w,
-              "http://127.0.0.1:" + promPort + "/-/ready");
+      Proc prom = Proc.prometheus(w, promPort);
       procs.add(prom);
       Map<String, String> env = new LinkedHashMap<>();
       env.put("VIGIL_COLLECT_SYSTEM", "false");
@@ -599,6 +581,19 @@ public final class MemoryBench {
       this.process = process;
       this.base = base;
       this.log = log;
+    }
+
+    /** Prometheus 2.42 on {@code dir/prometheus.yml}, its data in {@code dir/prom-data}. */
+    static Proc prometheus(Path dir, int port) throws Exception {
+      return start(
+          "prometheus",
+          List.of(
+              "prometheus",
+              "--config.file=prometheus.yml",
+              "--storage.tsdb.path=prom-data",
+              "--web.listen-address=127.0.0.1:" + port),
+          dir,
+          "http://127.0.0.1:" + port + "/-/ready");
     }
 
     static Proc start(String label, List<String> cmd, Path dir, String readyUrl) throws Exception {
